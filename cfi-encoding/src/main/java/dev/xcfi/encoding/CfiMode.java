@@ -1,0 +1,42 @@
+package dev.xcfi.encoding;
+
+/**
+ * Which variant of a type id a build tests at indirect calls: clang's
+ * {@code -fsanitize-cfi-icall-experimental-normalize-integers} and
+ * {@code -fsanitize-cfi-icall-generalize-pointers} (rustc: {@code -Zsanitizer-cfi-normalize-integers},
+ * {@code -Zsanitizer-cfi-generalize-pointers}).
+ */
+public record CfiMode(boolean normalizeIntegers, boolean generalizePointers) {
+    public static final CfiMode PLAIN = new CfiMode(false, false);
+    public static final CfiMode NORMALIZED = new CfiMode(true, false);
+    public static final CfiMode GENERALIZED = new CfiMode(false, true);
+    public static final CfiMode NORMALIZED_GENERALIZED = new CfiMode(true, true);
+
+    public static CfiMode of(boolean normalizeIntegers, boolean generalizePointers) {
+        return normalizeIntegers ? (generalizePointers ? NORMALIZED_GENERALIZED : NORMALIZED)
+                : (generalizePointers ? GENERALIZED : PLAIN);
+    }
+
+    /** Every mode, in the order {@code plain, .normalized, .generalized, .normalized.generalized}. */
+    public static CfiMode[] all() {
+        return new CfiMode[] {PLAIN, NORMALIZED, GENERALIZED, NORMALIZED_GENERALIZED};
+    }
+
+    /** The suffix both compilers append: {@code .normalized} before {@code .generalized}. */
+    public String suffix() {
+        return normalizeIntegers ? (generalizePointers ? ".normalized.generalized" : ".normalized")
+                : (generalizePointers ? ".generalized" : "");
+    }
+
+    /** A short name for file names and reports: {@code plain}, {@code normalized}, … */
+    public String label() {
+        return this == PLAIN || equals(PLAIN) ? "plain" : suffix().substring(1);
+    }
+
+    /** Parses a suffix-free id's mode from the suffixes at its end. */
+    public static CfiMode ofSuffixes(String id) {
+        boolean g = id.endsWith(".generalized");
+        String rest = g ? id.substring(0, id.length() - ".generalized".length()) : id;
+        return of(rest.endsWith(".normalized"), g);
+    }
+}

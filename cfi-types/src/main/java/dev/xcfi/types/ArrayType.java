@@ -1,0 +1,37 @@
+package dev.xcfi.types;
+
+import java.util.Objects;
+
+/** {@code T[N]}, {@code T[]} or a variable-length {@code T[n]} / {@code T[*]}. */
+public record ArrayType(CType element, Size size) implements CType {
+
+    /** How the array's length is known. */
+    public sealed interface Size {
+        /** {@code [N]} (also {@code [static N]} before decay). */
+        record Fixed(long length) implements Size {
+            public Fixed {
+                if (length < 0) throw new IllegalArgumentException("negative array length " + length);
+            }
+        }
+
+        /** {@code []}. */
+        record Incomplete() implements Size {}
+
+        /** {@code [n]} with a non-constant {@code n}, or {@code [*]}: prints as {@code A_} but is a different type. */
+        record Variable() implements Size {}
+
+        Incomplete INCOMPLETE = new Incomplete();
+        Variable VARIABLE = new Variable();
+    }
+
+    public ArrayType {
+        Objects.requireNonNull(element);
+        Objects.requireNonNull(size);
+    }
+
+    @Override
+    public CType canonical() {
+        CType c = element.canonical();
+        return c == element ? this : new ArrayType(c, size);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.xcfi.types;
+
+/**
+ * A C type as clang sees it after parsing: the vocabulary that CFI type ids are made of.
+ *
+ * <p>Values are immutable and compare structurally, which is exactly the identity the Itanium
+ * substitution dictionary needs: two spellings of the same canonical type are equal once typedefs
+ * are looked through ({@link #canonical()}).
+ */
+public sealed interface CType
+        permits BuiltinType, BitIntType, ComplexType, VectorType, PointerType, QualifiedType, AtomicType,
+                ArrayType, FunctionType, TagType, TypedefType {
+
+    /** The type with every typedef looked through, as clang's canonical type. */
+    CType canonical();
+
+    /** This type with {@code qualifiers} added (merged with any it already has). */
+    default CType qualified(Qualifiers qualifiers) {
+        return QualifiedType.of(this, qualifiers);
+    }
+
+    /** The qualifiers at the top of this type (after looking through typedefs). */
+    default Qualifiers qualifiers() {
+        return canonical() instanceof QualifiedType q ? q.qualifiers() : Qualifiers.NONE;
+    }
+
+    /** This type without top-level qualifiers (after looking through typedefs). */
+    default CType unqualified() {
+        CType c = canonical();
+        return c instanceof QualifiedType q ? q.base() : c;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.xcfi.types;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A C function type.
+ *
+ * <p>Parameters are stored <em>adjusted</em>, as clang stores them in a {@code FunctionProtoType}:
+ * arrays and functions decay to pointers and top-level {@code const}/{@code volatile}/{@code restrict}
+ * are dropped. The return type keeps its qualifiers. {@code prototyped == false} is a K&amp;R
+ * {@code int f()}, which has no parameter list at all.
+ *
+ * @param noReturn  {@code _Noreturn}/{@code noreturn}: never mangled, but a different type for
+ *                  substitution purposes, exactly as in clang
+ * @param salt      the {@code cfi_salt("…")} string, or "" for none (changes KCFI hashes only)
+ */
+public record FunctionType(CType returnType, List<Parameter> parameters, boolean variadic, boolean prototyped,
+                           CallingConvention callingConvention, boolean noReturn, String salt) implements CType {
+
+    /** One parameter: its adjusted type and the parameter ABI flag clang mangles. */
+    public record Parameter(CType type, boolean noEscape) {
+        public Parameter {
+            Objects.requireNonNull(type);
+        }
+
+        public static Parameter of(CType type) {
+            return new Parameter(adjust(type), false);
+        }
+    }
+
+    public FunctionType {
+        Objects.requireNonNull(returnType);
+        Objects.requireNonNull(callingConvention);
+        Objects.requireNonNull(salt);
+        parameters = List.copyOf(parameters);
+        if (!prototyped && (variadic || !parameters.isEmpty())) {
+            throw new IllegalArgumentException("an unprototyped function has no parameter list");
+        }
+    }
+
+    /** {@code ret(params...)} with the C calling convention, no salt. */
+    public static FunctionType of(CType returnType, CType... parameters) {
+        return new FunctionType(returnType, java.util.Arrays.stream(parameters).map(Parameter::of).toList(),
+                false, true, CallingConvention.C, false, "");
+    }
+
+    /** {@code ret(params..., ...)}. */
+    public static FunctionType variadic(CType returnType, CType... parameters) {
+        return new FunctionType(returnType, java.util.Arrays.stream(parameters).map(Parameter::of).toList(),
+                true, true, CallingConvention.C, false, "");
+    }
+
+    /** K&amp;R {@code ret()}. */
+    public static FunctionType unprototyped(CType returnType) {
+        return new FunctionType(returnType, List.of(), false, false, CallingConvention.C, false, "");
+    }
+
+    public FunctionType withCallingConvention(CallingConvention cc) {
+        return new FunctionType(returnType, parameters, variadic, prototyped, cc, noReturn, salt);
+    }
+
+    public FunctionType withSalt(String newSalt) {
+        return new FunctionType(returnType, parameters, variadic, prototyped, callingConvention, noReturn, newSalt);
+    }
+
+    public FunctionType withNoReturn(boolean value) {
+        return new FunctionType(returnType, parameters, variadic, prototyped, callingConvention, value, salt);
+    }
+
+    public FunctionType withReturnType(CType type) {
+        return new FunctionType(type, parameters, variadic, prototyped, callingConvention, noReturn, salt);
+    }
+
+    public FunctionType withParameters(List<Parameter> params) {
+        return new FunctionType(returnType, params, variadic, prototyped, callingConvention, noReturn, salt);
+    }
+
+    /** C's parameter type adjustment: decay arrays and functions, drop top-level cv/restrict. */
+    public static CType adjust(CType declared) {
+        CType c = declared.canonical();
+        return switch (c) {
+            case ArrayType a -> new PointerType(a.element());
+            case FunctionType f -> new PointerType(f);
+            case QualifiedType q -> QualifiedType.of(q.base(), q.qualifiers().without(q.qualifiers().cvr()));
+            default -> c;
+        };
+    }
+
+    @Override
+    public CType canonical() {
+        CType r = returnType.canonical();
+        boolean same = r == returnType;
+        for (Parameter p : parameters) same &= p.type.canonical() == p.type;
+        if (same) return this;
+        List<Parameter> ps = parameters.stream().map(p -> new Parameter(p.type.canonical(), p.noEscape)).toList();
+        return new FunctionType(r, ps, variadic, prototyped, callingConvention, noReturn, salt);
+    }
+}

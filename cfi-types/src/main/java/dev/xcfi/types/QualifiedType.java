@@ -1,0 +1,33 @@
+package dev.xcfi.types;
+
+import java.util.Objects;
+
+/**
+ * A type with qualifiers. Built only through {@link #of}, which keeps the clang invariants the
+ * encoder relies on: the base is never itself qualified, qualifiers never sit on an array (they
+ * are pushed onto its element, as C requires), and empty qualifiers leave the type unwrapped.
+ */
+public record QualifiedType(CType base, Qualifiers qualifiers) implements CType {
+    public QualifiedType {
+        Objects.requireNonNull(base);
+        Objects.requireNonNull(qualifiers);
+        if (base instanceof QualifiedType) throw new IllegalArgumentException("nested qualified type");
+    }
+
+    public static CType of(CType type, Qualifiers qualifiers) {
+        if (qualifiers.isEmpty()) return type;
+        return switch (type) {
+            case QualifiedType q -> new QualifiedType(q.base, q.qualifiers.with(qualifiers));
+            case ArrayType a -> new ArrayType(of(a.element(), qualifiers), a.size());
+            // A typedef of an array keeps its name for printing but must canonicalize like the array.
+            case TypedefType t when t.canonical() instanceof ArrayType -> of(t.canonical(), qualifiers);
+            default -> new QualifiedType(type, qualifiers);
+        };
+    }
+
+    @Override
+    public CType canonical() {
+        CType c = base.canonical();
+        return c == base ? this : of(c, qualifiers);
+    }
+}

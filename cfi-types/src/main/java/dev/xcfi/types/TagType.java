@@ -1,0 +1,84 @@
+package dev.xcfi.types;
+
+import java.util.Objects;
+
+/**
+ * A {@code struct}, {@code union} or {@code enum}, known by its tag.
+ *
+ * <p>In C a file-scope tag has external linkage for mangling purposes and mangles as
+ * {@code <length><name>}. Tags without linkage (anonymous with no typedef, first declared in a
+ * prototype, declared in a function body) make clang emit a distinct metadata node for cfi-icall
+ * instead of a string; KCFI still hashes a private name ({@code $_0}, {@code Z5outerE1L}).
+ *
+ * @param name               the tag, the typedef name of a typedef-named anonymous record, or
+ *                           clang's placeholder {@code $_N} for an anonymous one
+ * @param enclosingFunction  the function a local tag is declared in, or null
+ * @param inStd              declared in namespace {@code std} (only the AAPCS {@code std::__va_list})
+ * @param transparentMember  for a {@code transparent_union}, the declared type of its first field
+ */
+public record TagType(Kind kind, String name, Linkage linkage, String enclosingFunction, boolean inStd,
+                      CType transparentMember) implements CType {
+
+    public enum Kind {
+        STRUCT("struct"), UNION("union"), ENUM("enum");
+
+        private final String keyword;
+
+        Kind(String keyword) {
+            this.keyword = keyword;
+        }
+
+        public String keyword() {
+            return keyword;
+        }
+    }
+
+    public enum Linkage { EXTERNAL, NONE }
+
+    public TagType {
+        Objects.requireNonNull(kind);
+        Objects.requireNonNull(name);
+        Objects.requireNonNull(linkage);
+        if (transparentMember != null && kind != Kind.UNION) {
+            throw new IllegalArgumentException("only a union can be transparent");
+        }
+    }
+
+    /** A file-scope tag with a name (or a typedef-named anonymous record). */
+    public static TagType named(Kind kind, String name) {
+        return new TagType(kind, name, Linkage.EXTERNAL, null, false, null);
+    }
+
+    /** An anonymous tag that no typedef names: clang calls it {@code $_<index>}. */
+    public static TagType anonymous(Kind kind, int index) {
+        return new TagType(kind, "$_" + index, Linkage.NONE, null, false, null);
+    }
+
+    /** A tag first declared inside a parameter list: visible only there, so it has no linkage. */
+    public static TagType prototypeScoped(Kind kind, String name) {
+        return new TagType(kind, name, Linkage.NONE, null, false, null);
+    }
+
+    /** A tag declared in a function body. */
+    public static TagType local(Kind kind, String name, String function) {
+        return new TagType(kind, name, Linkage.NONE, Objects.requireNonNull(function), false, null);
+    }
+
+    /** A tag in namespace {@code std}. */
+    public static TagType std(Kind kind, String name) {
+        return new TagType(kind, name, Linkage.EXTERNAL, null, true, null);
+    }
+
+    public TagType asTransparentUnion(CType firstMember) {
+        return new TagType(kind, name, linkage, enclosingFunction, inStd, Objects.requireNonNull(firstMember));
+    }
+
+    public boolean hasLinkage() {
+        return linkage == Linkage.EXTERNAL;
+    }
+
+    @Override
+    public CType canonical() {
+        return this;
+    }
+}
