@@ -122,10 +122,15 @@ public final class ClangEncoder {
                 ? t.transparentMember().canonical() : ret;
     }
 
-    /** clang's GeneralizeType: a pointer becomes {@code void *} keeping only its pointee's c/v/restrict. */
+    /**
+     * clang's GeneralizeType: a pointer becomes {@code void *} keeping only its pointee's
+     * c/v/restrict — for a pointee array, its element's ({@code const char (*)[10]} → {@code PKv}).
+     */
     private static CType generalize(CType t, boolean generalize) {
         if (generalize && t.unqualified() instanceof PointerType p) {
-            return new PointerType(QualifiedType.of(BuiltinType.VOID, p.pointee().qualifiers().cvr()));
+            CType pointee = p.pointee().canonical();
+            while (pointee instanceof ArrayType a) pointee = a.element().canonical();
+            return new PointerType(QualifiedType.of(BuiltinType.VOID, pointee.qualifiers().cvr()));
         }
         return t;
     }

@@ -79,10 +79,10 @@ class ClangEncoderTest {
 
     @Test
     void typeWithoutLinkageIsInternalButStillHashed() {
-        TagType p = TagType.prototypeScoped(TagType.Kind.STRUCT, "P");
+        TagType p = TagType.local(TagType.Kind.STRUCT, "P", "f");
         TypeId id = x86.encode(FunctionType.of(VOID, PointerType.to(p)), CfiMode.PLAIN);
         assertThat(id.value()).isEqualTo(TypeId.INTERNAL);
-        assertThat(id.kcfiInput()).isEqualTo("_ZTSFvP1PE");
+        assertThat(id.kcfiInput()).isEqualTo("_ZTSFvPZ1fE1PE");
         assertThat(id.crossDso()).isEmpty();
         assertThat(x86.encode(FunctionType.of(VOID, PointerType.to(p)), CfiMode.GENERALIZED).value()).isEqualTo("_ZTSFvPvE.generalized");
     }

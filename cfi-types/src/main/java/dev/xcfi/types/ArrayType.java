@@ -17,11 +17,23 @@ public record ArrayType(CType element, Size size) implements CType {
         /** {@code []}. */
         record Incomplete() implements Size {}
 
-        /** {@code [n]} with a non-constant {@code n}, or {@code [*]}: prints as {@code A_} but is a different type. */
-        record Variable() implements Size {}
+        /**
+         * {@code [n]} with a non-constant {@code n}, or {@code [*]}: prints as {@code A_}, but clang
+         * never unifies variable-length array types, so every occurrence is a type of its own (equality
+         * is identity) and never a substitution of another.
+         */
+        final class Variable implements Size {
+            @Override
+            public String toString() {
+                return "Variable@" + Integer.toHexString(System.identityHashCode(this));
+            }
+        }
 
         Incomplete INCOMPLETE = new Incomplete();
-        Variable VARIABLE = new Variable();
+
+        static Variable variable() {
+            return new Variable();
+        }
     }
 
     public ArrayType {

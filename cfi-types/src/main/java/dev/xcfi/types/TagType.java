@@ -54,12 +54,10 @@ public record TagType(Kind kind, String name, Linkage linkage, String enclosingF
         return new TagType(kind, "$_" + index, Linkage.NONE, null, false, null);
     }
 
-    /** A tag first declared inside a parameter list: visible only there, so it has no linkage. */
-    public static TagType prototypeScoped(Kind kind, String name) {
-        return new TagType(kind, name, Linkage.NONE, null, false, null);
-    }
-
-    /** A tag declared in a function body. */
+    /**
+     * A tag without linkage local to a function: declared in its body, or first declared in its
+     * parameter list (clang's KCFI then mangles it as a local name, {@code Z<function>E<tag>}).
+     */
     public static TagType local(Kind kind, String name, String function) {
         return new TagType(kind, name, Linkage.NONE, Objects.requireNonNull(function), false, null);
     }

@@ -53,22 +53,22 @@ public record Target(String triple, Arch arch, Os os, DataModel dataModel, boole
 
     public static final Target X86_64_LINUX_GNU = builder("x86_64-unknown-linux-gnu", Arch.X86_64, Os.LINUX, DataModel.LP64)
             .signedChar().floats("e", "g", false, true, "DF16b").int128().vaList(VaList.X86_64_TAG_ARRAY)
-            .types(UNSIGNED_LONG, LONG, INT, LONG, LONG, UNSIGNED_INT).glibcFast().build();
+            .types(UNSIGNED_LONG, LONG, INT, LONG, LONG, UNSIGNED_INT).build();
     public static final Target I686_LINUX_GNU = builder("i686-unknown-linux-gnu", Arch.I686, Os.LINUX, DataModel.ILP32)
             .signedChar().floats("e", "g", false, false, null).vaList(VaList.CHAR_POINTER)
-            .types(UNSIGNED_INT, INT, INT, LONG_LONG, INT, UNSIGNED_INT).intmax(LONG_LONG).glibcFast().build();
+            .types(UNSIGNED_INT, INT, INT, LONG_LONG, INT, UNSIGNED_INT).intmax(LONG_LONG).build();
     public static final Target AARCH64_LINUX_GNU = builder("aarch64-unknown-linux-gnu", Arch.AARCH64, Os.LINUX, DataModel.LP64)
             .floats("e", null, false, true, "u6__bf16").int128().halfArguments().vaList(VaList.AAPCS_STRUCT)
-            .types(UNSIGNED_LONG, LONG, UNSIGNED_INT, LONG, LONG, UNSIGNED_INT).glibcFast().build();
+            .types(UNSIGNED_LONG, LONG, UNSIGNED_INT, LONG, LONG, UNSIGNED_INT).build();
     public static final Target ARMV7_LINUX_GNUEABIHF = builder("armv7-unknown-linux-gnueabihf", Arch.ARM, Os.LINUX, DataModel.ILP32)
             .floats("e", null, false, true, "u6__bf16").halfArguments().vaList(VaList.AAPCS_STRUCT)
-            .types(UNSIGNED_INT, INT, UNSIGNED_INT, LONG_LONG, INT, UNSIGNED_INT).intmax(LONG_LONG).glibcFast().build();
+            .types(UNSIGNED_INT, INT, UNSIGNED_INT, LONG_LONG, INT, UNSIGNED_INT).intmax(LONG_LONG).build();
     public static final Target RISCV64_LINUX_GNU = builder("riscv64-unknown-linux-gnu", Arch.RISCV64, Os.LINUX, DataModel.LP64)
             .floats("e", null, false, true, "DF16b").int128().vaList(VaList.VOID_POINTER)
-            .types(UNSIGNED_LONG, LONG, INT, LONG, LONG, UNSIGNED_INT).glibcFast().build();
+            .types(UNSIGNED_LONG, LONG, INT, LONG, LONG, UNSIGNED_INT).build();
     public static final Target POWERPC64LE_LINUX_GNU = builder("powerpc64le-unknown-linux-gnu", Arch.PPC64LE, Os.LINUX, DataModel.LP64)
             .floats("g", null, true, false, null).int128().vaList(VaList.CHAR_POINTER)
-            .types(UNSIGNED_LONG, LONG, INT, LONG, LONG, UNSIGNED_INT).glibcFast().build();
+            .types(UNSIGNED_LONG, LONG, INT, LONG, LONG, UNSIGNED_INT).build();
     public static final Target AARCH64_APPLE_DARWIN = builder("arm64-apple-darwin", Arch.AARCH64, Os.DARWIN, DataModel.LP64)
             .signedChar().floats("e", null, false, true, "u6__bf16").int128().halfArguments().vaList(VaList.CHAR_POINTER)
             .types(UNSIGNED_LONG, LONG, INT, LONG_LONG, LONG, INT).maxAlignIsLongDouble().build();
@@ -83,7 +83,7 @@ public record Target(String triple, Arch arch, Os os, DataModel dataModel, boole
             .types(UNSIGNED_LONG_LONG, LONG_LONG, UNSIGNED_SHORT, LONG_LONG, LONG_LONG, UNSIGNED_SHORT).build();
     public static final Target X86_64_LINUX_ANDROID = builder("x86_64-unknown-linux-android", Arch.X86_64, Os.ANDROID, DataModel.LP64)
             .signedChar().floats("g", "g", false, true, "DF16b").int128().vaList(VaList.X86_64_TAG_ARRAY)
-            .types(UNSIGNED_LONG, LONG, INT, LONG, LONG, UNSIGNED_INT).glibcFast().build();
+            .types(UNSIGNED_LONG, LONG, INT, LONG, LONG, UNSIGNED_INT).build();
 
     private static final List<Target> KNOWN = List.of(X86_64_LINUX_GNU, I686_LINUX_GNU, AARCH64_LINUX_GNU,
             ARMV7_LINUX_GNUEABIHF, RISCV64_LINUX_GNU, POWERPC64LE_LINUX_GNU, AARCH64_APPLE_DARWIN,
@@ -233,7 +233,7 @@ public record Target(String triple, Arch arch, Os os, DataModel dataModel, boole
         final Arch arch;
         final Os os;
         final DataModel model;
-        boolean signedChar, ibm128, float16, int128, half, maxAlignLd, glibcFast;
+        boolean signedChar, ibm128, float16, int128, half, maxAlignLd;
         String longDouble, float128, bf16;
         VaList vaList;
         Kind size, ptrdiff, wchar, int64, intptr, wint, intmax;
@@ -249,7 +249,6 @@ public record Target(String triple, Arch arch, Os os, DataModel dataModel, boole
         Builder int128() { int128 = true; return this; }
         Builder halfArguments() { half = true; return this; }
         Builder maxAlignIsLongDouble() { maxAlignLd = true; return this; }
-        Builder glibcFast() { glibcFast = true; return this; }
         Builder vaList(VaList v) { vaList = v; return this; }
         Builder intmax(Kind k) { intmax = k; return this; }
 
@@ -276,17 +275,16 @@ public record Target(String triple, Arch arch, Os os, DataModel dataModel, boole
             Kind i64 = int64;
             Kind[][] exact = {{SIGNED_CHAR, UNSIGNED_CHAR}, {SHORT, UNSIGNED_SHORT}, {INT, UNSIGNED_INT}, {i64, unsigned(i64)}};
             int[] widths = {8, 16, 32, 64};
-            // glibc (and bionic) make the "fast" 16/32/64-bit types a machine word; others use the exact type.
-            Kind word = model.longBits() == 64 ? LONG : INT;
+            // clang's own <stdint.h> (__INT_FAST16_TYPE__ …) makes the least and fast types the exact ones.
+            // Hosted glibc differs: its int_fast16/32_t are long on 64-bit targets (see docs/encoding.md).
             for (int i = 0; i < 4; i++) {
                 int w = widths[i];
                 t.put("int" + w + "_t", exact[i][0]);
                 t.put("uint" + w + "_t", exact[i][1]);
                 t.put("int_least" + w + "_t", exact[i][0]);
                 t.put("uint_least" + w + "_t", exact[i][1]);
-                Kind fast = glibcFast && w > 8 ? (w == 64 ? (model.longBits() == 64 ? LONG : LONG_LONG) : word) : exact[i][0];
-                t.put("int_fast" + w + "_t", fast);
-                t.put("uint_fast" + w + "_t", unsigned(fast));
+                t.put("int_fast" + w + "_t", exact[i][0]);
+                t.put("uint_fast" + w + "_t", exact[i][1]);
             }
             t.put("intptr_t", intptr);
             t.put("uintptr_t", unsigned(intptr));

@@ -1,0 +1,157 @@
+package dev.xcfi.encoding.c;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Integer constant expressions, as {@code #if} and array bounds use them: C's operators with C's
+ * precedence over {@code long}. Identifiers are resolved by the caller (enum constants; 0 in
+ * {@code #if}).
+ */
+final class ConstantExpression {
+    private final List<Token> tokens;
+    private final Function<Token, Long> identifiers;
+    private int pos;
+
+    private ConstantExpression(List<Token> tokens, Function<Token, Long> identifiers) {
+        this.tokens = tokens;
+        this.identifiers = identifiers;
+    }
+
+    /** Evaluates all of {@code tokens}; {@code where} locates an empty expression. */
+    static long evaluate(List<Token> tokens, SourceLocation where, Function<Token, Long> identifiers) {
+        if (tokens.isEmpty()) throw new CSyntaxException(where, "expected an integer constant expression");
+        ConstantExpression e = new ConstantExpression(tokens, identifiers);
+        long v = e.conditional();
+        if (e.pos < tokens.size()) throw new CSyntaxException(tokens.get(e.pos).location(), "unexpected '" + tokens.get(e.pos).text() + "' in constant expression");
+        return v;
+    }
+
+    private long conditional() {
+        long c = binary(0);
+        if (accept("?")) {
+            long a = conditional();
+            expect(":");
+            long b = conditional();
+            return c != 0 ? a : b;
+        }
+        return c;
+    }
+
+    private static final String[][] LEVELS = {
+            {"||"}, {"&&"}, {"|"}, {"^"}, {"&"}, {"==", "!="}, {"<", ">", "<=", ">="}, {"<<", ">>"}, {"+", "-"}, {"*", "/", "%"},
+    };
+
+    private long binary(int level) {
+        if (level == LEVELS.length) return unary();
+        long left = binary(level + 1);
+        while (pos < tokens.size()) {
+            Token t = tokens.get(pos);
+            String op = null;
+            for (String o : LEVELS[level]) if (t.is(o)) op = o;
+            if (op == null) return left;
+            pos++;
+            long right = binary(level + 1);
+            left = apply(op, left, right, t);
+        }
+        return left;
+    }
+
+    private static long apply(String op, long a, long b, Token at) {
+        return switch (op) {
+            case "||" -> (a != 0 || b != 0) ? 1 : 0;
+            case "&&" -> (a != 0 && b != 0) ? 1 : 0;
+            case "|" -> a | b;
+            case "^" -> a ^ b;
+            case "&" -> a & b;
+            case "==" -> a == b ? 1 : 0;
+            case "!=" -> a != b ? 1 : 0;
+            case "<" -> a < b ? 1 : 0;
+            case ">" -> a > b ? 1 : 0;
+            case "<=" -> a <= b ? 1 : 0;
+            case ">=" -> a >= b ? 1 : 0;
+            case "<<" -> a << b;
+            case ">>" -> a >> b;
+            case "+" -> a + b;
+            case "-" -> a - b;
+            case "*" -> a * b;
+            case "/", "%" -> {
+                if (b == 0) throw new CSyntaxException(at.location(), "division by zero in constant expression");
+                yield op.equals("/") ? a / b : a % b;
+            }
+            default -> throw new AssertionError(op);
+        };
+    }
+
+    private long unary() {
+        if (accept("-")) return -unary();
+        if (accept("+")) return unary();
+        if (accept("!")) return unary() == 0 ? 1 : 0;
+        if (accept("~")) return ~unary();
+        return primary();
+    }
+
+    private long primary() {
+        if (pos >= tokens.size()) {
+            Token last = tokens.get(tokens.size() - 1);
+            throw new CSyntaxException(last.location(), "expected an expression after '" + last.text() + "'");
+        }
+        Token t = tokens.get(pos++);
+        if (t.is("(")) {
+            long v = conditional();
+            expect(")");
+            return v;
+        }
+        return switch (t.kind()) {
+            case NUMBER -> parseInteger(t);
+            case CHARACTER -> parseCharacter(t);
+            case IDENTIFIER -> identifiers.apply(t);
+            default -> throw new CSyntaxException(t.location(), "unexpected '" + t.text() + "' in constant expression");
+        };
+    }
+
+    static long parseInteger(Token t) {
+        String s = t.text().replace("'", "").toLowerCase(java.util.Locale.ROOT);
+        int end = s.length();
+        while (end > 0 && (s.charAt(end - 1) == 'u' || s.charAt(end - 1) == 'l')) end--;
+        s = s.substring(0, end);
+        try {
+            if (s.startsWith("0x")) return Long.parseUnsignedLong(s.substring(2), 16);
+            if (s.startsWith("0b")) return Long.parseUnsignedLong(s.substring(2), 2);
+            if (s.length() > 1 && s.startsWith("0")) return Long.parseUnsignedLong(s.substring(1), 8);
+            return Long.parseUnsignedLong(s);
+        } catch (NumberFormatException e) {
+            throw new CSyntaxException(t.location(), "invalid integer constant '" + t.text() + "'");
+        }
+    }
+
+    private static long parseCharacter(Token t) {
+        String body = t.text().substring(t.text().indexOf('\'') + 1, t.text().length() - 1);
+        if (body.startsWith("\\")) {
+            return switch (body.charAt(1)) {
+                case 'n' -> '\n';
+                case 't' -> '\t';
+                case '0' -> 0;
+                case '\\' -> '\\';
+                case '\'' -> '\'';
+                default -> body.charAt(1);
+            };
+        }
+        return body.isEmpty() ? 0 : body.charAt(0);
+    }
+
+    private boolean accept(String p) {
+        if (pos < tokens.size() && tokens.get(pos).is(p)) {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
+    private void expect(String p) {
+        if (!accept(p)) {
+            SourceLocation at = pos < tokens.size() ? tokens.get(pos).location() : tokens.get(tokens.size() - 1).location();
+            throw new CSyntaxException(at, "expected '" + p + "' in constant expression");
+        }
+    }
+}

@@ -1,0 +1,977 @@
+package dev.xcfi.encoding.c;
+
+import dev.xcfi.types.ArrayType;
+import dev.xcfi.types.AtomicType;
+import dev.xcfi.types.BitIntType;
+import dev.xcfi.types.BuiltinType;
+import dev.xcfi.types.BuiltinType.Kind;
+import dev.xcfi.types.CType;
+import dev.xcfi.types.CallingConvention;
+import dev.xcfi.types.ComplexType;
+import dev.xcfi.types.FunctionType;
+import dev.xcfi.types.PointerType;
+import dev.xcfi.types.QualifiedType;
+import dev.xcfi.types.Qualifiers;
+import dev.xcfi.types.TagType;
+import dev.xcfi.types.Target;
+import dev.xcfi.types.TypedefType;
+import dev.xcfi.types.VectorType;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Reads C headers into function types: struct/union/enum definitions and forward declarations,
+ * typedefs, prototypes (also K&amp;R and definitions, whose bodies are skipped), function-pointer
+ * typedefs, and the attributes that change CFI ids. Errors are collected with their location and
+ * parsing resumes at the next declaration, so one bad declaration never hides the others.
+ */
+public final class HeaderParser {
+
+    /** One input: its name for messages, its text, and the folder {@code #include "…"} searches first. */
+    public record Input(String name, String text, Path directory) {
+        public static Input of(Path file) throws IOException {
+            return new Input(file.toString(), Files.readString(file), file.toAbsolutePath().getParent());
+        }
+    }
+
+    private static final Set<String> TYPE_KEYWORDS = Set.of(
+            "void", "char", "short", "int", "long", "float", "double", "signed", "unsigned", "__signed", "__signed__",
+            "_Bool", "bool", "_Complex", "__complex__", "_BitInt", "__int128", "_Float16", "__bf16", "__fp16",
+            "__float128", "__ibm128", "struct", "union", "enum", "typeof", "__typeof__", "__typeof", "typeof_unqual",
+            "__builtin_va_list", "__int128_t", "__uint128_t");
+    private static final Set<String> QUALIFIERS = Set.of("const", "volatile", "restrict", "__restrict", "__restrict__",
+            "__const", "__const__", "__volatile", "__volatile__", "_Atomic");
+    private static final Set<String> IGNORED_SPECIFIERS = Set.of("extern", "static", "inline", "__inline", "__inline__",
+            "register", "auto", "_Thread_local", "thread_local", "__thread", "__extension__", "constexpr");
+    private static final Set<String> CC_KEYWORDS = Set.of("__stdcall", "_stdcall", "__fastcall", "_fastcall", "__cdecl",
+            "_cdecl", "__vectorcall", "__regcall");
+
+    private final Target target;
+    private final List<CSyntaxException> errors = new ArrayList<>();
+    private final List<FunctionDeclaration> functions = new ArrayList<>();
+    private final Map<String, CType> typedefs = new HashMap<>();
+    private final Map<String, TagType> tags = new HashMap<>();
+    private final Map<String, Long> enumConstants = new HashMap<>();
+    private List<Token> tokens;
+    private int pos;
+    private int anonymousTags;
+    private int prototypeDepth;
+    private List<String> identifierList;
+    /** The name being declared: tags first declared in its parameter list are local to it. */
+    private String declaredName = "";
+
+    private HeaderParser(Target target) {
+        this.target = target;
+        typedefs.put("__builtin_va_list", new TypedefType("__builtin_va_list", target.builtinVaList()));
+        typedefs.put("__int128_t", BuiltinType.of(Kind.INT128));
+        typedefs.put("__uint128_t", BuiltinType.of(Kind.UNSIGNED_INT128));
+    }
+
+    /** Parses {@code inputs} as one translation unit, in order. */
+    public static ParsedHeader parse(Target target, List<Path> includeDirs, List<Input> inputs) {
+        HeaderParser parser = new HeaderParser(target);
+        Preprocessor pp = new Preprocessor(target, includeDirs, parser.errors::add);
+        for (Input in : inputs) {
+            List<Token> toks = new ArrayList<>(pp.run(in.name(), in.text(), in.directory()));
+            SourceLocation end = toks.isEmpty() ? new SourceLocation(in.name(), 1, 1) : toks.get(toks.size() - 1).location();
+            toks.add(new Token(Token.Kind.END, "", end, true));
+            parser.translationUnit(toks);
+        }
+        return new ParsedHeader(parser.functions, parser.errors);
+    }
+
+    public static ParsedHeader parse(Target target, String name, String text) {
+        return parse(target, List.of(), List.of(new Input(name, text, null)));
+    }
+
+    /**
+     * One C prototype or type name, e.g. {@code "void (long)"} or {@code "int cmp(const void *, const void *)"};
+     * earlier declarations ({@code struct}s, typedefs) may precede it, separated by semicolons.
+     *
+     * @throws CSyntaxException on the first error
+     */
+    public static FunctionType parsePrototype(Target target, String text) {
+        String trimmed = text.strip();
+        if (trimmed.endsWith(";")) trimmed = trimmed.substring(0, trimmed.length() - 1);
+        int split = trimmed.lastIndexOf(';');
+        HeaderParser parser = new HeaderParser(target);
+        Preprocessor pp = new Preprocessor(target, List.of(), parser.errors::add);
+        if (split >= 0) {
+            List<Token> prelude = new ArrayList<>(pp.run("<prototype>", trimmed.substring(0, split + 1), null));
+            prelude.add(new Token(Token.Kind.END, "", new SourceLocation("<prototype>", 1, 1), true));
+            parser.translationUnit(prelude);
+        }
+        if (!parser.errors.isEmpty()) throw parser.errors.get(0);
+        List<Token> decl = new ArrayList<>(pp.run("<prototype>", trimmed.substring(split + 1), null));
+        decl.add(new Token(Token.Kind.END, "", new SourceLocation("<prototype>", 1, trimmed.length() + 1), true));
+        if (!parser.errors.isEmpty()) throw parser.errors.get(0);
+        parser.tokens = decl;
+        parser.pos = 0;
+        CType type = parser.typeName();
+        if (parser.peek().kind() != Token.Kind.END) throw error(parser.peek().location(), "unexpected '" + parser.peek().text() + "' after the prototype");
+        CType c = type.canonical();
+        if (c.unqualified() instanceof PointerType p && p.pointee().canonical() instanceof FunctionType pf) return pf;
+        if (c instanceof FunctionType f) return f;
+        throw error(decl.get(0).location(), "not a function type: '" + text.strip() + "'");
+    }
+
+    // --- translation unit ---------------------------------------------------------------------------
+
+    private void translationUnit(List<Token> toks) {
+        this.tokens = toks;
+        this.pos = 0;
+        while (!peek().kind().equals(Token.Kind.END)) {
+            int start = pos;
+            try {
+                externalDeclaration();
+            } catch (CSyntaxException e) {
+                errors.add(e);
+                recover(start);
+            }
+        }
+    }
+
+    private void recover(int start) {
+        if (pos == start) pos++;
+        int depth = 0;
+        while (peek().kind() != Token.Kind.END) {
+            Token t = next();
+            if (t.is("{")) depth++;
+            else if (t.is("}")) {
+                if (--depth <= 0) {
+                    accept(";");
+                    return;
+                }
+            } else if (t.is(";") && depth <= 0) return;
+        }
+    }
+
+    private void externalDeclaration() {
+        if (accept(";")) return;
+        if (peek().is("_Static_assert") || peek().is("static_assert")) {
+            skipBalancedUntil(";");
+            expect(";");
+            return;
+        }
+        Specifiers spec = specifiers();
+        if (accept(";")) return;
+        boolean first = true;
+        while (true) {
+            Declarator d = declarator(false);
+            if (d.name == null) throw error(d.location, "expected identifier or '('");
+            List<Attribute> attrs = new ArrayList<>(spec.attributes);
+            attrs.addAll(d.attributes);
+            attrs.addAll(attributesAndAsm());
+            CType base = spec.base;
+            if (spec.isTypedef && first && spec.anonymousTag != null && d.build.apply(base) == base) {
+                // The first typedef name of an anonymous record names it for linkage (typedef struct {…} T;).
+                TagType named = renameAnonymous(spec.anonymousTag, d.name);
+                base = named;
+                spec.base = named;
+            }
+            base = applyTypeAttributes(base, attrs, d.location);
+            CType type = applyFunctionAttributes(d.build.apply(base), attrs, d.location);
+            first = false;
+            if (spec.isTypedef) {
+                if (type.unqualified() instanceof TagType tag && tag.kind() == TagType.Kind.UNION && hasAttribute(attrs, "transparent_union")) {
+                    type = makeTransparent(tag, d.location);
+                }
+                typedefs.put(d.name, new TypedefType(d.name, type));
+            } else if (type.canonical() instanceof FunctionType fn) {
+                if (peek().is("{") || (identifierList != null && !peek().is(";") && !peek().is(","))) {
+                    fn = knrDefinition(fn);
+                    functions.add(new FunctionDeclaration(d.name, fn, d.location));
+                    skipBody();
+                    return;
+                }
+                functions.add(new FunctionDeclaration(d.name, fn, d.location));
+            } else if (accept("=")) {
+                skipInitializer();
+            }
+            if (accept(",")) continue;
+            expect(";");
+            return;
+        }
+    }
+
+    /** A K&amp;R definition {@code int f(a, b) int a; char *b; {…}} gets a prototyped id (clang 22). */
+    private FunctionType knrDefinition(FunctionType fn) {
+        List<String> names = identifierList;
+        identifierList = null;
+        if (names == null || fn.prototyped()) return fn;
+        Map<String, CType> declared = new HashMap<>();
+        while (!peek().is("{") && peek().kind() != Token.Kind.END) {
+            Specifiers s = specifiers();
+            do {
+                Declarator d = declarator(false);
+                declared.put(d.name, d.build.apply(s.base));
+            } while (accept(","));
+            expect(";");
+        }
+        List<FunctionType.Parameter> params = new ArrayList<>();
+        for (String n : names) params.add(FunctionType.Parameter.of(declared.getOrDefault(n, BuiltinType.INT)));
+        return new FunctionType(fn.returnType(), params, false, true, fn.callingConvention(), fn.noReturn(), fn.salt());
+    }
+
+    // --- declaration specifiers --------------------------------------------------------------------
+
+    private static final class Specifiers {
+        boolean isTypedef;
+        CType base;
+        TagType anonymousTag;
+        final List<Attribute> attributes = new ArrayList<>();
+    }
+
+    private Specifiers specifiers() {
+        Specifiers s = new Specifiers();
+        Token start = peek();
+        int signed = 0, unsigned = 0, shorts = 0, longs = 0, ints = 0, chars = 0, complex = 0;
+        Kind kind = null;
+        CType explicit = null;
+        Qualifiers quals = Qualifiers.NONE;
+        boolean atomic = false, noReturn = false, any = false;
+        while (true) {
+            Token t = peek();
+            String w = t.text();
+            if (t.kind() != Token.Kind.IDENTIFIER && !t.is("[[")) break;
+            if (t.is("[[")) {
+                s.attributes.addAll(standardAttributes());
+                continue;
+            }
+            if (w.equals("typedef")) {
+                next();
+                s.isTypedef = true;
+            } else if (IGNORED_SPECIFIERS.contains(w)) {
+                next();
+            } else if (w.equals("_Noreturn")) {
+                next();
+                noReturn = true;
+            } else if (w.equals("__attribute__") || w.equals("__attribute")) {
+                s.attributes.addAll(gnuAttributes());
+            } else if (CC_KEYWORDS.contains(w)) {
+                next();
+                s.attributes.add(new Attribute(w, List.of(), t.location()));
+            } else if (w.equals("_Alignas") || w.equals("alignas") || w.equals("__declspec")) {
+                next();
+                skipParens();
+            } else if (w.equals("_Atomic") && peekAt(1).is("(")) {
+                next();
+                next();
+                explicit = setExplicit(explicit, new AtomicType(typeName()), t);
+                expect(")");
+                any = true;
+            } else if (QUALIFIERS.contains(w)) {
+                next();
+                if (w.equals("_Atomic")) atomic = true;
+                else quals = quals.with(qualifier(w));
+            } else if (w.equals("struct") || w.equals("union") || w.equals("enum")) {
+                next();
+                TagType tag = tagSpecifier(w, s);
+                explicit = setExplicit(explicit, tag, t);
+                any = true;
+            } else if (w.equals("typeof") || w.equals("__typeof__") || w.equals("__typeof") || w.equals("typeof_unqual")) {
+                next();
+                expect("(");
+                CType ty = typeName();
+                expect(")");
+                explicit = setExplicit(explicit, w.equals("typeof_unqual") ? ty.unqualified() : ty, t);
+                any = true;
+            } else if (w.equals("_BitInt")) {
+                next();
+                expect("(");
+                long bits = constantUntil(")");
+                expect(")");
+                explicit = setExplicit(explicit, new BitIntType(unsigned == 0, (int) bits), t);
+                any = true;
+            } else if (isBuiltinWord(w)) {
+                next();
+                any = true;
+                switch (w) {
+                    case "signed", "__signed", "__signed__" -> signed++;
+                    case "unsigned" -> unsigned++;
+                    case "short" -> shorts++;
+                    case "long" -> longs++;
+                    case "int" -> ints++;
+                    case "char" -> chars++;
+                    case "_Complex", "__complex__" -> complex++;
+                    default -> kind = setKind(kind, switch (w) {
+                        case "void" -> Kind.VOID;
+                        case "_Bool", "bool" -> Kind.BOOL;
+                        case "float" -> Kind.FLOAT;
+                        case "double" -> Kind.DOUBLE;
+                        case "__int128" -> Kind.INT128;
+                        case "_Float16" -> Kind.FLOAT16;
+                        case "__bf16" -> Kind.BFLOAT16;
+                        case "__fp16" -> Kind.HALF;
+                        case "__float128" -> Kind.FLOAT128;
+                        case "__ibm128" -> Kind.IBM128;
+                        default -> throw new AssertionError(w);
+                    }, t);
+                }
+            } else if (typedefs.containsKey(w) && explicit == null && kind == null && !any) {
+                next();
+                explicit = typedefs.get(w);
+                any = true;
+            } else {
+                break;
+            }
+        }
+        if (explicit instanceof BitIntType b && unsigned > 0) explicit = new BitIntType(false, b.bits());
+        CType base = explicit != null ? checkNoBuiltinWords(explicit, kind, signed, unsigned == 0 || explicit instanceof BitIntType ? 0 : unsigned, shorts, longs, ints, chars, start)
+                : builtin(kind, signed, unsigned, shorts, longs, ints, chars, start, s.isTypedef || !s.attributes.isEmpty() || !quals.isEmpty() || atomic || noReturn);
+        if (complex > 0) base = new ComplexType(base);
+        if (atomic) base = new AtomicType(base);
+        s.base = QualifiedType.of(base, quals);
+        if (noReturn) s.attributes.add(new Attribute("noreturn", List.of(), start.location()));
+        return s;
+    }
+
+    private boolean isBuiltinWord(String w) {
+        return switch (w) {
+            case "signed", "__signed", "__signed__", "unsigned", "short", "long", "int", "char", "_Complex", "__complex__",
+                 "void", "_Bool", "float", "double", "__int128", "_Float16", "__bf16", "__fp16", "__float128", "__ibm128" -> true;
+            case "bool" -> !typedefs.containsKey("bool");
+            default -> false;
+        };
+    }
+
+    private static Qualifiers qualifier(String w) {
+        return switch (w) {
+            case "const", "__const", "__const__" -> Qualifiers.CONST;
+            case "volatile", "__volatile", "__volatile__" -> Qualifiers.VOLATILE;
+            default -> Qualifiers.RESTRICT;
+        };
+    }
+
+    private CType setExplicit(CType current, CType next, Token at) {
+        if (current != null) throw error(at.location(), "cannot combine with previous type specifier");
+        return next;
+    }
+
+    private Kind setKind(Kind current, Kind next, Token at) {
+        if (current != null) throw error(at.location(), "cannot combine '" + at.text() + "' with previous '" + current.spelling() + "' declaration specifier");
+        return next;
+    }
+
+    private CType checkNoBuiltinWords(CType explicit, Kind kind, int signed, int unsigned, int shorts, int longs, int ints, int chars, Token at) {
+        if (kind != null || signed + unsigned + shorts + longs + ints + chars > 0) {
+            throw error(at.location(), "cannot combine a type name with builtin type specifiers");
+        }
+        return explicit;
+    }
+
+    /** Resolves a combination of builtin type words to one builtin, as C allows them. */
+    private CType builtin(Kind kind, int signed, int unsigned, int shorts, int longs, int ints, int chars, Token at, boolean implicitIntOk) {
+        if (signed > 0 && unsigned > 0) throw error(at.location(), "cannot combine 'signed' and 'unsigned'");
+        boolean sign = signed > 0 || unsigned > 0;
+        if (kind != null) {
+            if (kind == Kind.INT128) {
+                if (shorts + longs + chars + ints > 0) throw error(at.location(), "invalid __int128 type");
+                return BuiltinType.of(unsigned > 0 ? Kind.UNSIGNED_INT128 : Kind.INT128);
+            }
+            if (kind == Kind.DOUBLE && longs == 1 && !sign && shorts + ints + chars == 0) return BuiltinType.of(Kind.LONG_DOUBLE);
+            if (sign || shorts + longs + ints + chars > 0) throw error(at.location(), "invalid combination of type specifiers with '" + kind.spelling() + "'");
+            return BuiltinType.of(kind);
+        }
+        if (chars > 0) {
+            if (chars > 1 || shorts + longs + ints > 0) throw error(at.location(), "invalid combination of type specifiers with 'char'");
+            return BuiltinType.of(unsigned > 0 ? Kind.UNSIGNED_CHAR : signed > 0 ? Kind.SIGNED_CHAR : Kind.CHAR);
+        }
+        if (shorts > 0) {
+            if (shorts > 1 || longs > 0) throw error(at.location(), "invalid combination of 'short' and 'long'");
+            return BuiltinType.of(unsigned > 0 ? Kind.UNSIGNED_SHORT : Kind.SHORT);
+        }
+        if (longs > 2) throw error(at.location(), "'long long long' is invalid");
+        if (longs == 2) return BuiltinType.of(unsigned > 0 ? Kind.UNSIGNED_LONG_LONG : Kind.LONG_LONG);
+        if (longs == 1) return BuiltinType.of(unsigned > 0 ? Kind.UNSIGNED_LONG : Kind.LONG);
+        if (ints > 0 || sign) return BuiltinType.of(unsigned > 0 ? Kind.UNSIGNED_INT : Kind.INT);
+        if (implicitIntOk) throw error(at.location(), "type specifier missing (C99 forbids implicit int)");
+        throw error(at.location(), "expected a type, found '" + at.text() + "'");
+    }
+
+    // --- struct, union, enum ----------------------------------------------------------------------------
+
+    private TagType tagSpecifier(String keyword, Specifiers s) {
+        TagType.Kind kind = TagType.Kind.valueOf(keyword.toUpperCase(java.util.Locale.ROOT));
+        List<Attribute> attrs = new ArrayList<>(attributesAndAsm());
+        Token nameTok = peek().isIdentifier() && !isAttributeStart(peek()) ? next() : null;
+        if (kind == TagType.Kind.ENUM && accept(":")) specifiers();   // enum E : T — the id is still 1E
+        if (!peek().is("{")) {
+            if (nameTok == null) throw error(peek().location(), "expected identifier or '{' after '" + keyword + "'");
+            TagType known = tags.get(nameTok.text());
+            if (known != null) return known;
+            if (prototypeDepth > 0) return TagType.local(kind, nameTok.text(), declaredName);
+            TagType fresh = TagType.named(kind, nameTok.text());
+            tags.put(nameTok.text(), fresh);
+            return fresh;
+        }
+        TagType tag;
+        if (nameTok == null) {
+            tag = TagType.anonymous(kind, anonymousTags++);
+            s.anonymousTag = tag;
+        } else {
+            tag = prototypeDepth > 0 ? TagType.local(kind, nameTok.text(), declaredName) : TagType.named(kind, nameTok.text());
+            if (prototypeDepth == 0) tags.put(nameTok.text(), tag);
+        }
+        expect("{");
+        CType firstMember = kind == TagType.Kind.ENUM ? enumBody() : recordBody();
+        attrs.addAll(attributesAndAsm());
+        if (kind == TagType.Kind.UNION && hasAttribute(attrs, "transparent_union") && firstMember != null) {
+            tag = tag.asTransparentUnion(firstMember);
+            if (nameTok != null && prototypeDepth == 0) tags.put(nameTok.text(), tag);
+            if (s.anonymousTag != null) s.anonymousTag = tag;
+        } else if (kind == TagType.Kind.UNION && firstMember != null) {
+            pendingFirstMembers.put(tag, firstMember);
+        }
+        return tag;
+    }
+
+    /** First members of unions, kept in case a later {@code typedef … __attribute__((transparent_union))} names them. */
+    private final Map<TagType, CType> pendingFirstMembers = new HashMap<>();
+
+    private CType makeTransparent(TagType tag, SourceLocation at) {
+        CType first = pendingFirstMembers.get(tag);
+        if (first == null) return tag;
+        TagType t = tag.asTransparentUnion(first);
+        if (tag.hasLinkage()) tags.put(tag.name(), t);
+        return t;
+    }
+
+    private TagType renameAnonymous(TagType anonymous, String typedefName) {
+        TagType named = TagType.named(anonymous.kind(), typedefName);
+        if (anonymous.transparentMember() != null) named = named.asTransparentUnion(anonymous.transparentMember());
+        CType first = pendingFirstMembers.get(anonymous);
+        if (first != null) pendingFirstMembers.put(named, first);
+        return named;
+    }
+
+    /** Member declarations up to the closing brace; returns the first member's declared type. */
+    private CType recordBody() {
+        CType first = null;
+        while (!accept("}")) {
+            if (peek().kind() == Token.Kind.END) throw error(peek().location(), "expected '}'");
+            if (accept(";")) continue;
+            if (peek().is("_Static_assert") || peek().is("static_assert")) {
+                skipBalancedUntil(";");
+                expect(";");
+                continue;
+            }
+            Specifiers s = specifiers();
+            if (accept(";")) {   // an anonymous struct/union member
+                if (first == null) first = s.base;
+                continue;
+            }
+            do {
+                Declarator d = peek().is(":") ? new Declarator(null, peek().location(), t -> t, List.of()) : declarator(false);
+                List<Attribute> attrs = new ArrayList<>(s.attributes);
+                attrs.addAll(d.attributes);
+                if (accept(":")) constantUntilAny(",", ";");
+                attrs.addAll(attributesAndAsm());
+                CType type = applyFunctionAttributes(d.build.apply(applyTypeAttributes(s.base, attrs, d.location)), attrs, d.location);
+                if (first == null) first = type;
+            } while (accept(","));
+            expect(";");
+        }
+        return first;
+    }
+
+    private CType enumBody() {
+        long value = 0;
+        while (!accept("}")) {
+            Token name = next();
+            if (!name.isIdentifier()) throw error(name.location(), "expected identifier in enumerator list");
+            attributesAndAsm();
+            if (accept("=")) value = constantUntilAny(",", "}");
+            enumConstants.put(name.text(), value++);
+            if (!accept(",")) {
+                expect("}");
+                break;
+            }
+        }
+        return null;
+    }
+
+    // --- declarators ------------------------------------------------------------------------------------
+
+    /** A parsed declarator: the declared name (null when abstract) and how it derives from the base type. */
+    private record Declarator(String name, SourceLocation location, UnaryOperator<CType> build, List<Attribute> attributes) {}
+
+    private Declarator declarator(boolean abstractAllowed) {
+        SourceLocation loc = peek().location();
+        List<Attribute> attrs = new ArrayList<>();
+        // Function-type attributes written at this level's pointers belong to the function type just
+        // outside them (clang: void (__attribute__((ms_abi)) *p)(int) makes the pointee ms_abi).
+        List<Attribute> levelAttrs = new ArrayList<>();
+        List<Qualifiers> pointers = new ArrayList<>();
+        while (true) {
+            if (accept("*")) {
+                Qualifiers q = Qualifiers.NONE;
+                while (true) {
+                    Token t = peek();
+                    if (t.isIdentifier() && QUALIFIERS.contains(t.text()) && !t.is("_Atomic")) {
+                        next();
+                        q = q.with(qualifier(t.text()));
+                    } else if (isAttributeStart(t)) {
+                        for (Attribute a : attributeList()) {
+                            if (a.name().equals("address_space")) q = q.with(Qualifiers.addressSpace((int) constant(a)));
+                            else sortAttribute(a, attrs, levelAttrs);
+                        }
+                    } else if (t.isIdentifier() && CC_KEYWORDS.contains(t.text())) {
+                        next();
+                        levelAttrs.add(new Attribute(t.text(), List.of(), t.location()));
+                    } else {
+                        break;
+                    }
+                }
+                pointers.add(q);
+            } else if (isAttributeStart(peek())) {
+                for (Attribute a : attributeList()) sortAttribute(a, attrs, levelAttrs);
+            } else if (peek().isIdentifier() && CC_KEYWORDS.contains(peek().text())) {
+                Token t = next();
+                levelAttrs.add(new Attribute(t.text(), List.of(), t.location()));
+            } else {
+                break;
+            }
+        }
+        String name = null;
+        UnaryOperator<CType> inner = UnaryOperator.identity();
+        // In declarator position a typedef name is being redeclared (typedef unsigned long size_t; twice).
+        if (peek().isIdentifier() && !isKeyword(peek())) {
+            Token n = next();
+            name = n.text();
+            loc = n.location();
+        } else if (peek().is("(") && startsNestedDeclarator()) {
+            next();
+            Declarator d = declarator(abstractAllowed);
+            expect(")");
+            inner = d.build;
+            name = d.name;
+            loc = d.location;
+            attrs.addAll(d.attributes);
+        } else if (!abstractAllowed) {
+            throw error(peek().location(), "expected identifier or '(' but found '" + peek().text() + "'");
+        }
+        if (name != null && prototypeDepth == 0) declaredName = name;
+        List<UnaryOperator<CType>> suffixes = new ArrayList<>();
+        while (true) {
+            if (peek().is("[")) suffixes.add(arraySuffix());
+            else if (peek().is("(")) suffixes.add(functionSuffix(name != null && identifierList == null));
+            else break;
+        }
+        UnaryOperator<CType> in = inner;
+        SourceLocation at = loc;
+        return new Declarator(name, loc, base -> {
+            CType t = applyFunctionAttributes(base, levelAttrs, at);
+            for (Qualifiers q : pointers) t = QualifiedType.of(new PointerType(t), q);
+            for (int i = suffixes.size() - 1; i >= 0; i--) t = suffixes.get(i).apply(t);
+            return in.apply(t);
+        }, attrs);
+    }
+
+    private static void sortAttribute(Attribute a, List<Attribute> declaration, List<Attribute> functionType) {
+        boolean fn = a.name().equals("cfi_salt") || a.name().equals("noreturn") || CallingConventions.isCallingConvention(a.name());
+        (fn ? functionType : declaration).add(a);
+    }
+
+    private boolean startsNestedDeclarator() {
+        Token t = peekAt(1);
+        if (t.is("*") || t.is("(") || t.is("[") || t.is("^") || isAttributeStart(t)) return true;
+        if (t.isIdentifier() && CC_KEYWORDS.contains(t.text())) return true;
+        return t.isIdentifier() && !isTypeStart(t);
+    }
+
+    private UnaryOperator<CType> arraySuffix() {
+        expect("[");
+        boolean variable = false;
+        List<Token> size = new ArrayList<>();
+        int depth = 0;
+        while (depth > 0 || !peek().is("]")) {
+            Token t = next();
+            if (t.kind() == Token.Kind.END) throw error(t.location(), "expected ']'");
+            if (t.is("[") || t.is("(")) depth++;
+            if (t.is("]") || t.is(")")) depth--;
+            if (t.is("static") || (t.isIdentifier() && QUALIFIERS.contains(t.text()) && size.isEmpty())) continue;
+            size.add(t);
+        }
+        Token close = next();
+        ArrayType.Size s;
+        if (size.isEmpty()) {
+            s = ArrayType.Size.INCOMPLETE;
+        } else if (size.size() == 1 && size.get(0).is("*")) {
+            s = ArrayType.Size.variable();
+        } else {
+            OptionalLong n = tryConstant(size, close.location());
+            s = n.isPresent() ? new ArrayType.Size.Fixed(n.getAsLong()) : ArrayType.Size.variable();
+            variable = n.isEmpty();
+        }
+        ArrayType.Size finalSize = s;
+        return element -> {
+            if (element.canonical() instanceof FunctionType) throw error(close.location(), "array of functions is not allowed");
+            return new ArrayType(element, finalSize);
+        };
+    }
+
+    private UnaryOperator<CType> functionSuffix(boolean mayBeIdentifierList) {
+        Token open = expect("(");
+        if (accept(")")) return ret -> checkReturn(FunctionType.unprototyped(ret), open);
+        if (peek().is("void") && peekAt(1).is(")")) {
+            next();
+            next();
+            return ret -> checkReturn(FunctionType.of(ret), open);
+        }
+        if (peek().isIdentifier() && !isTypeStart(peek()) && (peekAt(1).is(",") || peekAt(1).is(")"))) {
+            List<String> names = new ArrayList<>();
+            do {
+                Token n = next();
+                if (!n.isIdentifier()) throw error(n.location(), "expected identifier in K&R parameter list");
+                names.add(n.text());
+            } while (accept(","));
+            expect(")");
+            if (mayBeIdentifierList) identifierList = names;
+            return ret -> checkReturn(FunctionType.unprototyped(ret), open);
+        }
+        List<FunctionType.Parameter> params = new ArrayList<>();
+        boolean variadic = false;
+        prototypeDepth++;
+        try {
+            do {
+                if (accept("...")) {
+                    variadic = true;
+                    break;
+                }
+                Specifiers s = specifiers();
+                Declarator d = declarator(true);
+                List<Attribute> attrs = new ArrayList<>(s.attributes);
+                attrs.addAll(d.attributes);
+                attrs.addAll(attributesAndAsm());
+                CType type = applyFunctionAttributes(d.build.apply(applyTypeAttributes(s.base, attrs, d.location)), attrs, d.location);
+                if (type.canonical() instanceof BuiltinType b && b.kind() == Kind.VOID) {
+                    throw error(d.location, "'void' must be the first and only parameter if specified");
+                }
+                params.add(new FunctionType.Parameter(FunctionType.adjust(type), hasAttribute(attrs, "noescape")));
+            } while (accept(","));
+        } finally {
+            prototypeDepth--;
+        }
+        expect(")");
+        boolean v = variadic;
+        return ret -> checkReturn(new FunctionType(ret, params, v, true, CallingConvention.C, false, ""), open);
+    }
+
+    private FunctionType checkReturn(FunctionType f, Token at) {
+        CType r = f.returnType().canonical();
+        if (r.unqualified() instanceof FunctionType) throw error(at.location(), "function cannot return function type");
+        if (r.unqualified() instanceof ArrayType) throw error(at.location(), "function cannot return array type");
+        return f;
+    }
+
+    /** A type name, as in {@code typeof(…)} or {@code _Atomic(…)}. */
+    private CType typeName() {
+        if (peek().is("nullptr")) {
+            next();
+            return BuiltinType.of(Kind.NULLPTR);
+        }
+        Specifiers s = specifiers();
+        Declarator d = declarator(true);
+        List<Attribute> attrs = new ArrayList<>(s.attributes);
+        attrs.addAll(d.attributes);
+        return applyFunctionAttributes(d.build.apply(applyTypeAttributes(s.base, attrs, d.location)), attrs, d.location);
+    }
+
+    // --- attributes -------------------------------------------------------------------------------------
+
+    private boolean isAttributeStart(Token t) {
+        return t.is("__attribute__") || t.is("__attribute") || t.is("[[");
+    }
+
+    private List<Attribute> attributeList() {
+        return peek().is("[[") ? standardAttributes() : gnuAttributes();
+    }
+
+    /** Attributes and {@code asm("label")} that may follow a declarator. */
+    private List<Attribute> attributesAndAsm() {
+        List<Attribute> out = new ArrayList<>();
+        while (true) {
+            if (isAttributeStart(peek())) out.addAll(attributeList());
+            else if (peek().is("asm") || peek().is("__asm__") || peek().is("__asm")) {
+                next();
+                skipParens();
+            } else return out;
+        }
+    }
+
+    private List<Attribute> gnuAttributes() {
+        next();
+        expect("(");
+        expect("(");
+        List<Attribute> out = attributeItems(")");
+        expect(")");
+        expect(")");
+        return out;
+    }
+
+    private List<Attribute> standardAttributes() {
+        expect("[[");
+        List<Attribute> out = attributeItems("]]");
+        expect("]]");
+        return out;
+    }
+
+    private List<Attribute> attributeItems(String close) {
+        List<Attribute> out = new ArrayList<>();
+        while (!peek().is(close)) {
+            if (accept(",")) continue;
+            Token n = next();
+            if (!n.isIdentifier()) throw error(n.location(), "expected attribute name");
+            String name = n.text();
+            if (accept("::")) name = next().text();   // [[gnu::ms_abi]], [[clang::cfi_salt("s")]]
+            if (name.startsWith("__") && name.endsWith("__") && name.length() > 4) name = name.substring(2, name.length() - 2);
+            List<Token> args = new ArrayList<>();
+            if (peek().is("(")) {
+                next();
+                int depth = 0;
+                while (depth > 0 || !peek().is(")")) {
+                    Token t = next();
+                    if (t.kind() == Token.Kind.END) throw error(t.location(), "expected ')' to close attribute arguments");
+                    if (t.is("(")) depth++;
+                    if (t.is(")")) depth--;
+                    args.add(t);
+                }
+                next();
+            }
+            out.add(new Attribute(name, args, n.location()));
+        }
+        return out;
+    }
+
+    private static boolean hasAttribute(List<Attribute> attrs, String name) {
+        for (Attribute a : attrs) if (a.name().equals(name)) return true;
+        return false;
+    }
+
+    /** Attributes that change the base type: {@code address_space(N)} and {@code vector_size(N)}. */
+    private CType applyTypeAttributes(CType base, List<Attribute> attrs, SourceLocation at) {
+        CType t = base;
+        for (Attribute a : attrs) {
+            switch (a.name()) {
+                case "address_space" -> t = QualifiedType.of(t, Qualifiers.addressSpace((int) constant(a)));
+                case "vector_size" -> {
+                    long bytes = constant(a);
+                    OptionalLong elem = sizeOf(t.unqualified());
+                    if (elem.isEmpty() || elem.getAsLong() == 0) throw error(a.location(), "invalid vector element type");
+                    if (bytes % elem.getAsLong() != 0) throw error(a.location(), "vector size not an integral multiple of component size");
+                    t = QualifiedType.of(new VectorType(t.unqualified(), (int) (bytes / elem.getAsLong())), t.qualifiers());
+                }
+                default -> { }
+            }
+        }
+        return t;
+    }
+
+    /**
+     * Attributes of the function type: calling convention, {@code cfi_salt}, {@code noreturn}. Like
+     * clang, they go to the function declarator chunk nearest the declared name: the first function
+     * type met from the top of the declared type (the function itself, or a pointer's pointee).
+     */
+    private CType applyFunctionAttributes(CType type, List<Attribute> attrs, SourceLocation at) {
+        CallingConvention cc = null;
+        String salt = null;
+        boolean noReturn = false;
+        for (Attribute a : attrs) {
+            CallingConvention c = CallingConventions.of(a.name(), target);
+            if (c != null) cc = c;
+            else if (a.name().equals("cfi_salt")) {
+                salt = a.stringArgument();
+                if (salt == null) throw error(a.location(), "'cfi_salt' attribute requires a string");
+            } else if (a.name().equals("noreturn")) noReturn = true;
+        }
+        if (cc == null && salt == null && !noReturn) return type;
+        CallingConvention fcc = cc;
+        String fsalt = salt;
+        boolean fnr = noReturn;
+        return nearestFunction(type, f -> {
+            FunctionType g = f;
+            if (fcc != null && f.prototyped()) g = g.withCallingConvention(fcc);
+            if (fsalt != null) g = g.withSalt(fsalt);
+            if (fnr) g = g.withNoReturn(true);
+            return g;
+        });
+    }
+
+    private static CType nearestFunction(CType t, UnaryOperator<FunctionType> change) {
+        return switch (t) {
+            case PointerType p -> new PointerType(nearestFunction(p.pointee(), change));
+            case QualifiedType q -> QualifiedType.of(nearestFunction(q.base(), change), q.qualifiers());
+            case ArrayType a -> new ArrayType(nearestFunction(a.element(), change), a.size());
+            case FunctionType f -> change.apply(f);
+            case TypedefType td -> td.canonical() == td.aliased().canonical() && derivesFunction(td) ? nearestFunction(td.canonical(), change) : td;
+            default -> t;
+        };
+    }
+
+    private static boolean derivesFunction(CType t) {
+        return switch (t.canonical()) {
+            case PointerType p -> derivesFunction(p.pointee());
+            case QualifiedType q -> derivesFunction(q.base());
+            case ArrayType a -> derivesFunction(a.element());
+            case FunctionType f -> true;
+            default -> false;
+        };
+    }
+
+    /** Byte size where it is simple to know (vector elements); empty otherwise. */
+    private OptionalLong sizeOf(CType t) {
+        return switch (t.canonical()) {
+            case BuiltinType b -> switch (b.kind()) {
+                case VOID -> OptionalLong.empty();
+                case FLOAT -> OptionalLong.of(4);
+                case DOUBLE -> OptionalLong.of(8);
+                case FLOAT16, BFLOAT16, HALF -> OptionalLong.of(2);
+                case LONG_DOUBLE, FLOAT128, IBM128 -> OptionalLong.of(16);
+                case NULLPTR -> OptionalLong.of(target.dataModel().pointerBits() / 8);
+                default -> OptionalLong.of(target.bits(b.kind()) / 8);
+            };
+            case PointerType p -> OptionalLong.of(target.dataModel().pointerBits() / 8);
+            case TagType tag when tag.kind() == TagType.Kind.ENUM -> OptionalLong.of(4);
+            default -> OptionalLong.empty();
+        };
+    }
+
+    // --- constants ---------------------------------------------------------------------------------------
+
+    private long constant(Attribute a) {
+        return ConstantExpression.evaluate(a.arguments(), a.location(), this::enumConstant);
+    }
+
+    private long constantUntil(String close) {
+        return constantUntilAny(close, close);
+    }
+
+    private long constantUntilAny(String a, String b) {
+        SourceLocation at = peek().location();
+        List<Token> expr = new ArrayList<>();
+        int depth = 0;
+        while (depth > 0 || !(peek().is(a) || peek().is(b))) {
+            Token t = next();
+            if (t.kind() == Token.Kind.END) throw error(t.location(), "expected '" + a + "'");
+            if (t.is("(") || t.is("[") || t.is("{")) depth++;
+            if (t.is(")") || t.is("]") || t.is("}")) depth--;
+            expr.add(t);
+        }
+        return ConstantExpression.evaluate(expr, at, this::enumConstant);
+    }
+
+    private OptionalLong tryConstant(List<Token> expr, SourceLocation at) {
+        for (Token t : expr) {
+            if (t.isIdentifier() && !enumConstants.containsKey(t.text())) return OptionalLong.empty();   // a VLA bound
+        }
+        return OptionalLong.of(ConstantExpression.evaluate(expr, at, this::enumConstant));
+    }
+
+    private long enumConstant(Token t) {
+        Long v = enumConstants.get(t.text());
+        if (v == null) throw error(t.location(), "'" + t.text() + "' is not an integer constant");
+        return v;
+    }
+
+    // --- token helpers -----------------------------------------------------------------------------------
+
+    private static boolean isKeyword(Token t) {
+        String w = t.text();
+        return TYPE_KEYWORDS.contains(w) || QUALIFIERS.contains(w) || IGNORED_SPECIFIERS.contains(w) || w.equals("__attribute__")
+                || w.equals("__attribute") || w.equals("_Noreturn") || w.equals("_Alignas") || w.equals("typedef");
+    }
+
+    private boolean isTypeStart(Token t) {
+        if (!t.isIdentifier()) return t.is("[[");
+        String w = t.text();
+        return TYPE_KEYWORDS.contains(w) || QUALIFIERS.contains(w) || typedefs.containsKey(w) || w.equals("__attribute__")
+                || w.equals("__attribute") || IGNORED_SPECIFIERS.contains(w) || w.equals("_Noreturn") || w.equals("_Alignas");
+    }
+
+    private void skipBody() {
+        expect("{");
+        int depth = 1;
+        while (depth > 0) {
+            Token t = next();
+            if (t.kind() == Token.Kind.END) throw error(t.location(), "expected '}' at end of function body");
+            if (t.is("{")) depth++;
+            if (t.is("}")) depth--;
+        }
+    }
+
+    private void skipInitializer() {
+        int depth = 0;
+        while (depth > 0 || !(peek().is(",") || peek().is(";"))) {
+            Token t = next();
+            if (t.kind() == Token.Kind.END) throw error(t.location(), "expected ';' after initializer");
+            if (t.is("(") || t.is("{") || t.is("[")) depth++;
+            if (t.is(")") || t.is("}") || t.is("]")) depth--;
+        }
+    }
+
+    private void skipBalancedUntil(String stop) {
+        int depth = 0;
+        while (depth > 0 || !peek().is(stop)) {
+            Token t = next();
+            if (t.kind() == Token.Kind.END) throw error(t.location(), "expected '" + stop + "'");
+            if (t.is("(")) depth++;
+            if (t.is(")")) depth--;
+        }
+    }
+
+    private void skipParens() {
+        expect("(");
+        int depth = 1;
+        while (depth > 0) {
+            Token t = next();
+            if (t.kind() == Token.Kind.END) throw error(t.location(), "expected ')'");
+            if (t.is("(")) depth++;
+            if (t.is(")")) depth--;
+        }
+    }
+
+    private Token peek() {
+        return tokens.get(pos);
+    }
+
+    private Token peekAt(int k) {
+        return tokens.get(Math.min(pos + k, tokens.size() - 1));
+    }
+
+    private Token next() {
+        Token t = tokens.get(pos);
+        if (t.kind() != Token.Kind.END) pos++;
+        return t;
+    }
+
+    private boolean accept(String s) {
+        if (peek().is(s)) {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
+    private Token expect(String s) {
+        Token t = peek();
+        if (!t.is(s)) {
+            throw error(t.location(), "expected '" + s + "'" + (t.kind() == Token.Kind.END ? " at end of input" : " before '" + t.text() + "'"));
+        }
+        pos++;
+        return t;
+    }
+
+    private static CSyntaxException error(SourceLocation at, String message) {
+        return new CSyntaxException(at, message);
+    }
+}

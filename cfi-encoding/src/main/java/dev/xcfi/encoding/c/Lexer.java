@@ -1,0 +1,138 @@
+package dev.xcfi.encoding.c;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits C source into preprocessing tokens with their locations. Comments and line
+ * continuations disappear here; {@link Token#startsLine()} lets the preprocessor find directives.
+ */
+final class Lexer {
+    private static final String[] PUNCTUATORS = {
+            "...", "<<=", ">>=", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||",
+            "*=", "/=", "%=", "+=", "-=", "&=", "^=", "|=", "##", "::", "[[", "]]",
+    };
+
+    private final String file;
+    private final String src;
+    private int pos;
+    private int line = 1;
+    private int col = 1;
+
+    Lexer(String file, String src) {
+        this.file = file;
+        this.src = src;
+    }
+
+    static List<Token> tokenize(String file, String src) {
+        return new Lexer(file, src).all();
+    }
+
+    private List<Token> all() {
+        List<Token> out = new ArrayList<>();
+        boolean lineStart = true;
+        while (true) {
+            boolean newline = skipSpace();
+            lineStart |= newline;
+            if (pos >= src.length()) {
+                out.add(new Token(Token.Kind.END, "", here(), true));
+                return out;
+            }
+            SourceLocation at = here();
+            char c = src.charAt(pos);
+            Token.Kind kind;
+            int start = pos;
+            if (Character.isLetter(c) || c == '_' || c == '$') {
+                while (pos < src.length() && (Character.isLetterOrDigit(peek()) || peek() == '_' || peek() == '$')) advance();
+                kind = Token.Kind.IDENTIFIER;
+                // An encoding prefix makes the identifier part of a string or character literal.
+                if (pos < src.length() && (peek() == '"' || peek() == '\'') && isEncodingPrefix(src.substring(start, pos))) {
+                    kind = quoted(peek(), at);
+                }
+            } else if (Character.isDigit(c) || (c == '.' && pos + 1 < src.length() && Character.isDigit(src.charAt(pos + 1)))) {
+                while (pos < src.length() && (Character.isLetterOrDigit(peek()) || peek() == '.' || peek() == '\''
+                        || ((peek() == '+' || peek() == '-') && "eEpP".indexOf(src.charAt(pos - 1)) >= 0))) advance();
+                kind = Token.Kind.NUMBER;
+            } else if (c == '"' || c == '\'') {
+                kind = quoted(c, at);
+            } else {
+                kind = Token.Kind.PUNCTUATOR;
+                String p = null;
+                for (String cand : PUNCTUATORS) {
+                    if (src.startsWith(cand, pos)) {
+                        p = cand;
+                        break;
+                    }
+                }
+                int n = p == null ? 1 : p.length();
+                for (int i = 0; i < n; i++) advance();
+            }
+            out.add(new Token(kind, src.substring(start, pos).replace("\\\n", ""), at, lineStart));
+            lineStart = false;
+        }
+    }
+
+    private static boolean isEncodingPrefix(String s) {
+        return s.equals("L") || s.equals("u") || s.equals("U") || s.equals("u8");
+    }
+
+    private Token.Kind quoted(char q, SourceLocation at) {
+        advance();
+        while (pos < src.length() && peek() != q) {
+            if (peek() == '\n') throw new CSyntaxException(at, "missing terminating " + q + " character");
+            if (peek() == '\\') advance();
+            advance();
+        }
+        if (pos >= src.length()) throw new CSyntaxException(at, "missing terminating " + q + " character");
+        advance();
+        return q == '"' ? Token.Kind.STRING : Token.Kind.CHARACTER;
+    }
+
+    /** Skips blanks and comments; returns true if a newline was crossed. */
+    private boolean skipSpace() {
+        boolean newline = false;
+        while (pos < src.length()) {
+            char c = peek();
+            if (c == '\n') {
+                newline = true;
+                advance();
+            } else if (c == '\\' && pos + 1 < src.length() && src.charAt(pos + 1) == '\n') {
+                advance();
+                advance();
+            } else if (Character.isWhitespace(c)) {
+                advance();
+            } else if (src.startsWith("//", pos)) {
+                while (pos < src.length() && peek() != '\n') advance();
+            } else if (src.startsWith("/*", pos)) {
+                SourceLocation at = here();
+                int end = src.indexOf("*/", pos + 2);
+                if (end < 0) throw new CSyntaxException(at, "unterminated /* comment");
+                while (pos < end + 2) {
+                    if (peek() == '\n') newline = true;
+                    advance();
+                }
+            } else {
+                break;
+            }
+        }
+        return newline;
+    }
+
+    private char peek() {
+        return src.charAt(pos);
+    }
+
+    private void advance() {
+        if (src.charAt(pos) == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+        pos++;
+    }
+
+    private SourceLocation here() {
+        return new SourceLocation(file, line, col);
+    }
+}

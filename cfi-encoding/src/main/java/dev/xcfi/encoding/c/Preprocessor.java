@@ -1,0 +1,276 @@
+package dev.xcfi.encoding.c;
+
+import dev.xcfi.types.Target;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The small preprocessor headers need: {@code #include "x.h"} (beside the including file, then the
+ * {@code -I} folders), {@code #include <…>} for the standard headers xcfi knows per target, object-like
+ * {@code #define}/{@code #undef}, and {@code #if/#ifdef/#ifndef/#elif/#else/#endif} with
+ * {@code defined}. A bad directive is reported and skipped; the rest of the file is still read.
+ */
+final class Preprocessor {
+    private static final int MAX_INCLUDE_DEPTH = 200;
+
+    private record Macro(List<Token> body, boolean functionLike) {}
+
+    /** One level of conditional inclusion. */
+    private static final class Conditional {
+        final boolean enclosingActive;
+        boolean taken;
+        boolean active;
+        boolean sawElse;
+
+        Conditional(boolean enclosingActive, boolean condition) {
+            this.enclosingActive = enclosingActive;
+            this.active = enclosingActive && condition;
+            this.taken = condition;
+        }
+    }
+
+    private final Target target;
+    private final List<Path> includeDirs;
+    private final Consumer<CSyntaxException> errors;
+    private final Map<String, Macro> macros = new HashMap<>();
+    private final Set<String> onceFiles = new HashSet<>();
+    private final List<Token> out = new ArrayList<>();
+    private int depth;
+
+    Preprocessor(Target target, List<Path> includeDirs, Consumer<CSyntaxException> errors) {
+        this.target = target;
+        this.includeDirs = List.copyOf(includeDirs);
+        this.errors = errors;
+        source("<built-in>", StandardHeaders.predefined(target), null);
+    }
+
+    /** Preprocesses one input and returns the tokens so far (inputs accumulate, like one translation unit). */
+    List<Token> run(String name, String text, Path directory) {
+        int start = out.size();
+        source(name, text, directory);
+        return out.subList(start, out.size());
+    }
+
+    private void source(String name, String text, Path directory) {
+        List<Token> tokens;
+        try {
+            tokens = Lexer.tokenize(name, text);
+        } catch (CSyntaxException e) {
+            errors.accept(e);
+            return;
+        }
+        Deque<Conditional> conditionals = new ArrayDeque<>();
+        int i = 0;
+        while (tokens.get(i).kind() != Token.Kind.END) {
+            int end = i + 1;
+            while (tokens.get(end).kind() != Token.Kind.END && !tokens.get(end).startsLine()) end++;
+            List<Token> line = tokens.subList(i, end);
+            boolean active = conditionals.isEmpty() || conditionals.peek().active;
+            if (line.get(0).is("#") && line.get(0).startsLine()) {
+                try {
+                    directive(line, conditionals, active, directory);
+                } catch (CSyntaxException e) {
+                    errors.accept(e);
+                }
+            } else if (active) {
+                expand(line, new HashSet<>(), out);
+            }
+            i = end;
+        }
+        if (!conditionals.isEmpty()) {
+            errors.accept(new CSyntaxException(tokens.get(i).location(), "unterminated conditional directive (missing #endif)"));
+        }
+    }
+
+    private void directive(List<Token> line, Deque<Conditional> conditionals, boolean active, Path directory) {
+        if (line.size() == 1) return;   // the null directive
+        Token name = line.get(1);
+        List<Token> rest = line.subList(2, line.size());
+        switch (name.text()) {
+            case "if" -> conditionals.push(new Conditional(active, active && condition(rest, name)));
+            case "ifdef", "ifndef" -> {
+                Token id = identifier(rest, name);
+                conditionals.push(new Conditional(active, macros.containsKey(id.text()) == name.is("ifdef")));
+            }
+            case "elif", "elifdef", "elifndef" -> {
+                Conditional c = innermost(conditionals, name);
+                if (c.sawElse) throw new CSyntaxException(name.location(), "#" + name.text() + " after #else");
+                boolean cond = !c.taken && c.enclosingActive && switch (name.text()) {
+                    case "elif" -> condition(rest, name);
+                    case "elifdef" -> macros.containsKey(identifier(rest, name).text());
+                    default -> !macros.containsKey(identifier(rest, name).text());
+                };
+                c.active = cond;
+                c.taken |= cond;
+            }
+            case "else" -> {
+                Conditional c = innermost(conditionals, name);
+                if (c.sawElse) throw new CSyntaxException(name.location(), "#else after #else");
+                c.sawElse = true;
+                c.active = c.enclosingActive && !c.taken;
+                c.taken = true;
+            }
+            case "endif" -> {
+                innermost(conditionals, name);
+                conditionals.pop();
+            }
+            default -> {
+                if (active) activeDirective(name, rest, directory);
+            }
+        }
+    }
+
+    private void activeDirective(Token name, List<Token> rest, Path directory) {
+        switch (name.text()) {
+            case "define" -> {
+                Token id = identifier(rest, name);
+                boolean functionLike = rest.size() > 1 && rest.get(1).is("(")
+                        && rest.get(1).location().column() == id.location().column() + id.text().length();
+                List<Token> body = new ArrayList<>(rest.subList(1, rest.size()));
+                if (functionLike) {
+                    int close = 1;
+                    while (close < rest.size() && !rest.get(close).is(")")) close++;
+                    body = new ArrayList<>(rest.subList(Math.min(close + 1, rest.size()), rest.size()));
+                }
+                macros.put(id.text(), new Macro(body, functionLike));
+            }
+            case "undef" -> macros.remove(identifier(rest, name).text());
+            case "include", "include_next" -> include(name, rest, directory);
+            case "pragma" -> {
+                if (!rest.isEmpty() && rest.get(0).is("once")) onceFiles.add(name.location().file());
+            }
+            case "error" -> throw new CSyntaxException(name.location(), "#error " + join(rest));
+            case "warning", "line", "ident", "sccs" -> { }
+            default -> throw new CSyntaxException(name.location(), "unknown preprocessing directive #" + name.text());
+        }
+    }
+
+    private void include(Token directive, List<Token> rest, Path directory) {
+        if (rest.isEmpty()) throw new CSyntaxException(directive.location(), "expected \"FILENAME\" or <FILENAME>");
+        String header;
+        boolean angled;
+        if (rest.get(0).kind() == Token.Kind.STRING) {
+            header = rest.get(0).text().substring(1, rest.get(0).text().length() - 1);
+            angled = false;
+        } else if (rest.get(0).is("<")) {
+            StringBuilder sb = new StringBuilder();
+            int k = 1;
+            while (k < rest.size() && !rest.get(k).is(">")) sb.append(rest.get(k++).text());
+            if (k == rest.size()) throw new CSyntaxException(directive.location(), "expected '>' to close the header name");
+            header = sb.toString();
+            angled = true;
+        } else {
+            throw new CSyntaxException(rest.get(0).location(), "expected \"FILENAME\" or <FILENAME>");
+        }
+        if (++depth > MAX_INCLUDE_DEPTH) {
+            depth--;
+            throw new CSyntaxException(directive.location(), "#include nested too deeply (" + MAX_INCLUDE_DEPTH + " levels)");
+        }
+        try {
+            Path found = find(header, angled, directory);
+            if (found != null) {
+                if (onceFiles.contains(found.toString())) return;
+                String text;
+                try {
+                    text = Files.readString(found);
+                } catch (IOException e) {
+                    throw new CSyntaxException(directive.location(), "cannot read '" + header + "': " + e.getMessage());
+                }
+                source(found.toString(), text, found.toAbsolutePath().getParent());
+                return;
+            }
+            String standard = StandardHeaders.text(header, target);
+            if (standard == null) {
+                throw new CSyntaxException(rest.get(0).location(), "'" + header + "' file not found (xcfi knows <stddef.h>, "
+                        + "<stdint.h>, <stdbool.h>, <uchar.h>, <wchar.h>, <stdarg.h> and <limits.h> itself; add -I for others)");
+            }
+            if (onceFiles.add("<" + header + ">")) source("<" + header + ">", standard, null);
+        } finally {
+            depth--;
+        }
+    }
+
+    private Path find(String header, boolean angled, Path directory) {
+        if (!angled && directory != null && Files.isRegularFile(directory.resolve(header))) return directory.resolve(header);
+        for (Path dir : includeDirs) {
+            if (Files.isRegularFile(dir.resolve(header))) return dir.resolve(header);
+        }
+        return null;
+    }
+
+    private boolean condition(List<Token> tokens, Token directive) {
+        List<Token> resolved = new ArrayList<>();
+        for (int k = 0; k < tokens.size(); k++) {
+            Token t = tokens.get(k);
+            if (t.is("defined")) {
+                boolean paren = k + 1 < tokens.size() && tokens.get(k + 1).is("(");
+                int at = k + (paren ? 2 : 1);
+                if (at >= tokens.size() || !tokens.get(at).isIdentifier()) {
+                    throw new CSyntaxException(t.location(), "macro name missing after 'defined'");
+                }
+                String v = macros.containsKey(tokens.get(at).text()) ? "1" : "0";
+                resolved.add(new Token(Token.Kind.NUMBER, v, t.location(), false));
+                k = at + (paren ? 1 : 0);
+                if (paren && (k >= tokens.size() || !tokens.get(k).is(")"))) {
+                    throw new CSyntaxException(t.location(), "expected ')' after 'defined(" + tokens.get(at).text());
+                }
+            } else {
+                resolved.add(t);
+            }
+        }
+        List<Token> expanded = new ArrayList<>();
+        expand(resolved, new HashSet<>(), expanded);
+        return ConstantExpression.evaluate(expanded, directive.location(), id -> 0L) != 0;
+    }
+
+    /** Object-like macro expansion; a macro is not re-expanded inside its own expansion. */
+    private void expand(List<Token> tokens, Set<String> expanding, List<Token> into) {
+        for (int k = 0; k < tokens.size(); k++) {
+            Token t = tokens.get(k);
+            Macro m = t.isIdentifier() && !expanding.contains(t.text()) ? macros.get(t.text()) : null;
+            if (m == null) {
+                into.add(t);
+            } else if (m.functionLike) {
+                if (k + 1 < tokens.size() && tokens.get(k + 1).is("(")) {
+                    throw new CSyntaxException(t.location(), "function-like macro '" + t.text() + "' is not supported by xcfi's preprocessor");
+                }
+                into.add(t);
+            } else {
+                expanding.add(t.text());
+                List<Token> body = new ArrayList<>(m.body.size());
+                for (Token b : m.body) body.add(b.at(t.location()));
+                expand(body, expanding, into);
+                expanding.remove(t.text());
+            }
+        }
+    }
+
+    private static Conditional innermost(Deque<Conditional> conditionals, Token directive) {
+        if (conditionals.isEmpty()) throw new CSyntaxException(directive.location(), "#" + directive.text() + " without #if");
+        return conditionals.peek();
+    }
+
+    private static Token identifier(List<Token> rest, Token directive) {
+        if (rest.isEmpty() || !rest.get(0).isIdentifier()) {
+            throw new CSyntaxException(directive.location(), "macro name missing after #" + directive.text());
+        }
+        return rest.get(0);
+    }
+
+    private static String join(List<Token> tokens) {
+        StringBuilder sb = new StringBuilder();
+        for (Token t : tokens) sb.append(sb.isEmpty() ? "" : " ").append(t.text());
+        return sb.toString();
+    }
+}

@@ -1,0 +1,9 @@
+package dev.xcfi.encoding.c;
+
+/** A position in source text, 1-based, printed {@code file:line:col} as compilers do. */
+public record SourceLocation(String file, int line, int column) {
+    @Override
+    public String toString() {
+        return file + ":" + line + ":" + column;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.xcfi.encoding.c;
+
+import dev.xcfi.types.BuiltinType.Kind;
+import dev.xcfi.types.Target;
+
+import java.util.Map;
+
+/**
+ * The freestanding headers xcfi knows per target without reading system files, and clang's
+ * predefined macros. They are produced as C text and parsed like any header, so there is one path
+ * for every declaration.
+ */
+final class StandardHeaders {
+    private StandardHeaders() {}
+
+    /** The text of {@code <name>} for {@code target}, or null if xcfi does not know that header. */
+    static String text(String name, Target target) {
+        Map<String, Kind> t = target.standardTypedefs();
+        StringBuilder sb = new StringBuilder();
+        switch (name) {
+            case "stddef.h" -> {
+                typedefs(sb, t, "size_t", "ptrdiff_t", "wchar_t");
+                sb.append(target.maxAlignIsLongDouble() ? "typedef long double max_align_t;\n"
+                        : "typedef struct { long long __clang_max_align_nonce1; long double __clang_max_align_nonce2; } max_align_t;\n");
+                sb.append("#define NULL ((void*)0)\n");
+            }
+            case "stdint.h" -> {
+                for (String n : t.keySet()) if (n.startsWith("int") || n.startsWith("uint")) typedefs(sb, t, n);
+                limits(sb, "INT8", 8, true);
+                limits(sb, "INT16", 16, true);
+                limits(sb, "INT32", 32, true);
+                limits(sb, "INT64", 64, true);
+                sb.append("#define SIZE_MAX ").append(max(target.dataModel().pointerBits(), false)).append('\n');
+            }
+            case "stdbool.h" -> sb.append("#define bool _Bool\n#define true 1\n#define false 0\n#define __bool_true_false_are_defined 1\n");
+            case "stdarg.h" -> sb.append("typedef __builtin_va_list va_list;\ntypedef __builtin_va_list __gnuc_va_list;\n");
+            case "uchar.h" -> typedefs(sb, t, "size_t", "char8_t", "char16_t", "char32_t");
+            case "wchar.h" -> typedefs(sb, t, "size_t", "wchar_t", "wint_t");
+            case "limits.h" -> {
+                sb.append("#define CHAR_BIT 8\n");
+                limits(sb, "SCHAR", 8, true);
+                sb.append("#define UCHAR_MAX 255\n");
+                sb.append(target.charSigned() ? "#define CHAR_MIN (-128)\n#define CHAR_MAX 127\n" : "#define CHAR_MIN 0\n#define CHAR_MAX 255\n");
+                limits(sb, "SHRT", 16, true);
+                sb.append("#define USHRT_MAX 65535\n");
+                limits(sb, "INT", target.dataModel().intBits(), true);
+                sb.append("#define UINT_MAX ").append(max(target.dataModel().intBits(), false)).append("U\n");
+                limits(sb, "LONG", target.dataModel().longBits(), true);
+                sb.append("#define ULONG_MAX ").append(max(target.dataModel().longBits(), false)).append("UL\n");
+                limits(sb, "LLONG", 64, true);
+                sb.append("#define ULLONG_MAX 18446744073709551615ULL\n");
+            }
+            default -> {
+                return null;
+            }
+        }
+        return sb.toString();
+    }
+
+    /** clang's predefined macros that headers test or use for types. */
+    static String predefined(Target target) {
+        Map<String, Kind> t = target.standardTypedefs();
+        StringBuilder sb = new StringBuilder();
+        sb.append("#define __STDC__ 1\n#define __STDC_VERSION__ 201710L\n#define __STDC_HOSTED__ 1\n");
+        sb.append("#define __clang__ 1\n#define __clang_major__ 22\n#define __GNUC__ 4\n#define __GNUC_MINOR__ 2\n");
+        sb.append("#define __CHAR_BIT__ 8\n#define __SIZEOF_INT__ 4\n");
+        sb.append("#define __SIZEOF_LONG__ ").append(target.dataModel().longBits() / 8).append('\n');
+        sb.append("#define __SIZEOF_POINTER__ ").append(target.dataModel().pointerBits() / 8).append('\n');
+        if (target.int128()) sb.append("#define __SIZEOF_INT128__ 16\n");
+        if (!target.charSigned()) sb.append("#define __CHAR_UNSIGNED__ 1\n");
+        if (target.dataModel().longBits() == 64) sb.append("#define __LP64__ 1\n#define _LP64 1\n");
+        if (target.dataModel().pointerBits() == 32) sb.append("#define __ILP32__ 1\n#define _ILP32 1\n");
+        String[][] types = {{"__SIZE_TYPE__", "size_t"}, {"__PTRDIFF_TYPE__", "ptrdiff_t"}, {"__WCHAR_TYPE__", "wchar_t"},
+                {"__WINT_TYPE__", "wint_t"}, {"__INTMAX_TYPE__", "intmax_t"}, {"__UINTMAX_TYPE__", "uintmax_t"},
+                {"__INTPTR_TYPE__", "intptr_t"}, {"__UINTPTR_TYPE__", "uintptr_t"}, {"__CHAR16_TYPE__", "char16_t"},
+                {"__CHAR32_TYPE__", "char32_t"}, {"__INT8_TYPE__", "int8_t"}, {"__INT16_TYPE__", "int16_t"},
+                {"__INT32_TYPE__", "int32_t"}, {"__INT64_TYPE__", "int64_t"}, {"__UINT8_TYPE__", "uint8_t"},
+                {"__UINT16_TYPE__", "uint16_t"}, {"__UINT32_TYPE__", "uint32_t"}, {"__UINT64_TYPE__", "uint64_t"}};
+        for (String[] m : types) sb.append("#define ").append(m[0]).append(' ').append(t.get(m[1]).spelling()).append('\n');
+        for (String m : switch (target.arch()) {
+            case X86_64 -> new String[] {"__x86_64__", "__x86_64", "__amd64__"};
+            case I686 -> new String[] {"__i386__", "__i386", "__i686__"};
+            case AARCH64 -> new String[] {"__aarch64__", "__arm64__"};
+            case ARM -> new String[] {"__arm__", "__ARM_ARCH_7A__"};
+            case RISCV64 -> new String[] {"__riscv", "__riscv_xlen 64"};
+            case PPC64LE -> new String[] {"__powerpc64__", "__PPC64__", "__LITTLE_ENDIAN__"};
+            case WASM32 -> new String[] {"__wasm32__", "__wasm__"};
+        }) sb.append("#define ").append(m.contains(" ") ? m : m + " 1").append('\n');
+        for (String m : switch (target.os()) {
+            case LINUX -> new String[] {"__linux__", "__linux", "__unix__", "__gnu_linux__"};
+            case ANDROID -> new String[] {"__linux__", "__linux", "__unix__", "__ANDROID__"};
+            case DARWIN -> new String[] {"__APPLE__", "__MACH__"};
+            case WINDOWS -> new String[] {"_WIN32", "_WIN64", "__MINGW32__", "__MINGW64__"};
+            case UNKNOWN -> new String[0];
+        }) sb.append("#define ").append(m).append(" 1\n");
+        return sb.toString();
+    }
+
+    private static void typedefs(StringBuilder sb, Map<String, Kind> t, String... names) {
+        for (String n : names) sb.append("typedef ").append(t.get(n).spelling()).append(' ').append(n).append(";\n");
+    }
+
+    private static void limits(StringBuilder sb, String prefix, int bits, boolean signed) {
+        sb.append("#define ").append(prefix).append("_MAX ").append(max(bits, true)).append('\n');
+        sb.append("#define ").append(prefix).append("_MIN (-").append(max(bits, true)).append("-1)\n");
+        if (prefix.startsWith("INT") && bits <= 64 && prefix.length() > 3) {
+            sb.append("#define U").append(prefix).append("_MAX ").append(max(bits, false)).append('\n');
+        }
+    }
+
+    private static String max(int bits, boolean signed) {
+        java.math.BigInteger v = java.math.BigInteger.ONE.shiftLeft(signed ? bits - 1 : bits).subtract(java.math.BigInteger.ONE);
+        return v.toString();
+    }
+}

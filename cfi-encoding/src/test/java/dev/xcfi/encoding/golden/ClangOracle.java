@@ -1,0 +1,201 @@
+package dev.xcfi.encoding.golden;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xcfi.encoding.CfiMode;
+import dev.xcfi.encoding.CrossDsoId;
+import dev.xcfi.encoding.KcfiHash;
+import dev.xcfi.types.Target;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The reference: runs clang-22 on a header and reads, for every function it declares, the ids
+ * clang really emits — {@code !type} strings (plain, {@code .generalized}, normalized variants), the
+ * cross-DSO numbers, and {@code !kcfi_type} hashes — from the textual IR. Nothing here uses xcfi's
+ * own encoder or parser: function names come from clang's AST.
+ *
+ * <p>Declarations only reach IR when used, so a generated translation unit takes every function's
+ * address. Cross-DSO ids come from declarations too: with non-canonical jump tables clang gives
+ * declarations the numeric {@code !type} entry it otherwise gives only to definitions.
+ */
+public final class ClangOracle {
+    public static final String CLANG = System.getenv().getOrDefault("XCFI_CLANG", "clang-22");
+
+    private final Target target;
+    private final List<Path> includeDirs;
+    private final Path work;
+
+    public ClangOracle(Target target, List<Path> includeDirs, Path work) {
+        this.target = target;
+        this.includeDirs = includeDirs;
+        this.work = work;
+    }
+
+    public static boolean available() {
+        try {
+            Process p = new ProcessBuilder(CLANG, "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    /** Golden rows for {@code header} in every mode, for the KCFI hash algorithm given. */
+    public Map<CfiMode, List<GoldenRow>> rows(Path header, KcfiHash hash) throws IOException {
+        List<String> names = functionNames(header);
+        Path tu = work.resolve("oracle-" + target.shortName() + ".c");
+        StringBuilder src = new StringBuilder("#include \"" + header.toAbsolutePath() + "\"\n");
+        src.append("void *__xcfi_taken[] = {\n");
+        for (String n : names) src.append("  (void *)&").append(n).append(",\n");
+        src.append("};\n");
+        Files.writeString(tu, src);
+
+        Map<String, Functions> compiled = new HashMap<>();
+        String hashFlag = hash == KcfiHash.FNV1A ? "-Xclang -fsanitize-kcfi-hash=FNV-1a" : "";
+        for (boolean norm : new boolean[] {false, true}) {
+            String n = norm ? " -Xclang -fsanitize-cfi-icall-experimental-normalize-integers" : "";
+            compiled.put("icall" + norm, compile(tu, icall() + n));
+            compiled.put("xdso" + norm, compile(tu, icall() + " -Xclang -fsanitize-cfi-cross-dso" + n));
+            for (boolean gen : new boolean[] {false, true}) {
+                String g = gen ? " -fsanitize-cfi-icall-generalize-pointers" : "";
+                compiled.put("kcfi" + norm + gen, compile(tu, "-fsanitize=kcfi " + hashFlag + (norm ? " -fsanitize-cfi-icall-experimental-normalize-integers" : "") + g));
+            }
+        }
+        Map<CfiMode, List<GoldenRow>> out = new LinkedHashMap<>();
+        for (CfiMode mode : CfiMode.all()) {
+            List<GoldenRow> rows = new ArrayList<>();
+            boolean norm = mode.normalizeIntegers();
+            for (String name : names) {
+                List<Entry> types = compiled.get("icall" + norm).types(name);
+                Entry id = types.get(mode.generalizePointers() ? 1 : 0);
+                String kcfi = KcfiHash.format(compiled.get("kcfi" + norm + mode.generalizePointers()).kcfi(name));
+                String xdso = "-";
+                if (!mode.generalizePointers() && id.string != null) {
+                    List<Entry> x = compiled.get("xdso" + norm).types(name);
+                    xdso = CrossDsoId.format(x.get(x.size() - 1).number);
+                }
+                rows.add(new GoldenRow(name, id.string == null ? "<internal>" : id.string, kcfi, xdso));
+            }
+            out.put(mode, rows);
+        }
+        return out;
+    }
+
+    private String icall() {
+        return "-flto -fvisibility=hidden -Xclang -fsanitize=cfi-icall -Xclang -fsanitize-trap=cfi-icall";
+    }
+
+    /** The functions clang sees in the header (and the user headers it includes), in source order. */
+    public List<String> functionNames(Path header) throws IOException {
+        String json = run(List.of("-fsyntax-only", "-Xclang", "-ast-dump=json"), header, null);
+        JsonNode root = new ObjectMapper().readTree(json);
+        List<String> names = new ArrayList<>();
+        String file = "";
+        for (JsonNode d : root.path("inner")) {
+            JsonNode loc = d.path("loc").has("expansionLoc") ? d.path("loc").path("expansionLoc") : d.path("loc");
+            if (loc.has("file")) file = loc.get("file").asText();
+            if (!d.path("kind").asText().equals("FunctionDecl") || d.path("isImplicit").asBoolean()) continue;
+            if (file.startsWith("/usr/") || file.startsWith("<")) continue;
+            String name = d.path("name").asText();
+            if (!names.contains(name)) names.add(name);
+        }
+        return names;
+    }
+
+    private Functions compile(Path tu, String flags) throws IOException {
+        List<String> f = new ArrayList<>(List.of("-S", "-emit-llvm", "-o", "-"));
+        for (String s : flags.trim().split("\\s+")) if (!s.isEmpty()) f.add(s);
+        return Functions.parse(run(f, tu, flags));
+    }
+
+    private String run(List<String> flags, Path input, String what) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(CLANG, "--target=" + target.triple(), "-ffreestanding", "-nostdlibinc", "-w", "-isystem", Fixtures.root().resolve("fixtures/c/sysroot").toString()));
+        for (Path i : includeDirs) cmd.add("-I" + i);
+        cmd.addAll(flags);
+        cmd.add(input.toString());
+        Path err = Files.createTempFile(work, "clang", ".err");
+        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("clang failed (" + String.join(" ", cmd) + "):\n" + Files.readString(err));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        } finally {
+            Files.deleteIfExists(err);
+        }
+        return out;
+    }
+
+    /** One {@code !type} operand: a string id, a distinct node (string == null, number == null) or a number. */
+    record Entry(String string, Long number) {}
+
+    /** The ids attached to each function of one IR module. */
+    static final class Functions {
+        private static final Pattern FUNCTION = Pattern.compile("^(?:declare|define)\\b(.*?)@(\"[^\"]+\"|[-\\w$.]+)\\(");
+        private static final Pattern ATTACHMENT = Pattern.compile("!(type|kcfi_type) !(\\d+)");
+        private static final Pattern METADATA = Pattern.compile("^!(\\d+) = (distinct )?!\\{(.*)\\}$");
+
+        final Map<String, List<String>> typeRefs = new HashMap<>();
+        final Map<String, String> kcfiRef = new HashMap<>();
+        final Map<String, String> metadata = new HashMap<>();
+
+        static Functions parse(String ir) {
+            Functions f = new Functions();
+            for (String line : ir.split("\n")) {
+                Matcher m = FUNCTION.matcher(line);
+                if (m.find()) {
+                    // Windows decorates some conventions: @"\01f@@56" (vectorcall), @"\01@f@8" (fastcall).
+                    String name = m.group(2).replace("\"", "").replace("\\01", "").replaceAll("@+\\d+$", "").replaceAll("^@", "");
+                    Matcher a = ATTACHMENT.matcher(line);
+                    List<String> types = new ArrayList<>();
+                    while (a.find()) {
+                        if (a.group(1).equals("type")) types.add(a.group(2));
+                        else f.kcfiRef.put(name, a.group(2));
+                    }
+                    f.typeRefs.put(name, types);
+                    continue;
+                }
+                Matcher md = METADATA.matcher(line);
+                if (md.matches()) f.metadata.put(md.group(1), (md.group(2) == null ? "" : "distinct ") + md.group(3));
+            }
+            return f;
+        }
+
+        List<Entry> types(String name) {
+            List<Entry> out = new ArrayList<>();
+            for (String ref : typeRefs.getOrDefault(name, List.of())) {
+                String body = metadata.get(ref);
+                String operand = body.substring(body.indexOf(',') + 1).trim();
+                if (operand.startsWith("!\"")) out.add(new Entry(operand.substring(2, operand.length() - 1), null));
+                else if (operand.startsWith("i64 ")) out.add(new Entry(null, Long.parseLong(operand.substring(4))));
+                else out.add(new Entry(null, null));   // !N pointing at distinct !{}
+            }
+            if (out.isEmpty()) throw new IllegalStateException("clang attached no !type to " + name);
+            return out;
+        }
+
+        int kcfi(String name) {
+            String ref = kcfiRef.get(name);
+            if (ref == null) throw new IllegalStateException("clang attached no !kcfi_type to " + name);
+            String body = metadata.get(ref).trim();
+            return (int) Long.parseLong(body.substring(body.indexOf(' ') + 1));
+        }
+    }
+
+}

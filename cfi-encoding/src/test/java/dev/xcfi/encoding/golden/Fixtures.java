@@ -1,0 +1,52 @@
+package dev.xcfi.encoding.golden;
+
+import dev.xcfi.encoding.CfiMode;
+import dev.xcfi.encoding.KcfiHash;
+import dev.xcfi.types.Target;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Where the C fixtures live and how their golden files are named. */
+public final class Fixtures {
+    /** Prototypes per target in the generated corpus. */
+    public static final int CORPUS_SIZE = 500;
+    /** Targets whose golden data also has FNV-1a KCFI hashes. */
+    public static final List<Target> FNV_TARGETS = List.of(Target.X86_64_LINUX_GNU, Target.AARCH64_LINUX_GNU);
+
+    private Fixtures() {}
+
+    /** The repository root: {@code -Dxcfi.root}, else found by walking up to {@code fixtures/}. */
+    public static Path root() {
+        String prop = System.getProperty("xcfi.root");
+        if (prop != null && Files.isDirectory(Path.of(prop, "fixtures"))) return Path.of(prop);
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("fixtures/c"))) return p;
+        }
+        throw new IllegalStateException("cannot find the repository's fixtures/ folder; set -Dxcfi.root");
+    }
+
+    public static Path c() {
+        return root().resolve("fixtures/c");
+    }
+
+    public static List<Path> includeDirs() {
+        return List.of(c().resolve("include"));
+    }
+
+    /** Deterministic seed of a target's generated corpus. */
+    public static long seed(Target target) {
+        return 0x5eed_0000L + Target.known().indexOf(target);
+    }
+
+    public static Path corpusHeader(Target target) {
+        return c().resolve("corpus/" + target.shortName() + ".h");
+    }
+
+    /** {@code fixtures/c/golden/<target>/<header>.<mode>[.fnv1a].tsv} */
+    public static Path golden(Target target, String header, CfiMode mode, KcfiHash hash) {
+        String suffix = hash == KcfiHash.FNV1A ? ".fnv1a" : "";
+        return c().resolve("golden/" + target.shortName() + "/" + header + "." + mode.label() + suffix + ".tsv");
+    }
+}

@@ -1,0 +1,45 @@
+package dev.xcfi.encoding.golden;
+
+import dev.xcfi.encoding.CfiMode;
+import dev.xcfi.encoding.KcfiHash;
+import dev.xcfi.types.Target;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Regenerates the C golden data from clang-22: the random corpus headers (deterministic seeds)
+ * and, for them and {@code tricky.h}, one TSV per target, mode and hash. Run by
+ * {@code fixtures/c/regenerate}; never by the tests.
+ */
+public final class RegenerateGolden {
+    public static void main(String[] args) throws IOException {
+        Path work = Files.createTempDirectory("xcfi-golden");
+        int rows = 0;
+        for (Target target : Target.known()) {
+            Path corpus = Fixtures.corpusHeader(target);
+            Files.createDirectories(corpus.getParent());
+            Files.writeString(corpus, new CPrototypeGenerator(Fixtures.seed(target), target).header("f", Fixtures.CORPUS_SIZE));
+            ClangOracle oracle = new ClangOracle(target, Fixtures.includeDirs(), work);
+            for (String header : List.of("corpus", "tricky")) {
+                Path h = header.equals("corpus") ? corpus : Fixtures.c().resolve("tricky.h");
+                for (KcfiHash hash : Fixtures.FNV_TARGETS.contains(target) ? KcfiHash.values() : new KcfiHash[] {KcfiHash.XXHASH64}) {
+                    Map<CfiMode, List<GoldenRow>> golden = oracle.rows(h, hash);
+                    for (var e : golden.entrySet()) {
+                        Path out = Fixtures.golden(target, header, e.getKey(), hash);
+                        Files.createDirectories(out.getParent());
+                        StringBuilder sb = new StringBuilder();
+                        for (GoldenRow r : e.getValue()) sb.append(r.tsv()).append('\n');
+                        Files.writeString(out, sb);
+                        rows += e.getValue().size();
+                    }
+                }
+            }
+            System.out.println(target.shortName() + ": done");
+        }
+        System.out.println(rows + " golden rows written");
+    }
+}

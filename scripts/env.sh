@@ -1,0 +1,16 @@
+# Sourced by the project's scripts: picks a JDK >= 25 (JAVA_HOME, else /usr/lib/jvm/*) and exports JAVA_HOME.
+xcfi_java_ok() { [ -x "$1/bin/java" ] && "$1/bin/java" -version 2>&1 | head -1 | grep -Eq '"(2[5-9]|[3-9][0-9])[".]'; }
+if [ -z "${JAVA_HOME:-}" ] || ! xcfi_java_ok "$JAVA_HOME"; then
+  JAVA_HOME=""
+  for d in /usr/lib/jvm/*; do
+    if xcfi_java_ok "$d"; then JAVA_HOME="$d"; fi
+  done
+fi
+if [ -z "$JAVA_HOME" ]; then
+  echo "xcfi: no JDK 25 or newer found (set JAVA_HOME or install one under /usr/lib/jvm)" >&2
+  exit 2
+fi
+export JAVA_HOME
+export PATH="$JAVA_HOME/bin:$PATH"
+# Maven 3.8's Guava warns about sun.misc.Unsafe on JDK 25; that is Maven's, not ours.
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
