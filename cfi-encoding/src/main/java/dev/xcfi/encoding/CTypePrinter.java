@@ -1,0 +1,79 @@
+package dev.xcfi.encoding;
+
+import dev.xcfi.types.ArrayType;
+import dev.xcfi.types.AtomicType;
+import dev.xcfi.types.BitIntType;
+import dev.xcfi.types.BuiltinType;
+import dev.xcfi.types.CType;
+import dev.xcfi.types.ComplexType;
+import dev.xcfi.types.FunctionType;
+import dev.xcfi.types.PointerType;
+import dev.xcfi.types.QualifiedType;
+import dev.xcfi.types.Qualifiers;
+import dev.xcfi.types.TagType;
+import dev.xcfi.types.TypedefType;
+import dev.xcfi.types.VectorType;
+
+import java.util.StringJoiner;
+
+/** Prints a type in C declarator syntax, as clang's diagnostics do: {@code void (void (*)(long), long)}. */
+public final class CTypePrinter {
+    private CTypePrinter() {}
+
+    public static String print(CType type) {
+        return declarator(type, "");
+    }
+
+    /** {@code type} declaring {@code name}: {@code int (*name)[3]}. */
+    public static String declaration(CType type, String name) {
+        return declarator(type, name);
+    }
+
+    private static String declarator(CType t, String inner) {
+        return switch (t) {
+            case BuiltinType b -> join(b.kind().spelling(), inner);
+            case TypedefType td -> join(td.name(), inner);
+            case TagType tag -> join(tag.enclosingFunction() != null || !tag.hasLinkage() ? tag.kind().keyword() + " " + tag.name() : tag.name(), inner);
+            case QualifiedType q when q.base() instanceof PointerType p -> pointer(p, qualifiers(q.qualifiers()), inner);
+            case QualifiedType q -> qualifiers(q.qualifiers()) + " " + declarator(q.base(), inner);
+            case PointerType p -> pointer(p, "", inner);
+            case ArrayType a -> declarator(a.element(), inner + "[" + (a.size() instanceof ArrayType.Size.Fixed(long n) ? n
+                    : a.size() instanceof ArrayType.Size.Variable ? "*" : "") + "]");
+            case FunctionType f -> function(f, inner);
+            case AtomicType a -> join("_Atomic(" + print(a.value()) + ")", inner);
+            case ComplexType c -> join("_Complex " + print(c.element()), inner);
+            case VectorType v -> join("__attribute__((__vector_size__(" + v.count() + " * sizeof(" + print(v.element()) + ")))) "
+                    + print(v.element()), inner);
+            case BitIntType b -> join((b.signed() ? "" : "unsigned ") + "_BitInt(" + b.bits() + ")", inner);
+        };
+    }
+
+    private static String pointer(PointerType p, String quals, String inner) {
+        String d = "*" + quals + (!quals.isEmpty() && !inner.isEmpty() ? " " : "") + inner;
+        CType pointee = p.pointee().canonical();
+        if (pointee instanceof ArrayType || pointee instanceof FunctionType) d = "(" + d + ")";
+        return declarator(p.pointee(), d);
+    }
+
+    private static String function(FunctionType f, String inner) {
+        StringJoiner params = new StringJoiner(", ", "(", ")");
+        if (f.prototyped() && f.parameters().isEmpty() && !f.variadic()) params.add("void");
+        for (FunctionType.Parameter p : f.parameters()) params.add((p.noEscape() ? "__attribute__((noescape)) " : "") + print(p.type()));
+        if (f.variadic()) params.add("...");
+        String cc = f.callingConvention().mangledName() != null ? "__attribute__((" + f.callingConvention().mangledName() + ")) " : "";
+        return cc + declarator(f.returnType(), inner + params);
+    }
+
+    private static String qualifiers(Qualifiers q) {
+        StringJoiner j = new StringJoiner(" ");
+        if (q.addressSpace() != 0) j.add("__attribute__((address_space(" + q.addressSpace() + ")))");
+        if (q.isConst()) j.add("const");
+        if (q.isVolatile()) j.add("volatile");
+        if (q.isRestrict()) j.add("restrict");
+        return j.toString();
+    }
+
+    private static String join(String specifier, String inner) {
+        return inner.isEmpty() ? specifier : specifier + " " + inner;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.xcfi.encoding;
+
+import dev.xcfi.types.Target;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TypeIdDecoderTest {
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "_ZTSFvPFvlElE | void (void (*)(long), long)",
+            "_ZTSFvlE | void (long)",
+            "_ZTSFvu3i64E | void (int64_t)",
+            "_ZTSFvu3i64E.normalized | void (int64_t)",
+            "_ZTSFPPiPKcPS2_E | int **(const char *, const char **)",
+            "_ZTSFiPKczE | int (const char *, ...)",
+            "_ZTSFvE | void ()",
+            "_ZTSFvvE | void (void)",
+            "_ZTSFPFiiEvE | int (*(void))(int)",
+            "_ZTSFvPA4_iE | void (int (*)[4])",
+            "_ZTSFvP1SS0_E | void (S *, S *)",
+            "_ZTSU6ms_abiFviE | __attribute__((ms_abi)) void (int)",
+            "_ZTSFvPU3AS1KcE | void (__attribute__((address_space(1))) const char *)",
+            "_ZTSFvPKvE.generalized | void (const void *)",
+            "_ZTSFKPcvE | char *const (void)",
+    })
+    void decodesToC(String id, String c) {
+        assertThat(TypeIdDecoder.decode(id, Target.X86_64_LINUX_GNU).c()).isEqualTo(c);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"_ZTSFvlX, offset 7", "_ZTSFvS_E, refers to nothing yet", "FvlE, no _ZTS prefix", "_ZTSFvu3i6, runs past the end"})
+    void malformedIdsSayWhere(String id, String message) {
+        assertThatThrownBy(() -> TypeIdDecoder.decode(id, Target.X86_64_LINUX_GNU))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+    }
+}
