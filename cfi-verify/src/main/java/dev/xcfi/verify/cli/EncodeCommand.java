@@ -1,0 +1,154 @@
+package dev.xcfi.verify.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xcfi.encoding.CTypePrinter;
+import dev.xcfi.encoding.CfiMode;
+import dev.xcfi.encoding.KcfiHash;
+import dev.xcfi.encoding.c.CSyntaxException;
+import dev.xcfi.encoding.c.DeclarationEncoder;
+import dev.xcfi.encoding.c.EncodedDeclaration;
+import dev.xcfi.encoding.c.HeaderParser;
+import dev.xcfi.encoding.c.ParsedHeader;
+import dev.xcfi.types.Target;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "encode", sortOptions = false,
+        description = {"Print the CFI type id, KCFI hash and cross-DSO id of every function declared in C headers,",
+                "exactly as clang 22 emits them for the target and mode.",
+                "Rows: name<TAB>type_id<TAB>kcfi<TAB>cross_dso, in input order; a declaration the target",
+                "cannot take is name<TAB>-<TAB>-<TAB>-<TAB>error: why (exit status 1)."})
+final class EncodeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--lang", defaultValue = "c", description = "Input language: c (rust: not yet).")
+    String lang;
+
+    @Option(names = "--target", description = "Target triple (default: this machine). Known: ${COMPLETION-CANDIDATES}",
+            completionCandidates = TargetNames.class)
+    String target;
+
+    @Option(names = "--normalize-integers", description = "Integer normalization (-fsanitize-cfi-icall-experimental-normalize-integers).")
+    boolean normalize;
+
+    @Option(names = "--generalize-pointers", description = "Pointer generalization (-fsanitize-cfi-icall-generalize-pointers).")
+    boolean generalize;
+
+    @Option(names = "--kcfi-hash", defaultValue = "xxhash64", description = "KCFI hash: xxhash64 (default) or fnv1a.")
+    String kcfiHash;
+
+    @Option(names = "--format", defaultValue = "tsv", description = "tsv, json or text.")
+    Format format;
+
+    @Option(names = "-I", paramLabel = "DIR", description = "Search DIR for #include \"...\" and <...> headers.")
+    List<Path> includeDirs = new ArrayList<>();
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "C headers, or - for standard input.")
+    List<String> files;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!lang.equals("c")) throw new IllegalArgumentException("--lang " + lang + " is not supported yet (c)");
+        Target t = target == null ? Target.host() : Target.of(target);
+        KcfiHash hash = KcfiHash.parse(kcfiHash);
+        CfiMode mode = CfiMode.of(normalize, generalize);
+        List<HeaderParser.Input> inputs = new ArrayList<>();
+        for (String f : files) inputs.add(read(f));
+        ParsedHeader parsed = HeaderParser.parse(t, includeDirs, inputs);
+        List<EncodedDeclaration> rows = new DeclarationEncoder(t, mode, hash).encodeAll(parsed.functions());
+
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        for (CSyntaxException e : parsed.errors()) err.println(e.diagnostic());
+        switch (format) {
+            case tsv -> rows.forEach(r -> out.println(r.tsv()));
+            case text -> text(out, rows, t, mode, hash);
+            case json -> json(out, rows, parsed.errors(), t, mode, hash);
+        }
+        boolean bad = !parsed.errors().isEmpty() || rows.stream().anyMatch(r -> !r.ok());
+        return bad ? Main.INPUT_ERRORS : Main.OK;
+    }
+
+    private static HeaderParser.Input read(String f) throws IOException {
+        if (f.equals("-")) return new HeaderParser.Input("<stdin>", new String(System.in.readAllBytes(), StandardCharsets.UTF_8), Path.of("").toAbsolutePath());
+        Path p = Path.of(f);
+        try {
+            return HeaderParser.Input.of(p);
+        } catch (NoSuchFileException e) {
+            throw new IOException("cannot read '" + f + "': no such file");
+        } catch (IOException e) {
+            throw new IOException("cannot read '" + f + "': " + e.getMessage());
+        }
+    }
+
+    private static void text(PrintWriter out, List<EncodedDeclaration> rows, Target t, CfiMode mode, KcfiHash hash) {
+        out.println("# " + t.shortName() + ", " + mode.label() + " ids, KCFI " + hash.flagValue());
+        for (EncodedDeclaration r : rows) {
+            out.println(r.name() + ": " + CTypePrinter.declaration(r.declaration().type(), r.name()) + "   (" + r.declaration().location() + ")");
+            if (!r.ok()) {
+                out.println("  error      " + r.error());
+            } else {
+                out.println("  type id    " + r.id().value() + (r.id().internal() ? "  (no linkage: clang emits a distinct node)" : ""));
+                out.println("  kcfi       " + KcfiHash.format(r.kcfi()) + (r.id().salt().isEmpty() ? "" : "  (salt \"" + r.id().salt() + "\")"));
+                out.println("  cross-DSO  " + r.crossDsoText());
+            }
+        }
+    }
+
+    private static void json(PrintWriter out, List<EncodedDeclaration> rows, List<CSyntaxException> errors, Target t, CfiMode mode, KcfiHash hash)
+            throws IOException {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        root.put("target", t.shortName());
+        root.put("normalizeIntegers", mode.normalizeIntegers());
+        root.put("generalizePointers", mode.generalizePointers());
+        root.put("kcfiHash", hash.flagValue());
+        ArrayNode fns = root.putArray("functions");
+        for (EncodedDeclaration r : rows) {
+            ObjectNode o = fns.addObject();
+            o.put("name", r.name());
+            o.put("location", r.declaration().location().toString());
+            o.put("c", CTypePrinter.declaration(r.declaration().type(), r.name()));
+            if (r.ok()) {
+                o.put("typeId", r.id().value());
+                o.put("internal", r.id().internal());
+                o.put("kcfiInput", r.id().kcfiInput());
+                o.put("kcfi", KcfiHash.format(r.kcfi()));
+                if (r.id().crossDso().isPresent()) o.put("crossDso", r.crossDsoText());
+                else o.putNull("crossDso");
+            } else {
+                o.put("error", r.error());
+            }
+        }
+        ArrayNode errs = root.putArray("errors");
+        for (CSyntaxException e : errors) {
+            ObjectNode o = errs.addObject();
+            o.put("location", e.location().toString());
+            o.put("message", e.getMessage());
+        }
+        out.println(json.writeValueAsString(root));
+    }
+
+    static final class TargetNames extends ArrayList<String> {
+        TargetNames() {
+            super(Target.known().stream().map(Target::shortName).toList());
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.xcfi.verify.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/**
+ * {@code xcfi}: exact CFI type ids for C, and (later) verification of linked modules.
+ * Exit status: 0 ok, 1 errors in the input or findings, 2 usage or unreadable input.
+ */
+@Command(name = "xcfi", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Cross-language CFI: the type ids clang and rustc emit, and why they differ.",
+        subcommands = {EncodeCommand.class, DecodeCommand.class, HashCommand.class})
+public final class Main implements Runnable {
+    public static final int OK = 0;
+    public static final int INPUT_ERRORS = 1;
+    public static final int USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: encode, decode or hash");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given streams; used by tests as well as {@link #main}. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExitCodeExceptionMapper(e -> USAGE);
+        // A user error is a message, never a stack trace.
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            err.println("xcfi: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            return e instanceof IllegalArgumentException || e instanceof java.io.IOException
+                    || e instanceof java.io.UncheckedIOException ? USAGE : INPUT_ERRORS;
+        });
+        cli.setParameterExceptionHandler((e, args2) -> {
+            err.println("xcfi: " + e.getMessage());
+            e.getCommandLine().usage(err);
+            return USAGE;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"xcfi 0.1.0 (ids as clang 22 and rustc 1.95 emit them)"};
+        }
+    }
+}
