@@ -66,6 +66,7 @@ public final class HeaderParser {
     private int anonymousTags;
     private int prototypeDepth;
     private List<String> identifierList;
+    private SourceLocation identifierListAt;
     /** The name being declared: tags first declared in its parameter list are local to it. */
     private String declaredName = "";
 
@@ -82,11 +83,19 @@ public final class HeaderParser {
         Preprocessor pp = new Preprocessor(target, includeDirs, parser.errors::add);
         for (Input in : inputs) {
             List<Token> toks = new ArrayList<>(pp.run(in.name(), in.text(), in.directory()));
-            SourceLocation end = toks.isEmpty() ? new SourceLocation(in.name(), 1, 1) : toks.get(toks.size() - 1).location();
+            SourceLocation end = endOf(toks, in.name());
             toks.add(new Token(Token.Kind.END, "", end, true));
             parser.translationUnit(toks);
         }
         return new ParsedHeader(parser.functions, parser.errors);
+    }
+
+    /** Just past the last token, where "expected … at end of input" points. */
+    private static SourceLocation endOf(List<Token> toks, String name) {
+        if (toks.isEmpty()) return new SourceLocation(name, 1, 1);
+        Token last = toks.get(toks.size() - 1);
+        SourceLocation l = last.location();
+        return new SourceLocation(l.file(), l.line(), l.column() + last.text().length());
     }
 
     public static ParsedHeader parse(Target target, String name, String text) {
@@ -112,7 +121,7 @@ public final class HeaderParser {
         }
         if (!parser.errors.isEmpty()) throw parser.errors.get(0);
         List<Token> decl = new ArrayList<>(pp.run("<prototype>", trimmed.substring(split + 1), null));
-        decl.add(new Token(Token.Kind.END, "", new SourceLocation("<prototype>", 1, trimmed.length() + 1), true));
+        decl.add(new Token(Token.Kind.END, "", endOf(decl, "<prototype>"), true));
         if (!parser.errors.isEmpty()) throw parser.errors.get(0);
         parser.tokens = decl;
         parser.pos = 0;
@@ -192,6 +201,10 @@ public final class HeaderParser {
                     functions.add(new FunctionDeclaration(d.name, fn, d.location));
                     skipBody();
                     return;
+                }
+                if (identifierList != null) {
+                    identifierList = null;
+                    throw error(identifierListAt, "a parameter list without types is only allowed in a function definition");
                 }
                 functions.add(new FunctionDeclaration(d.name, fn, d.location));
             } else if (accept("=")) {
@@ -636,7 +649,10 @@ public final class HeaderParser {
                 names.add(n.text());
             } while (accept(","));
             expect(")");
-            if (mayBeIdentifierList) identifierList = names;
+            if (mayBeIdentifierList) {
+                identifierList = names;
+                identifierListAt = open.location();
+            }
             return ret -> checkReturn(FunctionType.unprototyped(ret), open);
         }
         List<FunctionType.Parameter> params = new ArrayList<>();

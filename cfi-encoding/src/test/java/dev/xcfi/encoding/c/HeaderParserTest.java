@@ -1,0 +1,129 @@
+package dev.xcfi.encoding.c;
+
+import dev.xcfi.encoding.CTypePrinter;
+import dev.xcfi.encoding.CfiMode;
+import dev.xcfi.encoding.ClangEncoder;
+import dev.xcfi.types.CallingConvention;
+import dev.xcfi.types.FunctionType;
+import dev.xcfi.types.Target;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HeaderParserTest {
+    static final Target X86 = Target.X86_64_LINUX_GNU;
+
+    static ParsedHeader parse(String text) {
+        return HeaderParser.parse(X86, "t.h", text);
+    }
+
+    static List<String> names(ParsedHeader h) {
+        return h.functions().stream().map(FunctionDeclaration::name).toList();
+    }
+
+    static String id(String text) {
+        ParsedHeader h = parse(text);
+        assertThat(h.errors()).isEmpty();
+        return ClangEncoder.of(X86).encode(h.functions().get(0).type(), CfiMode.PLAIN).value();
+    }
+
+    @Test
+    void oneBadDeclarationDoesNotStopTheOthers() {
+        ParsedHeader h = parse("void a(int);\nvoid b(int x y);\nstruct S { int q };\nvoid c(long);\nint d(unknown_t);\nvoid e(void);\n");
+        assertThat(names(h)).containsExactly("a", "c", "e");
+        assertThat(h.errors()).extracting(CSyntaxException::diagnostic).containsExactly(
+                "t.h:2:14: error: expected ')' before 'y'",
+                "t.h:3:18: error: expected ';' before '}'",
+                "t.h:5:6: error: a parameter list without types is only allowed in a function definition");
+    }
+
+    @Test
+    void errorsAtEndOfInputAndInDirectivesHaveLocations() {
+        assertThat(parse("void f(int").errors().get(0).diagnostic()).isEqualTo("t.h:1:11: error: expected ')' at end of input");
+        assertThat(parse("#if 1\nvoid f(void);\n").errors().get(0).diagnostic()).contains("t.h:").contains("missing #endif");
+        assertThat(parse("#include <sys/socket.h>\nvoid f(void);\n").errors().get(0).diagnostic())
+                .startsWith("t.h:1:10: error: 'sys/socket.h' file not found");
+        assertThat(parse("#endif\n").errors().get(0).diagnostic()).isEqualTo("t.h:1:2: error: #endif without #if");
+        assertThat(parse("/* open").errors().get(0).diagnostic()).isEqualTo("t.h:1:1: error: unterminated /* comment");
+        assertThat(names(parse("#include <sys/socket.h>\nvoid f(void);\n"))).containsExactly("f");
+    }
+
+    @Test
+    void conditionalsDefinesAndDefined() {
+        ParsedHeader h = parse("""
+                #define WANT 2
+                #if WANT > 1 && defined(__x86_64__) && !defined(_WIN32)
+                void yes(void);
+                #elif 1
+                void no1(void);
+                #else
+                void no2(void);
+                #endif
+                #ifdef __LP64__
+                void lp64(void);
+                #endif
+                #ifndef WANT
+                void no3(void);
+                #endif
+                #define T long
+                void t(T);
+                """);
+        assertThat(h.errors()).isEmpty();
+        assertThat(names(h)).containsExactly("yes", "lp64", "t");
+        assertThat(ClangEncoder.of(X86).encode(h.functions().get(2).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFvlE");
+    }
+
+    @Test
+    void includesSearchTheIncludingFolderThenDashI(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("inc"));
+        Files.writeString(dir.resolve("a.h"), "#include \"b.h\"\n#include <c.h>\nvoid a(B, C);\n");
+        Files.writeString(dir.resolve("b.h"), "#pragma once\ntypedef long B;\n");
+        Files.writeString(dir.resolve("inc/c.h"), "#include \"b.h\"\ntypedef B *C;\n");
+        ParsedHeader h = HeaderParser.parse(X86, List.of(dir.resolve("inc"), dir), List.of(HeaderParser.Input.of(dir.resolve("a.h"))));
+        assertThat(h.errors()).isEmpty();
+        assertThat(ClangEncoder.of(X86).encode(h.functions().get(0).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFvlPlE");
+    }
+
+    @Test
+    void standardHeadersArePerTarget() {
+        String src = "#include <stddef.h>\n#include <stdint.h>\nvoid f(size_t, int64_t, wchar_t);\n";
+        assertThat(ClangEncoder.of(Target.X86_64_WINDOWS_GNU).encode(
+                HeaderParser.parse(Target.X86_64_WINDOWS_GNU, "w.h", src).functions().get(0).type(), CfiMode.PLAIN).value())
+                .isEqualTo("_ZTSFvyxtE");
+        assertThat(id(src)).isEqualTo("_ZTSFvmliE");
+    }
+
+    @Test
+    void declaratorsAndAttributes() {
+        assertThat(id("int (*returns_fp(void))(int);")).isEqualTo("_ZTSFPFiiEvE");
+        assertThat(id("void f(int a[3], int b[][4], char (*c)[10]);")).isEqualTo("_ZTSFvPiPA4_iPA10_cE");
+        assertThat(id("void __attribute__((ms_abi)) f(int);")).isEqualTo("_ZTSU6ms_abiFviE");
+        assertThat(id("void f(void (__attribute__((ms_abi)) *)(int));")).isEqualTo("_ZTSFvPU6ms_abiFviEE");
+        assertThat(id("typedef int v4si __attribute__((vector_size(16)));\nvoid f(v4si);")).isEqualTo("_ZTSFvDv4_iE");
+        assertThat(id("void f(__attribute__((address_space(1))) int *);")).isEqualTo("_ZTSFvPU3AS1iE");
+        assertThat(id("void f(int *__attribute__((noescape)));")).isEqualTo("_ZTSFvU8noescapePiE");
+        assertThat(id("[[gnu::ms_abi]] void f(long);")).isEqualTo("_ZTSU6ms_abiFvlE");
+        assertThat(id("int kr(a, b) int a; char *b; { return a; }")).isEqualTo("_ZTSFiiPcE");
+        assertThat(id("typedef struct { int x; } T;\nvoid f(T *);")).isEqualTo("_ZTSFvP1TE");
+        assertThat(id("typedef union { int *i; long *l; } U __attribute__((transparent_union));\nvoid f(U);")).isEqualTo("_ZTSFvPiE");
+    }
+
+    @Test
+    void prototypesFromStrings() {
+        FunctionType f = HeaderParser.parsePrototype(X86, "int cmp(const void *, const void *)");
+        assertThat(CTypePrinter.print(f)).isEqualTo("int (const void *, const void *)");
+        assertThat(HeaderParser.parsePrototype(X86, "void (long)").parameters()).hasSize(1);
+        assertThat(HeaderParser.parsePrototype(X86, "struct P { int x; }; void (struct P)").parameters()).hasSize(1);
+        assertThat(HeaderParser.parsePrototype(X86, "void (__attribute__((ms_abi)) *)(int)").callingConvention()).isEqualTo(CallingConvention.WIN64);
+        assertThatThrownBy(() -> HeaderParser.parsePrototype(X86, "void (long")).isInstanceOf(CSyntaxException.class)
+                .hasMessageContaining("expected ')'");
+        assertThatThrownBy(() -> HeaderParser.parsePrototype(X86, "long")).hasMessageContaining("not a function type");
+    }
+}
