@@ -49,11 +49,20 @@ public final class ClangEncoder {
     private final Target target;
     private final Mangler m = new Mangler();
     private boolean normalize;
+    private boolean generalize;
     private boolean sawTypeWithoutLinkage;
-    private byte[] scratch = new byte[256];
+
+    // Per-target facts looked up once, not per builtin: this is the hot path.
+    private final String[] builtinCodes;
+    private final boolean[] supported;
+    private final int[] normalizedSlot;
 
     private ClangEncoder(Target target) {
         this.target = target;
+        this.builtinCodes = builtinCodes(target);
+        this.normalizedSlot = normalizedSlots(target);
+        this.supported = new boolean[Kind.values().length];
+        for (Kind k : Kind.values()) supported[k.ordinal()] = target.rejects(k).isEmpty();
     }
 
     public static ClangEncoder of(Target target) {
@@ -75,90 +84,130 @@ public final class ClangEncoder {
         return new TypeId(m.text(), mode, function.salt(), sawTypeWithoutLinkage);
     }
 
+    /**
+     * The id and its KCFI hash from one mangling: the id string is the only allocation besides
+     * the small result record.
+     */
+    public HashedTypeId encode(FunctionType function, CfiMode mode, KcfiHash algorithm) {
+        mangle(function, mode);
+        int end = m.length();
+        if (!function.salt().isEmpty()) m.append('.').append(function.salt());
+        m.append(mode.suffix());
+        int hash = m.hash(algorithm);
+        m.truncate(end);
+        return new HashedTypeId(new TypeId(m.text(), mode, function.salt(), sawTypeWithoutLinkage), hash);
+    }
+
     /** The KCFI hash of {@code function} in {@code mode}, computed without allocating. */
     public int kcfi(FunctionType function, CfiMode mode, KcfiHash algorithm) {
         mangle(function, mode);
         if (!function.salt().isEmpty()) m.append('.').append(function.salt());
         m.append(mode.suffix());
-        return hashBuffer(algorithm);
+        return m.hash(algorithm);
     }
 
     // --- the id ---------------------------------------------------------------------------------
 
     private void mangle(FunctionType function, CfiMode mode) {
-        FunctionType f = prepare((FunctionType) function.canonical(), mode.generalizePointers());
         normalize = mode.normalizeIntegers();
+        generalize = mode.generalizePointers();
         sawTypeWithoutLinkage = false;
         m.begin();
-        function(f);
+        topLevelFunction((FunctionType) function.canonical());
     }
 
     /**
-     * The function type clang actually mangles: LLVM 22 replaces top-level transparent unions by
-     * their first field (C only), then generalization turns top-level pointers into {@code void *}.
+     * The function type being identified. Its return and parameter types get the two top-level
+     * rewrites clang applies before mangling: LLVM 22 replaces transparent unions by their first
+     * field (C only), then generalization turns pointers into {@code void *} keeping the pointee's
+     * c/v/restrict. Both happen here, while mangling, so no rewritten type is built.
      */
-    private static FunctionType prepare(FunctionType f, boolean generalize) {
-        if (!generalize && !mentionsTransparentUnion(f)) return f;
-        CType ret = generalize(transparentReturn(f.returnType()), generalize);
-        List<Parameter> params = new ArrayList<>(f.parameters().size());
-        for (Parameter p : f.parameters()) {
+    private void topLevelFunction(FunctionType f) {
+        checkHalfByValue(f);
+        if (!f.prototyped()) {
+            m.append('F');
+            topLevel(transparentReturn(f.returnType()));
+            m.append('E');
+            return;
+        }
+        String cc = f.callingConvention().mangledName();
+        if (cc != null) m.vendorQualifier(cc);
+        m.append('F');
+        topLevel(transparentReturn(f.returnType()));
+        List<Parameter> params = f.parameters();
+        if (params.isEmpty() && !f.variadic()) m.append('v');
+        for (int i = 0, n = params.size(); i < n; i++) {
+            Parameter p = params.get(i);
+            if (p.noEscape()) m.vendorQualifier("noescape");
             CType t = p.type();
             if (t instanceof TagType tag && tag.transparentMember() != null) t = FunctionType.adjust(tag.transparentMember());
-            params.add(new Parameter(generalize(t, generalize), p.noEscape()));
+            topLevel(t);
         }
-        return f.withReturnType(ret).withParameters(params);
+        if (f.variadic()) m.append('z');
+        m.append('E');
     }
 
-    private static boolean mentionsTransparentUnion(FunctionType f) {
-        if (f.returnType().unqualified() instanceof TagType t && t.transparentMember() != null) return true;
-        for (Parameter p : f.parameters()) {
-            if (p.type() instanceof TagType t && t.transparentMember() != null) return true;
+    private void topLevel(CType t) {
+        CType pointer = t instanceof QualifiedType q ? q.base() : t;
+        if (generalize && pointer instanceof PointerType p) {
+            type(GENERALIZED[cvrIndex(pointeeQualifiers(p.pointee()))]);
+        } else {
+            type(t);
         }
-        return false;
     }
 
     private static CType transparentReturn(CType ret) {
-        return ret.unqualified() instanceof TagType t && t.transparentMember() != null
-                ? t.transparentMember().canonical() : ret;
+        CType u = ret instanceof QualifiedType q ? q.base() : ret;
+        return u instanceof TagType t && t.transparentMember() != null ? t.transparentMember().canonical() : ret;
     }
 
-    /**
-     * clang's GeneralizeType: a pointer becomes {@code void *} keeping only its pointee's
-     * c/v/restrict — for a pointee array, its element's ({@code const char (*)[10]} → {@code PKv}).
-     */
-    private static CType generalize(CType t, boolean generalize) {
-        if (generalize && t.unqualified() instanceof PointerType p) {
-            CType pointee = p.pointee().canonical();
-            while (pointee instanceof ArrayType a) pointee = a.element().canonical();
-            return new PointerType(QualifiedType.of(BuiltinType.VOID, pointee.qualifiers().cvr()));
+    /** The c/v/restrict generalization keeps: the pointee's, or for a pointee array its element's. */
+    private static Qualifiers pointeeQualifiers(CType pointee) {
+        CType t = pointee;
+        while (t instanceof ArrayType a) t = a.element();
+        return t instanceof QualifiedType q ? q.qualifiers() : Qualifiers.NONE;
+    }
+
+    /** {@code void *} with each combination of pointee c/v/restrict, built once: the generalized types. */
+    private static final PointerType[] GENERALIZED = new PointerType[8];
+
+    static {
+        for (int i = 0; i < 8; i++) {
+            GENERALIZED[i] = new PointerType(QualifiedType.of(BuiltinType.VOID,
+                    new Qualifiers((i & 1) != 0, (i & 2) != 0, (i & 4) != 0, 0)));
         }
-        return t;
+    }
+
+    private static int cvrIndex(Qualifiers q) {
+        return (q.isConst() ? 1 : 0) | (q.isVolatile() ? 2 : 0) | (q.isRestrict() ? 4 : 0);
     }
 
     // --- one method per kind of type ----------------------------------------------------------------
 
+    /*
+     * Dispatch by instanceof, most frequent kinds first: this is the hot path (it runs for every
+     * component of every id) and measured faster than a pattern switch over the sealed type.
+     */
     private void type(CType t) {
-        switch (t) {
-            case BuiltinType b -> builtin(b.kind());   // builtins are never dictionary entries
-            case TypedefType td -> type(td.canonical());
-            default -> {
-                if (m.substitute(t)) return;
-                switch (t) {
-                    case QualifiedType q -> qualified(q);
-                    case PointerType p -> pointer(p);
-                    case ArrayType a -> array(a);
-                    case FunctionType f -> function(f);
-                    case TagType tag -> tag(tag);
-                    case AtomicType a -> atomic(a);
-                    case ComplexType c -> complex(c);
-                    case VectorType v -> vector(v);
-                    case BitIntType b -> bitInt(b);
-                    case BuiltinType b -> throw new AssertionError(b);
-                    case TypedefType td -> throw new AssertionError(td);
-                }
-                m.remember(t);
-            }
+        if (t instanceof BuiltinType b) {   // builtins are never dictionary entries
+            builtin(b.kind());
+            return;
         }
+        if (t instanceof TypedefType td) {
+            type(td.canonical());
+            return;
+        }
+        if (m.substitute(t)) return;
+        if (t instanceof PointerType p) pointer(p);
+        else if (t instanceof QualifiedType q) qualified(q);
+        else if (t instanceof TagType tag) tag(tag);
+        else if (t instanceof FunctionType f) function(f);
+        else if (t instanceof ArrayType a) array(a);
+        else if (t instanceof AtomicType a) atomic(a);
+        else if (t instanceof ComplexType c) complex(c);
+        else if (t instanceof VectorType v) vector(v);
+        else if (t instanceof BitIntType b) bitInt(b);
+        m.remember(t);
     }
 
     /** {@code <qualifiers> <type>}: vendor qualifiers (address space) first, then r V K. */
@@ -235,44 +284,61 @@ public final class ClangEncoder {
     }
 
     private void builtin(Kind k) {
-        target.rejects(k).ifPresent(reason -> {
-            throw new EncodingException(reason);
-        });
-        if (normalize && k.isInteger()) {
-            normalizedInteger(target.bits(k), target.isSigned(k));
+        int i = k.ordinal();
+        if (!supported[i]) throw new EncodingException(target.rejects(k).orElseThrow());
+        if (normalize && normalizedSlot[i] >= 0) {
+            normalizedInteger(normalizedSlot[i]);
             return;
         }
-        m.append(switch (k) {
-            case VOID -> "v";
-            case BOOL -> "b";
-            case CHAR -> "c";
-            case SIGNED_CHAR -> "a";
-            case UNSIGNED_CHAR -> "h";
-            case SHORT -> "s";
-            case UNSIGNED_SHORT -> "t";
-            case INT -> "i";
-            case UNSIGNED_INT -> "j";
-            case LONG -> "l";
-            case UNSIGNED_LONG -> "m";
-            case LONG_LONG -> "x";
-            case UNSIGNED_LONG_LONG -> "y";
-            case INT128 -> "n";
-            case UNSIGNED_INT128 -> "o";
-            case FLOAT -> "f";
-            case DOUBLE -> "d";
-            case LONG_DOUBLE -> target.longDouble();
-            case FLOAT16 -> "DF16_";
-            case BFLOAT16 -> target.bfloat16();
-            case HALF -> "Dh";
-            case FLOAT128 -> target.float128();
-            case IBM128 -> "g";
-            case NULLPTR -> "Dn";
-        });
+        m.append(builtinCodes[i]);
+    }
+
+    /** The Itanium code of each builtin on {@code target} (null where the target has none). */
+    private static String[] builtinCodes(Target target) {
+        String[] codes = new String[Kind.values().length];
+        for (Kind k : Kind.values()) {
+            codes[k.ordinal()] = switch (k) {
+                case VOID -> "v";
+                case BOOL -> "b";
+                case CHAR -> "c";
+                case SIGNED_CHAR -> "a";
+                case UNSIGNED_CHAR -> "h";
+                case SHORT -> "s";
+                case UNSIGNED_SHORT -> "t";
+                case INT -> "i";
+                case UNSIGNED_INT -> "j";
+                case LONG -> "l";
+                case UNSIGNED_LONG -> "m";
+                case LONG_LONG -> "x";
+                case UNSIGNED_LONG_LONG -> "y";
+                case INT128 -> "n";
+                case UNSIGNED_INT128 -> "o";
+                case FLOAT -> "f";
+                case DOUBLE -> "d";
+                case LONG_DOUBLE -> target.longDouble();
+                case FLOAT16 -> "DF16_";
+                case BFLOAT16 -> target.bfloat16();
+                case HALF -> "Dh";
+                case FLOAT128 -> target.float128();
+                case IBM128 -> "g";
+                case NULLPTR -> "Dn";
+            };
+        }
+        return codes;
+    }
+
+    /** For each integer builtin, its {@code u<n>[iu]<bits>} slot by the target's width and signedness; -1 otherwise. */
+    private static int[] normalizedSlots(Target target) {
+        int[] slots = new int[Kind.values().length];
+        for (Kind k : Kind.values()) {
+            slots[k.ordinal()] = k.isInteger()
+                    ? Integer.numberOfTrailingZeros(target.bits(k) >> 3) + (target.isSigned(k) ? 0 : 5) : -1;
+        }
+        return slots;
     }
 
     /** {@code u2i8}…{@code u4u128}: a dictionary entry per (width, signedness), unlike other builtins. */
-    private void normalizedInteger(int bits, boolean signed) {
-        int index = Integer.numberOfTrailingZeros(bits >> 3) + (signed ? 0 : 5);
+    private void normalizedInteger(int index) {
         NormalizedInteger key = NORMALIZED[index];
         if (m.substitute(key)) return;
         m.append(NORMALIZED_CODES[index]);
@@ -287,19 +353,9 @@ public final class ClangEncoder {
         }
     }
 
-    private static boolean isHalf(CType t) {
-        return t.unqualified() instanceof BuiltinType b && b.kind() == Kind.HALF;
+    private static boolean isHalf(CType t) {   // t is canonical here
+        CType u = t instanceof QualifiedType q ? q.base() : t;
+        return u instanceof BuiltinType b && b.kind() == Kind.HALF;
     }
 
-    private int hashBuffer(KcfiHash algorithm) {
-        StringBuilder sb = m.out;
-        int n = sb.length();
-        if (scratch.length < n) scratch = new byte[Math.max(n, scratch.length * 2)];
-        for (int i = 0; i < n; i++) {
-            char c = sb.charAt(i);
-            if (c >= 0x80) return algorithm.hash(sb.toString());   // non-ASCII salt: UTF-8 path
-            scratch[i] = (byte) c;
-        }
-        return algorithm.hash(scratch, 0, n);
-    }
 }

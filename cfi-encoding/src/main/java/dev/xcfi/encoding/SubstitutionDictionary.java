@@ -16,15 +16,17 @@ final class SubstitutionDictionary {
     private Object[] keys = new Object[32];
     private int size;
 
+    /** Empties the dictionary; stale keys past {@code size} are never read and are overwritten later. */
     void clear() {
-        Arrays.fill(keys, 0, size, null);
         size = 0;
     }
 
     /** The sequence index of {@code key}, or -1. */
     int indexOf(Object key) {
+        Class<?> kind = key.getClass();
         for (int i = 0; i < size; i++) {
-            if (keys[i].equals(key)) return i;
+            Object k = keys[i];
+            if (k == key || (k.getClass() == kind && k.equals(key))) return i;
         }
         return -1;
     }
@@ -36,18 +38,5 @@ final class SubstitutionDictionary {
 
     int size() {
         return size;
-    }
-
-    /** Appends the back-reference to entry {@code index}: {@code S_} for 0, else {@code S<base36(index-1)>_}. */
-    static void appendReference(StringBuilder out, int index) {
-        out.append('S');
-        if (index > 0) appendBase36(out, index - 1);
-        out.append('_');
-    }
-
-    private static void appendBase36(StringBuilder out, int value) {
-        if (value >= 36) appendBase36(out, value / 36);
-        int digit = value % 36;
-        out.append((char) (digit < 10 ? '0' + digit : 'A' + digit - 10));
     }
 }

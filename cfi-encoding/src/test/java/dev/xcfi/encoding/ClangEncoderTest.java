@@ -94,6 +94,9 @@ class ClangEncoderTest {
         assertThat(x86.encode(f, CfiMode.NORMALIZED_GENERALIZED).kcfiInput()).isEqualTo("_ZTSFvu3i64E.abc.normalized.generalized");
         assertThat(x86.kcfi(f, CfiMode.NORMALIZED_GENERALIZED, KcfiHash.XXHASH64)).isEqualTo(0x1c068638);
         assertThat(x86.encode(f, CfiMode.PLAIN).value()).isEqualTo("_ZTSFvlE");
+        HashedTypeId both = x86.encode(f, CfiMode.NORMALIZED_GENERALIZED, KcfiHash.XXHASH64);
+        assertThat(both.kcfi()).isEqualTo(0x1c068638);
+        assertThat(both.id().value()).isEqualTo("_ZTSFvu3i64E.normalized.generalized");
     }
 
     @Test

@@ -4,7 +4,7 @@ import dev.xcfi.encoding.CfiMode;
 import dev.xcfi.encoding.ClangEncoder;
 import dev.xcfi.encoding.EncodingException;
 import dev.xcfi.encoding.KcfiHash;
-import dev.xcfi.encoding.TypeId;
+import dev.xcfi.encoding.HashedTypeId;
 import dev.xcfi.types.Target;
 
 import java.util.ArrayList;
@@ -24,8 +24,8 @@ public final class DeclarationEncoder {
 
     public EncodedDeclaration encode(FunctionDeclaration d) {
         try {
-            TypeId id = encoder.encode(d.type(), mode);
-            return new EncodedDeclaration(d, id, id.kcfi(hash), null);
+            HashedTypeId h = encoder.encode(d.type(), mode, hash);
+            return new EncodedDeclaration(d, h.id(), h.kcfi(), null);
         } catch (EncodingException e) {
             return new EncodedDeclaration(d, null, 0, e.getMessage());
         }
