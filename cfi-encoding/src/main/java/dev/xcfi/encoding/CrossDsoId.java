@@ -25,6 +25,6 @@ public final class CrossDsoId {
 
     /** {@code 0x%016x}, unsigned, as the CLI prints cross-DSO ids. */
     public static String format(long id) {
-        return String.format("0x%016x", id);
+        return Hex.of(id, 16);
     }
 }

@@ -56,6 +56,6 @@ public enum KcfiHash {
 
     /** {@code 0x%08x}, as the CLI prints hashes. */
     public static String format(int hash) {
-        return String.format("0x%08x", hash);
+        return Hex.of(hash & 0xFFFFFFFFL, 8);
     }
 }

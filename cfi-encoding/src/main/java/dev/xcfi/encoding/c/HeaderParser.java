@@ -81,21 +81,8 @@ public final class HeaderParser {
     public static ParsedHeader parse(Target target, List<Path> includeDirs, List<Input> inputs) {
         HeaderParser parser = new HeaderParser(target);
         Preprocessor pp = new Preprocessor(target, includeDirs, parser.errors::add);
-        for (Input in : inputs) {
-            List<Token> toks = new ArrayList<>(pp.run(in.name(), in.text(), in.directory()));
-            SourceLocation end = endOf(toks, in.name());
-            toks.add(new Token(Token.Kind.END, "", end, true));
-            parser.translationUnit(toks);
-        }
+        for (Input in : inputs) parser.translationUnit(pp.run(in.name(), in.text(), in.directory()));
         return new ParsedHeader(parser.functions, parser.errors);
-    }
-
-    /** Just past the last token, where "expected … at end of input" points. */
-    private static SourceLocation endOf(List<Token> toks, String name) {
-        if (toks.isEmpty()) return new SourceLocation(name, 1, 1);
-        Token last = toks.get(toks.size() - 1);
-        SourceLocation l = last.location();
-        return new SourceLocation(l.file(), l.line(), l.column() + last.text().length());
     }
 
     public static ParsedHeader parse(Target target, String name, String text) {
@@ -114,14 +101,9 @@ public final class HeaderParser {
         int split = trimmed.lastIndexOf(';');
         HeaderParser parser = new HeaderParser(target);
         Preprocessor pp = new Preprocessor(target, List.of(), parser.errors::add);
-        if (split >= 0) {
-            List<Token> prelude = new ArrayList<>(pp.run("<prototype>", trimmed.substring(0, split + 1), null));
-            prelude.add(new Token(Token.Kind.END, "", new SourceLocation("<prototype>", 1, 1), true));
-            parser.translationUnit(prelude);
-        }
+        if (split >= 0) parser.translationUnit(pp.run("<prototype>", trimmed.substring(0, split + 1), null));
         if (!parser.errors.isEmpty()) throw parser.errors.get(0);
-        List<Token> decl = new ArrayList<>(pp.run("<prototype>", trimmed.substring(split + 1), null));
-        decl.add(new Token(Token.Kind.END, "", endOf(decl, "<prototype>"), true));
+        List<Token> decl = pp.run("<prototype>", trimmed.substring(split + 1), null);
         if (!parser.errors.isEmpty()) throw parser.errors.get(0);
         parser.tokens = decl;
         parser.pos = 0;

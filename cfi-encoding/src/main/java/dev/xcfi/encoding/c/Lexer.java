@@ -29,16 +29,16 @@ final class Lexer {
     }
 
     private List<Token> all() {
-        List<Token> out = new ArrayList<>();
+        List<Token> out = new ArrayList<>(src.length() / 4 + 16);
         boolean lineStart = true;
         while (true) {
             boolean newline = skipSpace();
             lineStart |= newline;
             if (pos >= src.length()) {
-                out.add(new Token(Token.Kind.END, "", here(), true));
+                out.add(new Token(Token.Kind.END, "", file, line, col, true));
                 return out;
             }
-            SourceLocation at = here();
+            int atLine = line, atColumn = col;
             char c = src.charAt(pos);
             Token.Kind kind;
             int start = pos;
@@ -47,30 +47,48 @@ final class Lexer {
                 kind = Token.Kind.IDENTIFIER;
                 // An encoding prefix makes the identifier part of a string or character literal.
                 if (pos < src.length() && (peek() == '"' || peek() == '\'') && isEncodingPrefix(src.substring(start, pos))) {
-                    kind = quoted(peek(), at);
+                    kind = quoted(peek(), new SourceLocation(file, atLine, atColumn));
                 }
             } else if (Character.isDigit(c) || (c == '.' && pos + 1 < src.length() && Character.isDigit(src.charAt(pos + 1)))) {
                 while (pos < src.length() && (Character.isLetterOrDigit(peek()) || peek() == '.' || peek() == '\''
                         || ((peek() == '+' || peek() == '-') && "eEpP".indexOf(src.charAt(pos - 1)) >= 0))) advance();
                 kind = Token.Kind.NUMBER;
             } else if (c == '"' || c == '\'') {
-                kind = quoted(c, at);
+                kind = quoted(c, new SourceLocation(file, atLine, atColumn));
             } else {
-                kind = Token.Kind.PUNCTUATOR;
-                String p = null;
-                for (String cand : PUNCTUATORS) {
-                    if (src.startsWith(cand, pos)) {
-                        p = cand;
-                        break;
-                    }
-                }
-                int n = p == null ? 1 : p.length();
-                for (int i = 0; i < n; i++) advance();
+                String p = punctuator(c);
+                for (int i = 0; i < p.length(); i++) advance();
+                out.add(new Token(Token.Kind.PUNCTUATOR, p, file, atLine, atColumn, lineStart));
+                lineStart = false;
+                continue;
             }
-            out.add(new Token(kind, src.substring(start, pos).replace("\\\n", ""), at, lineStart));
+            String text = src.substring(start, pos);
+            if (text.indexOf('\\') >= 0) text = text.replace("\\\n", "");
+            // Identifiers share one String per spelling, so keyword tests are mostly identity checks.
+            if (kind == Token.Kind.IDENTIFIER) text = names.computeIfAbsent(text, k -> k);
+            out.add(new Token(kind, text, file, atLine, atColumn, lineStart));
             lineStart = false;
         }
     }
+
+    /** The longest punctuator at the current position; its text is a shared constant. */
+    private String punctuator(char c) {
+        for (String cand : PUNCTUATORS) {
+            if (cand.charAt(0) == c && src.startsWith(cand, pos)) return cand;
+        }
+        String single = SINGLE[c & 0x7F];
+        return c < 0x80 && single != null ? single : String.valueOf(c);
+    }
+
+    private static final String[] SINGLE = new String[128];
+
+    static {
+        for (char ch = 0; ch < 128; ch++) {
+            if (!Character.isLetterOrDigit(ch) && !Character.isWhitespace(ch) && ch > ' ') SINGLE[ch] = String.valueOf(ch).intern();
+        }
+    }
+
+    private final java.util.HashMap<String, String> names = new java.util.HashMap<>();
 
     private static boolean isEncodingPrefix(String s) {
         return s.equals("L") || s.equals("u") || s.equals("U") || s.equals("u8");

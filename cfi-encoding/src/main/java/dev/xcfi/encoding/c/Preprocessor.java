@@ -45,7 +45,7 @@ final class Preprocessor {
     private final Consumer<CSyntaxException> errors;
     private final Map<String, Macro> macros = new HashMap<>();
     private final Set<String> onceFiles = new HashSet<>();
-    private final List<Token> out = new ArrayList<>();
+    private List<Token> out = new ArrayList<>();
     private int depth;
 
     Preprocessor(Target target, List<Path> includeDirs, Consumer<CSyntaxException> errors) {
@@ -55,11 +55,19 @@ final class Preprocessor {
         source("<built-in>", StandardHeaders.predefined(target), null);
     }
 
-    /** Preprocesses one input and returns the tokens so far (inputs accumulate, like one translation unit). */
+    /**
+     * Preprocesses one input and returns its tokens, ended by an END token just past the last one
+     * (inputs accumulate macros and include guards, like one translation unit).
+     */
     List<Token> run(String name, String text, Path directory) {
-        int start = out.size();
+        out.clear();
         source(name, text, directory);
-        return out.subList(start, out.size());
+        Token last = out.isEmpty() ? null : out.get(out.size() - 1);
+        out.add(last == null ? new Token(Token.Kind.END, "", name, 1, 1, true)
+                : new Token(Token.Kind.END, "", last.file(), last.line(), last.column() + last.text().length(), true));
+        List<Token> tokens = out;
+        out = new ArrayList<>();
+        return tokens;
     }
 
     private void source(String name, String text, Path directory) {
@@ -249,7 +257,7 @@ final class Preprocessor {
             } else {
                 expanding.add(t.text());
                 List<Token> body = new ArrayList<>(m.body.size());
-                for (Token b : m.body) body.add(b.at(t.location()));
+                for (Token b : m.body) body.add(b.at(t));
                 expand(body, expanding, into);
                 expanding.remove(t.text());
             }

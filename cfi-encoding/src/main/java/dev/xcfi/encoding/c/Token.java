@@ -1,18 +1,30 @@
 package dev.xcfi.encoding.c;
 
-/** A preprocessing token. */
-public record Token(Kind kind, String text, SourceLocation location, boolean startsLine) {
+/**
+ * A preprocessing token. The location is kept as plain fields (not a {@link SourceLocation} object):
+ * a large header has millions of tokens, and one object per token instead of two halves the
+ * garbage-collection work of parsing.
+ */
+public record Token(Kind kind, String text, String file, int line, int column, boolean startsLine) {
     public enum Kind { IDENTIFIER, NUMBER, STRING, CHARACTER, PUNCTUATOR, END }
 
+    Token(Kind kind, String text, SourceLocation at, boolean startsLine) {
+        this(kind, text, at.file(), at.line(), at.column(), startsLine);
+    }
+
+    public SourceLocation location() {
+        return new SourceLocation(file, line, column);
+    }
+
     public boolean is(String s) {
-        return text.equals(s) && kind != Kind.STRING && kind != Kind.CHARACTER;
+        return (text == s || text.equals(s)) && kind != Kind.STRING && kind != Kind.CHARACTER;
     }
 
     public boolean isIdentifier() {
         return kind == Kind.IDENTIFIER;
     }
 
-    Token at(SourceLocation where) {
-        return new Token(kind, text, where, startsLine);
+    Token at(Token where) {
+        return new Token(kind, text, where.file, where.line, where.column, startsLine);
     }
 }

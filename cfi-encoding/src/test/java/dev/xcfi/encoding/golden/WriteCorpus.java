@@ -18,7 +18,7 @@ public final class WriteCorpus {
         Files.writeString(Path.of(args[3]), header);
         StringBuilder defs = new StringBuilder();
         for (String line : header.split("\n")) {
-            boolean prototype = line.matches("^.*\\bp\\d{4,}\\(.*\\);$");
+            boolean prototype = line.matches("^.*\\bp\\d{4,}\\(.*;$");
             defs.append(prototype ? line.substring(0, line.length() - 1) + " {}" : line).append('\n');
         }
         Files.writeString(Path.of(args[4]), defs);
