@@ -147,12 +147,7 @@ public final class HeaderParser {
     }
 
     private void externalDeclaration() {
-        if (accept(";")) return;
-        if (peek().is("_Static_assert") || peek().is("static_assert")) {
-            skipBalancedUntil(";");
-            expect(";");
-            return;
-        }
+        if (accept(";") || skippedStaticAssert()) return;
         Specifiers spec = specifiers();
         if (accept(";")) return;
         boolean first = true;
@@ -190,7 +185,7 @@ public final class HeaderParser {
                 }
                 functions.add(new FunctionDeclaration(d.name, fn, d.location));
             } else if (accept("=")) {
-                skipInitializer();
+                balancedUntil(",", ";");
             }
             if (accept(",")) continue;
             expect(";");
@@ -454,12 +449,7 @@ public final class HeaderParser {
         CType first = null;
         while (!accept("}")) {
             if (peek().kind() == Token.Kind.END) throw error(peek().location(), "expected '}'");
-            if (accept(";")) continue;
-            if (peek().is("_Static_assert") || peek().is("static_assert")) {
-                skipBalancedUntil(";");
-                expect(";");
-                continue;
-            }
+            if (accept(";") || skippedStaticAssert()) continue;
             Specifiers s = specifiers();
             if (accept(";")) {   // an anonymous struct/union member
                 if (first == null) first = s.base;
@@ -856,16 +846,7 @@ public final class HeaderParser {
 
     private long constantUntilAny(String a, String b) {
         SourceLocation at = peek().location();
-        List<Token> expr = new ArrayList<>();
-        int depth = 0;
-        while (depth > 0 || !(peek().is(a) || peek().is(b))) {
-            Token t = next();
-            if (t.kind() == Token.Kind.END) throw error(t.location(), "expected '" + a + "'");
-            if (t.is("(") || t.is("[") || t.is("{")) depth++;
-            if (t.is(")") || t.is("]") || t.is("}")) depth--;
-            expr.add(t);
-        }
-        return ConstantExpression.evaluate(expr, at, this::enumConstant);
+        return ConstantExpression.evaluate(balancedUntil(a, b), at, this::enumConstant);
     }
 
     private OptionalLong tryConstant(List<Token> expr, SourceLocation at) {
@@ -896,46 +877,43 @@ public final class HeaderParser {
                 || w.equals("__attribute") || IGNORED_SPECIFIERS.contains(w) || w.equals("_Noreturn") || w.equals("_Alignas");
     }
 
+    /**
+     * The tokens up to (not including) the first of {@code stops} outside any brackets; bodies,
+     * initializers, attribute arguments and constant expressions are all skipped or collected this way.
+     */
+    private List<Token> balancedUntil(String... stops) {
+        List<Token> out = new ArrayList<>();
+        int depth = 0;
+        while (true) {
+            Token t = peek();
+            if (depth == 0) {
+                for (String s : stops) if (t.is(s)) return out;
+            }
+            if (t.kind() == Token.Kind.END) throw error(t.location(), "expected '" + stops[0] + "' at end of input");
+            if (t.is("(") || t.is("{") || t.is("[")) depth++;
+            else if (t.is(")") || t.is("}") || t.is("]")) depth--;
+            out.add(next());
+        }
+    }
+
+    /** Skips a {@code _Static_assert(…);} (it declares nothing) and says whether there was one. */
+    private boolean skippedStaticAssert() {
+        if (!peek().is("_Static_assert") && !peek().is("static_assert")) return false;
+        balancedUntil(";");
+        expect(";");
+        return true;
+    }
+
     private void skipBody() {
         expect("{");
-        int depth = 1;
-        while (depth > 0) {
-            Token t = next();
-            if (t.kind() == Token.Kind.END) throw error(t.location(), "expected '}' at end of function body");
-            if (t.is("{")) depth++;
-            if (t.is("}")) depth--;
-        }
-    }
-
-    private void skipInitializer() {
-        int depth = 0;
-        while (depth > 0 || !(peek().is(",") || peek().is(";"))) {
-            Token t = next();
-            if (t.kind() == Token.Kind.END) throw error(t.location(), "expected ';' after initializer");
-            if (t.is("(") || t.is("{") || t.is("[")) depth++;
-            if (t.is(")") || t.is("}") || t.is("]")) depth--;
-        }
-    }
-
-    private void skipBalancedUntil(String stop) {
-        int depth = 0;
-        while (depth > 0 || !peek().is(stop)) {
-            Token t = next();
-            if (t.kind() == Token.Kind.END) throw error(t.location(), "expected '" + stop + "'");
-            if (t.is("(")) depth++;
-            if (t.is(")")) depth--;
-        }
+        balancedUntil("}");
+        expect("}");
     }
 
     private void skipParens() {
         expect("(");
-        int depth = 1;
-        while (depth > 0) {
-            Token t = next();
-            if (t.kind() == Token.Kind.END) throw error(t.location(), "expected ')'");
-            if (t.is("(")) depth++;
-            if (t.is(")")) depth--;
-        }
+        balancedUntil(")");
+        expect(")");
     }
 
     private Token peek() {
