@@ -1,0 +1,387 @@
+package dev.xcfi.encoding;
+
+import dev.xcfi.types.Target;
+import dev.xcfi.types.rust.Abi;
+import dev.xcfi.types.rust.Adt;
+import dev.xcfi.types.rust.AdtDef;
+import dev.xcfi.types.rust.Alias;
+import dev.xcfi.types.rust.ArrayType;
+import dev.xcfi.types.rust.DefPath;
+import dev.xcfi.types.rust.FnPointer;
+import dev.xcfi.types.rust.FnSig;
+import dev.xcfi.types.rust.Foreign;
+import dev.xcfi.types.rust.GenericArg;
+import dev.xcfi.types.rust.Param;
+import dev.xcfi.types.rust.RawPointer;
+import dev.xcfi.types.rust.Reference;
+import dev.xcfi.types.rust.Region;
+import dev.xcfi.types.rust.RustType;
+import dev.xcfi.types.rust.Scalar;
+import dev.xcfi.types.rust.Slice;
+import dev.xcfi.types.rust.Tuple;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * CFI type ids for Rust signatures exactly as rustc 1.95 forms them ({@code rustc_sanitizers}'
+ * Itanium encoder): the same {@code _ZTS F … E} frame and {@link Mangler} as clang, with rustc's
+ * differences made explicit here —
+ * <ul>
+ * <li>integers, {@code char}, {@code str} and {@code !} are vendor types ({@code u3i64}) and
+ *     dictionary entries; {@code bool}, floats and {@code ()} are not;</li>
+ * <li>a fn pointer is one entry ({@code PF…E}), not two as in clang; {@code *const T} adds
+ *     {@code K T} then {@code PK T}; {@code &mut T} adds {@code &T} then {@code U3mut &T};</li>
+ * <li>ADTs are {@code u<len><path>[I<args>E]} with crate disambiguators, except {@code #[repr(C)]}
+ *     ones in a C signature (bare name) and {@code #[cfi_encoding]} ones (verbatim);</li>
+ * <li>before encoding: {@code c_void} → {@code ()}, {@code #[repr(transparent)]} structs unwrap,
+ *     and the mode's normalization / generalization (fn pointers → {@code *const ()}) at every depth;</li>
+ * <li>top-level zero-sized arguments are dropped (FnAbi "ignore"); nested signatures keep them.</li>
+ * </ul>
+ * Not thread-safe; cheap to create.
+ */
+public final class RustcEncoder {
+    /** {@code K T}: the const-qualified pointee of a {@code *const T}, a dictionary entry of its own. */
+    private record ConstQualified(RustType pointee) {}
+
+    /** Itanium builtin codes: a {@code cfi_encoding} equal to one of these is not a dictionary entry. */
+    private static final Set<String> BUILTIN_CODES = Set.of("v", "w", "b", "c", "a", "h", "s", "t", "i", "j", "l", "m", "x",
+            "y", "n", "o", "f", "d", "e", "g", "z", "Dh");
+
+    private final Target target;
+    private final Map<String, String> crates;
+    private final Mangler m = new Mangler();
+    private boolean normalize;
+    private boolean generalize;
+
+    private RustcEncoder(Target target, Map<String, String> crateDisambiguators) {
+        this.target = target;
+        this.crates = Map.copyOf(crateDisambiguators);
+    }
+
+    /**
+     * @param crateDisambiguators crate name → the text between {@code C} and the name's length in
+     *                            an id ({@code core} → {@code sgEmfK2I1SDT_}); it depends on the
+     *                            toolchain and {@code -Cmetadata}, so it is an input
+     */
+    public static RustcEncoder of(Target target, Map<String, String> crateDisambiguators) {
+        return new RustcEncoder(target, crateDisambiguators);
+    }
+
+    /** The id rustc attaches to a function with this signature, and tests at calls through a pointer to it. */
+    public TypeId encode(FnSig sig, CfiMode mode) {
+        mangle(sig, mode);
+        return new TypeId(m.text(), mode, "", false);
+    }
+
+    public HashedTypeId encode(FnSig sig, CfiMode mode, KcfiHash algorithm) {
+        mangle(sig, mode);
+        int end = m.length();
+        m.append(mode.suffix());
+        int hash = m.hash(algorithm);
+        m.truncate(end);
+        return new HashedTypeId(new TypeId(m.text(), mode, "", false), hash);
+    }
+
+    // --- the signature ---------------------------------------------------------------------------
+
+    private void mangle(FnSig sig, CfiMode mode) {
+        normalize = mode.normalizeIntegers();
+        generalize = mode.generalizePointers();
+        m.begin();
+        boolean c = isCAtTopLevel(sig.abi());
+        m.append('F');
+        RustType ret = transform(sig.output());
+        type(ret, c);
+        int written = 0;
+        for (RustType input : sig.inputs()) {
+            RustType t = transform(input);
+            if (isZeroSized(t)) continue;   // FnAbi passes ZSTs as "ignore": they are not in the id
+            type(t, c);
+            written++;
+        }
+        if (sig.cVariadic()) m.append('z');
+        else if (written == 0) m.append('v');
+        m.append('E');
+    }
+
+    /** The top-level signature is "C" when its calling convention lowers to C: "C", "C-unwind", and "system" off Windows x86. */
+    private boolean isCAtTopLevel(Abi abi) {
+        return switch (abi) {
+            case C, C_UNWIND -> true;
+            case SYSTEM, SYSTEM_UNWIND -> !(target.os() == Target.Os.WINDOWS && target.arch() == Target.Arch.I686);
+            default -> false;
+        };
+    }
+
+    /** A nested fn pointer is "C" only when its written ABI is "C" or "C-unwind" ("system" does not count there). */
+    private static boolean isCNested(Abi abi) {
+        return abi == Abi.C || abi == Abi.C_UNWIND;
+    }
+
+    // --- transformations applied before encoding (rustc's TransformTy) ---------------------------
+
+    private RustType transform(RustType t) {
+        return transform(t, new HashSet<>());
+    }
+
+    private RustType transform(RustType t, Set<AdtDef> unwrapping) {
+        return switch (t) {
+            case Alias a -> transform(a.target(), unwrapping);
+            case Scalar s -> normalize ? normalized(s) : s;
+            case Tuple tu -> tu.isUnit() ? tu : new Tuple(tu.elements().stream().map(e -> transform(e, unwrapping)).toList());
+            case ArrayType a -> new ArrayType(transform(a.element(), unwrapping), a.length());
+            case Slice s -> new Slice(transform(s.element(), unwrapping));
+            case RawPointer p -> new RawPointer(generalize ? RustType.UNIT : transform(p.pointee(), unwrapping), p.mutable());
+            case Reference r -> generalize ? new Reference(RustType.UNIT, r.mutable(), Region.ERASED)
+                    : new Reference(transform(r.pointee(), unwrapping), r.mutable(), r.region());
+            case FnPointer f -> generalize ? new RawPointer(RustType.UNIT, false) : new FnPointer(transformSig(f.sig(), unwrapping));
+            case Adt a -> adt(a, unwrapping);
+            case Foreign f -> f;
+            case Param p -> p;
+        };
+    }
+
+    private FnSig transformSig(FnSig s, Set<AdtDef> unwrapping) {
+        List<RustType> in = new ArrayList<>(s.inputs().size());
+        for (RustType t : s.inputs()) in.add(transform(t, unwrapping));
+        return new FnSig(in, transform(s.output(), unwrapping), s.cVariadic(), s.abi(), s.unsafe(), s.boundRegions());
+    }
+
+    private Scalar normalized(Scalar s) {
+        int ptr = target.dataModel().pointerBits();
+        return switch (s) {
+            case ISIZE -> Scalar.integer(ptr, true);
+            case USIZE -> Scalar.integer(ptr, false);
+            case BOOL -> Scalar.U8;
+            case CHAR -> Scalar.U32;
+            default -> s;
+        };
+    }
+
+    /** {@code #[repr(transparent)]} structs become their single non-ZST field, recursively; others keep their path. */
+    private RustType adt(Adt a, Set<AdtDef> unwrapping) {
+        AdtDef def = a.def();
+        if (def.reprTransparent() && def.kind() == AdtDef.Kind.STRUCT && def.cfiEncoding() == null && !unwrapping.contains(def)) {
+            unwrapping.add(def);
+            try {
+                for (RustType field : def.fields()) {
+                    RustType f = transform(substitute(field, a.args()), unwrapping);
+                    if (!isZeroSized(f)) return f;
+                }
+                return RustType.UNIT;
+            } finally {
+                unwrapping.remove(def);
+            }
+        }
+        List<GenericArg> args = new ArrayList<>(a.args().size());
+        for (GenericArg g : a.args()) args.add(g instanceof GenericArg.Type ty ? new GenericArg.Type(transform(ty.type(), unwrapping)) : g);
+        return new Adt(def, args);
+    }
+
+    /** A field type with the ADT's generic parameters replaced by its arguments. */
+    private static RustType substitute(RustType t, List<GenericArg> args) {
+        return switch (t) {
+            case Param p -> p.index() < args.size() && args.get(p.index()) instanceof GenericArg.Type ty ? ty.type() : p;
+            case RawPointer p -> new RawPointer(substitute(p.pointee(), args), p.mutable());
+            case Reference r -> new Reference(substitute(r.pointee(), args), r.mutable(), r.region());
+            case ArrayType a -> new ArrayType(substitute(a.element(), args), a.length());
+            case Slice s -> new Slice(substitute(s.element(), args));
+            case Tuple tu -> new Tuple(tu.elements().stream().map(e -> substitute(e, args)).toList());
+            case Adt a -> new Adt(a.def(), a.args().stream().map(g -> g instanceof GenericArg.Type ty
+                    ? (GenericArg) new GenericArg.Type(substitute(ty.type(), args)) : g).toList());
+            default -> t;
+        };
+    }
+
+    /** Zero-sized after transformation: unit, empty arrays, and tuples/structs made only of ZSTs. */
+    private boolean isZeroSized(RustType t) {
+        return switch (t) {
+            case Tuple tu -> tu.elements().stream().allMatch(this::isZeroSized);
+            case ArrayType a -> a.length() == 0 || isZeroSized(a.element());
+            case Adt a -> a.def().kind() == AdtDef.Kind.STRUCT && a.def().cfiEncoding() == null
+                    && a.def().fields().stream().allMatch(f -> isZeroSized(transform(substitute(f, a.args()))));
+            default -> false;
+        };
+    }
+
+    // --- encoding, one method per kind of type -------------------------------------------------
+
+    private void type(RustType t, boolean c) {
+        switch (t) {
+            case Scalar s -> scalar(s);
+            case Tuple tu when tu.isUnit() -> m.append('v');
+            case Adt a when a.def().cfiEncoding() != null && BUILTIN_CODES.contains(a.def().cfiEncoding()) -> m.append(a.def().cfiEncoding());
+            case Foreign f when f.cfiEncoding() != null && BUILTIN_CODES.contains(f.cfiEncoding()) -> m.append(f.cfiEncoding());
+            default -> {
+                if (m.substitute(t)) return;
+                switch (t) {
+                    case Tuple tu -> tuple(tu, c);
+                    case ArrayType a -> {
+                        m.append('A').append(a.length());
+                        type(a.element(), c);
+                    }
+                    case Slice s -> {
+                        m.append("u5sliceI");
+                        type(s.element(), c);
+                        m.append('E');
+                    }
+                    case Reference r -> reference(r, c);
+                    case RawPointer p -> rawPointer(p, c);
+                    case FnPointer f -> fnPointer(f.sig());
+                    case Adt a -> adt(a, c);
+                    case Foreign f -> {
+                        if (f.cfiEncoding() != null) m.append(f.cfiEncoding());
+                        else m.sourceName(f.path().name());
+                    }
+                    case Param p -> m.append("u5param");
+                    case Scalar s -> throw new AssertionError(s);
+                    case Alias a -> throw new AssertionError("aliases are resolved before encoding: " + a);
+                }
+                m.remember(t);
+            }
+        }
+    }
+
+    /** Vendor types for integers, char, str and never (dictionary entries); b, floats are builtins. */
+    private void scalar(Scalar s) {
+        String code = switch (s) {
+            case BOOL -> "b";
+            case F16 -> "Dh";
+            case F32 -> "f";
+            case F64 -> "d";
+            case F128 -> "g";
+            default -> null;
+        };
+        if (code != null) {
+            m.append(code);
+            return;
+        }
+        if (m.substitute(s)) return;
+        m.append('u').sourceName(s == Scalar.NEVER ? "never" : s.spelling());
+        m.remember(s);
+    }
+
+    private void tuple(Tuple tu, boolean c) {
+        m.append("u5tupleI");
+        for (RustType e : tu.elements()) type(e, c);
+        m.append('E');
+    }
+
+    /** {@code &T} is {@code u3refI T E}; {@code &mut T} is {@code U3mut} and the {@code &T} entry, so it adds both. */
+    private void reference(Reference r, boolean c) {
+        if (r.mutable()) {
+            m.append("U3mut");
+            type(new Reference(r.pointee(), false, r.region()), c);
+        } else {
+            m.append("u3refI");
+            type(r.pointee(), c);
+            m.append('E');
+        }
+    }
+
+    /** {@code *mut T} is {@code P T}; {@code *const T} is {@code P K T} with {@code K T} an entry of its own. */
+    private void rawPointer(RawPointer p, boolean c) {
+        m.append('P');
+        if (p.mutable()) {
+            type(p.pointee(), c);
+            return;
+        }
+        ConstQualified k = new ConstQualified(p.pointee());
+        if (m.substitute(k)) return;
+        m.append('K');
+        type(p.pointee(), c);
+        m.remember(k);
+    }
+
+    /** A nested signature: encoded from the written signature (ZSTs kept), C-ness from its own ABI, no suffixes. */
+    private void fnPointer(FnSig sig) {
+        boolean c = isCNested(sig.abi());
+        m.append("PF");
+        type(sig.output(), c);
+        for (RustType t : sig.inputs()) type(t, c);
+        if (sig.cVariadic()) m.append('z');
+        else if (sig.inputs().isEmpty()) m.append('v');
+        m.append('E');
+    }
+
+    private void adt(Adt a, boolean c) {
+        AdtDef def = a.def();
+        if (def.cfiEncoding() != null) {
+            m.append(def.cfiEncoding());
+        } else if (c && def.reprC()) {
+            m.sourceName(def.path().name());   // like a C struct tag: no path, no generic arguments
+        } else {
+            m.append('u').sourceName(path(def.path()));
+            genericArgs(a.args(), c);
+        }
+    }
+
+    private void genericArgs(List<GenericArg> args, boolean c) {
+        if (args.isEmpty()) return;
+        m.append('I');
+        for (GenericArg g : args) {
+            switch (g) {
+                case GenericArg.Type t -> type(t.type(), c);
+                case GenericArg.Lifetime l -> region(l.region());
+                case GenericArg.Const k -> constant(k, c);
+            }
+        }
+        m.append('E');
+    }
+
+    private void region(Region r) {
+        if (m.substitute(r)) return;
+        if (r.isErased()) m.append("u6region");
+        else m.append("u6regionI").append(r.debruijn() > 0 ? "s" + base62(r.debruijn() - 1) + "_" : "").append(r.index()).append('E');
+        m.remember(r);
+    }
+
+    /** rustc 1.95's const arguments: unsigned decimal, {@code n} and the signed value, or the bool word. */
+    private void constant(GenericArg.Const k, boolean c) {
+        if (m.substitute(k)) return;
+        m.append('L');
+        type(transform(k.type()), c);
+        String v = k.value();
+        if (v.startsWith("-")) m.append('n').append(v);
+        else if (k.type().resolved() instanceof Scalar s && s.isInteger() && s.isSigned()) m.append('n').append(v);
+        else m.append(v);
+        m.append('E');
+        m.remember(k);
+    }
+
+    /**
+     * {@code N<ns>…C<crate-disambiguator><len><crate><segments>}: namespace tags innermost first,
+     * then the crate, then each segment outermost first.
+     */
+    private String path(DefPath p) {
+        String dis = crates.get(p.crate());
+        if (dis == null) {
+            throw new EncodingException("the crate disambiguator of '" + p.crate() + "' is unknown (needed for " + p
+                    + "); pass --crate " + p.crate() + "=<disambiguator> or let xcfi learn it from rustc");
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = p.segments().size() - 1; i >= 0; i--) sb.append('N').append(p.segments().get(i).namespace());
+        sb.append('C').append(dis).append(p.crate().length()).append(p.crate());
+        for (DefPath.Segment s : p.segments()) {
+            if (s.disambiguator() > 0) sb.append('s').append(base62(s.disambiguator() - 1)).append('_');
+            sb.append(s.name().length());
+            if (!s.name().isEmpty() && (s.name().charAt(0) == '_' || Character.isDigit(s.name().charAt(0)))) sb.append('_');
+            sb.append(s.name());
+        }
+        return sb.toString();
+    }
+
+    private static String base62(long v) {
+        String digits = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        StringBuilder sb = new StringBuilder();
+        do {
+            sb.insert(0, digits.charAt((int) (v % 62)));
+            v /= 62;
+        } while (v > 0);
+        return sb.toString();
+    }
+}

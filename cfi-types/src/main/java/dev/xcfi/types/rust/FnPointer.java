@@ -1,0 +1,9 @@
+package dev.xcfi.types.rust;
+
+/** A {@code fn} pointer type, {@code [unsafe] [extern "ABI"] [for<'a>] fn(A, …) -> R}. */
+public record FnPointer(FnSig sig) implements RustType {
+    @Override
+    public RustType resolved() {
+        return new FnPointer(sig.resolved());
+    }
+}

@@ -1,0 +1,62 @@
+package dev.xcfi.types.rust;
+
+import dev.xcfi.types.Target;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parts of Rust's standard library that matter to CFI ids: the {@code core::ffi} C aliases per
+ * target, {@code c_void}, and the std ADTs FFI signatures commonly use, with where they are
+ * defined (the defining crate is what rustc encodes: {@code Option} is {@code core}, {@code Box} is
+ * {@code alloc}).
+ */
+public final class RustStd {
+    private RustStd() {}
+
+    /** {@code core::ffi::c_void}: rustc's encoder turns it into {@code ()}. */
+    public static final Alias C_VOID = new Alias("core::ffi::c_void", RustType.UNIT);
+
+    /** The C alias {@code name} ({@code c_long}, …) for {@code target}, or null if there is none of that name. */
+    public static Alias cAlias(String name, Target target) {
+        int intBits = target.dataModel().intBits(), longBits = target.dataModel().longBits();
+        RustType t = switch (name) {
+            case "c_char" -> target.charSigned() ? Scalar.I8 : Scalar.U8;
+            case "c_schar" -> Scalar.I8;
+            case "c_uchar" -> Scalar.U8;
+            case "c_short" -> Scalar.I16;
+            case "c_ushort" -> Scalar.U16;
+            case "c_int" -> Scalar.integer(intBits, true);
+            case "c_uint" -> Scalar.integer(intBits, false);
+            case "c_long" -> Scalar.integer(longBits, true);
+            case "c_ulong" -> Scalar.integer(longBits, false);
+            case "c_longlong" -> Scalar.I64;
+            case "c_ulonglong" -> Scalar.U64;
+            case "c_float" -> Scalar.F32;
+            case "c_double" -> Scalar.F64;
+            case "c_void" -> null;
+            default -> null;
+        };
+        if (name.equals("c_void")) return C_VOID;
+        return t == null ? null : new Alias("core::ffi::" + name, t);
+    }
+
+    private static final AdtDef.GenericParam T = new AdtDef.GenericParam("T", AdtDef.GenericParam.TYPE, null);
+
+    public static final AdtDef OPTION = new AdtDef(AdtDef.Kind.ENUM, DefPath.of("core", "option", "Option"), false, false, null, List.of(T));
+    public static final AdtDef NON_NULL = new AdtDef(AdtDef.Kind.STRUCT, DefPath.of("core", "ptr", "non_null", "NonNull"), false, true, null, List.of(T))
+            .withFields(List.of(new RawPointer(new Param(0, "T"), false)));
+    public static final AdtDef PHANTOM_DATA = new AdtDef(AdtDef.Kind.STRUCT, DefPath.of("core", "marker", "PhantomData"), false, false, null, List.of(T))
+            .withFields(List.of());
+    public static final AdtDef MANUALLY_DROP = new AdtDef(AdtDef.Kind.STRUCT, DefPath.of("core", "mem", "manually_drop", "ManuallyDrop"), false, true, null, List.of(T))
+            .withFields(List.of(new Param(0, "T")));
+    public static final AdtDef MAYBE_UNINIT = new AdtDef(AdtDef.Kind.UNION, DefPath.of("core", "mem", "maybe_uninit", "MaybeUninit"), false, true, null, List.of(T));
+
+    /** The std ADTs by the names FFI code uses for them (also reachable as std::…/core::… paths). */
+    public static final Map<String, AdtDef> ADTS = Map.of(
+            "Option", OPTION, "NonNull", NON_NULL, "PhantomData", PHANTOM_DATA,
+            "ManuallyDrop", MANUALLY_DROP, "MaybeUninit", MAYBE_UNINIT);
+
+    /** Crate disambiguators of rustc 1.95.0 (stable) as they appear in type ids: {@code C<these>4core}. */
+    public static final Map<String, String> RUSTC_1_95_CRATES = Map.of("core", "sgEmfK2I1SDT_", "alloc", "slNYArtu3iFW_");
+}

@@ -1,0 +1,9 @@
+package dev.xcfi.types.rust;
+
+/** {@code [T]} (only behind a pointer or reference). */
+public record Slice(RustType element) implements RustType {
+    @Override
+    public RustType resolved() {
+        return new Slice(element.resolved());
+    }
+}
