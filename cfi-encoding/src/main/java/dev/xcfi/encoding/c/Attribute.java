@@ -1,5 +1,7 @@
 package dev.xcfi.encoding.c;
 
+import dev.xcfi.encoding.source.SourceLocation;
+import dev.xcfi.encoding.source.Token;
 import java.util.List;
 
 /** A GNU {@code __attribute__((name(args)))} or C23 {@code [[vendor::name(args)]]}, vendor prefix dropped. */

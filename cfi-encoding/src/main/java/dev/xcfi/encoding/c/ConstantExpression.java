@@ -1,5 +1,8 @@
 package dev.xcfi.encoding.c;
 
+import dev.xcfi.encoding.source.SourceLocation;
+import dev.xcfi.encoding.source.SyntaxException;
+import dev.xcfi.encoding.source.Token;
 import java.util.List;
 import java.util.function.Function;
 
@@ -20,10 +23,10 @@ final class ConstantExpression {
 
     /** Evaluates all of {@code tokens}; {@code where} locates an empty expression. */
     static long evaluate(List<Token> tokens, SourceLocation where, Function<Token, Long> identifiers) {
-        if (tokens.isEmpty()) throw new CSyntaxException(where, "expected an integer constant expression");
+        if (tokens.isEmpty()) throw new SyntaxException(where, "expected an integer constant expression");
         ConstantExpression e = new ConstantExpression(tokens, identifiers);
         long v = e.conditional();
-        if (e.pos < tokens.size()) throw new CSyntaxException(tokens.get(e.pos).location(), "unexpected '" + tokens.get(e.pos).text() + "' in constant expression");
+        if (e.pos < tokens.size()) throw new SyntaxException(tokens.get(e.pos).location(), "unexpected '" + tokens.get(e.pos).text() + "' in constant expression");
         return v;
     }
 
@@ -76,7 +79,7 @@ final class ConstantExpression {
             case "-" -> a - b;
             case "*" -> a * b;
             case "/", "%" -> {
-                if (b == 0) throw new CSyntaxException(at.location(), "division by zero in constant expression");
+                if (b == 0) throw new SyntaxException(at.location(), "division by zero in constant expression");
                 yield op.equals("/") ? a / b : a % b;
             }
             default -> throw new AssertionError(op);
@@ -94,7 +97,7 @@ final class ConstantExpression {
     private long primary() {
         if (pos >= tokens.size()) {
             Token last = tokens.get(tokens.size() - 1);
-            throw new CSyntaxException(last.location(), "expected an expression after '" + last.text() + "'");
+            throw new SyntaxException(last.location(), "expected an expression after '" + last.text() + "'");
         }
         Token t = tokens.get(pos++);
         if (t.is("(")) {
@@ -106,7 +109,7 @@ final class ConstantExpression {
             case NUMBER -> parseInteger(t);
             case CHARACTER -> parseCharacter(t);
             case IDENTIFIER -> identifiers.apply(t);
-            default -> throw new CSyntaxException(t.location(), "unexpected '" + t.text() + "' in constant expression");
+            default -> throw new SyntaxException(t.location(), "unexpected '" + t.text() + "' in constant expression");
         };
     }
 
@@ -121,7 +124,7 @@ final class ConstantExpression {
             if (s.length() > 1 && s.startsWith("0")) return Long.parseUnsignedLong(s.substring(1), 8);
             return Long.parseUnsignedLong(s);
         } catch (NumberFormatException e) {
-            throw new CSyntaxException(t.location(), "invalid integer constant '" + t.text() + "'");
+            throw new SyntaxException(t.location(), "invalid integer constant '" + t.text() + "'");
         }
     }
 
@@ -151,7 +154,7 @@ final class ConstantExpression {
     private void expect(String p) {
         if (!accept(p)) {
             SourceLocation at = pos < tokens.size() ? tokens.get(pos).location() : tokens.get(tokens.size() - 1).location();
-            throw new CSyntaxException(at, "expected '" + p + "' in constant expression");
+            throw new SyntaxException(at, "expected '" + p + "' in constant expression");
         }
     }
 }

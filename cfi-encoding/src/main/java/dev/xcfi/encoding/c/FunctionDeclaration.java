@@ -1,5 +1,6 @@
 package dev.xcfi.encoding.c;
 
+import dev.xcfi.encoding.source.SourceLocation;
 import dev.xcfi.types.FunctionType;
 
 /** A function declared (or defined) in a header, in input order. */

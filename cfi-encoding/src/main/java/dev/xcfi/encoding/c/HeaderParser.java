@@ -1,5 +1,8 @@
 package dev.xcfi.encoding.c;
 
+import dev.xcfi.encoding.source.SourceLocation;
+import dev.xcfi.encoding.source.SyntaxException;
+import dev.xcfi.encoding.source.Token;
 import dev.xcfi.types.ArrayType;
 import dev.xcfi.types.AtomicType;
 import dev.xcfi.types.BitIntType;
@@ -56,7 +59,7 @@ public final class HeaderParser {
             "_cdecl", "__vectorcall", "__regcall");
 
     private final Target target;
-    private final List<CSyntaxException> errors = new ArrayList<>();
+    private final List<SyntaxException> errors = new ArrayList<>();
     private final List<FunctionDeclaration> functions = new ArrayList<>();
     private final Map<String, CType> typedefs = new HashMap<>();
     private final Map<String, TagType> tags = new HashMap<>();
@@ -93,7 +96,7 @@ public final class HeaderParser {
      * One C prototype or type name, e.g. {@code "void (long)"} or {@code "int cmp(const void *, const void *)"};
      * earlier declarations ({@code struct}s, typedefs) may precede it, separated by semicolons.
      *
-     * @throws CSyntaxException on the first error
+     * @throws SyntaxException on the first error
      */
     public static FunctionType parsePrototype(Target target, String text) {
         String trimmed = text.strip();
@@ -124,7 +127,7 @@ public final class HeaderParser {
             int start = pos;
             try {
                 externalDeclaration();
-            } catch (CSyntaxException e) {
+            } catch (SyntaxException e) {
                 errors.add(e);
                 recover(start);
             }
@@ -947,7 +950,7 @@ public final class HeaderParser {
         return t;
     }
 
-    private static CSyntaxException error(SourceLocation at, String message) {
-        return new CSyntaxException(at, message);
+    private static SyntaxException error(SourceLocation at, String message) {
+        return new SyntaxException(at, message);
     }
 }

@@ -1,5 +1,8 @@
 package dev.xcfi.encoding.c;
 
+import dev.xcfi.encoding.source.SourceLocation;
+import dev.xcfi.encoding.source.SyntaxException;
+import dev.xcfi.encoding.source.Token;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -97,11 +100,11 @@ final class Lexer {
     private Token.Kind quoted(char q, SourceLocation at) {
         advance();
         while (pos < src.length() && peek() != q) {
-            if (peek() == '\n') throw new CSyntaxException(at, "missing terminating " + q + " character");
+            if (peek() == '\n') throw new SyntaxException(at, "missing terminating " + q + " character");
             if (peek() == '\\') advance();
             advance();
         }
-        if (pos >= src.length()) throw new CSyntaxException(at, "missing terminating " + q + " character");
+        if (pos >= src.length()) throw new SyntaxException(at, "missing terminating " + q + " character");
         advance();
         return q == '"' ? Token.Kind.STRING : Token.Kind.CHARACTER;
     }
@@ -124,7 +127,7 @@ final class Lexer {
             } else if (src.startsWith("/*", pos)) {
                 SourceLocation at = here();
                 int end = src.indexOf("*/", pos + 2);
-                if (end < 0) throw new CSyntaxException(at, "unterminated /* comment");
+                if (end < 0) throw new SyntaxException(at, "unterminated /* comment");
                 while (pos < end + 2) {
                     if (peek() == '\n') newline = true;
                     advance();

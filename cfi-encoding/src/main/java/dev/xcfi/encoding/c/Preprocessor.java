@@ -1,5 +1,7 @@
 package dev.xcfi.encoding.c;
 
+import dev.xcfi.encoding.source.SyntaxException;
+import dev.xcfi.encoding.source.Token;
 import dev.xcfi.types.Target;
 
 import java.io.IOException;
@@ -42,13 +44,13 @@ final class Preprocessor {
 
     private final Target target;
     private final List<Path> includeDirs;
-    private final Consumer<CSyntaxException> errors;
+    private final Consumer<SyntaxException> errors;
     private final Map<String, Macro> macros = new HashMap<>();
     private final Set<String> onceFiles = new HashSet<>();
     private List<Token> out = new ArrayList<>();
     private int depth;
 
-    Preprocessor(Target target, List<Path> includeDirs, Consumer<CSyntaxException> errors) {
+    Preprocessor(Target target, List<Path> includeDirs, Consumer<SyntaxException> errors) {
         this.target = target;
         this.includeDirs = List.copyOf(includeDirs);
         this.errors = errors;
@@ -74,7 +76,7 @@ final class Preprocessor {
         List<Token> tokens;
         try {
             tokens = Lexer.tokenize(name, text);
-        } catch (CSyntaxException e) {
+        } catch (SyntaxException e) {
             errors.accept(e);
             return;
         }
@@ -88,7 +90,7 @@ final class Preprocessor {
             if (line.get(0).is("#") && line.get(0).startsLine()) {
                 try {
                     directive(line, conditionals, active, directory);
-                } catch (CSyntaxException e) {
+                } catch (SyntaxException e) {
                     errors.accept(e);
                 }
             } else if (active) {
@@ -97,7 +99,7 @@ final class Preprocessor {
             i = end;
         }
         if (!conditionals.isEmpty()) {
-            errors.accept(new CSyntaxException(tokens.get(i).location(), "unterminated conditional directive (missing #endif)"));
+            errors.accept(new SyntaxException(tokens.get(i).location(), "unterminated conditional directive (missing #endif)"));
         }
     }
 
@@ -113,7 +115,7 @@ final class Preprocessor {
             }
             case "elif", "elifdef", "elifndef" -> {
                 Conditional c = innermost(conditionals, name);
-                if (c.sawElse) throw new CSyntaxException(name.location(), "#" + name.text() + " after #else");
+                if (c.sawElse) throw new SyntaxException(name.location(), "#" + name.text() + " after #else");
                 boolean cond = !c.taken && c.enclosingActive && switch (name.text()) {
                     case "elif" -> condition(rest, name);
                     case "elifdef" -> macros.containsKey(identifier(rest, name).text());
@@ -124,7 +126,7 @@ final class Preprocessor {
             }
             case "else" -> {
                 Conditional c = innermost(conditionals, name);
-                if (c.sawElse) throw new CSyntaxException(name.location(), "#else after #else");
+                if (c.sawElse) throw new SyntaxException(name.location(), "#else after #else");
                 c.sawElse = true;
                 c.active = c.enclosingActive && !c.taken;
                 c.taken = true;
@@ -158,14 +160,14 @@ final class Preprocessor {
             case "pragma" -> {
                 if (!rest.isEmpty() && rest.get(0).is("once")) onceFiles.add(name.location().file());
             }
-            case "error" -> throw new CSyntaxException(name.location(), "#error " + join(rest));
+            case "error" -> throw new SyntaxException(name.location(), "#error " + join(rest));
             case "warning", "line", "ident", "sccs" -> { }
-            default -> throw new CSyntaxException(name.location(), "unknown preprocessing directive #" + name.text());
+            default -> throw new SyntaxException(name.location(), "unknown preprocessing directive #" + name.text());
         }
     }
 
     private void include(Token directive, List<Token> rest, Path directory) {
-        if (rest.isEmpty()) throw new CSyntaxException(directive.location(), "expected \"FILENAME\" or <FILENAME>");
+        if (rest.isEmpty()) throw new SyntaxException(directive.location(), "expected \"FILENAME\" or <FILENAME>");
         String header;
         boolean angled;
         if (rest.get(0).kind() == Token.Kind.STRING) {
@@ -175,15 +177,15 @@ final class Preprocessor {
             StringBuilder sb = new StringBuilder();
             int k = 1;
             while (k < rest.size() && !rest.get(k).is(">")) sb.append(rest.get(k++).text());
-            if (k == rest.size()) throw new CSyntaxException(directive.location(), "expected '>' to close the header name");
+            if (k == rest.size()) throw new SyntaxException(directive.location(), "expected '>' to close the header name");
             header = sb.toString();
             angled = true;
         } else {
-            throw new CSyntaxException(rest.get(0).location(), "expected \"FILENAME\" or <FILENAME>");
+            throw new SyntaxException(rest.get(0).location(), "expected \"FILENAME\" or <FILENAME>");
         }
         if (++depth > MAX_INCLUDE_DEPTH) {
             depth--;
-            throw new CSyntaxException(directive.location(), "#include nested too deeply (" + MAX_INCLUDE_DEPTH + " levels)");
+            throw new SyntaxException(directive.location(), "#include nested too deeply (" + MAX_INCLUDE_DEPTH + " levels)");
         }
         try {
             Path found = find(header, angled, directory);
@@ -193,14 +195,14 @@ final class Preprocessor {
                 try {
                     text = Files.readString(found);
                 } catch (IOException e) {
-                    throw new CSyntaxException(directive.location(), "cannot read '" + header + "': " + e.getMessage());
+                    throw new SyntaxException(directive.location(), "cannot read '" + header + "': " + e.getMessage());
                 }
                 source(found.toString(), text, found.toAbsolutePath().getParent());
                 return;
             }
             String standard = StandardHeaders.text(header, target);
             if (standard == null) {
-                throw new CSyntaxException(rest.get(0).location(), "'" + header + "' file not found (xcfi knows <stddef.h>, "
+                throw new SyntaxException(rest.get(0).location(), "'" + header + "' file not found (xcfi knows <stddef.h>, "
                         + "<stdint.h>, <stdbool.h>, <uchar.h>, <wchar.h>, <stdarg.h> and <limits.h> itself; add -I for others)");
             }
             if (onceFiles.add("<" + header + ">")) source("<" + header + ">", standard, null);
@@ -225,13 +227,13 @@ final class Preprocessor {
                 boolean paren = k + 1 < tokens.size() && tokens.get(k + 1).is("(");
                 int at = k + (paren ? 2 : 1);
                 if (at >= tokens.size() || !tokens.get(at).isIdentifier()) {
-                    throw new CSyntaxException(t.location(), "macro name missing after 'defined'");
+                    throw new SyntaxException(t.location(), "macro name missing after 'defined'");
                 }
                 String v = macros.containsKey(tokens.get(at).text()) ? "1" : "0";
                 resolved.add(new Token(Token.Kind.NUMBER, v, t.location(), false));
                 k = at + (paren ? 1 : 0);
                 if (paren && (k >= tokens.size() || !tokens.get(k).is(")"))) {
-                    throw new CSyntaxException(t.location(), "expected ')' after 'defined(" + tokens.get(at).text());
+                    throw new SyntaxException(t.location(), "expected ')' after 'defined(" + tokens.get(at).text());
                 }
             } else {
                 resolved.add(t);
@@ -251,7 +253,7 @@ final class Preprocessor {
                 into.add(t);
             } else if (m.functionLike) {
                 if (k + 1 < tokens.size() && tokens.get(k + 1).is("(")) {
-                    throw new CSyntaxException(t.location(), "function-like macro '" + t.text() + "' is not supported by xcfi's preprocessor");
+                    throw new SyntaxException(t.location(), "function-like macro '" + t.text() + "' is not supported by xcfi's preprocessor");
                 }
                 into.add(t);
             } else {
@@ -265,13 +267,13 @@ final class Preprocessor {
     }
 
     private static Conditional innermost(Deque<Conditional> conditionals, Token directive) {
-        if (conditionals.isEmpty()) throw new CSyntaxException(directive.location(), "#" + directive.text() + " without #if");
+        if (conditionals.isEmpty()) throw new SyntaxException(directive.location(), "#" + directive.text() + " without #if");
         return conditionals.peek();
     }
 
     private static Token identifier(List<Token> rest, Token directive) {
         if (rest.isEmpty() || !rest.get(0).isIdentifier()) {
-            throw new CSyntaxException(directive.location(), "macro name missing after #" + directive.text());
+            throw new SyntaxException(directive.location(), "macro name missing after #" + directive.text());
         }
         return rest.get(0);
     }

@@ -1,5 +1,6 @@
 package dev.xcfi.encoding.c;
 
+import dev.xcfi.encoding.source.SyntaxException;
 import dev.xcfi.encoding.CTypePrinter;
 import dev.xcfi.encoding.CfiMode;
 import dev.xcfi.encoding.ClangEncoder;
@@ -38,7 +39,7 @@ class HeaderParserTest {
     void oneBadDeclarationDoesNotStopTheOthers() {
         ParsedHeader h = parse("void a(int);\nvoid b(int x y);\nstruct S { int q };\nvoid c(long);\nint d(unknown_t);\nvoid e(void);\n");
         assertThat(names(h)).containsExactly("a", "c", "e");
-        assertThat(h.errors()).extracting(CSyntaxException::diagnostic).containsExactly(
+        assertThat(h.errors()).extracting(SyntaxException::diagnostic).containsExactly(
                 "t.h:2:14: error: expected ')' before 'y'",
                 "t.h:3:18: error: expected ';' before '}'",
                 "t.h:5:6: error: a parameter list without types is only allowed in a function definition");
@@ -122,7 +123,7 @@ class HeaderParserTest {
         assertThat(HeaderParser.parsePrototype(X86, "void (long)").parameters()).hasSize(1);
         assertThat(HeaderParser.parsePrototype(X86, "struct P { int x; }; void (struct P)").parameters()).hasSize(1);
         assertThat(HeaderParser.parsePrototype(X86, "void (__attribute__((ms_abi)) *)(int)").callingConvention()).isEqualTo(CallingConvention.WIN64);
-        assertThatThrownBy(() -> HeaderParser.parsePrototype(X86, "void (long")).isInstanceOf(CSyntaxException.class)
+        assertThatThrownBy(() -> HeaderParser.parsePrototype(X86, "void (long")).isInstanceOf(SyntaxException.class)
                 .hasMessageContaining("expected ')'");
         assertThatThrownBy(() -> HeaderParser.parsePrototype(X86, "long")).hasMessageContaining("not a function type");
     }

@@ -1,5 +1,6 @@
 package dev.xcfi.verify.cli;
 
+import dev.xcfi.encoding.source.SyntaxException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xcfi.encoding.CTypePrinter;
 import dev.xcfi.encoding.CfiMode;
 import dev.xcfi.encoding.KcfiHash;
-import dev.xcfi.encoding.c.CSyntaxException;
+
 import dev.xcfi.encoding.c.DeclarationEncoder;
 import dev.xcfi.encoding.c.EncodedDeclaration;
 import dev.xcfi.encoding.c.HeaderParser;
@@ -76,7 +77,7 @@ final class EncodeCommand implements Callable<Integer> {
 
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        for (CSyntaxException e : parsed.errors()) err.println(e.diagnostic());
+        for (SyntaxException e : parsed.errors()) err.println(e.diagnostic());
         switch (format) {
             case tsv -> rows.forEach(r -> out.println(r.tsv()));
             case text -> text(out, rows, t, mode, hash);
@@ -112,7 +113,7 @@ final class EncodeCommand implements Callable<Integer> {
         }
     }
 
-    private static void json(PrintWriter out, List<EncodedDeclaration> rows, List<CSyntaxException> errors, Target t, CfiMode mode, KcfiHash hash)
+    private static void json(PrintWriter out, List<EncodedDeclaration> rows, List<SyntaxException> errors, Target t, CfiMode mode, KcfiHash hash)
             throws IOException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
@@ -138,7 +139,7 @@ final class EncodeCommand implements Callable<Integer> {
             }
         }
         ArrayNode errs = root.putArray("errors");
-        for (CSyntaxException e : errors) {
+        for (SyntaxException e : errors) {
             ObjectNode o = errs.addObject();
             o.put("location", e.location().toString());
             o.put("message", e.getMessage());

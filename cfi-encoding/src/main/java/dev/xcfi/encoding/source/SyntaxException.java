@@ -1,10 +1,10 @@
-package dev.xcfi.encoding.c;
+package dev.xcfi.encoding.source;
 
 /** A syntax error at a source location; the parser recovers at the next declaration. */
-public final class CSyntaxException extends RuntimeException {
+public final class SyntaxException extends RuntimeException {
     private final SourceLocation location;
 
-    public CSyntaxException(SourceLocation location, String message) {
+    public SyntaxException(SourceLocation location, String message) {
         super(message);
         this.location = location;
     }

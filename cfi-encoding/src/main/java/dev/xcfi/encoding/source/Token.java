@@ -1,4 +1,4 @@
-package dev.xcfi.encoding.c;
+package dev.xcfi.encoding.source;
 
 /**
  * A preprocessing token. The location is kept as plain fields (not a {@link SourceLocation} object):
@@ -6,9 +6,9 @@ package dev.xcfi.encoding.c;
  * garbage-collection work of parsing.
  */
 public record Token(Kind kind, String text, String file, int line, int column, boolean startsLine) {
-    public enum Kind { IDENTIFIER, NUMBER, STRING, CHARACTER, PUNCTUATOR, END }
+    public enum Kind { IDENTIFIER, LIFETIME, NUMBER, STRING, CHARACTER, PUNCTUATOR, END }
 
-    Token(Kind kind, String text, SourceLocation at, boolean startsLine) {
+    public Token(Kind kind, String text, SourceLocation at, boolean startsLine) {
         this(kind, text, at.file(), at.line(), at.column(), startsLine);
     }
 
@@ -24,7 +24,7 @@ public record Token(Kind kind, String text, String file, int line, int column, b
         return kind == Kind.IDENTIFIER;
     }
 
-    Token at(Token where) {
+    public Token at(Token where) {
         return new Token(kind, text, where.file, where.line, where.column, startsLine);
     }
 }
