@@ -97,10 +97,11 @@ public final class RustcEncoder {
         RustType ret = transform(sig.output());
         type(ret, c);
         int written = 0;
+        boolean win64 = sig.abi() == Abi.WIN64;
         for (RustType input : sig.inputs()) {
-            RustType t = transform(input);
-            if (isZeroSized(t)) continue;   // FnAbi passes ZSTs as "ignore": they are not in the id
-            type(t, c);
+            // FnAbi passes zero-sized arguments as "ignore" (not under win64): they are not in the id.
+            if (!win64 && isZeroSized(input.resolved())) continue;
+            type(transform(input), c);
             written++;
         }
         if (sig.cVariadic()) m.append('z');
@@ -128,7 +129,7 @@ public final class RustcEncoder {
         return transform(t, new HashSet<>());
     }
 
-    private RustType transform(RustType t, Set<AdtDef> unwrapping) {
+    private RustType transform(RustType t, Set<Adt> unwrapping) {
         return switch (t) {
             case Alias a -> transform(a.target(), unwrapping);
             case Scalar s -> normalize ? normalized(s) : s;
@@ -145,7 +146,7 @@ public final class RustcEncoder {
         };
     }
 
-    private FnSig transformSig(FnSig s, Set<AdtDef> unwrapping) {
+    private FnSig transformSig(FnSig s, Set<Adt> unwrapping) {
         List<RustType> in = new ArrayList<>(s.inputs().size());
         for (RustType t : s.inputs()) in.add(transform(t, unwrapping));
         return new FnSig(in, transform(s.output(), unwrapping), s.cVariadic(), s.abi(), s.unsafe(), s.boundRegions());
@@ -162,19 +163,25 @@ public final class RustcEncoder {
         };
     }
 
-    /** {@code #[repr(transparent)]} structs become their single non-ZST field, recursively; others keep their path. */
-    private RustType adt(Adt a, Set<AdtDef> unwrapping) {
+    /**
+     * {@code #[repr(transparent)]} structs become their non-ZST field, recursively; others keep their
+     * path. Like rustc, the field is chosen on the definition's own field types, before generic
+     * arguments are substituted: a field of a generic type has no known layout and so counts as the
+     * non-ZST one ({@code WrapGen<T>(T, PhantomData<u8>)} is always {@code T}). A type already being
+     * unwrapped further out is kept as its path (a cycle through the transparent chain).
+     */
+    private RustType adt(Adt a, Set<Adt> unwrapping) {
         AdtDef def = a.def();
-        if (def.reprTransparent() && def.kind() == AdtDef.Kind.STRUCT && def.cfiEncoding() == null && !unwrapping.contains(def)) {
-            unwrapping.add(def);
+        if (def.reprTransparent() && def.kind() == AdtDef.Kind.STRUCT && def.cfiEncoding() == null && !unwrapping.contains(a)) {
+            unwrapping.add(a);
             try {
                 for (RustType field : def.fields()) {
-                    RustType f = transform(substitute(field, a.args()), unwrapping);
-                    if (!isZeroSized(f)) return f;
+                    if (knownZeroSized(field)) continue;
+                    return transform(substitute(field, a.args()), unwrapping);
                 }
                 return RustType.UNIT;
             } finally {
-                unwrapping.remove(def);
+                unwrapping.remove(a);
             }
         }
         List<GenericArg> args = new ArrayList<>(a.args().size());
@@ -188,7 +195,8 @@ public final class RustcEncoder {
             case Param p -> p.index() < args.size() && args.get(p.index()) instanceof GenericArg.Type ty ? ty.type() : p;
             case RawPointer p -> new RawPointer(substitute(p.pointee(), args), p.mutable());
             case Reference r -> new Reference(substitute(r.pointee(), args), r.mutable(), r.region());
-            case ArrayType a -> new ArrayType(substitute(a.element(), args), a.length());
+            case ArrayType a -> new ArrayType(substitute(a.element(), args), a.lengthParam() < 0 ? a.length()
+                    : a.lengthParam() < args.size() && args.get(a.lengthParam()) instanceof GenericArg.Const k ? Long.parseLong(k.value()) : a.length());
             case Slice s -> new Slice(substitute(s.element(), args));
             case Tuple tu -> new Tuple(tu.elements().stream().map(e -> substitute(e, args)).toList());
             case Adt a -> new Adt(a.def(), a.args().stream().map(g -> g instanceof GenericArg.Type ty
@@ -197,15 +205,31 @@ public final class RustcEncoder {
         };
     }
 
-    /** Zero-sized after transformation: unit, empty arrays, and tuples/structs made only of ZSTs. */
+    /** Zero-sized by the definition alone; a generic parameter (or a length given by one) is not known to be. */
+    private boolean knownZeroSized(RustType field) {
+        return switch (field.resolved()) {
+            case Param p -> false;
+            case ArrayType a when a.lengthParam() >= 0 -> false;
+            default -> isZeroSized(field.resolved());
+        };
+    }
+
+    /** Zero-sized (as far as the size is known here): unit, empty arrays, tuples and structs of ZSTs. */
     private boolean isZeroSized(RustType t) {
         return switch (t) {
-            case Tuple tu -> tu.elements().stream().allMatch(this::isZeroSized);
-            case ArrayType a -> a.length() == 0 || isZeroSized(a.element());
-            case Adt a -> a.def().kind() == AdtDef.Kind.STRUCT && a.def().cfiEncoding() == null
-                    && a.def().fields().stream().allMatch(f -> isZeroSized(transform(substitute(f, a.args()))));
+            case Tuple tu -> allZeroSized(tu.elements(), null);
+            case ArrayType a when a.length() == 0 -> true;
+            case ArrayType a when a.lengthParam() < 0 -> isZeroSized(a.element().resolved());
+            case Adt a when a.def().kind() == AdtDef.Kind.STRUCT && a.def().cfiEncoding() == null -> allZeroSized(a.def().fields(), a.args());
             default -> false;
         };
+    }
+
+    private boolean allZeroSized(List<RustType> fields, List<GenericArg> args) {
+        for (RustType f : fields) {
+            if (!isZeroSized((args == null ? f : substitute(f, args)).resolved())) return false;
+        }
+        return true;
     }
 
     // --- encoding, one method per kind of type -------------------------------------------------
