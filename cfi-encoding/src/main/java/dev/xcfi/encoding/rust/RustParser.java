@@ -804,6 +804,10 @@ public final class RustParser {
         };
     }
 
+    /** std types a signature may name that xcfi does not model: they get a clearer message than "cannot find". */
+    private static final java.util.Set<String> STD_PRELUDE = java.util.Set.of("Vec", "String", "Box", "Rc", "Arc", "HashMap",
+            "Result", "Cell", "RefCell", "Pin", "CStr", "CString", "OsStr", "Path");
+
     private List<GenericArg> genericArgs(AdtDef def, TypeSyntax.Path p, Module module, List<AdtDef.GenericParam> generics) {
         List<GenericArg> out = new ArrayList<>();
         List<TypeSyntax.GenericSyntax> written = p.args();
@@ -902,6 +906,10 @@ public final class RustParser {
         String root = segs.get(0);
         String last = segs.get(segs.size() - 1);
         boolean std = root.equals("std") || root.equals("core") || root.equals("alloc") || root.equals("libc");
+        if (!std && segs.size() == 1 && STD_PRELUDE.contains(root)) {
+            throw error(at, "'" + root + "' is not a type xcfi knows yet (it knows the std::ffi C aliases, c_void, Option, NonNull, "
+                    + "PhantomData, ManuallyDrop, MaybeUninit, and the crate's own types)");
+        }
         if (!std) throw error(at, "cannot find type '" + String.join("::", segs) + "'");
         Alias c = RustStd.cAlias(last, target);
         if (c != null) return c;

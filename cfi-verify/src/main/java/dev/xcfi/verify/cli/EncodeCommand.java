@@ -12,6 +12,12 @@ import dev.xcfi.encoding.KcfiHash;
 import dev.xcfi.encoding.c.DeclarationEncoder;
 import dev.xcfi.encoding.c.EncodedDeclaration;
 import dev.xcfi.encoding.c.HeaderParser;
+import dev.xcfi.encoding.rust.EncodedRustDeclaration;
+import dev.xcfi.encoding.rust.ParsedRust;
+import dev.xcfi.encoding.rust.RustDeclarationEncoder;
+import dev.xcfi.encoding.rust.RustParser;
+import dev.xcfi.encoding.rust.RustTypePrinter;
+import dev.xcfi.types.rust.RustStd;
 import dev.xcfi.encoding.c.ParsedHeader;
 import dev.xcfi.types.Target;
 import picocli.CommandLine.Command;
@@ -27,7 +33,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "encode", sortOptions = false,
@@ -39,8 +48,19 @@ final class EncodeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--lang", defaultValue = "c", description = "Input language: c (rust: not yet).")
+    @Option(names = "--lang", defaultValue = "c", description = "Input language: c or rust.")
     String lang;
+
+    @Option(names = "--crate-name", description = "Rust: the crate the input belongs to (default: the first file's name).")
+    String crateName;
+
+    @Option(names = "--crate", paramLabel = "NAME=DISAMBIGUATOR",
+            description = {"Rust: a crate disambiguator, the text between C and the name's length in an id",
+                    "(--crate core=sgEmfK2I1SDT_ for NtCsgEmfK2I1SDT_4core). Missing ones are learned from rustc."})
+    Map<String, String> crates = new LinkedHashMap<>();
+
+    @Option(names = "--rustc", defaultValue = "rustc", description = "Rust: the rustc to learn crate disambiguators from.")
+    String rustc;
 
     @Option(names = "--target", description = "Target triple (default: this machine). Known: ${COMPLETION-CANDIDATES}",
             completionCandidates = TargetNames.class)
@@ -66,8 +86,9 @@ final class EncodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!lang.equals("c")) throw new IllegalArgumentException("--lang " + lang + " is not supported yet (c)");
         Target t = target == null ? Target.host() : Target.of(target);
+        if (lang.equals("rust")) return rust(t);
+        if (!lang.equals("c")) throw new IllegalArgumentException("--lang must be c or rust, not '" + lang + "'");
         KcfiHash hash = KcfiHash.parse(kcfiHash);
         CfiMode mode = CfiMode.of(normalize, generalize);
         List<HeaderParser.Input> inputs = new ArrayList<>();
@@ -85,6 +106,77 @@ final class EncodeCommand implements Callable<Integer> {
         }
         boolean bad = !parsed.errors().isEmpty() || rows.stream().anyMatch(r -> !r.ok());
         return bad ? Main.INPUT_ERRORS : Main.OK;
+    }
+
+    private int rust(Target t) throws IOException {
+        if (!kcfiHash.equals("xxhash64")) throw new IllegalArgumentException("rustc always uses xxHash64 for KCFI");
+        List<RustParser.Source> sources = new ArrayList<>();
+        for (String f : files) {
+            HeaderParser.Input in = read(f);
+            sources.add(new RustParser.Source(in.name(), in.text()));
+        }
+        String crate = crateName != null ? crateName : defaultCrateName(files.get(0));
+        Map<String, String> known = new HashMap<>(RustStd.RUSTC_1_95_CRATES);
+        known.putAll(crates);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!known.containsKey(crate)) {
+            try {
+                Map<String, String> learned = RustcProbe.disambiguators(rustc, crate);
+                learned.keySet().retainAll(java.util.Set.of(crate, "core", "alloc", "std"));
+                learned.forEach(known::putIfAbsent);
+                err.println("xcfi: crate disambiguators learned from " + rustc + ": " + learned);
+            } catch (IOException e) {
+                err.println("xcfi: could not learn crate disambiguators from '" + rustc + "' (" + e.getMessage().lines().findFirst().orElse("")
+                        + "); ids that name crate '" + crate + "' will be error rows — pass --crate " + crate + "=…");
+            }
+        }
+        ParsedRust parsed = RustParser.parse(t, crate, sources);
+        List<EncodedRustDeclaration> rows = new RustDeclarationEncoder(t, known, CfiMode.of(normalize, generalize)).encodeAll(parsed.declarations());
+        for (SyntaxException e : parsed.errors()) err.println(e.diagnostic());
+        switch (format) {
+            case tsv -> rows.forEach(r -> out.println(r.tsv()));
+            case text -> {
+                out.println("# " + t.shortName() + ", " + CfiMode.of(normalize, generalize).label() + " ids (rustc 1.95), crate " + crate);
+                for (EncodedRustDeclaration r : rows) {
+                    out.println(r.name() + ": " + RustTypePrinter.print(r.declaration().signature()) + "   (" + r.declaration().location() + ")");
+                    out.println(r.ok() ? "  type id    " + r.id().value() + "\n  kcfi       " + KcfiHash.format(r.kcfi()) : "  error      " + r.error());
+                }
+            }
+            case json -> {
+                ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+                ObjectNode root = json.createObjectNode();
+                root.put("target", t.shortName());
+                root.put("crate", crate);
+                root.put("normalizeIntegers", normalize);
+                root.put("generalizePointers", generalize);
+                ArrayNode fns = root.putArray("functions");
+                for (EncodedRustDeclaration r : rows) {
+                    ObjectNode o = fns.addObject();
+                    o.put("name", r.name());
+                    o.put("kind", r.declaration().kind().name().toLowerCase(java.util.Locale.ROOT));
+                    o.put("location", r.declaration().location().toString());
+                    o.put("rust", RustTypePrinter.print(r.declaration().signature()));
+                    if (r.ok()) {
+                        o.put("typeId", r.id().value());
+                        o.put("kcfi", KcfiHash.format(r.kcfi()));
+                    } else {
+                        o.put("error", r.error());
+                    }
+                }
+                ArrayNode errs = root.putArray("errors");
+                for (SyntaxException e : parsed.errors()) errs.addObject().put("location", e.location().toString()).put("message", e.getMessage());
+                out.println(json.writeValueAsString(root));
+            }
+        }
+        return !parsed.errors().isEmpty() || rows.stream().anyMatch(r -> !r.ok()) ? Main.INPUT_ERRORS : Main.OK;
+    }
+
+    /** rustc's default crate name: the file name without extension, '-' as '_'. */
+    private static String defaultCrateName(String file) {
+        if (file.equals("-")) return "main";
+        String n = Path.of(file).getFileName().toString();
+        return (n.endsWith(".rs") ? n.substring(0, n.length() - 3) : n).replace('-', '_');
     }
 
     private static HeaderParser.Input read(String f) throws IOException {
