@@ -220,7 +220,8 @@ public final class RustcEncoder {
             case Tuple tu -> allZeroSized(tu.elements(), null);
             case ArrayType a when a.length() == 0 -> true;
             case ArrayType a when a.lengthParam() < 0 -> isZeroSized(a.element().resolved());
-            case Adt a when a.def().kind() == AdtDef.Kind.STRUCT && a.def().cfiEncoding() == null -> allZeroSized(a.def().fields(), a.args());
+            case Adt a when a.def().kind() == AdtDef.Kind.STRUCT && a.def().cfiEncoding() == null && a.def().fieldsKnown() ->
+                    allZeroSized(a.def().fields(), a.args());
             default -> false;
         };
     }

@@ -24,7 +24,7 @@ import java.util.List;
  * Reads a CFI type id back into a function type, so reports can say {@code void (void (*)(long), long)}
  * instead of {@code _ZTSFvPFvlElE}. It rebuilds the substitution dictionary in the same post-order
  * the encoders fill it, so {@code S_}…{@code S<n>_} resolve. Fixed-width vendor integers
- * ({@code u3i64}, from integer normalization or rustc) read back as {@code int64_t} and friends.
+ * ({@code u3i64}, from integer normalization or rustc) print by their Rust names ({@code i64}).
  */
 public final class TypeIdDecoder {
     /** The decoded id: the function type, its mode suffixes, and its mangling without them. */
@@ -203,8 +203,7 @@ public final class TypeIdDecoder {
             case "i8", "i16", "i32", "i64", "i128", "u8", "u16", "u32", "u64", "u128" -> {
                 boolean signed = name.charAt(0) == 'i';
                 int bits = Integer.parseInt(name.substring(1));
-                String typedef = bits == 128 ? (signed ? "__int128" : "unsigned __int128") : (signed ? "" : "u") + "int" + bits + "_t";
-                yield remember(new TypedefType(typedef, integerOfWidth(bits, signed)));
+                yield remember(new TypedefType(name, integerOfWidth(bits, signed)));   // printed as Rust writes it: i64
             }
             default -> throw error("unknown vendor type u" + name.length() + name);
         };

@@ -12,8 +12,8 @@ class TypeIdDecoderTest {
     @CsvSource(delimiter = '|', value = {
             "_ZTSFvPFvlElE | void (void (*)(long), long)",
             "_ZTSFvlE | void (long)",
-            "_ZTSFvu3i64E | void (int64_t)",
-            "_ZTSFvu3i64E.normalized | void (int64_t)",
+            "_ZTSFvu3i64E | void (i64)",
+            "_ZTSFvu3i64E.normalized | void (i64)",
             "_ZTSFPPiPKcPS2_E | int **(const char *, const char **)",
             "_ZTSFiPKczE | int (const char *, ...)",
             "_ZTSFvE | void ()",

@@ -71,6 +71,11 @@ public final class AdtDef {
         return fields == null ? List.of() : fields;
     }
 
+    /** Whether the fields are known (a definition read back from an id has none: its layout is unknown). */
+    public boolean fieldsKnown() {
+        return fields != null;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof AdtDef d && d.path.equals(path);

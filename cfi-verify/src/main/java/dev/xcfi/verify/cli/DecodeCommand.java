@@ -1,5 +1,6 @@
 package dev.xcfi.verify.cli;
 
+import dev.xcfi.encoding.RustIdDecoder;
 import dev.xcfi.encoding.TypeIdDecoder;
 import dev.xcfi.types.Target;
 import picocli.CommandLine.Command;
@@ -12,7 +13,9 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "decode", description = "Read CFI type ids back as C types: _ZTSFvPFvlElE -> void (void (*)(long), long).")
+@Command(name = "decode", description = {"Read CFI type ids back as types: id<TAB>C view<TAB>Rust view[<TAB>(mode)].",
+        "_ZTSFvPFvlElE -> void (void (*)(long), long) / extern \"C\" fn(extern \"C\" fn(c_long), c_long).",
+        "A view an id cannot be read in (a rustc path in C, say) is '-'."})
 final class DecodeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -30,13 +33,27 @@ final class DecodeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         int status = Main.OK;
         for (String id : ids) {
+            String c = null, rust = null, mode = null, why = null;
             try {
                 TypeIdDecoder.Decoded d = TypeIdDecoder.decode(id, t);
-                out.println(id + "\t" + d.c() + (d.mode().suffix().isEmpty() ? "" : "\t(" + d.mode().label() + ")"));
+                c = d.c();
+                mode = d.mode().label();
             } catch (IllegalArgumentException e) {
-                err.println("xcfi: " + e.getMessage());
-                status = Main.INPUT_ERRORS;
+                why = e.getMessage();
             }
+            try {
+                RustIdDecoder.Decoded d = RustIdDecoder.decode(id);
+                rust = d.rust();
+                mode = d.mode().label();
+            } catch (IllegalArgumentException e) {
+                if (why == null) why = e.getMessage();
+            }
+            if (c == null && rust == null) {
+                err.println("xcfi: " + why);
+                status = Main.INPUT_ERRORS;
+                continue;
+            }
+            out.println(id + "\t" + (c == null ? "-" : c) + "\t" + (rust == null ? "-" : rust) + (mode.equals("plain") ? "" : "\t(" + mode + ")"));
         }
         return status;
     }

@@ -109,7 +109,9 @@ class CliTest {
     @Test
     void decodeAndHash() {
         Result d = run("decode", "--target", "x86_64-linux-gnu", "_ZTSFvPFvlElE", "_ZTSFvS_E");
-        assertThat(d.out()).isEqualTo("_ZTSFvPFvlElE\tvoid (void (*)(long), long)\n");
+        assertThat(d.out()).isEqualTo("_ZTSFvPFvlElE\tvoid (void (*)(long), long)\textern \"C\" fn(extern \"C\" fn(c_long), c_long)\n");
+        assertThat(run("decode", "--target", "x86_64-linux-gnu", "_ZTSFvu3i64E", "_ZTSFvu3refIu3strEE.generalized").out()).isEqualTo(
+                "_ZTSFvu3i64E\tvoid (i64)\textern \"C\" fn(i64)\n_ZTSFvu3refIu3strEE.generalized\t-\textern \"C\" fn(&str)\t(generalized)\n");
         assertThat(d.err()).contains("refers to nothing yet");
         assertThat(d.status()).isEqualTo(1);
         assertThat(run("hash", "_ZTSFvlE").out()).isEqualTo("_ZTSFvlE\t0xbde2bfc8\t0x24efb23e\t0x8e148512407754da\n");

@@ -1,0 +1,402 @@
+package dev.xcfi.encoding;
+
+import dev.xcfi.types.rust.Abi;
+import dev.xcfi.types.rust.Adt;
+import dev.xcfi.types.rust.AdtDef;
+import dev.xcfi.types.rust.ArrayType;
+import dev.xcfi.types.rust.DefPath;
+import dev.xcfi.types.rust.FnPointer;
+import dev.xcfi.types.rust.FnSig;
+import dev.xcfi.types.rust.Foreign;
+import dev.xcfi.types.rust.GenericArg;
+import dev.xcfi.types.rust.RawPointer;
+import dev.xcfi.types.rust.Reference;
+import dev.xcfi.types.rust.Region;
+import dev.xcfi.types.rust.RustType;
+import dev.xcfi.types.rust.Scalar;
+import dev.xcfi.types.rust.Slice;
+import dev.xcfi.types.rust.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a type id as rustc forms them back into a Rust signature ({@code _ZTSFvu3i64E} →
+ * {@code extern "C" fn(i64)}), rebuilding rustc's dictionary (a fn pointer is one entry,
+ * {@code *const T} adds {@code K T} and {@code PK T}, {@code &mut T} adds {@code &T} and the
+ * {@code U3mut} form, integers are entries). C builtin codes (from {@code #[cfi_encoding]} or a
+ * clang id) read as the matching {@code core::ffi} names. Ids carry no ABI: the view assumes
+ * {@code extern "C"}, the case that matters across languages.
+ */
+public final class RustIdDecoder {
+    /** The decoded signature, its mode, and the Rust-syntax view. */
+    public record Decoded(FnSig sig, CfiMode mode) {
+        public String rust() {
+            return dev.xcfi.encoding.rust.RustTypePrinter.print(sig);
+        }
+    }
+
+    /** A {@code K T} dictionary entry: the const-qualified pointee of a {@code *const T}, never a type by itself. */
+    private record ConstQualified(RustType pointee) {}
+
+    private final String s;
+    /** The dictionary in rustc's order: types and {@link ConstQualified} entries. */
+    private final List<Object> dictionary = new ArrayList<>();
+    private int pos;
+
+    private RustIdDecoder(String s) {
+        this.s = s;
+    }
+
+    /** @throws IllegalArgumentException naming the offset where the id stops being a rustc id */
+    public static Decoded decode(String id) {
+        CfiMode mode = CfiMode.ofSuffixes(id);
+        String mangling = id.substring(0, id.length() - mode.suffix().length());
+        if (!mangling.startsWith("_ZTSF")) throw new IllegalArgumentException("'" + id + "' is not a function type id");
+        RustIdDecoder d = new RustIdDecoder(mangling);
+        d.pos = 5;
+        FnSig sig = d.signature(true);
+        if (d.pos != mangling.length()) throw d.error("unexpected text after the type");
+        // Only win64 keeps zero-sized arguments in an id: one at the top level reveals that ABI.
+        boolean keepsZeroSized = sig.inputs().stream().anyMatch(t -> t instanceof Tuple tu && tu.isUnit()
+                || t instanceof ArrayType a && a.length() == 0);
+        if (keepsZeroSized) sig = new FnSig(sig.inputs(), sig.output(), sig.cVariadic(), Abi.WIN64, sig.unsafe(), 0);
+        return new Decoded(sig, mode);
+    }
+
+    /** Nested fn pointer depth: references inside one carry regions bound by it. */
+    private int nesting;
+    private int boundRegions;
+    private int spelledNames;
+
+    private FnSig signature(boolean topLevel) {
+        if (!topLevel) nesting++;
+        try {
+            return signatureBody();
+        } finally {
+            if (!topLevel) nesting--;
+        }
+    }
+
+    private FnSig signatureBody() {
+        RustType ret = type();
+        List<RustType> params = new ArrayList<>();
+        boolean variadic = false;
+        if (s.startsWith("vE", pos)) {
+            pos += 2;
+            return new FnSig(params, ret, false, Abi.C, false, 0);
+        }
+        while (peek() != 'E') {
+            if (peek() == 'z') {
+                pos++;
+                variadic = true;
+                continue;
+            }
+            params.add(type());
+        }
+        pos++;
+        return new FnSig(params, ret, variadic, Abi.C, variadic, 0);
+    }
+
+    private RustType type() {
+        char c = peek();
+        switch (c) {
+            case 'S' -> {
+                if (substitution() instanceof RustType t) return t;
+                throw error("a K-qualified entry cannot stand alone");
+            }
+            case 'v' -> {
+                pos++;
+                return RustType.UNIT;
+            }
+            case 'b' -> {
+                pos++;
+                return Scalar.BOOL;
+            }
+            case 'f' -> {
+                pos++;
+                return Scalar.F32;
+            }
+            case 'd' -> {
+                pos++;
+                return Scalar.F64;
+            }
+            case 'g' -> {
+                pos++;
+                return Scalar.F128;
+            }
+            case 'P' -> {
+                pos++;
+                if (peek() == 'F') {   // one entry for the whole fn pointer
+                    pos++;
+                    return remember(new FnPointer(signature(false)));
+                }
+                if (peek() == 'K') {   // *const T: K T is an entry of its own, then P K T
+                    pos++;
+                    ConstQualified k = new ConstQualified(type());
+                    dictionary.add(k);
+                    return remember(new RawPointer(k.pointee(), false));
+                }
+                if (peek() == 'S') {
+                    Object entry = substitution();
+                    if (entry instanceof ConstQualified k) return remember(new RawPointer(k.pointee(), false));
+                    return remember(new RawPointer((RustType) entry, true));
+                }
+                return remember(new RawPointer(type(), true));
+            }
+            case 'A' -> {
+                pos++;
+                return remember(array());
+            }
+            case 'U' -> {
+                if (!s.startsWith("U3mut", pos)) throw error("unknown vendor qualifier");
+                pos += 5;
+                RustType shared = type();
+                if (!(shared instanceof Reference r)) throw error("U3mut must qualify a reference");
+                return remember(new Reference(r.pointee(), true, r.region()));
+            }
+            case 'u' -> {
+                pos++;
+                return vendor();
+            }
+            case 'D' -> {
+                if (s.startsWith("Dh", pos)) {
+                    pos += 2;
+                    return Scalar.F16;
+                }
+                throw error("unknown type code D");
+            }
+            default -> {
+                if (Character.isDigit(c)) {   // a repr(C) name in a C signature, or a cfi_encoding like 3Foo
+                    // Spelled out again rather than substituted, so a different type (CGeneric<u8> vs
+                    // CGeneric<u16>): each occurrence gets an identity of its own.
+                    String name = sourceName();
+                    DefPath path = new DefPath("?", List.of(new DefPath.Segment('t', name, ++spelledNames)));
+                    return remember(new Foreign(path, null));
+                }
+                String cName = switch (c) {
+                    case 'c' -> "c_char";
+                    case 'a' -> "c_schar";
+                    case 'h' -> "c_uchar";
+                    case 's' -> "c_short";
+                    case 't' -> "c_ushort";
+                    case 'i' -> "c_int";
+                    case 'j' -> "c_uint";
+                    case 'l' -> "c_long";
+                    case 'm' -> "c_ulong";
+                    case 'x' -> "c_longlong";
+                    case 'y' -> "c_ulonglong";
+                    default -> throw error("unknown type code '" + c + "'");
+                };
+                pos++;   // a builtin cfi_encoding: not a dictionary entry
+                return new Foreign(DefPath.of("core", "ffi", cName), String.valueOf(c));
+            }
+        }
+    }
+
+    /**
+     * {@code A<n><T>}: rustc writes no separator, so when T is a source name ({@code A48CGeneric}) the
+     * digits are ambiguous. Try the longest length first and fall back, undoing any dictionary entries.
+     */
+    private ArrayType array() {
+        int start = pos;
+        while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
+        int end = pos;
+        if (start == end) throw error("expected an array length");
+        IllegalArgumentException last = null;
+        for (int split = end; split > start; split--) {
+            pos = split;
+            int entries = dictionary.size();
+            int regions = boundRegions;
+            try {
+                return new ArrayType(type(), Long.parseLong(s.substring(start, split)));
+            } catch (IllegalArgumentException e) {
+                last = e;
+                while (dictionary.size() > entries) dictionary.remove(dictionary.size() - 1);
+                boundRegions = regions;
+            }
+        }
+        throw last;
+    }
+
+    private RustType vendor() {
+        String name = sourceName();
+        switch (name) {
+            case "ref" -> {
+                expect('I');
+                RustType pointee = type();
+                expect('E');
+                // Inside a nested fn pointer a spelled-out reference has its own bound region: had it
+                // been equal to an earlier one, rustc would have written a substitution instead.
+                Region region = nesting > 0 ? Region.bound(0, boundRegions++) : Region.ERASED;
+                return remember(new Reference(pointee, false, region));
+            }
+            case "slice" -> {
+                expect('I');
+                RustType e = type();
+                expect('E');
+                return remember(new Slice(e));
+            }
+            case "tuple" -> {
+                expect('I');
+                List<RustType> es = new ArrayList<>();
+                while (peek() != 'E') es.add(type());
+                pos++;
+                return remember(new Tuple(es));
+            }
+            case "never" -> {
+                return remember(Scalar.NEVER);
+            }
+            case "param" -> {
+                return remember(RustType.UNIT);
+            }
+            default -> {
+                Scalar sc = Scalar.ofSpelling(name);
+                if (sc != null) return remember(sc);
+                if (name.startsWith("N")) return path(name);
+                throw error("unknown vendor type u" + name.length() + name);
+            }
+        }
+    }
+
+    /** {@code N<ns>…C<dis><len><crate><segments>} and optional generic arguments. */
+    private RustType path(String text) {
+        int i = 0;
+        int nesting = 0;
+        while (i < text.length() && text.charAt(i) == 'N') {
+            i += 2;
+            nesting++;
+        }
+        if (i >= text.length() || text.charAt(i) != 'C') throw error("malformed path " + text);
+        i = text.indexOf('_', i) + 1;
+        List<String> segs = new ArrayList<>();
+        String crate = null;
+        while (i < text.length()) {
+            if (text.charAt(i) == 's' && !Character.isDigit(text.charAt(i))) i = text.indexOf('_', i) + 1;
+            int start = i;
+            while (i < text.length() && Character.isDigit(text.charAt(i))) i++;
+            int len = Integer.parseInt(text.substring(start, i));
+            if (i < text.length() && text.charAt(i) == '_' && crate != null) i++;
+            String seg = text.substring(i, i + len);
+            i += len;
+            if (crate == null) crate = seg;
+            else segs.add(seg);
+        }
+        if (segs.size() != nesting) throw error("path " + text + " does not match its nesting");
+        List<GenericArg> args = new ArrayList<>();
+        if (pos < s.length() && peek() == 'I') {
+            pos++;
+            while (peek() != 'E') {
+                if (s.startsWith("u6region", pos)) {
+                    pos += "u6region".length();
+                    Region r = Region.ERASED;
+                    if (peek() == 'I') {
+                        pos++;
+                        int debruijn = 0;
+                        if (peek() == 's') {
+                            pos++;
+                            debruijn = 1 + (int) number();
+                            expect('_');
+                        }
+                        r = Region.bound(debruijn, (int) number());
+                        expect('E');
+                    }
+                    dictionary.add(r);
+                    args.add(new GenericArg.Lifetime(r));
+                } else if (peek() == 'S' && substitutionPeek() instanceof Region r) {
+                    substitution();
+                    args.add(new GenericArg.Lifetime(r));
+                } else if (peek() == 'L') {
+                    pos++;
+                    RustType t = type();
+                    int start = pos;
+                    while (peek() != 'E') pos++;
+                    String v = s.substring(start, pos);
+                    pos++;
+                    GenericArg.Const k = new GenericArg.Const(t, v.startsWith("n") ? v.substring(1) : v);
+                    dictionary.add(k);   // rustc compresses a const argument as a whole
+                    args.add(k);
+                } else if (peek() == 'S' && substitutionPeek() instanceof GenericArg.Const k) {
+                    substitution();
+                    args.add(k);
+                } else {
+                    args.add(new GenericArg.Type(type()));
+                }
+            }
+            pos++;
+        }
+        AdtDef def = new AdtDef(AdtDef.Kind.STRUCT, DefPath.of(crate, segs.toArray(String[]::new)), false, false, null, List.of());
+        return remember(new Adt(def, args));
+    }
+
+    /** {@code S_} / {@code S<base36>_}: the dictionary entry it names. */
+    private Object substitution() {
+        pos++;
+        int index = 0;
+        if (peek() != '_') {
+            int v = 0;
+            while (peek() != '_') {
+                char c = next();
+                int digit = Character.isDigit(c) ? c - '0' : (c >= 'A' && c <= 'Z') ? c - 'A' + 10 : -1;
+                if (digit < 0) throw error("bad substitution digit '" + c + "'");
+                v = v * 36 + digit;
+            }
+            index = v + 1;
+        }
+        pos++;
+        if (index >= dictionary.size()) throw error("substitution refers to nothing yet");
+        return dictionary.get(index);
+    }
+
+    private Object substitutionPeek() {
+        int save = pos;
+        try {
+            return substitution();
+        } finally {
+            pos = save;
+        }
+    }
+
+    private RustType remember(RustType t) {
+        dictionary.add(t);
+        return t;
+    }
+
+    private String sourceName() {
+        int start = pos;
+        while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
+        if (start == pos) throw error("expected a length");
+        int n = Integer.parseInt(s.substring(start, pos));
+        if (pos + n > s.length()) throw error("name length " + n + " runs past the end");
+        String name = s.substring(pos, pos + n);
+        pos += n;
+        return name;
+    }
+
+    private long number() {
+        int start = pos;
+        while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
+        if (start == pos) throw error("expected a number");
+        return Long.parseLong(s.substring(start, pos));
+    }
+
+    private char peek() {
+        if (pos >= s.length()) throw error("unexpected end of id");
+        return s.charAt(pos);
+    }
+
+    private char next() {
+        char c = peek();
+        pos++;
+        return c;
+    }
+
+    private void expect(char c) {
+        if (peek() != c) throw error("expected '" + c + "'");
+        pos++;
+    }
+
+    private IllegalArgumentException error(String message) {
+        return new IllegalArgumentException("cannot decode '" + s + "' at offset " + pos + ": " + message);
+    }
+}
