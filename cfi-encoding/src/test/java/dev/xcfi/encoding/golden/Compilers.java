@@ -13,8 +13,16 @@ public final class Compilers {
     private Compilers() {}
 
     public static void requireClang() {
-        if (ClangOracle.available()) return;
-        if (Boolean.getBoolean("xcfi.requireCompilers")) fail(ClangOracle.CLANG + " is required (apt-get install clang-22) but was not found");
-        Assumptions.abort(ClangOracle.CLANG + " not installed");
+        require(ClangOracle.available(), ClangOracle.CLANG, "apt-get install clang-22");
+    }
+
+    public static void requireRustc() {
+        require(RustcOracle.available(), RustcOracle.RUSTC, "rustup toolchain install 1.95.0");
+    }
+
+    private static void require(boolean available, String tool, String install) {
+        if (available) return;
+        if (Boolean.getBoolean("xcfi.requireCompilers")) fail(tool + " is required (" + install + ") but was not found");
+        Assumptions.abort(tool + " not installed");
     }
 }
