@@ -134,17 +134,19 @@ public final class HeaderParser {
         }
     }
 
+    /**
+     * Skips the broken declaration as a unit, from its first token: to its ';' or past its balanced
+     * braces (and a ';' right after them), so the next declaration is read whatever token failed.
+     */
     private void recover(int start) {
-        if (pos == start) pos++;
+        pos = start;
         int depth = 0;
         while (peek().kind() != Token.Kind.END) {
             Token t = next();
             if (t.is("{")) depth++;
-            else if (t.is("}")) {
-                if (--depth <= 0) {
-                    accept(";");
-                    return;
-                }
+            else if (t.is("}") && --depth <= 0) {
+                accept(";");
+                return;
             } else if (t.is(";") && depth <= 0) return;
         }
     }

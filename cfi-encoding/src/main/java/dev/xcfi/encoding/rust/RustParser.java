@@ -114,16 +114,22 @@ public final class RustParser {
         }
     }
 
-    /** Skips to the end of the broken item: past a ';' or a balanced '{…}' at this level. */
+    /**
+     * Skips the broken item as a unit, from its first token: to its ';' or past its balanced braces,
+     * never past the brace that closes the enclosing module or extern block.
+     */
     private void recover(int start) {
-        if (pos == start) pos++;
+        pos = start;
         int depth = 0;
         while (peek().kind() != Token.Kind.END) {
-            Token t = next();
+            Token t = peek();
+            if (t.is("}") && depth == 0) break;   // the enclosing block's end: leave it to its owner
+            next();
             if (t.is("{")) depth++;
-            else if (t.is("}") && --depth <= 0) return;
+            else if (t.is("}") && --depth == 0) return;
             else if (t.is(";") && depth == 0) return;
         }
+        if (pos == start) next();
     }
 
     private record Attributes(boolean reprC, boolean reprTransparent, String cfiEncoding) {}
@@ -881,20 +887,28 @@ public final class RustParser {
         return cur;
     }
 
+    private boolean inGlob;
+
     /** A name visible in {@code module}: an item, an import (as its path), or through a glob import. */
     private Object findInScope(String name, Module module) {
         Object item = module.items.get(name);
         if (item != null) return item;
         List<String> imported = module.imports.get(name);
         if (imported != null) return imported;
-        for (List<String> glob : module.globs) {
-            List<String> candidate = new ArrayList<>(glob);
-            candidate.add(name);
+        if (!inGlob) {   // a glob's own path is resolved without consulting globs again
+            inGlob = true;
             try {
-                Object found = lookup(candidate, module, null);
-                if (found != null) return candidate;
-            } catch (SyntaxException | NullPointerException e) {
-                // not in this glob
+                for (List<String> glob : module.globs) {
+                    List<String> candidate = new ArrayList<>(glob);
+                    candidate.add(name);
+                    try {
+                        if (lookup(candidate, module, null) != null) return candidate;
+                    } catch (SyntaxException e) {
+                        // not in this glob
+                    }
+                }
+            } finally {
+                inGlob = false;
             }
         }
         if (RustStd.ADTS.containsKey(name) && name.equals("Option")) return RustStd.OPTION;   // the prelude

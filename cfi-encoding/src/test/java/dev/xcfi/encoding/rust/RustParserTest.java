@@ -1,0 +1,66 @@
+package dev.xcfi.encoding.rust;
+
+import dev.xcfi.encoding.CfiMode;
+import dev.xcfi.encoding.RustcEncoder;
+import dev.xcfi.encoding.source.SyntaxException;
+import dev.xcfi.types.Target;
+import dev.xcfi.types.rust.Alias;
+import dev.xcfi.types.rust.RustStd;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RustParserTest {
+    static ParsedRust parse(String src) {
+        return RustParser.parse(Target.X86_64_LINUX_GNU, "demo", List.of(new RustParser.Source("demo.rs", src)));
+    }
+
+    static String id(String src) {
+        ParsedRust p = parse(src);
+        assertThat(p.errors()).isEmpty();
+        Map<String, String> crates = new HashMap<>(RustStd.RUSTC_1_95_CRATES);
+        crates.put("demo", "s0_");
+        return RustcEncoder.of(Target.X86_64_LINUX_GNU, crates).encode(p.declarations().get(0).signature(), CfiMode.PLAIN).value();
+    }
+
+    @Test
+    void globImportsAndModules() {
+        assertThat(id("use std::ffi::*;\nextern \"C\" { fn f(a: c_long, b: *mut c_void); }")).isEqualTo("_ZTSFvu3i64PvE");
+        assertThat(id("use core::ffi::{c_int as int};\nextern \"C\" { fn f(a: int); }")).isEqualTo("_ZTSFvu3i32E");
+        assertThat(id("mod a { pub mod b { pub struct S; pub struct T(pub u8); } }\nuse a::b::*;\npub fn f(x: &T) {}"))
+                .isEqualTo("_ZTSFvu3refIu21NtNtNtCs0_4demo1a1b1TEE");
+    }
+
+    @Test
+    void aliasesKeepWhatWasWritten() {
+        ParsedRust p = parse("use std::ffi::c_long;\nextern \"C\" { fn f(a: c_long); }");
+        assertThat(p.declarations().get(0).signature().inputs().get(0)).isInstanceOfSatisfying(Alias.class,
+                a -> assertThat(a.name()).isEqualTo("c_long"));
+    }
+
+    @Test
+    void oneBadItemDoesNotStopTheOthers() {
+        ParsedRust p = parse("""
+                pub fn ok1(a: u8) {}
+                pub fn bad(a: dyn Send) {}
+                pub struct Broken { x: }
+                extern "C" { fn ok2(a: i32); fn bad2(a: Nope); }
+                pub fn ok3() -> ! { loop {} }
+                """);
+        assertThat(p.declarations()).extracting(RustDeclaration::name).containsExactly("ok1", "ok2", "ok3");
+        assertThat(p.errors()).extracting(SyntaxException::diagnostic).containsExactly(
+                "demo.rs:2:15: error: 'dyn Trait' types are not supported yet",
+                "demo.rs:3:24: error: expected a type, found '}'",
+                "demo.rs:4:41: error: cannot find type 'Nope'");
+    }
+
+    @Test
+    void lexerErrorsHaveLocations() {
+        assertThat(parse("/* never closed").errors().get(0).diagnostic()).isEqualTo("demo.rs:1:1: error: unterminated block comment");
+        assertThat(parse("pub fn f() { \"open }").errors().get(0).diagnostic()).isEqualTo("demo.rs:1:14: error: unterminated string literal");
+    }
+}
