@@ -14,6 +14,11 @@ public record Adt(AdtDef def, List<GenericArg> args) implements RustType {
 
     @Override
     public RustType resolved() {
-        return new Adt(def, args.stream().map(a -> a instanceof GenericArg.Type t ? new GenericArg.Type(t.type().resolved()) : a).toList());
+        for (GenericArg a : args) {
+            if (a instanceof GenericArg.Type t && t.type().resolved() != t.type()) {
+                return new Adt(def, args.stream().map(g -> g instanceof GenericArg.Type ty ? new GenericArg.Type(ty.type().resolved()) : g).toList());
+            }
+        }
+        return this;
     }
 }

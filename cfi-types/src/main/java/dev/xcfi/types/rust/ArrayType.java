@@ -18,6 +18,7 @@ public record ArrayType(RustType element, long length) implements RustType {
 
     @Override
     public RustType resolved() {
-        return new ArrayType(element.resolved(), length);
+        RustType r = element.resolved();
+        return r == element ? this : new ArrayType(r, length);
     }
 }

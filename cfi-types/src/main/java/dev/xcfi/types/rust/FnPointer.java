@@ -4,6 +4,7 @@ package dev.xcfi.types.rust;
 public record FnPointer(FnSig sig) implements RustType {
     @Override
     public RustType resolved() {
-        return new FnPointer(sig.resolved());
+        FnSig r = sig.resolved();
+        return r == sig ? this : new FnPointer(r);
     }
 }

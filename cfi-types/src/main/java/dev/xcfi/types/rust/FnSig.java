@@ -17,6 +17,8 @@ public record FnSig(List<RustType> inputs, RustType output, boolean cVariadic, A
     }
 
     public FnSig resolved() {
-        return new FnSig(inputs.stream().map(RustType::resolved).toList(), output.resolved(), cVariadic, abi, unsafe, boundRegions);
+        boolean same = output.resolved() == output;
+        for (RustType t : inputs) same &= t.resolved() == t;
+        return same ? this : new FnSig(inputs.stream().map(RustType::resolved).toList(), output.resolved(), cVariadic, abi, unsafe, boundRegions);
     }
 }

@@ -4,6 +4,7 @@ package dev.xcfi.types.rust;
 public record RawPointer(RustType pointee, boolean mutable) implements RustType {
     @Override
     public RustType resolved() {
-        return new RawPointer(pointee.resolved(), mutable);
+        RustType r = pointee.resolved();
+        return r == pointee ? this : new RawPointer(r, mutable);
     }
 }

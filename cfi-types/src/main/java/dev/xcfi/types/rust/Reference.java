@@ -4,6 +4,7 @@ package dev.xcfi.types.rust;
 public record Reference(RustType pointee, boolean mutable, Region region) implements RustType {
     @Override
     public RustType resolved() {
-        return new Reference(pointee.resolved(), mutable, region);
+        RustType r = pointee.resolved();
+        return r == pointee ? this : new Reference(r, mutable, region);
     }
 }

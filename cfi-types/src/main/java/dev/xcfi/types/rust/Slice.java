@@ -4,6 +4,7 @@ package dev.xcfi.types.rust;
 public record Slice(RustType element) implements RustType {
     @Override
     public RustType resolved() {
-        return new Slice(element.resolved());
+        RustType r = element.resolved();
+        return r == element ? this : new Slice(r);
     }
 }

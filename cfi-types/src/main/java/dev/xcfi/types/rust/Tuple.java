@@ -14,6 +14,9 @@ public record Tuple(List<RustType> elements) implements RustType {
 
     @Override
     public RustType resolved() {
-        return elements.isEmpty() ? this : new Tuple(elements.stream().map(RustType::resolved).toList());
+        for (RustType e : elements) {
+            if (e.resolved() != e) return new Tuple(elements.stream().map(RustType::resolved).toList());
+        }
+        return this;
     }
 }
