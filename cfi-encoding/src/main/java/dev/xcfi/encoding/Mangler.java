@@ -105,6 +105,21 @@ final class Mangler {
         append((char) (digit < 10 ? '0' + digit : 'A' + digit - 10));
     }
 
+    /**
+     * rustc's order: the component from {@code start} was written with its children (registering
+     * any of them that were new); if the whole is already an entry, its text is replaced by the
+     * back-reference. Returns true then; otherwise the caller remembers it.
+     */
+    boolean substituteWritten(Object key, int start) {
+        int index = dictionary.indexOf(key);
+        if (index < 0) return false;
+        len = start;
+        append('S');
+        if (index > 0) base36(index - 1);
+        append('_');
+        return true;
+    }
+
     /** Records a completed component (post-order: after everything inside it). */
     void remember(Object key) {
         dictionary.add(key);

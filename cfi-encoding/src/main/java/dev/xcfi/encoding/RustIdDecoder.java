@@ -5,6 +5,9 @@ import dev.xcfi.types.rust.Adt;
 import dev.xcfi.types.rust.AdtDef;
 import dev.xcfi.types.rust.ArrayType;
 import dev.xcfi.types.rust.DefPath;
+import dev.xcfi.types.rust.DynTrait;
+import dev.xcfi.types.rust.ExistentialPredicate;
+import dev.xcfi.types.rust.RustStd;
 import dev.xcfi.types.rust.FnPointer;
 import dev.xcfi.types.rust.FnSig;
 import dev.xcfi.types.rust.Foreign;
@@ -247,6 +250,9 @@ public final class RustIdDecoder {
             case "never" -> {
                 return remember(Scalar.NEVER);
             }
+            case "dyn" -> {
+                return remember(dyn());
+            }
             case "param" -> {
                 return remember(RustType.UNIT);
             }
@@ -259,8 +265,37 @@ public final class RustIdDecoder {
         }
     }
 
-    /** {@code N<ns>…C<dis><len><crate><segments>} and optional generic arguments. */
-    private RustType path(String text) {
+    /**
+     * {@code u3dynI <predicates> <region> E}. Predicates come principal, projections, auto traits; a
+     * known auto trait is recognized by its path, and after the principal any other path is a
+     * projection, whose term type follows its arguments.
+     */
+    private DynTrait dyn() {
+        expect('I');
+        List<ExistentialPredicate> predicates = new ArrayList<>();
+        while (!s.startsWith("u6region", pos) && !(peek() == 'S' && substitutionPeek() instanceof Region)) {
+            if (peek() == 'S') {
+                if (!(substitution() instanceof ExistentialPredicate e)) throw error("expected a predicate");
+                predicates.add(e);
+                continue;
+            }
+            expect('u');
+            DefPath path = pathOnly(sourceName());
+            List<GenericArg> args = pos < s.length() && peek() == 'I' ? genericArgs() : List.of();
+            ExistentialPredicate e;
+            if (RustStd.isAutoTrait(path)) e = new ExistentialPredicate.AutoTrait(path);
+            else if (predicates.isEmpty()) e = new ExistentialPredicate.Trait(path, args);
+            else e = new ExistentialPredicate.Projection(path, args, type());
+            dictionary.add(e);
+            predicates.add(e);
+        }
+        Region region = regionArg();
+        expect('E');
+        return new DynTrait(predicates, region);
+    }
+
+    /** {@code N<ns>…C<dis><len><crate><segments>}. */
+    private DefPath pathOnly(String text) {
         int i = 0;
         int nesting = 0;
         while (i < text.length() && text.charAt(i) == 'N') {
@@ -283,29 +318,47 @@ public final class RustIdDecoder {
             else segs.add(seg);
         }
         if (segs.size() != nesting) throw error("path " + text + " does not match its nesting");
+        return new DefPath(crate, segs.stream().map(DefPath.Segment::type).toList());
+    }
+
+    private RustType path(String text) {
+        DefPath p = pathOnly(text);
+        List<GenericArg> args = pos < s.length() && peek() == 'I' ? genericArgs() : List.of();
+        AdtDef def = new AdtDef(AdtDef.Kind.STRUCT, p, false, false, null, List.of());
+        return remember(new Adt(def, args));
+    }
+
+    /** A region: {@code u6region}, {@code u6regionI[s<d>_]<index>E}, or a substitution naming one. */
+    private Region regionArg() {
+        if (peek() == 'S') {
+            if (substitution() instanceof Region r) return r;
+            throw error("expected a region");
+        }
+        if (!s.startsWith("u6region", pos)) throw error("expected a region");
+        pos += "u6region".length();
+        Region r = Region.ERASED;
+        if (pos < s.length() && peek() == 'I') {
+            pos++;
+            int debruijn = 0;
+            if (peek() == 's') {
+                pos++;
+                debruijn = 1 + (int) number();
+                expect('_');
+            }
+            r = Region.bound(debruijn, (int) number());
+            expect('E');
+        }
+        dictionary.add(r);
+        return r;
+    }
+
+    private List<GenericArg> genericArgs() {
         List<GenericArg> args = new ArrayList<>();
         if (pos < s.length() && peek() == 'I') {
             pos++;
             while (peek() != 'E') {
-                if (s.startsWith("u6region", pos)) {
-                    pos += "u6region".length();
-                    Region r = Region.ERASED;
-                    if (peek() == 'I') {
-                        pos++;
-                        int debruijn = 0;
-                        if (peek() == 's') {
-                            pos++;
-                            debruijn = 1 + (int) number();
-                            expect('_');
-                        }
-                        r = Region.bound(debruijn, (int) number());
-                        expect('E');
-                    }
-                    dictionary.add(r);
-                    args.add(new GenericArg.Lifetime(r));
-                } else if (peek() == 'S' && substitutionPeek() instanceof Region r) {
-                    substitution();
-                    args.add(new GenericArg.Lifetime(r));
+                if (s.startsWith("u6region", pos) || (peek() == 'S' && substitutionPeek() instanceof Region)) {
+                    args.add(new GenericArg.Lifetime(regionArg()));
                 } else if (peek() == 'L') {
                     pos++;
                     RustType t = type();
@@ -325,8 +378,7 @@ public final class RustIdDecoder {
             }
             pos++;
         }
-        AdtDef def = new AdtDef(AdtDef.Kind.STRUCT, DefPath.of(crate, segs.toArray(String[]::new)), false, false, null, List.of());
-        return remember(new Adt(def, args));
+        return args;
     }
 
     /** {@code S_} / {@code S<base36>_}: the dictionary entry it names. */

@@ -7,6 +7,8 @@ import dev.xcfi.types.rust.AdtDef;
 import dev.xcfi.types.rust.Alias;
 import dev.xcfi.types.rust.ArrayType;
 import dev.xcfi.types.rust.DefPath;
+import dev.xcfi.types.rust.DynTrait;
+import dev.xcfi.types.rust.ExistentialPredicate;
 import dev.xcfi.types.rust.FnPointer;
 import dev.xcfi.types.rust.FnSig;
 import dev.xcfi.types.rust.Foreign;
@@ -169,7 +171,28 @@ public final class RustcEncoder {
             case Adt a -> adt(a, unwrapping);
             case Foreign f -> f;
             case Param p -> p;
+            case DynTrait d -> dyn(d, unwrapping);
         };
+    }
+
+    /** Transforms reach into a dyn type's predicates (their arguments and projection terms). */
+    private DynTrait dyn(DynTrait d, Set<Adt> unwrapping) {
+        List<ExistentialPredicate> out = new ArrayList<>(d.predicates().size());
+        for (ExistentialPredicate p : d.predicates()) {
+            out.add(switch (p) {
+                case ExistentialPredicate.Trait t -> new ExistentialPredicate.Trait(t.trait(), transformArgs(t.args(), unwrapping));
+                case ExistentialPredicate.Projection pr -> new ExistentialPredicate.Projection(pr.item(),
+                        transformArgs(pr.args(), unwrapping), transform(pr.term(), unwrapping));
+                case ExistentialPredicate.AutoTrait a -> a;
+            });
+        }
+        return out.equals(d.predicates()) ? d : new DynTrait(out, d.region());
+    }
+
+    private List<GenericArg> transformArgs(List<GenericArg> args, Set<Adt> unwrapping) {
+        List<GenericArg> out = new ArrayList<>(args.size());
+        for (GenericArg g : args) out.add(g instanceof GenericArg.Type ty ? new GenericArg.Type(transform(ty.type(), unwrapping)) : g);
+        return out;
     }
 
     private static final RawPointer CONST_UNIT_POINTER = new RawPointer(RustType.UNIT, false);
@@ -299,7 +322,10 @@ public final class RustcEncoder {
 
     /*
      * Dispatch by instanceof, most frequent kinds first (as in ClangEncoder: measured faster than a
-     * pattern switch on this hot path). Non-entries first, then the dictionary check, then each kind.
+     * pattern switch on this hot path). Unlike clang, rustc writes a component's children *before*
+     * it looks the whole component up, so children that were never written (the arguments of an
+     * ADT first seen as a repr(C) bare name) become entries even when the whole is then a
+     * back-reference: the component is written, then replaced by the back-reference if known.
      */
     private void type(RustType t, boolean c) {
         if (t instanceof Scalar s) {
@@ -315,7 +341,7 @@ public final class RustcEncoder {
             m.append(builtinEncoding);
             return;
         }
-        if (m.substitute(t)) return;
+        int start = m.length();
         if (t instanceof RawPointer p) rawPointer(p, c);
         else if (t instanceof Reference r) reference(r, c);
         else if (t instanceof Adt a) adt(a, c);
@@ -331,9 +357,10 @@ public final class RustcEncoder {
         else if (t instanceof Foreign f) {
             if (f.cfiEncoding() != null) m.append(f.cfiEncoding());
             else m.sourceName(f.path().name());
-        } else if (t instanceof Param) m.append("u5param");
+        } else if (t instanceof DynTrait d) dyn(d, c);
+        else if (t instanceof Param) m.append("u5param");
         else throw new AssertionError("aliases are resolved before encoding: " + t);
-        m.remember(t);
+        if (!m.substituteWritten(t, start)) m.remember(t);
     }
 
     /** A {@code #[cfi_encoding]} that is an Itanium builtin code: written as is, never a dictionary entry. */
@@ -356,7 +383,7 @@ public final class RustcEncoder {
             m.append(code);
             return;
         }
-        if (m.substitute(s)) return;
+        if (m.substitute(s)) return;   // no children: checking first is the same as rustc's order
         m.append('u').sourceName(s == Scalar.NEVER ? "never" : s.spelling());
         m.remember(s);
     }
@@ -386,11 +413,11 @@ public final class RustcEncoder {
             type(p.pointee(), c);
             return;
         }
-        ConstQualified k = new ConstQualified(p.pointee());
-        if (m.substitute(k)) return;
+        int start = m.length();
         m.append('K');
         type(p.pointee(), c);
-        m.remember(k);
+        ConstQualified k = new ConstQualified(p.pointee());
+        if (!m.substituteWritten(k, start)) m.remember(k);
     }
 
     /** A nested signature: encoded from the written signature (ZSTs kept), C-ness from its own ABI, no suffixes. */
@@ -411,14 +438,32 @@ public final class RustcEncoder {
         } else if (c && def.reprC()) {
             m.sourceName(def.path().name());   // like a C struct tag: no path, no generic arguments
         } else {
-            String encoded = paths.get(def.path());
-            if (encoded == null) {
-                encoded = path(def.path());
-                paths.put(def.path(), encoded);
-            }
-            m.append('u').sourceName(encoded);
+            m.append('u').sourceName(encodedPath(def.path()));
             genericArgs(a.args(), c);
         }
+    }
+
+    /** {@code u3dynI <predicates> <region> E}; every predicate is a dictionary entry. */
+    private void dyn(DynTrait d, boolean c) {
+        m.append("u3dynI");
+        for (ExistentialPredicate p : d.predicates()) {
+            int start = m.length();
+            switch (p) {
+                case ExistentialPredicate.Trait t -> {
+                    m.append('u').sourceName(encodedPath(t.trait()));
+                    genericArgs(t.args(), c);
+                }
+                case ExistentialPredicate.Projection pr -> {
+                    m.append('u').sourceName(encodedPath(pr.item()));
+                    genericArgs(pr.args(), c);
+                    type(pr.term(), c);
+                }
+                case ExistentialPredicate.AutoTrait a -> m.append('u').sourceName(encodedPath(a.trait()));
+            }
+            if (!m.substituteWritten(p, start)) m.remember(p);
+        }
+        region(d.region());
+        m.append('E');
     }
 
     private void genericArgs(List<GenericArg> args, boolean c) {
@@ -443,7 +488,7 @@ public final class RustcEncoder {
 
     /** rustc 1.95's const arguments: unsigned decimal, {@code n} and the signed value, or the bool word. */
     private void constant(GenericArg.Const k, boolean c) {
-        if (m.substitute(k)) return;
+        int start = m.length();
         m.append('L');
         type(transform(k.type()), c);
         String v = k.value();
@@ -451,7 +496,16 @@ public final class RustcEncoder {
         else if (k.type().resolved() instanceof Scalar s && s.isInteger() && s.isSigned()) m.append('n').append(v);
         else m.append(v);
         m.append('E');
-        m.remember(k);
+        if (!m.substituteWritten(k, start)) m.remember(k);
+    }
+
+    private String encodedPath(DefPath p) {
+        String encoded = paths.get(p);
+        if (encoded == null) {
+            encoded = path(p);
+            paths.put(p, encoded);
+        }
+        return encoded;
     }
 
     /**

@@ -10,6 +10,8 @@ import dev.xcfi.types.rust.AdtDef;
 import dev.xcfi.types.rust.Alias;
 import dev.xcfi.types.rust.ArrayType;
 import dev.xcfi.types.rust.DefPath;
+import dev.xcfi.types.rust.DynTrait;
+import dev.xcfi.types.rust.ExistentialPredicate;
 import dev.xcfi.types.rust.FnPointer;
 import dev.xcfi.types.rust.FnSig;
 import dev.xcfi.types.rust.Foreign;
@@ -57,6 +59,14 @@ public final class RustParser {
     }
 
     private record AliasItem(String name, TypeSyntax type, Module module, Token at) {}
+
+    /**
+     * A trait defined in the crate: what a {@code dyn} type can name.
+     *
+     * @param staticBound  declared with a {@code 'static} supertrait bound, which makes {@code 'static}
+     *                     the default object lifetime of its dyn types
+     */
+    private record TraitItem(DefPath path, boolean staticBound) {}
 
     /** A struct definition's fields, resolved in pass 2. */
     private record PendingFields(AdtDef def, List<TypeSyntax> fields, Module module, List<AdtDef.GenericParam> generics) {}
@@ -152,7 +162,10 @@ public final class RustParser {
                 if (peekAt(1).is("extern") && (peekAt(3).is("{") || peekAt(2).is("{"))) {
                     next();
                     externBlock(module);
-                } else if (peekAt(1).is("impl") || peekAt(1).is("trait")) {
+                } else if (peekAt(1).is("trait") || peekAt(1).is("auto")) {
+                    next();
+                    trait(module);
+                } else if (peekAt(1).is("impl")) {
                     skipItem();
                 } else {
                     fnItem(module);
@@ -162,7 +175,8 @@ public final class RustParser {
                 if (t.is("const") && !peekAt(1).is("fn") && !peekAt(1).is("unsafe") && !peekAt(1).is("extern")) skipItem();
                 else fnItem(module);
             }
-            case "impl", "trait", "static", "macro_rules" -> skipItem();
+            case "trait", "auto" -> trait(module);
+            case "impl", "static", "macro_rules" -> skipItem();
             case "#" -> throw error(t, "expected an item after the attribute");
             case ";" -> next();
             default -> {
@@ -312,6 +326,21 @@ public final class RustParser {
         }
         define(module, name, def);
         if (kind == AdtDef.Kind.STRUCT) structs.add(new PendingFields(def, fields, module, generics));
+    }
+
+    private void trait(Module module) {
+        accept("auto");
+        expect("trait");
+        Token name = next();
+        if (!name.isIdentifier()) throw error(name, "expected a trait name");
+        List<String> path = new ArrayList<>(module.path);
+        path.add(name.text());
+        boolean staticBound = false;
+        for (int i = pos; i < tokens.size() && !tokens.get(i).is("{") && !tokens.get(i).is("where"); i++) {
+            staticBound |= tokens.get(i).kind() == Token.Kind.LIFETIME && tokens.get(i).text().equals("'static");
+        }
+        define(module, name, new TraitItem(DefPath.of(crate, path.toArray(String[]::new)), staticBound));
+        skipItem();   // generics, supertraits and body do not change how a dyn type of it is encoded
     }
 
     private void typeAlias(Module module) {
@@ -554,9 +583,60 @@ public final class RustParser {
         }
         if (accept("!")) return new TypeSyntax.Never(t);
         if (t.is("for") || t.is("fn") || t.is("unsafe") || t.is("extern")) return fnType();
-        if (t.is("dyn") || t.is("impl")) throw error(t, "'" + t.text() + " Trait' types are not supported yet");
+        if (accept("dyn")) return dynType(t);
+        if (t.is("impl")) throw error(t, "'impl Trait' is not a type a signature id can have");
         if (t.is("_")) throw error(t, "the placeholder type '_' is not allowed here");
         return pathType();
+    }
+
+    /** {@code dyn A<..> + B + 'a}; bounds may be parenthesized, {@code ?Sized} is ignored. */
+    private TypeSyntax dynType(Token at) {
+        List<TypeSyntax.TraitBound> bounds = new ArrayList<>();
+        String lifetime = null;
+        do {
+            if (peek().kind() == Token.Kind.LIFETIME) {
+                lifetime = next().text();
+                continue;
+            }
+            if (accept("?")) {
+                next();
+                continue;
+            }
+            boolean paren = accept("(");
+            bounds.add(traitBound());
+            if (paren) expect(")");
+        } while (accept("+"));
+        return new TypeSyntax.Dyn(at, bounds, lifetime);
+    }
+
+    private TypeSyntax.TraitBound traitBound() {
+        Token at = peek();
+        List<String> segs = new ArrayList<>();
+        accept("::");
+        List<TypeSyntax.GenericSyntax> args = List.of();
+        List<TypeSyntax> fnParams = null;
+        TypeSyntax fnReturn = null;
+        while (true) {
+            Token s = next();
+            if (!s.isIdentifier()) throw error(s, "expected a trait, found '" + s.text() + "'");
+            segs.add(s.text());
+            if (peek().is("<")) args = genericArgs();
+            else if (peek().is("(")) {   // Fn(A, B) -> R
+                next();
+                fnParams = new ArrayList<>();
+                while (!accept(")")) {
+                    fnParams.add(type());
+                    if (!accept(",")) {
+                        expect(")");
+                        break;
+                    }
+                }
+                if (accept("->")) fnReturn = type();
+            }
+            if (!(peek().is("::") && peekAt(1).isIdentifier())) break;
+            next();
+        }
+        return new TypeSyntax.TraitBound(at, segs, args, fnParams, fnReturn);
     }
 
     private TypeSyntax fnType() {
@@ -640,6 +720,10 @@ public final class RustParser {
                     c.add(next());
                 }
                 out.add(new TypeSyntax.GenericSyntax.Const(t, c));
+            } else if (t.isIdentifier() && peekAt(1).is("=")) {
+                next();
+                next();
+                out.add(new TypeSyntax.GenericSyntax.Binding(t, t.text(), type()));
             } else {
                 out.add(new TypeSyntax.GenericSyntax.Type(type()));
             }
@@ -656,10 +740,20 @@ public final class RustParser {
     /** Lifetimes in scope: bound by the nested fn pointer binders being resolved (innermost last). */
     private final Deque<Binder> binders = new ArrayDeque<>();
 
+    /**
+     * A binder of late-bound regions: a nested fn pointer, the {@code Fn(…)} sugar, or a dyn
+     * predicate. The first two take the elided lifetimes written inside them; a plain dyn predicate
+     * takes none (an elided lifetime there belongs to the binder outside, seen one level deeper).
+     */
     private static final class Binder {
         final Map<String, Integer> named = new LinkedHashMap<>();
+        final boolean takesElided;
         int anonymous;
         Integer elidedOutput;
+
+        Binder(boolean takesElided) {
+            this.takesElided = takesElided;
+        }
 
         int fresh() {
             return named.size() + anonymous++;
@@ -702,29 +796,66 @@ public final class RustParser {
     /** The signature being identified: every region in it is erased. */
     private FnSig topLevelSig(List<TypeSyntax> params, boolean variadic, TypeSyntax ret, Abi abi, boolean unsafe, Module module) {
         List<RustType> in = new ArrayList<>();
-        for (TypeSyntax p : params) in.add(resolve(p, module, List.of()));
-        RustType out = ret == null ? RustType.UNIT : resolve(ret, module, List.of());
+        for (TypeSyntax p : params) in.add(sized(resolve(p, module, List.of()), p));
+        RustType out = ret == null ? RustType.UNIT : sized(resolve(ret, module, List.of()), ret);
         return new FnSig(in, out, variadic, abi, unsafe, 0);
+    }
+
+    /** Parameters and return values must be sized, as rustc requires: dyn types, str and slices only behind pointers. */
+    private RustType sized(RustType t, TypeSyntax written) {
+        RustType r = t.resolved();
+        if (r instanceof DynTrait || r instanceof Slice || r == Scalar.STR) {
+            throw error(written.at(), "the size of '" + RustTypePrinter.print(t) + "' cannot be known: pass it behind a reference or pointer");
+        }
+        return t;
     }
 
     private RustType resolve(TypeSyntax t, Module module, List<AdtDef.GenericParam> generics) {
         return switch (t) {
-            case TypeSyntax.Ref r -> new Reference(resolve(r.pointee(), module, generics), r.mutable(), region(r.lifetime(), r.at()));
+            case TypeSyntax.Ref r -> {
+                Region region = region(r.lifetime(), r.at());
+                // Inside a reference, a dyn type's default object lifetime is the reference's, also
+                // through raw pointers, slices and arrays in between (&'a *const dyn T is dyn T + 'a).
+                Region outer = objectLifetime;
+                objectLifetime = region;
+                try {
+                    yield new Reference(resolve(r.pointee(), module, generics), r.mutable(), region);
+                } finally {
+                    objectLifetime = outer;
+                }
+            }
+            case TypeSyntax.Dyn d -> dyn(d, module, generics, d.lifetime() == null ? objectLifetime : region(d.lifetime(), d.at()));
             case TypeSyntax.Ptr p -> new RawPointer(resolve(p.pointee(), module, generics), p.mutable());
             case TypeSyntax.Array a -> new ArrayType(resolve(a.element(), module, generics), arrayLength(a, generics));
             case TypeSyntax.Slice s -> new Slice(resolve(s.element(), module, generics));
             case TypeSyntax.Tuple tu -> new Tuple(tu.elements().stream().map(e -> resolve(e, module, generics)).toList());
             case TypeSyntax.Never n -> Scalar.NEVER;
-            case TypeSyntax.Fn f -> nestedFn(f, module, generics);
-            case TypeSyntax.Path p -> path(p, module, generics);
+            case TypeSyntax.Fn f -> freshObjectLifetime(() -> nestedFn(f, module, generics));
+            case TypeSyntax.Path p -> freshObjectLifetime(() -> path(p, module, generics));
         };
+    }
+
+    /** The default object lifetime for a dyn type with none written: erased ('static) unless inside a reference. */
+    private Region objectLifetime = Region.ERASED;
+
+    /** Generic arguments and fn pointer types start a new context: their dyn types default to 'static. */
+    private RustType freshObjectLifetime(Supplier<RustType> body) {
+        Region outer = objectLifetime;
+        objectLifetime = Region.ERASED;
+        try {
+            return body.get();
+        } finally {
+            objectLifetime = outer;
+        }
     }
 
     /** A fn pointer inside a signature: its elided and {@code for<'a>} lifetimes are bound by its own binder. */
     private RustType nestedFn(TypeSyntax.Fn f, Module module, List<AdtDef.GenericParam> generics) {
-        Binder b = new Binder();
+        Binder b = new Binder(true);
         for (String lt : f.forLifetimes()) b.named.put(lt, b.named.size());
         binders.push(b);
+        boolean wasOutput = inOutput;
+        inOutput = false;   // the inputs of a nested signature are inputs, whatever encloses it
         try {
             List<RustType> in = new ArrayList<>();
             for (TypeSyntax p : f.params()) in.add(resolve(p, module, generics));
@@ -739,6 +870,7 @@ public final class RustParser {
             return new FnPointer(new FnSig(in, out, f.variadic(), abi, f.unsafe(), b.named.size() + b.anonymous));
         } finally {
             binders.pop();
+            inOutput = wasOutput;
         }
     }
 
@@ -762,12 +894,115 @@ public final class RustParser {
             depth++;
         }
         if (lifetime != null && !lifetime.equals("'_")) return Region.ERASED;   // 'static or an item lifetime: free
-        Binder inner = binders.peek();
-        if (inOutput) {
-            if (inner.elidedOutput == null) throw error(at, "missing lifetime specifier in the return type of a fn pointer");
-            return Region.bound(0, inner.elidedOutput);
+        depth = 0;
+        for (Binder b : binders) {   // the innermost binder that takes elided lifetimes
+            if (b.takesElided) {
+                if (inOutput) {
+                    if (b.elidedOutput == null) throw error(at, "missing lifetime specifier in the return type of a fn pointer");
+                    return Region.bound(depth, b.elidedOutput);
+                }
+                return Region.bound(depth, b.fresh());
+            }
+            depth++;
         }
-        return Region.bound(0, inner.fresh());
+        return Region.ERASED;   // elided in the identified signature itself: erased
+    }
+
+    /**
+     * A dyn type's predicates in rustc's order: the principal trait, its projections ({@code Assoc = T},
+     * and {@code FnOnce::Output} for the Fn sugar), then the auto traits in rustc's stable order.
+     */
+    private DynTrait dyn(TypeSyntax.Dyn d, Module module, List<AdtDef.GenericParam> generics, Region region) {
+        ExistentialPredicate.Trait principal = null;
+        boolean staticDefault = false;
+        List<ExistentialPredicate> projections = new ArrayList<>();
+        List<DefPath> autos = new ArrayList<>();
+        for (TypeSyntax.TraitBound b : d.bounds()) {
+            DefPath trait = traitPath(b, module);
+            staticDefault |= staticTraits.contains(trait) || trait.equals(RustStd.ANY);
+            if (RustStd.isAutoTrait(trait)) {
+                if (!b.args().isEmpty() || b.fnParams() != null) throw error(b.at(), "auto traits take no arguments");
+                if (!autos.contains(trait)) autos.add(trait);
+                continue;
+            }
+            if (principal != null) throw error(b.at(), "only auto traits can be added to a dyn type with a principal trait");
+            List<GenericArg> args = new ArrayList<>();
+            if (b.fnParams() != null) {
+                // Fn(&T) -> R is for<'a> Fn<(&'a T,)>: the sugar binds its elided lifetimes itself.
+                Binder binder = new Binder(true);
+                binders.push(binder);
+                boolean wasOutput = inOutput;
+                inOutput = false;
+                try {
+                    Tuple inputs = new Tuple(b.fnParams().stream().map(t -> freshObjectLifetime(() -> resolve(t, module, generics))).toList());
+                    args.add(new GenericArg.Type(inputs));
+                    binder.elidedOutput = binder.anonymous == 1 ? 0 : null;
+                    RustType out = b.fnReturn() == null ? RustType.UNIT
+                            : withOutputElision(binder, () -> freshObjectLifetime(() -> resolve(b.fnReturn(), module, generics)));
+                    projections.add(new ExistentialPredicate.Projection(RustStd.FN_ONCE_OUTPUT, List.of(new GenericArg.Type(inputs)), out));
+                } finally {
+                    binders.pop();
+                    inOutput = wasOutput;
+                }
+            } else {
+                // Each predicate has a binder of its own, with no variables of its own here.
+                binders.push(new Binder(false));
+                try {
+                for (TypeSyntax.GenericSyntax g : b.args()) {
+                    switch (g) {
+                        case TypeSyntax.GenericSyntax.Type t -> args.add(new GenericArg.Type(freshObjectLifetime(() -> resolve(t.type(), module, generics))));
+                        case TypeSyntax.GenericSyntax.Lifetime l -> args.add(new GenericArg.Lifetime(region(l.name(), l.at())));
+                        case TypeSyntax.GenericSyntax.Const c -> throw error(c.at(), "const arguments of traits are not supported");
+                        case TypeSyntax.GenericSyntax.Binding bind -> { }
+                    }
+                }
+                for (TypeSyntax.GenericSyntax g : b.args()) {
+                    if (g instanceof TypeSyntax.GenericSyntax.Binding bind) {
+                        List<DefPath.Segment> segs = new ArrayList<>(trait.segments());
+                        segs.add(DefPath.Segment.type(bind.name()));
+                        projections.add(new ExistentialPredicate.Projection(new DefPath(trait.crate(), segs), args,
+                                freshObjectLifetime(() -> resolve(bind.type(), module, generics))));
+                    }
+                }
+                } finally {
+                    binders.pop();
+                }
+            }
+            principal = new ExistentialPredicate.Trait(trait, args);
+        }
+        autos.sort(java.util.Comparator.comparingInt(RustStd.AUTO_TRAIT_ORDER::indexOf));
+        List<ExistentialPredicate> predicates = new ArrayList<>();
+        if (principal != null) predicates.add(principal);
+        predicates.addAll(projections);
+        for (DefPath a : autos) predicates.add(new ExistentialPredicate.AutoTrait(a));
+        if (predicates.isEmpty()) throw error(d.at(), "at least one trait is required for a dyn type");
+        // A trait bounded by 'static makes 'static the default object lifetime (dyn Any behind &'a is 'static).
+        if (staticDefault && d.lifetime() == null) region = Region.ERASED;
+        return new DynTrait(predicates, region);
+    }
+
+    /** A trait named in a bound: the crate's own (also through imports), or a std trait. */
+    private DefPath traitPath(TypeSyntax.TraitBound b, Module module) {
+        List<String> segs = b.segments();
+        String last = segs.get(segs.size() - 1);
+        String root = segs.get(0);
+        boolean std = root.equals("std") || root.equals("core") || root.equals("alloc");
+        if (!std) {
+            Object found;
+            try {
+                found = lookup(segs, module, b.at());
+            } catch (SyntaxException e) {
+                found = null;
+            }
+            if (found instanceof TraitItem t) {
+                if (t.staticBound()) staticTraits.add(t.path());
+                return t.path();
+            }
+            if (found instanceof DefPath p) return p;
+        }
+        DefPath known = RustStd.TRAITS.get(last);
+        if (known != null) return known;
+        throw error(b.at(), "cannot find trait '" + String.join("::", segs) + "'");
     }
 
     private long arrayLength(TypeSyntax.Array a, List<AdtDef.GenericParam> generics) {
@@ -888,6 +1123,7 @@ public final class RustParser {
     }
 
     private boolean inGlob;
+    private final java.util.Set<DefPath> staticTraits = new java.util.HashSet<>();
 
     /** A name visible in {@code module}: an item, an import (as its path), or through a glob import. */
     private Object findInScope(String name, Module module) {
@@ -929,6 +1165,8 @@ public final class RustParser {
         if (c != null) return c;
         AdtDef adt = RustStd.ADTS.get(last);
         if (adt != null && !root.equals("libc")) return adt;
+        DefPath trait = RustStd.TRAITS.get(last);
+        if (trait != null && !root.equals("libc")) return trait;
         throw error(at, "'" + String.join("::", segs) + "' is not a type xcfi knows (std::ffi C aliases, c_void, Option, NonNull, "
                 + "PhantomData, ManuallyDrop, MaybeUninit)");
     }

@@ -3,6 +3,9 @@ package dev.xcfi.encoding.rust;
 import dev.xcfi.types.rust.Abi;
 import dev.xcfi.types.rust.Adt;
 import dev.xcfi.types.rust.Alias;
+import dev.xcfi.types.rust.DynTrait;
+import dev.xcfi.types.rust.ExistentialPredicate;
+import dev.xcfi.types.rust.RustStd;
 import dev.xcfi.types.rust.ArrayType;
 import dev.xcfi.types.rust.FnPointer;
 import dev.xcfi.types.rust.FnSig;
@@ -68,6 +71,41 @@ public final class RustTypePrinter {
             case Foreign f -> f.path().name();
             case Alias a -> a.name();
             case Param p -> p.name();
+            case DynTrait d -> dyn(d);
         };
+    }
+
+    /** {@code dyn Trait<A> + Send}; the Fn family back in its sugar, {@code dyn Fn(i32) -> i32}. */
+    private static String dyn(DynTrait d) {
+        StringJoiner bounds = new StringJoiner(" + ", "dyn ", "");
+        RustType output = null;
+        for (ExistentialPredicate p : d.predicates()) {
+            if (p instanceof ExistentialPredicate.Projection pr && pr.item().equals(RustStd.FN_ONCE_OUTPUT)) output = pr.term();
+        }
+        for (ExistentialPredicate p : d.predicates()) {
+            switch (p) {
+                case ExistentialPredicate.Trait t -> {
+                    String name = t.trait().name();
+                    boolean fnFamily = t.trait().equals(RustStd.FN) || t.trait().equals(RustStd.FN_MUT) || t.trait().equals(RustStd.FN_ONCE);
+                    if (fnFamily && t.args().size() == 1 && t.args().get(0) instanceof GenericArg.Type ty) {
+                        RustType in = ty.type();
+                        String params = in instanceof Tuple tu ? String.join(", ", tu.elements().stream().map(RustTypePrinter::print).toList()) : print(in);
+                        bounds.add(name + "(" + params + ")" + (output == null || output instanceof Tuple u && u.isUnit() ? "" : " -> " + print(output)));
+                    } else {
+                        StringJoiner args = new StringJoiner(", ", "<", ">");
+                        for (GenericArg g : t.args()) if (g instanceof GenericArg.Type ty) args.add(print(ty.type()));
+                        for (ExistentialPredicate q : d.predicates()) {
+                            if (q instanceof ExistentialPredicate.Projection pr && !pr.item().equals(RustStd.FN_ONCE_OUTPUT)) {
+                                args.add(pr.item().name() + " = " + print(pr.term()));
+                            }
+                        }
+                        bounds.add(name + (args.length() > 2 ? args.toString() : ""));
+                    }
+                }
+                case ExistentialPredicate.Projection pr -> { }
+                case ExistentialPredicate.AutoTrait a -> bounds.add(a.trait().name());
+            }
+        }
+        return bounds.toString();
     }
 }

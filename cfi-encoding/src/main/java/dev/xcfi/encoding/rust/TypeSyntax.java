@@ -26,9 +26,21 @@ sealed interface TypeSyntax {
     record Fn(Token at, String abi, boolean unsafe, List<String> forLifetimes, List<TypeSyntax> params, boolean variadic,
               TypeSyntax ret) implements TypeSyntax {}
 
+    /** {@code dyn Bound + Bound + 'a}. */
+    record Dyn(Token at, List<TraitBound> bounds, String lifetime) implements TypeSyntax {}
+
+    /**
+     * A trait bound: a path with generic arguments (which may bind associated types), or the
+     * {@code Fn(A, B) -> R} sugar ({@code fnParams} non-null).
+     */
+    record TraitBound(Token at, List<String> segments, List<GenericSyntax> args, List<TypeSyntax> fnParams, TypeSyntax fnReturn) {}
+
     /** A generic argument as written: a type, a lifetime, or a const expression's tokens. */
     sealed interface GenericSyntax {
         record Type(TypeSyntax type) implements GenericSyntax {}
+
+        /** {@code Assoc = T} inside a trait's arguments. */
+        record Binding(Token at, String name, TypeSyntax type) implements GenericSyntax {}
 
         record Lifetime(Token at, String name) implements GenericSyntax {}
 

@@ -22,6 +22,12 @@ public final class RustSignatureGenerator {
             use std::ptr::NonNull;
             use std::marker::PhantomData;
             use std::mem::ManuallyDrop;
+            use std::panic::{UnwindSafe, RefUnwindSafe};
+
+            pub trait MyTrait {}
+            pub trait Gen<T> {}
+            pub trait Assoc { type Out; }
+            pub mod traits { pub trait Inner {} pub trait Forever: 'static {} }
 
             #[repr(C)] pub struct CPoint { pub x: i32, pub y: i32 }
             pub struct RPoint(pub i32);
@@ -165,13 +171,36 @@ public final class RustSignatureGenerator {
     }
 
     private String pointee() {
-        return switch (rnd.nextInt(10)) {
+        return switch (rnd.nextInt(12)) {
+            case 10, 11 -> dyn();
             case 0 -> "c_void";
             case 1 -> "str";
             case 2 -> "[" + value() + "]";
             case 3 -> rnd.nextBoolean() ? "Opaque" : "OpaqueEnc";
             default -> value();
         };
+    }
+
+    private static final String[] AUTOS = {"Send", "Sync", "Unpin", "UnwindSafe", "RefUnwindSafe"};
+
+    /** A dyn type: a principal (user, generic, with an associated type, Fn family or std) and/or auto traits. */
+    private String dyn() {
+        List<String> bounds = new ArrayList<>();
+        switch (rnd.nextInt(9)) {
+            case 0 -> bounds.add("MyTrait");
+            case 1 -> bounds.add("Gen<" + value() + ">");
+            case 2 -> bounds.add("Assoc<Out = " + value() + ">");
+            case 3 -> bounds.add(new String[] {"Fn", "FnMut", "FnOnce"}[rnd.nextInt(3)] + "(" + (rnd.nextBoolean() ? value() : "")
+                    + ")" + (rnd.nextBoolean() ? " -> " + returnValue() : ""));
+            case 4 -> bounds.add(new String[] {"std::any::Any", "std::fmt::Debug", "std::fmt::Display"}[rnd.nextInt(3)]);
+            case 5 -> bounds.add(rnd.nextBoolean() ? "traits::Inner" : "traits::Forever");
+            default -> { }
+        }
+        for (int k = rnd.nextInt(bounds.isEmpty() ? 3 : 2) + (bounds.isEmpty() ? 1 : 0); k > 0; k--) bounds.add(AUTOS[rnd.nextInt(AUTOS.length)]);
+        java.util.Collections.shuffle(bounds, new java.util.Random(rnd.nextLong()));
+        // duplicated auto traits are an error in Rust
+        List<String> unique = new ArrayList<>(new java.util.LinkedHashSet<>(bounds));
+        return "(dyn " + String.join(" + ", unique) + ")";
     }
 
     private String pointer() {

@@ -53,9 +53,16 @@ class RustParserTest {
                 """);
         assertThat(p.declarations()).extracting(RustDeclaration::name).containsExactly("ok1", "ok2", "ok3");
         assertThat(p.errors()).extracting(SyntaxException::diagnostic).containsExactly(
-                "demo.rs:2:15: error: 'dyn Trait' types are not supported yet",
+                "demo.rs:2:15: error: the size of 'dyn Send' cannot be known: pass it behind a reference or pointer",
                 "demo.rs:3:24: error: expected a type, found '}'",
                 "demo.rs:4:41: error: cannot find type 'Nope'");
+    }
+
+    @Test
+    void dynTypesInRustcOrder() {
+        assertThat(id("pub trait T {}\npub fn f(a: &(dyn Send + T + Sync)) {}"))
+                .isEqualTo("_ZTSFvu3refIu3dynIu13NtCs0_4demo1Tu35NtNtCsgEmfK2I1SDT_4core6marker4Syncu35NtNtCsgEmfK2I1SDT_4core6marker4Sendu6regionEEE");
+        assertThat(id("pub fn f(a: &dyn Fn(i32) -> i32) {}")).contains("8function2FnIu5tupleIu3i32EEu54").contains("6FnOnce6OutputIS0_ES_u6regionE");
     }
 
     @Test

@@ -57,6 +57,40 @@ public final class RustStd {
             "Option", OPTION, "NonNull", NON_NULL, "PhantomData", PHANTOM_DATA,
             "ManuallyDrop", MANUALLY_DROP, "MaybeUninit", MAYBE_UNINIT);
 
+    // --- traits a dyn type can name -----------------------------------------------------------
+
+    public static final DefPath SEND = DefPath.of("core", "marker", "Send");
+    public static final DefPath SYNC = DefPath.of("core", "marker", "Sync");
+    public static final DefPath UNPIN = DefPath.of("core", "marker", "Unpin");
+    public static final DefPath UNWIND_SAFE = DefPath.of("core", "panic", "unwind_safe", "UnwindSafe");
+    public static final DefPath REF_UNWIND_SAFE = DefPath.of("core", "panic", "unwind_safe", "RefUnwindSafe");
+    /** {@code core::any::Any}, declared {@code Any: 'static}: its dyn types default to {@code 'static}. */
+    public static final DefPath ANY = DefPath.of("core", "any", "Any");
+    public static final DefPath FN = DefPath.of("core", "ops", "function", "Fn");
+    public static final DefPath FN_MUT = DefPath.of("core", "ops", "function", "FnMut");
+    public static final DefPath FN_ONCE = DefPath.of("core", "ops", "function", "FnOnce");
+    /** {@code FnOnce::Output}, the projection {@code Fn(A) -> R} sugar adds. */
+    public static final DefPath FN_ONCE_OUTPUT = DefPath.of("core", "ops", "function", "FnOnce", "Output");
+
+    /**
+     * The order rustc 1.95 gives auto traits in a {@code dyn} type (by an internal stable hash, not by
+     * name or source order), read off rustc: {@code dyn Send + Sync + Unpin + UnwindSafe + RefUnwindSafe}
+     * is encoded Sync, Unpin, UnwindSafe, Send, RefUnwindSafe.
+     */
+    public static final List<DefPath> AUTO_TRAIT_ORDER = List.of(SYNC, UNPIN, UNWIND_SAFE, SEND, REF_UNWIND_SAFE);
+
+    /** Std traits by the names code uses for them (prelude and std paths), and whether each is an auto trait. */
+    public static final Map<String, DefPath> TRAITS = Map.ofEntries(
+            Map.entry("Send", SEND), Map.entry("Sync", SYNC), Map.entry("Unpin", UNPIN),
+            Map.entry("UnwindSafe", UNWIND_SAFE), Map.entry("RefUnwindSafe", REF_UNWIND_SAFE),
+            Map.entry("Fn", FN), Map.entry("FnMut", FN_MUT), Map.entry("FnOnce", FN_ONCE),
+            Map.entry("Any", ANY), Map.entry("Debug", DefPath.of("core", "fmt", "Debug")),
+            Map.entry("Display", DefPath.of("core", "fmt", "Display")));
+
+    public static boolean isAutoTrait(DefPath trait) {
+        return AUTO_TRAIT_ORDER.contains(trait);
+    }
+
     /** Crate disambiguators of rustc 1.95.0 (stable) as they appear in type ids: {@code C<these>4core}. */
     public static final Map<String, String> RUSTC_1_95_CRATES = Map.of("core", "sgEmfK2I1SDT_", "alloc", "slNYArtu3iFW_");
 }
