@@ -830,7 +830,7 @@ public final class RustParser {
             case TypeSyntax.Slice s -> new Slice(resolve(s.element(), module, generics));
             case TypeSyntax.Tuple tu -> new Tuple(tu.elements().stream().map(e -> resolve(e, module, generics)).toList());
             case TypeSyntax.Never n -> Scalar.NEVER;
-            case TypeSyntax.Fn f -> freshObjectLifetime(() -> nestedFn(f, module, generics));
+            case TypeSyntax.Fn f -> nestedFn(f, module, generics);
             case TypeSyntax.Path p -> freshObjectLifetime(() -> path(p, module, generics));
         };
     }
@@ -838,7 +838,7 @@ public final class RustParser {
     /** The default object lifetime for a dyn type with none written: erased ('static) unless inside a reference. */
     private Region objectLifetime = Region.ERASED;
 
-    /** Generic arguments and fn pointer types start a new context: their dyn types default to 'static. */
+    /** Generic arguments start a new context: their dyn types default to 'static. */
     private RustType freshObjectLifetime(Supplier<RustType> body) {
         Region outer = objectLifetime;
         objectLifetime = Region.ERASED;
@@ -856,6 +856,10 @@ public final class RustParser {
         binders.push(b);
         boolean wasOutput = inOutput;
         inOutput = false;   // the inputs of a nested signature are inputs, whatever encloses it
+        // The default object lifetime carries into the fn pointer (&'a fn(*const dyn T) gives dyn T 'a),
+        // seen from one binder deeper.
+        Region outerObject = objectLifetime;
+        if (!objectLifetime.isErased()) objectLifetime = Region.bound(objectLifetime.debruijn() + 1, objectLifetime.index());
         try {
             List<RustType> in = new ArrayList<>();
             for (TypeSyntax p : f.params()) in.add(resolve(p, module, generics));
@@ -871,6 +875,7 @@ public final class RustParser {
         } finally {
             binders.pop();
             inOutput = wasOutput;
+            objectLifetime = outerObject;
         }
     }
 
