@@ -56,8 +56,11 @@ public final class RustcEncoder {
     private final Target target;
     private final Map<String, String> crates;
     private final Mangler m = new Mangler();
-    /** Encoded paths, which depend only on the path and the crate disambiguators: built once each. */
-    private final java.util.Map<DefPath, String> paths = new java.util.HashMap<>();
+    /**
+     * Encoded paths, which depend only on the path and the crate disambiguators: built once each.
+     * Keyed by identity (definitions share their DefPath), so a hit costs no record hashing.
+     */
+    private final java.util.Map<DefPath, String> paths = new java.util.IdentityHashMap<>();
     private boolean normalize;
     private boolean generalize;
 

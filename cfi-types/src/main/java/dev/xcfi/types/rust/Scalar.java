@@ -11,6 +11,8 @@ public enum Scalar implements RustType {
     private final int bits;
     private final boolean signed;
     private final boolean integer;
+    /** Computed once: encoders ask for it on every integer they write. */
+    private final String spelling = name().equals("NEVER") ? "!" : name().toLowerCase(Locale.ROOT);
 
     Scalar(int bits, boolean signed) {
         this.bits = bits;
@@ -39,7 +41,7 @@ public enum Scalar implements RustType {
 
     /** The Rust spelling: {@code i64}, {@code usize}, {@code str}, {@code !}. */
     public String spelling() {
-        return this == NEVER ? "!" : name().toLowerCase(Locale.ROOT);
+        return spelling;
     }
 
     /** The fixed-width integer of the given width and sign. */
