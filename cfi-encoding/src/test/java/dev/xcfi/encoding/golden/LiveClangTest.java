@@ -50,7 +50,12 @@ class LiveClangTest {
             tests.add(DynamicTest.dynamicTest(target.shortName() + " seed " + SEED, () -> {
                 Path header = work.resolve("live-" + target.shortName() + ".h");
                 Files.writeString(header, new CPrototypeGenerator(SEED + target.hashCode(), target).header("live", BATCH));
-                Map<CfiMode, List<GoldenRow>> clang = new ClangOracle(target, Fixtures.includeDirs(), work).rows(header, KcfiHash.XXHASH64);
+                Map<CfiMode, List<GoldenRow>> clang;
+                try {
+                    clang = new ClangOracle(target, Fixtures.includeDirs(), work).rows(header, KcfiHash.XXHASH64);
+                } catch (IOException e) {
+                    throw new AssertionError("seed " + SEED + " (repeat with -Dxcfi.liveSeed=" + SEED + "): " + e.getMessage(), e);
+                }
                 for (CfiMode mode : CfiMode.all()) {
                     List<String> expected = clang.get(mode).stream().map(GoldenRow::tsv).toList();
                     List<String> actual = GoldenCorpusTest.actualRows(target, header, mode, KcfiHash.XXHASH64);

@@ -34,7 +34,12 @@ class LiveRustcTest {
         RustSignatureGenerator.Crate crate = new RustSignatureGenerator(SEED).crate(250);
         Path rs = work.resolve("live.rs");
         Files.writeString(rs, crate.source());
-        RustcOracle.Result rustc = new RustcOracle(work).rows(rs, crate.rows());
+        RustcOracle.Result rustc;
+        try {
+            rustc = new RustcOracle(work).rows(rs, crate.rows());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("seed " + SEED + " (repeat with -Dxcfi.liveSeed=" + SEED + "): " + e.getMessage(), e);
+        }
         Map<String, String> crates = new HashMap<>(RustStd.RUSTC_1_95_CRATES);
         crates.putAll(rustc.crates());
         for (CfiMode mode : CfiMode.all()) {

@@ -75,6 +75,11 @@ public final class RustSignatureGenerator {
     private int depth;
     /** Inside a return type references need a lifetime that is not elided: they get 'static. */
     private boolean inReturn;
+    /**
+     * Inside a non-Rust-ABI fn pointer type no dyn types: rustc 1.95's improper_ctypes lint panics on
+     * a dyn type with late-bound regions there ("has escaping bound vars"), even when allowed.
+     */
+    private int foreignFnPointers;
 
     public RustSignatureGenerator(long seed) {
         this.rnd = new SplittableRandom(seed);
@@ -86,16 +91,25 @@ public final class RustSignatureGenerator {
         List<String> externs = new ArrayList<>();
         for (int i = 0; i < cases; i++) {
             String n = String.format("%04d", i);
+            int kind = rnd.nextInt(4);
+            // A type alias is a fn pointer type itself: of a non-Rust ABI, its types must hold no dyn.
+            String abi = kind == 0 ? ABIS[rnd.nextInt(ABIS.length)] : "Rust";
+            boolean foreign = kind == 0 && !abi.equals("Rust");
+            if (foreign) foreignFnPointers++;
             List<String> params = new ArrayList<>();
-            int count = rnd.nextInt(10) == 0 ? 6 + rnd.nextInt(8) : rnd.nextInt(5);
-            for (int k = 0; k < count; k++) params.add(value());
-            String ret = rnd.nextInt(3) == 0 ? "" : rnd.nextInt(20) == 0 ? "!" : returnValue();
+            String ret;
+            try {
+                int count = rnd.nextInt(10) == 0 ? 6 + rnd.nextInt(8) : rnd.nextInt(5);
+                for (int k = 0; k < count; k++) params.add(value());
+                ret = rnd.nextInt(3) == 0 ? "" : rnd.nextInt(20) == 0 ? "!" : returnValue();
+            } finally {
+                if (foreign) foreignFnPointers--;
+            }
             String arrow = ret.isEmpty() ? "" : " -> " + ret;
             StringBuilder named = new StringBuilder();
             for (int k = 0; k < params.size(); k++) named.append(k > 0 ? ", " : "").append("a").append(k).append(": ").append(params.get(k));
-            switch (rnd.nextInt(4)) {
+            switch (kind) {
                 case 0 -> {
-                    String abi = ABIS[rnd.nextInt(ABIS.length)];
                     boolean variadic = abi.equals("C") && !params.isEmpty() && rnd.nextInt(6) == 0;
                     boolean unsafe = variadic || rnd.nextBoolean();
                     String alias = "T" + n;
@@ -111,9 +125,9 @@ public final class RustSignatureGenerator {
                     rows.add("call_" + alias);
                 }
                 case 1 -> {
-                    String abi = new String[] {"C", "C", "C-unwind", "system"}[rnd.nextInt(4)];
-                    boolean variadic = abi.equals("C") && !params.isEmpty() && rnd.nextInt(6) == 0;
-                    src.append("extern \"").append(abi).append("\" { pub fn e").append(n).append("(").append(named)
+                    String blockAbi = new String[] {"C", "C", "C-unwind", "system"}[rnd.nextInt(4)];
+                    boolean variadic = blockAbi.equals("C") && !params.isEmpty() && rnd.nextInt(6) == 0;
+                    src.append("extern \"").append(blockAbi).append("\" { pub fn e").append(n).append("(").append(named)
                             .append(variadic ? ", ..." : "").append(")").append(arrow).append("; }\n");
                     rows.add("e" + n);
                     externs.add("e" + n);
@@ -172,7 +186,7 @@ public final class RustSignatureGenerator {
 
     private String pointee() {
         return switch (rnd.nextInt(12)) {
-            case 10, 11 -> dyn();
+            case 10, 11 -> foreignFnPointers > 0 ? value() : dyn();
             case 0 -> "c_void";
             case 1 -> "str";
             case 2 -> "[" + value() + "]";
@@ -223,6 +237,16 @@ public final class RustSignatureGenerator {
 
     private String fnPointer() {
         String abi = ABIS[rnd.nextInt(ABIS.length)];
+        boolean foreign = !abi.equals("Rust");
+        if (foreign) foreignFnPointers++;
+        try {
+            return fnPointer(abi);
+        } finally {
+            if (foreign) foreignFnPointers--;
+        }
+    }
+
+    private String fnPointer(String abi) {
         List<String> ps = new ArrayList<>();
         for (int k = rnd.nextInt(3); k > 0; k--) ps.add(rnd.nextInt(4) == 0 ? reference() : value());
         boolean variadic = abi.equals("C") && !ps.isEmpty() && rnd.nextInt(8) == 0;
