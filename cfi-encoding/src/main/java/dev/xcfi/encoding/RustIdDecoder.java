@@ -31,7 +31,7 @@ import java.util.List;
  * clang id) read as the matching {@code core::ffi} names. Ids carry no ABI: the view assumes
  * {@code extern "C"}, the case that matters across languages.
  */
-public final class RustIdDecoder {
+public final class RustIdDecoder extends IdReader {
     /** The decoded signature, its mode, and the Rust-syntax view. */
     public record Decoded(FnSig sig, CfiMode mode) {
         public String rust() {
@@ -42,13 +42,11 @@ public final class RustIdDecoder {
     /** A {@code K T} dictionary entry: the const-qualified pointee of a {@code *const T}, never a type by itself. */
     private record ConstQualified(RustType pointee) {}
 
-    private final String s;
     /** The dictionary in rustc's order: types and {@link ConstQualified} entries. */
     private final List<Object> dictionary = new ArrayList<>();
-    private int pos;
 
     private RustIdDecoder(String s) {
-        this.s = s;
+        super(s, 5);
     }
 
     /** @throws IllegalArgumentException naming the offset where the id stops being a rustc id */
@@ -57,7 +55,6 @@ public final class RustIdDecoder {
         String mangling = id.substring(0, id.length() - mode.suffix().length());
         if (!mangling.startsWith("_ZTSF")) throw new IllegalArgumentException("'" + id + "' is not a function type id");
         RustIdDecoder d = new RustIdDecoder(mangling);
-        d.pos = 5;
         FnSig sig = d.signature(true);
         if (d.pos != mangling.length()) throw d.error("unexpected text after the type");
         // Only win64 keeps zero-sized arguments in an id: one at the top level reveals that ABI.
@@ -383,21 +380,7 @@ public final class RustIdDecoder {
 
     /** {@code S_} / {@code S<base36>_}: the dictionary entry it names. */
     private Object substitution() {
-        pos++;
-        int index = 0;
-        if (peek() != '_') {
-            int v = 0;
-            while (peek() != '_') {
-                char c = next();
-                int digit = Character.isDigit(c) ? c - '0' : (c >= 'A' && c <= 'Z') ? c - 'A' + 10 : -1;
-                if (digit < 0) throw error("bad substitution digit '" + c + "'");
-                v = v * 36 + digit;
-            }
-            index = v + 1;
-        }
-        pos++;
-        if (index >= dictionary.size()) throw error("substitution refers to nothing yet");
-        return dictionary.get(index);
+        return dictionary.get(substitutionIndex(dictionary.size()));
     }
 
     private Object substitutionPeek() {
@@ -414,41 +397,9 @@ public final class RustIdDecoder {
         return t;
     }
 
-    private String sourceName() {
-        int start = pos;
-        while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
-        if (start == pos) throw error("expected a length");
-        int n = Integer.parseInt(s.substring(start, pos));
-        if (pos + n > s.length()) throw error("name length " + n + " runs past the end");
-        String name = s.substring(pos, pos + n);
-        pos += n;
-        return name;
-    }
 
-    private long number() {
-        int start = pos;
-        while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
-        if (start == pos) throw error("expected a number");
-        return Long.parseLong(s.substring(start, pos));
-    }
 
-    private char peek() {
-        if (pos >= s.length()) throw error("unexpected end of id");
-        return s.charAt(pos);
-    }
 
-    private char next() {
-        char c = peek();
-        pos++;
-        return c;
-    }
 
-    private void expect(char c) {
-        if (peek() != c) throw error("expected '" + c + "'");
-        pos++;
-    }
 
-    private IllegalArgumentException error(String message) {
-        return new IllegalArgumentException("cannot decode '" + s + "' at offset " + pos + ": " + message);
-    }
 }

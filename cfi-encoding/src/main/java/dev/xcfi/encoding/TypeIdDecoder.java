@@ -26,7 +26,7 @@ import java.util.List;
  * the encoders fill it, so {@code S_}…{@code S<n>_} resolve. Fixed-width vendor integers
  * ({@code u3i64}, from integer normalization or rustc) print by their Rust names ({@code i64}).
  */
-public final class TypeIdDecoder {
+public final class TypeIdDecoder extends IdReader {
     /** The decoded id: the function type, its mode suffixes, and its mangling without them. */
     public record Decoded(FunctionType type, CfiMode mode, String mangling) {
         /** The type in C syntax. */
@@ -35,13 +35,10 @@ public final class TypeIdDecoder {
         }
     }
 
-    private final String s;
     private final Target target;
     private final List<CType> dictionary = new ArrayList<>();
-    private int pos;
-
     private TypeIdDecoder(String s, Target target) {
-        this.s = s;
+        super(s, 4);
         this.target = target;
     }
 
@@ -53,7 +50,6 @@ public final class TypeIdDecoder {
         String mangling = id.substring(0, id.length() - mode.suffix().length());
         if (!mangling.startsWith("_ZTS")) throw new IllegalArgumentException("'" + id + "' is not a CFI type id (no _ZTS prefix)");
         TypeIdDecoder d = new TypeIdDecoder(mangling, target);
-        d.pos = 4;
         CType t = d.type();
         if (d.pos != mangling.length()) throw d.error("unexpected text after the type");
         if (!(t instanceof FunctionType f)) throw new IllegalArgumentException("'" + id + "' is not a function type id");
@@ -253,21 +249,7 @@ public final class TypeIdDecoder {
     }
 
     private CType substitution() {
-        pos++;
-        int index = 0;
-        if (peek() != '_') {
-            int v = 0;
-            while (peek() != '_') {
-                char c = next();
-                int digit = Character.isDigit(c) ? c - '0' : (c >= 'A' && c <= 'Z') ? c - 'A' + 10 : -1;
-                if (digit < 0) throw error("bad substitution digit '" + c + "'");
-                v = v * 36 + digit;
-            }
-            index = v + 1;
-        }
-        expect('_');
-        if (index >= dictionary.size()) throw error("substitution S" + (index == 0 ? "" : Integer.toString(index - 1, 36).toUpperCase()) + "_ refers to nothing yet");
-        return dictionary.get(index);
+        return dictionary.get(substitutionIndex(dictionary.size()));
     }
 
     private CType remember(CType t) {
@@ -275,38 +257,9 @@ public final class TypeIdDecoder {
         return t;
     }
 
-    private String sourceName() {
-        int n = (int) number();
-        if (pos + n > s.length()) throw error("name length " + n + " runs past the end");
-        String name = s.substring(pos, pos + n);
-        pos += n;
-        return name;
-    }
 
-    private long number() {
-        int start = pos;
-        while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
-        if (start == pos) throw error("expected a number");
-        return Long.parseLong(s.substring(start, pos));
-    }
 
-    private char peek() {
-        if (pos >= s.length()) throw error("unexpected end of id");
-        return s.charAt(pos);
-    }
 
-    private char next() {
-        char c = peek();
-        pos++;
-        return c;
-    }
 
-    private void expect(char c) {
-        if (peek() != c) throw error("expected '" + c + "'");
-        pos++;
-    }
 
-    private IllegalArgumentException error(String message) {
-        return new IllegalArgumentException("cannot decode '" + s + "' at offset " + pos + ": " + message);
-    }
 }
