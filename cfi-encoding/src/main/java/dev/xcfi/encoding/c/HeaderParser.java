@@ -64,6 +64,8 @@ public final class HeaderParser {
     private final Map<String, CType> typedefs = new HashMap<>();
     private final Map<String, TagType> tags = new HashMap<>();
     private final Map<String, Long> enumConstants = new HashMap<>();
+    /** First members of unions, kept in case a later {@code typedef … __attribute__((transparent_union))} names them. */
+    private final Map<TagType, CType> pendingFirstMembers = new HashMap<>();
     private List<Token> tokens;
     private int pos;
     private int anonymousTags;
@@ -429,9 +431,6 @@ public final class HeaderParser {
         }
         return tag;
     }
-
-    /** First members of unions, kept in case a later {@code typedef … __attribute__((transparent_union))} names them. */
-    private final Map<TagType, CType> pendingFirstMembers = new HashMap<>();
 
     private CType makeTransparent(TagType tag, SourceLocation at) {
         CType first = pendingFirstMembers.get(tag);

@@ -461,29 +461,21 @@ public final class RustParser {
         while (!accept(">")) {
             outerAttributes();
             if (peek().kind() == Token.Kind.LIFETIME) {
-                out.add(new AdtDef.GenericParam(next().text(), AdtDef.GenericParam.LIFETIME, null));
+                out.add(new AdtDef.GenericParam(next().text(), AdtDef.GenericParam.LIFETIME));
                 if (accept(":")) boundsUntilCommaOrClose();
             } else if (accept("const")) {
                 Token n = next();
                 expect(":");
                 TypeSyntax t = type();
-                pendingConstTypes.put(n.text(), t);
-                out.add(new AdtDef.GenericParam(n.text(), AdtDef.GenericParam.CONST, null));
+                AdtDef.GenericParam param = new AdtDef.GenericParam(n.text(), AdtDef.GenericParam.CONST);
+                constParamTypes.put(param, t);
+                out.add(param);
                 if (accept("=")) boundsUntilCommaOrClose();
             } else {
                 Token n = next();
                 if (accept(":")) boundsUntilCommaOrClose();
-                if (accept("=")) {
-                    TypeSyntax d = type();
-                    out.add(new AdtDef.GenericParam(n.text(), AdtDef.GenericParam.TYPE, null));
-                    pendingDefaults.put(n.text(), d);
-                    if (!accept(",")) {
-                        expect(">");
-                        break;
-                    }
-                    continue;
-                }
-                out.add(new AdtDef.GenericParam(n.text(), AdtDef.GenericParam.TYPE, null));
+                if (accept("=")) type();   // a default: arguments are written in full where the ADT is used
+                out.add(new AdtDef.GenericParam(n.text(), AdtDef.GenericParam.TYPE));
             }
             if (!accept(",")) {
                 expect(">");
@@ -493,8 +485,8 @@ public final class RustParser {
         return out;
     }
 
-    private final Map<String, TypeSyntax> pendingConstTypes = new HashMap<>();
-    private final Map<String, TypeSyntax> pendingDefaults = new HashMap<>();
+    /** The declared type of each const generic parameter, resolved when an argument for it is read. */
+    private final Map<AdtDef.GenericParam, TypeSyntax> constParamTypes = new java.util.IdentityHashMap<>();
 
     private void boundsUntilCommaOrClose() {
         int depth = 0;
@@ -864,7 +856,7 @@ public final class RustParser {
             List<RustType> in = new ArrayList<>();
             for (TypeSyntax p : f.params()) in.add(resolve(p, module, generics));
             b.elidedOutput = b.anonymous + b.named.size() == 1 ? 0 : null;
-            RustType out = f.ret() == null ? RustType.UNIT : withOutputElision(b, () -> resolve(f.ret(), module, generics));
+            RustType out = f.ret() == null ? RustType.UNIT : withOutputElision(() -> resolve(f.ret(), module, generics));
             Abi abi;
             try {
                 abi = Abi.parse(f.abi());
@@ -881,7 +873,7 @@ public final class RustParser {
 
     private boolean inOutput;
 
-    private RustType withOutputElision(Binder b, Supplier<RustType> body) {
+    private RustType withOutputElision(Supplier<RustType> body) {
         boolean was = inOutput;
         inOutput = true;
         try {
@@ -943,7 +935,7 @@ public final class RustParser {
                     args.add(new GenericArg.Type(inputs));
                     binder.elidedOutput = binder.anonymous == 1 ? 0 : null;
                     RustType out = b.fnReturn() == null ? RustType.UNIT
-                            : withOutputElision(binder, () -> freshObjectLifetime(() -> resolve(b.fnReturn(), module, generics)));
+                            : withOutputElision(() -> freshObjectLifetime(() -> resolve(b.fnReturn(), module, generics)));
                     projections.add(new ExistentialPredicate.Projection(RustStd.FN_ONCE_OUTPUT, List.of(new GenericArg.Type(inputs)), out));
                 } finally {
                     binders.pop();
@@ -1072,7 +1064,7 @@ public final class RustParser {
                     w++;
                     StringBuilder v = new StringBuilder();
                     for (Token t : c.tokens()) v.append(t.text());
-                    TypeSyntax ct = pendingConstTypes.get(param.name());
+                    TypeSyntax ct = constParamTypes.get(param);
                     RustType type = ct == null ? Scalar.USIZE : resolve(ct, module, List.of());
                     out.add(new GenericArg.Const(type, v.toString().replaceAll("(usize|isize|u\\d+|i\\d+)$", "")));
                 }

@@ -12,8 +12,8 @@ import java.util.Objects;
 public final class AdtDef {
     public enum Kind { STRUCT, ENUM, UNION }
 
-    /** A generic parameter: its kind and, for defaulted type parameters ({@code A = Global}), the default. */
-    public record GenericParam(String name, char kind, RustType defaultType) {
+    /** A generic parameter and its kind ({@link #LIFETIME}, {@link #TYPE} or {@link #CONST}). */
+    public record GenericParam(String name, char kind) {
         public static final char LIFETIME = 'l', TYPE = 't', CONST = 'c';
     }
 

@@ -41,7 +41,7 @@ public final class RustStd {
         return t == null ? null : new Alias("core::ffi::" + name, t);
     }
 
-    private static final AdtDef.GenericParam T = new AdtDef.GenericParam("T", AdtDef.GenericParam.TYPE, null);
+    private static final AdtDef.GenericParam T = new AdtDef.GenericParam("T", AdtDef.GenericParam.TYPE);
 
     public static final AdtDef OPTION = new AdtDef(AdtDef.Kind.ENUM, DefPath.of("core", "option", "Option"), false, false, null, List.of(T));
     public static final AdtDef NON_NULL = new AdtDef(AdtDef.Kind.STRUCT, DefPath.of("core", "ptr", "non_null", "NonNull"), false, true, null, List.of(T))
