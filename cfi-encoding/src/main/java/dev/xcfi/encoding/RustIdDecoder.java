@@ -300,15 +300,17 @@ public final class RustIdDecoder extends IdReader {
             nesting++;
         }
         if (i >= text.length() || text.charAt(i) != 'C') throw error("malformed path " + text);
-        i = text.indexOf('_', i) + 1;
+        i = afterUnderscore(text, i);
         List<String> segs = new ArrayList<>();
         String crate = null;
         while (i < text.length()) {
-            if (text.charAt(i) == 's' && !Character.isDigit(text.charAt(i))) i = text.indexOf('_', i) + 1;
+            if (text.charAt(i) == 's') i = afterUnderscore(text, i);
             int start = i;
             while (i < text.length() && Character.isDigit(text.charAt(i))) i++;
-            int len = Integer.parseInt(text.substring(start, i));
+            if (start == i || i - start > 6) throw error("expected a segment length in path " + text);
+            int len = Integer.parseInt(text, start, i, 10);
             if (i < text.length() && text.charAt(i) == '_' && crate != null) i++;
+            if (i + len > text.length()) throw error("segment length " + len + " runs past the end of path " + text);
             String seg = text.substring(i, i + len);
             i += len;
             if (crate == null) crate = seg;
@@ -316,6 +318,13 @@ public final class RustIdDecoder extends IdReader {
         }
         if (segs.size() != nesting) throw error("path " + text + " does not match its nesting");
         return new DefPath(crate, segs.stream().map(DefPath.Segment::type).toList());
+    }
+
+    /** Skips a disambiguator ({@code C<dis>_} or {@code s<dis>_}) starting at {@code i}. */
+    private int afterUnderscore(String text, int i) {
+        int end = text.indexOf('_', i);
+        if (end < 0) throw error("unterminated disambiguator in path " + text);
+        return end + 1;
     }
 
     private RustType path(String text) {

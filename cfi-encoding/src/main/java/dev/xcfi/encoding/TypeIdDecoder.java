@@ -142,7 +142,7 @@ public final class TypeIdDecoder extends IdReader {
         }
         List<FunctionType.Parameter> params = new ArrayList<>();
         boolean variadic = false;
-        if (peek() == 'v' && s.charAt(pos + 1) == 'E') {
+        if (s.startsWith("vE", pos)) {
             pos++;
         } else {
             while (peek() != 'E') {

@@ -30,7 +30,30 @@ final class ConstantExpression {
         return v;
     }
 
+    /**
+     * Twice clang's default -fbracket-depth, since each parenthesis enters both an operand and an
+     * expression; deeper nesting must be an error, not a stack overflow.
+     */
+    private static final int MAX_NESTING = 512;
+    private int nesting;
+
+    private void enter() {
+        if (++nesting > MAX_NESTING) {
+            Token at = tokens.get(Math.min(pos, tokens.size() - 1));
+            throw new SyntaxException(at.location(), "constant expression nested too deeply");
+        }
+    }
+
     private long conditional() {
+        enter();
+        try {
+            return unnestedConditional();
+        } finally {
+            nesting--;
+        }
+    }
+
+    private long unnestedConditional() {
         long c = binary(0);
         if (accept("?")) {
             long a = conditional();
@@ -87,11 +110,16 @@ final class ConstantExpression {
     }
 
     private long unary() {
-        if (accept("-")) return -unary();
-        if (accept("+")) return unary();
-        if (accept("!")) return unary() == 0 ? 1 : 0;
-        if (accept("~")) return ~unary();
-        return primary();
+        enter();
+        try {
+            if (accept("-")) return -unary();
+            if (accept("+")) return unary();
+            if (accept("!")) return unary() == 0 ? 1 : 0;
+            if (accept("~")) return ~unary();
+            return primary();
+        } finally {
+            nesting--;
+        }
     }
 
     private long primary() {

@@ -228,6 +228,9 @@ public final class HeaderParser {
         final List<Attribute> attributes = new ArrayList<>();
     }
 
+    /** clang's BITINT_MAXWIDTH. */
+    private static final long MAX_BITINT_WIDTH = 8_388_608;
+
     private Specifiers specifiers() {
         Specifiers s = new Specifiers();
         Token start = peek();
@@ -236,6 +239,7 @@ public final class HeaderParser {
         CType explicit = null;
         Qualifiers quals = Qualifiers.NONE;
         boolean atomic = false, noReturn = false, any = false;
+        Token bitIntAt = null;
         while (true) {
             Token t = peek();
             String w = t.text();
@@ -287,7 +291,12 @@ public final class HeaderParser {
                 expect("(");
                 long bits = constantUntil(")");
                 expect(")");
-                explicit = setExplicit(explicit, new BitIntType(unsigned == 0, (int) bits), t);
+                if (bits < 1 || bits > MAX_BITINT_WIDTH) {
+                    throw error(t.location(), "_BitInt width " + bits + " is outside 1.." + MAX_BITINT_WIDTH);
+                }
+                bitIntAt = t;
+                // signedness may still follow ("_BitInt(7) unsigned"); checked once the specifiers end
+                explicit = setExplicit(explicit, new BitIntType(false, (int) bits), t);
                 any = true;
             } else if (isBuiltinWord(w)) {
                 next();
@@ -322,7 +331,10 @@ public final class HeaderParser {
                 break;
             }
         }
-        if (explicit instanceof BitIntType b && unsigned > 0) explicit = new BitIntType(false, b.bits());
+        if (explicit instanceof BitIntType b && bitIntAt != null && unsigned == 0) {
+            if (b.bits() < 2) throw error(bitIntAt.location(), "signed _BitInt must have a bit size of at least 2");
+            explicit = new BitIntType(true, b.bits());
+        }
         CType base = explicit != null ? checkNoBuiltinWords(explicit, kind, signed, unsigned == 0 || explicit instanceof BitIntType ? 0 : unsigned, shorts, longs, ints, chars, start)
                 : builtin(kind, signed, unsigned, shorts, longs, ints, chars, start, s.isTypedef || !s.attributes.isEmpty() || !quals.isEmpty() || atomic || noReturn);
         if (complex > 0) base = new ComplexType(base);
@@ -494,7 +506,23 @@ public final class HeaderParser {
     /** A parsed declarator: the declared name (null when abstract) and how it derives from the base type. */
     private record Declarator(String name, SourceLocation location, UnaryOperator<CType> build, List<Attribute> attributes) {}
 
+    /** clang's default -fbracket-depth: deeper nesting is an error there too, and here it must not overflow the stack. */
+    private static final int MAX_DECLARATOR_NESTING = 256;
+    private int declaratorNesting;
+
     private Declarator declarator(boolean abstractAllowed) {
+        if (declaratorNesting == MAX_DECLARATOR_NESTING) {
+            throw error(peek().location(), "declarator nested more than " + MAX_DECLARATOR_NESTING + " levels deep");
+        }
+        declaratorNesting++;
+        try {
+            return unnestedDeclarator(abstractAllowed);
+        } finally {
+            declaratorNesting--;
+        }
+    }
+
+    private Declarator unnestedDeclarator(boolean abstractAllowed) {
         SourceLocation loc = peek().location();
         List<Attribute> attrs = new ArrayList<>();
         // Function-type attributes written at this level's pointers belong to the function type just

@@ -363,6 +363,7 @@ public final class RustParser {
         Abi abi = peek().kind() == Token.Kind.STRING ? abi(next()) : Abi.C;
         expect("{");
         while (!accept("}")) {
+            if (peek().kind() == Token.Kind.END) throw error(peek(), "expected '}' to close the extern block");
             int start = pos;
             try {
                 Attributes attrs = outerAttributes();
@@ -536,7 +537,21 @@ public final class RustParser {
 
     // --- types (syntax) -------------------------------------------------------------------------
 
+    /** Far deeper than real code nests types; the limit turns "((((…" into an error, not a stack overflow. */
+    private static final int MAX_TYPE_NESTING = 200;
+    private int typeNesting;
+
     private TypeSyntax type() {
+        if (typeNesting == MAX_TYPE_NESTING) throw error(peek(), "type nested more than " + MAX_TYPE_NESTING + " levels deep");
+        typeNesting++;
+        try {
+            return unnestedType();
+        } finally {
+            typeNesting--;
+        }
+    }
+
+    private TypeSyntax unnestedType() {
         Token t = peek();
         if (accept("&")) {
             String lt = peek().kind() == Token.Kind.LIFETIME ? next().text() : null;
@@ -1082,8 +1097,22 @@ public final class RustParser {
         return out;
     }
 
+    /** No real crate chains imports this far; a longer chain is an import cycle such as {@code use a as b; use b as a;}. */
+    private static final int MAX_IMPORT_CHAIN = 64;
+    private int importChain;
+
     /** Resolves a path to an item: local items, imports, globs, crate/self/super, then std/core/libc. */
     private Object lookup(List<String> segs, Module module, Token at) {
+        if (importChain == MAX_IMPORT_CHAIN) throw error(at, "cyclic imports while resolving '" + String.join("::", segs) + "'");
+        importChain++;
+        try {
+            return lookupChained(segs, module, at);
+        } finally {
+            importChain--;
+        }
+    }
+
+    private Object lookupChained(List<String> segs, Module module, Token at) {
         String first = segs.get(0);
         Object start;
         int i = 1;

@@ -57,6 +57,17 @@ class HeaderParserTest {
     }
 
     @Test
+    void limitsGiveErrorsNotCrashes() {
+        assertThat(parse("_BitInt(1) f(void);\nunsigned _BitInt(1) g(void);\n").errors()).extracting(SyntaxException::diagnostic)
+                .containsExactly("t.h:1:1: error: signed _BitInt must have a bit size of at least 2");
+        assertThat(parse("unsigned _BitInt(0) f(void);").errors().get(0).diagnostic()).isEqualTo("t.h:1:10: error: _BitInt width 0 is outside 1..8388608");
+        ParsedHeader deep = parse("void " + "(".repeat(5000) + "f(void);\nvoid g(void);\n");
+        assertThat(deep.errors().get(0).diagnostic()).isEqualTo("t.h:1:262: error: declarator nested more than 256 levels deep");
+        assertThat(names(deep)).containsExactly("g");
+        assertThat(parse("#if " + "(".repeat(5000) + "1\n#endif\n").errors().get(0).diagnostic()).contains("constant expression nested too deeply");
+    }
+
+    @Test
     void conditionalsDefinesAndDefined() {
         ParsedHeader h = parse("""
                 #define WANT 2

@@ -43,6 +43,17 @@ class RustParserTest {
     }
 
     @Test
+    void limitsAndCyclesGiveErrorsNotCrashes() {
+        assertThat(parse("pub fn ok(a: u8) {}\nextern \"C\" { fn f(a: i32);").errors()).extracting(SyntaxException::diagnostic)
+                .containsExactly("demo.rs:2:27: error: expected '}' to close the extern block");
+        assertThat(parse("pub fn f(a: " + "(".repeat(5000) + ") {}").errors().get(0).diagnostic())
+                .isEqualTo("demo.rs:1:213: error: type nested more than 200 levels deep");
+        ParsedRust cyclic = parse("use a as b;\nuse b as a;\npub fn f(x: a) {}\npub fn g(x: u8) {}");
+        assertThat(cyclic.errors().get(0).diagnostic()).startsWith("demo.rs:3:13: error: cyclic imports while resolving");
+        assertThat(cyclic.declarations()).extracting(RustDeclaration::name).containsExactly("g");
+    }
+
+    @Test
     void oneBadItemDoesNotStopTheOthers() {
         ParsedRust p = parse("""
                 pub fn ok1(a: u8) {}
