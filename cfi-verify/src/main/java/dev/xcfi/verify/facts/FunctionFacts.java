@@ -1,0 +1,30 @@
+package dev.xcfi.verify.facts;
+
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * What CFI sees of one function: its {@code !type} ids (rustc attaches four variants, clang two)
+ * and its {@code !kcfi_type} hash.
+ */
+public record FunctionFacts(String name, boolean definition, Linkage linkage, List<TypeAttachment> typeIds, OptionalInt kcfiType) {
+    public FunctionFacts {
+        typeIds = List.copyOf(typeIds);
+    }
+
+    /** LLVM's linkage kinds, in the C API's LLVMLinkage order. */
+    public enum Linkage {
+        EXTERNAL, AVAILABLE_EXTERNALLY, LINK_ONCE_ANY, LINK_ONCE_ODR, LINK_ONCE_ODR_AUTO_HIDE, WEAK_ANY, WEAK_ODR,
+        APPENDING, INTERNAL, PRIVATE, DLL_IMPORT, DLL_EXPORT, EXTERNAL_WEAK, GHOST, COMMON, LINKER_PRIVATE, LINKER_PRIVATE_WEAK;
+
+        public static Linkage of(int llvmLinkage) {
+            Linkage[] all = values();
+            return llvmLinkage >= 0 && llvmLinkage < all.length ? all[llvmLinkage] : EXTERNAL;
+        }
+
+        /** Visible to other modules at link time. */
+        public boolean isExported() {
+            return this != INTERNAL && this != PRIVATE && this != LINKER_PRIVATE && this != LINKER_PRIVATE_WEAK;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.xcfi.verify.facts;
+
+/**
+ * The operand of a {@code !type} attachment or a type test: an id string, or — for types without
+ * linkage — a {@code distinct !{}} node, which only identifies itself within its own module.
+ */
+public sealed interface TypeIdRef {
+    /** A type id string such as {@code _ZTSFvlE} or {@code _ZTSFvlE.generalized}. */
+    record Named(String id) implements TypeIdRef {}
+
+    /** A distinct metadata node, numbered in the order the reader met it in its module. */
+    record Distinct(int node) implements TypeIdRef {}
+
+    static TypeIdRef named(String id) {
+        return new Named(id);
+    }
+}

@@ -1,0 +1,154 @@
+package dev.xcfi.verify.llvm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Hand-written FFM bindings for the part of libLLVM's C API the reader uses (jextract's output may
+ * not be committed and CI cannot fetch jextract). Handles are resolved when the library is opened,
+ * so a libLLVM that lacks one (older than 19: no operand-bundle getters) is refused up front.
+ * The C API casts without checking: callers test values with the {@code isA…} functions first.
+ */
+final class LibLlvm {
+    private static final Linker LINKER = Linker.nativeLinker();
+    static final int OPCODE_INVOKE = 5;
+    static final int OPCODE_CALL = 45;
+    static final int OPCODE_CALL_BR = 67;
+    private static final int SEVERITY_ERROR = 0;
+
+    final Path path;
+    final String version;
+    private final SymbolLookup symbols;
+
+    final MethodHandle contextCreate, contextDispose, contextSetDiagnosticHandler, getDiagInfoDescription, getDiagInfoSeverity,
+            disposeMessage, createMemoryBufferWithMemoryRangeCopy, disposeMemoryBuffer, parseBitcodeInContext2, disposeModule,
+            getMdKindIdInContext, lookupIntrinsicId, getIntrinsicId, getFirstFunction, getNextFunction, getValueName2, isDeclaration,
+            getLinkage, globalCopyAllMetadata, valueMetadataEntriesGetKind, valueMetadataEntriesGetMetadata, disposeValueMetadataEntries,
+            metadataAsValue, getMdNodeNumOperands, getMdNodeOperands, isAConstantInt, constIntGetSExtValue, getMdString, isAMdNode,
+            getFirstBasicBlock, getNextBasicBlock, getFirstInstruction, getNextInstruction, getInstructionOpcode, getCalledValue,
+            isAFunction, getNumArgOperands, getOperand, getNumOperandBundles, getOperandBundleAtIndex, getOperandBundleTag,
+            getNumOperandBundleArgs, getOperandBundleArgAtIndex, disposeOperandBundle, getNamedMetadataNumOperands,
+            getNamedMetadataOperands, getTarget;
+
+    private LibLlvm(Path path, SymbolLookup symbols) {
+        this.path = path;
+        this.symbols = symbols;
+        MethodHandle getVersion = handle("LLVMGetVersion", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(JAVA_INT, 3);
+            getVersion.invokeExact(v, v.asSlice(4), v.asSlice(8));
+            version = v.getAtIndex(JAVA_INT, 0) + "." + v.getAtIndex(JAVA_INT, 1) + "." + v.getAtIndex(JAVA_INT, 2);
+        } catch (Throwable t) {
+            throw new IllegalStateException("LLVMGetVersion failed in " + path, t);
+        }
+        contextCreate = handle("LLVMContextCreate", FunctionDescriptor.of(ADDRESS));
+        contextDispose = handle("LLVMContextDispose", FunctionDescriptor.ofVoid(ADDRESS));
+        contextSetDiagnosticHandler = handle("LLVMContextSetDiagnosticHandler", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS));
+        getDiagInfoDescription = handle("LLVMGetDiagInfoDescription", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getDiagInfoSeverity = handle("LLVMGetDiagInfoSeverity", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        disposeMessage = handle("LLVMDisposeMessage", FunctionDescriptor.ofVoid(ADDRESS));
+        createMemoryBufferWithMemoryRangeCopy = handle("LLVMCreateMemoryBufferWithMemoryRangeCopy", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+        disposeMemoryBuffer = handle("LLVMDisposeMemoryBuffer", FunctionDescriptor.ofVoid(ADDRESS));
+        parseBitcodeInContext2 = handle("LLVMParseBitcodeInContext2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        disposeModule = handle("LLVMDisposeModule", FunctionDescriptor.ofVoid(ADDRESS));
+        getMdKindIdInContext = handle("LLVMGetMDKindIDInContext", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        lookupIntrinsicId = handle("LLVMLookupIntrinsicID", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+        getIntrinsicId = handle("LLVMGetIntrinsicID", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        getFirstFunction = handle("LLVMGetFirstFunction", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getNextFunction = handle("LLVMGetNextFunction", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getValueName2 = handle("LLVMGetValueName2", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+        isDeclaration = handle("LLVMIsDeclaration", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        getLinkage = handle("LLVMGetLinkage", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        globalCopyAllMetadata = handle("LLVMGlobalCopyAllMetadata", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+        valueMetadataEntriesGetKind = handle("LLVMValueMetadataEntriesGetKind", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        valueMetadataEntriesGetMetadata = handle("LLVMValueMetadataEntriesGetMetadata", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+        disposeValueMetadataEntries = handle("LLVMDisposeValueMetadataEntries", FunctionDescriptor.ofVoid(ADDRESS));
+        metadataAsValue = handle("LLVMMetadataAsValue", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+        getMdNodeNumOperands = handle("LLVMGetMDNodeNumOperands", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        getMdNodeOperands = handle("LLVMGetMDNodeOperands", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+        isAConstantInt = handle("LLVMIsAConstantInt", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        constIntGetSExtValue = handle("LLVMConstIntGetSExtValue", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+        getMdString = handle("LLVMGetMDString", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+        isAMdNode = handle("LLVMIsAMDNode", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getFirstBasicBlock = handle("LLVMGetFirstBasicBlock", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getNextBasicBlock = handle("LLVMGetNextBasicBlock", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getFirstInstruction = handle("LLVMGetFirstInstruction", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getNextInstruction = handle("LLVMGetNextInstruction", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getInstructionOpcode = handle("LLVMGetInstructionOpcode", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        getCalledValue = handle("LLVMGetCalledValue", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        isAFunction = handle("LLVMIsAFunction", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getNumArgOperands = handle("LLVMGetNumArgOperands", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        getOperand = handle("LLVMGetOperand", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+        getNumOperandBundles = handle("LLVMGetNumOperandBundles", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        getOperandBundleAtIndex = handle("LLVMGetOperandBundleAtIndex", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+        getOperandBundleTag = handle("LLVMGetOperandBundleTag", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+        getNumOperandBundleArgs = handle("LLVMGetNumOperandBundleArgs", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        getOperandBundleArgAtIndex = handle("LLVMGetOperandBundleArgAtIndex", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+        disposeOperandBundle = handle("LLVMDisposeOperandBundle", FunctionDescriptor.ofVoid(ADDRESS));
+        getNamedMetadataNumOperands = handle("LLVMGetNamedMetadataNumOperands", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        getNamedMetadataOperands = handle("LLVMGetNamedMetadataOperands", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS));
+        getTarget = handle("LLVMGetTarget", FunctionDescriptor.of(ADDRESS, ADDRESS));
+    }
+
+    /** Opens the libLLVM at {@code path}; refuses one that lacks a function the reader needs. */
+    static LibLlvm open(Path path) {
+        SymbolLookup symbols;
+        try {
+            symbols = SymbolLookup.libraryLookup(path, Arena.global());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot load libLLVM from " + path + ": " + e.getMessage());
+        }
+        return new LibLlvm(path, symbols);
+    }
+
+    private MethodHandle handle(String name, FunctionDescriptor descriptor) {
+        MemorySegment address = symbols.find(name).orElseThrow(() -> new IllegalArgumentException(
+                path + " has no " + name + ": it is older than the LLVM 19 C API xcfi needs"));
+        return LINKER.downcallHandle(address, descriptor);
+    }
+
+    /** An upcall stub for {@code LLVMDiagnosticHandler} that appends error descriptions to {@code sink}. */
+    MemorySegment diagnosticHandler(StringBuilder sink, Arena arena) {
+        try {
+            MethodHandle target = MethodHandles.lookup().findVirtual(LibLlvm.class, "onDiagnostic",
+                            MethodType.methodType(void.class, StringBuilder.class, MemorySegment.class, MemorySegment.class))
+                    .bindTo(this).bindTo(sink);
+            return LINKER.upcallStub(target, FunctionDescriptor.ofVoid(ADDRESS, ADDRESS), arena);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Runs inside libLLVM: an exception escaping an upcall would end the JVM, so none may. */
+    private void onDiagnostic(StringBuilder sink, MemorySegment info, MemorySegment ignored) {
+        try {
+            if ((int) getDiagInfoSeverity.invokeExact(info) != SEVERITY_ERROR) return;
+            MemorySegment text = (MemorySegment) getDiagInfoDescription.invokeExact(info);
+            if (!sink.isEmpty()) sink.append("; ");
+            sink.append(text.reinterpret(Long.MAX_VALUE).getString(0));
+            disposeMessage.invokeExact(text);
+        } catch (Throwable t) {
+            sink.append("(unreadable diagnostic)");
+        }
+    }
+
+    /** A length-delimited C string, as {@code LLVMGetValueName2} and friends return it. */
+    static String string(MemorySegment chars, long length) {
+        if (chars.equals(MemorySegment.NULL) || length == 0) return "";
+        byte[] bytes = chars.reinterpret(length).toArray(ValueLayout.JAVA_BYTE);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.xcfi.verify.llvm;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where a libLLVM may be: the one the user named ({@code --libllvm}, {@code XCFI_LIBLLVM}), then
+ * Debian's versioned folders and the multiarch library folder, then rustup toolchains (a Rust user
+ * always has the libLLVM that wrote rustc's bitcode). Newest LLVM first within each group.
+ */
+public final class LibLlvmLocator {
+    private static final Pattern LIBRARY = Pattern.compile("libLLVM(-(\\d+).*\\.so.*|\\.so\\.(\\d+)\\.\\d+.*)");
+
+    private LibLlvmLocator() {}
+
+    public static List<Path> candidates(Optional<Path> explicit) {
+        Set<Path> out = new LinkedHashSet<>();
+        explicit.ifPresent(out::add);
+        String env = System.getenv("XCFI_LIBLLVM");
+        if (env != null && !env.isBlank()) out.add(Path.of(env));
+        List<Path> debian = new ArrayList<>();
+        for (Path dir : children(Path.of("/usr/lib"), "llvm-*")) debian.addAll(libraries(dir.resolve("lib")));
+        for (Path dir : List.of(Path.of("/usr/lib/x86_64-linux-gnu"), Path.of("/usr/lib/aarch64-linux-gnu"), Path.of("/usr/lib64"), Path.of("/usr/lib"))) {
+            debian.addAll(libraries(dir));
+        }
+        out.addAll(newestFirst(debian));
+        Path rustup = Path.of(Optional.ofNullable(System.getenv("RUSTUP_HOME")).orElse(System.getProperty("user.home") + "/.rustup"), "toolchains");
+        List<Path> rust = new ArrayList<>();
+        for (Path toolchain : children(rustup, "*")) rust.addAll(libraries(toolchain.resolve("lib")));
+        out.addAll(newestFirst(rust));
+        return List.copyOf(out);
+    }
+
+    /** The LLVM major version in a library's file name, or 0. */
+    static int major(Path library) {
+        Matcher m = LIBRARY.matcher(library.getFileName().toString());
+        if (!m.matches()) return 0;
+        return Integer.parseInt(m.group(2) != null ? m.group(2) : m.group(3));
+    }
+
+    private static List<Path> newestFirst(List<Path> libraries) {
+        List<Path> sorted = new ArrayList<>(libraries);
+        sorted.sort(Comparator.comparingInt(LibLlvmLocator::major).reversed());
+        return sorted;
+    }
+
+    /** Versioned shared objects only: {@code libLLVM.so} alone says nothing about its version. */
+    private static List<Path> libraries(Path dir) {
+        List<Path> out = new ArrayList<>();
+        for (Path p : children(dir, "libLLVM*.so*")) if (major(p) > 0 && Files.isRegularFile(p)) out.add(p);
+        return out;
+    }
+
+    private static List<Path> children(Path dir, String glob) {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) return out;
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, glob)) {
+            s.forEach(out::add);
+        } catch (IOException e) {
+            // an unreadable folder simply offers no candidates
+        }
+        out.sort(Comparator.naturalOrder());
+        return out;
+    }
+}

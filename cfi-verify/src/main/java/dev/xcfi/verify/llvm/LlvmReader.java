@@ -1,0 +1,305 @@
+package dev.xcfi.verify.llvm;
+
+import dev.xcfi.verify.facts.CallbackArgument;
+import dev.xcfi.verify.facts.FunctionFacts;
+import dev.xcfi.verify.facts.KcfiCall;
+import dev.xcfi.verify.facts.ModuleFacts;
+import dev.xcfi.verify.facts.ModuleFlags;
+import dev.xcfi.verify.facts.TypeAttachment;
+import dev.xcfi.verify.facts.TypeIdRef;
+import dev.xcfi.verify.facts.TypeTest;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import static java.lang.foreign.MemorySegment.NULL;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Reads one single-module bitcode (or {@code .ll}) image with libLLVM into {@link ModuleFacts}.
+ * Every parse gets its own context with a diagnostic handler installed, because libLLVM's default
+ * handler calls {@code exit(1)}. Run it in-process only on trusted files: a corrupt file can still
+ * crash libLLVM itself.
+ */
+public final class LlvmReader {
+    private final LibLlvm llvm;
+    private final int typeTest, publicTypeTest, checkedLoad;
+
+    private LlvmReader(LibLlvm llvm) {
+        this.llvm = llvm;
+        typeTest = intrinsic("llvm.type.test");
+        publicTypeTest = intrinsic("llvm.public.type.test");
+        checkedLoad = intrinsic("llvm.type.checked.load");
+    }
+
+    public static LlvmReader open(Path libllvm) {
+        return new LlvmReader(LibLlvm.open(libllvm));
+    }
+
+    /**
+     * Opens the first candidate that loads and is at least LLVM {@code minimumMajor} (bitcode is
+     * only readable by its own LLVM version or a newer one); the error lists every refusal.
+     */
+    public static LlvmReader openFirst(List<Path> candidates, int minimumMajor) {
+        List<String> refused = new ArrayList<>();
+        for (Path candidate : candidates) {
+            try {
+                LibLlvm llvm = LibLlvm.open(candidate);
+                int major = Integer.parseInt(llvm.version.substring(0, llvm.version.indexOf('.')));
+                if (major >= minimumMajor) return new LlvmReader(llvm);
+                refused.add(candidate + ": LLVM " + llvm.version + " is older than " + minimumMajor);
+            } catch (IllegalArgumentException e) {
+                refused.add(e.getMessage());
+            }
+        }
+        throw new IllegalArgumentException("no usable libLLVM (need LLVM " + minimumMajor + " or newer)"
+                + (refused.isEmpty() ? "; none found" : ":\n  " + String.join("\n  ", refused))
+                + "\ninstall Debian's libllvm" + minimumMajor + " or pass --libllvm PATH");
+    }
+
+    /** The version libLLVM reports, such as {@code 22.1.8}. */
+    public String version() {
+        return llvm.version;
+    }
+
+    public Path library() {
+        return llvm.path;
+    }
+
+    private int intrinsic(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) llvm.lookupIntrinsicId.invokeExact(arena.allocateFrom(name), (long) name.length());
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Parses {@code image}, a single module, and extracts its facts. */
+    public ModuleFacts read(String path, int module, String producer, byte[] image) throws BitcodeException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment context = (MemorySegment) llvm.contextCreate.invokeExact();
+            try {
+                StringBuilder diagnostics = new StringBuilder();
+                llvm.contextSetDiagnosticHandler.invokeExact(context, llvm.diagnosticHandler(diagnostics, arena), NULL);
+                MemorySegment bytes = arena.allocate(image.length == 0 ? 1 : image.length);
+                MemorySegment.copy(image, 0, bytes, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, image.length);
+                MemorySegment buffer = (MemorySegment) llvm.createMemoryBufferWithMemoryRangeCopy.invokeExact(bytes, (long) image.length, arena.allocateFrom(path));
+                MemorySegment moduleOut = arena.allocate(ADDRESS);
+                int failed;
+                try {
+                    failed = (int) llvm.parseBitcodeInContext2.invokeExact(context, buffer, moduleOut);
+                } finally {
+                    llvm.disposeMemoryBuffer.invokeExact(buffer);
+                }
+                if (failed != 0) throw new BitcodeException(diagnostics.isEmpty() ? "libLLVM could not read the bitcode" : diagnostics.toString());
+                MemorySegment mod = moduleOut.get(ADDRESS, 0);
+                try {
+                    return new ModuleWalk(context, arena).facts(path, module, producer, mod);
+                } finally {
+                    llvm.disposeModule.invokeExact(mod);
+                }
+            } finally {
+                llvm.contextDispose.invokeExact(context);
+            }
+        } catch (BitcodeException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** One module's walk; the context-scoped ids and distinct-node numbering live here. */
+    private final class ModuleWalk {
+        private final MemorySegment context;
+        private final Arena arena;
+        private final MemorySegment length;
+        private final int typeKind, kcfiTypeKind;
+        private final Map<Long, Integer> distinctNodes = new HashMap<>();
+        private final List<TypeTest> typeTests = new ArrayList<>();
+        private final List<KcfiCall> kcfiCalls = new ArrayList<>();
+        private final List<CallbackArgument> callbacks = new ArrayList<>();
+
+        ModuleWalk(MemorySegment context, Arena arena) throws Throwable {
+            this.context = context;
+            this.arena = arena;
+            this.length = arena.allocate(JAVA_LONG);
+            typeKind = (int) llvm.getMdKindIdInContext.invokeExact(context, arena.allocateFrom("type"), 4);
+            kcfiTypeKind = (int) llvm.getMdKindIdInContext.invokeExact(context, arena.allocateFrom("kcfi_type"), 9);
+        }
+
+        ModuleFacts facts(String path, int module, String producer, MemorySegment mod) throws Throwable {
+            List<FunctionFacts> functions = new ArrayList<>();
+            for (MemorySegment fn = (MemorySegment) llvm.getFirstFunction.invokeExact(mod); !fn.equals(NULL);
+                 fn = (MemorySegment) llvm.getNextFunction.invokeExact(fn)) {
+                functions.add(function(fn));
+            }
+            MemorySegment triple = (MemorySegment) llvm.getTarget.invokeExact(mod);
+            String tripleText = triple.equals(NULL) ? "" : triple.reinterpret(Long.MAX_VALUE).getString(0);
+            return new ModuleFacts(path, module, producer, tripleText, flags(mod), functions, typeTests, kcfiCalls, callbacks);
+        }
+
+        private FunctionFacts function(MemorySegment fn) throws Throwable {
+            String name = name(fn);
+            boolean definition = (int) llvm.isDeclaration.invokeExact(fn) == 0;
+            FunctionFacts.Linkage linkage = FunctionFacts.Linkage.of((int) llvm.getLinkage.invokeExact(fn));
+            List<TypeAttachment> types = new ArrayList<>();
+            OptionalInt kcfi = OptionalInt.empty();
+            MemorySegment entries = (MemorySegment) llvm.globalCopyAllMetadata.invokeExact(fn, length);
+            long count = length.get(JAVA_LONG, 0);
+            try {
+                for (int i = 0; i < count; i++) {
+                    int kind = (int) llvm.valueMetadataEntriesGetKind.invokeExact(entries, i);
+                    if (kind != typeKind && kind != kcfiTypeKind) continue;
+                    MemorySegment node = asValue((MemorySegment) llvm.valueMetadataEntriesGetMetadata.invokeExact(entries, i));
+                    MemorySegment[] ops = operands(node);
+                    if (kind == typeKind && ops.length == 2) {
+                        OptionalInt offset = constant(ops[0]);
+                        TypeIdRef id = typeId(ops[1]);
+                        if (offset.isPresent() && id != null) types.add(new TypeAttachment(offset.getAsInt(), id));
+                    } else if (kind == kcfiTypeKind && ops.length == 1) {
+                        OptionalInt hash = constant(ops[0]);
+                        if (hash.isPresent()) kcfi = hash;
+                    }
+                }
+            } finally {
+                if (!entries.equals(NULL)) llvm.disposeValueMetadataEntries.invokeExact(entries);
+            }
+            if (definition) body(name, fn);
+            return new FunctionFacts(name, definition, linkage, types, kcfi);
+        }
+
+        private void body(String function, MemorySegment fn) throws Throwable {
+            for (MemorySegment bb = (MemorySegment) llvm.getFirstBasicBlock.invokeExact(fn); !bb.equals(NULL);
+                 bb = (MemorySegment) llvm.getNextBasicBlock.invokeExact(bb)) {
+                for (MemorySegment inst = (MemorySegment) llvm.getFirstInstruction.invokeExact(bb); !inst.equals(NULL);
+                     inst = (MemorySegment) llvm.getNextInstruction.invokeExact(inst)) {
+                    int opcode = (int) llvm.getInstructionOpcode.invokeExact(inst);
+                    if (opcode == LibLlvm.OPCODE_CALL || opcode == LibLlvm.OPCODE_INVOKE || opcode == LibLlvm.OPCODE_CALL_BR) call(function, inst);
+                }
+            }
+        }
+
+        private void call(String function, MemorySegment inst) throws Throwable {
+            MemorySegment called = (MemorySegment) llvm.getCalledValue.invokeExact(inst);
+            MemorySegment callee = (MemorySegment) llvm.isAFunction.invokeExact(called);
+            int args = (int) llvm.getNumArgOperands.invokeExact(inst);
+            if (callee.equals(NULL)) {
+                kcfiBundles(function, inst);
+                return;
+            }
+            int intrinsic = (int) llvm.getIntrinsicId.invokeExact(callee);
+            if (intrinsic != 0) {
+                TypeTest.Kind kind = intrinsic == typeTest ? TypeTest.Kind.TYPE_TEST
+                        : intrinsic == publicTypeTest ? TypeTest.Kind.PUBLIC_TYPE_TEST
+                        : intrinsic == checkedLoad ? TypeTest.Kind.CHECKED_LOAD : null;
+                int idOperand = kind == TypeTest.Kind.CHECKED_LOAD ? 2 : 1;
+                if (kind != null && args > idOperand) {
+                    TypeIdRef id = typeId((MemorySegment) llvm.getOperand.invokeExact(inst, idOperand));
+                    if (id != null) typeTests.add(new TypeTest(function, id, kind));
+                }
+                return;
+            }
+            for (int i = 0; i < args; i++) {
+                MemorySegment arg = (MemorySegment) llvm.isAFunction.invokeExact((MemorySegment) llvm.getOperand.invokeExact(inst, i));
+                if (!arg.equals(NULL)) callbacks.add(new CallbackArgument(function, name(callee), i, name(arg)));
+            }
+        }
+
+        private void kcfiBundles(String function, MemorySegment inst) throws Throwable {
+            int bundles = (int) llvm.getNumOperandBundles.invokeExact(inst);
+            for (int b = 0; b < bundles; b++) {
+                MemorySegment bundle = (MemorySegment) llvm.getOperandBundleAtIndex.invokeExact(inst, b);
+                try {
+                    MemorySegment tag = (MemorySegment) llvm.getOperandBundleTag.invokeExact(bundle, length);
+                    if (!LibLlvm.string(tag, length.get(JAVA_LONG, 0)).equals("kcfi")) continue;
+                    if ((int) llvm.getNumOperandBundleArgs.invokeExact(bundle) < 1) continue;
+                    OptionalInt hash = constant((MemorySegment) llvm.getOperandBundleArgAtIndex.invokeExact(bundle, 0));
+                    if (hash.isPresent()) kcfiCalls.add(new KcfiCall(function, hash.getAsInt()));
+                } finally {
+                    llvm.disposeOperandBundle.invokeExact(bundle);
+                }
+            }
+        }
+
+        /**
+         * Reads {@code !llvm.module.flags} as nodes: {@code LLVMGetModuleFlag} hands back a
+         * ConstantAsMetadata that the C API cannot turn into its ConstantInt, node operands it can.
+         */
+        private ModuleFlags flags(MemorySegment mod) throws Throwable {
+            MemorySegment name = arena.allocateFrom("llvm.module.flags");
+            int n = (int) llvm.getNamedMetadataNumOperands.invokeExact(mod, name);
+            MemorySegment nodes = arena.allocate(ADDRESS, Math.max(n, 1));
+            llvm.getNamedMetadataOperands.invokeExact(mod, name, nodes);
+            Map<String, MemorySegment> values = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                MemorySegment[] ops = operands(nodes.getAtIndex(ADDRESS, i));
+                if (ops.length != 3) continue;
+                String key = mdString(ops[1]);
+                if (key != null) values.put(key, ops[2]);
+            }
+            return new ModuleFlags(flagInt(values, "kcfi").orElse(0) != 0, flagString(values, "kcfi-hash"), flagInt(values, "kcfi-offset"),
+                    flagInt(values, "kcfi-arity"), flagInt(values, "cfi-normalize-integers").orElse(0) != 0,
+                    flagInt(values, "Cross-DSO CFI").orElse(0) != 0, flagInt(values, "CFI Canonical Jump Tables").orElse(0) != 0);
+        }
+
+        private OptionalInt flagInt(Map<String, MemorySegment> flags, String key) throws Throwable {
+            MemorySegment v = flags.get(key);
+            return v == null ? OptionalInt.empty() : constant(v);
+        }
+
+        private Optional<String> flagString(Map<String, MemorySegment> flags, String key) throws Throwable {
+            MemorySegment v = flags.get(key);
+            return v == null ? Optional.empty() : Optional.ofNullable(mdString(v));
+        }
+
+        private MemorySegment asValue(MemorySegment metadata) throws Throwable {
+            return (MemorySegment) llvm.metadataAsValue.invokeExact(context, metadata);
+        }
+
+        /** The operands of an MDNode value; empty when it is not a node. */
+        private MemorySegment[] operands(MemorySegment value) throws Throwable {
+            if (((MemorySegment) llvm.isAMdNode.invokeExact(value)).equals(NULL)) return new MemorySegment[0];
+            int n = (int) llvm.getMdNodeNumOperands.invokeExact(value);
+            MemorySegment out = arena.allocate(ADDRESS, Math.max(n, 1));
+            llvm.getMdNodeOperands.invokeExact(value, out);
+            MemorySegment[] ops = new MemorySegment[n];
+            for (int i = 0; i < n; i++) ops[i] = out.getAtIndex(ADDRESS, i);
+            return ops;
+        }
+
+        /** An id string, or a distinct node numbered by first appearance; null for anything else. */
+        private TypeIdRef typeId(MemorySegment value) throws Throwable {
+            if (value.equals(NULL)) return null;
+            String s = mdString(value);
+            if (s != null) return TypeIdRef.named(s);
+            if (((MemorySegment) llvm.isAMdNode.invokeExact(value)).equals(NULL)) return null;
+            int node = distinctNodes.computeIfAbsent(value.address(), k -> distinctNodes.size());
+            return new TypeIdRef.Distinct(node);
+        }
+
+        private String mdString(MemorySegment value) throws Throwable {
+            MemorySegment chars = (MemorySegment) llvm.getMdString.invokeExact(value, length);
+            if (chars.equals(NULL)) return null;
+            return LibLlvm.string(chars, Integer.toUnsignedLong(length.get(JAVA_INT, 0)));
+        }
+
+        private OptionalInt constant(MemorySegment value) throws Throwable {
+            if (value.equals(NULL) || ((MemorySegment) llvm.isAConstantInt.invokeExact(value)).equals(NULL)) return OptionalInt.empty();
+            return OptionalInt.of((int) (long) llvm.constIntGetSExtValue.invokeExact(value));
+        }
+
+        private String name(MemorySegment value) throws Throwable {
+            MemorySegment chars = (MemorySegment) llvm.getValueName2.invokeExact(value, length);
+            return LibLlvm.string(chars, length.get(JAVA_LONG, 0));
+        }
+    }
+}
