@@ -89,6 +89,51 @@ class LlvmReaderTest {
         assertThat(m.flags().normalizeIntegers()).isTrue();
     }
 
+    static final String RUST = """
+            #[no_mangle]
+            pub extern "C" fn hello(_n: i64) {}
+            #[no_mangle]
+            pub extern "C" fn call_n(cb: extern "C" fn(i64), n: i64) { for i in 0..n { cb(i) } }
+            """;
+
+    static Path rustc(Path dir, String out, String... flags) throws IOException, InterruptedException {
+        Compilers.requireRustc();
+        Path rs = dir.resolve("r.rs");
+        Files.writeString(rs, RUST);
+        List<String> command = new ArrayList<>(List.of("rustc", "--crate-type", "lib", "--edition", "2021", "-O", "--emit=llvm-bc",
+                "-Ccodegen-units=1", "-Cunsafe-allow-abi-mismatch=sanitizer", "-o", dir.resolve(out).toString(), rs.toString()));
+        command.addAll(List.of(flags));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("RUSTC_BOOTSTRAP", "1");
+        Process p = pb.start();
+        String text = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(text).isZero();
+        return dir.resolve(out);
+    }
+
+    @Test
+    void readsRustcKcfiWithoutAHashFlag(@TempDir Path dir) throws Exception {
+        ModuleFacts m = reader.read("r.bc", 0, "", Files.readAllBytes(rustc(dir, "r.bc", "-Zsanitizer=kcfi", "-Cpanic=abort")));
+        int hash = dev.xcfi.encoding.KcfiHash.XXHASH64.hash("_ZTSFvu3i64E");
+        assertThat(function(m, "hello").kcfiType()).isEqualTo(OptionalInt.of(hash));
+        assertThat(m.kcfiCalls()).containsExactly(new KcfiCall("call_n", hash));
+        assertThat(m.flags().kcfi()).isTrue();
+        assertThat(m.flags().kcfiHash()).isEmpty();
+    }
+
+    @Test
+    void readsRustcCfiModuleAndRefusesMultiModuleFilesCleanly(@TempDir Path dir) throws Exception {
+        Path both = rustc(dir, "r.bc", "-Zsanitizer=cfi", "-Clinker-plugin-lto");
+        assertThatThrownBy(() -> reader.read("r.bc", 0, "", Files.readAllBytes(both)))
+                .isInstanceOf(BitcodeException.class).hasMessageContaining("Expected a single module");
+        Process p = new ProcessBuilder("llvm-modextract-22", "-n", "0", "-b", both.toString(), "-o", dir.resolve("r0.bc").toString()).inheritIO().start();
+        assertThat(p.waitFor()).isZero();
+        ModuleFacts m = reader.read("r0.bc", 0, "", Files.readAllBytes(dir.resolve("r0.bc")));
+        assertThat(function(m, "hello").typeIds()).extracting(TypeAttachment::id).extracting(id -> ((TypeIdRef.Named) id).id())
+                .containsExactlyInAnyOrder("_ZTSFvu3i64E", "_ZTSFvu3i64E.generalized", "_ZTSFvu3i64E.normalized", "_ZTSFvu3i64E.normalized.generalized");
+        assertThat(m.typeTests()).containsExactly(new TypeTest("call_n", TypeIdRef.named("_ZTSFvu3i64E"), TypeTest.Kind.TYPE_TEST));
+    }
+
     @Test
     void locatorPrefersTheNamedLibraryAndRefusesOldOnes() {
         List<Path> found = LibLlvmLocator.candidates(Optional.of(Path.of("/nowhere/libLLVM.so.22.1")));
