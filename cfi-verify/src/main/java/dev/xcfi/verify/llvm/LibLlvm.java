@@ -34,7 +34,7 @@ final class LibLlvm {
     private final SymbolLookup symbols;
 
     final MethodHandle contextCreate, contextDispose, contextSetDiagnosticHandler, getDiagInfoDescription, getDiagInfoSeverity,
-            disposeMessage, createMemoryBufferWithMemoryRangeCopy, disposeMemoryBuffer, parseBitcodeInContext2, disposeModule,
+            disposeMessage, createMemoryBufferWithMemoryRangeCopy, disposeMemoryBuffer, parseBitcodeInContext2, parseIrInContext, disposeModule,
             getMdKindIdInContext, lookupIntrinsicId, getIntrinsicId, getFirstFunction, getNextFunction, getValueName2, isDeclaration,
             getLinkage, globalCopyAllMetadata, valueMetadataEntriesGetKind, valueMetadataEntriesGetMetadata, disposeValueMetadataEntries,
             metadataAsValue, getMdNodeNumOperands, getMdNodeOperands, isAConstantInt, constIntGetSExtValue, getMdString, isAMdNode,
@@ -63,6 +63,7 @@ final class LibLlvm {
         createMemoryBufferWithMemoryRangeCopy = handle("LLVMCreateMemoryBufferWithMemoryRangeCopy", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
         disposeMemoryBuffer = handle("LLVMDisposeMemoryBuffer", FunctionDescriptor.ofVoid(ADDRESS));
         parseBitcodeInContext2 = handle("LLVMParseBitcodeInContext2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        parseIrInContext = handle("LLVMParseIRInContext", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         disposeModule = handle("LLVMDisposeModule", FunctionDescriptor.ofVoid(ADDRESS));
         getMdKindIdInContext = handle("LLVMGetMDKindIDInContext", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         lookupIntrinsicId = handle("LLVMLookupIntrinsicID", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));

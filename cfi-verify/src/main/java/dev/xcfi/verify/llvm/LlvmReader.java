@@ -1,5 +1,7 @@
 package dev.xcfi.verify.llvm;
 
+import dev.xcfi.verify.bitcode.BitcodeException;
+import dev.xcfi.verify.bitcode.BitcodeFile;
 import dev.xcfi.verify.facts.CallbackArgument;
 import dev.xcfi.verify.facts.FunctionFacts;
 import dev.xcfi.verify.facts.KcfiCall;
@@ -83,8 +85,23 @@ public final class LlvmReader {
         }
     }
 
+    /**
+     * Reads every module of a bitcode file (split first: libLLVM refuses multi-module files), or
+     * a textual {@code .ll} file as one module.
+     */
+    public List<ModuleFacts> readFile(String path, byte[] file) throws BitcodeException {
+        if (!BitcodeFile.isBitcode(file)) return List.of(parse(path, 0, "", file, true));
+        List<ModuleFacts> out = new ArrayList<>();
+        for (BitcodeFile.Module m : BitcodeFile.modules(file)) out.add(parse(path, m.index(), m.producer(), m.image(), false));
+        return out;
+    }
+
     /** Parses {@code image}, a single module, and extracts its facts. */
     public ModuleFacts read(String path, int module, String producer, byte[] image) throws BitcodeException {
+        return parse(path, module, producer, image, false);
+    }
+
+    private ModuleFacts parse(String path, int module, String producer, byte[] image, boolean text) throws BitcodeException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment context = (MemorySegment) llvm.contextCreate.invokeExact();
             try {
@@ -95,12 +112,22 @@ public final class LlvmReader {
                 MemorySegment buffer = (MemorySegment) llvm.createMemoryBufferWithMemoryRangeCopy.invokeExact(bytes, (long) image.length, arena.allocateFrom(path));
                 MemorySegment moduleOut = arena.allocate(ADDRESS);
                 int failed;
-                try {
-                    failed = (int) llvm.parseBitcodeInContext2.invokeExact(context, buffer, moduleOut);
-                } finally {
-                    llvm.disposeMemoryBuffer.invokeExact(buffer);
+                if (text) {   // LLVMParseIRInContext takes the buffer and reports through its out-message
+                    MemorySegment message = arena.allocate(ADDRESS);
+                    failed = (int) llvm.parseIrInContext.invokeExact(context, buffer, moduleOut, message);
+                    MemorySegment chars = message.get(ADDRESS, 0);
+                    if (!chars.equals(NULL)) {
+                        diagnostics.append(chars.reinterpret(Long.MAX_VALUE).getString(0));
+                        llvm.disposeMessage.invokeExact(chars);
+                    }
+                } else {
+                    try {
+                        failed = (int) llvm.parseBitcodeInContext2.invokeExact(context, buffer, moduleOut);
+                    } finally {
+                        llvm.disposeMemoryBuffer.invokeExact(buffer);
+                    }
                 }
-                if (failed != 0) throw new BitcodeException(diagnostics.isEmpty() ? "libLLVM could not read the bitcode" : diagnostics.toString());
+                if (failed != 0) throw new BitcodeException(diagnostics.isEmpty() ? "libLLVM could not read the module" : diagnostics.toString());
                 MemorySegment mod = moduleOut.get(ADDRESS, 0);
                 try {
                     return new ModuleWalk(context, arena).facts(path, module, producer, mod);

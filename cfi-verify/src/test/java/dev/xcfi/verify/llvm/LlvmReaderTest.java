@@ -1,6 +1,8 @@
 package dev.xcfi.verify.llvm;
 
+import dev.xcfi.verify.bitcode.BitcodeException;
 import dev.xcfi.encoding.golden.Compilers;
+import dev.xcfi.verify.TestBitcode;
 import dev.xcfi.verify.facts.CallbackArgument;
 import dev.xcfi.verify.facts.FunctionFacts;
 import dev.xcfi.verify.facts.KcfiCall;
@@ -41,15 +43,7 @@ class LlvmReaderTest {
     }
 
     static byte[] compile(Path dir, String... flags) throws IOException, InterruptedException {
-        Path c = dir.resolve("x.c");
-        Files.writeString(c, SOURCE);
-        Path bc = dir.resolve("x.bc");
-        List<String> command = new ArrayList<>(List.of("clang-22", "-O1", "-c", "-o", bc.toString(), c.toString()));
-        command.addAll(1, List.of(flags));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(out).isZero();
-        return Files.readAllBytes(bc);
+        return Files.readAllBytes(TestBitcode.clang(dir, "x", SOURCE, flags));
     }
 
     static FunctionFacts function(ModuleFacts m, String name) {
@@ -97,18 +91,7 @@ class LlvmReaderTest {
             """;
 
     static Path rustc(Path dir, String out, String... flags) throws IOException, InterruptedException {
-        Compilers.requireRustc();
-        Path rs = dir.resolve("r.rs");
-        Files.writeString(rs, RUST);
-        List<String> command = new ArrayList<>(List.of("rustc", "--crate-type", "lib", "--edition", "2021", "-O", "--emit=llvm-bc",
-                "-Ccodegen-units=1", "-Cunsafe-allow-abi-mismatch=sanitizer", "-o", dir.resolve(out).toString(), rs.toString()));
-        command.addAll(List.of(flags));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("RUSTC_BOOTSTRAP", "1");
-        Process p = pb.start();
-        String text = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(text).isZero();
-        return dir.resolve(out);
+        return TestBitcode.rustc(dir, out.replace(".bc", ""), RUST, flags);
     }
 
     @Test
@@ -122,13 +105,14 @@ class LlvmReaderTest {
     }
 
     @Test
-    void readsRustcCfiModuleAndRefusesMultiModuleFilesCleanly(@TempDir Path dir) throws Exception {
+    void splitsAndReadsRustcMultiModuleFiles(@TempDir Path dir) throws Exception {
         Path both = rustc(dir, "r.bc", "-Zsanitizer=cfi", "-Clinker-plugin-lto");
         assertThatThrownBy(() -> reader.read("r.bc", 0, "", Files.readAllBytes(both)))
                 .isInstanceOf(BitcodeException.class).hasMessageContaining("Expected a single module");
-        Process p = new ProcessBuilder("llvm-modextract-22", "-n", "0", "-b", both.toString(), "-o", dir.resolve("r0.bc").toString()).inheritIO().start();
-        assertThat(p.waitFor()).isZero();
-        ModuleFacts m = reader.read("r0.bc", 0, "", Files.readAllBytes(dir.resolve("r0.bc")));
+        List<ModuleFacts> modules = reader.readFile("r.bc", Files.readAllBytes(both));
+        assertThat(modules).extracting(ModuleFacts::module).containsExactly(0, 1);
+        assertThat(modules.get(0).producer()).contains("rust-1.95");
+        ModuleFacts m = modules.get(0);
         assertThat(function(m, "hello").typeIds()).extracting(TypeAttachment::id).extracting(id -> ((TypeIdRef.Named) id).id())
                 .containsExactlyInAnyOrder("_ZTSFvu3i64E", "_ZTSFvu3i64E.generalized", "_ZTSFvu3i64E.normalized", "_ZTSFvu3i64E.normalized.generalized");
         assertThat(m.typeTests()).containsExactly(new TypeTest("call_n", TypeIdRef.named("_ZTSFvu3i64E"), TypeTest.Kind.TYPE_TEST));
@@ -148,10 +132,24 @@ class LlvmReaderTest {
     }
 
     @Test
+    void readsTextualIr(@TempDir Path dir) throws Exception {
+        Path ll = dir.resolve("x.ll");
+        TestBitcode.clang(dir, "x", SOURCE, "-fsanitize=kcfi", "-emit-llvm");
+        TestBitcode.run(List.of("llvm-dis-22", dir.resolve("x.bc").toString(), "-o", ll.toString()), java.util.Map.of());
+        List<ModuleFacts> text = reader.readFile("x.ll", Files.readAllBytes(ll));
+        List<ModuleFacts> binary = reader.readFile("x.ll", Files.readAllBytes(dir.resolve("x.bc")));
+        assertThat(text).hasSize(1);
+        assertThat(text.get(0).functions()).isEqualTo(binary.get(0).functions());
+        assertThat(text.get(0).kcfiCalls()).isEqualTo(binary.get(0).kcfiCalls()).hasSize(1);
+    }
+
+    @Test
     void badBitcodeIsAnErrorNotAnExit(@TempDir Path dir) throws Exception {
         byte[] good = compile(dir, "-flto", "-fsanitize=cfi-icall", "-fvisibility=hidden");
         assertThatThrownBy(() -> reader.read("junk.bc", 0, "", "not bitcode".getBytes()))
                 .isInstanceOf(BitcodeException.class).hasMessageContaining("Invalid bitcode signature");
+        assertThatThrownBy(() -> reader.readFile("bad.ll", "define void @f( {\n".getBytes()))
+                .isInstanceOf(BitcodeException.class).hasMessageContaining("bad.ll:2:1: error: expected type");
         byte[] truncated = java.util.Arrays.copyOf(good, good.length / 2);
         assertThatThrownBy(() -> reader.read("half.bc", 0, "", truncated)).isInstanceOf(BitcodeException.class);
         assertThat(function(reader.read("x.bc", 0, "", good), "hello").typeIds()).hasSize(2);   // the reader is still usable

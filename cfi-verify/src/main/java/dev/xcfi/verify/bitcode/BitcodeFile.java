@@ -1,0 +1,152 @@
+package dev.xcfi.verify.bitcode;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The modules of a bitcode file. ThinLTO with CFI and rustc's linker-plugin LTO write several
+ * modules into one file, which libLLVM's C API refuses ("Expected a single module"); each module
+ * is cut out as {@code BC C0DE} + its IDENTIFICATION and MODULE blocks + the shared STRTAB, the
+ * same bytes {@code llvm-modextract -b} writes. Also reads each module's producer string.
+ */
+public final class BitcodeFile {
+    private static final int IDENTIFICATION_BLOCK = 13;
+    private static final int MODULE_BLOCK = 8;
+    private static final int STRTAB_BLOCK = 23;
+    private static final int SYMTAB_BLOCK = 25;
+    private static final int IDENTIFICATION_CODE_STRING = 1;
+    private static final byte[] MAGIC = {'B', 'C', (byte) 0xC0, (byte) 0xDE};
+    private static final int WRAPPER_MAGIC = 0x0B17C0DE;
+
+    /** One module: its index in the file, the producer (e.g. {@code LLVM22.1.8}) and a single-module image. */
+    public record Module(int index, String producer, byte[] image) {}
+
+    private BitcodeFile() {}
+
+    public static boolean isBitcode(byte[] file) {
+        return startsWith(file, MAGIC) || (file.length >= 4 && littleEndianInt(file, 0) == WRAPPER_MAGIC);
+    }
+
+    /** Splits {@code file} into its modules; a single-module file comes back as one module with the same bytes. */
+    public static List<Module> modules(byte[] file) throws BitcodeException {
+        int start = 0, end = file.length;
+        if (file.length >= 20 && littleEndianInt(file, 0) == WRAPPER_MAGIC) {   // Darwin's wrapper header
+            start = littleEndianInt(file, 8);
+            end = start + littleEndianInt(file, 12);
+            if (start < 20 || end > file.length || end < start) throw new BitcodeException("bitcode wrapper points outside the file", 0);
+        }
+        if (end - start < 4 || !Arrays.equals(file, start, start + 4, MAGIC, 0, 4)) throw new BitcodeException("not LLVM bitcode (no 'BC' 0xC0DE magic)", 0);
+        BitstreamCursor in = new BitstreamCursor(file, start, end);
+        in.seek(in.position() + 32);
+        List<int[]> identifications = new ArrayList<>(), modules = new ArrayList<>();
+        int[] strtab = null;
+        int[] pendingIdentification = null;
+        while (!in.atEnd()) {
+            if (end * 8L - in.position() < 32 && allZero(file, (int) (in.position() / 8), end)) break;   // padding
+            long blockStart = in.position();
+            if (in.fixed(2) != 1) throw new BitcodeException("expected a block at the top level", blockStart);
+            int id = (int) in.vbr(8);
+            in.vbr(4);
+            in.align32();
+            long words = in.fixed(32);
+            long blockEnd = in.position() + words * 32;
+            if (blockEnd > end * 8L) throw new BitcodeException("block " + id + " runs past the end of the file", blockStart);
+            int[] span = {(int) (blockStart / 8), (int) (blockEnd / 8)};
+            switch (id) {
+                case IDENTIFICATION_BLOCK -> pendingIdentification = span;
+                case MODULE_BLOCK -> {
+                    identifications.add(pendingIdentification);
+                    modules.add(span);
+                    pendingIdentification = null;
+                }
+                case STRTAB_BLOCK -> strtab = span;
+                default -> { }   // SYMTAB and others are rebuilt by the reader when needed
+            }
+            in.seek(blockEnd);
+        }
+        if (modules.isEmpty()) throw new BitcodeException("the file holds no module", start * 8L);
+        List<Module> out = new ArrayList<>();
+        for (int i = 0; i < modules.size(); i++) {
+            int[] ident = identifications.get(i);
+            String producer = ident == null ? "" : producer(file, ident);
+            byte[] image = modules.size() == 1 && start == 0 ? file : image(file, ident, modules.get(i), strtab);
+            out.add(new Module(i, producer, image));
+        }
+        return out;
+    }
+
+    private static byte[] image(byte[] file, int[] identification, int[] module, int[] strtab) {
+        int size = 4 + length(identification) + length(module) + length(strtab);
+        byte[] out = new byte[size];
+        System.arraycopy(MAGIC, 0, out, 0, 4);
+        int at = 4;
+        for (int[] span : new int[][] {identification, module, strtab}) {
+            if (span == null) continue;
+            System.arraycopy(file, span[0], out, at, span[1] - span[0]);
+            at += span[1] - span[0];
+        }
+        return out;
+    }
+
+    private static int length(int[] span) {
+        return span == null ? 0 : span[1] - span[0];
+    }
+
+    /** The IDENTIFICATION block's STRING record, read with the block's own abbreviations. */
+    private static String producer(byte[] file, int[] span) throws BitcodeException {
+        BitstreamCursor in = new BitstreamCursor(file, span[0], span[1]);
+        in.fixed(2);
+        in.vbr(8);
+        int width = (int) in.vbr(4);
+        in.align32();
+        in.fixed(32);
+        List<long[]> abbreviations = new ArrayList<>();
+        while (!in.atEnd()) {
+            int code = (int) in.fixed(width);
+            switch (code) {
+                case 0 -> { return ""; }   // END_BLOCK without a producer
+                case 1 -> throw new BitcodeException("unexpected sub-block in the identification block", in.position());
+                case 2 -> abbreviations.add(Abbreviation.define(in));
+                default -> {
+                    long[] record = code == 3 ? unabbreviated(in) : Abbreviation.read(in, abbreviation(abbreviations, code - 4, in));
+                    if (record.length > 0 && record[0] == IDENTIFICATION_CODE_STRING) {
+                        byte[] chars = new byte[record.length - 1];
+                        for (int i = 1; i < record.length; i++) chars[i - 1] = (byte) record[i];
+                        return new String(chars, StandardCharsets.ISO_8859_1);
+                    }
+                }
+            }
+        }
+        return "";
+    }
+
+    private static long[] abbreviation(List<long[]> abbreviations, int index, BitstreamCursor in) throws BitcodeException {
+        if (index < 0 || index >= abbreviations.size()) throw new BitcodeException("undefined abbreviation " + (index + 4), in.position());
+        return abbreviations.get(index);
+    }
+
+    private static long[] unabbreviated(BitstreamCursor in) throws BitcodeException {
+        long code = in.vbr(6);
+        long n = in.vbr(6);
+        if (n > 1 << 20) throw new BitcodeException("record with " + n + " operands", in.position());
+        long[] out = new long[(int) n + 1];
+        out[0] = code;
+        for (int i = 1; i <= n; i++) out[i] = in.vbr(6);
+        return out;
+    }
+
+    private static boolean startsWith(byte[] file, byte[] prefix) {
+        return file.length >= prefix.length && Arrays.equals(file, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private static boolean allZero(byte[] file, int from, int to) {
+        for (int i = from; i < to; i++) if (file[i] != 0) return false;
+        return true;
+    }
+
+    private static int littleEndianInt(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
+    }
+}
