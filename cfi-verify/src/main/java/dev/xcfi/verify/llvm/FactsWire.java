@@ -1,0 +1,143 @@
+package dev.xcfi.verify.llvm;
+
+import dev.xcfi.verify.facts.CallbackArgument;
+import dev.xcfi.verify.facts.FunctionFacts;
+import dev.xcfi.verify.facts.KcfiCall;
+import dev.xcfi.verify.facts.ModuleFacts;
+import dev.xcfi.verify.facts.ModuleFlags;
+import dev.xcfi.verify.facts.TypeAttachment;
+import dev.xcfi.verify.facts.TypeIdRef;
+import dev.xcfi.verify.facts.TypeTest;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** The worker's answer format: module facts as a compact binary stream (no JSON round trip per function). */
+final class FactsWire {
+    private FactsWire() {}
+
+    static void write(DataOutputStream out, ModuleFacts m) throws IOException {
+        string(out, m.path());
+        out.writeInt(m.module());
+        string(out, m.producer());
+        string(out, m.triple());
+        ModuleFlags f = m.flags();
+        out.writeBoolean(f.kcfi());
+        string(out, f.kcfiHash().orElse(null));
+        optionalInt(out, f.kcfiOffset());
+        optionalInt(out, f.kcfiArity());
+        out.writeBoolean(f.normalizeIntegers());
+        out.writeBoolean(f.crossDso());
+        out.writeBoolean(f.canonicalJumpTables());
+        out.writeInt(m.functions().size());
+        for (FunctionFacts fn : m.functions()) {
+            string(out, fn.name());
+            out.writeBoolean(fn.definition());
+            out.writeByte(fn.linkage().ordinal());
+            out.writeInt(fn.typeIds().size());
+            for (TypeAttachment t : fn.typeIds()) {
+                out.writeLong(t.offset());
+                ref(out, t.id());
+            }
+            optionalInt(out, fn.kcfiType());
+        }
+        out.writeInt(m.typeTests().size());
+        for (TypeTest t : m.typeTests()) {
+            string(out, t.function());
+            ref(out, t.id());
+            out.writeByte(t.kind().ordinal());
+        }
+        out.writeInt(m.kcfiCalls().size());
+        for (KcfiCall k : m.kcfiCalls()) {
+            string(out, k.function());
+            out.writeInt(k.hash());
+        }
+        out.writeInt(m.callbacks().size());
+        for (CallbackArgument c : m.callbacks()) {
+            string(out, c.function());
+            string(out, c.callee());
+            out.writeInt(c.argument());
+            string(out, c.passed());
+        }
+    }
+
+    static ModuleFacts read(DataInputStream in) throws IOException {
+        String path = string(in);
+        int module = in.readInt();
+        String producer = string(in);
+        String triple = string(in);
+        ModuleFlags flags = new ModuleFlags(in.readBoolean(), Optional.ofNullable(string(in)), optionalInt(in), optionalInt(in),
+                in.readBoolean(), in.readBoolean(), in.readBoolean());
+        List<FunctionFacts> functions = new ArrayList<>();
+        for (int i = count(in); i > 0; i--) {
+            String name = string(in);
+            boolean definition = in.readBoolean();
+            FunctionFacts.Linkage linkage = FunctionFacts.Linkage.of(in.readByte());
+            List<TypeAttachment> types = new ArrayList<>();
+            for (int k = count(in); k > 0; k--) types.add(new TypeAttachment(in.readLong(), ref(in)));
+            functions.add(new FunctionFacts(name, definition, linkage, types, optionalInt(in)));
+        }
+        List<TypeTest> tests = new ArrayList<>();
+        for (int i = count(in); i > 0; i--) tests.add(new TypeTest(string(in), ref(in), TypeTest.Kind.values()[in.readByte()]));
+        List<KcfiCall> kcfi = new ArrayList<>();
+        for (int i = count(in); i > 0; i--) kcfi.add(new KcfiCall(string(in), in.readInt()));
+        List<CallbackArgument> callbacks = new ArrayList<>();
+        for (int i = count(in); i > 0; i--) callbacks.add(new CallbackArgument(string(in), string(in), in.readInt(), string(in)));
+        return new ModuleFacts(path, module, producer, triple, flags, functions, tests, kcfi, callbacks);
+    }
+
+    private static int count(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 100_000_000) throw new IOException("corrupt worker answer: count " + n);
+        return n;
+    }
+
+    private static void ref(DataOutputStream out, TypeIdRef ref) throws IOException {
+        switch (ref) {
+            case TypeIdRef.Named n -> {
+                out.writeByte(0);
+                string(out, n.id());
+            }
+            case TypeIdRef.Distinct d -> {
+                out.writeByte(1);
+                out.writeInt(d.node());
+            }
+        }
+    }
+
+    private static TypeIdRef ref(DataInputStream in) throws IOException {
+        return in.readByte() == 0 ? new TypeIdRef.Named(string(in)) : new TypeIdRef.Distinct(in.readInt());
+    }
+
+    private static void optionalInt(DataOutputStream out, OptionalInt v) throws IOException {
+        out.writeBoolean(v.isPresent());
+        if (v.isPresent()) out.writeInt(v.getAsInt());
+    }
+
+    private static OptionalInt optionalInt(DataInputStream in) throws IOException {
+        return in.readBoolean() ? OptionalInt.of(in.readInt()) : OptionalInt.empty();
+    }
+
+    static void string(DataOutputStream out, String s) throws IOException {
+        if (s == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    static String string(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n == -1) return null;
+        if (n < 0 || n > 1 << 28) throw new IOException("corrupt worker answer: string of " + n + " bytes");
+        return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+    }
+}
