@@ -11,7 +11,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "xcfi", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Cross-language CFI: the type ids clang and rustc emit, and why they differ.",
-        subcommands = {EncodeCommand.class, DecodeCommand.class, HashCommand.class})
+        subcommands = {EncodeCommand.class, DecodeCommand.class, HashCommand.class, VerifyCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int INPUT_ERRORS = 1;
@@ -22,7 +22,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: encode, decode or hash");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: encode, decode, hash or verify");
     }
 
     public static void main(String[] args) {

@@ -63,6 +63,7 @@ final class FactsWire {
             string(out, c.function());
             string(out, c.callee());
             out.writeInt(c.argument());
+            out.writeInt(c.arguments());
             string(out, c.passed());
         }
     }
@@ -88,7 +89,7 @@ final class FactsWire {
         List<KcfiCall> kcfi = new ArrayList<>();
         for (int i = count(in); i > 0; i--) kcfi.add(new KcfiCall(string(in), in.readInt()));
         List<CallbackArgument> callbacks = new ArrayList<>();
-        for (int i = count(in); i > 0; i--) callbacks.add(new CallbackArgument(string(in), string(in), in.readInt(), string(in)));
+        for (int i = count(in); i > 0; i--) callbacks.add(new CallbackArgument(string(in), string(in), in.readInt(), in.readInt(), string(in)));
         return new ModuleFacts(path, module, producer, triple, flags, functions, tests, kcfi, callbacks);
     }
 

@@ -237,7 +237,7 @@ public final class LlvmReader {
             }
             for (int i = 0; i < args; i++) {
                 MemorySegment arg = (MemorySegment) llvm.isAFunction.invokeExact((MemorySegment) llvm.getOperand.invokeExact(inst, i));
-                if (!arg.equals(NULL)) callbacks.add(new CallbackArgument(function, name(callee), i, name(arg)));
+                if (!arg.equals(NULL)) callbacks.add(new CallbackArgument(function, name(callee), i, args, name(arg)));
             }
         }
 

@@ -63,7 +63,7 @@ class LlvmReaderTest {
         assertThat(hello.kcfiType()).isEmpty();
         assertThat(function(m, "take").definition()).isFalse();
         assertThat(m.typeTests()).containsExactly(new TypeTest("call_n", TypeIdRef.named("_ZTSFvlE"), TypeTest.Kind.TYPE_TEST));
-        assertThat(m.callbacks()).containsExactly(new CallbackArgument("wire", "take", 0, "hello"));
+        assertThat(m.callbacks()).containsExactly(new CallbackArgument("wire", "take", 0, 2, "hello"));
         assertThat(m.kcfiCalls()).isEmpty();
         assertThat(m.flags().kcfi()).isFalse();
         assertThat(m.flags().canonicalJumpTables()).isTrue();

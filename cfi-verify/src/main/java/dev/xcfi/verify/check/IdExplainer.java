@@ -1,0 +1,119 @@
+package dev.xcfi.verify.check;
+
+import dev.xcfi.encoding.CTypePrinter;
+import dev.xcfi.encoding.CfiMode;
+import dev.xcfi.encoding.ClangEncoder;
+import dev.xcfi.encoding.RustIdDecoder;
+import dev.xcfi.encoding.RustcEncoder;
+import dev.xcfi.encoding.TypeIdDecoder;
+import dev.xcfi.types.CType;
+import dev.xcfi.types.FunctionType;
+import dev.xcfi.types.PointerType;
+import dev.xcfi.types.Target;
+import dev.xcfi.types.rust.FnPointer;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Turns ids into words: both language views, the first parameter that differs, and the id a callback parameter expects. */
+final class IdExplainer {
+    /** rustc's vendor types ({@code u3i64}, {@code u5usize}, {@code u3refI…}) and crate paths mark an id as rustc's. */
+    private static final Pattern RUSTC_ID = Pattern.compile(".*(u\\d+(i8|i16|i32|i64|i128|u8|u16|u32|u64|u128|isize|usize|f16|f32|f64|f128|char|str|never|ref|slice|tuple|dyn)|NtC|NvC).*");
+    private final Target target;
+
+    IdExplainer(Target target) {
+        this.target = target;
+    }
+
+    static boolean isRustc(String id) {
+        return RUSTC_ID.matcher(id).matches();
+    }
+
+    /** {@code void (long)} / {@code extern "C" fn(c_long)}, or the reason it cannot be decoded. */
+    String decoded(String id) {
+        StringBuilder out = new StringBuilder();
+        try {
+            out.append("C: ").append(TypeIdDecoder.decode(id, target).c());
+        } catch (IllegalArgumentException e) {
+            out.append("C: (not decodable)");
+        }
+        try {
+            out.append("; Rust: ").append(RustIdDecoder.decode(id).rust());
+        } catch (IllegalArgumentException e) {
+            out.append("; Rust: (not decodable)");
+        }
+        return out.toString();
+    }
+
+    /** "parameter 1 is `long` on one side and `i64` on the other", or empty when no single part explains it. */
+    Optional<String> difference(String a, String b) {
+        try {
+            FunctionType x = TypeIdDecoder.decode(a, target).type(), y = TypeIdDecoder.decode(b, target).type();
+            if (!CTypePrinter.print(x.returnType()).equals(CTypePrinter.print(y.returnType()))) {
+                return Optional.of("the return type is `" + CTypePrinter.print(x.returnType()) + "` vs `" + CTypePrinter.print(y.returnType()) + "`");
+            }
+            int n = Math.min(x.parameters().size(), y.parameters().size());
+            for (int i = 0; i < n; i++) {
+                String p = CTypePrinter.print(x.parameters().get(i).type()), q = CTypePrinter.print(y.parameters().get(i).type());
+                if (!p.equals(q)) return Optional.of("parameter " + (i + 1) + " is `" + p + "` vs `" + q + "`");
+            }
+            if (x.parameters().size() != y.parameters().size()) {
+                return Optional.of("the parameter counts differ (" + x.parameters().size() + " vs " + y.parameters().size() + ")");
+            }
+            if (x.variadic() != y.variadic()) return Optional.of("one side is variadic");
+        } catch (IllegalArgumentException e) {
+            // an undecodable id has no part to point at
+        }
+        return Optional.empty();
+    }
+
+    /** How many parameters the id's function type has, if it decodes. */
+    Optional<Integer> parameterCount(String id) {
+        try {
+            return Optional.of(TypeIdDecoder.decode(id, target).type().parameters().size());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Indexes of the id's parameters that are function pointers. */
+    List<Integer> functionPointerParameters(String id) {
+        try {
+            List<FunctionType.Parameter> ps = TypeIdDecoder.decode(id, target).type().parameters();
+            return java.util.stream.IntStream.range(0, ps.size())
+                    .filter(i -> ps.get(i).type().unqualified() instanceof PointerType p && p.pointee().unqualified() instanceof FunctionType)
+                    .boxed().toList();
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * The id a call through parameter {@code index} of {@code calleeId} tests, encoded the way the
+     * callee's compiler encodes (clang for clang ids, rustc for rustc ids) in the callee id's mode.
+     * Empty when that parameter is not a function pointer, or (rustc) its type names a crate's ADT:
+     * the encoder refuses to guess a crate disambiguator.
+     */
+    Optional<String> expectedCallbackId(String calleeId, int index) {
+        try {
+            if (isRustc(calleeId)) {
+                RustIdDecoder.Decoded d = RustIdDecoder.decode(calleeId);
+                if (index >= d.sig().inputs().size() || !(d.sig().inputs().get(index) instanceof FnPointer fp)) return Optional.empty();
+                return Optional.of(RustcEncoder.of(target, Map.of()).encode(fp.sig(), d.mode()).string());
+            }
+            TypeIdDecoder.Decoded d = TypeIdDecoder.decode(calleeId, target);
+            if (index >= d.type().parameters().size()) return Optional.empty();
+            CType p = d.type().parameters().get(index).type().unqualified();
+            if (!(p instanceof PointerType ptr) || !(ptr.pointee().unqualified() instanceof FunctionType f)) return Optional.empty();
+            return Optional.of(ClangEncoder.of(target).encode(f, d.mode()).string());
+        } catch (IllegalArgumentException | dev.xcfi.encoding.EncodingException e) {
+            return Optional.empty();
+        }
+    }
+
+    static CfiMode mode(String id) {
+        return CfiMode.ofSuffixes(id);
+    }
+}

@@ -1,0 +1,274 @@
+package dev.xcfi.verify.check;
+
+import dev.xcfi.encoding.CfiMode;
+import dev.xcfi.verify.facts.CallbackArgument;
+import dev.xcfi.verify.facts.FunctionFacts;
+import dev.xcfi.verify.facts.KcfiCall;
+import dev.xcfi.verify.facts.ModuleFacts;
+import dev.xcfi.verify.facts.TypeAttachment;
+import dev.xcfi.verify.facts.TypeIdRef;
+import dev.xcfi.verify.facts.TypeTest;
+import dev.xcfi.types.Target;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Runs every rule over the modules that will be linked together. Ids are compared in the
+ * variants the program's checks actually test: every rustc function carries four variants and
+ * every clang function two, so agreement in an unused variant (say {@code .generalized}) must not
+ * hide a disagreement in the tested one.
+ */
+public final class Verifier {
+    private final List<ModuleFacts> modules;
+    private final IdExplainer explain;
+    private final Set<CfiMode> testedModes;
+    private final Map<String, List<Site>> definitions = new LinkedHashMap<>();
+    private final Map<String, List<Site>> declarations = new LinkedHashMap<>();
+    private final List<Finding> findings = new ArrayList<>();
+
+    /** A function as one module sees it. */
+    private record Site(ModuleFacts module, FunctionFacts function) {
+        Optional<String> id(CfiMode mode) {
+            for (TypeAttachment t : function.typeIds()) {
+                if (t.id() instanceof TypeIdRef.Named n && CfiMode.ofSuffixes(n.id()).equals(mode)) return Optional.of(n.id());
+            }
+            return Optional.empty();
+        }
+
+        String where() {
+            return module.module() == 0 ? module.path() : module.path() + "#" + module.module();
+        }
+    }
+
+    private Verifier(List<ModuleFacts> modules) {
+        this.modules = modules;
+        this.explain = new IdExplainer(target(modules));
+        this.testedModes = testedModes(modules);
+        for (ModuleFacts m : modules) {
+            for (FunctionFacts f : m.functions()) {
+                if (f.definition() && f.linkage().isExported()) definitions.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(new Site(m, f));
+                else if (!f.definition()) declarations.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(new Site(m, f));
+            }
+        }
+    }
+
+    public static List<Finding> verify(List<ModuleFacts> modules) {
+        Verifier v = new Verifier(modules);
+        v.schemes();
+        v.declarations();
+        v.callbacks();
+        v.unsatisfiableChecks();
+        v.internalTypeIds();
+        return List.copyOf(v.findings);
+    }
+
+    private static Target target(List<ModuleFacts> modules) {
+        for (ModuleFacts m : modules) {
+            try {
+                if (!m.triple().isEmpty()) return Target.of(m.triple());
+            } catch (IllegalArgumentException e) {
+                // an unmodelled triple: try the next module
+            }
+        }
+        return Target.X86_64_LINUX_GNU;
+    }
+
+    /** The variants call sites test; without any cfi-icall test, the plain (or normalized) variant. */
+    private static Set<CfiMode> testedModes(List<ModuleFacts> modules) {
+        Set<CfiMode> modes = new LinkedHashSet<>();
+        boolean normalized = false;
+        for (ModuleFacts m : modules) {
+            normalized |= m.flags().normalizeIntegers();
+            for (TypeTest t : m.typeTests()) if (t.id() instanceof TypeIdRef.Named n) modes.add(CfiMode.ofSuffixes(n.id()));
+        }
+        if (modes.isEmpty()) modes.add(CfiMode.of(normalized, false));
+        return modes;
+    }
+
+    // --- scheme-mismatch ------------------------------------------------------------------------------
+
+    private enum Scheme { NONE, CFI_ICALL, KCFI }
+
+    private static Scheme scheme(ModuleFacts m) {
+        if (m.flags().kcfi()) return Scheme.KCFI;
+        if (!m.typeTests().isEmpty()) return Scheme.CFI_ICALL;
+        for (FunctionFacts f : m.functions()) if (!f.typeIds().isEmpty()) return Scheme.CFI_ICALL;
+        return Scheme.NONE;
+    }
+
+    private void schemes() {
+        List<ModuleFacts> hardened = modules.stream().filter(m -> scheme(m) != Scheme.NONE).toList();
+        if (hardened.size() < 2) return;
+        differs(hardened, m -> scheme(m) == Scheme.KCFI ? "kcfi" : "cfi-icall", "CFI scheme",
+                "build every module with the same sanitizer: -fsanitize=kcfi / -Zsanitizer=kcfi, or -fsanitize=cfi-icall / -Zsanitizer=cfi");
+        differs(hardened, m -> m.flags().normalizeIntegers() ? "normalized" : "not normalized", "integer normalization",
+                "enable integer normalization on every side (clang -fsanitize-cfi-icall-experimental-normalize-integers, "
+                        + "rustc -Zsanitizer-cfi-normalize-integers) or on none");
+        List<ModuleFacts> kcfi = hardened.stream().filter(m -> scheme(m) == Scheme.KCFI).toList();
+        differs(kcfi, m -> m.flags().kcfiHash().orElse("xxHash64"), "KCFI hash algorithm",
+                "use one hash everywhere: rustc always uses xxHash64, so drop -fsanitize-kcfi-hash=FNV-1a from clang");
+        List<ModuleFacts> testing = hardened.stream().filter(m -> m.typeTests().stream().anyMatch(t -> t.id() instanceof TypeIdRef.Named)).toList();
+        differs(testing, m -> m.typeTests().stream().anyMatch(t -> t.id() instanceof TypeIdRef.Named n && CfiMode.ofSuffixes(n.id()).generalizePointers())
+                ? "generalized pointers" : "exact pointers", "pointer generalization",
+                "generalize pointers on every side (clang -fsanitize-cfi-icall-generalize-pointers, rustc -Zsanitizer-cfi-generalize-pointers) or on none");
+    }
+
+    private void differs(List<ModuleFacts> ms, java.util.function.Function<ModuleFacts, String> property, String what, String fix) {
+        Map<String, List<ModuleFacts>> byValue = new LinkedHashMap<>();
+        for (ModuleFacts m : ms) byValue.computeIfAbsent(property.apply(m), k -> new ArrayList<>()).add(m);
+        if (byValue.size() < 2) return;
+        List<Finding.Location> locations = new ArrayList<>();
+        byValue.forEach((value, group) -> group.forEach(m -> locations.add(new Finding.Location(new Site(m, null).where(), value, "", ""))));
+        findings.add(new Finding(Rule.SCHEME_MISMATCH, "", "the modules disagree on " + what + ": " + String.join(" vs ", byValue.keySet()),
+                locations, fix));
+    }
+
+    // --- declaration-mismatch -------------------------------------------------------------------------
+
+    private void declarations() {
+        declarations.forEach((name, decls) -> {
+            List<Site> defs = definitions.get(name);
+            if (defs == null) return;
+            Site def = defs.get(0);
+            for (Site decl : decls) {
+                if (decl.module() == def.module()) continue;
+                if (def.function().kcfiType().isPresent() && decl.function().kcfiType().isPresent()) {
+                    int a = def.function().kcfiType().getAsInt(), b = decl.function().kcfiType().getAsInt();
+                    if (a != b) {
+                        findings.add(new Finding(Rule.DECLARATION_MISMATCH, name,
+                                name + " is declared with KCFI hash " + hex(b) + " but defined with " + hex(a) + ": indirect calls through the declared type trap",
+                                List.of(new Finding.Location(decl.where(), "declaration", hex(b), ""), new Finding.Location(def.where(), "definition", hex(a), "")),
+                                "make the declaration's parameter and return types encode like the definition's"));
+                    }
+                    continue;
+                }
+                for (CfiMode mode : testedModes) {
+                    Optional<String> a = def.id(mode), b = decl.id(mode);
+                    if (a.isPresent() && b.isPresent() && !a.get().equals(b.get())) {
+                        findings.add(mismatch(Rule.DECLARATION_MISMATCH, name,
+                                name + " is declared with type id " + b.get() + " but defined with " + a.get()
+                                        + ": a call through a pointer of the declared type traps",
+                                new Finding.Location(decl.where(), "declaration", b.get(), explain.decoded(b.get())),
+                                new Finding.Location(def.where(), "definition", a.get(), explain.decoded(a.get()))));
+                        break;
+                    }
+                }
+            }
+        });
+    }
+
+    // --- callback-mismatch ----------------------------------------------------------------------------
+
+    private void callbacks() {
+        Set<String> reported = new HashSet<>();
+        for (ModuleFacts m : modules) {
+            for (CallbackArgument cb : m.callbacks()) {
+                Optional<Site> callee = site(cb.callee(), m), passed = site(cb.passed(), m);
+                if (callee.isEmpty() || passed.isEmpty()) continue;
+                for (CfiMode mode : testedModes) {
+                    Optional<String> calleeId = callee.get().id(mode), passedId = passed.get().id(mode);
+                    if (calleeId.isEmpty() || passedId.isEmpty()) continue;
+                    Optional<Integer> parameter = parameterOf(calleeId.get(), cb);
+                    if (parameter.isEmpty()) continue;
+                    Optional<String> expected = explain.expectedCallbackId(calleeId.get(), parameter.get());
+                    if (expected.isEmpty() || expected.get().equals(passedId.get())) continue;
+                    if (!reported.add(cb.callee() + "\u0000" + cb.passed() + "\u0000" + parameter.get())) break;
+                    findings.add(mismatch(Rule.CALLBACK_MISMATCH, cb.passed(),
+                            cb.function() + " passes " + cb.passed() + " to " + cb.callee() + " (parameter " + (parameter.get() + 1)
+                                    + "), which calls it through a pointer of type id " + expected.get() + ", but " + cb.passed()
+                                    + " carries " + passedId.get() + ": the call back traps",
+                            new Finding.Location(callee.get().where(), "callee parameter " + (parameter.get() + 1) + " of " + cb.callee(), expected.get(),
+                                    explain.decoded(expected.get())),
+                            new Finding.Location(passed.get().where(), "passed function", passedId.get(), explain.decoded(passedId.get()))));
+                    break;
+                }
+            }
+        }
+    }
+
+    /** The definition wherever it is, else the declaration the calling module sees. */
+    private Optional<Site> site(String name, ModuleFacts caller) {
+        List<Site> defs = definitions.get(name);
+        if (defs != null) return Optional.of(defs.get(0));
+        return declarations.getOrDefault(name, List.of()).stream().filter(s -> s.module() == caller).findFirst();
+    }
+
+    /**
+     * Which id parameter IR argument {@code cb.argument()} is. They coincide when the counts agree;
+     * otherwise (a Rust slice is two IR arguments, an sret pointer one more) only a lone
+     * function-pointer parameter is certain.
+     */
+    private Optional<Integer> parameterOf(String calleeId, CallbackArgument cb) {
+        Optional<Integer> count = explain.parameterCount(calleeId);
+        if (count.isPresent() && count.get() == cb.arguments()) return Optional.of(cb.argument());
+        List<Integer> pointers = explain.functionPointerParameters(calleeId);
+        return pointers.size() == 1 ? Optional.of(pointers.get(0)) : Optional.empty();
+    }
+
+    // --- unsatisfiable-check --------------------------------------------------------------------------
+
+    private void unsatisfiableChecks() {
+        Set<String> carried = new HashSet<>();
+        Set<Integer> hashes = new HashSet<>();
+        for (ModuleFacts m : modules) {
+            for (FunctionFacts f : m.functions()) {
+                for (TypeAttachment t : f.typeIds()) if (t.id() instanceof TypeIdRef.Named n) carried.add(n.id());
+                f.kcfiType().ifPresent(hashes::add);
+            }
+        }
+        Set<String> reported = new HashSet<>();
+        for (ModuleFacts m : modules) {
+            for (TypeTest t : m.typeTests()) {
+                if (!(t.id() instanceof TypeIdRef.Named n) || carried.contains(n.id()) || !reported.add(t.function() + "\u0000" + n.id())) continue;
+                findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, t.function(),
+                        t.function() + " checks indirect calls against " + n.id() + ", which no function in the analysed modules carries: every such call traps",
+                        List.of(new Finding.Location(new Site(m, null).where(), "type test", n.id(), explain.decoded(n.id()))),
+                        "if the target is in a module not given to xcfi, add it; otherwise fix the callee's type so its id is " + n.id()));
+            }
+            for (KcfiCall k : m.kcfiCalls()) {
+                if (hashes.contains(k.hash()) || !reported.add(k.function() + "\u0000" + k.hash())) continue;
+                findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, k.function(),
+                        k.function() + " makes a KCFI-checked call expecting hash " + hex(k.hash()) + ", which no function in the analysed modules carries",
+                        List.of(new Finding.Location(new Site(m, null).where(), "kcfi call", hex(k.hash()), "")),
+                        "if the target is in a module not given to xcfi, add it; otherwise fix the callee's type"));
+            }
+        }
+    }
+
+    // --- internal-type-id -----------------------------------------------------------------------------
+
+    private void internalTypeIds() {
+        definitions.forEach((name, defs) -> {
+            Site def = defs.get(0);
+            boolean internal = def.function().typeIds().stream().anyMatch(t -> t.id() instanceof TypeIdRef.Distinct);
+            if (!internal) return;
+            List<Site> users = declarations.getOrDefault(name, List.of()).stream().filter(s -> s.module() != def.module()).toList();
+            if (users.isEmpty()) return;
+            List<Finding.Location> locations = new ArrayList<>();
+            locations.add(new Finding.Location(def.where(), "definition", "distinct !{}", "a type without linkage"));
+            users.forEach(u -> locations.add(new Finding.Location(u.where(), "use", "", "")));
+            findings.add(new Finding(Rule.INTERNAL_TYPE_ID, name,
+                    name + " has a type without linkage (its id is a module-local node), but other modules use it: their checks can never match it",
+                    locations, "give the types in its signature linkage (name them outside anonymous namespaces or static scopes)"));
+        });
+    }
+
+    // --- shared -------------------------------------------------------------------------------------
+
+    private Finding mismatch(Rule rule, String symbol, String message, Finding.Location a, Finding.Location b) {
+        Optional<String> part = explain.difference(a.typeId(), b.typeId());
+        String text = part.map(p -> message + "; " + p).orElse(message);
+        return new Finding(rule, symbol, text, List.of(a, b), Fixes.suggest(a.typeId(), b.typeId(), part));
+    }
+
+    static String hex(int hash) {
+        return String.format("0x%08x", hash);
+    }
+}

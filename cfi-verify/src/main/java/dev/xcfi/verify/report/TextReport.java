@@ -1,0 +1,42 @@
+package dev.xcfi.verify.report;
+
+import dev.xcfi.verify.check.Finding;
+import dev.xcfi.verify.check.Rule;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ArrayList;
+
+/** The report for people: findings grouped by symbol, both sides decoded, the fix. */
+public final class TextReport {
+    private TextReport() {}
+
+    public static String render(Report r) {
+        StringBuilder out = new StringBuilder();
+        Map<String, List<Finding>> bySymbol = new LinkedHashMap<>();
+        for (Finding f : r.findings()) bySymbol.computeIfAbsent(f.symbol(), k -> new ArrayList<>()).add(f);
+        bySymbol.forEach((symbol, fs) -> {
+            out.append(symbol.isEmpty() ? "(whole program)" : symbol).append('\n');
+            for (Finding f : fs) {
+                out.append("  ").append(f.rule().severity().name().toLowerCase(Locale.ROOT)).append('[').append(f.rule().id()).append("]: ")
+                        .append(f.message()).append('\n');
+                for (Finding.Location l : f.locations()) {
+                    out.append("    ").append(l.role()).append(": ").append(l.path());
+                    if (!l.typeId().isEmpty()) out.append("  ").append(l.typeId());
+                    out.append('\n');
+                    if (!l.decoded().isEmpty()) out.append("      ").append(l.decoded()).append('\n');
+                }
+                out.append("    fix: ").append(f.fix()).append('\n');
+            }
+            out.append('\n');
+        });
+        for (Report.InputError e : r.errors()) out.append("error: ").append(e.path()).append(": ").append(e.message()).append('\n');
+        int modules = r.inputs().stream().mapToInt(i -> i.modules().size()).sum();
+        out.append(r.count(Rule.Severity.ERROR)).append(" errors, ").append(r.count(Rule.Severity.WARNING)).append(" warnings in ")
+                .append(r.inputs().size()).append(" inputs (").append(modules).append(" modules)");
+        if (!r.errors().isEmpty()) out.append("; ").append(r.errors().size()).append(" unreadable");
+        return out.append('\n').toString();
+    }
+}
