@@ -47,26 +47,45 @@ final class IdExplainer {
         return out.toString();
     }
 
-    /** "parameter 1 is `long` on one side and `i64` on the other", or empty when no single part explains it. */
+    /** "parameter 1 is `long` vs `i64`", looking inside function-pointer parameters; empty when no single part explains it. */
     Optional<String> difference(String a, String b) {
         try {
-            FunctionType x = TypeIdDecoder.decode(a, target).type(), y = TypeIdDecoder.decode(b, target).type();
-            if (!CTypePrinter.print(x.returnType()).equals(CTypePrinter.print(y.returnType()))) {
-                return Optional.of("the return type is `" + CTypePrinter.print(x.returnType()) + "` vs `" + CTypePrinter.print(y.returnType()) + "`");
-            }
-            int n = Math.min(x.parameters().size(), y.parameters().size());
-            for (int i = 0; i < n; i++) {
-                String p = CTypePrinter.print(x.parameters().get(i).type()), q = CTypePrinter.print(y.parameters().get(i).type());
-                if (!p.equals(q)) return Optional.of("parameter " + (i + 1) + " is `" + p + "` vs `" + q + "`");
-            }
-            if (x.parameters().size() != y.parameters().size()) {
-                return Optional.of("the parameter counts differ (" + x.parameters().size() + " vs " + y.parameters().size() + ")");
-            }
-            if (x.variadic() != y.variadic()) return Optional.of("one side is variadic");
+            return difference(TypeIdDecoder.decode(a, target).type(), TypeIdDecoder.decode(b, target).type());
         } catch (IllegalArgumentException e) {
-            // an undecodable id has no part to point at
+            return Optional.empty();   // an undecodable id has no part to point at
         }
-        return Optional.empty();
+    }
+
+    private static Optional<String> difference(FunctionType x, FunctionType y) {
+        Optional<String> inReturn = part(x.returnType(), y.returnType());
+        if (inReturn.isPresent()) return inReturn.map(d -> "the return type" + d);
+        int n = Math.min(x.parameters().size(), y.parameters().size());
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            Optional<String> d = part(x.parameters().get(i).type(), y.parameters().get(i).type());
+            if (d.isPresent()) return d.map(text -> "parameter " + (index + 1) + text);
+        }
+        if (x.parameters().size() != y.parameters().size()) {
+            return Optional.of("the parameter counts differ (" + x.parameters().size() + " vs " + y.parameters().size() + ")");
+        }
+        return x.variadic() != y.variadic() ? Optional.of("one side is variadic") : Optional.empty();
+    }
+
+    /** " is `p` vs `q`", or for two function pointers " (a function pointer): its …" about the part inside. */
+    private static Optional<String> part(CType p, CType q) {
+        String a = CTypePrinter.print(p), b = CTypePrinter.print(q);
+        if (a.equals(b)) return Optional.empty();
+        if (written(p) instanceof PointerType pp && written(pp.pointee()) instanceof FunctionType pf
+                && written(q) instanceof PointerType qp && written(qp.pointee()) instanceof FunctionType qf) {
+            Optional<String> inner = difference(pf, qf);
+            if (inner.isPresent()) return inner.map(d -> " (a function pointer): its " + d);
+        }
+        return Optional.of(" is `" + a + "` vs `" + b + "`");
+    }
+
+    /** Without qualifiers but, unlike {@link CType#unqualified()}, not canonical: {@code i64} must stay {@code i64}. */
+    private static CType written(CType t) {
+        return t instanceof dev.xcfi.types.QualifiedType q ? q.base() : t;
     }
 
     /** How many parameters the id's function type has, if it decodes. */

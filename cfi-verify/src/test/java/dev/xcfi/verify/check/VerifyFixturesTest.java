@@ -1,0 +1,138 @@
+package dev.xcfi.verify.check;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xcfi.encoding.golden.Fixtures;
+import dev.xcfi.verify.TestBitcode;
+import dev.xcfi.verify.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every rule, positive and negative, on the committed fixtures (fixtures/verify/regenerate builds
+ * them with clang-22 and rustc) and on small programs compiled here.
+ */
+class VerifyFixturesTest {
+    record Run(int exit, JsonNode json, String text) {
+        List<String> findings() {
+            List<String> out = new ArrayList<>();
+            json.get("findings").forEach(f -> out.add(f.get("rule").asText() + " " + f.get("symbol").asText()));
+            return out;
+        }
+    }
+
+    static Run verify(String... paths) throws Exception {
+        List<String> args = new ArrayList<>(List.of("verify", "--format", "json"));
+        for (String p : paths) args.add(p.startsWith("/") ? p : Fixtures.root().resolve("fixtures/verify").resolve(p).toString());
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int exit = Main.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+        assertThat(err.toString()).isEmpty();
+        return new Run(exit, new ObjectMapper().readTree(out.toString()), out.toString());
+    }
+
+    @Test
+    void fig4HasExactlyItsThreeRealMismatches() throws Exception {
+        Run r = verify("fig4");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.findings()).containsExactly("declaration-mismatch hello_from_c", "declaration-mismatch indirect_call_from_c",
+                "callback-mismatch hello_from_rust_again");
+        JsonNode hello = r.json().get("findings").get(0);
+        assertThat(hello.get("severity").asText()).isEqualTo("error");
+        assertThat(hello.get("message").asText()).endsWith("parameter 1 is `i64` vs `long`");
+        assertThat(hello.get("locations").get(0).get("typeId").asText()).isEqualTo("_ZTSFvu3i64E");
+        assertThat(hello.get("locations").get(0).get("role").asText()).isEqualTo("declaration");
+        assertThat(hello.get("locations").get(1).get("typeId").asText()).isEqualTo("_ZTSFvlE");
+        assertThat(hello.get("locations").get(1).get("decoded").asText()).isEqualTo("C: void (long); Rust: extern \"C\" fn(c_long)");
+        assertThat(hello.get("fix").asText()).contains("#[cfi_encoding = \"l\"]");
+        JsonNode nested = r.json().get("findings").get(1);
+        assertThat(nested.get("message").asText()).endsWith("parameter 1 (a function pointer): its parameter 1 is `i64` vs `long`");
+        assertThat(nested.get("fix").asText()).contains("#[cfi_encoding = \"l\"]");
+        JsonNode callback = r.json().get("findings").get(2);
+        assertThat(callback.get("locations").get(0).get("typeId").asText()).isEqualTo("_ZTSFvlE");
+        assertThat(callback.get("locations").get(1).get("typeId").asText()).isEqualTo("_ZTSFvu3i64E");
+        assertThat(r.json().get("summary").get("errors").asInt()).isEqualTo(3);
+        assertThat(r.json().get("inputs").get(1).get("modules").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void theFixedProgramAndNormalizationOnBothSidesAreClean() throws Exception {
+        for (String clean : List.of("fig5", "normalized")) {
+            Run r = verify(clean);
+            assertThat(r.findings()).as(clean).isEmpty();
+            assertThat(r.exit()).as(clean).isZero();
+        }
+    }
+
+    @Test
+    void normalizationOnOneSideIsASchemeMismatch() throws Exception {
+        Run r = verify("one-sided");
+        assertThat(r.findings()).first().isEqualTo("scheme-mismatch ");
+        assertThat(r.json().get("findings").get(0).get("message").asText()).isEqualTo("the modules disagree on integer normalization: not normalized vs normalized");
+        assertThat(r.exit()).isEqualTo(1);
+    }
+
+    @Test
+    void kcfiDeclarationsAreComparedByHash() throws Exception {
+        Run r = verify("kcfi");
+        assertThat(r.findings()).containsExactly("declaration-mismatch hello_from_c", "declaration-mismatch indirect_call_from_c");
+        assertThat(r.json().get("findings").get(0).get("locations").get(0).get("typeId").asText()).isEqualTo("0x0ffabd9f");
+        assertThat(r.json().get("inputs").get(1).get("scheme").get("kcfiHash").asText()).isEqualTo("xxHash64");
+    }
+
+    @Test
+    void mixingKcfiWithCfiIcallIsASchemeMismatch() throws Exception {
+        Run r = verify("kcfi/c.bc", "fig5/rust.bc");
+        assertThat(r.findings()).contains("scheme-mismatch ");
+        assertThat(r.text()).contains("the modules disagree on CFI scheme: kcfi vs cfi-icall");
+    }
+
+    @Test
+    void multiModuleFilesAreSplitAndRead() throws Exception {
+        Run r = verify("thinlto");
+        assertThat(r.exit()).isZero();
+        assertThat(r.json().get("inputs").get(0).get("modules").asInt()).isEqualTo(2);
+        assertThat(r.json().get("inputs").get(0).get("typeTests").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aCorruptFileIsAnErrorEntryAndTheOthersAreStillVerified() throws Exception {
+        Run r = verify("corrupt");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.json().get("errors")).hasSize(1);
+        assertThat(r.json().get("errors").get(0).get("path").asText()).endsWith("truncated.bc");
+        assertThat(r.json().get("errors").get(0).get("message").asText()).contains("at bit");
+        assertThat(r.json().get("inputs")).hasSize(2);
+    }
+
+    @Test
+    void aCheckNoFunctionCanSatisfyIsAWarning(@TempDir Path dir) throws Exception {
+        Path bc = TestBitcode.clang(dir, "u", """
+                void use_int(int x) {}
+                void call_int(void (*f)(int)) { f(1); }
+                void call_short(void (*f)(short)) { f(1); }
+                """, "-flto", "-fsanitize=cfi-icall", "-fvisibility=hidden");
+        Run r = verify(bc.toString());
+        assertThat(r.findings()).containsExactly("unsatisfiable-check call_short");
+        assertThat(r.json().get("findings").get(0).get("severity").asText()).isEqualTo("warning");
+        assertThat(r.exit()).isZero();
+    }
+
+    @Test
+    void internalTypeIdsUsedAcrossModulesAreWarnings(@TempDir Path dir) throws Exception {
+        Path a = TestBitcode.clang(dir, "a", "namespace { struct S { int x; }; }\nextern \"C\" void take_s(S *p) {}\n",
+                "-x", "c++", "-flto", "-fsanitize=cfi-icall", "-fvisibility=hidden", "-Wno-return-type-c-linkage");
+        Path b = TestBitcode.clang(dir, "b", "void take_s(void *);\nvoid g(void) { take_s(0); }\n", "-flto", "-fsanitize=cfi-icall", "-fvisibility=hidden");
+        Run r = verify(a.toString(), b.toString());
+        assertThat(r.findings()).containsExactly("internal-type-id take_s");
+        Run alone = verify(a.toString());
+        assertThat(alone.findings()).isEmpty();
+    }
+}
