@@ -9,6 +9,7 @@ import dev.xcfi.verify.llvm.LlvmReader;
 import dev.xcfi.verify.llvm.SupervisedReader;
 import dev.xcfi.verify.report.JsonReport;
 import dev.xcfi.verify.report.Report;
+import dev.xcfi.verify.report.SarifReport;
 import dev.xcfi.verify.report.TextReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,7 +32,7 @@ import java.util.stream.Stream;
         "the declarations, callbacks and scheme flags that will make an indirect call trap.",
         "Exit status: 2 if an input could not be read (the rest is still reported), else 1 if any error finding, else 0."})
 final class VerifyCommand implements Callable<Integer> {
-    enum ReportFormat { text, json }
+    enum ReportFormat { text, json, sarif }
 
     enum Reader { llvm }
 
@@ -40,7 +41,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--format", description = "text (default) or json", defaultValue = "text")
+    @Option(names = "--format", description = "text (default), json, or sarif (SARIF 2.1.0 for code scanning)", defaultValue = "text")
     ReportFormat format;
 
     @Option(names = "--reader", description = "llvm: libLLVM in a supervised worker process (default)", defaultValue = "llvm")
@@ -87,7 +88,11 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         Report report = new Report(inputs, Verifier.verify(modules), errors);
-        spec.commandLine().getOut().print(format == ReportFormat.json ? JsonReport.render(report) + "\n" : TextReport.render(report));
+        spec.commandLine().getOut().print(switch (format) {
+            case text -> TextReport.render(report);
+            case json -> JsonReport.render(report) + "\n";
+            case sarif -> SarifReport.render(report) + "\n";
+        });
         return report.exitStatus();
     }
 

@@ -63,6 +63,25 @@ class VerifyFixturesTest {
     }
 
     @Test
+    void sarifCarriesRulesResultsAndUnreadableInputs() throws Exception {
+        StringWriter out = new StringWriter();
+        int exit = Main.run(new String[] {"verify", "--format", "sarif", Fixtures.root().resolve("fixtures/verify/fig4").toString(),
+                Fixtures.root().resolve("fixtures/verify/corrupt/truncated.bc").toString()}, new PrintWriter(out), new PrintWriter(new StringWriter()));
+        assertThat(exit).isEqualTo(2);
+        JsonNode run = new ObjectMapper().readTree(out.toString()).get("runs").get(0);
+        assertThat(run.get("tool").get("driver").get("rules")).extracting(n -> n.get("id").asText())
+                .containsExactly("declaration-mismatch", "callback-mismatch", "scheme-mismatch", "unsatisfiable-check", "internal-type-id");
+        assertThat(run.get("results")).extracting(n -> n.get("ruleId").asText() + " " + n.get("level").asText() + " "
+                + n.get("locations").get(0).get("logicalLocations").get(0).get("name").asText())
+                .containsExactly("declaration-mismatch error hello_from_c", "declaration-mismatch error indirect_call_from_c",
+                        "callback-mismatch error hello_from_rust_again");
+        assertThat(run.get("results").get(0).get("relatedLocations").get(0).get("physicalLocation").get("artifactLocation").get("uri").asText())
+                .endsWith("fig4/c.bc");
+        assertThat(run.get("invocations").get(0).get("executionSuccessful").asBoolean()).isFalse();
+        assertThat(run.get("invocations").get(0).get("toolExecutionNotifications").get(0).get("message").get("text").asText()).contains("at bit");
+    }
+
+    @Test
     void theFixedProgramAndNormalizationOnBothSidesAreClean() throws Exception {
         for (String clean : List.of("fig5", "normalized")) {
             Run r = verify(clean);

@@ -1,0 +1,80 @@
+package dev.xcfi.verify.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.xcfi.verify.check.Finding;
+import dev.xcfi.verify.check.Rule;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * SARIF 2.1.0 for code-scanning upload. Bitcode has no source lines, so a result points at the
+ * module file and names the function as a logical location; the other side of a mismatch is a
+ * related location, and the fix travels in the message (SARIF's "fixes" need text edits).
+ */
+public final class SarifReport {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Map<Rule, String> DESCRIPTIONS = Map.of(
+            Rule.DECLARATION_MISMATCH, "A function is declared in one module with a CFI type id other than its definition's",
+            Rule.CALLBACK_MISMATCH, "A function passed as a callback does not carry the id the callee checks",
+            Rule.SCHEME_MISMATCH, "The modules were built with different CFI schemes or options",
+            Rule.UNSATISFIABLE_CHECK, "An indirect-call check that no function in the program can pass",
+            Rule.INTERNAL_TYPE_ID, "A function with a module-local type id is used from other modules");
+
+    private SarifReport() {}
+
+    public static String render(Report r) {
+        List<Object> rules = new ArrayList<>();
+        for (Rule rule : Rule.values()) {
+            rules.add(map("id", rule.id(), "shortDescription", map("text", DESCRIPTIONS.get(rule)),
+                    "defaultConfiguration", map("level", level(rule)), "helpUri", "https://github.com/xcfi/xcfi/blob/main/docs/verify.md#" + rule.id()));
+        }
+        List<Object> results = new ArrayList<>();
+        for (Finding f : r.findings()) {
+            List<Object> related = new ArrayList<>();
+            for (int i = 1; i < f.locations().size(); i++) related.add(location(f.locations().get(i), f.symbol(), i));
+            Map<String, Object> result = map("ruleId", f.rule().id(), "level", level(f.rule()),
+                    "message", map("text", f.message() + ". Fix: " + f.fix()),
+                    "locations", f.locations().isEmpty() ? List.of() : List.of(location(f.locations().get(0), f.symbol(), 0)));
+            if (!related.isEmpty()) result.put("relatedLocations", related);
+            result.put("partialFingerprints", map("xcfiSymbol/v1", f.rule().id() + ":" + f.symbol()));
+            results.add(result);
+        }
+        List<Object> notifications = new ArrayList<>();
+        for (Report.InputError e : r.errors()) {
+            notifications.add(map("level", "error", "message", map("text", e.message()),
+                    "locations", List.of(map("physicalLocation", map("artifactLocation", map("uri", e.path()))))));
+        }
+        Map<String, Object> run = map("tool", map("driver", map("name", "xcfi", "version", "0.1.0", "rules", rules)),
+                "invocations", List.of(map("executionSuccessful", r.errors().isEmpty(), "toolExecutionNotifications", notifications)),
+                "results", results);
+        Map<String, Object> root = map("$schema", "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs", List.of(run));
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> location(Finding.Location l, String symbol, int id) {
+        Map<String, Object> loc = map("id", id, "physicalLocation", map("artifactLocation", map("uri", l.path())),
+                "message", map("text", l.role() + (l.typeId().isEmpty() ? "" : ": " + l.typeId()) + (l.decoded().isEmpty() ? "" : " (" + l.decoded() + ")")));
+        if (!symbol.isEmpty()) loc.put("logicalLocations", List.of(map("name", symbol, "kind", "function")));
+        return loc;
+    }
+
+    private static String level(Rule rule) {
+        return rule.severity().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Map<String, Object> map(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) m.put((String) keyValues[i], keyValues[i + 1]);
+        return m;
+    }
+}
