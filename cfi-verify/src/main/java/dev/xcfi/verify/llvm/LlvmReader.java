@@ -90,18 +90,26 @@ public final class LlvmReader {
      * a textual {@code .ll} file as one module.
      */
     public List<ModuleFacts> readFile(String path, byte[] file) throws BitcodeException {
-        if (!BitcodeFile.isBitcode(file)) return List.of(parse(path, 0, "", file, true));
+        if (!BitcodeFile.isBitcode(file)) return List.of(parse(path, 0, "", file, true, true));
         List<ModuleFacts> out = new ArrayList<>();
-        for (BitcodeFile.Module m : BitcodeFile.modules(file)) out.add(parse(path, m.index(), m.producer(), m.image(), false));
+        for (BitcodeFile.Module m : BitcodeFile.modules(file)) out.add(parse(path, m.index(), m.producer(), m.image(), false, true));
         return out;
+    }
+
+    /**
+     * Parses {@code image} and disposes the module without walking it: the baseline the
+     * extraction's cost is measured against (benchmarks).
+     */
+    public void parseOnly(String path, byte[] image) throws BitcodeException {
+        parse(path, 0, "", image, false, false);
     }
 
     /** Parses {@code image}, a single module, and extracts its facts. */
     public ModuleFacts read(String path, int module, String producer, byte[] image) throws BitcodeException {
-        return parse(path, module, producer, image, false);
+        return parse(path, module, producer, image, false, true);
     }
 
-    private ModuleFacts parse(String path, int module, String producer, byte[] image, boolean text) throws BitcodeException {
+    private ModuleFacts parse(String path, int module, String producer, byte[] image, boolean text, boolean walk) throws BitcodeException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment context = (MemorySegment) llvm.contextCreate.invokeExact();
             try {
@@ -130,7 +138,7 @@ public final class LlvmReader {
                 if (failed != 0) throw new BitcodeException(diagnostics.isEmpty() ? "libLLVM could not read the module" : diagnostics.toString());
                 MemorySegment mod = moduleOut.get(ADDRESS, 0);
                 try {
-                    return new ModuleWalk(context, arena).facts(path, module, producer, mod);
+                    return walk ? new ModuleWalk(context, arena).facts(path, module, producer, mod) : null;
                 } finally {
                     llvm.disposeModule.invokeExact(mod);
                 }
