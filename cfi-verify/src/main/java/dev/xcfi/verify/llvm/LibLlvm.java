@@ -41,7 +41,8 @@ final class LibLlvm {
             getFirstBasicBlock, getNextBasicBlock, getFirstInstruction, getNextInstruction, getInstructionOpcode, getCalledValue,
             isAFunction, getNumArgOperands, getOperand, getNumOperandBundles, getOperandBundleAtIndex, getOperandBundleTag,
             getNumOperandBundleArgs, getOperandBundleArgAtIndex, disposeOperandBundle, getNamedMetadataNumOperands,
-            getNamedMetadataOperands, getTarget;
+            getNamedMetadataOperands, getTarget, getFirstUse, getNextUse, getUser, isAInstruction, getInstructionParent,
+            getBasicBlockParent;
 
     private LibLlvm(Path path, SymbolLookup symbols) {
         this.path = path;
@@ -102,6 +103,12 @@ final class LibLlvm {
         getNamedMetadataNumOperands = handle("LLVMGetNamedMetadataNumOperands", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         getNamedMetadataOperands = handle("LLVMGetNamedMetadataOperands", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS));
         getTarget = handle("LLVMGetTarget", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getFirstUse = handle("LLVMGetFirstUse", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getNextUse = handle("LLVMGetNextUse", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getUser = handle("LLVMGetUser", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        isAInstruction = handle("LLVMIsAInstruction", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getInstructionParent = handle("LLVMGetInstructionParent", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getBasicBlockParent = handle("LLVMGetBasicBlockParent", FunctionDescriptor.of(ADDRESS, ADDRESS));
     }
 
     /** Opens the libLLVM at {@code path}; refuses one that lacks a function the reader needs. */

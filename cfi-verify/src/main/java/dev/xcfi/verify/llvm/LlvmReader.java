@@ -171,16 +171,42 @@ public final class LlvmReader {
             kcfiTypeKind = (int) llvm.getMdKindIdInContext.invokeExact(context, arena.allocateFrom("kcfi_type"), 9);
         }
 
+        /**
+         * Functions first; then type tests and callbacks through use lists (the uses of each
+         * {@code llvm.type.test} declaration and of each function), so a cfi-icall module is not
+         * walked instruction by instruction. Only KCFI modules need the full walk: their checks
+         * are operand bundles on indirect calls, which no use list reaches.
+         */
         ModuleFacts facts(String path, int module, String producer, MemorySegment mod) throws Throwable {
+            ModuleFlags flags = flags(mod);
             List<FunctionFacts> functions = new ArrayList<>();
+            List<MemorySegment> handles = new ArrayList<>();
             for (MemorySegment fn = (MemorySegment) llvm.getFirstFunction.invokeExact(mod); !fn.equals(NULL);
                  fn = (MemorySegment) llvm.getNextFunction.invokeExact(fn)) {
-                functions.add(function(fn));
+                FunctionFacts f = function(fn);
+                functions.add(f);
+                handles.add(fn);
+                functionIndex.put(fn.address(), functions.size() - 1);
+                functionNames.put(fn.address(), f.name());
             }
+            for (int i = 0; i < handles.size(); i++) {
+                MemorySegment fn = handles.get(i);
+                int intrinsic = (int) llvm.getIntrinsicId.invokeExact(fn);
+                if (intrinsic == 0) callbackUses(fn, functions.get(i).name());
+                else typeTestUses(fn, intrinsic);
+                if (flags.kcfi() && functions.get(i).definition()) body(functions.get(i).name(), fn);
+            }
+            typeTests.sort(java.util.Comparator.comparingInt(t -> functionIndex.getOrDefault(functionAddress.get(t), 0)));
+            callbacks.sort(java.util.Comparator.comparingInt(c -> functionIndex.getOrDefault(functionAddress.get(c), 0)));
             MemorySegment triple = (MemorySegment) llvm.getTarget.invokeExact(mod);
             String tripleText = triple.equals(NULL) ? "" : triple.reinterpret(Long.MAX_VALUE).getString(0);
-            return new ModuleFacts(path, module, producer, tripleText, flags(mod), functions, typeTests, kcfiCalls, callbacks);
+            return new ModuleFacts(path, module, producer, tripleText, flags, functions, typeTests, kcfiCalls, callbacks);
         }
+
+        private final Map<Long, Integer> functionIndex = new HashMap<>();
+        private final Map<Long, String> functionNames = new HashMap<>();
+        /** The enclosing function of each fact, for ordering facts by function as a walk would. */
+        private final Map<Object, Long> functionAddress = new java.util.IdentityHashMap<>();
 
         private FunctionFacts function(MemorySegment fn) throws Throwable {
             String name = name(fn);
@@ -208,44 +234,73 @@ public final class LlvmReader {
             } finally {
                 if (!entries.equals(NULL)) llvm.disposeValueMetadataEntries.invokeExact(entries);
             }
-            if (definition) body(name, fn);
             return new FunctionFacts(name, definition, linkage, types, kcfi);
         }
 
+        /** Calls of a type-test intrinsic, found through the intrinsic declaration's uses. */
+        private void typeTestUses(MemorySegment intrinsicFn, int intrinsic) throws Throwable {
+            TypeTest.Kind kind = intrinsic == typeTest ? TypeTest.Kind.TYPE_TEST
+                    : intrinsic == publicTypeTest ? TypeTest.Kind.PUBLIC_TYPE_TEST
+                    : intrinsic == checkedLoad ? TypeTest.Kind.CHECKED_LOAD : null;
+            if (kind == null) return;
+            int idOperand = kind == TypeTest.Kind.CHECKED_LOAD ? 2 : 1;
+            for (MemorySegment use = (MemorySegment) llvm.getFirstUse.invokeExact(intrinsicFn); !use.equals(NULL);
+                 use = (MemorySegment) llvm.getNextUse.invokeExact(use)) {
+                MemorySegment call = callInstruction((MemorySegment) llvm.getUser.invokeExact(use));
+                if (call == null || !((MemorySegment) llvm.getCalledValue.invokeExact(call)).equals(intrinsicFn)) continue;
+                if ((int) llvm.getNumArgOperands.invokeExact(call) <= idOperand) continue;
+                TypeIdRef id = typeId((MemorySegment) llvm.getOperand.invokeExact(call, idOperand));
+                if (id == null) continue;
+                long enclosing = enclosingFunction(call);
+                TypeTest t = new TypeTest(functionNames.getOrDefault(enclosing, ""), id, kind);
+                typeTests.add(t);
+                functionAddress.put(t, enclosing);
+            }
+        }
+
+        /** Direct calls that pass {@code fn}'s address as an argument, found through {@code fn}'s uses. */
+        private void callbackUses(MemorySegment fn, String name) throws Throwable {
+            for (MemorySegment use = (MemorySegment) llvm.getFirstUse.invokeExact(fn); !use.equals(NULL);
+                 use = (MemorySegment) llvm.getNextUse.invokeExact(use)) {
+                MemorySegment call = callInstruction((MemorySegment) llvm.getUser.invokeExact(use));
+                if (call == null) continue;
+                MemorySegment callee = (MemorySegment) llvm.isAFunction.invokeExact((MemorySegment) llvm.getCalledValue.invokeExact(call));
+                if (callee.equals(NULL) || callee.equals(fn) || (int) llvm.getIntrinsicId.invokeExact(callee) != 0) continue;
+                int args = (int) llvm.getNumArgOperands.invokeExact(call);
+                long enclosing = enclosingFunction(call);
+                for (int i = 0; i < args; i++) {
+                    if (!((MemorySegment) llvm.getOperand.invokeExact(call, i)).equals(fn)) continue;
+                    CallbackArgument c = new CallbackArgument(functionNames.getOrDefault(enclosing, ""),
+                            functionNames.getOrDefault(callee.address(), name(callee)), i, args, name);
+                    callbacks.add(c);
+                    functionAddress.put(c, enclosing);
+                }
+            }
+        }
+
+        /** The user as a call, invoke or callbr instruction, else null (constants, stores, ...). */
+        private MemorySegment callInstruction(MemorySegment user) throws Throwable {
+            if (((MemorySegment) llvm.isAInstruction.invokeExact(user)).equals(NULL)) return null;
+            int opcode = (int) llvm.getInstructionOpcode.invokeExact(user);
+            return opcode == LibLlvm.OPCODE_CALL || opcode == LibLlvm.OPCODE_INVOKE || opcode == LibLlvm.OPCODE_CALL_BR ? user : null;
+        }
+
+        private long enclosingFunction(MemorySegment instruction) throws Throwable {
+            MemorySegment block = (MemorySegment) llvm.getInstructionParent.invokeExact(instruction);
+            return block.equals(NULL) ? 0 : ((MemorySegment) llvm.getBasicBlockParent.invokeExact(block)).address();
+        }
+
+        /** KCFI modules only: every indirect call's {@code "kcfi"} bundle. */
         private void body(String function, MemorySegment fn) throws Throwable {
             for (MemorySegment bb = (MemorySegment) llvm.getFirstBasicBlock.invokeExact(fn); !bb.equals(NULL);
                  bb = (MemorySegment) llvm.getNextBasicBlock.invokeExact(bb)) {
                 for (MemorySegment inst = (MemorySegment) llvm.getFirstInstruction.invokeExact(bb); !inst.equals(NULL);
                      inst = (MemorySegment) llvm.getNextInstruction.invokeExact(inst)) {
                     int opcode = (int) llvm.getInstructionOpcode.invokeExact(inst);
-                    if (opcode == LibLlvm.OPCODE_CALL || opcode == LibLlvm.OPCODE_INVOKE || opcode == LibLlvm.OPCODE_CALL_BR) call(function, inst);
+                    if (opcode != LibLlvm.OPCODE_CALL && opcode != LibLlvm.OPCODE_INVOKE && opcode != LibLlvm.OPCODE_CALL_BR) continue;
+                    MemorySegment called = (MemorySegment) llvm.getCalledValue.invokeExact(inst);
+                    if (((MemorySegment) llvm.isAFunction.invokeExact(called)).equals(NULL)) kcfiBundles(function, inst);
                 }
-            }
-        }
-
-        private void call(String function, MemorySegment inst) throws Throwable {
-            MemorySegment called = (MemorySegment) llvm.getCalledValue.invokeExact(inst);
-            MemorySegment callee = (MemorySegment) llvm.isAFunction.invokeExact(called);
-            int args = (int) llvm.getNumArgOperands.invokeExact(inst);
-            if (callee.equals(NULL)) {
-                kcfiBundles(function, inst);
-                return;
-            }
-            int intrinsic = (int) llvm.getIntrinsicId.invokeExact(callee);
-            if (intrinsic != 0) {
-                TypeTest.Kind kind = intrinsic == typeTest ? TypeTest.Kind.TYPE_TEST
-                        : intrinsic == publicTypeTest ? TypeTest.Kind.PUBLIC_TYPE_TEST
-                        : intrinsic == checkedLoad ? TypeTest.Kind.CHECKED_LOAD : null;
-                int idOperand = kind == TypeTest.Kind.CHECKED_LOAD ? 2 : 1;
-                if (kind != null && args > idOperand) {
-                    TypeIdRef id = typeId((MemorySegment) llvm.getOperand.invokeExact(inst, idOperand));
-                    if (id != null) typeTests.add(new TypeTest(function, id, kind));
-                }
-                return;
-            }
-            for (int i = 0; i < args; i++) {
-                MemorySegment arg = (MemorySegment) llvm.isAFunction.invokeExact((MemorySegment) llvm.getOperand.invokeExact(inst, i));
-                if (!arg.equals(NULL)) callbacks.add(new CallbackArgument(function, name(callee), i, args, name(arg)));
             }
         }
 
