@@ -132,6 +132,16 @@ class VerifyFixturesTest {
     }
 
     @Test
+    void aFileThatCrashesLibLlvmIsAnErrorEntryAndTheRunGoesOn() throws Exception {
+        Run r = verify("crash/libllvm-crash.bc", "fig5", "fig4/c.bc");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.json().get("errors")).hasSize(1);
+        assertThat(r.json().get("errors").get(0).get("message").asText()).startsWith("libLLVM crashed while reading this file");
+        assertThat(r.json().get("inputs")).extracting(i -> Path.of(i.get("path").asText()).getFileName().toString())
+                .containsExactly("c.bc", "rust.bc", "c.bc");
+    }
+
+    @Test
     void aCheckNoFunctionCanSatisfyIsAWarning(@TempDir Path dir) throws Exception {
         Path bc = TestBitcode.clang(dir, "u", """
                 void use_int(int x) {}
