@@ -172,6 +172,7 @@ public final class Verifier {
             for (CallbackArgument cb : m.callbacks()) {
                 Optional<Site> callee = site(cb.callee(), m), passed = site(cb.passed(), m);
                 if (callee.isEmpty() || passed.isEmpty()) continue;
+                if (kcfiCallback(cb, callee.get(), passed.get(), reported)) continue;
                 for (CfiMode mode : testedModes) {
                     Optional<String> calleeId = callee.get().id(mode), passedId = passed.get().id(mode);
                     if (calleeId.isEmpty() || passedId.isEmpty()) continue;
@@ -191,6 +192,27 @@ public final class Verifier {
                 }
             }
         }
+    }
+
+    /**
+     * KCFI: the callee's own body says which hash its call through that parameter checks (the
+     * {@code kcfi} bundle on a call of the parameter), so no id has to be decoded.
+     */
+    private boolean kcfiCallback(CallbackArgument cb, Site callee, Site passed, Set<String> reported) {
+        if (!callee.module().flags().kcfi() || passed.function().kcfiType().isEmpty()) return false;
+        int carried = passed.function().kcfiType().getAsInt();
+        for (KcfiCall call : callee.module().kcfiCalls()) {
+            if (!call.function().equals(cb.callee()) || call.parameter() != cb.argument() || call.hash() == carried) continue;
+            if (!reported.add(cb.callee() + "\u0000" + cb.passed() + "\u0000" + cb.argument())) return true;
+            findings.add(new Finding(Rule.CALLBACK_MISMATCH, cb.passed(),
+                    cb.function() + " passes " + cb.passed() + " to " + cb.callee() + " (argument " + (cb.argument() + 1) + "), which calls it with a KCFI check for "
+                            + hex(call.hash()) + ", but " + cb.passed() + " carries " + hex(carried) + ": the call back traps",
+                    List.of(new Finding.Location(callee.where(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), hex(call.hash()), ""),
+                            new Finding.Location(passed.where(), "passed function", hex(carried), "")),
+                    "give " + cb.passed() + " exactly the parameter and return types of the function pointer " + cb.callee() + " expects"));
+            return true;
+        }
+        return true;
     }
 
     /** The definition wherever it is, else the declaration the calling module sees. */

@@ -1,4 +1,8 @@
 package dev.xcfi.verify.facts;
 
-/** An indirect call inside {@code function} carrying a {@code "kcfi"(i32 hash)} operand bundle. */
-public record KcfiCall(String function, int hash) {}
+/**
+ * An indirect call inside {@code function} carrying a {@code "kcfi"(i32 hash)} operand bundle.
+ * {@code parameter} is the IR position of {@code function}'s own parameter being called (a
+ * callback), or -1 when the pointer comes from elsewhere.
+ */
+public record KcfiCall(String function, int hash, int parameter) {}

@@ -57,6 +57,7 @@ final class FactsWire {
         for (KcfiCall k : m.kcfiCalls()) {
             string(out, k.function());
             out.writeInt(k.hash());
+            out.writeInt(k.parameter());
         }
         out.writeInt(m.callbacks().size());
         for (CallbackArgument c : m.callbacks()) {
@@ -87,7 +88,7 @@ final class FactsWire {
         List<TypeTest> tests = new ArrayList<>();
         for (int i = count(in); i > 0; i--) tests.add(new TypeTest(string(in), ref(in), TypeTest.Kind.values()[in.readByte()]));
         List<KcfiCall> kcfi = new ArrayList<>();
-        for (int i = count(in); i > 0; i--) kcfi.add(new KcfiCall(string(in), in.readInt()));
+        for (int i = count(in); i > 0; i--) kcfi.add(new KcfiCall(string(in), in.readInt(), in.readInt()));
         List<CallbackArgument> callbacks = new ArrayList<>();
         for (int i = count(in); i > 0; i--) callbacks.add(new CallbackArgument(string(in), string(in), in.readInt(), in.readInt(), string(in)));
         return new ModuleFacts(path, module, producer, triple, flags, functions, tests, kcfi, callbacks);

@@ -42,7 +42,7 @@ final class LibLlvm {
             isAFunction, getNumArgOperands, getOperand, getNumOperandBundles, getOperandBundleAtIndex, getOperandBundleTag,
             getNumOperandBundleArgs, getOperandBundleArgAtIndex, disposeOperandBundle, getNamedMetadataNumOperands,
             getNamedMetadataOperands, getTarget, getFirstUse, getNextUse, getUser, isAInstruction, getInstructionParent,
-            getBasicBlockParent;
+            getBasicBlockParent, countParams, getParam;
 
     private LibLlvm(Path path, SymbolLookup symbols) {
         this.path = path;
@@ -109,6 +109,8 @@ final class LibLlvm {
         isAInstruction = handle("LLVMIsAInstruction", FunctionDescriptor.of(ADDRESS, ADDRESS));
         getInstructionParent = handle("LLVMGetInstructionParent", FunctionDescriptor.of(ADDRESS, ADDRESS));
         getBasicBlockParent = handle("LLVMGetBasicBlockParent", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        countParams = handle("LLVMCountParams", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        getParam = handle("LLVMGetParam", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
     }
 
     /** Opens the libLLVM at {@code path}; refuses one that lacks a function the reader needs. */

@@ -292,6 +292,9 @@ public final class LlvmReader {
 
         /** KCFI modules only: every indirect call's {@code "kcfi"} bundle. */
         private void body(String function, MemorySegment fn) throws Throwable {
+            int n = (int) llvm.countParams.invokeExact(fn);
+            long[] params = new long[n];
+            for (int i = 0; i < n; i++) params[i] = ((MemorySegment) llvm.getParam.invokeExact(fn, i)).address();
             for (MemorySegment bb = (MemorySegment) llvm.getFirstBasicBlock.invokeExact(fn); !bb.equals(NULL);
                  bb = (MemorySegment) llvm.getNextBasicBlock.invokeExact(bb)) {
                 for (MemorySegment inst = (MemorySegment) llvm.getFirstInstruction.invokeExact(bb); !inst.equals(NULL);
@@ -299,12 +302,17 @@ public final class LlvmReader {
                     int opcode = (int) llvm.getInstructionOpcode.invokeExact(inst);
                     if (opcode != LibLlvm.OPCODE_CALL && opcode != LibLlvm.OPCODE_INVOKE && opcode != LibLlvm.OPCODE_CALL_BR) continue;
                     MemorySegment called = (MemorySegment) llvm.getCalledValue.invokeExact(inst);
-                    if (((MemorySegment) llvm.isAFunction.invokeExact(called)).equals(NULL)) kcfiBundles(function, inst);
+                    if (((MemorySegment) llvm.isAFunction.invokeExact(called)).equals(NULL)) kcfiBundles(function, inst, parameter(params, called));
                 }
             }
         }
 
-        private void kcfiBundles(String function, MemorySegment inst) throws Throwable {
+        private static int parameter(long[] params, MemorySegment value) {
+            for (int i = 0; i < params.length; i++) if (params[i] == value.address()) return i;
+            return -1;
+        }
+
+        private void kcfiBundles(String function, MemorySegment inst, int parameter) throws Throwable {
             int bundles = (int) llvm.getNumOperandBundles.invokeExact(inst);
             for (int b = 0; b < bundles; b++) {
                 MemorySegment bundle = (MemorySegment) llvm.getOperandBundleAtIndex.invokeExact(inst, b);
@@ -313,7 +321,7 @@ public final class LlvmReader {
                     if (!LibLlvm.string(tag, length.get(JAVA_LONG, 0)).equals("kcfi")) continue;
                     if ((int) llvm.getNumOperandBundleArgs.invokeExact(bundle) < 1) continue;
                     OptionalInt hash = constant((MemorySegment) llvm.getOperandBundleArgAtIndex.invokeExact(bundle, 0));
-                    if (hash.isPresent()) kcfiCalls.add(new KcfiCall(function, hash.getAsInt()));
+                    if (hash.isPresent()) kcfiCalls.add(new KcfiCall(function, hash.getAsInt(), parameter));
                 } finally {
                     llvm.disposeOperandBundle.invokeExact(bundle);
                 }

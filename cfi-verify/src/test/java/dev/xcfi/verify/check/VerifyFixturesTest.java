@@ -99,9 +99,13 @@ class VerifyFixturesTest {
     }
 
     @Test
-    void kcfiDeclarationsAreComparedByHash() throws Exception {
+    void kcfiDeclarationsAndCallbacksAreComparedByHash() throws Exception {
         Run r = verify("kcfi");
-        assertThat(r.findings()).containsExactly("declaration-mismatch hello_from_c", "declaration-mismatch indirect_call_from_c");
+        assertThat(r.findings()).containsExactly("declaration-mismatch hello_from_c", "declaration-mismatch indirect_call_from_c",
+                "callback-mismatch hello_from_rust_again");
+        JsonNode callback = r.json().get("findings").get(2);
+        assertThat(callback.get("locations").get(0).get("typeId").asText()).isEqualTo("0xbde2bfc8");   // xxHash64 of _ZTSFvlE
+        assertThat(callback.get("locations").get(1).get("typeId").asText()).isEqualTo("0x0ffabd9f");   // xxHash64 of _ZTSFvu3i64E
         assertThat(r.json().get("findings").get(0).get("locations").get(0).get("typeId").asText()).isEqualTo("0x0ffabd9f");
         assertThat(r.json().get("inputs").get(1).get("scheme").get("kcfiHash").asText()).isEqualTo("xxHash64");
     }

@@ -76,7 +76,7 @@ class LlvmReaderTest {
                 "-fsanitize-cfi-icall-experimental-normalize-integers"));
         int normalized = (int) dev.xcfi.encoding.KcfiHash.XXHASH64.hash("_ZTSFvu3i64E.normalized");
         assertThat(function(m, "hello").kcfiType()).isEqualTo(OptionalInt.of(normalized));
-        assertThat(m.kcfiCalls()).containsExactly(new KcfiCall("call_n", normalized));
+        assertThat(m.kcfiCalls()).containsExactly(new KcfiCall("call_n", normalized, 0));
         assertThat(m.typeTests()).isEmpty();
         assertThat(m.flags().kcfi()).isTrue();
         assertThat(m.flags().kcfiHash()).isEqualTo(Optional.of("xxHash64"));
@@ -99,7 +99,7 @@ class LlvmReaderTest {
         ModuleFacts m = reader.read("r.bc", 0, "", Files.readAllBytes(rustc(dir, "r.bc", "-Zsanitizer=kcfi", "-Cpanic=abort")));
         int hash = dev.xcfi.encoding.KcfiHash.XXHASH64.hash("_ZTSFvu3i64E");
         assertThat(function(m, "hello").kcfiType()).isEqualTo(OptionalInt.of(hash));
-        assertThat(m.kcfiCalls()).containsExactly(new KcfiCall("call_n", hash));
+        assertThat(m.kcfiCalls()).containsExactly(new KcfiCall("call_n", hash, 0));
         assertThat(m.flags().kcfi()).isTrue();
         assertThat(m.flags().kcfiHash()).isEmpty();
     }
