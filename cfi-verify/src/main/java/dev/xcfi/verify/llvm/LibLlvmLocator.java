@@ -14,8 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where a libLLVM may be: the one the user named ({@code --libllvm}, {@code XCFI_LIBLLVM}), then
- * Debian's versioned folders and the multiarch library folder, then rustup toolchains (a Rust user
+ * Where a libLLVM may be: only the one the user named ({@code --libllvm}, {@code XCFI_LIBLLVM}),
+ * else Debian's versioned folders and the multiarch library folder, then rustup toolchains (a Rust user
  * always has the libLLVM that wrote rustc's bitcode). Newest LLVM first within each group.
  */
 public final class LibLlvmLocator {
@@ -23,11 +23,12 @@ public final class LibLlvmLocator {
 
     private LibLlvmLocator() {}
 
+    /** A library the user named ({@code --libllvm}, else {@code XCFI_LIBLLVM}) is the only candidate: no silent fallback. */
     public static List<Path> candidates(Optional<Path> explicit) {
-        Set<Path> out = new LinkedHashSet<>();
-        explicit.ifPresent(out::add);
+        if (explicit.isPresent()) return List.of(explicit.get());
         String env = System.getenv("XCFI_LIBLLVM");
-        if (env != null && !env.isBlank()) out.add(Path.of(env));
+        if (env != null && !env.isBlank()) return List.of(Path.of(env));
+        Set<Path> out = new LinkedHashSet<>();
         List<Path> debian = new ArrayList<>();
         for (Path dir : children(Path.of("/usr/lib"), "llvm-*")) debian.addAll(libraries(dir.resolve("lib")));
         for (Path dir : List.of(Path.of("/usr/lib/x86_64-linux-gnu"), Path.of("/usr/lib/aarch64-linux-gnu"), Path.of("/usr/lib64"), Path.of("/usr/lib"))) {

@@ -125,7 +125,9 @@ public final class LlvmReader {
                     failed = (int) llvm.parseIrInContext.invokeExact(context, buffer, moduleOut, message);
                     MemorySegment chars = message.get(ADDRESS, 0);
                     if (!chars.equals(NULL)) {
-                        diagnostics.append(chars.reinterpret(Long.MAX_VALUE).getString(0));
+                        String reported = chars.reinterpret(Long.MAX_VALUE).getString(0);
+                        int eol = reported.indexOf('\n');   // the rest is a source excerpt with a caret
+                        diagnostics.append(eol < 0 ? reported : reported.substring(0, eol));
                         llvm.disposeMessage.invokeExact(chars);
                     }
                 } else {

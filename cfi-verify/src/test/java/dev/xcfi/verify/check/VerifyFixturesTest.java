@@ -146,6 +146,17 @@ class VerifyFixturesTest {
     }
 
     @Test
+    void aNamedLibLlvmIsUsedOrRefusedNeverReplaced() {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int exit = Main.run(new String[] {"verify", "--libllvm", "/nowhere/libLLVM.so.22.1", Fixtures.root().resolve("fixtures/verify/fig5").toString()},
+                new PrintWriter(out), new PrintWriter(err));
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("xcfi: no usable libLLVM (need LLVM 22 or newer):\n  cannot load libLLVM from /nowhere/libLLVM.so.22.1")
+                .contains("install Debian's libllvm22 or pass --libllvm PATH").doesNotContain("Exception");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void aCheckNoFunctionCanSatisfyIsAWarning(@TempDir Path dir) throws Exception {
         Path bc = TestBitcode.clang(dir, "u", """
                 void use_int(int x) {}
