@@ -144,7 +144,8 @@ public final class Verifier {
                     if (a != b) {
                         findings.add(new Finding(Rule.DECLARATION_MISMATCH, name,
                                 name + " is declared with KCFI hash " + hex(b) + " but defined with " + hex(a) + ": indirect calls through the declared type trap",
-                                List.of(new Finding.Location(decl.where(), "declaration", hex(b), ""), new Finding.Location(def.where(), "definition", hex(a), "")),
+                                List.of(new Finding.Location(decl.where(), "declaration", hex(b), explainHash(b)),
+                                        new Finding.Location(def.where(), "definition", hex(a), explainHash(a))),
                                 "make the declaration's parameter and return types encode like the definition's"));
                     }
                     continue;
@@ -207,8 +208,9 @@ public final class Verifier {
             findings.add(new Finding(Rule.CALLBACK_MISMATCH, cb.passed(),
                     cb.function() + " passes " + cb.passed() + " to " + cb.callee() + " (argument " + (cb.argument() + 1) + "), which calls it with a KCFI check for "
                             + hex(call.hash()) + ", but " + cb.passed() + " carries " + hex(carried) + ": the call back traps",
-                    List.of(new Finding.Location(callee.where(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), hex(call.hash()), ""),
-                            new Finding.Location(passed.where(), "passed function", hex(carried), "")),
+                    List.of(new Finding.Location(callee.where(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), hex(call.hash()),
+                                    explainHash(call.hash())),
+                            new Finding.Location(passed.where(), "passed function", hex(carried), explainHash(carried))),
                     "give " + cb.passed() + " exactly the parameter and return types of the function pointer " + cb.callee() + " expects"));
             return true;
         }
@@ -258,7 +260,7 @@ public final class Verifier {
                 if (hashes.contains(k.hash()) || !reported.add(k.function() + "\u0000" + k.hash())) continue;
                 findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, k.function(),
                         k.function() + " makes a KCFI-checked call expecting hash " + hex(k.hash()) + ", which no function in the analysed modules carries",
-                        List.of(new Finding.Location(new Site(m, null).where(), "kcfi call", hex(k.hash()), "")),
+                        List.of(new Finding.Location(new Site(m, null).where(), "kcfi call", hex(k.hash()), explainHash(k.hash()))),
                         "if the target is in a module not given to xcfi, add it; otherwise fix the callee's type"));
             }
         }
@@ -288,6 +290,31 @@ public final class Verifier {
         Optional<String> part = explain.difference(a.typeId(), b.typeId());
         String text = part.map(p -> message + "; " + p).orElse(message);
         return new Finding(rule, symbol, text, List.of(a, b), Fixes.suggest(a.typeId(), b.typeId(), part));
+    }
+
+    private Map<Integer, String> knownHashes;
+
+    /**
+     * A KCFI hash named by the id it hashes, when any analysed module uses that id (a cfi-icall
+     * build of the same code, say): both algorithms are tried, since rustc and clang may differ.
+     */
+    private String explainHash(int hash) {
+        if (knownHashes == null) {
+            knownHashes = new java.util.HashMap<>();
+            for (ModuleFacts m : modules) {
+                for (FunctionFacts f : m.functions()) {
+                    for (TypeAttachment t : f.typeIds()) {
+                        if (!(t.id() instanceof TypeIdRef.Named n)) continue;
+                        knownHashes.putIfAbsent(dev.xcfi.encoding.KcfiHash.XXHASH64.hash(n.id()), n.id());
+                        knownHashes.putIfAbsent(dev.xcfi.encoding.KcfiHash.FNV1A.hash(n.id()), n.id() + " (FNV-1a)");
+                    }
+                }
+            }
+        }
+        String id = knownHashes.get(hash);
+        if (id == null) return "";
+        String plain = id.endsWith(" (FNV-1a)") ? id.substring(0, id.length() - " (FNV-1a)".length()) : id;
+        return "hash of " + id + ": " + explain.decoded(plain);
     }
 
     static String hex(int hash) {

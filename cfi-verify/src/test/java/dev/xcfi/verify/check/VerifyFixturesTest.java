@@ -111,10 +111,14 @@ class VerifyFixturesTest {
     }
 
     @Test
-    void mixingKcfiWithCfiIcallIsASchemeMismatch() throws Exception {
-        Run r = verify("kcfi/c.bc", "fig5/rust.bc");
+    void mixingKcfiWithCfiIcallIsASchemeMismatchAndTheIdsExplainTheHashes() throws Exception {
+        Run r = verify("kcfi", "fig4");
         assertThat(r.findings()).contains("scheme-mismatch ");
         assertThat(r.text()).contains("the modules disagree on CFI scheme: kcfi vs cfi-icall");
+        JsonNode kcfiHello = r.json().get("findings").get(1);
+        assertThat(kcfiHello.get("locations").get(0).get("typeId").asText()).isEqualTo("0x0ffabd9f");
+        assertThat(kcfiHello.get("locations").get(0).get("decoded").asText()).isEqualTo("hash of _ZTSFvu3i64E: C: void (i64); Rust: extern \"C\" fn(i64)");
+        assertThat(kcfiHello.get("locations").get(1).get("decoded").asText()).startsWith("hash of _ZTSFvlE: C: void (long)");
     }
 
     @Test
