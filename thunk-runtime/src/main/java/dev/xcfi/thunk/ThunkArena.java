@@ -1,0 +1,155 @@
+package dev.xcfi.thunk;
+
+import dev.xcfi.encoding.c.HeaderParser;
+import dev.xcfi.encoding.source.SyntaxException;
+import dev.xcfi.types.FunctionType;
+import dev.xcfi.types.Target;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * KCFI-tagged C function pointers for Java callbacks ({@link #upcall}) and for native functions
+ * that lack the tag ({@link #retag}). The hash is computed from the C prototype by this project's
+ * encoder. Thunks live in {@link ExecutableMemory} regions owned by the arena; {@link #close()}
+ * retires them, after which a call through any of its pointers faults — it can never reach a
+ * callback created later, because retired ranges are never handed out again.
+ */
+public final class ThunkArena implements AutoCloseable {
+    private static final long REGION = 64 * 1024;
+    private static final Linker LINKER = Linker.nativeLinker();
+
+    private final CfiScheme scheme;
+    private final ExecutableMemory memory;
+    private final Arena stubs = Arena.ofShared();
+    private final List<ExecutableMemory.Region> regions = new ArrayList<>();
+    private final Consumer<Throwable> exceptionHandler;
+    private ExecutableMemory.Region current;
+    private long used;
+    private boolean closed;
+
+    private ThunkArena(CfiScheme scheme, ExecutableMemory memory, Consumer<Throwable> exceptionHandler) {
+        if (scheme.target().arch() != Target.Arch.X86_64) {
+            throw new UnsupportedOperationException("KCFI thunks are implemented for x86_64 only, not " + scheme.target().triple());
+        }
+        this.scheme = scheme;
+        this.memory = memory;
+        this.exceptionHandler = exceptionHandler;
+    }
+
+    public static ThunkArena open(CfiScheme scheme) {
+        return new ThunkArena(scheme, new DualMappedMemory(), ThunkArena::report);
+    }
+
+    /** As {@link #open(CfiScheme)}, with another executable-memory strategy and exception handler. */
+    public static ThunkArena open(CfiScheme scheme, ExecutableMemory memory, Consumer<Throwable> exceptionHandler) {
+        return new ThunkArena(scheme, memory, exceptionHandler);
+    }
+
+    /** The default handler: an exception must not cross into C (it would end the JVM), so it is reported and the call returns zero. */
+    private static void report(Throwable t) {
+        System.err.println("xcfi: exception in a KCFI callback (returning zero): " + t);
+    }
+
+    /**
+     * A C function pointer of type {@code cPrototype} (e.g. {@code "void (long)"}) that calls
+     * {@code target}, tagged with that type's KCFI hash.
+     *
+     * @throws IllegalArgumentException if the prototype does not parse or {@code target}'s type is
+     *                                  not the Java type the prototype maps to (named in the message)
+     */
+    public MemorySegment upcall(String cPrototype, MethodHandle target) {
+        FunctionType type = prototype(cPrototype);
+        FunctionDescriptor descriptor = CLayouts.descriptor(type, scheme.target());
+        MethodType expected = descriptor.toMethodType();
+        if (!target.type().equals(expected)) {
+            throw new IllegalArgumentException("'" + cPrototype + "' needs a method handle of type " + expected + ", not " + target.type());
+        }
+        synchronized (this) {
+            checkOpen();
+            MemorySegment stub = LINKER.upcallStub(guarded(target, expected), descriptor, stubs);
+            return place(scheme.kcfi(type), stub);
+        }
+    }
+
+    /** A pointer to {@code nativeFunction} that KCFI-checked callers of type {@code cPrototype} accept. */
+    public MemorySegment retag(String cPrototype, MemorySegment nativeFunction) {
+        FunctionType type = prototype(cPrototype);
+        synchronized (this) {
+            checkOpen();
+            return place(scheme.kcfi(type), nativeFunction);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        for (ExecutableMemory.Region r : regions) r.retire();
+        regions.clear();
+        stubs.close();
+    }
+
+    private FunctionType prototype(String cPrototype) {
+        try {
+            return HeaderParser.parsePrototype(scheme.target(), cPrototype);
+        } catch (SyntaxException e) {
+            throw new IllegalArgumentException("bad C prototype '" + cPrototype + "': " + e.getMessage());
+        }
+    }
+
+    /** Routes any exception to the handler and returns zero (or nothing), so none reaches C. */
+    private MethodHandle guarded(MethodHandle target, MethodType type) {
+        MethodHandle handler = MethodHandles.dropArguments(
+                MethodHandles.filterReturnValue(HANDLE_EXCEPTION.bindTo(exceptionHandler), MethodHandles.zero(type.returnType())),
+                1, type.parameterList());
+        if (type.returnType() == void.class) {
+            handler = MethodHandles.dropArguments(HANDLE_EXCEPTION.bindTo(exceptionHandler), 1, type.parameterList());
+        }
+        return MethodHandles.catchException(target, Throwable.class, handler);
+    }
+
+    private static final MethodHandle HANDLE_EXCEPTION;
+
+    static {
+        try {
+            HANDLE_EXCEPTION = MethodHandles.lookup().findStatic(ThunkArena.class, "handle",
+                    MethodType.methodType(void.class, Consumer.class, Throwable.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static void handle(Consumer<Throwable> handler, Throwable t) {
+        try {
+            handler.accept(t);
+        } catch (Throwable ignored) {
+            // a failing handler must not carry an exception into C either
+        }
+    }
+
+    private MemorySegment place(int hash, MemorySegment target) {
+        if (current == null || used + ThunkLayout.SLOT > REGION) {
+            current = memory.allocate(REGION);
+            regions.add(current);
+            used = 0;
+        }
+        ThunkLayout.write(current.writable().asSlice(used, ThunkLayout.SLOT), hash, target);
+        current.publish();
+        MemorySegment entry = MemorySegment.ofAddress(current.executable().address() + used + ThunkLayout.ENTRY);
+        used += ThunkLayout.SLOT;
+        return entry;
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("the thunk arena is closed");
+    }
+}

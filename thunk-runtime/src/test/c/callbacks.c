@@ -1,0 +1,27 @@
+// Callers for the thunk tests, compiled by the test set-up with clang-22 -fsanitize=kcfi -O2 -fPIC
+// -shared (and scheme variants): every indirect call below is KCFI-checked.
+#include <stddef.h>
+
+long call_long(long (*f)(long), long x) { return f(x); }
+
+int call_mixed(int (*f)(signed char, short, int, long long, double, float, void *), void *p) {
+    return f(-1, -2, -3, -4, 0.5, 0.25f, p);
+}
+
+double call_double(double (*f)(double, double), double a, double b) { return f(a, b); }
+
+unsigned char call_bytes(unsigned char (*f)(unsigned char, _Bool), unsigned char c) { return f(c, 1); }
+
+long call_void(void (*f)(long), long n) {
+    for (long i = 0; i < n; i++) f(i);
+    return n;
+}
+
+int sort_ints(int *values, size_t n, int (*cmp)(const void *, const void *)) {
+    // insertion sort through the comparator: many calls, each checked
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && cmp(&values[j - 1], &values[j]) > 0; j--) {
+            int t = values[j]; values[j] = values[j - 1]; values[j - 1] = t;
+        }
+    return 0;
+}

@@ -1,0 +1,165 @@
+package dev.xcfi.thunk;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Calls through upcall and retag thunks from C compiled with -fsanitize=kcfi: every call here is checked. */
+class ThunkArenaTest {
+    @TempDir
+    static Path dir;
+    static KcfiLibrary plain, normalized, fnv;
+    static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
+
+    @BeforeAll
+    static void build() throws Exception {
+        plain = KcfiLibrary.build(dir, "plain");
+        normalized = KcfiLibrary.build(dir, "normalized", "-fsanitize-cfi-icall-experimental-normalize-integers");
+        fnv = KcfiLibrary.build(dir, "fnv", "-Xclang", "-fsanitize-kcfi-hash=FNV-1a");
+    }
+
+    static long increment(long x) {
+        return x + 1;
+    }
+
+    static int mixed(byte a, short b, int c, long d, double e, float f, MemorySegment p) {
+        return (int) (a * 1000 + b * 100 + c * 10 + d + (int) (e * 4) + (int) (f * 8) + p.address());
+    }
+
+    static double hypotSquared(double a, double b) {
+        return a * a + b * b;
+    }
+
+    static byte flip(byte c, boolean on) {
+        return on ? (byte) ~c : c;
+    }
+
+    static final List<Long> seen = new ArrayList<>();
+
+    static void record(long i) {
+        seen.add(i);
+    }
+
+    static int compareInts(MemorySegment a, MemorySegment b) {
+        return Integer.compare(a.reinterpret(4).get(JAVA_INT, 0), b.reinterpret(4).get(JAVA_INT, 0));
+    }
+
+    static long boom(long x) {
+        throw new IllegalStateException("boom " + x);
+    }
+
+    static MethodHandle method(String name, Class<?> ret, Class<?>... params) throws ReflectiveOperationException {
+        return LOOKUP.findStatic(ThunkArenaTest.class, name, MethodType.methodType(ret, params));
+    }
+
+    @Test
+    void upcallsOfManyShapesPassTheKcfiCheck() throws Throwable {
+        try (ThunkArena arena = ThunkArena.open(CfiScheme.kcfiHost())) {
+            MethodHandle callLong = plain.function("call_long", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
+            assertThat((long) callLong.invokeExact(arena.upcall("long (long)", method("increment", long.class, long.class)), 41L)).isEqualTo(42L);
+
+            MethodHandle callMixed = plain.function("call_mixed", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+            MemorySegment m = arena.upcall("int cb(signed char, short, int, long long, double, float, void *)",
+                    method("mixed", int.class, byte.class, short.class, int.class, long.class, double.class, float.class, MemorySegment.class));
+            assertThat((int) callMixed.invokeExact(m, MemorySegment.ofAddress(7))).isEqualTo(-1000 - 200 - 30 - 4 + 2 + 2 + 7);
+
+            MethodHandle callDouble = plain.function("call_double", FunctionDescriptor.of(JAVA_DOUBLE, ADDRESS, JAVA_DOUBLE, JAVA_DOUBLE));
+            assertThat((double) callDouble.invokeExact(arena.upcall("double (double, double)", method("hypotSquared", double.class, double.class, double.class)), 3.0, 4.0))
+                    .isEqualTo(25.0);
+
+            MethodHandle callBytes = plain.function("call_bytes", FunctionDescriptor.of(JAVA_BYTE, ADDRESS, JAVA_BYTE));
+            assertThat((byte) callBytes.invokeExact(arena.upcall("unsigned char (unsigned char, _Bool)", method("flip", byte.class, byte.class, boolean.class)), (byte) 0x0f))
+                    .isEqualTo((byte) 0xf0);
+
+            MethodHandle callVoid = plain.function("call_void", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
+            seen.clear();
+            assertThat((long) callVoid.invokeExact(arena.upcall("void (long)", method("record", void.class, long.class)), 4L)).isEqualTo(4L);
+            assertThat(seen).containsExactly(0L, 1L, 2L, 3L);
+        }
+    }
+
+    @Test
+    void aComparatorSortsThroughManyCheckedCalls() throws Throwable {
+        try (ThunkArena arena = ThunkArena.open(CfiScheme.kcfiHost()); Arena memory = Arena.ofConfined()) {
+            MemorySegment values = memory.allocateFrom(JAVA_INT, 5, -3, 9, 0, 2, 2, -7);
+            MethodHandle sort = plain.function("sort_ints", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+            int ignored = (int) sort.invokeExact(values, 7L, arena.upcall("int cmp(const void *, const void *)",
+                    method("compareInts", int.class, MemorySegment.class, MemorySegment.class)));
+            assertThat(values.toArray(JAVA_INT)).containsExactly(-7, -3, 0, 2, 2, 5, 9);
+        }
+    }
+
+    @Test
+    void retagMakesAnUntaggedNativeFunctionCallable() throws Throwable {
+        MemorySegment labs = Linker.nativeLinker().defaultLookup().find("labs").orElseThrow();
+        try (ThunkArena arena = ThunkArena.open(CfiScheme.kcfiHost())) {
+            MethodHandle callLong = plain.function("call_long", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
+            assertThat((long) callLong.invokeExact(arena.retag("long labs(long)", labs), -5L)).isEqualTo(5L);
+        }
+    }
+
+    @Test
+    void schemeVariantsMatchLibrariesBuiltWithTheMatchingFlags() throws Throwable {
+        MethodHandle increment = method("increment", long.class, long.class);
+        try (ThunkArena n = ThunkArena.open(CfiScheme.kcfiHost().withNormalizedIntegers());
+             ThunkArena f = ThunkArena.open(CfiScheme.kcfiHost().withFnv1a())) {
+            MethodHandle viaNormalized = normalized.function("call_long", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
+            assertThat((long) viaNormalized.invokeExact(n.upcall("long (long)", increment), 1L)).isEqualTo(2L);
+            MethodHandle viaFnv = fnv.function("call_long", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
+            assertThat((long) viaFnv.invokeExact(f.upcall("long (long)", increment), 2L)).isEqualTo(3L);
+        }
+    }
+
+    @Test
+    void anExceptionInACallbackGoesToTheHandlerAndTheCallReturnsZero() throws Throwable {
+        List<Throwable> caught = new ArrayList<>();
+        try (ThunkArena arena = ThunkArena.open(CfiScheme.kcfiHost(), new DualMappedMemory(), caught::add)) {
+            MethodHandle callLong = plain.function("call_long", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
+            assertThat((long) callLong.invokeExact(arena.upcall("long (long)", method("boom", long.class, long.class)), 7L)).isZero();
+        }
+        assertThat(caught).singleElement().satisfies(t -> assertThat(t).hasMessage("boom 7"));
+    }
+
+    @Test
+    void mismatchedHandlesAndBadPrototypesAreClearErrors() throws Throwable {
+        try (ThunkArena arena = ThunkArena.open(CfiScheme.kcfiHost())) {
+            assertThatThrownBy(() -> arena.upcall("int (long)", method("increment", long.class, long.class)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("'int (long)' needs a method handle of type (long)int, not (long)long");
+            assertThatThrownBy(() -> arena.upcall("void (struct point)", method("record", void.class, long.class)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'struct point' by value is not supported yet");
+            assertThatThrownBy(() -> arena.upcall("long (long", method("increment", long.class, long.class)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("bad C prototype 'long (long'");
+        }
+        ThunkArena closed = ThunkArena.open(CfiScheme.kcfiHost());
+        closed.close();
+        assertThatThrownBy(() -> closed.upcall("long (long)", method("increment", long.class, long.class))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void endbrHashesAreMaskedAsClangDoes() {
+        assertThat(ThunkLayout.mask(0xFA1E0FF3)).isEqualTo(0xFA1E0FF4);
+        assertThat(ThunkLayout.mask(-0xFA1E0FF3)).isEqualTo(-0xFA1E0FF3 + 1);
+        assertThat(ThunkLayout.mask(0xFB1E0FF3)).isEqualTo(0xFB1E0FF4);
+        assertThat(ThunkLayout.mask(0xbde2bfc8)).isEqualTo(0xbde2bfc8);
+    }
+}
