@@ -28,13 +28,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ThunkArenaTest {
     @TempDir
     static Path dir;
-    static KcfiLibrary plain, normalized, fnv;
+    static KcfiLibrary plain, normalized, generalized, fnv;
     static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
 
     @BeforeAll
     static void build() throws Exception {
         plain = KcfiLibrary.build(dir, "plain");
         normalized = KcfiLibrary.build(dir, "normalized", "-fsanitize-cfi-icall-experimental-normalize-integers");
+        generalized = KcfiLibrary.build(dir, "generalized", "-fsanitize-cfi-icall-generalize-pointers");
         fnv = KcfiLibrary.build(dir, "fnv", "-Xclang", "-fsanitize-kcfi-hash=FNV-1a");
     }
 
@@ -127,6 +128,13 @@ class ThunkArenaTest {
             assertThat((long) viaNormalized.invokeExact(n.upcall("long (long)", increment), 1L)).isEqualTo(2L);
             MethodHandle viaFnv = fnv.function("call_long", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
             assertThat((long) viaFnv.invokeExact(f.upcall("long (long)", increment), 2L)).isEqualTo(3L);
+        }
+        try (ThunkArena g = ThunkArena.open(CfiScheme.kcfiHost().withGeneralizedPointers()); Arena memory = Arena.ofConfined()) {
+            MemorySegment values = memory.allocateFrom(JAVA_INT, 3, 1, 2);
+            MethodHandle sort = generalized.function("sort_ints", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+            int ignored = (int) sort.invokeExact(values, 3L, g.upcall("int (const void *, const void *)",
+                    method("compareInts", int.class, MemorySegment.class, MemorySegment.class)));
+            assertThat(values.toArray(JAVA_INT)).containsExactly(1, 2, 3);
         }
     }
 
