@@ -67,8 +67,8 @@ public final class ThunkArena implements AutoCloseable {
      *                                  not the Java type the prototype maps to (named in the message)
      */
     public MemorySegment upcall(String cPrototype, MethodHandle target) {
-        FunctionType type = prototype(cPrototype);
-        FunctionDescriptor descriptor = CLayouts.descriptor(type, scheme.target());
+        Signature signature = signature(cPrototype);
+        FunctionDescriptor descriptor = signature.descriptor();
         MethodType expected = descriptor.toMethodType();
         if (!target.type().equals(expected)) {
             throw new IllegalArgumentException("'" + cPrototype + "' needs a method handle of type " + expected + ", not " + target.type());
@@ -76,17 +76,44 @@ public final class ThunkArena implements AutoCloseable {
         synchronized (this) {
             checkOpen();
             MemorySegment stub = LINKER.upcallStub(guarded(target, expected), descriptor, stubs);
-            return place(scheme.kcfi(type), stub);
+            return place(signature.hash(), stub);
         }
     }
 
     /** A pointer to {@code nativeFunction} that KCFI-checked callers of type {@code cPrototype} accept. */
     public MemorySegment retag(String cPrototype, MemorySegment nativeFunction) {
-        FunctionType type = prototype(cPrototype);
+        int hash = signature(cPrototype).hash();
         synchronized (this) {
             checkOpen();
-            return place(scheme.kcfi(type), nativeFunction);
+            return place(hash, nativeFunction);
         }
+    }
+
+    /** A prototype parsed once: its hash, and its FFM descriptor (null where it has no FFM form: retag needs none). */
+    private record Signature(int hash, FunctionDescriptor descriptor, RuntimeException noDescriptor) {
+        @Override
+        public FunctionDescriptor descriptor() {
+            if (noDescriptor != null) throw noDescriptor;
+            return descriptor;
+        }
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Signature> signatures = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Signature signature(String cPrototype) {
+        Signature known = signatures.get(cPrototype);
+        if (known != null) return known;
+        FunctionType type = prototype(cPrototype);
+        FunctionDescriptor descriptor = null;
+        RuntimeException noDescriptor = null;
+        try {
+            descriptor = CLayouts.descriptor(type, scheme.target());
+        } catch (IllegalArgumentException e) {
+            noDescriptor = e;
+        }
+        Signature s = new Signature(scheme.kcfi(type), descriptor, noDescriptor);
+        signatures.putIfAbsent(cPrototype, s);
+        return s;
     }
 
     @Override
