@@ -25,3 +25,6 @@ int sort_ints(int *values, size_t n, int (*cmp)(const void *, const void *)) {
         }
     return 0;
 }
+
+// Six integer arguments leave no register free: these callbacks take the one-stub-per-callback path.
+long call_six(long (*f)(long, long, long, long, long, long)) { return f(1, 2, 3, 4, 5, 6); }

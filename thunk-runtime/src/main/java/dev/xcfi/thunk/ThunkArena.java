@@ -75,7 +75,14 @@ public final class ThunkArena implements AutoCloseable {
         }
         synchronized (this) {
             checkOpen();
-            MemorySegment stub = LINKER.upcallStub(guarded(target, expected), descriptor, stubs);
+            MethodHandle callback = guarded(target, expected);
+            java.util.OptionalInt register = SharedStub.freeRegister(descriptor);
+            if (register.isPresent()) {
+                SharedStub shared = sharedStubs.computeIfAbsent(descriptor, d -> SharedStub.create(d, register.getAsInt(), stubs));
+                int identity = shared.add(callback);
+                return place(ThunkLayout.SHARED_SLOT, slot -> ThunkLayout.writeShared(slot, signature.hash(), shared.register, identity, shared.stub));
+            }
+            MemorySegment stub = LINKER.upcallStub(callback, descriptor, stubs);
             return place(signature.hash(), stub);
         }
     }
@@ -163,16 +170,23 @@ public final class ThunkArena implements AutoCloseable {
         }
     }
 
+    private final java.util.Map<FunctionDescriptor, SharedStub> sharedStubs = new java.util.HashMap<>();
+
     private MemorySegment place(int hash, MemorySegment target) {
-        if (current == null || used + ThunkLayout.SLOT > REGION) {
+        return place(ThunkLayout.SLOT, slot -> ThunkLayout.write(slot, hash, target));
+    }
+
+    /** Writes one slot of {@code size} bytes (a multiple of 16, so every entry is 16-aligned) and returns its entry. */
+    private MemorySegment place(int size, java.util.function.Consumer<MemorySegment> writer) {
+        if (current == null || used + size > REGION) {
             current = memory.allocate(REGION);
             regions.add(current);
             used = 0;
         }
-        ThunkLayout.write(current.writable().asSlice(used, ThunkLayout.SLOT), hash, target);
+        writer.accept(current.writable().asSlice(used, size));
         current.publish();
         MemorySegment entry = MemorySegment.ofAddress(current.executable().address() + used + ThunkLayout.ENTRY);
-        used += ThunkLayout.SLOT;
+        used += size;
         return entry;
     }
 

@@ -29,16 +29,51 @@ final class ThunkLayout {
         return hash;
     }
 
-    static void write(MemorySegment slot, int hash, MemorySegment target) {
+    /** {@code mov r32, imm32} for the six SysV integer argument registers (edi esi edx ecx r8d r9d); zero-extends. */
+    private static final byte[][] MOV_IMM32 = {
+            {(byte) 0xBF}, {(byte) 0xBE}, {(byte) 0xBA}, {(byte) 0xB9}, {0x41, (byte) 0xB8}, {0x41, (byte) 0xB9}};
+
+    /**
+     * A shared-stub thunk (48-byte slot): loads the callback's identity into integer argument
+     * register {@code register} (the first one the C signature leaves free) and jumps to the
+     * signature's shared upcall stub.
+     * <pre>
+     *   +0   90 × 11, b8 hash        as above
+     *   +16  [41] b8+r id32          mov e?x/r?d, id      ← entry
+     *   +21/22  49 bb stub64; 41 ff e3   movabs r11, stub; jmp r11
+     * </pre>
+     */
+    static final int SHARED_SLOT = 48;
+
+    static void writeShared(MemorySegment slot, int hash, int register, int id, MemorySegment stub) {
+        header(slot, hash);
+        int at = ENTRY;
+        for (byte b : MOV_IMM32[register]) slot.set(ValueLayout.JAVA_BYTE, at++, b);
+        slot.set(INT, at, id);
+        at += 4;
+        at = jump(slot, at, stub);
+        for (int i = at; i < SHARED_SLOT; i++) slot.set(ValueLayout.JAVA_BYTE, i, (byte) 0xCC);
+    }
+
+    private static void header(MemorySegment slot, int hash) {
         for (int i = 0; i < 11; i++) slot.set(ValueLayout.JAVA_BYTE, i, (byte) 0x90);
         slot.set(ValueLayout.JAVA_BYTE, 11, (byte) 0xB8);
         slot.set(INT, 12, mask(hash));
-        slot.set(ValueLayout.JAVA_BYTE, 16, (byte) 0x49);
-        slot.set(ValueLayout.JAVA_BYTE, 17, (byte) 0xBB);
-        slot.set(LONG, 18, target.address());
-        slot.set(ValueLayout.JAVA_BYTE, 26, (byte) 0x41);
-        slot.set(ValueLayout.JAVA_BYTE, 27, (byte) 0xFF);
-        slot.set(ValueLayout.JAVA_BYTE, 28, (byte) 0xE3);
-        for (int i = 29; i < SLOT; i++) slot.set(ValueLayout.JAVA_BYTE, i, (byte) 0xCC);
+    }
+
+    private static int jump(MemorySegment slot, int at, MemorySegment target) {
+        slot.set(ValueLayout.JAVA_BYTE, at, (byte) 0x49);
+        slot.set(ValueLayout.JAVA_BYTE, at + 1, (byte) 0xBB);
+        slot.set(LONG, at + 2, target.address());
+        slot.set(ValueLayout.JAVA_BYTE, at + 10, (byte) 0x41);
+        slot.set(ValueLayout.JAVA_BYTE, at + 11, (byte) 0xFF);
+        slot.set(ValueLayout.JAVA_BYTE, at + 12, (byte) 0xE3);
+        return at + 13;
+    }
+
+    static void write(MemorySegment slot, int hash, MemorySegment target) {
+        header(slot, hash);
+        int end = jump(slot, ENTRY, target);
+        for (int i = end; i < SLOT; i++) slot.set(ValueLayout.JAVA_BYTE, i, (byte) 0xCC);
     }
 }

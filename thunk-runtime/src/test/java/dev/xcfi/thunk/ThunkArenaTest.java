@@ -99,6 +99,37 @@ class ThunkArenaTest {
         }
     }
 
+    static long plus(long k, long x) {
+        return x + k;
+    }
+
+    static long weighted(long a, long b, long c, long d, long e, long f) {
+        return a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f;
+    }
+
+    @Test
+    void callbacksSharingAStubEachReachTheirOwnTarget() throws Throwable {
+        MethodHandle callLong = plain.function("call_long", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
+        MethodHandle plus = method("plus", long.class, long.class, long.class);
+        try (ThunkArena arena = ThunkArena.open(CfiScheme.kcfiHost())) {
+            List<MemorySegment> pointers = new ArrayList<>();
+            for (long k = 0; k < 3000; k++) pointers.add(arena.upcall("long (long)", MethodHandles.insertArguments(plus, 0, k * 1000)));
+            assertThat(pointers).doesNotHaveDuplicates();
+            for (int k = 0; k < pointers.size(); k += 7) assertThat((long) callLong.invokeExact(pointers.get(k), 5L)).isEqualTo(k * 1000L + 5);
+            assertThat((long) callLong.invokeExact(pointers.get(2999), 1L)).isEqualTo(2_999_001L);
+        }
+    }
+
+    @Test
+    void signaturesWithoutAFreeRegisterGetTheirOwnStub() throws Throwable {
+        MethodHandle callSix = plain.function("call_six", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+        try (ThunkArena arena = ThunkArena.open(CfiScheme.kcfiHost())) {
+            MemorySegment f = arena.upcall("long (long, long, long, long, long, long)",
+                    method("weighted", long.class, long.class, long.class, long.class, long.class, long.class, long.class));
+            assertThat((long) callSix.invokeExact(f)).isEqualTo(1 + 4 + 9 + 16 + 25 + 36);
+        }
+    }
+
     @Test
     void aComparatorSortsThroughManyCheckedCalls() throws Throwable {
         try (ThunkArena arena = ThunkArena.open(CfiScheme.kcfiHost()); Arena memory = Arena.ofConfined()) {

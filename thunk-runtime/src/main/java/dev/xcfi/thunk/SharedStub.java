@@ -1,0 +1,78 @@
+package dev.xcfi.thunk;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.GroupLayout;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Arrays;
+import java.util.OptionalInt;
+
+/**
+ * One FFM upcall stub shared by every callback of a signature. An upcall stub costs microseconds
+ * and over a kilobyte; a thunk costs 48 bytes. The C signature gains one trailing {@code long}:
+ * on x86_64 SysV it lands in the first integer argument register the signature leaves free, where
+ * each callback's thunk puts the callback's identity before jumping here; the stub's Java side
+ * picks the callback by that identity.
+ */
+final class SharedStub {
+    private static final int SYSV_INTEGER_REGISTERS = 6;
+    private static final MethodHandle TARGET;
+
+    static {
+        try {
+            TARGET = MethodHandles.lookup().findVirtual(SharedStub.class, "target", MethodType.methodType(MethodHandle.class, long.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final MemorySegment stub;
+    final int register;
+    private volatile MethodHandle[] targets = new MethodHandle[16];
+    private int count;
+
+    private SharedStub(FunctionDescriptor descriptor, int register, Arena arena) {
+        this.register = register;
+        MethodType type = descriptor.toMethodType();
+        MethodHandle byIdentity = MethodHandles.filterArguments(MethodHandles.exactInvoker(type), 0, TARGET.bindTo(this));
+        int n = type.parameterCount();
+        int[] order = new int[n + 1];
+        order[0] = n;
+        for (int i = 0; i < n; i++) order[i + 1] = i;
+        MethodHandle dispatcher = MethodHandles.permuteArguments(byIdentity, type.appendParameterTypes(long.class), order);
+        stub = Linker.nativeLinker().upcallStub(dispatcher, descriptor.appendArgumentLayouts(ValueLayout.JAVA_LONG), arena);
+    }
+
+    /** A shared stub for {@code descriptor}, if its integer arguments leave a register free and nothing is passed by value in memory. */
+    static OptionalInt freeRegister(FunctionDescriptor descriptor) {
+        int integers = 0;
+        for (MemoryLayout l : descriptor.argumentLayouts()) {
+            if (l instanceof GroupLayout) return OptionalInt.empty();
+            if (!(l instanceof ValueLayout.OfFloat) && !(l instanceof ValueLayout.OfDouble)) integers++;
+        }
+        return integers < SYSV_INTEGER_REGISTERS ? OptionalInt.of(integers) : OptionalInt.empty();
+    }
+
+    static SharedStub create(FunctionDescriptor descriptor, int register, Arena arena) {
+        return new SharedStub(descriptor, register, arena);
+    }
+
+    /** Registers a (guarded) callback; its identity is what its thunk loads into {@link #register}. */
+    synchronized int add(MethodHandle callback) {
+        MethodHandle[] t = targets;
+        if (count == t.length) t = Arrays.copyOf(t, t.length * 2);
+        t[count] = callback;
+        targets = t;   // volatile write publishes the slot to the threads C calls us on
+        return count++;
+    }
+
+    private MethodHandle target(long identity) {
+        return targets[(int) identity];
+    }
+}
