@@ -37,7 +37,7 @@ final class SharedStub {
     private volatile MethodHandle[] targets = new MethodHandle[16];
     private int count;
 
-    private SharedStub(FunctionDescriptor descriptor, int register, Arena arena) {
+    private SharedStub(FunctionDescriptor descriptor, int register, Arena arena, java.util.function.UnaryOperator<MethodHandle> guard) {
         this.register = register;
         MethodType type = descriptor.toMethodType();
         MethodHandle byIdentity = MethodHandles.filterArguments(MethodHandles.exactInvoker(type), 0, TARGET.bindTo(this));
@@ -46,7 +46,8 @@ final class SharedStub {
         order[0] = n;
         for (int i = 0; i < n; i++) order[i + 1] = i;
         MethodHandle dispatcher = MethodHandles.permuteArguments(byIdentity, type.appendParameterTypes(long.class), order);
-        stub = Linker.nativeLinker().upcallStub(dispatcher, descriptor.appendArgumentLayouts(ValueLayout.JAVA_LONG), arena);
+        // guarded once here, so registering a callback allocates no method handles at all
+        stub = Linker.nativeLinker().upcallStub(guard.apply(dispatcher), descriptor.appendArgumentLayouts(ValueLayout.JAVA_LONG), arena);
     }
 
     /** A shared stub for {@code descriptor}, if its integer arguments leave a register free and nothing is passed by value in memory. */
@@ -59,11 +60,11 @@ final class SharedStub {
         return integers < SYSV_INTEGER_REGISTERS ? OptionalInt.of(integers) : OptionalInt.empty();
     }
 
-    static SharedStub create(FunctionDescriptor descriptor, int register, Arena arena) {
-        return new SharedStub(descriptor, register, arena);
+    static SharedStub create(FunctionDescriptor descriptor, int register, Arena arena, java.util.function.UnaryOperator<MethodHandle> guard) {
+        return new SharedStub(descriptor, register, arena, guard);
     }
 
-    /** Registers a (guarded) callback; its identity is what its thunk loads into {@link #register}. */
+    /** Registers a callback; its identity is what its thunk loads into {@link #register}. */
     synchronized int add(MethodHandle callback) {
         MethodHandle[] t = targets;
         if (count == t.length) t = Arrays.copyOf(t, t.length * 2);

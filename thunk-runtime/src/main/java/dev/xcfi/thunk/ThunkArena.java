@@ -75,14 +75,14 @@ public final class ThunkArena implements AutoCloseable {
         }
         synchronized (this) {
             checkOpen();
-            MethodHandle callback = guarded(target, expected);
             java.util.OptionalInt register = SharedStub.freeRegister(descriptor);
             if (register.isPresent()) {
-                SharedStub shared = sharedStubs.computeIfAbsent(descriptor, d -> SharedStub.create(d, register.getAsInt(), stubs));
-                int identity = shared.add(callback);
+                SharedStub shared = sharedStubs.computeIfAbsent(descriptor, d -> SharedStub.create(d, register.getAsInt(), stubs,
+                        dispatcher -> guarded(dispatcher, dispatcher.type())));
+                int identity = shared.add(target);
                 return place(ThunkLayout.SHARED_SLOT, slot -> ThunkLayout.writeShared(slot, signature.hash(), shared.register, identity, shared.stub));
             }
-            MemorySegment stub = LINKER.upcallStub(callback, descriptor, stubs);
+            MemorySegment stub = LINKER.upcallStub(guarded(target, expected), descriptor, stubs);
             return place(signature.hash(), stub);
         }
     }
@@ -142,13 +142,20 @@ public final class ThunkArena implements AutoCloseable {
 
     /** Routes any exception to the handler and returns zero (or nothing), so none reaches C. */
     private MethodHandle guarded(MethodHandle target, MethodType type) {
+        return MethodHandles.catchException(target, Throwable.class, handlers.computeIfAbsent(type, this::handler));
+    }
+
+    /** Built once per Java type: (Throwable, args…) → report, return zero. */
+    private final java.util.concurrent.ConcurrentHashMap<MethodType, MethodHandle> handlers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private MethodHandle handler(MethodType type) {
         MethodHandle handler = MethodHandles.dropArguments(
                 MethodHandles.filterReturnValue(HANDLE_EXCEPTION.bindTo(exceptionHandler), MethodHandles.zero(type.returnType())),
                 1, type.parameterList());
         if (type.returnType() == void.class) {
             handler = MethodHandles.dropArguments(HANDLE_EXCEPTION.bindTo(exceptionHandler), 1, type.parameterList());
         }
-        return MethodHandles.catchException(target, Throwable.class, handler);
+        return handler;
     }
 
     private static final MethodHandle HANDLE_EXCEPTION;
