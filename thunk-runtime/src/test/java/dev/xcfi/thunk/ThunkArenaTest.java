@@ -121,6 +121,33 @@ class ThunkArenaTest {
     }
 
     @Test
+    void manyThreadsCreateCallAndCloseConcurrently() throws Throwable {
+        MethodHandle callLong = plain.function("call_long", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
+        MethodHandle plus = method("plus", long.class, long.class, long.class);
+        try (ThunkArena shared = ThunkArena.open(CfiScheme.kcfiHost())) {
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < 8; t++) {
+                long base = t * 1_000_000L;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try (ThunkArena own = ThunkArena.open(CfiScheme.kcfiHost())) {
+                        for (long k = 0; k < 300; k++) {
+                            ThunkArena arena = k % 2 == 0 ? shared : own;
+                            MemorySegment f = arena.upcall("long (long)", MethodHandles.insertArguments(plus, 0, base + k));
+                            long r = (long) callLong.invokeExact(f, 1L);
+                            if (r != base + k + 1) throw new AssertionError("callback " + (base + k) + " answered " + r);
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            for (Thread t : threads) t.join();
+            assertThat(failures).isEmpty();
+        }
+    }
+
+    @Test
     void signaturesWithoutAFreeRegisterGetTheirOwnStub() throws Throwable {
         MethodHandle callSix = plain.function("call_six", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
         try (ThunkArena arena = ThunkArena.open(CfiScheme.kcfiHost())) {
