@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** Builds test bitcode with the installed clang-22 and rustc, so each test states its own source. */
 public final class TestBitcode {
     private TestBitcode() {}
@@ -23,7 +21,7 @@ public final class TestBitcode {
         List<String> command = new ArrayList<>(List.of("clang-22", "-O1", "-c"));
         command.addAll(List.of(flags));
         command.addAll(List.of("-o", out.toString(), c.toString()));
-        run(command, Map.of());
+        Compilers.run(command);
         return out;
     }
 
@@ -35,15 +33,7 @@ public final class TestBitcode {
         List<String> command = new ArrayList<>(List.of("rustc", "--crate-type", "lib", "--edition", "2021", "-O", "--emit=llvm-bc",
                 "-Ccodegen-units=1", "-Cunsafe-allow-abi-mismatch=sanitizer", "-o", out.toString(), rs.toString()));
         command.addAll(List.of(flags));
-        run(command, Map.of("RUSTC_BOOTSTRAP", "1"));
+        Compilers.run(command, Map.of("RUSTC_BOOTSTRAP", "1"));
         return out;
-    }
-
-    public static void run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String text = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(String.join(" ", command) + "\n" + text).isZero();
     }
 }

@@ -149,13 +149,10 @@ public final class ThunkArena implements AutoCloseable {
     private final java.util.concurrent.ConcurrentHashMap<MethodType, MethodHandle> handlers = new java.util.concurrent.ConcurrentHashMap<>();
 
     private MethodHandle handler(MethodType type) {
-        MethodHandle handler = MethodHandles.dropArguments(
-                MethodHandles.filterReturnValue(HANDLE_EXCEPTION.bindTo(exceptionHandler), MethodHandles.zero(type.returnType())),
-                1, type.parameterList());
-        if (type.returnType() == void.class) {
-            handler = MethodHandles.dropArguments(HANDLE_EXCEPTION.bindTo(exceptionHandler), 1, type.parameterList());
-        }
-        return handler;
+        MethodHandle report = HANDLE_EXCEPTION.bindTo(exceptionHandler);   // (Throwable) void
+        MethodHandle zero = type.returnType() == void.class ? report
+                : MethodHandles.filterReturnValue(report, MethodHandles.zero(type.returnType()));
+        return MethodHandles.dropArguments(zero, 1, type.parameterList());
     }
 
     private static final MethodHandle HANDLE_EXCEPTION;

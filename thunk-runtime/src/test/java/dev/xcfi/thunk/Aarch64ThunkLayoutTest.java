@@ -17,15 +17,9 @@ class Aarch64ThunkLayoutTest {
         Compilers.requireClang();
         Path s = dir.resolve(name + ".s"), o = dir.resolve(name + ".o"), bin = dir.resolve(name + ".bin");
         Files.writeString(s, asm);
-        run(List.of("llvm-mc-22", "-triple=aarch64-linux-gnu", "-mattr=+bti", "-filetype=obj", "-o", o.toString(), s.toString()));
-        run(List.of("llvm-objcopy-22", "-O", "binary", "--only-section=.text", o.toString(), bin.toString()));
+        Compilers.run(List.of("llvm-mc-22", "-triple=aarch64-linux-gnu", "-mattr=+bti", "-filetype=obj", "-o", o.toString(), s.toString()));
+        Compilers.run(List.of("llvm-objcopy-22", "-O", "binary", "--only-section=.text", o.toString(), bin.toString()));
         return Files.readAllBytes(bin);
-    }
-
-    static void run(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(out).isZero();
     }
 
     @Test

@@ -9,7 +9,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,9 +30,7 @@ final class KcfiLibrary {
         List<String> command = new ArrayList<>(List.of("clang-22", "-fsanitize=kcfi", "-O2", "-fPIC", "-shared"));
         command.addAll(List.of(flags));
         command.addAll(List.of("-o", out.toString(), source.toString()));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0 || !Files.exists(out)) throw new IllegalStateException(String.join(" ", command) + "\n" + log);
+        Compilers.run(command);
         return new KcfiLibrary(out);
     }
 

@@ -1,5 +1,6 @@
 package dev.xcfi.encoding.c;
 
+import dev.xcfi.encoding.source.RecursionLimit;
 import dev.xcfi.encoding.source.SourceLocation;
 import dev.xcfi.encoding.source.SyntaxException;
 import dev.xcfi.encoding.source.Token;
@@ -34,11 +35,10 @@ final class ConstantExpression {
      * Twice clang's default -fbracket-depth, since each parenthesis enters both an operand and an
      * expression; deeper nesting must be an error, not a stack overflow.
      */
-    private static final int MAX_NESTING = 512;
-    private int nesting;
+    private final RecursionLimit nesting = new RecursionLimit(512);
 
     private void enter() {
-        if (++nesting > MAX_NESTING) {
+        if (!nesting.enter()) {
             Token at = tokens.get(Math.min(pos, tokens.size() - 1));
             throw new SyntaxException(at.location(), "constant expression nested too deeply");
         }
@@ -49,7 +49,7 @@ final class ConstantExpression {
         try {
             return unnestedConditional();
         } finally {
-            nesting--;
+            nesting.exit();
         }
     }
 
@@ -118,7 +118,7 @@ final class ConstantExpression {
             if (accept("~")) return ~unary();
             return primary();
         } finally {
-            nesting--;
+            nesting.exit();
         }
     }
 

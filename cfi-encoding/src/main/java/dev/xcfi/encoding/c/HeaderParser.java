@@ -1,5 +1,6 @@
 package dev.xcfi.encoding.c;
 
+import dev.xcfi.encoding.source.RecursionLimit;
 import dev.xcfi.encoding.source.SourceLocation;
 import dev.xcfi.encoding.source.SyntaxException;
 import dev.xcfi.encoding.source.Token;
@@ -507,18 +508,16 @@ public final class HeaderParser {
     private record Declarator(String name, SourceLocation location, UnaryOperator<CType> build, List<Attribute> attributes) {}
 
     /** clang's default -fbracket-depth: deeper nesting is an error there too, and here it must not overflow the stack. */
-    private static final int MAX_DECLARATOR_NESTING = 256;
-    private int declaratorNesting;
+    private final RecursionLimit declaratorNesting = new RecursionLimit(256);
 
     private Declarator declarator(boolean abstractAllowed) {
-        if (declaratorNesting == MAX_DECLARATOR_NESTING) {
-            throw error(peek().location(), "declarator nested more than " + MAX_DECLARATOR_NESTING + " levels deep");
+        if (!declaratorNesting.enter()) {
+            throw error(peek().location(), "declarator nested more than " + declaratorNesting.max() + " levels deep");
         }
-        declaratorNesting++;
         try {
             return unnestedDeclarator(abstractAllowed);
         } finally {
-            declaratorNesting--;
+            declaratorNesting.exit();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.xcfi.encoding.rust;
 
+import dev.xcfi.encoding.source.RecursionLimit;
 import dev.xcfi.encoding.source.SourceLocation;
 import dev.xcfi.encoding.source.SyntaxException;
 import dev.xcfi.encoding.source.Token;
@@ -538,16 +539,14 @@ public final class RustParser {
     // --- types (syntax) -------------------------------------------------------------------------
 
     /** Far deeper than real code nests types; the limit turns "((((…" into an error, not a stack overflow. */
-    private static final int MAX_TYPE_NESTING = 200;
-    private int typeNesting;
+    private final RecursionLimit typeNesting = new RecursionLimit(200);
 
     private TypeSyntax type() {
-        if (typeNesting == MAX_TYPE_NESTING) throw error(peek(), "type nested more than " + MAX_TYPE_NESTING + " levels deep");
-        typeNesting++;
+        if (!typeNesting.enter()) throw error(peek(), "type nested more than " + typeNesting.max() + " levels deep");
         try {
             return unnestedType();
         } finally {
-            typeNesting--;
+            typeNesting.exit();
         }
     }
 
@@ -1098,17 +1097,15 @@ public final class RustParser {
     }
 
     /** No real crate chains imports this far; a longer chain is an import cycle such as {@code use a as b; use b as a;}. */
-    private static final int MAX_IMPORT_CHAIN = 64;
-    private int importChain;
+    private final RecursionLimit importChain = new RecursionLimit(64);
 
     /** Resolves a path to an item: local items, imports, globs, crate/self/super, then std/core/libc. */
     private Object lookup(List<String> segs, Module module, Token at) {
-        if (importChain == MAX_IMPORT_CHAIN) throw error(at, "cyclic imports while resolving '" + String.join("::", segs) + "'");
-        importChain++;
+        if (!importChain.enter()) throw error(at, "cyclic imports while resolving '" + String.join("::", segs) + "'");
         try {
             return lookupChained(segs, module, at);
         } finally {
-            importChain--;
+            importChain.exit();
         }
     }
 

@@ -2,6 +2,10 @@ package dev.xcfi.encoding.golden;
 
 import org.junit.jupiter.api.Assumptions;
 
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.fail;
 
 /**
@@ -18,6 +22,19 @@ public final class Compilers {
 
     public static void requireRustc() {
         require(RustcOracle.available(), RustcOracle.RUSTC, "rustup toolchain install 1.95.0");
+    }
+
+    /** Runs a compiler or LLVM tool; a non-zero exit fails the test with the command and everything it printed. */
+    public static void run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) fail(String.join(" ", command) + " failed:\n" + output);
+    }
+
+    public static void run(List<String> command) throws IOException, InterruptedException {
+        run(command, Map.of());
     }
 
     private static void require(boolean available, String tool, String install) {

@@ -15,7 +15,6 @@ public final class BitcodeFile {
     private static final int IDENTIFICATION_BLOCK = 13;
     private static final int MODULE_BLOCK = 8;
     private static final int STRTAB_BLOCK = 23;
-    private static final int SYMTAB_BLOCK = 25;
     private static final int IDENTIFICATION_CODE_STRING = 1;
     private static final byte[] MAGIC = {'B', 'C', (byte) 0xC0, (byte) 0xDE};
     private static final int WRAPPER_MAGIC = 0x0B17C0DE;
@@ -31,6 +30,29 @@ public final class BitcodeFile {
 
     /** Splits {@code file} into its modules; a single-module file comes back as one module with the same bytes. */
     public static List<Module> modules(byte[] file) throws BitcodeException {
+        Layout layout = layout(file);
+        List<Module> out = new ArrayList<>();
+        for (int i = 0; i < layout.modules().size(); i++) {
+            int[] ident = layout.identifications().get(i);
+            byte[] image = layout.modules().size() == 1 && layout.start() == 0 ? file : image(file, ident, layout.modules().get(i), layout.strtab());
+            out.add(new Module(i, ident == null ? "" : producer(file, ident), image));
+        }
+        return out;
+    }
+
+    /** Each module's producer, without cutting any module out (for choosing a libLLVM before reading). */
+    public static List<String> producers(byte[] file) throws BitcodeException {
+        Layout layout = layout(file);
+        List<String> out = new ArrayList<>();
+        for (int[] ident : layout.identifications()) out.add(ident == null ? "" : producer(file, ident));
+        return out;
+    }
+
+    /** Byte spans of each module's IDENTIFICATION and MODULE blocks and of the shared STRTAB, after a wrapper header at {@code start}. */
+    private record Layout(int start, List<int[]> identifications, List<int[]> modules, int[] strtab) {}
+
+    /** Walks the top-level block headers only: a block's body is skipped by its word count. */
+    private static Layout layout(byte[] file) throws BitcodeException {
         int start = 0, end = file.length;
         if (file.length >= 20 && littleEndianInt(file, 0) == WRAPPER_MAGIC) {   // Darwin's wrapper header
             start = littleEndianInt(file, 8);
@@ -62,19 +84,12 @@ public final class BitcodeFile {
                     pendingIdentification = null;
                 }
                 case STRTAB_BLOCK -> strtab = span;
-                default -> { }   // SYMTAB and others are rebuilt by the reader when needed
+                default -> { }   // SYMTAB (25) and others: libLLVM rebuilds what it needs
             }
             in.seek(blockEnd);
         }
         if (modules.isEmpty()) throw new BitcodeException("the file holds no module", start * 8L);
-        List<Module> out = new ArrayList<>();
-        for (int i = 0; i < modules.size(); i++) {
-            int[] ident = identifications.get(i);
-            String producer = ident == null ? "" : producer(file, ident);
-            byte[] image = modules.size() == 1 && start == 0 ? file : image(file, ident, modules.get(i), strtab);
-            out.add(new Module(i, producer, image));
-        }
-        return out;
+        return new Layout(start, identifications, modules, strtab);
     }
 
     private static byte[] image(byte[] file, int[] identification, int[] module, int[] strtab) {

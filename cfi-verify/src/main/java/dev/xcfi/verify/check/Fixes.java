@@ -2,8 +2,6 @@ package dev.xcfi.verify.check;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Concrete repairs for id mismatches between clang and rustc. */
 final class Fixes {
@@ -12,16 +10,14 @@ final class Fixes {
             Map.entry("char", "c"), Map.entry("signed char", "a"), Map.entry("unsigned char", "h"), Map.entry("short", "s"),
             Map.entry("unsigned short", "t"), Map.entry("int", "i"), Map.entry("unsigned int", "j"), Map.entry("long", "l"),
             Map.entry("unsigned long", "m"), Map.entry("long long", "x"), Map.entry("unsigned long long", "y"));
-    private static final Pattern PART = Pattern.compile(".*`([^`]+)` vs `([^`]+)`.*");
-
     private Fixes() {}
 
-    static String suggest(String idA, String idB, Optional<String> difference) {
+    static String suggest(String idA, String idB, Optional<IdExplainer.Difference> difference) {
         boolean rustA = IdExplainer.isRustc(idA), rustB = IdExplainer.isRustc(idB);
         if (rustA != rustB && difference.isPresent()) {
-            Matcher m = PART.matcher(difference.get());
-            if (m.matches()) {
-                String c = rustA ? m.group(2) : m.group(1), rust = rustA ? m.group(1) : m.group(2);
+            IdExplainer.Difference d = difference.get();
+            if (d.left() != null) {
+                String c = rustA ? d.right() : d.left(), rust = rustA ? d.left() : d.right();
                 String code = C_INTEGER_CODES.get(c);
                 if (code != null) {
                     return "on the Rust side use a newtype that encodes as C `" + c + "`: #[repr(transparent)] #[cfi_encoding = \"" + code

@@ -1,7 +1,6 @@
 package dev.xcfi.verify.check;
 
 import dev.xcfi.encoding.CTypePrinter;
-import dev.xcfi.encoding.CfiMode;
 import dev.xcfi.encoding.ClangEncoder;
 import dev.xcfi.encoding.RustIdDecoder;
 import dev.xcfi.encoding.RustcEncoder;
@@ -47,8 +46,23 @@ final class IdExplainer {
         return out.toString();
     }
 
-    /** "parameter 1 is `long` vs `i64`", looking inside function-pointer parameters; empty when no single part explains it. */
-    Optional<String> difference(String a, String b) {
+    /**
+     * The first part where two function types differ: {@code where} ("parameter 1", "parameter 1
+     * (a function pointer): its parameter 1") and, when it is one type against another, both types
+     * as printed; {@code left}/{@code right} are null for a count or variadic difference.
+     */
+    record Difference(String where, String left, String right) {
+        String text() {
+            return left == null ? where : where + " is `" + left + "` vs `" + right + "`";
+        }
+
+        Difference inside(String outer) {
+            return new Difference(outer + where, left, right);
+        }
+    }
+
+    /** Where ids {@code a} and {@code b} differ, looking inside function-pointer parameters; empty when no single part explains it. */
+    Optional<Difference> difference(String a, String b) {
         try {
             return difference(TypeIdDecoder.decode(a, target).type(), TypeIdDecoder.decode(b, target).type());
         } catch (IllegalArgumentException e) {
@@ -56,31 +70,31 @@ final class IdExplainer {
         }
     }
 
-    private static Optional<String> difference(FunctionType x, FunctionType y) {
-        Optional<String> inReturn = part(x.returnType(), y.returnType());
-        if (inReturn.isPresent()) return inReturn.map(d -> "the return type" + d);
+    private static Optional<Difference> difference(FunctionType x, FunctionType y) {
+        Optional<Difference> inReturn = part(x.returnType(), y.returnType());
+        if (inReturn.isPresent()) return inReturn.map(d -> d.inside("the return type"));
         int n = Math.min(x.parameters().size(), y.parameters().size());
         for (int i = 0; i < n; i++) {
-            int index = i;
-            Optional<String> d = part(x.parameters().get(i).type(), y.parameters().get(i).type());
-            if (d.isPresent()) return d.map(text -> "parameter " + (index + 1) + text);
+            String where = "parameter " + (i + 1);
+            Optional<Difference> d = part(x.parameters().get(i).type(), y.parameters().get(i).type());
+            if (d.isPresent()) return d.map(inner -> inner.inside(where));
         }
         if (x.parameters().size() != y.parameters().size()) {
-            return Optional.of("the parameter counts differ (" + x.parameters().size() + " vs " + y.parameters().size() + ")");
+            return Optional.of(new Difference("the parameter counts differ (" + x.parameters().size() + " vs " + y.parameters().size() + ")", null, null));
         }
-        return x.variadic() != y.variadic() ? Optional.of("one side is variadic") : Optional.empty();
+        return x.variadic() != y.variadic() ? Optional.of(new Difference("one side is variadic", null, null)) : Optional.empty();
     }
 
-    /** " is `p` vs `q`", or for two function pointers " (a function pointer): its …" about the part inside. */
-    private static Optional<String> part(CType p, CType q) {
+    /** The types themselves, or for two function pointers the part inside them (its where is relative: "" or " (a function pointer): its …"). */
+    private static Optional<Difference> part(CType p, CType q) {
         String a = CTypePrinter.print(p), b = CTypePrinter.print(q);
         if (a.equals(b)) return Optional.empty();
         if (written(p) instanceof PointerType pp && written(pp.pointee()) instanceof FunctionType pf
                 && written(q) instanceof PointerType qp && written(qp.pointee()) instanceof FunctionType qf) {
-            Optional<String> inner = difference(pf, qf);
-            if (inner.isPresent()) return inner.map(d -> " (a function pointer): its " + d);
+            Optional<Difference> inner = difference(pf, qf);
+            if (inner.isPresent()) return inner.map(d -> d.inside(" (a function pointer): its "));
         }
-        return Optional.of(" is `" + a + "` vs `" + b + "`");
+        return Optional.of(new Difference("", a, b));
     }
 
     /** Without qualifiers but, unlike {@link CType#unqualified()}, not canonical: {@code i64} must stay {@code i64}. */
@@ -130,9 +144,5 @@ final class IdExplainer {
         } catch (IllegalArgumentException | dev.xcfi.encoding.EncodingException e) {
             return Optional.empty();
         }
-    }
-
-    static CfiMode mode(String id) {
-        return CfiMode.ofSuffixes(id);
     }
 }

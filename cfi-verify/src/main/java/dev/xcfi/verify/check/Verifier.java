@@ -43,8 +43,13 @@ public final class Verifier {
         }
 
         String where() {
-            return module.module() == 0 ? module.path() : module.path() + "#" + module.module();
+            return Verifier.where(module);
         }
+    }
+
+    /** A module as reports name it: its file, with {@code #n} for the later modules of a multi-module file. */
+    private static String where(ModuleFacts m) {
+        return m.module() == 0 ? m.path() : m.path() + "#" + m.module();
     }
 
     private Verifier(List<ModuleFacts> modules) {
@@ -125,7 +130,7 @@ public final class Verifier {
         for (ModuleFacts m : ms) byValue.computeIfAbsent(property.apply(m), k -> new ArrayList<>()).add(m);
         if (byValue.size() < 2) return;
         List<Finding.Location> locations = new ArrayList<>();
-        byValue.forEach((value, group) -> group.forEach(m -> locations.add(new Finding.Location(new Site(m, null).where(), value, "", ""))));
+        byValue.forEach((value, group) -> group.forEach(m -> locations.add(new Finding.Location(where(m), value, "", ""))));
         findings.add(new Finding(Rule.SCHEME_MISMATCH, "", "the modules disagree on " + what + ": " + String.join(" vs ", byValue.keySet()),
                 locations, fix));
     }
@@ -253,14 +258,14 @@ public final class Verifier {
                 if (!(t.id() instanceof TypeIdRef.Named n) || carried.contains(n.id()) || !reported.add(t.function() + "\u0000" + n.id())) continue;
                 findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, t.function(),
                         t.function() + " checks indirect calls against " + n.id() + ", which no function in the analysed modules carries: every such call traps",
-                        List.of(new Finding.Location(new Site(m, null).where(), "type test", n.id(), explain.decoded(n.id()))),
+                        List.of(new Finding.Location(where(m), "type test", n.id(), explain.decoded(n.id()))),
                         "if the target is in a module not given to xcfi, add it; otherwise fix the callee's type so its id is " + n.id()));
             }
             for (KcfiCall k : m.kcfiCalls()) {
                 if (hashes.contains(k.hash()) || !reported.add(k.function() + "\u0000" + k.hash())) continue;
                 findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, k.function(),
                         k.function() + " makes a KCFI-checked call expecting hash " + hex(k.hash()) + ", which no function in the analysed modules carries",
-                        List.of(new Finding.Location(new Site(m, null).where(), "kcfi call", hex(k.hash()), explainHash(k.hash()))),
+                        List.of(new Finding.Location(where(m), "kcfi call", hex(k.hash()), explainHash(k.hash()))),
                         "if the target is in a module not given to xcfi, add it; otherwise fix the callee's type"));
             }
         }
@@ -287,8 +292,8 @@ public final class Verifier {
     // --- shared -------------------------------------------------------------------------------------
 
     private Finding mismatch(Rule rule, String symbol, String message, Finding.Location a, Finding.Location b) {
-        Optional<String> part = explain.difference(a.typeId(), b.typeId());
-        String text = part.map(p -> message + "; " + p).orElse(message);
+        Optional<IdExplainer.Difference> part = explain.difference(a.typeId(), b.typeId());
+        String text = part.map(p -> message + "; " + p.text()).orElse(message);
         return new Finding(rule, symbol, text, List.of(a, b), Fixes.suggest(a.typeId(), b.typeId(), part));
     }
 

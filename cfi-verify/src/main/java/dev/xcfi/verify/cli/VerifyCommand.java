@@ -63,8 +63,8 @@ final class VerifyCommand implements Callable<Integer> {
             try {
                 byte[] bytes = Files.readAllBytes(f);
                 if (!BitcodeFile.isBitcode(bytes)) continue;
-                for (BitcodeFile.Module m : BitcodeFile.modules(bytes)) {
-                    Matcher v = PRODUCER_MAJOR.matcher(m.producer());
+                for (String producer : BitcodeFile.producers(bytes)) {
+                    Matcher v = PRODUCER_MAJOR.matcher(producer);
                     if (v.matches()) major = Math.max(major, Integer.parseInt(v.group(1)));
                 }
             } catch (BitcodeException | IOException e) {

@@ -29,6 +29,10 @@ final class LibLlvm {
     static final int OPCODE_CALL_BR = 67;
     private static final int SEVERITY_ERROR = 0;
 
+    static boolean isCall(int opcode) {
+        return opcode == OPCODE_CALL || opcode == OPCODE_INVOKE || opcode == OPCODE_CALL_BR;
+    }
+
     final Path path;
     final String version;
     private final SymbolLookup symbols;

@@ -161,9 +161,12 @@ public final class LlvmReader {
         private final MemorySegment length;
         private final int typeKind, kcfiTypeKind;
         private final Map<Long, Integer> distinctNodes = new HashMap<>();
-        private final List<TypeTest> typeTests = new ArrayList<>();
+        private final List<FunctionFacts> functions = new ArrayList<>();
+        /** Function handle address → index in {@link #functions}: names enclosing functions and orders facts by them. */
+        private final Map<Long, Integer> functionIndex = new HashMap<>();
+        private final List<Ordered<TypeTest>> typeTests = new ArrayList<>();
         private final List<KcfiCall> kcfiCalls = new ArrayList<>();
-        private final List<CallbackArgument> callbacks = new ArrayList<>();
+        private final List<Ordered<CallbackArgument>> callbacks = new ArrayList<>();
 
         ModuleWalk(MemorySegment context, Arena arena) throws Throwable {
             this.context = context;
@@ -181,7 +184,6 @@ public final class LlvmReader {
          */
         ModuleFacts facts(String path, int module, String producer, MemorySegment mod) throws Throwable {
             ModuleFlags flags = flags(mod);
-            List<FunctionFacts> functions = new ArrayList<>();
             List<MemorySegment> handles = new ArrayList<>();
             for (MemorySegment fn = (MemorySegment) llvm.getFirstFunction.invokeExact(mod); !fn.equals(NULL);
                  fn = (MemorySegment) llvm.getNextFunction.invokeExact(fn)) {
@@ -189,7 +191,6 @@ public final class LlvmReader {
                 functions.add(f);
                 handles.add(fn);
                 functionIndex.put(fn.address(), functions.size() - 1);
-                functionNames.put(fn.address(), f.name());
             }
             for (int i = 0; i < handles.size(); i++) {
                 MemorySegment fn = handles.get(i);
@@ -198,17 +199,24 @@ public final class LlvmReader {
                 else typeTestUses(fn, intrinsic);
                 if (flags.kcfi() && functions.get(i).definition()) body(functions.get(i).name(), fn);
             }
-            typeTests.sort(java.util.Comparator.comparingInt(t -> functionIndex.getOrDefault(functionAddress.get(t), 0)));
-            callbacks.sort(java.util.Comparator.comparingInt(c -> functionIndex.getOrDefault(functionAddress.get(c), 0)));
             MemorySegment triple = (MemorySegment) llvm.getTarget.invokeExact(mod);
             String tripleText = triple.equals(NULL) ? "" : triple.reinterpret(Long.MAX_VALUE).getString(0);
-            return new ModuleFacts(path, module, producer, tripleText, flags, functions, typeTests, kcfiCalls, callbacks);
+            return new ModuleFacts(path, module, producer, tripleText, flags, functions, inFunctionOrder(typeTests), kcfiCalls,
+                    inFunctionOrder(callbacks));
         }
 
-        private final Map<Long, Integer> functionIndex = new HashMap<>();
-        private final Map<Long, String> functionNames = new HashMap<>();
-        /** The enclosing function of each fact, for ordering facts by function as a walk would. */
-        private final Map<Object, Long> functionAddress = new java.util.IdentityHashMap<>();
+        /** A fact found through a use list, with the index of its enclosing function (-1 if none). */
+        private record Ordered<T>(int function, T fact) {}
+
+        /** Facts in the order of their enclosing functions, as a walk of the module would find them. */
+        private static <T> List<T> inFunctionOrder(List<Ordered<T>> facts) {
+            facts.sort(java.util.Comparator.comparingInt(Ordered::function));
+            return facts.stream().map(Ordered::fact).toList();
+        }
+
+        private String functionName(int index) {
+            return index < 0 ? "" : functions.get(index).name();
+        }
 
         private FunctionFacts function(MemorySegment fn) throws Throwable {
             String name = name(fn);
@@ -253,10 +261,8 @@ public final class LlvmReader {
                 if ((int) llvm.getNumArgOperands.invokeExact(call) <= idOperand) continue;
                 TypeIdRef id = typeId((MemorySegment) llvm.getOperand.invokeExact(call, idOperand));
                 if (id == null) continue;
-                long enclosing = enclosingFunction(call);
-                TypeTest t = new TypeTest(functionNames.getOrDefault(enclosing, ""), id, kind);
-                typeTests.add(t);
-                functionAddress.put(t, enclosing);
+                int enclosing = enclosingFunction(call);
+                typeTests.add(new Ordered<>(enclosing, new TypeTest(functionName(enclosing), id, kind)));
             }
         }
 
@@ -269,13 +275,11 @@ public final class LlvmReader {
                 MemorySegment callee = (MemorySegment) llvm.isAFunction.invokeExact((MemorySegment) llvm.getCalledValue.invokeExact(call));
                 if (callee.equals(NULL) || callee.equals(fn) || (int) llvm.getIntrinsicId.invokeExact(callee) != 0) continue;
                 int args = (int) llvm.getNumArgOperands.invokeExact(call);
-                long enclosing = enclosingFunction(call);
+                int enclosing = enclosingFunction(call);
+                String calleeName = functionName(functionIndex.getOrDefault(callee.address(), -1));
                 for (int i = 0; i < args; i++) {
                     if (!((MemorySegment) llvm.getOperand.invokeExact(call, i)).equals(fn)) continue;
-                    CallbackArgument c = new CallbackArgument(functionNames.getOrDefault(enclosing, ""),
-                            functionNames.getOrDefault(callee.address(), name(callee)), i, args, name);
-                    callbacks.add(c);
-                    functionAddress.put(c, enclosing);
+                    callbacks.add(new Ordered<>(enclosing, new CallbackArgument(functionName(enclosing), calleeName, i, args, name)));
                 }
             }
         }
@@ -283,13 +287,13 @@ public final class LlvmReader {
         /** The user as a call, invoke or callbr instruction, else null (constants, stores, ...). */
         private MemorySegment callInstruction(MemorySegment user) throws Throwable {
             if (((MemorySegment) llvm.isAInstruction.invokeExact(user)).equals(NULL)) return null;
-            int opcode = (int) llvm.getInstructionOpcode.invokeExact(user);
-            return opcode == LibLlvm.OPCODE_CALL || opcode == LibLlvm.OPCODE_INVOKE || opcode == LibLlvm.OPCODE_CALL_BR ? user : null;
+            return LibLlvm.isCall((int) llvm.getInstructionOpcode.invokeExact(user)) ? user : null;
         }
 
-        private long enclosingFunction(MemorySegment instruction) throws Throwable {
+        private int enclosingFunction(MemorySegment instruction) throws Throwable {
             MemorySegment block = (MemorySegment) llvm.getInstructionParent.invokeExact(instruction);
-            return block.equals(NULL) ? 0 : ((MemorySegment) llvm.getBasicBlockParent.invokeExact(block)).address();
+            if (block.equals(NULL)) return -1;
+            return functionIndex.getOrDefault(((MemorySegment) llvm.getBasicBlockParent.invokeExact(block)).address(), -1);
         }
 
         /** KCFI modules only: every indirect call's {@code "kcfi"} bundle. */
@@ -301,8 +305,7 @@ public final class LlvmReader {
                  bb = (MemorySegment) llvm.getNextBasicBlock.invokeExact(bb)) {
                 for (MemorySegment inst = (MemorySegment) llvm.getFirstInstruction.invokeExact(bb); !inst.equals(NULL);
                      inst = (MemorySegment) llvm.getNextInstruction.invokeExact(inst)) {
-                    int opcode = (int) llvm.getInstructionOpcode.invokeExact(inst);
-                    if (opcode != LibLlvm.OPCODE_CALL && opcode != LibLlvm.OPCODE_INVOKE && opcode != LibLlvm.OPCODE_CALL_BR) continue;
+                    if (!LibLlvm.isCall((int) llvm.getInstructionOpcode.invokeExact(inst))) continue;
                     MemorySegment called = (MemorySegment) llvm.getCalledValue.invokeExact(inst);
                     if (((MemorySegment) llvm.isAFunction.invokeExact(called)).equals(NULL)) kcfiBundles(function, inst, parameter(params, called));
                 }

@@ -1,5 +1,6 @@
 package dev.xcfi.verify.bitcode;
 
+import dev.xcfi.encoding.golden.Compilers;
 import dev.xcfi.verify.TestBitcode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +24,7 @@ class BitcodeFileTest {
         assertThat(modules).hasSize(expectedModules);
         for (BitcodeFile.Module m : modules) {
             Path expected = dir.resolve("m" + m.index() + ".bc");
-            TestBitcode.run(List.of("llvm-modextract-22", "-n", String.valueOf(m.index()), "-b", file.toString(), "-o", expected.toString()), Map.of());
+            Compilers.run(List.of("llvm-modextract-22", "-n", String.valueOf(m.index()), "-b", file.toString(), "-o", expected.toString()), Map.of());
             assertThat(m.image()).as("module %d", m.index()).isEqualTo(Files.readAllBytes(expected));
         }
     }

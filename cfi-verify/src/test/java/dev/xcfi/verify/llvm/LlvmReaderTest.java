@@ -135,7 +135,7 @@ class LlvmReaderTest {
     void readsTextualIr(@TempDir Path dir) throws Exception {
         Path ll = dir.resolve("x.ll");
         TestBitcode.clang(dir, "x", SOURCE, "-fsanitize=kcfi", "-emit-llvm");
-        TestBitcode.run(List.of("llvm-dis-22", dir.resolve("x.bc").toString(), "-o", ll.toString()), java.util.Map.of());
+        Compilers.run(List.of("llvm-dis-22", dir.resolve("x.bc").toString(), "-o", ll.toString()), java.util.Map.of());
         List<ModuleFacts> text = reader.readFile("x.ll", Files.readAllBytes(ll));
         List<ModuleFacts> binary = reader.readFile("x.ll", Files.readAllBytes(dir.resolve("x.bc")));
         assertThat(text).hasSize(1);
