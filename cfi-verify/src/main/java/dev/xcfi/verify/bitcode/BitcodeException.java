@@ -1,19 +1,32 @@
 package dev.xcfi.verify.bitcode;
 
-/** Bitcode that could not be read; {@code bitOffset} is where, or -1 when libLLVM did not say. */
-public final class BitcodeException extends Exception {
+/**
+ * Bitcode that could not be read. {@code bitOffset} is where (-1 when libLLVM did not say) and
+ * {@code blockPath} the blocks the reader was in, such as {@code MODULE_BLOCK/FUNCTION_BLOCK}.
+ */
+public class BitcodeException extends Exception {
     private final long bitOffset;
+    private final String blockPath;
+
+    public BitcodeException(String message, long bitOffset, String blockPath) {
+        super(message + (bitOffset >= 0 ? " (at bit " + bitOffset + (blockPath.isEmpty() ? "" : ", in " + blockPath) + ")" : ""));
+        this.bitOffset = bitOffset;
+        this.blockPath = blockPath;
+    }
 
     public BitcodeException(String message, long bitOffset) {
-        super(bitOffset >= 0 ? message + " (at bit " + bitOffset + ")" : message);
-        this.bitOffset = bitOffset;
+        this(message, bitOffset, "");
     }
 
     public BitcodeException(String message) {
-        this(message, -1);
+        this(message, -1, "");
     }
 
     public long bitOffset() {
         return bitOffset;
+    }
+
+    public String blockPath() {
+        return blockPath;
     }
 }

@@ -49,10 +49,10 @@ public final class BitcodeFile {
     }
 
     /** Byte spans of each module's IDENTIFICATION and MODULE blocks and of the shared STRTAB, after a wrapper header at {@code start}. */
-    private record Layout(int start, List<int[]> identifications, List<int[]> modules, int[] strtab) {}
+    record Layout(int start, List<int[]> identifications, List<int[]> modules, int[] strtab) {}
 
     /** Walks the top-level block headers only: a block's body is skipped by its word count. */
-    private static Layout layout(byte[] file) throws BitcodeException {
+    static Layout layout(byte[] file) throws BitcodeException {
         int start = 0, end = file.length;
         if (file.length >= 20 && littleEndianInt(file, 0) == WRAPPER_MAGIC) {   // Darwin's wrapper header
             start = littleEndianInt(file, 8);
@@ -109,47 +109,25 @@ public final class BitcodeFile {
         return span == null ? 0 : span[1] - span[0];
     }
 
-    /** The IDENTIFICATION block's STRING record, read with the block's own abbreviations. */
-    private static String producer(byte[] file, int[] span) throws BitcodeException {
-        BitstreamCursor in = new BitstreamCursor(file, span[0], span[1]);
-        in.fixed(2);
-        in.vbr(8);
-        int width = (int) in.vbr(4);
-        in.align32();
-        in.fixed(32);
-        List<long[]> abbreviations = new ArrayList<>();
-        while (!in.atEnd()) {
-            int code = (int) in.fixed(width);
-            switch (code) {
-                case 0 -> { return ""; }   // END_BLOCK without a producer
-                case 1 -> throw new BitcodeException("unexpected sub-block in the identification block", in.position());
-                case 2 -> abbreviations.add(Abbreviation.define(in));
-                default -> {
-                    long[] record = code == 3 ? unabbreviated(in) : Abbreviation.read(in, abbreviation(abbreviations, code - 4, in));
-                    if (record.length > 0 && record[0] == IDENTIFICATION_CODE_STRING) {
-                        byte[] chars = new byte[record.length - 1];
-                        for (int i = 1; i < record.length; i++) chars[i - 1] = (byte) record[i];
-                        return new String(chars, StandardCharsets.ISO_8859_1);
-                    }
-                }
+    /** The IDENTIFICATION block's STRING record. */
+    static String producer(byte[] file, int[] span) throws BitcodeException {
+        BlockReader blocks = new BlockReader(new BitstreamCursor(file, span[0], span[1]));
+        if (blocks.next() != BlockReader.SUB_BLOCK) throw blocks.error("expected the identification block", span[0] * 8L);
+        blocks.enter();
+        Record r = new Record();
+        String producer = "";
+        for (int code; (code = blocks.next()) != BlockReader.END; ) {
+            if (code == BlockReader.SUB_BLOCK) throw blocks.error("unexpected sub-block in the identification block", blocks.cursor().position());
+            if (code == IDENTIFICATION_CODE_STRING) {
+                blocks.read(r, code);
+                byte[] chars = new byte[r.size];
+                for (int i = 0; i < r.size; i++) chars[i] = (byte) r.ops[i];
+                producer = new String(chars, StandardCharsets.ISO_8859_1);
+            } else {
+                blocks.skip();
             }
         }
-        return "";
-    }
-
-    private static long[] abbreviation(List<long[]> abbreviations, int index, BitstreamCursor in) throws BitcodeException {
-        if (index < 0 || index >= abbreviations.size()) throw new BitcodeException("undefined abbreviation " + (index + 4), in.position());
-        return abbreviations.get(index);
-    }
-
-    private static long[] unabbreviated(BitstreamCursor in) throws BitcodeException {
-        long code = in.vbr(6);
-        long n = in.vbr(6);
-        if (n > 1 << 20) throw new BitcodeException("record with " + n + " operands", in.position());
-        long[] out = new long[(int) n + 1];
-        out[0] = code;
-        for (int i = 1; i <= n; i++) out[i] = in.vbr(6);
-        return out;
+        return producer;
     }
 
     private static boolean startsWith(byte[] file, byte[] prefix) {

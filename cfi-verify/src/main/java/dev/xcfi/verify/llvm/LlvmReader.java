@@ -164,9 +164,12 @@ public final class LlvmReader {
         private final List<FunctionFacts> functions = new ArrayList<>();
         /** Function handle address → index in {@link #functions}: names enclosing functions and orders facts by them. */
         private final Map<Long, Integer> functionIndex = new HashMap<>();
-        private final List<Ordered<TypeTest>> typeTests = new ArrayList<>();
+        private final List<MemorySegment> handles = new ArrayList<>();
+        private final List<Ordered<RawTypeTest>> typeTests = new ArrayList<>();
         private final List<KcfiCall> kcfiCalls = new ArrayList<>();
         private final List<Ordered<CallbackArgument>> callbacks = new ArrayList<>();
+        /** Per function (by index), its instructions' positions: built only for functions that hold a fact. */
+        private final Map<Integer, Map<Long, Integer>> positions = new HashMap<>();
 
         ModuleWalk(MemorySegment context, Arena arena) throws Throwable {
             this.context = context;
@@ -184,7 +187,6 @@ public final class LlvmReader {
          */
         ModuleFacts facts(String path, int module, String producer, MemorySegment mod) throws Throwable {
             ModuleFlags flags = flags(mod);
-            List<MemorySegment> handles = new ArrayList<>();
             for (MemorySegment fn = (MemorySegment) llvm.getFirstFunction.invokeExact(mod); !fn.equals(NULL);
                  fn = (MemorySegment) llvm.getNextFunction.invokeExact(fn)) {
                 FunctionFacts f = function(fn);
@@ -201,17 +203,51 @@ public final class LlvmReader {
             }
             MemorySegment triple = (MemorySegment) llvm.getTarget.invokeExact(mod);
             String tripleText = triple.equals(NULL) ? "" : triple.reinterpret(Long.MAX_VALUE).getString(0);
-            return new ModuleFacts(path, module, producer, tripleText, flags, functions, inFunctionOrder(typeTests), kcfiCalls,
-                    inFunctionOrder(callbacks));
+            List<TypeTest> tests = new ArrayList<>();
+            for (RawTypeTest t : inProgramOrder(typeTests)) {
+                TypeIdRef id = t.id() instanceof String s ? TypeIdRef.named(s) : new TypeIdRef.Distinct(distinct((Long) t.id()));
+                tests.add(new TypeTest(t.function(), id, t.kind()));
+            }
+            return new ModuleFacts(path, module, producer, tripleText, flags, functions, tests, kcfiCalls, inProgramOrder(callbacks));
         }
 
-        /** A fact found through a use list, with the index of its enclosing function (-1 if none). */
-        private record Ordered<T>(int function, T fact) {}
+        /** A type test before its distinct node is numbered: {@code id} is the id string or the node's address. */
+        private record RawTypeTest(String function, Object id, TypeTest.Kind kind) {}
 
-        /** Facts in the order of their enclosing functions, as a walk of the module would find them. */
-        private static <T> List<T> inFunctionOrder(List<Ordered<T>> facts) {
-            facts.sort(java.util.Comparator.comparingInt(Ordered::function));
+        /** A fact found through a use list, with its enclosing function's index and its instruction's position there. */
+        private record Ordered<T>(int function, int instruction, int argument, T fact) {}
+
+        /**
+         * Facts in program order (function, instruction, argument), as a walk of the module finds
+         * them and as the pure-Java reader reports them: use lists run in no useful order.
+         */
+        private static <T> List<T> inProgramOrder(List<Ordered<T>> facts) {
+            facts.sort(java.util.Comparator.comparingInt((Ordered<T> o) -> o.function()).thenComparingInt(Ordered::instruction)
+                    .thenComparingInt(Ordered::argument));
             return facts.stream().map(Ordered::fact).toList();
+        }
+
+        private int position(int function, MemorySegment instruction) throws Throwable {
+            if (function < 0) return -1;
+            Map<Long, Integer> map = positions.get(function);
+            if (map == null) {
+                map = new HashMap<>();
+                MemorySegment fn = handles.get(function);
+                int i = 0;
+                for (MemorySegment bb = (MemorySegment) llvm.getFirstBasicBlock.invokeExact(fn); !bb.equals(NULL);
+                     bb = (MemorySegment) llvm.getNextBasicBlock.invokeExact(bb)) {
+                    for (MemorySegment inst = (MemorySegment) llvm.getFirstInstruction.invokeExact(bb); !inst.equals(NULL);
+                         inst = (MemorySegment) llvm.getNextInstruction.invokeExact(inst)) {
+                        map.put(inst.address(), i++);
+                    }
+                }
+                positions.put(function, map);
+            }
+            return map.getOrDefault(instruction.address(), -1);
+        }
+
+        private int distinct(long address) {
+            return distinctNodes.computeIfAbsent(address, k -> distinctNodes.size());
         }
 
         private String functionName(int index) {
@@ -259,19 +295,20 @@ public final class LlvmReader {
                 MemorySegment call = callInstruction((MemorySegment) llvm.getUser.invokeExact(use));
                 if (call == null || !((MemorySegment) llvm.getCalledValue.invokeExact(call)).equals(intrinsicFn)) continue;
                 if ((int) llvm.getNumArgOperands.invokeExact(call) <= idOperand) continue;
-                TypeIdRef id = typeId((MemorySegment) llvm.getOperand.invokeExact(call, idOperand));
+                Object id = rawTypeId((MemorySegment) llvm.getOperand.invokeExact(call, idOperand));
                 if (id == null) continue;
                 int enclosing = enclosingFunction(call);
-                typeTests.add(new Ordered<>(enclosing, new TypeTest(functionName(enclosing), id, kind)));
+                typeTests.add(new Ordered<>(enclosing, position(enclosing, call), 0, new RawTypeTest(functionName(enclosing), id, kind)));
             }
         }
 
         /** Direct calls that pass {@code fn}'s address as an argument, found through {@code fn}'s uses. */
         private void callbackUses(MemorySegment fn, String name) throws Throwable {
+            java.util.Set<Long> seen = new java.util.HashSet<>();   // a call passing fn twice is two uses of it
             for (MemorySegment use = (MemorySegment) llvm.getFirstUse.invokeExact(fn); !use.equals(NULL);
                  use = (MemorySegment) llvm.getNextUse.invokeExact(use)) {
                 MemorySegment call = callInstruction((MemorySegment) llvm.getUser.invokeExact(use));
-                if (call == null) continue;
+                if (call == null || !seen.add(call.address())) continue;
                 MemorySegment callee = (MemorySegment) llvm.isAFunction.invokeExact((MemorySegment) llvm.getCalledValue.invokeExact(call));
                 if (callee.equals(NULL) || callee.equals(fn) || (int) llvm.getIntrinsicId.invokeExact(callee) != 0) continue;
                 int args = (int) llvm.getNumArgOperands.invokeExact(call);
@@ -279,7 +316,7 @@ public final class LlvmReader {
                 String calleeName = functionName(functionIndex.getOrDefault(callee.address(), -1));
                 for (int i = 0; i < args; i++) {
                     if (!((MemorySegment) llvm.getOperand.invokeExact(call, i)).equals(fn)) continue;
-                    callbacks.add(new Ordered<>(enclosing, new CallbackArgument(functionName(enclosing), calleeName, i, args, name)));
+                    callbacks.add(new Ordered<>(enclosing, position(enclosing, call), i, new CallbackArgument(functionName(enclosing), calleeName, i, args, name)));
                 }
             }
         }
@@ -381,12 +418,17 @@ public final class LlvmReader {
 
         /** An id string, or a distinct node numbered by first appearance; null for anything else. */
         private TypeIdRef typeId(MemorySegment value) throws Throwable {
+            Object raw = rawTypeId(value);
+            return raw == null ? null : raw instanceof String s ? TypeIdRef.named(s) : new TypeIdRef.Distinct(distinct((Long) raw));
+        }
+
+        /** An id string, or a node's address (numbered later, in program order); null for anything else. */
+        private Object rawTypeId(MemorySegment value) throws Throwable {
             if (value.equals(NULL)) return null;
             String s = mdString(value);
-            if (s != null) return TypeIdRef.named(s);
+            if (s != null) return s;
             if (((MemorySegment) llvm.isAMdNode.invokeExact(value)).equals(NULL)) return null;
-            int node = distinctNodes.computeIfAbsent(value.address(), k -> distinctNodes.size());
-            return new TypeIdRef.Distinct(node);
+            return value.address();
         }
 
         private String mdString(MemorySegment value) throws Throwable {

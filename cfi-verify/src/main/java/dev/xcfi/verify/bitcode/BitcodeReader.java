@@ -1,0 +1,68 @@
+package dev.xcfi.verify.bitcode;
+
+import dev.xcfi.verify.facts.ModuleFacts;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The pure-Java reader: the facts of every module of a bitcode file, equal to what libLLVM gives
+ * ({@code LlvmReader}), for bitcode written by LLVM 15 to 22 (clang and rustc). Needs no native
+ * library and cannot crash the JVM: malformed input is a {@link BitcodeException} with its bit
+ * offset and block path; well-formed input it does not read is an {@link UnsupportedBitcodeException}.
+ */
+public final class BitcodeReader {
+    public static final int OLDEST_LLVM = 15, NEWEST_LLVM = 22;
+    private static final Pattern PRODUCER = Pattern.compile("LLVM(\\d+)\\..*");
+    private static final int STRTAB_BLOB = 1;
+
+    private BitcodeReader() {}
+
+    public static List<ModuleFacts> readFile(String path, byte[] file) throws BitcodeException {
+        if (!BitcodeFile.isBitcode(file)) throw new UnsupportedBitcodeException("textual IR: the pure-Java reader reads bitcode only", -1, "");
+        BitcodeFile.Layout layout = BitcodeFile.layout(file);
+        int[] strtab = layout.strtab() == null ? new int[] {0, 0} : strtab(file, layout.strtab());
+        List<ModuleFacts> out = new ArrayList<>();
+        for (int i = 0; i < layout.modules().size(); i++) {
+            int[] ident = layout.identifications().get(i);
+            String producer = ident == null ? "" : BitcodeFile.producer(file, ident);
+            checkVersion(producer, layout.modules().get(i)[0] * 8L);
+            int[] span = layout.modules().get(i);
+            out.add(new ModuleReader(file, span[0], span[1], strtab[0], strtab[1]).read(path, i, producer));
+        }
+        return out;
+    }
+
+    private static void checkVersion(String producer, long bit) throws UnsupportedBitcodeException {
+        Matcher m = PRODUCER.matcher(producer);
+        if (!m.matches()) return;   // no or foreign producer string: the records decide
+        int major = Integer.parseInt(m.group(1).length() > 4 ? "0" : m.group(1));
+        if (major < OLDEST_LLVM || major > NEWEST_LLVM) {
+            throw new UnsupportedBitcodeException("bitcode from " + producer + "; the pure-Java reader reads LLVM " + OLDEST_LLVM
+                    + " to " + NEWEST_LLVM, bit, "");
+        }
+    }
+
+    /** The STRTAB block's blob: byte offset and length in the file. */
+    private static int[] strtab(byte[] file, int[] span) throws BitcodeException {
+        BlockReader blocks = new BlockReader(new BitstreamCursor(file, span[0], span[1]));
+        Record r = new Record();
+        if (blocks.next() != BlockReader.SUB_BLOCK) throw blocks.error("expected the string table block", span[0] * 8L);
+        blocks.enter();
+        int[] blob = {0, 0};
+        for (int code; (code = blocks.next()) != BlockReader.END; ) {
+            if (code == BlockReader.SUB_BLOCK) {
+                blocks.skipBlock();
+            } else if (code == STRTAB_BLOB) {
+                blocks.read(r, code);
+                if (r.blobOffset < 0) throw blocks.error("string table without a blob", r.position);
+                blob = new int[] {r.blobOffset, r.blobLength};
+            } else {
+                blocks.skip();
+            }
+        }
+        return blob;
+    }
+}

@@ -1,0 +1,294 @@
+package dev.xcfi.verify.bitcode;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Walks the blocks and records of a bitstream: abbreviation ids, DEFINE_ABBREV, BLOCKINFO, and
+ * nested blocks with their declared lengths. {@link #next()} gives the next entry of the current
+ * block; a record's code comes first, so a caller reads the operands of the records it needs
+ * ({@link #read}) and skips the rest without storing them ({@link #skip}).
+ */
+final class BlockReader {
+    static final int END = -1, SUB_BLOCK = -2;
+    /** Operands of one kept record: no real record comes near, a corrupt length cannot allocate much. */
+    static final int MAX_OPERANDS = 1 << 20;
+    private static final int MAX_DEPTH = 16, MAX_ABBREVIATIONS = 1 << 16;
+    private static final int END_BLOCK = 0, ENTER_SUBBLOCK = 1, DEFINE_ABBREV = 2, UNABBREV_RECORD = 3;
+    private static final int BLOCKINFO = 0, BLOCKINFO_SETBID = 1;
+
+    private final BitstreamCursor in;
+    private final Map<Integer, List<long[]>> blockInfo = new HashMap<>();
+    private final int[] ids = new int[MAX_DEPTH + 1];
+    private final int[] widths = new int[MAX_DEPTH + 1];
+    private final long[] ends = new long[MAX_DEPTH + 1];
+    @SuppressWarnings("unchecked")
+    private final List<long[]>[] abbreviations = new List[MAX_DEPTH + 1];
+    private int depth;
+    private int subBlock;
+    /** The abbreviation of the record whose code {@link #next()} just read; null when unabbreviated. */
+    private long[] pending;
+    private long recordStart;
+
+    BlockReader(BitstreamCursor in) {
+        this.in = in;
+        ids[0] = -1;
+        widths[0] = 2;
+        ends[0] = in.end();
+        abbreviations[0] = new ArrayList<>();
+    }
+
+    BitstreamCursor cursor() {
+        return in;
+    }
+
+    /** The id of the sub-block {@link #next()} announced; enter it or skip it next. */
+    int subBlock() {
+        return subBlock;
+    }
+
+    int blockId() {
+        return ids[depth];
+    }
+
+    int depth() {
+        return depth;
+    }
+
+    /** The next record's code (>= 0), {@link #SUB_BLOCK}, or {@link #END} of the current block. */
+    int next() throws BitcodeException {
+        while (true) {
+            if (in.position() >= ends[depth]) {
+                if (depth == 0) return END;
+                throw error("block ends without END_BLOCK", in.position());
+            }
+            recordStart = in.position();
+            int id = (int) in.fixed(widths[depth]);
+            switch (id) {
+                case END_BLOCK -> {
+                    if (depth == 0) throw error("END_BLOCK outside a block", recordStart);
+                    in.align32();
+                    if (in.position() != ends[depth]) throw error("block ends before its declared length", recordStart);
+                    depth--;
+                    return END;
+                }
+                case ENTER_SUBBLOCK -> {
+                    long block = in.vbr(8);
+                    if (block > Integer.MAX_VALUE) throw error("block id " + block + " is out of range", recordStart);
+                    subBlock = (int) block;
+                    if (subBlock == BLOCKINFO) {
+                        readBlockInfo();
+                        continue;
+                    }
+                    return SUB_BLOCK;
+                }
+                case DEFINE_ABBREV -> {
+                    List<long[]> list = abbreviations[depth];
+                    if (list.size() >= MAX_ABBREVIATIONS) throw error("too many abbreviations", recordStart);
+                    list.add(Abbreviation.define(in));
+                }
+                case UNABBREV_RECORD -> {
+                    pending = null;
+                    return code(in.vbr(6));
+                }
+                default -> {
+                    List<long[]> list = abbreviations[depth];
+                    if (id - 4 >= list.size()) throw error("undefined abbreviation " + id, recordStart);
+                    pending = list.get(id - 4);
+                    return code(scalar((int) pending[0], pending[1]));
+                }
+            }
+        }
+    }
+
+    private int code(long code) {
+        return code > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) code;
+    }
+
+    /** Enters the sub-block {@link #next()} announced. */
+    void enter() throws BitcodeException {
+        if (depth == MAX_DEPTH) throw error("blocks nested more than " + MAX_DEPTH + " levels", recordStart);
+        long end = header();
+        depth++;
+        ids[depth] = subBlock;
+        widths[depth] = width;
+        ends[depth] = end;
+        List<long[]> inherited = blockInfo.get(subBlock);
+        abbreviations[depth] = inherited == null ? new ArrayList<>() : new ArrayList<>(inherited);
+    }
+
+    private int width;
+
+    /** Reads a sub-block header after its id: abbreviation width, alignment, length in words. */
+    private long header() throws BitcodeException {
+        long w = in.vbr(4);
+        if (w < 1 || w > 32) throw error("abbreviation width " + w + " is out of range", recordStart);
+        width = (int) w;
+        in.align32();
+        long words = in.fixed(32);
+        long end = in.position() + words * 32;
+        if (end > ends[depth]) throw error("block " + subBlock + " runs past the end of its parent", recordStart);
+        return end;
+    }
+
+    /** Skips the sub-block {@link #next()} announced, by its declared length. */
+    void skipBlock() throws BitcodeException {
+        in.seek(header());
+    }
+
+    /** Reads the operands of the record whose code {@link #next()} returned into {@code r}. */
+    void read(Record r, int code) throws BitcodeException {
+        r.clear(code, recordStart);
+        if (pending == null) {
+            long n = in.vbr(6);
+            if (n > MAX_OPERANDS || n * 6 > in.remainingBits()) throw error("record with " + n + " operands", recordStart);
+            for (int i = 0; i < n; i++) r.add(in.vbr(6));
+            return;
+        }
+        long[] ops = pending;
+        for (int i = 2; i < ops.length; i += 2) {
+            int encoding = (int) ops[i];
+            switch (encoding) {
+                case Abbreviation.ARRAY -> {
+                    int element = (int) ops[i + 2];
+                    long n = arrayLength(r.size, Abbreviation.minimumBits(element, ops[i + 3]));
+                    for (long k = 0; k < n; k++) r.add(scalar(element, ops[i + 3]));
+                    i += 2;
+                }
+                case Abbreviation.BLOB -> {
+                    long n = in.vbr(6);
+                    in.align32();
+                    if (n * 8 > in.remainingBits()) throw error("blob of " + n + " bytes runs past the end", recordStart);
+                    r.blobOffset = (int) (in.position() >>> 3);
+                    r.blobLength = (int) n;
+                    in.skip(n * 8);
+                    in.align32();
+                }
+                default -> r.add(scalar(encoding, ops[i + 1]));
+            }
+        }
+    }
+
+    /** Skips the operands of the record whose code {@link #next()} returned. */
+    void skip() throws BitcodeException {
+        if (pending == null) {
+            long n = in.vbr(6);
+            if (n * 6 > in.remainingBits()) throw error("record with " + n + " operands", recordStart);
+            for (long i = 0; i < n; i++) in.vbr(6);
+            return;
+        }
+        long[] ops = pending;
+        for (int i = 2; i < ops.length; i += 2) {
+            int encoding = (int) ops[i];
+            switch (encoding) {
+                case Abbreviation.ARRAY -> {
+                    int element = (int) ops[i + 2];
+                    long n = arrayLength(0, Abbreviation.minimumBits(element, ops[i + 3]));
+                    if (element == Abbreviation.VBR) {
+                        for (long k = 0; k < n; k++) in.vbr((int) ops[i + 3]);
+                    } else {
+                        in.skip(n * Abbreviation.minimumBits(element, ops[i + 3]));
+                    }
+                    i += 2;
+                }
+                case Abbreviation.BLOB -> {
+                    long n = in.vbr(6);
+                    in.align32();
+                    in.skip(n * 8);
+                    in.align32();
+                }
+                case Abbreviation.LITERAL -> { }
+                case Abbreviation.VBR -> in.vbr((int) ops[i + 1]);
+                case Abbreviation.CHAR6 -> in.skip(6);
+                default -> in.skip(ops[i + 1]);
+            }
+        }
+    }
+
+    private long arrayLength(int kept, int elementBits) throws BitcodeException {
+        long n = in.vbr(6);
+        if (n > in.remainingBits() / elementBits || kept + n > MAX_OPERANDS) throw error("array of " + n + " elements", recordStart);
+        return n;
+    }
+
+    private long scalar(int encoding, long value) throws BitcodeException {
+        return switch (encoding) {
+            case Abbreviation.LITERAL -> value;
+            case Abbreviation.FIXED -> in.fixed((int) value);
+            case Abbreviation.VBR -> in.vbr((int) value);
+            case Abbreviation.CHAR6 -> Abbreviation.CHAR6_ALPHABET.charAt((int) in.fixed(6));
+            default -> throw error("abbreviation encoding " + encoding + " where a scalar was expected", recordStart);
+        };
+    }
+
+    /** BLOCKINFO: abbreviations that every later block with the SETBID id starts with. */
+    private void readBlockInfo() throws BitcodeException {
+        long end = header();
+        int w = width;
+        List<long[]> target = null;
+        Record r = new Record();
+        while (true) {
+            if (in.position() >= end) throw error("BLOCKINFO ends without END_BLOCK", in.position());
+            long at = in.position();
+            int id = (int) in.fixed(w);
+            switch (id) {
+                case END_BLOCK -> {
+                    in.align32();
+                    return;
+                }
+                case ENTER_SUBBLOCK -> {
+                    in.vbr(8);
+                    in.seek(header());
+                }
+                case DEFINE_ABBREV -> {
+                    if (target == null) throw error("BLOCKINFO abbreviation before SETBID", at);
+                    if (target.size() >= MAX_ABBREVIATIONS) throw error("too many abbreviations", at);
+                    target.add(Abbreviation.define(in));
+                }
+                case UNABBREV_RECORD -> {
+                    recordStart = at;
+                    pending = null;
+                    int code = code(in.vbr(6));
+                    read(r, code);
+                    if (code == BLOCKINFO_SETBID) {
+                        long block = r.op(0);
+                        if (block > Integer.MAX_VALUE) throw error("block id " + block + " is out of range", at);
+                        target = blockInfo.computeIfAbsent((int) block, k -> new ArrayList<>());
+                    }
+                }
+                default -> throw error("abbreviated record in BLOCKINFO", at);
+            }
+        }
+    }
+
+    /** An error at {@code bit}, naming the blocks the reader is in (MODULE_BLOCK/FUNCTION_BLOCK/...). */
+    BitcodeException error(String message, long bit) {
+        StringBuilder path = new StringBuilder();
+        for (int i = 1; i <= depth; i++) path.append(i > 1 ? "/" : "").append(blockName(ids[i]));
+        return new BitcodeException(message, bit, path.toString());
+    }
+
+    static String blockName(int id) {
+        return switch (id) {
+            case 8 -> "MODULE_BLOCK";
+            case 9 -> "PARAMATTR_BLOCK";
+            case 10 -> "PARAMATTR_GROUP_BLOCK";
+            case 11 -> "CONSTANTS_BLOCK";
+            case 12 -> "FUNCTION_BLOCK";
+            case 13 -> "IDENTIFICATION_BLOCK";
+            case 14 -> "VALUE_SYMTAB_BLOCK";
+            case 15 -> "METADATA_BLOCK";
+            case 16 -> "METADATA_ATTACHMENT_BLOCK";
+            case 17 -> "TYPE_BLOCK";
+            case 18 -> "USELIST_BLOCK";
+            case 21 -> "OPERAND_BUNDLE_TAGS_BLOCK";
+            case 22 -> "METADATA_KIND_BLOCK";
+            case 23 -> "STRTAB_BLOCK";
+            case 25 -> "SYMTAB_BLOCK";
+            case 26 -> "SYNC_SCOPE_NAMES_BLOCK";
+            default -> "BLOCK_" + id;
+        };
+    }
+}

@@ -1,0 +1,189 @@
+package dev.xcfi.verify.bitcode;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The module-level metadata, numbered as LLVM numbers it (every record that defines metadata takes
+ * the next id; METADATA_STRINGS takes one per string). Only strings, nodes and value references
+ * are kept; debug-info records are counted, not stored. Also holds the metadata kinds, the
+ * declarations' attachments and the {@code !llvm.module.flags} operands.
+ */
+final class MetadataTable {
+    static final byte OTHER = 0, STRING = 1, NODE = 2, VALUE = 3;
+    private static final int STRING_OLD = 1, VALUE_CODE = 2, NODE_CODE = 3, NAME = 4, DISTINCT_NODE = 5, KIND = 6,
+            OLD_NODE = 8, OLD_FN_NODE = 9, NAMED_NODE = 10, ATTACHMENT = 11, STRINGS = 35, GLOBAL_DECL_ATTACHMENT = 36,
+            INDEX_OFFSET = 38, INDEX = 39, LAST_KNOWN = 49;
+
+    private final byte[] file;
+    private byte[] kinds = new byte[256];
+    /** STRING: index into the string spans; NODE: start in {@link #pool}; VALUE: the value id. */
+    private int[] data = new int[256];
+    private int size;
+    private int[] stringOffsets = new int[64], stringLengths = new int[64];
+    private int strings;
+    /** Node operands as {@code [count, md+1...]}; 0 is a null operand. */
+    private int[] pool = new int[256];
+    private int used;
+    private String pendingName;
+
+    int typeKind = -1, kcfiTypeKind = -1;
+    int[] moduleFlags = new int[0];
+    /** METADATA_GLOBAL_DECL_ATTACHMENT records: {@code [value id, kind, md, kind, md...]}. */
+    final List<long[]> declarationAttachments = new ArrayList<>();
+
+    MetadataTable(byte[] file) {
+        this.file = file;
+    }
+
+    int size() {
+        return size;
+    }
+
+    int stringCount() {
+        return strings;
+    }
+
+    int poolSize() {
+        return used;
+    }
+
+    /** Drops a function's metadata when its body ends (LLVM moves metadata used by one function into its block). */
+    void truncate(int size, int strings, int used) {
+        this.size = size;
+        this.strings = strings;
+        this.used = used;
+    }
+
+    byte kind(long md) {
+        return md >= 0 && md < size ? kinds[(int) md] : OTHER;
+    }
+
+    /** The string with metadata id {@code md}, or null when it is not a string. */
+    String string(long md) {
+        if (kind(md) != STRING) return null;
+        int s = data[(int) md];
+        return new String(file, stringOffsets[s], stringLengths[s], StandardCharsets.UTF_8);
+    }
+
+    int value(long md) {
+        return data[(int) md];
+    }
+
+    int operandCount(long md) {
+        return pool[data[(int) md]];
+    }
+
+    /** Operand {@code i} of node {@code md} as a metadata id, or -1 for a null operand. */
+    long operand(long md, int i) {
+        return pool[data[(int) md] + 1 + i] - 1L;
+    }
+
+    /** Reads METADATA_KIND_BLOCK (or the KIND records of old METADATA blocks). */
+    void readKinds(BlockReader blocks, Record r) throws BitcodeException {
+        for (int code; (code = blocks.next()) != BlockReader.END; ) {
+            if (code == BlockReader.SUB_BLOCK) blocks.skipBlock();
+            else if (code == KIND) kind(blocks, r);
+            else blocks.skip();
+        }
+    }
+
+    private void kind(BlockReader blocks, Record r) throws BitcodeException {
+        blocks.read(r, KIND);
+        long id = r.op(0);
+        if (id > Integer.MAX_VALUE) return;
+        switch (r.chars(1)) {
+            case "type" -> typeKind = (int) id;
+            case "kcfi_type" -> kcfiTypeKind = (int) id;
+            default -> { }
+        }
+    }
+
+    /** Reads a METADATA_BLOCK: the module's, or a function's (its ids continue the module's). */
+    void read(BlockReader blocks, Record r) throws BitcodeException {
+        for (int code; (code = blocks.next()) != BlockReader.END; ) {
+            if (code == BlockReader.SUB_BLOCK) {
+                blocks.skipBlock();
+                continue;
+            }
+            switch (code) {
+                case STRINGS -> strings(blocks, r);
+                case NODE_CODE, DISTINCT_NODE -> {
+                    blocks.read(r, code);
+                    define(NODE, node(r));
+                }
+                case VALUE_CODE -> {
+                    blocks.read(r, code);
+                    long value = r.op(1);
+                    define(VALUE, value > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) value);
+                }
+                case NAME -> {
+                    blocks.read(r, code);
+                    pendingName = r.chars(0);
+                }
+                case NAMED_NODE -> {
+                    blocks.read(r, code);
+                    if ("llvm.module.flags".equals(pendingName)) {
+                        moduleFlags = new int[r.size];
+                        for (int i = 0; i < r.size; i++) moduleFlags[i] = (int) Math.min(r.ops[i], Integer.MAX_VALUE);
+                    }
+                    pendingName = null;
+                }
+                case KIND -> kind(blocks, r);
+                case GLOBAL_DECL_ATTACHMENT -> {
+                    blocks.read(r, code);
+                    declarationAttachments.add(Arrays.copyOf(r.ops, r.size));
+                }
+                case ATTACHMENT, INDEX_OFFSET, INDEX -> blocks.skip();
+                case STRING_OLD, OLD_NODE, OLD_FN_NODE -> throw new UnsupportedBitcodeException("metadata in a pre-LLVM-4 format", blocks.cursor().position(), "METADATA_BLOCK");
+                default -> {
+                    if (code > LAST_KNOWN) throw new UnsupportedBitcodeException("unknown metadata record " + code + " (newer than LLVM 22?)", blocks.cursor().position(), "METADATA_BLOCK");
+                    blocks.skip();
+                    define(OTHER, 0);   // debug info and other metadata: takes an id, never a type id
+                }
+            }
+        }
+    }
+
+    /** METADATA_STRINGS: {@code [count, offset]} and a blob of VBR6 lengths followed, at offset, by the characters. */
+    private void strings(BlockReader blocks, Record r) throws BitcodeException {
+        blocks.read(r, STRINGS);
+        long count = r.op(0), offset = r.op(1);
+        if (r.blobOffset < 0 || offset > r.blobLength || count > (long) r.blobLength * 8 / 6) {
+            throw blocks.error("malformed METADATA_STRINGS record", r.position);
+        }
+        BitstreamCursor lengths = new BitstreamCursor(file, r.blobOffset, r.blobOffset + (int) offset);
+        int at = r.blobOffset + (int) offset, end = r.blobOffset + r.blobLength;
+        for (long i = 0; i < count; i++) {
+            long n = lengths.vbr(6);
+            if (n > end - at) throw blocks.error("metadata string runs past its blob", r.position);
+            if (strings == stringOffsets.length) {
+                stringOffsets = Arrays.copyOf(stringOffsets, strings * 2);
+                stringLengths = Arrays.copyOf(stringLengths, strings * 2);
+            }
+            stringOffsets[strings] = at;
+            stringLengths[strings] = (int) n;
+            define(STRING, strings++);
+            at += (int) n;
+        }
+    }
+
+    private int node(Record r) {
+        if (used + r.size + 1 > pool.length) pool = Arrays.copyOf(pool, Math.max(pool.length * 2, used + r.size + 1));
+        int start = used;
+        pool[used++] = r.size;
+        for (int i = 0; i < r.size; i++) pool[used++] = (int) Math.min(r.ops[i], Integer.MAX_VALUE);
+        return start;
+    }
+
+    private void define(byte kind, int value) {
+        if (size == kinds.length) {
+            kinds = Arrays.copyOf(kinds, size * 2);
+            data = Arrays.copyOf(data, size * 2);
+        }
+        kinds[size] = kind;
+        data[size++] = value;
+    }
+}

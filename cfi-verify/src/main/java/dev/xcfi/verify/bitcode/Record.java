@@ -1,0 +1,49 @@
+package dev.xcfi.verify.bitcode;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One record's code and operands, refilled in place for every record a reader keeps (so reading
+ * does not allocate per record). A blob operand stays in the file: {@link #blobOffset} and
+ * {@link #blobLength} are byte positions in it.
+ */
+final class Record {
+    int code;
+    long position;
+    int size;
+    long[] ops = new long[64];
+    int blobOffset = -1, blobLength;
+
+    void clear(int code, long position) {
+        this.code = code;
+        this.position = position;
+        this.size = 0;
+        this.blobOffset = -1;
+        this.blobLength = 0;
+    }
+
+    void add(long op) {
+        if (size == ops.length) ops = java.util.Arrays.copyOf(ops, size * 2);
+        ops[size++] = op;
+    }
+
+    /** Operand {@code i}, or the error that names this record when it is missing. */
+    long op(int i) throws BitcodeException {
+        if (i >= size) throw new BitcodeException("record " + code + " has " + size + " operands, needs more than " + i, position);
+        return ops[i];
+    }
+
+    /** Operand {@code i} as an index into a table of {@code limit} entries. */
+    int index(int i, int limit, String what) throws BitcodeException {
+        long v = op(i);
+        if (v < 0 || v >= limit) throw new BitcodeException(what + " " + v + " is out of range (" + limit + ")", position);
+        return (int) v;
+    }
+
+    /** Operands {@code from..size} as the bytes of a string (names, triples). */
+    String chars(int from) {
+        byte[] b = new byte[Math.max(0, size - from)];
+        for (int i = 0; i < b.length; i++) b[i] = (byte) ops[from + i];
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

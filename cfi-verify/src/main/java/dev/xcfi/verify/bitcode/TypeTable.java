@@ -1,0 +1,92 @@
+package dev.xcfi.verify.bitcode;
+
+import java.util.Arrays;
+
+/**
+ * The module's TYPE_BLOCK, reduced to what value numbering needs: which types are void, integer,
+ * metadata or label, and each function type's return, parameters and variadic flag.
+ */
+final class TypeTable {
+    static final byte OTHER = 0, VOID = 1, INTEGER = 2, METADATA = 3, LABEL = 4, FUNCTION = 5;
+    private static final int TYPE_CODE_NUMENTRY = 1, VOID_CODE = 2, LABEL_CODE = 5, INTEGER_CODE = 7, FUNCTION_OLD = 9,
+            METADATA_CODE = 16, STRUCT_NAME = 19, FUNCTION_CODE = 21;
+
+    private byte[] kinds = new byte[64];
+    /** For function types: start of {@code [vararg, return, params...]} in {@link #functions}. */
+    private int[] starts = new int[64];
+    private int[] functions = new int[256];
+    private int size, used;
+
+    /** Reads the body of TYPE_BLOCK_ID_NEW. */
+    void read(BlockReader blocks, Record r) throws BitcodeException {
+        for (int code; (code = blocks.next()) != BlockReader.END; ) {
+            if (code == BlockReader.SUB_BLOCK) {
+                blocks.skipBlock();
+                continue;
+            }
+            switch (code) {
+                case TYPE_CODE_NUMENTRY, STRUCT_NAME -> blocks.skip();   // define no type
+                case VOID_CODE -> define(blocks, VOID);
+                case LABEL_CODE -> define(blocks, LABEL);
+                case INTEGER_CODE -> define(blocks, INTEGER);
+                case METADATA_CODE -> define(blocks, METADATA);
+                case FUNCTION_CODE, FUNCTION_OLD -> {
+                    blocks.read(r, code);
+                    int skip = code == FUNCTION_OLD ? 1 : 0;   // the old form has an unused attribute id
+                    if (r.size < 2 + skip) throw blocks.error("function type record with " + r.size + " operands", r.position);
+                    int n = r.size - skip;
+                    grow(n);
+                    starts[size] = used;
+                    functions[used++] = n - 2;
+                    functions[used++] = (int) r.op(0);
+                    for (int i = 1 + skip; i < r.size; i++) functions[used++] = (int) Math.min(r.ops[i], Integer.MAX_VALUE);
+                    kinds[size++] = FUNCTION;
+                }
+                default -> define(blocks, OTHER);
+            }
+        }
+    }
+
+    private void define(BlockReader blocks, byte kind) throws BitcodeException {
+        blocks.skip();
+        grow(0);
+        starts[size] = -1;
+        kinds[size++] = kind;
+    }
+
+    private void grow(int pool) {
+        if (size == kinds.length) {
+            kinds = Arrays.copyOf(kinds, size * 2);
+            starts = Arrays.copyOf(starts, size * 2);
+        }
+        if (used + pool + 2 > functions.length) functions = Arrays.copyOf(functions, Math.max(functions.length * 2, used + pool + 2));
+    }
+
+    int size() {
+        return size;
+    }
+
+    byte kind(long type) {
+        return type >= 0 && type < size ? kinds[(int) type] : OTHER;
+    }
+
+    boolean isFunction(long type) {
+        return kind(type) == FUNCTION;
+    }
+
+    int parameterCount(int fn) {
+        return functions[starts[fn]];
+    }
+
+    boolean isVarArg(int fn) {
+        return functions[starts[fn] + 1] != 0;
+    }
+
+    int returnType(int fn) {
+        return functions[starts[fn] + 2];
+    }
+
+    int parameterType(int fn, int i) {
+        return functions[starts[fn] + 3 + i];
+    }
+}

@@ -1,0 +1,125 @@
+package dev.xcfi.verify.bitcode;
+
+import dev.xcfi.encoding.golden.Compilers;
+import dev.xcfi.verify.TestBitcode;
+import dev.xcfi.verify.facts.ModuleFacts;
+import dev.xcfi.verify.llvm.LibLlvmLocator;
+import dev.xcfi.verify.llvm.LlvmReader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The pure-Java reader against libLLVM: for every fixture module and for modules compiled here
+ * (debug info, C++ exceptions, -O0, ThinLTO, rustc CFI and KCFI), both readers' facts must be
+ * equal, field by field.
+ */
+class ReaderDifferentialTest {
+    static final Path FIXTURES = Path.of("..", "fixtures", "verify");
+    static LlvmReader llvm;
+
+    @BeforeAll
+    static void open() {
+        Compilers.requireClang();
+        llvm = LlvmReader.openFirst(LibLlvmLocator.candidates(Optional.empty()), 22);
+    }
+
+    static void assertSameFacts(String path, byte[] file) throws BitcodeException {
+        List<ModuleFacts> expected = llvm.readFile(path, file);
+        List<ModuleFacts> actual = BitcodeReader.readFile(path, file);
+        assertThat(actual).as(path + ": modules").hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            ModuleFacts e = expected.get(i), a = actual.get(i);
+            String where = path + " module " + i;
+            assertThat(a.producer()).as(where + ": producer").isEqualTo(e.producer());
+            assertThat(a.triple()).as(where + ": triple").isEqualTo(e.triple());
+            assertThat(a.flags()).as(where + ": module flags").isEqualTo(e.flags());
+            assertThat(a.functions()).as(where + ": functions").containsExactlyElementsOf(e.functions());
+            assertThat(a.typeTests()).as(where + ": type tests").containsExactlyElementsOf(e.typeTests());
+            assertThat(a.kcfiCalls()).as(where + ": kcfi calls").containsExactlyElementsOf(e.kcfiCalls());
+            assertThat(a.callbacks()).as(where + ": callbacks").containsExactlyElementsOf(e.callbacks());
+            assertThat(a).as(where).isEqualTo(e);
+        }
+    }
+
+    static List<Path> fixtureModules() throws IOException {
+        try (Stream<Path> s = Files.walk(FIXTURES)) {
+            return s.filter(p -> p.toString().endsWith(".bc"))
+                    .filter(p -> !p.startsWith(FIXTURES.resolve("corrupt")) && !p.startsWith(FIXTURES.resolve("crash")))
+                    .sorted().toList();
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> fixtures() throws IOException {
+        List<Path> modules = fixtureModules();
+        assertThat(modules).hasSizeGreaterThanOrEqualTo(11);
+        return modules.stream().map(p -> DynamicTest.dynamicTest(FIXTURES.relativize(p).toString(),
+                () -> assertSameFacts(p.toString(), Files.readAllBytes(p))));
+    }
+
+    static final String C = """
+            #include <stdarg.h>
+            struct ops { long (*get)(long); void (*put)(int, ...); };
+            static long twice(long x) { return 2 * x; }
+            long apply(long (*f)(long), long x) { return f(x); }
+            extern void take(long (*f)(long), void (*g)(int, ...));
+            void vput(int n, ...) { va_list ap; va_start(ap, n); va_end(ap); }
+            static struct ops table = { twice, vput };
+            struct ops *ops(void) { return &table; }
+            long run(struct ops *o, long x) { o->put(1, x); take(twice, vput); return apply(o->get, x) + o->get(x); }
+            """;
+    static final String CPP = """
+            struct E {};
+            void thrower(long n) { if (n) throw E(); }
+            long guarded(void (*f)(long), long n) { try { f(n); } catch (E &) { return 1; } return 0; }
+            """;
+    static final String RUST = """
+            pub fn apply(f: fn(i64) -> i64, x: i64) -> i64 { f(x) }
+            pub extern "C" fn twice(x: i64) -> i64 { 2 * x }
+            pub fn run(x: i64) -> i64 { apply(|y| y + 1, x) + apply(twice_rs, x) }
+            fn twice_rs(x: i64) -> i64 { twice(x) }
+            pub fn slice(f: fn(&[u8]) -> usize, s: &[u8]) -> usize { f(s) }
+            """;
+
+    @TestFactory
+    Stream<DynamicTest> compiled(@TempDir Path dir) throws Exception {
+        Map<String, Path> modules = new java.util.LinkedHashMap<>();
+        modules.put("c cfi-icall -flto", TestBitcode.clang(dir, "c1", C, "-flto", "-fsanitize=cfi-icall", "-fvisibility=hidden"));
+        modules.put("c cfi-icall -O0 -g", TestBitcode.clang(dir, "c2", C, "-O0", "-g", "-flto", "-fsanitize=cfi-icall", "-fvisibility=hidden"));
+        modules.put("c cfi-icall normalized generalized -g", TestBitcode.clang(dir, "c3", C, "-g", "-flto", "-fsanitize=cfi-icall",
+                "-fsanitize-cfi-icall-experimental-normalize-integers", "-fsanitize-cfi-icall-generalize-pointers", "-fvisibility=hidden"));
+        modules.put("c cfi-icall cross-dso", TestBitcode.clang(dir, "c4", C, "-flto", "-fsanitize=cfi-icall", "-fsanitize-cfi-cross-dso", "-fvisibility=hidden"));
+        modules.put("c kcfi -g", TestBitcode.clang(dir, "c5", C, "-g", "-emit-llvm", "-fsanitize=kcfi"));
+        modules.put("c kcfi -O0", TestBitcode.clang(dir, "c6", C, "-O0", "-emit-llvm", "-fsanitize=kcfi"));
+        modules.put("c thinlto cfi-icall", TestBitcode.clang(dir, "c7", C, "-flto=thin", "-fsanitize=cfi-icall", "-fvisibility=hidden"));
+        modules.put("c++ exceptions cfi-icall", cpp(dir));
+        modules.put("rust cfi", TestBitcode.rustc(dir, "r1", RUST, "-Zsanitizer=cfi", "-Clto", "-Cembed-bitcode=yes"));
+        modules.put("rust cfi normalized", TestBitcode.rustc(dir, "r2", RUST, "-Zsanitizer=cfi", "-Zsanitizer-cfi-normalize-integers", "-Clto", "-Cembed-bitcode=yes"));
+        modules.put("rust kcfi", TestBitcode.rustc(dir, "r3", RUST, "-Zsanitizer=kcfi", "-Cpanic=abort"));
+        modules.put("rust cfi debuginfo", TestBitcode.rustc(dir, "r4", RUST, "-Zsanitizer=cfi", "-Clto", "-Cembed-bitcode=yes", "-g"));
+        List<DynamicTest> tests = new ArrayList<>();
+        modules.forEach((name, p) -> tests.add(DynamicTest.dynamicTest(name, () -> assertSameFacts(p.toString(), Files.readAllBytes(p)))));
+        return tests.stream();
+    }
+
+    private static Path cpp(Path dir) throws IOException, InterruptedException {
+        Path src = dir.resolve("e.cpp");
+        Files.writeString(src, CPP);
+        Path out = dir.resolve("e.bc");
+        Compilers.run(List.of("clang++-22", "-O1", "-c", "-flto", "-fsanitize=cfi-icall", "-fvisibility=hidden", "-o", out.toString(), src.toString()));
+        return out;
+    }
+}
