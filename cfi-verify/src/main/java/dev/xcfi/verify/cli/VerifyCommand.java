@@ -2,6 +2,8 @@ package dev.xcfi.verify.cli;
 
 import dev.xcfi.verify.bitcode.BitcodeException;
 import dev.xcfi.verify.bitcode.BitcodeFile;
+import dev.xcfi.verify.bitcode.BitcodeReader;
+import dev.xcfi.verify.bitcode.UnsupportedBitcodeException;
 import dev.xcfi.verify.check.Verifier;
 import dev.xcfi.verify.facts.ModuleFacts;
 import dev.xcfi.verify.llvm.LibLlvmLocator;
@@ -21,7 +23,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -34,7 +38,7 @@ import java.util.stream.Stream;
 final class VerifyCommand implements Callable<Integer> {
     enum ReportFormat { text, json, sarif }
 
-    enum Reader { llvm }
+    enum Reader { auto, java, llvm }
 
     private static final Pattern PRODUCER_MAJOR = Pattern.compile("LLVM(\\d+)\\..*");
 
@@ -44,7 +48,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--format", description = "text (default), json, or sarif (SARIF 2.1.0 for code scanning)", defaultValue = "text")
     ReportFormat format;
 
-    @Option(names = "--reader", description = "llvm: libLLVM in a supervised worker process (default)", defaultValue = "llvm")
+    @Option(names = "--reader", defaultValue = "auto", description = {
+            "auto (default): the pure-Java reader, libLLVM for .ll files and bitcode it does not read (LLVM outside 15..22);",
+            "java: the pure-Java reader only (no native code); llvm: libLLVM in a supervised worker process"})
     Reader reader;
 
     @Option(names = "--libllvm", paramLabel = "PATH", description = "the libLLVM shared library to use (else $XCFI_LIBLLVM, Debian's, rustup's)")
@@ -53,40 +59,43 @@ final class VerifyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = ".bc/.ll files, or folders searched for them")
     List<Path> paths;
 
+    /** What became of one file: its facts and the reader that produced them, or why it was not read. */
+    private sealed interface Outcome {
+        record Read(String reader, List<ModuleFacts> modules) implements Outcome {}
+
+        record Failed(String message) implements Outcome {}
+
+        /** Left for libLLVM: a .ll file, or bitcode the Java reader does not read ({@code why}). */
+        record ForLlvm(String why) implements Outcome {}
+    }
+
     @Override
     public Integer call() throws IOException {
         List<Path> files = new ArrayList<>();
         List<Report.InputError> errors = new ArrayList<>();
         for (Path p : paths) collect(p, files, errors);
-        int major = 0;
-        for (Path f : new ArrayList<>(files)) {
-            try {
-                byte[] bytes = Files.readAllBytes(f);
-                if (!BitcodeFile.isBitcode(bytes)) continue;
-                for (String producer : BitcodeFile.producers(bytes)) {
-                    Matcher v = PRODUCER_MAJOR.matcher(producer);
-                    if (v.matches()) major = Math.max(major, Integer.parseInt(v.group(1)));
-                }
-            } catch (BitcodeException | IOException e) {
-                errors.add(new Report.InputError(f.toString(), e.getMessage()));
-                files.remove(f);
+        Map<Path, Outcome> outcomes = new LinkedHashMap<>();
+        for (Path f : files) outcomes.put(f, reader == Reader.llvm ? new Outcome.ForLlvm("") : readInJava(f));
+        List<Path> forLlvm = outcomes.entrySet().stream().filter(e -> e.getValue() instanceof Outcome.ForLlvm).map(Map.Entry::getKey).toList();
+        if (!forLlvm.isEmpty()) {
+            if (reader == Reader.java) {
+                for (Path f : forLlvm) outcomes.put(f, new Outcome.Failed(((Outcome.ForLlvm) outcomes.get(f)).why() + " (--reader auto or llvm reads it with libLLVM)"));
+            } else {
+                readWithLlvm(forLlvm, outcomes);
             }
         }
-        Path library = LlvmReader.openFirst(LibLlvmLocator.candidates(Optional.ofNullable(libllvm)), Math.max(major, 19)).library();
         List<Report.Input> inputs = new ArrayList<>();
         List<ModuleFacts> modules = new ArrayList<>();
-        try (SupervisedReader r = SupervisedReader.start(library, SupervisedReader.Limits.DEFAULT)) {
-            for (Path f : files) {
-                switch (r.read(f)) {
-                    case SupervisedReader.Result.Read read -> {
-                        List<ModuleFacts> named = read.modules().stream().map(m -> relabel(m, f.toString())).toList();
-                        inputs.add(new Report.Input(f.toString(), named));
-                        modules.addAll(named);
-                    }
-                    case SupervisedReader.Result.Failed failed -> errors.add(new Report.InputError(f.toString(), failed.message()));
+        outcomes.forEach((f, outcome) -> {
+            switch (outcome) {
+                case Outcome.Read read -> {
+                    inputs.add(new Report.Input(f.toString(), read.reader(), read.modules()));
+                    modules.addAll(read.modules());
                 }
+                case Outcome.Failed failed -> errors.add(new Report.InputError(f.toString(), failed.message()));
+                case Outcome.ForLlvm left -> errors.add(new Report.InputError(f.toString(), "not read: " + left.why()));
             }
-        }
+        });
         Report report = new Report(inputs, Verifier.verify(modules), errors);
         spec.commandLine().getOut().print(switch (format) {
             case text -> TextReport.render(report);
@@ -94,6 +103,59 @@ final class VerifyCommand implements Callable<Integer> {
             case sarif -> SarifReport.render(report) + "\n";
         });
         return report.exitStatus();
+    }
+
+    /** The pure-Java reader: in-process, since no input can crash it. */
+    private static Outcome readInJava(Path f) {
+        try {
+            byte[] bytes = Files.readAllBytes(f);
+            if (!BitcodeFile.isBitcode(bytes)) return new Outcome.ForLlvm("textual IR");
+            return new Outcome.Read("java", BitcodeReader.readFile(f.toString(), bytes));
+        } catch (UnsupportedBitcodeException e) {
+            return new Outcome.ForLlvm(e.getMessage());
+        } catch (BitcodeException e) {
+            return new Outcome.Failed(e.getMessage());
+        } catch (IOException e) {
+            return new Outcome.Failed("cannot read: " + e.getMessage());
+        }
+    }
+
+    /** libLLVM, in a supervised worker: chosen to be at least as new as every input's producer. */
+    private void readWithLlvm(List<Path> files, Map<Path, Outcome> outcomes) {
+        int major = 0;
+        List<Path> readable = new ArrayList<>();
+        for (Path f : files) {
+            try {
+                byte[] bytes = Files.readAllBytes(f);
+                if (BitcodeFile.isBitcode(bytes)) {
+                    for (String producer : BitcodeFile.producers(bytes)) {
+                        Matcher v = PRODUCER_MAJOR.matcher(producer);
+                        if (v.matches()) major = Math.max(major, Integer.parseInt(v.group(1)));
+                    }
+                }
+                readable.add(f);
+            } catch (BitcodeException | IOException e) {
+                outcomes.put(f, new Outcome.Failed(e.getMessage()));
+            }
+        }
+        if (readable.isEmpty()) return;
+        Path library;
+        try {
+            library = LlvmReader.openFirst(LibLlvmLocator.candidates(Optional.ofNullable(libllvm)), Math.max(major, 19)).library();
+        } catch (IllegalArgumentException e) {
+            if (reader == Reader.llvm) throw e;
+            // auto: only these files needed libLLVM; the others are still reported
+            for (Path f : readable) outcomes.put(f, new Outcome.Failed(((Outcome.ForLlvm) outcomes.get(f)).why() + ", and " + e.getMessage()));
+            return;
+        }
+        try (SupervisedReader r = SupervisedReader.start(library, SupervisedReader.Limits.DEFAULT)) {
+            for (Path f : readable) {
+                outcomes.put(f, switch (r.read(f)) {
+                    case SupervisedReader.Result.Read read -> new Outcome.Read("llvm", read.modules().stream().map(m -> relabel(m, f.toString())).toList());
+                    case SupervisedReader.Result.Failed failed -> new Outcome.Failed(failed.message());
+                });
+            }
+        }
     }
 
     /** The worker names files by absolute path; the report uses the path as the user gave it. */

@@ -27,6 +27,7 @@ public final class JsonReport {
             Map<String, Object> o = new LinkedHashMap<>();
             ModuleFacts first = in.modules().get(0);
             o.put("path", in.path());
+            o.put("reader", in.reader());
             o.put("producer", first.producer());
             o.put("triple", first.triple());
             o.put("modules", in.modules().size());

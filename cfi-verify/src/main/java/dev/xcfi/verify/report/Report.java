@@ -14,8 +14,8 @@ public record Report(List<Input> inputs, List<Finding> findings, List<InputError
         errors = List.copyOf(errors);
     }
 
-    /** One file and its modules. */
-    public record Input(String path, List<ModuleFacts> modules) {}
+    /** One file, the reader that read it ({@code java} or {@code llvm}), and its modules. */
+    public record Input(String path, String reader, List<ModuleFacts> modules) {}
 
     /** A file that could not be read, and why. */
     public record InputError(String path, String message) {}

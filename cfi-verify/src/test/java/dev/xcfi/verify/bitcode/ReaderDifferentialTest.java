@@ -57,7 +57,8 @@ class ReaderDifferentialTest {
     static List<Path> fixtureModules() throws IOException {
         try (Stream<Path> s = Files.walk(FIXTURES)) {
             return s.filter(p -> p.toString().endsWith(".bc"))
-                    .filter(p -> !p.startsWith(FIXTURES.resolve("corrupt")) && !p.startsWith(FIXTURES.resolve("crash")))
+                    .filter(p -> !p.startsWith(FIXTURES.resolve("corrupt")) && !p.startsWith(FIXTURES.resolve("crash"))
+                            && !p.startsWith(FIXTURES.resolve("llvm14")))
                     .sorted().toList();
         }
     }
@@ -68,6 +69,32 @@ class ReaderDifferentialTest {
         assertThat(modules).hasSizeGreaterThanOrEqualTo(11);
         return modules.stream().map(p -> DynamicTest.dynamicTest(FIXTURES.relativize(p).toString(),
                 () -> assertSameFacts(p.toString(), Files.readAllBytes(p))));
+    }
+
+    @org.junit.jupiter.api.Test
+    void bitcodeOutsideLlvm15To22IsUnsupportedNotMalformed() throws IOException {
+        byte[] old = Files.readAllBytes(FIXTURES.resolve("llvm14/old.bc"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BitcodeReader.readFile("old.bc", old))
+                .isInstanceOf(UnsupportedBitcodeException.class).hasMessageStartingWith("bitcode from LLVM14.0.6;");
+    }
+
+    @org.junit.jupiter.api.Test
+    void corruptFixturesFailWithBitOffsetAndBlockPath() throws IOException {
+        byte[] truncated = Files.readAllBytes(FIXTURES.resolve("corrupt/truncated.bc"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BitcodeReader.readFile("t.bc", truncated))
+                .isInstanceOf(BitcodeException.class).isNotInstanceOf(UnsupportedBitcodeException.class)
+                .satisfies(e -> assertThat(((BitcodeException) e).bitOffset()).isPositive());
+    }
+
+    /**
+     * Benchmark modules (benchmarks/verify-sqlite's SQLite, 3.75 MB) are too slow to build in
+     * every CI run: {@code -Dxcfi.differential.modules=a.bc:b.bc} adds them.
+     */
+    @TestFactory
+    Stream<DynamicTest> benchmarkModules() {
+        String extra = System.getProperty("xcfi.differential.modules", "");
+        return Stream.of(extra.split(":")).filter(s -> !s.isBlank()).map(Path::of)
+                .map(p -> DynamicTest.dynamicTest(p.toString(), () -> assertSameFacts(p.toString(), Files.readAllBytes(p))));
     }
 
     static final String C = """

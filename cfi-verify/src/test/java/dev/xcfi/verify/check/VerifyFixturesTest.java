@@ -31,7 +31,7 @@ class VerifyFixturesTest {
 
     static Run verify(String... paths) throws Exception {
         List<String> args = new ArrayList<>(List.of("verify", "--format", "json"));
-        for (String p : paths) args.add(p.startsWith("/") ? p : Fixtures.root().resolve("fixtures/verify").resolve(p).toString());
+        for (String p : paths) args.add(p.startsWith("-") || p.startsWith("/") ? p : Fixtures.root().resolve("fixtures/verify").resolve(p).toString());
         StringWriter out = new StringWriter(), err = new StringWriter();
         int exit = Main.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
         assertThat(err.toString()).isEmpty();
@@ -141,18 +141,66 @@ class VerifyFixturesTest {
 
     @Test
     void aFileThatCrashesLibLlvmIsAnErrorEntryAndTheRunGoesOn() throws Exception {
-        Run r = verify("crash/libllvm-crash.bc", "fig5", "fig4/c.bc");
+        Run r = verify("--reader=llvm", "crash/libllvm-crash.bc", "fig5", "fig4/c.bc");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.json().get("errors")).hasSize(1);
         assertThat(r.json().get("errors").get(0).get("message").asText()).startsWith("libLLVM crashed while reading this file");
         assertThat(r.json().get("inputs")).extracting(i -> Path.of(i.get("path").asText()).getFileName().toString())
                 .containsExactly("c.bc", "rust.bc", "c.bc");
+        // The pure-Java reader (the default) refuses the same file with its bit offset and block, in-process.
+        Run java = verify("crash/libllvm-crash.bc", "fig5");
+        assertThat(java.json().get("errors")).hasSize(1);
+        assertThat(java.json().get("errors").get(0).get("message").asText()).contains("at bit").contains("MODULE_BLOCK");
+        assertThat(java.json().get("inputs")).hasSize(2);
+    }
+
+    @Test
+    void bothReadersGiveTheSameFindingsAndTheReportSaysWhichReadEachFile() throws Exception {
+        for (String fixture : List.of("fig4", "kcfi", "one-sided", "thinlto")) {
+            Run java = verify("--reader=java", fixture), llvm = verify("--reader=llvm", fixture), auto = verify(fixture);
+            assertThat(java.json().get("findings")).as(fixture).isEqualTo(llvm.json().get("findings"));
+            assertThat(auto.json().get("findings")).as(fixture).isEqualTo(java.json().get("findings"));
+            assertThat(java.json().get("inputs")).allSatisfy(i -> assertThat(i.get("reader").asText()).isEqualTo("java"));
+            assertThat(llvm.json().get("inputs")).allSatisfy(i -> assertThat(i.get("reader").asText()).isEqualTo("llvm"));
+            assertThat(auto.json().get("inputs")).allSatisfy(i -> assertThat(i.get("reader").asText()).isEqualTo("java"));
+        }
+    }
+
+    @Test
+    void bitcodeNeedsNoLibLlvmUnderAuto() throws Exception {
+        Run r = verify("--libllvm", "/nowhere/libLLVM.so.22.1", "fig4");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.findings()).hasSize(3);
+        assertThat(r.json().get("errors")).isEmpty();
+    }
+
+    @Test
+    void autoHandsTextAndOldBitcodeToLibLlvm(@TempDir Path dir) throws Exception {
+        Path ll = dir.resolve("c.ll");
+        dev.xcfi.encoding.golden.Compilers.run(List.of("llvm-dis-22", Fixtures.root().resolve("fixtures/verify/fig4/c.bc").toString(), "-o", ll.toString()));
+        Run r = verify(ll.toString(), "fig4/rust.bc", "llvm14/old.bc");
+        assertThat(r.json().get("inputs")).extracting(i -> i.get("reader").asText() + " " + i.get("producer").asText())
+                .containsExactly("llvm ", "java LLVM22.1.2-rust-1.95.0-stable", "llvm LLVM14.0.6");
+        assertThat(r.findings()).containsExactly("declaration-mismatch hello_from_c", "declaration-mismatch indirect_call_from_c",
+                "callback-mismatch hello_from_rust_again");
+        // --reader java reads what it can and names the rest, with what would read it.
+        Run java = verify("--reader=java", ll.toString(), "llvm14/old.bc", "fig4/rust.bc");
+        assertThat(java.exit()).isEqualTo(2);
+        assertThat(java.json().get("errors")).extracting(e -> e.get("message").asText()).containsExactly(
+                "textual IR (--reader auto or llvm reads it with libLLVM)",
+                "bitcode from LLVM14.0.6; the pure-Java reader reads LLVM 15 to 22 (at bit 256) (--reader auto or llvm reads it with libLLVM)");
+        assertThat(java.json().get("inputs")).hasSize(1);
+        // auto without a usable libLLVM: those files are errors, the rest is still verified.
+        Run none = verify("--libllvm", "/nowhere/libLLVM.so.22.1", ll.toString(), "fig4/rust.bc");
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.json().get("errors").get(0).get("message").asText()).startsWith("textual IR, and no usable libLLVM");
+        assertThat(none.json().get("inputs")).hasSize(1);
     }
 
     @Test
     void aNamedLibLlvmIsUsedOrRefusedNeverReplaced() {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int exit = Main.run(new String[] {"verify", "--libllvm", "/nowhere/libLLVM.so.22.1", Fixtures.root().resolve("fixtures/verify/fig5").toString()},
+        int exit = Main.run(new String[] {"verify", "--reader=llvm", "--libllvm", "/nowhere/libLLVM.so.22.1", Fixtures.root().resolve("fixtures/verify/fig5").toString()},
                 new PrintWriter(out), new PrintWriter(err));
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).startsWith("xcfi: no usable libLLVM (need LLVM 22 or newer):\n  cannot load libLLVM from /nowhere/libLLVM.so.22.1")

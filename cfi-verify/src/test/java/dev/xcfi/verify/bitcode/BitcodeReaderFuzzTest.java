@@ -1,0 +1,117 @@
+package dev.xcfi.verify.bitcode;
+
+import com.sun.management.ThreadMXBean;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * A deterministic mutation campaign over real clang and rustc bitcode (the verifier fixtures):
+ * bit flips, byte and word overwrites (block lengths, counts), truncations and splices of two
+ * modules. Every mutant must either read or fail with the reader's own exception, in bounded
+ * time and allocating at most a small multiple of its size.
+ */
+class BitcodeReaderFuzzTest {
+    static final int MUTANTS = 10_000;
+    static final long SEED = 20261121L;
+    /** Bytes a read may allocate: this many times the input, plus a fixed allowance for tables and facts. */
+    static final int ALLOCATION_FACTOR = 32;
+    static final long ALLOCATION_BASE = 1 << 20;
+
+    record Outcome(int read, int malformed, int unsupported, long maxAllocated, double maxRatio, long maxNanos) {}
+
+    @Test
+    void tenThousandMutantsReadOrFailCleanly() throws IOException {
+        List<byte[]> seeds = seeds();
+        Outcome o = assertTimeoutPreemptively(Duration.ofMinutes(3), () -> campaign(seeds));
+        System.out.printf("fuzz: %d mutants of %d seeds: %d read, %d malformed, %d unsupported; max allocation %d B (%.1f x input), slowest %.1f ms%n",
+                MUTANTS, seeds.size(), o.read(), o.malformed(), o.unsupported(), o.maxAllocated(), o.maxRatio(), o.maxNanos() / 1e6);
+        assertThat(o.read() + o.malformed() + o.unsupported()).isEqualTo(MUTANTS);
+        // The campaign must exercise both paths: mutants that still read and mutants that are refused.
+        assertThat(o.read()).isGreaterThan(MUTANTS / 20);
+        assertThat(o.malformed()).isGreaterThan(MUTANTS / 4);
+        assertThat(o.maxNanos()).isLessThan(Duration.ofSeconds(2).toNanos());
+    }
+
+    static List<byte[]> seeds() throws IOException {
+        try (Stream<Path> s = Files.walk(ReaderDifferentialTest.FIXTURES)) {
+            List<byte[]> out = new ArrayList<>();
+            for (Path p : s.filter(p -> p.toString().endsWith(".bc")).sorted().toList()) out.add(Files.readAllBytes(p));
+            assertThat(out).hasSizeGreaterThanOrEqualTo(14);
+            return out;
+        }
+    }
+
+    static Outcome campaign(List<byte[]> seeds) {
+        Random random = new Random(SEED);
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        int read = 0, malformed = 0, unsupported = 0;
+        long maxAllocated = 0, maxNanos = 0;
+        double maxRatio = 0;
+        for (int i = 0; i < MUTANTS; i++) {
+            byte[] mutant = mutate(random, seeds);
+            String label = "mutant " + i + " (" + mutant.length + " bytes)";
+            long before = threads.getCurrentThreadAllocatedBytes(), start = System.nanoTime();
+            try {
+                BitcodeReader.readFile(label, mutant);
+                read++;
+            } catch (UnsupportedBitcodeException e) {
+                unsupported++;
+            } catch (BitcodeException e) {
+                assertThat(e.getMessage()).as(label).isNotBlank();
+                malformed++;
+            } catch (Throwable t) {
+                throw new AssertionError(label + ": escaped as " + t + "\nbytes: " + Arrays.toString(mutant), t);
+            }
+            long nanos = System.nanoTime() - start, allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertThat(allocated).as(label + ": bytes allocated").isLessThanOrEqualTo(ALLOCATION_BASE + (long) ALLOCATION_FACTOR * mutant.length);
+            maxNanos = Math.max(maxNanos, i < 100 ? 0 : nanos);   // the first reads run interpreted
+            maxAllocated = Math.max(maxAllocated, allocated);
+            maxRatio = Math.max(maxRatio, (double) allocated / mutant.length);
+        }
+        return new Outcome(read, malformed, unsupported, maxAllocated, maxRatio, maxNanos);
+    }
+
+    static byte[] mutate(Random random, List<byte[]> seeds) {
+        byte[] seed = seeds.get(random.nextInt(seeds.size()));
+        byte[] b = seed.clone();
+        switch (random.nextInt(6)) {
+            case 0 -> {   // a few flipped bits
+                for (int k = 1 + random.nextInt(4); k > 0; k--) b[random.nextInt(b.length)] ^= (byte) (1 << random.nextInt(8));
+            }
+            case 1 -> b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+            case 2 -> {   // a 32-bit word overwritten: block lengths, counts and offsets live in such words
+                int at = random.nextInt(b.length / 4) * 4;
+                int v = random.nextBoolean() ? random.nextInt() : random.nextInt(64);
+                for (int k = 0; k < 4; k++) b[at + k] = (byte) (v >>> 8 * k);
+            }
+            case 3 -> b = Arrays.copyOf(b, random.nextInt(b.length));
+            case 4 -> {   // splice: the head of one module and the tail of another
+                byte[] other = seeds.get(random.nextInt(seeds.size()));
+                int head = random.nextInt(b.length), tail = random.nextInt(other.length);
+                byte[] out = Arrays.copyOf(b, head + other.length - tail);
+                System.arraycopy(other, tail, out, head, other.length - tail);
+                b = out;
+            }
+            default -> {   // a chunk repeated in place
+                int from = random.nextInt(b.length), n = Math.min(b.length - from, 1 + random.nextInt(64));
+                byte[] out = Arrays.copyOf(b, b.length + n);
+                System.arraycopy(b, from, out, from + n, b.length - from);
+                b = out;
+            }
+        }
+        return b;
+    }
+}
