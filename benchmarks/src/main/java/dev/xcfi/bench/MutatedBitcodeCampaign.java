@@ -18,6 +18,21 @@ import java.util.TreeMap;
  * Usage: java -cp benchmarks.jar dev.xcfi.bench.MutatedBitcodeCampaign N SEED FILE...
  */
 public final class MutatedBitcodeCampaign {
+    /**
+     * The pure-Java reader on the same mutant, against libLLVM's outcome: equal facts, both refuse,
+     * or which one refused what the other read (libLLVM reads some damage it does not notice).
+     */
+    static String compare(Path mutant, byte[] bytes, java.util.List<dev.xcfi.verify.facts.ModuleFacts> llvm) {
+        java.util.List<dev.xcfi.verify.facts.ModuleFacts> java;
+        try {
+            java = dev.xcfi.verify.bitcode.BitcodeReader.readFile(mutant.toAbsolutePath().toString(), bytes);
+        } catch (dev.xcfi.verify.bitcode.BitcodeException e) {
+            return llvm == null ? "both refused" : "refused what libLLVM read";
+        }
+        if (llvm == null) return "read what libLLVM refused";
+        return java.equals(llvm) ? "same facts" : "different facts";
+    }
+
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);
         SplittableRandom random = new SplittableRandom(Long.parseLong(args[1]));
@@ -34,14 +49,20 @@ public final class MutatedBitcodeCampaign {
                 }
                 Path mutant = dir.resolve("m" + i + ".bc");
                 Files.write(mutant, bytes);
-                String outcome = switch (reader.read(mutant)) {
-                    case SupervisedReader.Result.Read r -> "read";
+                SupervisedReader.Result result = reader.read(mutant);
+                String outcome = switch (result) {
+                    case SupervisedReader.Result.Read ok -> "read";
                     case SupervisedReader.Result.Failed f -> f.message().startsWith("libLLVM crashed") ? "crash: " + f.message().replaceAll(".*\\((.*)\\).*", "$1")
                             : f.message().startsWith("reading") ? "limit: " + f.message() : "error";
                 };
                 outcomes.merge(outcome, 1, Integer::sum);
+                String java = compare(mutant, bytes, result instanceof SupervisedReader.Result.Read r ? r.modules() : null);
+                outcomes.merge("java reader: " + java, 1, Integer::sum);
                 String keep = System.getProperty("xcfi.keep");   // a folder to collect the crashing mutants in
                 if (keep != null && outcome.startsWith("crash")) Files.copy(mutant, Path.of(keep, "crash-" + i + ".bc"));
+                if (keep != null && (java.equals("different facts") || java.equals("refused what libLLVM read"))) {
+                    Files.copy(mutant, Path.of(keep, java.replace(' ', '-') + "-" + i + ".bc"));
+                }
                 Files.delete(mutant);
             }
             System.out.printf("%d mutants in %.1f s, worker restarts %d%n", n, (System.nanoTime() - start) / 1e9, reader.restarts());

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * libLLVM's bare parse of a module vs parse plus xcfi's fact extraction, in one JVM: the
- * difference is what the extraction costs. Run with -p file=/path/to/module.bc (a single module,
+ * difference is what the extraction costs; and the pure-Java reader's whole extraction against
+ * the bare parse. Run with -p file=/path/to/module.bc (a single module,
  * e.g. benchmarks/verify-sqlite's sqlite_all.cfi.bc).
  */
 @State(Scope.Benchmark)
@@ -54,5 +55,11 @@ public class VerifyExtractionBenchmark {
     @Benchmark
     public ModuleFacts parseAndExtract() throws BitcodeException {
         return reader.read(file, 0, "", image);
+    }
+
+    /** The pure-Java reader: the same facts (ReaderDifferentialTest), no native parse at all. */
+    @Benchmark
+    public java.util.List<ModuleFacts> javaReader() throws BitcodeException {
+        return dev.xcfi.verify.bitcode.BitcodeReader.readFile(file, image);
     }
 }

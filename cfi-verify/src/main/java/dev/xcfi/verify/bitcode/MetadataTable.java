@@ -12,10 +12,11 @@ import java.util.List;
  * declarations' attachments and the {@code !llvm.module.flags} operands.
  */
 final class MetadataTable {
-    static final byte OTHER = 0, STRING = 1, NODE = 2, VALUE = 3;
+    /** NODE: a tuple whose operands are kept; DEBUG: a debug-info node (an MDNode too, operands not kept). */
+    static final byte OTHER = 0, STRING = 1, NODE = 2, VALUE = 3, DEBUG = 4;
     private static final int STRING_OLD = 1, VALUE_CODE = 2, NODE_CODE = 3, NAME = 4, DISTINCT_NODE = 5, KIND = 6,
             OLD_NODE = 8, OLD_FN_NODE = 9, NAMED_NODE = 10, ATTACHMENT = 11, STRINGS = 35, GLOBAL_DECL_ATTACHMENT = 36,
-            INDEX_OFFSET = 38, INDEX = 39, LAST_KNOWN = 49;
+            INDEX_OFFSET = 38, INDEX = 39, ARG_LIST = 46, LAST_KNOWN = 49;
 
     private final byte[] file;
     private byte[] kinds = new byte[256];
@@ -141,7 +142,7 @@ final class MetadataTable {
                 default -> {
                     if (code > LAST_KNOWN) throw new UnsupportedBitcodeException("unknown metadata record " + code + " (newer than LLVM 22?)", blocks.cursor().position(), "METADATA_BLOCK");
                     blocks.skip();
-                    define(OTHER, 0);   // debug info and other metadata: takes an id, never a type id
+                    define(code == ARG_LIST ? OTHER : DEBUG, 0);   // debug info: takes an id; only DIArgList is not a node
                 }
             }
         }

@@ -30,7 +30,7 @@ final class ModuleReader {
     // MODULE_BLOCK records
     private static final int VERSION = 1, TRIPLE = 2, GLOBALVAR = 7, FUNCTION = 8, ALIAS_OLD = 9, ALIAS = 14, IFUNC = 18;
     // CONSTANTS_BLOCK records
-    private static final int SETTYPE = 1, NULL = 2, INTEGER = 4;
+    private static final int SETTYPE = 1, NULL = 2, INTEGER = 4, WIDE_INTEGER = 5;
     // FUNCTION_BLOCK records
     private static final int INVOKE = 13, CALL = 34, OPERAND_BUNDLE = 55, CALLBR = 57, ATTACHMENT = 11;
     private static final int CALL_EXPLICIT_TYPE = 15, CALL_FMF = 17, INVOKE_EXPLICIT_TYPE = 13;
@@ -208,7 +208,7 @@ final class ModuleReader {
                     blocks.read(r, code);
                     current = types.kind(r.op(0));
                 }
-                case INTEGER -> {
+                case INTEGER, WIDE_INTEGER -> {   // a wide integer's low word carries what the facts keep (32 bits)
                     blocks.read(r, code);
                     if (current == TypeTable.INTEGER) values.addInteger(signed(r.op(0)));
                     else values.add(ValueTable.OTHER, 0);
@@ -301,11 +301,20 @@ final class ModuleReader {
                 blocks.skipBlock();
             } else if (code == ATTACHMENT) {
                 blocks.read(r, code);
-                if (r.size % 2 == 0) attachments.set(fn, Arrays.copyOf(r.ops, r.size));
+                if (r.size % 2 == 0) attach(fn, r.ops, 0, r.size);
             } else {
                 blocks.skip();
             }
         }
+    }
+
+    /** Appends {@code [kind, md]...} pairs: like libLLVM, a second attachment record adds to the first. */
+    private void attach(int fn, long[] pairs, int from, int to) {
+        long[] old = attachments.get(fn);
+        int n = old == null ? 0 : old.length;
+        long[] all = old == null ? new long[to - from] : Arrays.copyOf(old, n + to - from);
+        System.arraycopy(pairs, from, all, n, to - from);
+        attachments.set(fn, all);
     }
 
     /** OPERAND_BUNDLE {@code [tag, operands...]}: kept for the call that follows. */
@@ -430,8 +439,9 @@ final class ModuleReader {
         }
         for (long[] a : metadata.declarationAttachments) {
             if (a.length == 0 || values.kind(a[0]) != ValueTable.FUNCTION) continue;
-            int fn = values.data(a[0]);
-            attachments.set(fn, Arrays.copyOfRange(a, 1, a.length));
+            attach(values.data(a[0]), a, 1, a.length);
+        }
+        for (int fn = 0; fn < names.size(); fn++) {
             resolveAttachments(fn, metadata.size());
         }
         Map<Long, Integer> distinct = new HashMap<>();
@@ -456,8 +466,8 @@ final class ModuleReader {
     private void resolveAttachments(int fn, int moduleMetadata) {
         long[] a = attachments.get(fn);
         if (a == null) return;
-        List<RawAttachment> ids = new ArrayList<>(4);
-        OptionalInt kcfi = OptionalInt.empty();
+        List<RawAttachment> ids = new ArrayList<>(typeIds.get(fn));
+        OptionalInt kcfi = kcfiTypes.get(fn);
         for (int i = 0; i + 1 < a.length; i += 2) {
             long kind = a[i], node = a[i + 1];
             if (metadata.kind(node) != MetadataTable.NODE || (kind != metadata.typeKind && kind != metadata.kcfiTypeKind)) continue;
@@ -484,7 +494,7 @@ final class ModuleReader {
     private RawId rawId(long md, int fn, int moduleMetadata, boolean argument) {
         byte kind = metadata.kind(md);
         if (kind == MetadataTable.STRING) return new RawId(metadata.string(md), 0);
-        if (kind == MetadataTable.NODE || kind == MetadataTable.VALUE && argument) return new RawId(null, md < moduleMetadata ? md : (fn + 1L) << 32 | md);
+        if (kind == MetadataTable.NODE || kind == MetadataTable.DEBUG || kind == MetadataTable.VALUE && argument) return new RawId(null, md < moduleMetadata ? md : (fn + 1L) << 32 | md);
         return null;
     }
 

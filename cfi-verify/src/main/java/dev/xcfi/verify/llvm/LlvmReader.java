@@ -196,9 +196,10 @@ public final class LlvmReader {
             }
             for (int i = 0; i < handles.size(); i++) {
                 MemorySegment fn = handles.get(i);
+                // Names under "llvm." are reserved for intrinsics, known to this libLLVM or not: never callbacks.
                 int intrinsic = (int) llvm.getIntrinsicId.invokeExact(fn);
-                if (intrinsic == 0) callbackUses(fn, functions.get(i).name());
-                else typeTestUses(fn, intrinsic);
+                if (intrinsic != 0) typeTestUses(fn, intrinsic);
+                else if (!functions.get(i).name().startsWith("llvm.")) callbackUses(fn, functions.get(i).name());
                 if (flags.kcfi() && functions.get(i).definition()) body(functions.get(i).name(), fn);
             }
             MemorySegment triple = (MemorySegment) llvm.getTarget.invokeExact(mod);
@@ -310,10 +311,11 @@ public final class LlvmReader {
                 MemorySegment call = callInstruction((MemorySegment) llvm.getUser.invokeExact(use));
                 if (call == null || !seen.add(call.address())) continue;
                 MemorySegment callee = (MemorySegment) llvm.isAFunction.invokeExact((MemorySegment) llvm.getCalledValue.invokeExact(call));
-                if (callee.equals(NULL) || callee.equals(fn) || (int) llvm.getIntrinsicId.invokeExact(callee) != 0) continue;
+                if (callee.equals(NULL) || callee.equals(fn)) continue;
+                String calleeName = functionName(functionIndex.getOrDefault(callee.address(), -1));
+                if (calleeName.startsWith("llvm.")) continue;
                 int args = (int) llvm.getNumArgOperands.invokeExact(call);
                 int enclosing = enclosingFunction(call);
-                String calleeName = functionName(functionIndex.getOrDefault(callee.address(), -1));
                 for (int i = 0; i < args; i++) {
                     if (!((MemorySegment) llvm.getOperand.invokeExact(call, i)).equals(fn)) continue;
                     callbacks.add(new Ordered<>(enclosing, position(enclosing, call), i, new CallbackArgument(functionName(enclosing), calleeName, i, args, name)));
