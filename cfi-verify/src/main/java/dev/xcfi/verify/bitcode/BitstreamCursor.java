@@ -1,90 +1,137 @@
 package dev.xcfi.verify.bitcode;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 /**
  * Reads LLVM's bitstream container: little-endian bit fields, VBR numbers, 32-bit alignment.
  * Every read is bounds-checked and fails with the bit offset, since the input may be corrupt.
- * Fields are read a 64-bit word at a time: this is the reader's innermost loop.
+ * This is the reader's innermost loop: like LLVM's own cursor it keeps the next up-to-64 unread
+ * bits in a word and touches the byte array once per eight bytes. Field widths come from checked
+ * abbreviations and headers (0..64 for fixed fields, 2..32 for VBR chunks).
  */
 final class BitstreamCursor {
-    private static final VarHandle LITTLE_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private final byte[] bytes;
-    private final long endBit;
-    private long bit;
+    private final int endByte;
+    /** Unread bits, least significant first, and how many of them are valid. */
+    private long word;
+    private int bitsInWord;
+    /** The next byte to load into {@link #word}. */
+    private int nextByte;
 
     BitstreamCursor(byte[] bytes, int from, int to) {
         this.bytes = bytes;
-        this.bit = (long) from * 8;
-        this.endBit = (long) to * 8;
+        this.endByte = to;
+        this.nextByte = from;
     }
 
     long position() {
-        return bit;
+        return (long) nextByte * 8 - bitsInWord;
     }
 
     long end() {
-        return endBit;
+        return (long) endByte * 8;
     }
 
     long remainingBits() {
-        return endBit - bit;
+        return end() - position();
     }
 
     boolean atEnd() {
-        return bit >= endBit;
+        return position() >= end();
     }
 
     void seek(long bitPosition) throws BitcodeException {
-        if (bitPosition > endBit || bitPosition < 0) throw new BitcodeException("jump past the end of the bitcode", bit);
-        bit = bitPosition;
+        if (bitPosition > end() || bitPosition < 0) throw new BitcodeException("jump past the end of the bitcode", position());
+        nextByte = (int) (bitPosition >>> 3);
+        bitsInWord = 0;
+        word = 0;
+        int within = (int) (bitPosition & 7);
+        if (within != 0) fixed(within);
     }
 
     /** Skips {@code bits} bits, failing when they run past the end. */
     void skip(long bits) throws BitcodeException {
-        if (bits < 0 || bits > endBit - bit) throw new BitcodeException("bitcode ends inside a field", bit);
-        bit += bits;
+        if (bits <= bitsInWord) {
+            if (bits < 0) throw new BitcodeException("bitcode ends inside a field", position());
+            word = bits == 64 ? 0 : word >>> bits;
+            bitsInWord -= (int) bits;
+            return;
+        }
+        long target = position() + bits;
+        if (target > end()) throw new BitcodeException("bitcode ends inside a field", position());
+        seek(target);
     }
 
     long fixed(int width) throws BitcodeException {
-        if (width <= 0) {
-            if (width == 0) return 0;
-            throw new BitcodeException("field width " + width + " is out of range", bit);
+        if (width <= bitsInWord) {
+            long value = width == 64 ? word : word & ((1L << width) - 1);
+            word = width == 64 ? 0 : word >>> width;
+            bitsInWord -= width;
+            return value;
         }
-        if (width > 64) throw new BitcodeException("field width " + width + " is out of range", bit);
-        if (width > endBit - bit) throw new BitcodeException("bitcode ends inside a field", bit);
-        int index = (int) (bit >>> 3);
-        int shift = (int) (bit & 7);
-        long value = (index + 8 <= bytes.length ? (long) LITTLE_ENDIAN_LONG.get(bytes, index) : tail(index)) >>> shift;
-        if (shift + width > 64) value |= (long) (bytes[index + 8] & 0xff) << (64 - shift);
-        bit += width;
-        return width == 64 ? value : value & ((1L << width) - 1);
+        // The field straddles the word: its low part is what is left, its high part starts the next word.
+        long low = word;
+        int have = bitsInWord;
+        refill(width - have);
+        int need = width - have;
+        long high = need == 64 ? word : word & ((1L << need) - 1);
+        word = need == 64 ? 0 : word >>> need;
+        bitsInWord -= need;
+        return low | high << have;
     }
 
-    /** The last bytes of the array, little-endian, zero-padded to 8. */
-    private long tail(int index) {
-        long word = 0;
-        for (int i = bytes.length - 1; i >= index; i--) word = word << 8 | (bytes[i] & 0xff);
-        return word;
+    /** Loads the next up-to-8 bytes; {@code need} bits of them must exist. */
+    private void refill(int need) throws BitcodeException {
+        int n = Math.min(8, endByte - nextByte);
+        if (n * 8 < need) throw new BitcodeException("bitcode ends inside a field", position());
+        long w = 0;
+        if (n == 8) {
+            byte[] b = bytes;
+            int i = nextByte;
+            w = (b[i] & 0xffL) | (b[i + 1] & 0xffL) << 8 | (b[i + 2] & 0xffL) << 16 | (b[i + 3] & 0xffL) << 24
+                    | (b[i + 4] & 0xffL) << 32 | (b[i + 5] & 0xffL) << 40 | (b[i + 6] & 0xffL) << 48 | (b[i + 7] & 0xffL) << 56;
+        } else {
+            for (int i = n - 1; i >= 0; i--) w = w << 8 | (bytes[nextByte + i] & 0xff);
+        }
+        nextByte += n;
+        word = w;
+        bitsInWord = n * 8;
     }
 
     long vbr(int width) throws BitcodeException {
-        if (width < 2 || width > 32) throw new BitcodeException("VBR width " + width + " is out of range", bit);
         long chunk = fixed(width);
         long hi = 1L << (width - 1);
         if ((chunk & hi) == 0) return chunk;
         long value = chunk & (hi - 1);
         for (int shift = width - 1; ; shift += width - 1) {
-            if (shift > 63) throw new BitcodeException("VBR number too long", bit);
+            if (shift > 63) throw new BitcodeException("VBR number too long", position());
             chunk = fixed(width);
             value |= (chunk & (hi - 1)) << shift;
             if ((chunk & hi) == 0) return value;
         }
     }
 
+    /** Skips {@code n} VBR numbers of {@code width}-bit chunks: one pass over the chunks, no values assembled. */
+    void skipVbrs(int width, long n) throws BitcodeException {
+        long hi = 1L << (width - 1), mask = (1L << width) - 1;
+        int chunks = 0;
+        while (n > 0) {
+            long chunk;
+            if (width <= bitsInWord) {
+                chunk = word & mask;
+                word >>>= width;
+                bitsInWord -= width;
+            } else {
+                chunk = fixed(width);
+            }
+            if ((chunk & hi) == 0) {
+                n--;
+                chunks = 0;
+            } else if (++chunks * (width - 1) > 63) {
+                throw new BitcodeException("VBR number too long", position());
+            }
+        }
+    }
+
     void align32() throws BitcodeException {
-        seek((bit + 31) & ~31L);
+        seek((position() + 31) & ~31L);
     }
 }

@@ -30,6 +30,8 @@ final class BlockReader {
     private int subBlock;
     /** The abbreviation of the record whose code {@link #next()} just read; null when unabbreviated. */
     private long[] pending;
+    /** An unabbreviated record's operand count once {@link #operandCount()} has read it, else -1. */
+    private long pendingCount = -1;
     private long recordStart;
 
     BlockReader(BitstreamCursor in) {
@@ -91,6 +93,7 @@ final class BlockReader {
                 }
                 case UNABBREV_RECORD -> {
                     pending = null;
+                    pendingCount = -1;
                     return code(in.vbr(6));
                 }
                 default -> {
@@ -138,11 +141,27 @@ final class BlockReader {
         in.seek(header());
     }
 
+    /**
+     * The operand count of the record whose code {@link #next()} returned, when it is unabbreviated
+     * (then read, or skipped, next); -1 for an abbreviated record, whose count its arrays decide.
+     */
+    long operandCount() throws BitcodeException {
+        if (pending != null) return -1;
+        if (pendingCount < 0) pendingCount = in.vbr(6);
+        return pendingCount;
+    }
+
+    private long unabbreviatedCount() throws BitcodeException {
+        long n = pendingCount >= 0 ? pendingCount : in.vbr(6);
+        pendingCount = -1;
+        return n;
+    }
+
     /** Reads the operands of the record whose code {@link #next()} returned into {@code r}. */
     void read(Record r, int code) throws BitcodeException {
         r.clear(code, recordStart);
         if (pending == null) {
-            long n = in.vbr(6);
+            long n = unabbreviatedCount();
             if (n > MAX_OPERANDS || n * 6 > in.remainingBits()) throw error("record with " + n + " operands", recordStart);
             for (int i = 0; i < n; i++) r.add(in.vbr(6));
             return;
@@ -174,9 +193,9 @@ final class BlockReader {
     /** Skips the operands of the record whose code {@link #next()} returned. */
     void skip() throws BitcodeException {
         if (pending == null) {
-            long n = in.vbr(6);
+            long n = unabbreviatedCount();
             if (n * 6 > in.remainingBits()) throw error("record with " + n + " operands", recordStart);
-            for (long i = 0; i < n; i++) in.vbr(6);
+            in.skipVbrs(6, n);
             return;
         }
         long[] ops = pending;
@@ -187,7 +206,7 @@ final class BlockReader {
                     int element = (int) ops[i + 2];
                     long n = arrayLength(0, Abbreviation.minimumBits(element, ops[i + 3]));
                     if (element == Abbreviation.VBR) {
-                        for (long k = 0; k < n; k++) in.vbr((int) ops[i + 3]);
+                        in.skipVbrs((int) ops[i + 3], n);
                     } else {
                         in.skip(n * Abbreviation.minimumBits(element, ops[i + 3]));
                     }

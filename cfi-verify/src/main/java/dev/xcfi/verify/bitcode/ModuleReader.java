@@ -299,6 +299,8 @@ final class ModuleReader {
         for (int code; (code = blocks.next()) != BlockReader.END; ) {
             if (code == BlockReader.SUB_BLOCK) {
                 blocks.skipBlock();
+            } else if (code == ATTACHMENT && blocks.operandCount() % 2 == 1) {
+                blocks.skip();   // an instruction's attachments: [instruction, kind, md...]
             } else if (code == ATTACHMENT) {
                 blocks.read(r, code);
                 if (r.size % 2 == 0) attach(fn, r.ops, 0, r.size);
