@@ -21,6 +21,11 @@ public final class BitcodeReader {
     private BitcodeReader() {}
 
     public static List<ModuleFacts> readFile(String path, byte[] file) throws BitcodeException {
+        return readFile(path, file, ModuleReader.PARALLEL_FROM);
+    }
+
+    /** As {@link #readFile(String, byte[])}; function bodies are read on several threads from {@code parallelFrom} bodies on. */
+    static List<ModuleFacts> readFile(String path, byte[] file, int parallelFrom) throws BitcodeException {
         if (!BitcodeFile.isBitcode(file)) throw new UnsupportedBitcodeException("textual IR: the pure-Java reader reads bitcode only", -1, "");
         BitcodeFile.Layout layout = BitcodeFile.layout(file);
         int[] strtab = layout.strtab() == null ? new int[] {0, 0} : strtab(file, layout.strtab());
@@ -30,7 +35,7 @@ public final class BitcodeReader {
             String producer = ident == null ? "" : BitcodeFile.producer(file, ident);
             checkVersion(producer, layout.modules().get(i)[0] * 8L);
             int[] span = layout.modules().get(i);
-            out.add(new ModuleReader(file, span[0], span[1], strtab[0], strtab[1]).read(path, i, producer));
+            out.add(new ModuleReader(file, span[0], span[1], strtab[0], strtab[1], parallelFrom).read(path, i, producer));
         }
         return out;
     }

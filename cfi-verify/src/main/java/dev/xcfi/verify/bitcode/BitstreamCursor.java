@@ -22,6 +22,13 @@ final class BitstreamCursor {
         this.nextByte = from;
     }
 
+    /** A second cursor over the same bytes, at {@code bit}: for reading a block on another thread. */
+    BitstreamCursor fork(long bit) throws BitcodeException {
+        BitstreamCursor c = new BitstreamCursor(bytes, 0, endByte);
+        c.seek(bit);
+        return c;
+    }
+
     long position() {
         return (long) nextByte * 8 - bitsInWord;
     }

@@ -20,7 +20,11 @@ final class BlockReader {
     private static final int BLOCKINFO = 0, BLOCKINFO_SETBID = 1;
 
     private final BitstreamCursor in;
-    private final Map<Integer, List<long[]>> blockInfo = new HashMap<>();
+    /** BLOCKINFO abbreviations by block id; shared with forks until one of them changes it (copy on write). */
+    private Map<Integer, List<long[]>> blockInfo;
+    private boolean ownsBlockInfo;
+    /** The blocks around the one this reader started in, for error paths ("" at the top level). */
+    private final String outerPath;
     private final int[] ids = new int[MAX_DEPTH + 1];
     private final int[] widths = new int[MAX_DEPTH + 1];
     private final long[] ends = new long[MAX_DEPTH + 1];
@@ -36,17 +40,53 @@ final class BlockReader {
 
     BlockReader(BitstreamCursor in) {
         this.in = in;
+        this.blockInfo = new HashMap<>();
+        this.ownsBlockInfo = true;
+        this.outerPath = "";
         ids[0] = -1;
         widths[0] = 2;
         ends[0] = in.end();
         abbreviations[0] = new ArrayList<>();
     }
 
+    private BlockReader(BitstreamCursor in, Map<Integer, List<long[]>> blockInfo, String outerPath, int parentId, long parentEnd) {
+        this.in = in;
+        this.blockInfo = blockInfo;
+        this.outerPath = outerPath;
+        ids[0] = parentId;
+        widths[0] = 2;
+        ends[0] = parentEnd;
+        abbreviations[0] = new ArrayList<>();
+    }
+
+    /**
+     * The sub-block {@link #next()} just announced, as a place another reader can start from: its
+     * header position, the block around it and the BLOCKINFO abbreviations in force there.
+     */
+    record ForkPoint(long header, int block, int parentId, long parentEnd, String outerPath, Map<Integer, List<long[]>> blockInfo) {}
+
+    ForkPoint forkPoint() {
+        ownsBlockInfo = false;   // the fork point shares the map: a later BLOCKINFO here copies it first
+        return new ForkPoint(in.position(), subBlock, ids[depth], ends[depth], path(), blockInfo);
+    }
+
+    /**
+     * An independent reader, on its own cursor, that has entered the sub-block at {@code p}:
+     * function bodies are read on several threads this way.
+     */
+    BlockReader fork(ForkPoint p) throws BitcodeException {
+        BlockReader r = new BlockReader(in.fork(p.header()), p.blockInfo(), p.outerPath(), p.parentId(), p.parentEnd());
+        r.subBlock = p.block();
+        r.recordStart = p.header();
+        r.enter();
+        return r;
+    }
+
     BitstreamCursor cursor() {
         return in;
     }
 
-    /** The id of the sub-block {@link #next()} announced; enter it or skip it next. */
+    /** The id of the sub-block {@link #next()} announced; enter it, skip it, or take its {@link #forkPoint()}. */
     int subBlock() {
         return subBlock;
     }
@@ -274,7 +314,12 @@ final class BlockReader {
                     if (code == BLOCKINFO_SETBID) {
                         long block = r.op(0);
                         if (block > Integer.MAX_VALUE) throw error("block id " + block + " is out of range", at);
-                        target = blockInfo.computeIfAbsent((int) block, k -> new ArrayList<>());
+                        if (!ownsBlockInfo) {
+                            blockInfo = new HashMap<>(blockInfo);
+                            ownsBlockInfo = true;
+                        }
+                        target = new ArrayList<>(blockInfo.getOrDefault((int) block, List.of()));   // the lists are shared too
+                        blockInfo.put((int) block, target);
                     }
                 }
                 default -> throw error("abbreviated record in BLOCKINFO", at);
@@ -284,9 +329,13 @@ final class BlockReader {
 
     /** An error at {@code bit}, naming the blocks the reader is in (MODULE_BLOCK/FUNCTION_BLOCK/...). */
     BitcodeException error(String message, long bit) {
-        StringBuilder path = new StringBuilder();
-        for (int i = 1; i <= depth; i++) path.append(i > 1 ? "/" : "").append(blockName(ids[i]));
-        return new BitcodeException(message, bit, path.toString());
+        return new BitcodeException(message, bit, path());
+    }
+
+    private String path() {
+        StringBuilder path = new StringBuilder(outerPath);
+        for (int i = 1; i <= depth; i++) path.append(path.isEmpty() ? "" : "/").append(blockName(ids[i]));
+        return path.toString();
     }
 
     static String blockName(int id) {

@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * The module-level metadata, numbered as LLVM numbers it (every record that defines metadata takes
  * the next id; METADATA_STRINGS takes one per string). Only strings, nodes and value references
- * are kept; debug-info records are counted, not stored. Also holds the metadata kinds, the
- * declarations' attachments and the {@code !llvm.module.flags} operands.
+ * are kept; debug-info records are counted, not stored. The module's table also holds the
+ * metadata kinds, the declarations' attachments and the {@code !llvm.module.flags} operands; a
+ * function's table (LLVM moves metadata only one function uses into its block) extends it.
  */
 final class MetadataTable {
     /** NODE: a tuple whose operands are kept; DEBUG: a debug-info node (an MDNode too, operands not kept). */
@@ -19,14 +20,17 @@ final class MetadataTable {
             INDEX_OFFSET = 38, INDEX = 39, ARG_LIST = 46, LAST_KNOWN = 49;
 
     private final byte[] file;
-    private byte[] kinds = new byte[256];
+    /** The module's table under a function's, or null; ids below {@link #base} are its. */
+    private final MetadataTable module;
+    private final int base;
+    private byte[] kinds;
     /** STRING: index into the string spans; NODE: start in {@link #pool}; VALUE: the value id. */
-    private int[] data = new int[256];
+    private int[] data;
     private int size;
-    private int[] stringOffsets = new int[64], stringLengths = new int[64];
+    private int[] stringOffsets, stringLengths;
     private int strings;
     /** Node operands as {@code [count, md+1...]}; 0 is a null operand. */
-    private int[] pool = new int[256];
+    private int[] pool;
     private int used;
     private String pendingName;
 
@@ -36,50 +40,55 @@ final class MetadataTable {
     final List<long[]> declarationAttachments = new ArrayList<>();
 
     MetadataTable(byte[] file) {
+        this(file, null, 256);
+    }
+
+    private MetadataTable(byte[] file, MetadataTable module, int capacity) {
         this.file = file;
+        this.module = module;
+        this.base = module == null ? 0 : module.size();
+        this.kinds = new byte[capacity];
+        this.data = new int[capacity];
+        this.pool = new int[capacity];
+        this.stringOffsets = new int[capacity / 4];
+        this.stringLengths = new int[capacity / 4];
+    }
+
+    /** A function's metadata, numbered after {@code module}'s. */
+    MetadataTable(MetadataTable module) {
+        this(module.file, module, 8);
+        this.typeKind = module.typeKind;
+        this.kcfiTypeKind = module.kcfiTypeKind;
     }
 
     int size() {
-        return size;
-    }
-
-    int stringCount() {
-        return strings;
-    }
-
-    int poolSize() {
-        return used;
-    }
-
-    /** Drops a function's metadata when its body ends (LLVM moves metadata used by one function into its block). */
-    void truncate(int size, int strings, int used) {
-        this.size = size;
-        this.strings = strings;
-        this.used = used;
+        return base + size;
     }
 
     byte kind(long md) {
-        return md >= 0 && md < size ? kinds[(int) md] : OTHER;
+        if (md < base) return md < 0 ? OTHER : module.kind(md);
+        return md < base + size ? kinds[(int) (md - base)] : OTHER;
     }
 
     /** The string with metadata id {@code md}, or null when it is not a string. */
     String string(long md) {
+        if (md < base) return md < 0 ? null : module.string(md);
         if (kind(md) != STRING) return null;
-        int s = data[(int) md];
+        int s = data[(int) (md - base)];
         return new String(file, stringOffsets[s], stringLengths[s], StandardCharsets.UTF_8);
     }
 
     int value(long md) {
-        return data[(int) md];
+        return md < base ? module.value(md) : data[(int) (md - base)];
     }
 
     int operandCount(long md) {
-        return pool[data[(int) md]];
+        return md < base ? module.operandCount(md) : pool[data[(int) (md - base)]];
     }
 
     /** Operand {@code i} of node {@code md} as a metadata id, or -1 for a null operand. */
     long operand(long md, int i) {
-        return pool[data[(int) md] + 1 + i] - 1L;
+        return md < base ? module.operand(md, i) : pool[data[(int) (md - base)] + 1 + i] - 1L;
     }
 
     /** Reads METADATA_KIND_BLOCK (or the KIND records of old METADATA blocks). */

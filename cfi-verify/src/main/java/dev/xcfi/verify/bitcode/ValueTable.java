@@ -6,21 +6,40 @@ import java.util.Arrays;
  * LLVM's value numbering, kept as one kind byte and one int per value: globals in record order,
  * then module constants; inside a function, its arguments, its constants and every instruction
  * that produces a value. Only what the facts need is remembered: which values are functions,
- * integer constants (their value) and arguments (their position).
+ * integer constants (their value) and arguments (their position). A function's table extends the
+ * module's without copying it, so function bodies can be read side by side.
  */
 final class ValueTable {
     static final byte OTHER = 0, FUNCTION = 1, INTEGER = 2, ARGUMENT = 3;
-    private byte[] kinds = new byte[1024];
-    private int[] data = new int[1024];
-    private long[] integers = new long[256];
+    private static final int SETTYPE = 1, NULL = 2, INTEGER_CODE = 4, WIDE_INTEGER = 5;
+
+    /** The module's table under a function's, or null; ids below {@link #base} are its. */
+    private final ValueTable module;
+    private final int base;
+    private byte[] kinds;
+    private int[] data;
+    private long[] integers;
     private int size, integerCount;
 
-    int size() {
-        return size;
+    ValueTable() {
+        this(null, 1024);
     }
 
-    int integerCount() {
-        return integerCount;
+    /** A function's values, numbered after {@code module}'s. */
+    ValueTable(ValueTable module) {
+        this(module, 64);
+    }
+
+    private ValueTable(ValueTable module, int capacity) {
+        this.module = module;
+        this.base = module == null ? 0 : module.size();
+        this.kinds = new byte[capacity];
+        this.data = new int[capacity];
+        this.integers = new long[capacity / 4];
+    }
+
+    int size() {
+        return base + size;
     }
 
     void add(byte kind, int value) {
@@ -38,22 +57,54 @@ final class ValueTable {
         add(INTEGER, integerCount++);
     }
 
-    /** Drops a function's values when its body ends. */
-    void truncate(int values, int integers) {
-        size = values;
-        integerCount = integers;
-    }
-
     byte kind(long id) {
-        return id >= 0 && id < size ? kinds[(int) id] : OTHER;
+        if (id < base) return id < 0 ? OTHER : module.kind(id);
+        return id < base + size ? kinds[(int) (id - base)] : OTHER;
     }
 
     /** The function index, argument position or integer slot of value {@code id}. */
     int data(long id) {
-        return data[(int) id];
+        return id < base ? module.data(id) : data[(int) (id - base)];
     }
 
     long integer(long id) {
-        return integers[data[(int) id]];
+        return id < base ? module.integer(id) : integers[data[(int) (id - base)]];
+    }
+
+    /**
+     * A CONSTANTS_BLOCK: each record but SETTYPE defines one value; integers are kept (a wide
+     * integer by its low word: the facts keep 32 bits). LLVM starts the block's type at i32.
+     */
+    void readConstants(BlockReader blocks, Record r, TypeTable types) throws BitcodeException {
+        byte current = TypeTable.INTEGER;
+        for (int code; (code = blocks.next()) != BlockReader.END; ) {
+            switch (code) {
+                case BlockReader.SUB_BLOCK -> blocks.skipBlock();
+                case SETTYPE -> {
+                    blocks.read(r, code);
+                    current = types.kind(r.op(0));
+                }
+                case INTEGER_CODE, WIDE_INTEGER -> {
+                    blocks.read(r, code);
+                    if (current == TypeTable.INTEGER) addInteger(signed(r.op(0)));
+                    else add(OTHER, 0);
+                }
+                case NULL -> {
+                    blocks.skip();
+                    if (current == TypeTable.INTEGER) addInteger(0);
+                    else add(OTHER, 0);
+                }
+                default -> {
+                    blocks.skip();
+                    add(OTHER, 0);
+                }
+            }
+        }
+    }
+
+    /** LLVM's sign-rotated VBR: the sign in bit 0. */
+    private static long signed(long v) {
+        if ((v & 1) == 0) return v >>> 1;
+        return v != 1 ? -(v >>> 1) : Long.MIN_VALUE;
     }
 }

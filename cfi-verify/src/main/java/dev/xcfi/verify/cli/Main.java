@@ -24,9 +24,7 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command: encode, decode, hash or verify");
     }
 
-    public static long T0;
     public static void main(String[] args) {
-        T0 = System.nanoTime();
         // Buffered, not auto-flushed: a 100,000-row encode must not make 100,000 write calls.
         PrintWriter out = new PrintWriter(new java.io.BufferedWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), 1 << 16));
         System.exit(run(args, out, new PrintWriter(System.err, true)));

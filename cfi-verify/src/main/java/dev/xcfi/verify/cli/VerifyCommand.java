@@ -71,7 +71,6 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        long c0 = System.nanoTime();
         List<Path> files = new ArrayList<>();
         List<Report.InputError> errors = new ArrayList<>();
         for (Path p : paths) collect(p, files, errors);
@@ -97,16 +96,12 @@ final class VerifyCommand implements Callable<Integer> {
                 case Outcome.ForLlvm left -> errors.add(new Report.InputError(f.toString(), "not read: " + left.why()));
             }
         });
-        long c1 = System.nanoTime();
         Report report = new Report(inputs, Verifier.verify(modules), errors);
-        long c2 = System.nanoTime();
         spec.commandLine().getOut().print(switch (format) {
             case text -> TextReport.render(report);
             case json -> JsonReport.render(report) + "\n";
             case sarif -> SarifReport.render(report) + "\n";
         });
-        long c3 = System.nanoTime();
-        if (System.getenv("XDEBUG") != null) System.err.printf("main->call %.1f read %.1f verify %.1f render %.1f%n", (c0 - Main.T0) / 1e6, (c1 - c0) / 1e6, (c2 - c1) / 1e6, (c3 - c2) / 1e6);
         return report.exitStatus();
     }
 

@@ -63,9 +63,11 @@ class BitcodeReaderFuzzTest {
         for (int i = 0; i < MUTANTS; i++) {
             byte[] mutant = mutate(random, seeds);
             String label = "mutant " + i + " (" + mutant.length + " bytes)";
+            // Every other mutant has its function bodies read in parallel, so failures on worker threads are covered too.
+            boolean parallel = i % 2 == 1;
             long before = threads.getCurrentThreadAllocatedBytes(), start = System.nanoTime();
             try {
-                BitcodeReader.readFile(label, mutant);
+                BitcodeReader.readFile(label, mutant, parallel ? 1 : Integer.MAX_VALUE);
                 read++;
             } catch (UnsupportedBitcodeException e) {
                 unsupported++;
@@ -76,8 +78,9 @@ class BitcodeReaderFuzzTest {
                 throw new AssertionError(label + ": escaped as " + t + "\nbytes: " + Arrays.toString(mutant), t);
             }
             long nanos = System.nanoTime() - start, allocated = threads.getCurrentThreadAllocatedBytes() - before;
-            assertThat(allocated).as(label + ": bytes allocated").isLessThanOrEqualTo(ALLOCATION_BASE + (long) ALLOCATION_FACTOR * mutant.length);
             maxNanos = Math.max(maxNanos, i < 100 ? 0 : nanos);   // the first reads run interpreted
+            if (parallel) continue;   // allocation is counted per thread: measured on the sequential half
+            assertThat(allocated).as(label + ": bytes allocated").isLessThanOrEqualTo(ALLOCATION_BASE + (long) ALLOCATION_FACTOR * mutant.length);
             maxAllocated = Math.max(maxAllocated, allocated);
             maxRatio = Math.max(maxRatio, (double) allocated / mutant.length);
         }

@@ -36,9 +36,14 @@ class ReaderDifferentialTest {
         llvm = LlvmReader.openFirst(LibLlvmLocator.candidates(Optional.empty()), 22);
     }
 
+    /** Both readers' facts, with the Java reader's function bodies read one by one and side by side. */
     static void assertSameFacts(String path, byte[] file) throws BitcodeException {
         List<ModuleFacts> expected = llvm.readFile(path, file);
-        List<ModuleFacts> actual = BitcodeReader.readFile(path, file);
+        assertSameFacts(path + " (bodies read in order)", expected, BitcodeReader.readFile(path, file, Integer.MAX_VALUE));
+        assertSameFacts(path + " (bodies read in parallel)", expected, BitcodeReader.readFile(path, file, 1));
+    }
+
+    static void assertSameFacts(String path, List<ModuleFacts> expected, List<ModuleFacts> actual) {
         assertThat(actual).as(path + ": modules").hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
             ModuleFacts e = expected.get(i), a = actual.get(i);

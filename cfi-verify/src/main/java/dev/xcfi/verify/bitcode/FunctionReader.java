@@ -1,0 +1,296 @@
+package dev.xcfi.verify.bitcode;
+
+import dev.xcfi.verify.facts.CallbackArgument;
+import dev.xcfi.verify.facts.KcfiCall;
+import dev.xcfi.verify.facts.TypeTest;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Reads one FUNCTION_BLOCK against the module's tables, which it only reads: its own values and
+ * metadata extend them. Records are decoded only to keep value numbering exact (which records
+ * produce a value) and to take apart calls, invokes, callbrs and their operand bundles.
+ */
+final class FunctionReader {
+    private static final int CONSTANTS = 11, METADATA = 15, METADATA_ATTACHMENT = 16;
+    private static final int INVOKE = 13, CALL = 34, OPERAND_BUNDLE = 55, CALLBR = 57, ATTACHMENT = 11;
+    private static final int CALL_EXPLICIT_TYPE = 15, CALL_FMF = 17, INVOKE_EXPLICIT_TYPE = 13;
+    private static final long OB_METADATA = 0x80000000L;
+    /** Instruction records that define a value (every instruction but calls has a fixed type). */
+    private static final boolean[] PRODUCES_VALUE = new boolean[67];
+    /** Instruction records that do not (terminators without value, stores, debug locations and records). */
+    private static final boolean[] NO_VALUE = new boolean[67];
+
+    static {
+        for (int c : new int[] {2, 3, 4, 5, 6, 7, 8, 9, 16, 19, 20, 23, 26, 27, 28, 29, 30, 37, 38, 40, 41, 43, 46, 47, 50, 51, 52, 56, 58, 59}) {
+            PRODUCES_VALUE[c] = true;
+        }
+        for (int c : new int[] {1, 10, 11, 12, 15, 24, 31, 33, 35, 36, 39, 42, 44, 45, 48, 49, 60, 61, 62, 63, 64, 65, 66}) NO_VALUE[c] = true;
+    }
+
+    /**
+     * A type id before distinct nodes are numbered: an id string, or a node key unique in the
+     * module (function-local metadata ids are reused from one function to the next).
+     */
+    record RawId(String name, long node) {}
+
+    record RawAttachment(long offset, RawId id) {}
+
+    record RawTypeTest(int function, RawId id, TypeTest.Kind kind) {}
+
+    /** What the module's tables give a function body: all read-only while bodies are read. */
+    record Module(TypeTable types, ValueTable values, MetadataTable metadata, String[] bundleTags, List<String> names) {}
+
+    /** One body's facts, and its own attachments (`!type`, `!kcfi_type`) with their metadata resolved. */
+    record Body(int function, List<RawTypeTest> typeTests, List<KcfiCall> kcfiCalls, List<CallbackArgument> callbacks,
+                List<RawAttachment> typeIds, OptionalInt kcfiType) {}
+
+    private final Module module;
+    private final int fn;
+    private final BlockReader blocks;
+    private final Record r = new Record();
+    private final ValueTable values;
+    private final MetadataTable metadata;
+    private final List<RawTypeTest> typeTests = new ArrayList<>();
+    private final List<KcfiCall> kcfiCalls = new ArrayList<>();
+    private final List<CallbackArgument> callbacks = new ArrayList<>();
+    private long[] attachments;
+    /** Per call: argument value ids and metadata ids (-1 when not that kind), and the bundles before it. */
+    private long[] argValues = new long[16], argMetadata = new long[16];
+    private final List<long[]> bundles = new ArrayList<>();
+
+    /** {@code blocks} has just entered the function's block. */
+    FunctionReader(Module module, int fn, BlockReader blocks) {
+        this.module = module;
+        this.fn = fn;
+        this.blocks = blocks;
+        this.values = new ValueTable(module.values());
+        this.metadata = new MetadataTable(module.metadata());
+    }
+
+    Body read(int fnType) throws BitcodeException {
+        for (int i = 0, n = module.types().parameterCount(fnType); i < n; i++) values.add(ValueTable.ARGUMENT, i);
+        for (int code; (code = blocks.next()) != BlockReader.END; ) {
+            if (code == BlockReader.SUB_BLOCK) {
+                switch (blocks.subBlock()) {
+                    case CONSTANTS -> {
+                        blocks.enter();
+                        values.readConstants(blocks, r, module.types());
+                    }
+                    case METADATA -> {
+                        blocks.enter();
+                        metadata.read(blocks, r);
+                    }
+                    case METADATA_ATTACHMENT -> {
+                        blocks.enter();
+                        attachments();
+                    }
+                    default -> blocks.skipBlock();   // value names, use lists
+                }
+            } else if (code == CALL || code == INVOKE || code == CALLBR) {
+                blocks.read(r, code);
+                call();
+            } else if (code == OPERAND_BUNDLE) {
+                blocks.read(r, code);
+                bundle();
+            } else if (code < PRODUCES_VALUE.length && PRODUCES_VALUE[code]) {
+                blocks.skip();
+                values.add(ValueTable.OTHER, 0);
+            } else if (code < NO_VALUE.length && NO_VALUE[code]) {
+                blocks.skip();
+            } else {
+                throw new UnsupportedBitcodeException("unknown instruction record " + code, blocks.cursor().position(), "MODULE_BLOCK/FUNCTION_BLOCK");
+            }
+        }
+        List<RawAttachment> typeIds = new ArrayList<>(4);
+        OptionalInt kcfi = resolveAttachments(attachments, fn, metadata, values, module.metadata().size(), typeIds, OptionalInt.empty());
+        return new Body(fn, typeTests, kcfiCalls, callbacks, typeIds, kcfi);
+    }
+
+    /** Function attachments are the even-length records: {@code [kind, md]...}; odd ones belong to instructions. */
+    private void attachments() throws BitcodeException {
+        for (int code; (code = blocks.next()) != BlockReader.END; ) {
+            if (code == BlockReader.SUB_BLOCK) {
+                blocks.skipBlock();
+            } else if (code == ATTACHMENT && blocks.operandCount() % 2 == 1) {
+                blocks.skip();   // an instruction's attachments: [instruction, kind, md...]
+            } else if (code == ATTACHMENT) {
+                blocks.read(r, code);
+                if (r.size % 2 == 0) attachments = append(attachments, r.ops, 0, r.size);
+            } else {
+                blocks.skip();
+            }
+        }
+    }
+
+    /** Appends {@code [kind, md]...} pairs: like libLLVM, a second attachment record adds to the first. */
+    static long[] append(long[] old, long[] pairs, int from, int to) {
+        int n = old == null ? 0 : old.length;
+        long[] all = old == null ? new long[to - from] : Arrays.copyOf(old, n + to - from);
+        System.arraycopy(pairs, from, all, n, to - from);
+        return all;
+    }
+
+    /** OPERAND_BUNDLE {@code [tag, operands...]}: kept for the call that follows. */
+    private void bundle() throws BitcodeException {
+        long tag = r.op(0);
+        if (tag >= module.bundleTags().length) throw blocks.error("operand bundle tag " + tag + " is not defined", r.position);
+        long first = -1;
+        int inst = values.size();
+        for (int op = 1; op < r.size; ) {
+            long id = r.ops[op++];
+            if (id == OB_METADATA) {
+                r.op(op++);
+                continue;
+            }
+            long value = (inst - id) & 0xffffffffL;
+            if (op == 2) first = value;
+            if (value >= inst) r.op(op++);   // a forward reference carries its type
+        }
+        bundles.add(new long[] {tag, first});
+    }
+
+    /**
+     * CALL {@code [attrs, cc, fmf?, fnty, callee, args...]}, INVOKE {@code [attrs, cc, normal,
+     * unwind, fnty, callee, args...]}, CALLBR {@code [attrs, cc, default, n, n x indirect, fnty,
+     * callee, args...]}. Operands are relative to the instruction's value number.
+     */
+    private void call() throws BitcodeException {
+        TypeTable types = module.types();
+        long cc = r.op(1);
+        int op;
+        boolean explicitType;
+        switch (r.code) {
+            case CALL -> {
+                op = ((cc >>> CALL_FMF) & 1) != 0 ? 3 : 2;
+                explicitType = ((cc >>> CALL_EXPLICIT_TYPE) & 1) != 0;
+            }
+            case INVOKE -> {
+                op = 4;
+                explicitType = ((cc >>> INVOKE_EXPLICIT_TYPE) & 1) != 0;
+            }
+            default -> {
+                long indirect = r.op(3);
+                if (indirect > r.size) throw blocks.error("callbr with " + indirect + " indirect destinations", r.position);
+                op = 4 + (int) indirect;
+                explicitType = ((cc >>> CALL_EXPLICIT_TYPE) & 1) != 0;
+            }
+        }
+        if (!explicitType) throw new UnsupportedBitcodeException("call without an explicit function type (typed pointers)", r.position, "MODULE_BLOCK/FUNCTION_BLOCK");
+        long fnType = r.op(op++);
+        if (!types.isFunction(fnType)) throw blocks.error("call through type " + fnType + ", not a function type", r.position);
+        int inst = values.size();
+        long callee = (inst - r.op(op++)) & 0xffffffffL;
+        if (callee >= inst) r.op(op++);
+        int params = types.parameterCount((int) fnType);
+        int args = 0;
+        for (int i = 0; i < params; i++) {
+            long rel = r.op(op++);
+            byte kind = types.kind(types.parameterType((int) fnType, i));
+            long id = kind == TypeTable.LABEL ? -1 : (inst - rel) & 0xffffffffL;
+            argument(args++, kind == TypeTable.METADATA ? -1 : id, kind == TypeTable.METADATA ? id : -1);
+        }
+        if (types.isVarArg((int) fnType)) {
+            while (op < r.size) {
+                long id = (inst - r.ops[op++]) & 0xffffffffL;
+                if (id >= inst) r.op(op++);
+                argument(args++, id, -1);
+            }
+        } else if (op != r.size) {
+            throw blocks.error("call record with " + (r.size - op) + " operands more than its type has parameters", r.position);
+        }
+        facts(callee, args);
+        bundles.clear();
+        if (types.kind(types.returnType((int) fnType)) != TypeTable.VOID) values.add(ValueTable.OTHER, 0);
+    }
+
+    private void argument(int i, long value, long md) {
+        if (i == argValues.length) {
+            argValues = Arrays.copyOf(argValues, i * 2);
+            argMetadata = Arrays.copyOf(argMetadata, i * 2);
+        }
+        argValues[i] = value;
+        argMetadata[i] = md;
+    }
+
+    /** What one call contributes: a type test, callbacks passed to a direct callee, or a KCFI check. */
+    private void facts(long callee, int args) {
+        List<String> names = module.names();
+        if (values.kind(callee) != ValueTable.FUNCTION) {
+            for (long[] b : bundles) {
+                if (!"kcfi".equals(module.bundleTags()[(int) b[0]]) || values.kind(b[1]) != ValueTable.INTEGER) continue;
+                int parameter = values.kind(callee) == ValueTable.ARGUMENT ? values.data(callee) : -1;
+                kcfiCalls.add(new KcfiCall(names.get(fn), (int) values.integer(b[1]), parameter));
+            }
+            return;
+        }
+        int target = values.data(callee);
+        String name = names.get(target);
+        TypeTest.Kind test = switch (name) {
+            case "llvm.type.test" -> TypeTest.Kind.TYPE_TEST;
+            case "llvm.public.type.test" -> TypeTest.Kind.PUBLIC_TYPE_TEST;
+            case "llvm.type.checked.load" -> TypeTest.Kind.CHECKED_LOAD;
+            default -> null;
+        };
+        if (test != null) {
+            int idOperand = test == TypeTest.Kind.CHECKED_LOAD ? 2 : 1;
+            RawId id = args > idOperand && argMetadata[idOperand] >= 0 ? rawId(metadata, argMetadata[idOperand], fn, module.metadata().size(), true) : null;
+            if (id != null) typeTests.add(new RawTypeTest(fn, id, test));
+            return;
+        }
+        if (name.startsWith("llvm.")) return;   // names under llvm. are reserved for intrinsics
+        for (int i = 0; i < args; i++) {
+            if (values.kind(argValues[i]) != ValueTable.FUNCTION) continue;
+            int passed = values.data(argValues[i]);
+            if (passed == target || names.get(passed).startsWith("llvm.")) continue;
+            callbacks.add(new CallbackArgument(names.get(fn), name, i, args, names.get(passed)));
+        }
+    }
+
+    /**
+     * {@code !type !{i64 offset, id}} and {@code !kcfi_type !{i32 hash}} of function {@code fn},
+     * added to {@code typeIds}; returns the kcfi hash (the last one, as libLLVM's walk keeps), else {@code kcfi}.
+     */
+    static OptionalInt resolveAttachments(long[] pairs, int fn, MetadataTable metadata, ValueTable values, int moduleMetadata,
+                                          List<RawAttachment> typeIds, OptionalInt kcfi) {
+        for (int i = 0; pairs != null && i + 1 < pairs.length; i += 2) {
+            long kind = pairs[i], node = pairs[i + 1];
+            if (metadata.kind(node) != MetadataTable.NODE || (kind != metadata.typeKind && kind != metadata.kcfiTypeKind)) continue;
+            int n = metadata.operandCount(node);
+            if (kind == metadata.typeKind && n == 2) {
+                OptionalInt offset = integer(metadata, values, metadata.operand(node, 0));
+                RawId id = rawId(metadata, metadata.operand(node, 1), fn, moduleMetadata, false);
+                if (offset.isPresent() && id != null) typeIds.add(new RawAttachment(offset.getAsInt(), id));
+            } else if (kind == metadata.kcfiTypeKind && n == 1) {
+                OptionalInt hash = integer(metadata, values, metadata.operand(node, 0));
+                if (hash.isPresent()) kcfi = hash;
+            }
+        }
+        return kcfi;
+    }
+
+    /**
+     * An id string, or a node; null for anything else. A wrapped value (cross-DSO's numeric id)
+     * counts as a node only as a call argument: there libLLVM's {@code LLVMIsAMDNode} sees it
+     * through {@code MetadataAsValue}, as a node operand the C API hands out the bare constant.
+     */
+    static RawId rawId(MetadataTable metadata, long md, int fn, int moduleMetadata, boolean argument) {
+        byte kind = metadata.kind(md);
+        if (kind == MetadataTable.STRING) return new RawId(metadata.string(md), 0);
+        if (kind == MetadataTable.NODE || kind == MetadataTable.DEBUG || kind == MetadataTable.VALUE && argument) {
+            return new RawId(null, md < moduleMetadata ? md : (fn + 1L) << 32 | md);
+        }
+        return null;
+    }
+
+    /** A metadata operand that wraps an integer constant, as {@code LLVMConstIntGetSExtValue} truncated to int. */
+    static OptionalInt integer(MetadataTable metadata, ValueTable values, long md) {
+        if (metadata.kind(md) != MetadataTable.VALUE) return OptionalInt.empty();
+        int value = metadata.value(md);
+        if (value >= values.size() || values.kind(value) != ValueTable.INTEGER) return OptionalInt.empty();
+        return OptionalInt.of((int) values.integer(value));
+    }
+}
