@@ -57,9 +57,15 @@ public class VerifyExtractionBenchmark {
         return reader.read(file, 0, "", image);
     }
 
-    /** The pure-Java reader: the same facts (ReaderDifferentialTest), no native parse at all. */
+    /** The pure-Java reader: the same facts (ReaderDifferentialTest), no native parse at all; bodies on several threads. */
     @Benchmark
     public java.util.List<ModuleFacts> javaReader() throws BitcodeException {
         return dev.xcfi.verify.bitcode.BitcodeReader.readFile(file, image);
+    }
+
+    /** The same on one thread. */
+    @Benchmark
+    public java.util.List<ModuleFacts> javaReaderOneThread() throws BitcodeException {
+        return dev.xcfi.verify.bitcode.BitcodeReader.readFile(file, image, Integer.MAX_VALUE);
     }
 }

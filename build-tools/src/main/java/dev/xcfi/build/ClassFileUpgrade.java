@@ -36,7 +36,8 @@ public final class ClassFileUpgrade {
 
     /** Upgrades {@code jar} in place; returns how many class files were rewritten. */
     public static int upgrade(Path jar) throws IOException {
-        Path out = Files.createTempFile(jar.toAbsolutePath().getParent(), jar.getFileName().toString(), ".tmp");
+        // A sibling with the usual permissions (a temp file's would be 0600), moved over the jar at the end.
+        Path out = jar.resolveSibling(jar.getFileName() + ".upgrading");
         int upgraded = 0;
         try (URLClassLoader hierarchy = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
              ZipInputStream in = new ZipInputStream(Files.newInputStream(jar));

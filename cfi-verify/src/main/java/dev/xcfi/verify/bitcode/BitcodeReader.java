@@ -15,17 +15,23 @@ import java.util.regex.Pattern;
  */
 public final class BitcodeReader {
     public static final int OLDEST_LLVM = 15, NEWEST_LLVM = 22;
+    /** Bodies are read side by side from this many on: fewer are not worth the threads. */
+    public static final int PARALLEL_FROM = 64;
     private static final Pattern PRODUCER = Pattern.compile("LLVM(\\d+)\\..*");
     private static final int STRTAB_BLOB = 1;
 
     private BitcodeReader() {}
 
     public static List<ModuleFacts> readFile(String path, byte[] file) throws BitcodeException {
-        return readFile(path, file, ModuleReader.PARALLEL_FROM);
+        return readFile(path, file, PARALLEL_FROM);
     }
 
-    /** As {@link #readFile(String, byte[])}; function bodies are read on several threads from {@code parallelFrom} bodies on. */
-    static List<ModuleFacts> readFile(String path, byte[] file, int parallelFrom) throws BitcodeException {
+    /**
+     * As {@link #readFile(String, byte[])}; a module's function bodies are read on several threads
+     * (the common fork-join pool and the caller) when it has at least {@code parallelFrom} of them
+     * ({@link Integer#MAX_VALUE}: never).
+     */
+    public static List<ModuleFacts> readFile(String path, byte[] file, int parallelFrom) throws BitcodeException {
         if (!BitcodeFile.isBitcode(file)) throw new UnsupportedBitcodeException("textual IR: the pure-Java reader reads bitcode only", -1, "");
         BitcodeFile.Layout layout = BitcodeFile.layout(file);
         int[] strtab = layout.strtab() == null ? new int[] {0, 0} : strtab(file, layout.strtab());

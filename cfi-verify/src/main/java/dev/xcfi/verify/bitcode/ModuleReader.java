@@ -32,8 +32,6 @@ final class ModuleReader {
     private static final int MODULE = 8, CONSTANTS = 11, FUNCTION_BLOCK = 12, METADATA = 15, TYPES = 17, OPERAND_BUNDLE_TAGS = 21,
             METADATA_KIND = 22;
     private static final int VERSION = 1, TRIPLE = 2, GLOBALVAR = 7, FUNCTION = 8, ALIAS_OLD = 9, ALIAS = 14, IFUNC = 18;
-    /** Bodies read side by side from this many on (fewer are not worth the threads); tests lower it. */
-    static final int PARALLEL_FROM = 64;
 
     private final byte[] file;
     private final int strtabOffset, strtabLength;
