@@ -63,10 +63,8 @@ public final class BitcodeReader {
         if (blocks.next() != BlockReader.SUB_BLOCK) throw blocks.error("expected the string table block", span[0] * 8L);
         blocks.enter();
         int[] blob = {0, 0};
-        for (int code; (code = blocks.next()) != BlockReader.END; ) {
-            if (code == BlockReader.SUB_BLOCK) {
-                blocks.skipBlock();
-            } else if (code == STRTAB_BLOB) {
+        for (int code; (code = blocks.nextRecord()) != BlockReader.END; ) {
+            if (code == STRTAB_BLOB) {
                 blocks.read(r, code);
                 if (r.blobOffset < 0) throw blocks.error("string table without a blob", r.position);
                 blob = new int[] {r.blobOffset, r.blobLength};

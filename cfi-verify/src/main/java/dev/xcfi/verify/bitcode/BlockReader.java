@@ -146,6 +146,13 @@ final class BlockReader {
         }
     }
 
+    /** The next record's code in the current block, skipping nested blocks, or {@link #END}. */
+    int nextRecord() throws BitcodeException {
+        int code;
+        while ((code = next()) == SUB_BLOCK) skipBlock();
+        return code;
+    }
+
     private int code(long code) {
         return code > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) code;
     }

@@ -112,10 +112,8 @@ final class FunctionReader {
 
     /** Function attachments are the even-length records: {@code [kind, md]...}; odd ones belong to instructions. */
     private void attachments() throws BitcodeException {
-        for (int code; (code = blocks.next()) != BlockReader.END; ) {
-            if (code == BlockReader.SUB_BLOCK) {
-                blocks.skipBlock();
-            } else if (code == ATTACHMENT && blocks.operandCount() % 2 == 1) {
+        for (int code; (code = blocks.nextRecord()) != BlockReader.END; ) {
+            if (code == ATTACHMENT && blocks.operandCount() % 2 == 1) {
                 blocks.skip();   // an instruction's attachments: [instruction, kind, md...]
             } else if (code == ATTACHMENT) {
                 blocks.read(r, code);

@@ -93,9 +93,8 @@ final class MetadataTable {
 
     /** Reads METADATA_KIND_BLOCK (or the KIND records of old METADATA blocks). */
     void readKinds(BlockReader blocks, Record r) throws BitcodeException {
-        for (int code; (code = blocks.next()) != BlockReader.END; ) {
-            if (code == BlockReader.SUB_BLOCK) blocks.skipBlock();
-            else if (code == KIND) kind(blocks, r);
+        for (int code; (code = blocks.nextRecord()) != BlockReader.END; ) {
+            if (code == KIND) kind(blocks, r);
             else blocks.skip();
         }
     }
@@ -113,11 +112,7 @@ final class MetadataTable {
 
     /** Reads a METADATA_BLOCK: the module's, or a function's (its ids continue the module's). */
     void read(BlockReader blocks, Record r) throws BitcodeException {
-        for (int code; (code = blocks.next()) != BlockReader.END; ) {
-            if (code == BlockReader.SUB_BLOCK) {
-                blocks.skipBlock();
-                continue;
-            }
+        for (int code; (code = blocks.nextRecord()) != BlockReader.END; ) {
             switch (code) {
                 case STRINGS -> strings(blocks, r);
                 case NODE_CODE, DISTINCT_NODE -> {

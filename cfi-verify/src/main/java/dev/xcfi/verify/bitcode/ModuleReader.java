@@ -170,10 +170,8 @@ final class ModuleReader {
 
     private void bundleTags() throws BitcodeException {
         List<String> tags = new ArrayList<>();
-        for (int code; (code = blocks.next()) != BlockReader.END; ) {
-            if (code == BlockReader.SUB_BLOCK) {
-                blocks.skipBlock();
-            } else if (code == 1) {
+        for (int code; (code = blocks.nextRecord()) != BlockReader.END; ) {
+            if (code == 1) {
                 blocks.read(r, code);
                 tags.add(r.chars(0));
             } else {

@@ -19,11 +19,7 @@ final class TypeTable {
 
     /** Reads the body of TYPE_BLOCK_ID_NEW. */
     void read(BlockReader blocks, Record r) throws BitcodeException {
-        for (int code; (code = blocks.next()) != BlockReader.END; ) {
-            if (code == BlockReader.SUB_BLOCK) {
-                blocks.skipBlock();
-                continue;
-            }
+        for (int code; (code = blocks.nextRecord()) != BlockReader.END; ) {
             switch (code) {
                 case TYPE_CODE_NUMENTRY, STRUCT_NAME -> blocks.skip();   // define no type
                 case VOID_CODE -> define(blocks, VOID);

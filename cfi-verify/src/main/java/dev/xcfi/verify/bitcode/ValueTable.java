@@ -77,9 +77,8 @@ final class ValueTable {
      */
     void readConstants(BlockReader blocks, Record r, TypeTable types) throws BitcodeException {
         byte current = TypeTable.INTEGER;
-        for (int code; (code = blocks.next()) != BlockReader.END; ) {
+        for (int code; (code = blocks.nextRecord()) != BlockReader.END; ) {
             switch (code) {
-                case BlockReader.SUB_BLOCK -> blocks.skipBlock();
                 case SETTYPE -> {
                     blocks.read(r, code);
                     current = types.kind(r.op(0));
