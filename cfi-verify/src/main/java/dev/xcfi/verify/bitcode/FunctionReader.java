@@ -1,6 +1,7 @@
 package dev.xcfi.verify.bitcode;
 
 import dev.xcfi.verify.facts.CallbackArgument;
+import dev.xcfi.verify.facts.FunctionFacts;
 import dev.xcfi.verify.facts.KcfiCall;
 import dev.xcfi.verify.facts.TypeTest;
 
@@ -239,11 +240,11 @@ final class FunctionReader {
             if (id != null) typeTests.add(new RawTypeTest(fn, id, test));
             return;
         }
-        if (name.startsWith("llvm.")) return;   // names under llvm. are reserved for intrinsics
+        if (FunctionFacts.isIntrinsic(name)) return;
         for (int i = 0; i < args; i++) {
             if (values.kind(argValues[i]) != ValueTable.FUNCTION) continue;
             int passed = values.data(argValues[i]);
-            if (passed == target || names.get(passed).startsWith("llvm.")) continue;
+            if (passed == target || FunctionFacts.isIntrinsic(names.get(passed))) continue;
             callbacks.add(new CallbackArgument(names.get(fn), name, i, args, names.get(passed)));
         }
     }

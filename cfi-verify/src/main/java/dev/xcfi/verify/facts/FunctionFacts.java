@@ -12,6 +12,15 @@ public record FunctionFacts(String name, boolean definition, Linkage linkage, Li
         typeIds = List.copyOf(typeIds);
     }
 
+    public boolean isIntrinsic() {
+        return isIntrinsic(name);
+    }
+
+    /** Names under {@code llvm.} are reserved for intrinsics (known to a given LLVM or not). */
+    public static boolean isIntrinsic(String name) {
+        return name.startsWith("llvm.");
+    }
+
     /** LLVM's linkage kinds, in the C API's LLVMLinkage order. */
     public enum Linkage {
         EXTERNAL, AVAILABLE_EXTERNALLY, LINK_ONCE_ANY, LINK_ONCE_ODR, LINK_ONCE_ODR_AUTO_HIDE, WEAK_ANY, WEAK_ODR,

@@ -196,10 +196,10 @@ public final class LlvmReader {
             }
             for (int i = 0; i < handles.size(); i++) {
                 MemorySegment fn = handles.get(i);
-                // Names under "llvm." are reserved for intrinsics, known to this libLLVM or not: never callbacks.
+                // Intrinsics by name (known to this libLLVM or not) are never callbacks.
                 int intrinsic = (int) llvm.getIntrinsicId.invokeExact(fn);
                 if (intrinsic != 0) typeTestUses(fn, intrinsic);
-                else if (!functions.get(i).name().startsWith("llvm.")) callbackUses(fn, functions.get(i).name());
+                else if (!functions.get(i).isIntrinsic()) callbackUses(fn, functions.get(i).name());
                 if (flags.kcfi() && functions.get(i).definition()) body(functions.get(i).name(), fn);
             }
             MemorySegment triple = (MemorySegment) llvm.getTarget.invokeExact(mod);
@@ -313,7 +313,7 @@ public final class LlvmReader {
                 MemorySegment callee = (MemorySegment) llvm.isAFunction.invokeExact((MemorySegment) llvm.getCalledValue.invokeExact(call));
                 if (callee.equals(NULL) || callee.equals(fn)) continue;
                 String calleeName = functionName(functionIndex.getOrDefault(callee.address(), -1));
-                if (calleeName.startsWith("llvm.")) continue;
+                if (FunctionFacts.isIntrinsic(calleeName)) continue;
                 int args = (int) llvm.getNumArgOperands.invokeExact(call);
                 int enclosing = enclosingFunction(call);
                 for (int i = 0; i < args; i++) {
