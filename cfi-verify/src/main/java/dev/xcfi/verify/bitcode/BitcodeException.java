@@ -5,11 +5,13 @@ package dev.xcfi.verify.bitcode;
  * {@code blockPath} the blocks the reader was in, such as {@code MODULE_BLOCK/FUNCTION_BLOCK}.
  */
 public class BitcodeException extends Exception {
+    private final String reason;
     private final long bitOffset;
     private final String blockPath;
 
-    public BitcodeException(String message, long bitOffset, String blockPath) {
-        super(message + (bitOffset >= 0 ? " (at bit " + bitOffset + (blockPath.isEmpty() ? "" : ", in " + blockPath) + ")" : ""));
+    public BitcodeException(String reason, long bitOffset, String blockPath) {
+        super(reason + (bitOffset >= 0 ? " (at bit " + bitOffset + (blockPath.isEmpty() ? "" : ", in " + blockPath) + ")" : ""));
+        this.reason = reason;
         this.bitOffset = bitOffset;
         this.blockPath = blockPath;
     }
@@ -20,6 +22,11 @@ public class BitcodeException extends Exception {
 
     public BitcodeException(String message) {
         this(message, -1, "");
+    }
+
+    /** What is wrong, without where. */
+    public String reason() {
+        return reason;
     }
 
     public long bitOffset() {

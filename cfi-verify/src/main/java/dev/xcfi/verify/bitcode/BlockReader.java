@@ -339,6 +339,19 @@ final class BlockReader {
         return new BitcodeException(message, bit, path());
     }
 
+    /**
+     * {@code e} with the blocks this reader is in, when it was raised below them (by the cursor or
+     * a record) without a path; otherwise {@code e} itself.
+     */
+    BitcodeException located(BitcodeException e) {
+        if (!e.blockPath().isEmpty() || e.bitOffset() < 0) return e;
+        BitcodeException located = e instanceof UnsupportedBitcodeException
+                ? new UnsupportedBitcodeException(e.reason(), e.bitOffset(), path())
+                : new BitcodeException(e.reason(), e.bitOffset(), path());
+        located.setStackTrace(e.getStackTrace());
+        return located;
+    }
+
     private String path() {
         StringBuilder path = new StringBuilder(outerPath);
         for (int i = 1; i <= depth; i++) path.append(path.isEmpty() ? "" : "/").append(blockName(ids[i]));

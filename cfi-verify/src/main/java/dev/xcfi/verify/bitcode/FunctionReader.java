@@ -73,6 +73,14 @@ final class FunctionReader {
     }
 
     Body read(int fnType) throws BitcodeException {
+        try {
+            return body(fnType);
+        } catch (BitcodeException e) {
+            throw blocks.located(e);
+        }
+    }
+
+    private Body body(int fnType) throws BitcodeException {
         for (int i = 0, n = module.types().parameterCount(fnType); i < n; i++) values.add(ValueTable.ARGUMENT, i);
         for (int code; (code = blocks.next()) != BlockReader.END; ) {
             if (code == BlockReader.SUB_BLOCK) {
@@ -103,7 +111,7 @@ final class FunctionReader {
             } else if (code < NO_VALUE.length && NO_VALUE[code]) {
                 blocks.skip();
             } else {
-                throw new UnsupportedBitcodeException("unknown instruction record " + code, blocks.cursor().position(), "MODULE_BLOCK/FUNCTION_BLOCK");
+                throw new UnsupportedBitcodeException("unknown instruction record " + code, blocks.cursor().position(), "");
             }
         }
         List<RawAttachment> typeIds = new ArrayList<>(4);
@@ -178,7 +186,7 @@ final class FunctionReader {
                 explicitType = ((cc >>> CALL_EXPLICIT_TYPE) & 1) != 0;
             }
         }
-        if (!explicitType) throw new UnsupportedBitcodeException("call without an explicit function type (typed pointers)", r.position, "MODULE_BLOCK/FUNCTION_BLOCK");
+        if (!explicitType) throw new UnsupportedBitcodeException("call without an explicit function type (typed pointers)", r.position, "");
         long fnType = r.op(op++);
         if (!types.isFunction(fnType)) throw blocks.error("call through type " + fnType + ", not a function type", r.position);
         int inst = values.size();

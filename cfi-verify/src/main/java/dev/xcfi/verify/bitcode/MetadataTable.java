@@ -142,9 +142,9 @@ final class MetadataTable {
                     declarationAttachments.add(Arrays.copyOf(r.ops, r.size));
                 }
                 case ATTACHMENT, INDEX_OFFSET, INDEX -> blocks.skip();
-                case STRING_OLD, OLD_NODE, OLD_FN_NODE -> throw new UnsupportedBitcodeException("metadata in a pre-LLVM-4 format", blocks.cursor().position(), "METADATA_BLOCK");
+                case STRING_OLD, OLD_NODE, OLD_FN_NODE -> throw new UnsupportedBitcodeException("metadata in a pre-LLVM-4 format", blocks.cursor().position(), "");
                 default -> {
-                    if (code > LAST_KNOWN) throw new UnsupportedBitcodeException("unknown metadata record " + code + " (newer than LLVM 22?)", blocks.cursor().position(), "METADATA_BLOCK");
+                    if (code > LAST_KNOWN) throw new UnsupportedBitcodeException("unknown metadata record " + code + " (newer than LLVM 22?)", blocks.cursor().position(), "");
                     blocks.skip();
                     define(code == ARG_LIST ? OTHER : DEBUG, 0);   // debug info: takes an id; only DIArgList is not a node
                 }

@@ -73,15 +73,19 @@ final class ModuleReader {
     }
 
     ModuleFacts read(String path, int module, String producer) throws BitcodeException {
-        int code = blocks.next();
-        if (code != BlockReader.SUB_BLOCK || blocks.subBlock() != MODULE) throw blocks.error("expected a module block", blocks.cursor().position());
-        blocks.enter();
-        while ((code = blocks.next()) != BlockReader.END) {
-            if (code == BlockReader.SUB_BLOCK) subBlock();
-            else moduleRecord(code);
+        try {
+            int code = blocks.next();
+            if (code != BlockReader.SUB_BLOCK || blocks.subBlock() != MODULE) throw blocks.error("expected a module block", blocks.cursor().position());
+            blocks.enter();
+            while ((code = blocks.next()) != BlockReader.END) {
+                if (code == BlockReader.SUB_BLOCK) subBlock();
+                else moduleRecord(code);
+            }
+            readBodies();
+            return facts(path, module, producer);
+        } catch (BitcodeException e) {
+            throw blocks.located(e);
         }
-        readBodies();
-        return facts(path, module, producer);
     }
 
     private void subBlock() throws BitcodeException {
@@ -111,7 +115,7 @@ final class ModuleReader {
             case VERSION -> {
                 blocks.read(r, code);
                 long version = r.op(0);
-                if (version != 2) throw new UnsupportedBitcodeException("module version " + version + " (names outside the string table; LLVM before 5)", r.position, "MODULE_BLOCK");
+                if (version != 2) throw new UnsupportedBitcodeException("module version " + version + " (names outside the string table; LLVM before 5)", r.position, "");
                 strtabNames = true;
             }
             case TRIPLE -> {
@@ -134,7 +138,7 @@ final class ModuleReader {
 
     /** MODULE_CODE_FUNCTION: {@code [strtab offset, size, type, cc, isproto, linkage, ...]}. */
     private void function() throws BitcodeException {
-        if (!strtabNames) throw new UnsupportedBitcodeException("function record before the module version", r.position, "MODULE_BLOCK");
+        if (!strtabNames) throw new UnsupportedBitcodeException("function record before the module version", r.position, "");
         long offset = r.op(0), length = r.op(1);
         if (offset + length > strtabLength || offset < 0 || length < 0) throw blocks.error("function name outside the string table", r.position);
         long type = r.op(2);

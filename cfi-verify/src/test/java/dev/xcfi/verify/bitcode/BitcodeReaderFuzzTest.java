@@ -72,7 +72,9 @@ class BitcodeReaderFuzzTest {
             } catch (UnsupportedBitcodeException e) {
                 unsupported++;
             } catch (BitcodeException e) {
-                assertThat(e.getMessage()).as(label).isNotBlank();
+                // Every refusal says what and where: the bit offset, and the blocks unless it is about the container itself.
+                assertThat(e.reason()).as(label).isNotBlank();
+                assertThat(e.bitOffset()).as(label + ": " + e.getMessage()).isBetween(0L, mutant.length * 8L);
                 malformed++;
             } catch (Throwable t) {
                 throw new AssertionError(label + ": escaped as " + t + "\nbytes: " + Arrays.toString(mutant), t);

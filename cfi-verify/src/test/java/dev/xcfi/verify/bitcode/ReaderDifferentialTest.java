@@ -76,6 +76,17 @@ class ReaderDifferentialTest {
                 () -> assertSameFacts(p.toString(), Files.readAllBytes(p))));
     }
 
+    /** Darwin's wrapper header (magic 0x0B17C0DE, version, offset, size, CPU type) in front of a module, and padding after it. */
+    @org.junit.jupiter.api.Test
+    void aWrappedModuleReadsLikeTheBareOne() throws Exception {
+        byte[] bare = Files.readAllBytes(FIXTURES.resolve("fig4/c.bc"));
+        java.nio.ByteBuffer wrapped = java.nio.ByteBuffer.allocate(20 + bare.length + 12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        wrapped.putInt(0x0B17C0DE).putInt(0).putInt(20).putInt(bare.length).putInt(0x01000007).put(bare);
+        assertSameFacts("wrapped.bc", wrapped.array());
+        List<ModuleFacts> facts = BitcodeReader.readFile("wrapped.bc", wrapped.array());
+        assertThat(facts.get(0).functions()).isEqualTo(BitcodeReader.readFile("c.bc", bare).get(0).functions());
+    }
+
     @org.junit.jupiter.api.Test
     void bitcodeOutsideLlvm15To22IsUnsupportedNotMalformed() throws IOException {
         byte[] old = Files.readAllBytes(FIXTURES.resolve("llvm14/old.bc"));
