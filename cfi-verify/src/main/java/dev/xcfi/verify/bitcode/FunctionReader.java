@@ -36,7 +36,19 @@ final class FunctionReader {
      * A type id before distinct nodes are numbered: an id string, or a node key unique in the
      * module (function-local metadata ids are reused from one function to the next).
      */
-    record RawId(String name, long node) {}
+    record RawId(String name, long node, boolean crossDso) {
+        static RawId named(String name) {
+            return new RawId(name, 0, false);
+        }
+
+        static RawId node(long key) {
+            return new RawId(null, key, false);
+        }
+
+        static RawId crossDso(long id) {
+            return new RawId(null, id, true);
+        }
+    }
 
     record RawAttachment(long offset, RawId id) {}
 
@@ -236,17 +248,17 @@ final class FunctionReader {
         }
         int target = values.data(callee);
         String name = names.get(target);
-        TypeTest.Kind test = switch (name) {
-            case "llvm.type.test" -> TypeTest.Kind.TYPE_TEST;
-            case "llvm.public.type.test" -> TypeTest.Kind.PUBLIC_TYPE_TEST;
-            case "llvm.type.checked.load" -> TypeTest.Kind.CHECKED_LOAD;
-            default -> null;
-        };
+        TypeTest.Kind test = TypeTest.Kind.of(name).orElse(null);
         if (test != null) {
-            int idOperand = test == TypeTest.Kind.CHECKED_LOAD ? 2 : 1;
-            RawId id = args > idOperand && argMetadata[idOperand] >= 0 ? rawId(metadata, argMetadata[idOperand], fn, module.metadata().size(), true) : null;
+            int at = test.idArgument();
+            RawId id = null;
+            if (args > at && (test == TypeTest.Kind.SLOWPATH || test == TypeTest.Kind.SLOWPATH_DIAG)) {
+                if (values.kind(argValues[at]) == ValueTable.INTEGER) id = RawId.crossDso(values.integer(argValues[at]));
+            } else if (args > at && argMetadata[at] >= 0) {
+                id = rawId(metadata, values, argMetadata[at], fn, module.metadata().size(), true);
+            }
             if (id != null) typeTests.add(new RawTypeTest(fn, id, test));
-            return;
+            if (FunctionFacts.isIntrinsic(name)) return;
         }
         if (FunctionFacts.isIntrinsic(name)) return;
         for (int i = 0; i < args; i++) {
@@ -269,7 +281,7 @@ final class FunctionReader {
             int n = metadata.operandCount(node);
             if (kind == metadata.typeKind && n == 2) {
                 OptionalInt offset = integer(metadata, values, metadata.operand(node, 0));
-                RawId id = rawId(metadata, metadata.operand(node, 1), fn, moduleMetadata, false);
+                RawId id = rawId(metadata, values, metadata.operand(node, 1), fn, moduleMetadata, false);
                 if (offset.isPresent() && id != null) typeIds.add(new RawAttachment(offset.getAsInt(), id));
             } else if (kind == metadata.kcfiTypeKind && n == 1) {
                 OptionalInt hash = integer(metadata, values, metadata.operand(node, 0));
@@ -280,15 +292,20 @@ final class FunctionReader {
     }
 
     /**
-     * An id string, or a node; null for anything else. A wrapped value (cross-DSO's numeric id)
-     * counts as a node only as a call argument: there libLLVM's {@code LLVMIsAMDNode} sees it
-     * through {@code MetadataAsValue}, as a node operand the C API hands out the bare constant.
+     * An id string, a node, or (as a {@code !type} operand) a cross-DSO id; null for anything else.
+     * A wrapped value counts as a node only as a call argument: there libLLVM's
+     * {@code LLVMIsAMDNode} sees it through {@code MetadataAsValue}; as a node operand the C API
+     * hands out the bare constant.
      */
-    static RawId rawId(MetadataTable metadata, long md, int fn, int moduleMetadata, boolean argument) {
+    static RawId rawId(MetadataTable metadata, ValueTable values, long md, int fn, int moduleMetadata, boolean argument) {
         byte kind = metadata.kind(md);
-        if (kind == MetadataTable.STRING) return new RawId(metadata.string(md), 0);
+        if (kind == MetadataTable.STRING) return RawId.named(metadata.string(md));
         if (kind == MetadataTable.NODE || kind == MetadataTable.DEBUG || kind == MetadataTable.VALUE && argument) {
-            return new RawId(null, md < moduleMetadata ? md : (fn + 1L) << 32 | md);
+            return RawId.node(md < moduleMetadata ? md : (fn + 1L) << 32 | md);
+        }
+        if (kind == MetadataTable.VALUE) {
+            int value = metadata.value(md);
+            if (value < values.size() && values.kind(value) == ValueTable.INTEGER) return RawId.crossDso(values.integer(value));
         }
         return null;
     }

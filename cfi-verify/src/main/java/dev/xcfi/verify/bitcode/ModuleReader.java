@@ -250,7 +250,9 @@ final class ModuleReader {
 
     /** Distinct nodes are numbered by first appearance: attachments in function order, then type tests. */
     private static TypeIdRef number(RawId id, Map<Long, Integer> distinct) {
-        return id.name() != null ? TypeIdRef.named(id.name()) : new TypeIdRef.Distinct(distinct.computeIfAbsent(id.node(), k -> distinct.size()));
+        if (id.name() != null) return TypeIdRef.named(id.name());
+        if (id.crossDso()) return new TypeIdRef.CrossDso(id.node());
+        return new TypeIdRef.Distinct(distinct.computeIfAbsent(id.node(), k -> distinct.size()));
     }
 
     /** {@code !llvm.module.flags}: nodes {@code !{behavior, !"key", value}}; a later key wins. */

@@ -2,7 +2,9 @@ package dev.xcfi.verify.facts;
 
 /**
  * The operand of a {@code !type} attachment or a type test: an id string, or — for types without
- * linkage — a {@code distinct !{}} node, which only identifies itself within its own module.
+ * linkage — a {@code distinct !{}} node, which only identifies itself within its own module; or,
+ * in cross-DSO builds, the 64-bit cross-DSO id (an attachment {@code !{i64 0, i64 id}} and the
+ * first argument of {@code __cfi_slowpath}).
  */
 public sealed interface TypeIdRef {
     /** A type id string such as {@code _ZTSFvlE} or {@code _ZTSFvlE.generalized}. */
@@ -10,6 +12,9 @@ public sealed interface TypeIdRef {
 
     /** A distinct metadata node, numbered in the order the reader met it in its module. */
     record Distinct(int node) implements TypeIdRef {}
+
+    /** A cross-DSO id: the first 8 bytes of the MD5 of the id string, as clang computes it. */
+    record CrossDso(long id) implements TypeIdRef {}
 
     static TypeIdRef named(String id) {
         return new Named(id);

@@ -110,11 +110,20 @@ final class FactsWire {
                 out.writeByte(1);
                 out.writeInt(d.node());
             }
+            case TypeIdRef.CrossDso c -> {
+                out.writeByte(2);
+                out.writeLong(c.id());
+            }
         }
     }
 
     private static TypeIdRef ref(DataInputStream in) throws IOException {
-        return in.readByte() == 0 ? new TypeIdRef.Named(string(in)) : new TypeIdRef.Distinct(in.readInt());
+        return switch (in.readByte()) {
+            case 0 -> new TypeIdRef.Named(string(in));
+            case 1 -> new TypeIdRef.Distinct(in.readInt());
+            case 2 -> new TypeIdRef.CrossDso(in.readLong());
+            default -> throw new IOException("unknown type id reference in the worker's answer");
+        };
     }
 
     private static void optionalInt(DataOutputStream out, OptionalInt v) throws IOException {

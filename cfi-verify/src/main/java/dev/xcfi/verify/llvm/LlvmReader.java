@@ -200,13 +200,19 @@ public final class LlvmReader {
                 int intrinsic = (int) llvm.getIntrinsicId.invokeExact(fn);
                 if (intrinsic != 0) typeTestUses(fn, intrinsic);
                 else if (!functions.get(i).isIntrinsic()) callbackUses(fn, functions.get(i).name());
+                TypeTest.Kind.of(functions.get(i).name()).filter(k -> k == TypeTest.Kind.SLOWPATH || k == TypeTest.Kind.SLOWPATH_DIAG)
+                        .ifPresent(k -> slowPathUses(fn, k));
                 if (flags.kcfi() && functions.get(i).definition()) body(functions.get(i).name(), fn);
             }
             MemorySegment triple = (MemorySegment) llvm.getTarget.invokeExact(mod);
             String tripleText = triple.equals(NULL) ? "" : triple.reinterpret(Long.MAX_VALUE).getString(0);
             List<TypeTest> tests = new ArrayList<>();
             for (RawTypeTest t : inProgramOrder(typeTests)) {
-                TypeIdRef id = t.id() instanceof String s ? TypeIdRef.named(s) : new TypeIdRef.Distinct(distinct((Long) t.id()));
+                TypeIdRef id = switch (t.id()) {
+                    case String s -> TypeIdRef.named(s);
+                    case TypeIdRef.CrossDso c -> c;
+                    default -> new TypeIdRef.Distinct(distinct((Long) t.id()));
+                };
                 tests.add(new TypeTest(t.function(), id, t.kind()));
             }
             return new ModuleFacts(path, module, producer, tripleText, flags, functions, tests, kcfiCalls, inProgramOrder(callbacks));
@@ -300,6 +306,27 @@ public final class LlvmReader {
                 if (id == null) continue;
                 int enclosing = enclosingFunction(call);
                 typeTests.add(new Ordered<>(enclosing, position(enclosing, call), 0, new RawTypeTest(functionName(enclosing), id, kind)));
+            }
+        }
+
+        /** Cross-DSO checks: calls of {@code __cfi_slowpath(i64 id, ptr)} (and its diagnosing form), through the runtime function's uses. */
+        private void slowPathUses(MemorySegment fn, TypeTest.Kind kind) {
+            try {
+                for (MemorySegment use = (MemorySegment) llvm.getFirstUse.invokeExact(fn); !use.equals(NULL);
+                     use = (MemorySegment) llvm.getNextUse.invokeExact(use)) {
+                    MemorySegment call = callInstruction((MemorySegment) llvm.getUser.invokeExact(use));
+                    if (call == null || !((MemorySegment) llvm.getCalledValue.invokeExact(call)).equals(fn)) continue;
+                    if ((int) llvm.getNumArgOperands.invokeExact(call) < 1) continue;
+                    MemorySegment id = (MemorySegment) llvm.getOperand.invokeExact(call, 0);
+                    if (((MemorySegment) llvm.isAConstantInt.invokeExact(id)).equals(NULL)) continue;
+                    int enclosing = enclosingFunction(call);
+                    TypeIdRef.CrossDso ref = new TypeIdRef.CrossDso((long) llvm.constIntGetSExtValue.invokeExact(id));
+                    typeTests.add(new Ordered<>(enclosing, position(enclosing, call), 0, new RawTypeTest(functionName(enclosing), ref, kind)));
+                }
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
             }
         }
 
@@ -418,17 +445,29 @@ public final class LlvmReader {
             return ops;
         }
 
-        /** An id string, or a distinct node numbered by first appearance; null for anything else. */
+        /** An id string, a distinct node numbered by first appearance, or a cross-DSO id; null for anything else. */
         private TypeIdRef typeId(MemorySegment value) throws Throwable {
-            Object raw = rawTypeId(value);
-            return raw == null ? null : raw instanceof String s ? TypeIdRef.named(s) : new TypeIdRef.Distinct(distinct((Long) raw));
+            return switch (rawTypeId(value)) {
+                case null -> null;
+                case String s -> TypeIdRef.named(s);
+                case TypeIdRef.CrossDso c -> c;
+                case Long address -> new TypeIdRef.Distinct(distinct(address));
+                default -> throw new IllegalStateException();
+            };
         }
 
-        /** An id string, or a node's address (numbered later, in program order); null for anything else. */
+        /**
+         * An id string, a node's address (numbered later, in program order), or a cross-DSO id (a
+         * bare integer: how the C API hands out the {@code i64} operand of {@code !{i64 0, i64 id}});
+         * null for anything else.
+         */
         private Object rawTypeId(MemorySegment value) throws Throwable {
             if (value.equals(NULL)) return null;
             String s = mdString(value);
             if (s != null) return s;
+            if (!((MemorySegment) llvm.isAConstantInt.invokeExact(value)).equals(NULL)) {
+                return new TypeIdRef.CrossDso((long) llvm.constIntGetSExtValue.invokeExact(value));
+            }
             if (((MemorySegment) llvm.isAMdNode.invokeExact(value)).equals(NULL)) return null;
             return value.address();
         }

@@ -76,6 +76,22 @@ class ReaderDifferentialTest {
                 () -> assertSameFacts(p.toString(), Files.readAllBytes(p))));
     }
 
+    /** Cross-DSO builds: the third {@code !type} of each function is its cross-DSO id, and checks also call {@code __cfi_slowpath}. */
+    @org.junit.jupiter.api.Test
+    void crossDsoIdsAndSlowPathChecks(@TempDir Path dir) throws Exception {
+        Path bc = TestBitcode.clang(dir, "x", C, "-flto", "-fsanitize=cfi-icall", "-fsanitize-cfi-cross-dso", "-fvisibility=hidden");
+        byte[] file = Files.readAllBytes(bc);
+        assertSameFacts(bc.toString(), file);
+        ModuleFacts m = BitcodeReader.readFile("x.bc", file).get(0);
+        long twice = dev.xcfi.encoding.CrossDsoId.of("_ZTSFllE");
+        assertThat(m.functions()).filteredOn(f -> f.name().equals("twice")).singleElement()
+                .satisfies(f -> assertThat(f.typeIds()).extracting(dev.xcfi.verify.facts.TypeAttachment::id)
+                        .containsExactly(dev.xcfi.verify.facts.TypeIdRef.named("_ZTSFllE"), dev.xcfi.verify.facts.TypeIdRef.named("_ZTSFllE.generalized"),
+                                new dev.xcfi.verify.facts.TypeIdRef.CrossDso(twice)));
+        assertThat(m.typeTests()).filteredOn(t -> t.kind() == dev.xcfi.verify.facts.TypeTest.Kind.SLOWPATH && t.function().equals("apply"))
+                .extracting(dev.xcfi.verify.facts.TypeTest::id).containsExactly(new dev.xcfi.verify.facts.TypeIdRef.CrossDso(twice));
+    }
+
     /** Darwin's wrapper header (magic 0x0B17C0DE, version, offset, size, CPU type) in front of a module, and padding after it. */
     @org.junit.jupiter.api.Test
     void aWrappedModuleReadsLikeTheBareOne() throws Exception {
