@@ -91,14 +91,6 @@ final class BlockReader {
         return subBlock;
     }
 
-    int blockId() {
-        return ids[depth];
-    }
-
-    int depth() {
-        return depth;
-    }
-
     /** The next record's code (>= 0), {@link #SUB_BLOCK}, or {@link #END} of the current block. */
     int next() throws BitcodeException {
         while (true) {

@@ -33,13 +33,6 @@ final class Record {
         return ops[i];
     }
 
-    /** Operand {@code i} as an index into a table of {@code limit} entries. */
-    int index(int i, int limit, String what) throws BitcodeException {
-        long v = op(i);
-        if (v < 0 || v >= limit) throw new BitcodeException(what + " " + v + " is out of range (" + limit + ")", position);
-        return (int) v;
-    }
-
     /** Operands {@code from..size} as the bytes of a string (names, triples). */
     String chars(int from) {
         byte[] b = new byte[Math.max(0, size - from)];
