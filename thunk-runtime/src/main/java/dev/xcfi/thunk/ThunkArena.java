@@ -28,6 +28,7 @@ public final class ThunkArena implements AutoCloseable {
     private static final Linker LINKER = Linker.nativeLinker();
 
     private final CfiScheme scheme;
+    private final ThunkLayout layout;
     private final ExecutableMemory memory;
     private final Arena stubs = Arena.ofShared();
     private final List<ExecutableMemory.Region> regions = new ArrayList<>();
@@ -41,6 +42,7 @@ public final class ThunkArena implements AutoCloseable {
             throw new UnsupportedOperationException("KCFI thunks are implemented for x86_64 only, not " + scheme.target().triple());
         }
         this.scheme = scheme;
+        this.layout = new ThunkLayout(scheme.patchablePrefix(), scheme.endbr());
         this.memory = memory;
         this.exceptionHandler = exceptionHandler;
     }
@@ -80,7 +82,7 @@ public final class ThunkArena implements AutoCloseable {
                 SharedStub shared = sharedStubs.computeIfAbsent(descriptor, d -> SharedStub.create(d, register.getAsInt(), stubs,
                         dispatcher -> guarded(dispatcher, dispatcher.type())));
                 int identity = shared.add(target);
-                return place(ThunkLayout.SHARED_SLOT, slot -> ThunkLayout.writeShared(slot, signature.hash(), shared.register, identity, shared.stub));
+                return place(layout.sharedSlot, slot -> layout.writeShared(slot, signature.hash(), shared.register, identity, shared.stub));
             }
             MemorySegment stub = LINKER.upcallStub(guarded(target, expected), descriptor, stubs);
             return place(signature.hash(), stub);
@@ -177,7 +179,7 @@ public final class ThunkArena implements AutoCloseable {
     private final java.util.Map<FunctionDescriptor, SharedStub> sharedStubs = new java.util.HashMap<>();
 
     private MemorySegment place(int hash, MemorySegment target) {
-        return place(ThunkLayout.SLOT, slot -> ThunkLayout.write(slot, hash, target));
+        return place(layout.slot, slot -> layout.write(slot, hash, target));
     }
 
     /** Writes one slot of {@code size} bytes (a multiple of 16, so every entry is 16-aligned) and returns its entry. */
@@ -189,7 +191,7 @@ public final class ThunkArena implements AutoCloseable {
         }
         writer.accept(current.writable().asSlice(used, size));
         current.publish();
-        MemorySegment entry = MemorySegment.ofAddress(current.executable().address() + used + ThunkLayout.ENTRY);
+        MemorySegment entry = MemorySegment.ofAddress(current.executable().address() + used + layout.entry);
         used += size;
         return entry;
     }

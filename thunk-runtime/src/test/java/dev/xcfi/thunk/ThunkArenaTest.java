@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ThunkArenaTest {
     @TempDir
     static Path dir;
-    static KcfiLibrary plain, normalized, generalized, fnv;
+    static KcfiLibrary plain, normalized, generalized, fnv, prefixedIbt;
     static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
 
     @BeforeAll
@@ -37,6 +37,7 @@ class ThunkArenaTest {
         normalized = KcfiLibrary.build(dir, "normalized", "-fsanitize-cfi-icall-experimental-normalize-integers");
         generalized = KcfiLibrary.build(dir, "generalized", "-fsanitize-cfi-icall-generalize-pointers");
         fnv = KcfiLibrary.build(dir, "fnv", "-Xclang", "-fsanitize-kcfi-hash=FNV-1a");
+        prefixedIbt = KcfiLibrary.build(dir, "prefixed", "-fpatchable-function-entry=4,2", "-fcf-protection=branch");
     }
 
     static long increment(long x) {
@@ -175,6 +176,23 @@ class ThunkArenaTest {
             MethodHandle callLong = plain.function("call_long", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
             assertThat((long) callLong.invokeExact(arena.retag("long labs(long)", labs), -5L)).isEqualTo(5L);
         }
+    }
+
+    /** Callers built with -fpatchable-function-entry=4,2 read the hash 6 bytes before the entry; -fcf-protection=branch wants endbr64 there. */
+    @Test
+    void patchablePrefixAndEndbrSchemesMatchTheirLibrary() throws Throwable {
+        try (ThunkArena arena = ThunkArena.open(CfiScheme.kcfiHost().withPatchablePrefix(2).withEndbr())) {
+            MethodHandle callLong = prefixedIbt.function("call_long", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
+            assertThat((long) callLong.invokeExact(arena.upcall("long (long)", method("increment", long.class, long.class)), 41L)).isEqualTo(42L);
+            MethodHandle first = MethodHandles.insertArguments(method("weighted", long.class, long.class, long.class, long.class, long.class, long.class, long.class), 1, 0L, 0L, 0L, 0L, 0L);
+            assertThat((long) callLong.invokeExact(arena.upcall("long (long)", first), 7L)).isEqualTo(7L);   // a second callback behind the same shared stub
+            MemorySegment labs = Linker.nativeLinker().defaultLookup().find("labs").orElseThrow();
+            assertThat((long) callLong.invokeExact(arena.retag("long labs(long)", labs), -5L)).isEqualTo(5L);
+        }
+        assertThat(CfiScheme.kcfiHost().withPatchablePrefix(2).withEndbr().withNormalizedIntegers())
+                .satisfies(s -> assertThat(s.patchablePrefix()).isEqualTo(2)).satisfies(s -> assertThat(s.endbr()).isTrue());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CfiScheme.kcfiHost().withPatchablePrefix(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("patchable prefix");
     }
 
     @Test

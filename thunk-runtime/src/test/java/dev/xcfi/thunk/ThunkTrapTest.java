@@ -17,16 +17,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ThunkTrapTest {
     @TempDir
     static Path dir;
-    static KcfiLibrary lib;
+    static KcfiLibrary lib, prefixed;
 
     @BeforeAll
     static void build() throws Exception {
         lib = KcfiLibrary.build(dir, "trap");
+        prefixed = KcfiLibrary.build(dir, "trap-prefixed", "-fpatchable-function-entry=4,2");
     }
 
     record Outcome(int exit, String output) {}
 
     static Outcome probe(String mode) throws Exception {
+        return probe(mode, lib);
+    }
+
+    static Outcome probe(String mode, KcfiLibrary lib) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process p = new ProcessBuilder(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-XX:-CreateCoredumpOnCrash",
                 "-XX:ErrorFile=" + dir.resolve("hs_err_" + mode + ".log"), "-cp", System.getProperty("java.class.path"),
@@ -39,6 +44,14 @@ class ThunkTrapTest {
     void aRawUpcallStubTrapsAtTheKcfiCheck() throws Exception {
         Outcome o = probe("raw-stub");
         assertThat(o.exit()).as(o.output()).isNotZero();   // 1: the JVM's fatal-error exit without a core dump
+        assertThat(o.output()).contains("SIGILL").contains("call_long+").doesNotContain("survived");
+    }
+
+    /** The right hash in the wrong place: callers with a patchable prefix read it 2 bytes further back. */
+    @Test
+    void aThunkWithoutTheCallersPatchablePrefixTraps() throws Exception {
+        Outcome o = probe("unprefixed", prefixed);
+        assertThat(o.exit()).as(o.output()).isNotZero();
         assertThat(o.output()).contains("SIGILL").contains("call_long+").doesNotContain("survived");
     }
 

@@ -28,6 +28,7 @@ public final class TrapProbe {
         MemorySegment pointer;
         switch (args[0]) {
             case "raw-stub" -> pointer = Linker.nativeLinker().upcallStub(target, FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), Arena.global());
+            case "unprefixed" -> pointer = ThunkArena.open(CfiScheme.kcfiHost()).upcall("long (long)", target);   // lib built with a prefix
             case "wrong-prototype" -> pointer = ThunkArena.open(CfiScheme.kcfiHost()).upcall("long (int)",
                     MethodHandles.explicitCastArguments(target, MethodType.methodType(long.class, int.class)));
             case "closed" -> {
