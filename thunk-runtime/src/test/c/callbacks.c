@@ -28,3 +28,23 @@ int sort_ints(int *values, size_t n, int (*cmp)(const void *, const void *)) {
 
 // Six integer arguments leave no register free: these callbacks take the one-stub-per-callback path.
 long call_six(long (*f)(long, long, long, long, long, long)) { return f(1, 2, 3, 4, 5, 6); }
+
+// Structs by value: in registers (8 and 16 bytes, integer and mixed classes) and in memory (40 bytes).
+struct point { int x; int y; };
+struct pair { double a; long b; };
+struct big { long v[4]; char tag; };
+
+long call_point(long (*f)(struct point), int x, int y) {
+    struct point p = {x, y};
+    return f(p);
+}
+
+struct pair call_pair(struct pair (*f)(struct pair, int), double a, long b) {
+    struct pair p = {a, b};
+    return f(p, 3);
+}
+
+long call_big(long (*f)(struct big), long base) {
+    struct big b = {{base, base + 1, base + 2, base + 3}, 'z'};
+    return f(b);
+}

@@ -8,6 +8,7 @@ import dev.xcfi.types.Target;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -80,11 +81,11 @@ public final class ThunkArena implements AutoCloseable {
             java.util.OptionalInt register = SharedStub.freeRegister(descriptor);
             if (register.isPresent()) {
                 SharedStub shared = sharedStubs.computeIfAbsent(descriptor, d -> SharedStub.create(d, register.getAsInt(), stubs,
-                        dispatcher -> guarded(dispatcher, dispatcher.type())));
+                        dispatcher -> guarded(dispatcher, d.returnLayout())));
                 int identity = shared.add(target);
                 return place(layout.sharedSlot, slot -> layout.writeShared(slot, signature.hash(), shared.register, identity, shared.stub));
             }
-            MemorySegment stub = LINKER.upcallStub(guarded(target, expected), descriptor, stubs);
+            MemorySegment stub = LINKER.upcallStub(guarded(target, descriptor.returnLayout()), descriptor, stubs);
             return place(signature.hash(), stub);
         }
     }
@@ -112,11 +113,12 @@ public final class ThunkArena implements AutoCloseable {
     private Signature signature(String cPrototype) {
         Signature known = signatures.get(cPrototype);
         if (known != null) return known;
-        FunctionType type = prototype(cPrototype);
+        HeaderParser.Prototype prototype = prototype(cPrototype);
+        FunctionType type = prototype.type();
         FunctionDescriptor descriptor = null;
         RuntimeException noDescriptor = null;
         try {
-            descriptor = CLayouts.descriptor(type, scheme.target());
+            descriptor = CLayouts.descriptor(type, scheme.target(), prototype.records());
         } catch (IllegalArgumentException e) {
             noDescriptor = e;
         }
@@ -134,27 +136,49 @@ public final class ThunkArena implements AutoCloseable {
         stubs.close();
     }
 
-    private FunctionType prototype(String cPrototype) {
+    private HeaderParser.Prototype prototype(String cPrototype) {
         try {
-            return HeaderParser.parsePrototype(scheme.target(), cPrototype);
+            return HeaderParser.prototype(scheme.target(), cPrototype);
         } catch (SyntaxException e) {
             throw new IllegalArgumentException("bad C prototype '" + cPrototype + "': " + e.getMessage());
         }
     }
 
     /** Routes any exception to the handler and returns zero (or nothing), so none reaches C. */
-    private MethodHandle guarded(MethodHandle target, MethodType type) {
-        return MethodHandles.catchException(target, Throwable.class, handlers.computeIfAbsent(type, this::handler));
+    private MethodHandle guarded(MethodHandle target, java.util.Optional<MemoryLayout> returned) {
+        return MethodHandles.catchException(target, Throwable.class, handlers.computeIfAbsent(new Handled(target.type(), returned), this::handler));
     }
 
-    /** Built once per Java type: (Throwable, args…) → report, return zero. */
-    private final java.util.concurrent.ConcurrentHashMap<MethodType, MethodHandle> handlers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** A Java type and the C value it returns: a pointer and a struct both return a MemorySegment, with different zeros. */
+    private record Handled(MethodType type, java.util.Optional<MemoryLayout> returned) {}
 
-    private MethodHandle handler(MethodType type) {
+    /** Built once per Java type and returned C value: (Throwable, args…) → report, return zero. */
+    private final java.util.concurrent.ConcurrentHashMap<Handled, MethodHandle> handlers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private MethodHandle handler(Handled h) {
+        MethodType type = h.type();
         MethodHandle report = HANDLE_EXCEPTION.bindTo(exceptionHandler);   // (Throwable) void
         MethodHandle zero = type.returnType() == void.class ? report
-                : MethodHandles.filterReturnValue(report, MethodHandles.zero(type.returnType()));
+                : MethodHandles.filterReturnValue(report, MethodHandles.constant(type.returnType(), zeroOf(type.returnType(), h.returned())));
         return MethodHandles.dropArguments(zero, 1, type.parameterList());
+    }
+
+    /**
+     * The value a callback that threw returns to C. A null segment would itself throw inside the
+     * upcall (fatal there), so a pointer is NULL and a struct is all-zero bytes, shared and never written.
+     */
+    private Object zeroOf(Class<?> carrier, java.util.Optional<MemoryLayout> returned) {
+        if (carrier != MemorySegment.class) return zero(carrier);
+        MemoryLayout layout = returned.orElseThrow();
+        return layout instanceof java.lang.foreign.AddressLayout ? MemorySegment.NULL : stubs.allocate(layout).asReadOnly();
+    }
+
+    private static Object zero(Class<?> carrier) {
+        try {
+            return (Object) MethodHandles.zero(carrier).invoke();
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     private static final MethodHandle HANDLE_EXCEPTION;

@@ -8,6 +8,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -178,6 +181,65 @@ class ThunkArenaTest {
         }
     }
 
+    static long pointSum(MemorySegment p) {
+        return 10L * p.get(JAVA_INT, 0) + p.get(JAVA_INT, 4);
+    }
+
+    /** struct pair { double a; long b; } (a, b), int k → (a * k, b * k): the returned struct is written into a fresh segment. */
+    static MemorySegment scalePair(MemorySegment p, int k) {
+        MemorySegment out = Arena.ofAuto().allocate(16, 8);
+        out.set(JAVA_DOUBLE, 0, p.get(JAVA_DOUBLE, 0) * k);
+        out.set(JAVA_LONG, 8, p.get(JAVA_LONG, 8) * k);
+        return out;
+    }
+
+    static long bigSum(MemorySegment b) {
+        long s = 0;
+        for (int i = 0; i < 4; i++) s += b.getAtIndex(JAVA_LONG, i);
+        return s * 1000 + b.get(JAVA_BYTE, 32);
+    }
+
+    static MemorySegment throwingPair(MemorySegment p, int k) {
+        throw new IllegalStateException("no pair today");
+    }
+
+    @Test
+    void structsByValueWhenThePrototypeDefinesThem() throws Throwable {
+        try (ThunkArena arena = ThunkArena.open(CfiScheme.kcfiHost(), new DualMappedMemory(), t -> { })) {
+            MethodHandle callPoint = plain.function("call_point", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT));
+            MemorySegment point = arena.upcall("struct point { int x; int y; }; long (struct point)", method("pointSum", long.class, MemorySegment.class));
+            assertThat((long) callPoint.invokeExact(point, 4, 2)).isEqualTo(42L);
+
+            StructLayout pair = MemoryLayout.structLayout(JAVA_DOUBLE, JAVA_LONG);
+            MethodHandle callPair = plain.function("call_pair", FunctionDescriptor.of(pair, ADDRESS, JAVA_DOUBLE, JAVA_LONG));
+            String pairPrototype = "struct pair { double a; long b; }; struct pair (struct pair, int)";
+            MemorySegment scaled = (MemorySegment) callPair.invokeExact((SegmentAllocator) Arena.ofAuto(),
+                    arena.upcall(pairPrototype, method("scalePair", MemorySegment.class, MemorySegment.class, int.class)), 1.5, 7L);
+            assertThat(scaled.get(JAVA_DOUBLE, 0)).isEqualTo(4.5);
+            assertThat(scaled.get(JAVA_LONG, 8)).isEqualTo(21L);
+            // A callback that throws returns an all-zero struct, not a fault.
+            MemorySegment zero = (MemorySegment) callPair.invokeExact((SegmentAllocator) Arena.ofAuto(),
+                    arena.upcall(pairPrototype, method("throwingPair", MemorySegment.class, MemorySegment.class, int.class)), 1.5, 7L);
+            assertThat(zero.get(JAVA_DOUBLE, 0)).isZero();
+            assertThat(zero.get(JAVA_LONG, 8)).isZero();
+
+            MethodHandle callBig = plain.function("call_big", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
+            MemorySegment big = arena.upcall("struct big { long v[4]; char tag; }; long (struct big)", method("bigSum", long.class, MemorySegment.class));
+            assertThat((long) callBig.invokeExact(big, 10L)).isEqualTo(46L * 1000 + 'z');
+        }
+    }
+
+    @Test
+    void aStructWithoutItsDefinitionOrWithABitFieldIsAClearError() throws Throwable {
+        try (ThunkArena arena = ThunkArena.open(CfiScheme.kcfiHost())) {
+            MethodHandle h = method("pointSum", long.class, MemorySegment.class);
+            assertThatThrownBy(() -> arena.upcall("long (struct point)", h))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'struct point' by value needs its definition in the prototype text");
+            assertThatThrownBy(() -> arena.upcall("struct point { int x : 3; int y; }; long (struct point)", h))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("'struct point' has a bit-field: pass a pointer to it");
+        }
+    }
+
     /** Callers built with -fpatchable-function-entry=4,2 read the hash 6 bytes before the entry; -fcf-protection=branch wants endbr64 there. */
     @Test
     void patchablePrefixAndEndbrSchemesMatchTheirLibrary() throws Throwable {
@@ -230,7 +292,7 @@ class ThunkArenaTest {
             assertThatThrownBy(() -> arena.upcall("int (long)", method("increment", long.class, long.class)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessage("'int (long)' needs a method handle of type (long)int, not (long)long");
             assertThatThrownBy(() -> arena.upcall("void (struct point)", method("record", void.class, long.class)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'struct point' by value is not supported yet");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'struct point' by value needs its definition");
             assertThatThrownBy(() -> arena.upcall("long (long", method("increment", long.class, long.class)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("bad C prototype 'long (long'");
         }

@@ -67,6 +67,9 @@ public final class HeaderParser {
     private final Map<String, Long> enumConstants = new HashMap<>();
     /** First members of unions, kept in case a later {@code typedef … __attribute__((transparent_union))} names them. */
     private final Map<TagType, CType> pendingFirstMembers = new HashMap<>();
+    /** The members of each struct and union defined so far (null for one with a bit-field), in order: for layouts. */
+    private final Map<TagType, List<CType>> recordMembers = new java.util.LinkedHashMap<>();
+    private List<CType> members;
     private List<Token> tokens;
     private int pos;
     private int anonymousTags;
@@ -102,6 +105,21 @@ public final class HeaderParser {
      * @throws SyntaxException on the first error
      */
     public static FunctionType parsePrototype(Target target, String text) {
+        return prototype(target, text).type();
+    }
+
+    /**
+     * A prototype and the records its text defines, for callers that lay values out in memory:
+     * {@code "struct point { int x; int y; }; long (struct point)"}. A record with a bit-field maps
+     * to null members (its layout is the compiler's business).
+     */
+    public record Prototype(FunctionType type, Map<TagType, List<CType>> records) {
+        public Prototype {
+            records = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(records));
+        }
+    }
+
+    public static Prototype prototype(Target target, String text) {
         String trimmed = text.strip();
         if (trimmed.endsWith(";")) trimmed = trimmed.substring(0, trimmed.length() - 1);
         int split = trimmed.lastIndexOf(';');
@@ -116,8 +134,8 @@ public final class HeaderParser {
         CType type = parser.typeName();
         if (parser.peek().kind() != Token.Kind.END) throw error(parser.peek().location(), "unexpected '" + parser.peek().text() + "' after the prototype");
         CType c = type.canonical();
-        if (c.unqualified() instanceof PointerType p && p.pointee().canonical() instanceof FunctionType pf) return pf;
-        if (c instanceof FunctionType f) return f;
+        if (c.unqualified() instanceof PointerType p && p.pointee().canonical() instanceof FunctionType pf) return new Prototype(pf, parser.recordMembers);
+        if (c instanceof FunctionType f) return new Prototype(f, parser.recordMembers);
         throw error(decl.get(0).location(), "not a function type: '" + text.strip() + "'");
     }
 
@@ -433,7 +451,11 @@ public final class HeaderParser {
             if (prototypeDepth == 0) tags.put(nameTok.text(), tag);
         }
         expect("{");
+        List<CType> outer = members;
+        members = new ArrayList<>();
         CType firstMember = kind == TagType.Kind.ENUM ? enumBody() : recordBody();
+        List<CType> own = members;
+        members = outer;
         attrs.addAll(attributesAndAsm());
         if (kind == TagType.Kind.UNION && hasAttribute(attrs, "transparent_union") && firstMember != null) {
             tag = tag.asTransparentUnion(firstMember);
@@ -442,6 +464,7 @@ public final class HeaderParser {
         } else if (kind == TagType.Kind.UNION && firstMember != null) {
             pendingFirstMembers.put(tag, firstMember);
         }
+        if (kind != TagType.Kind.ENUM) recordMembers.put(tag, own);
         return tag;
     }
 
@@ -470,16 +493,21 @@ public final class HeaderParser {
             Specifiers s = specifiers();
             if (accept(";")) {   // an anonymous struct/union member
                 if (first == null) first = s.base;
+                if (members != null) members.add(s.base);
                 continue;
             }
             do {
                 Declarator d = peek().is(":") ? new Declarator(null, peek().location(), t -> t, List.of()) : declarator(false);
                 List<Attribute> attrs = new ArrayList<>(s.attributes);
                 attrs.addAll(d.attributes);
-                if (accept(":")) constantUntilAny(",", ";");
+                if (accept(":")) {
+                    constantUntilAny(",", ";");
+                    members = null;   // a bit-field: no FFM layout for this record
+                }
                 attrs.addAll(attributesAndAsm());
                 CType type = applyFunctionAttributes(d.build.apply(applyTypeAttributes(s.base, attrs, d.location)), attrs, d.location);
                 if (first == null) first = type;
+                if (members != null) members.add(type);
             } while (accept(","));
             expect(";");
         }
