@@ -48,3 +48,5 @@ long call_big(long (*f)(struct big), long base) {
     struct big b = {{base, base + 1, base + 2, base + 3}, 'z'};
     return f(b);
 }
+
+void *call_ptr(void *(*f)(void *), void *p) { return f(p); }

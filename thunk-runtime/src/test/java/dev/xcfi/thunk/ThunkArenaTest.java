@@ -229,6 +229,27 @@ class ThunkArenaTest {
         }
     }
 
+    static MemorySegment throwingPointer(MemorySegment p) {
+        throw new IllegalStateException("no pointer today");
+    }
+
+    static MemorySegment samePointer(MemorySegment p) {
+        return p;
+    }
+
+    /** A pointer-returning callback that throws returns NULL: a null segment would be fatal inside the upcall. */
+    @Test
+    void aThrowingPointerCallbackReturnsNull() throws Throwable {
+        try (ThunkArena arena = ThunkArena.open(CfiScheme.kcfiHost(), new DualMappedMemory(), t -> { })) {
+            MethodHandle callPtr = plain.function("call_ptr", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+            MemorySegment p = MemorySegment.ofAddress(0x1234);
+            assertThat(((MemorySegment) callPtr.invokeExact(arena.upcall("void *(void *)", method("samePointer", MemorySegment.class, MemorySegment.class)), p)).address())
+                    .isEqualTo(0x1234);
+            assertThat(((MemorySegment) callPtr.invokeExact(arena.upcall("void *(void *)", method("throwingPointer", MemorySegment.class, MemorySegment.class)), p)).address())
+                    .isZero();
+        }
+    }
+
     @Test
     void aStructWithoutItsDefinitionOrWithABitFieldIsAClearError() throws Throwable {
         try (ThunkArena arena = ThunkArena.open(CfiScheme.kcfiHost())) {
