@@ -33,8 +33,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * Cost per call from C into Java: C's loop in thunk-runtime/src/test/c/callbacks.c calls the
  * callback 1 M times per operation (scores are per call). Raw upcall stub from a library without
- * KCFI, versus a KCFI thunk (shared stub) called from the same library built with and without
- * -fsanitize=kcfi. The set-up compiles the library with clang-22.
+ * KCFI, versus KCFI thunks (shared stub, and {@code Dispatch.DIRECT}) called from the same library
+ * built with and without -fsanitize=kcfi. The set-up compiles the library with clang-22.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,9 +51,9 @@ public class ThunkCallBenchmark {
     }
 
     MethodHandle plainLoop, kcfiLoop;
-    MemorySegment rawStub, thunk;
+    MemorySegment rawStub, thunk, directThunk;
     Arena arena = Arena.ofShared();
-    ThunkArena thunks;
+    ThunkArena thunks, directThunks;
 
     @Setup
     public void setUp() throws Exception {
@@ -65,6 +65,8 @@ public class ThunkCallBenchmark {
         rawStub = Linker.nativeLinker().upcallStub(target, FunctionDescriptor.ofVoid(JAVA_LONG), arena);
         thunks = ThunkArena.open(CfiScheme.kcfiHost());
         thunk = thunks.upcall("void (long)", target);
+        directThunks = ThunkArena.open(CfiScheme.kcfiHost(), ThunkArena.Dispatch.DIRECT);
+        directThunk = directThunks.upcall("void (long)", target);
     }
 
     private Path compile(Path source, Path out, String... flags) throws Exception {
@@ -83,6 +85,7 @@ public class ThunkCallBenchmark {
     @TearDown
     public void tearDown() {
         thunks.close();
+        directThunks.close();
         arena.close();
     }
 
@@ -102,5 +105,18 @@ public class ThunkCallBenchmark {
     @OperationsPerInvocation(1_000_000)
     public long thunkFromKcfiC() throws Throwable {
         return (long) kcfiLoop.invokeExact(thunk, CALLS);
+    }
+
+    /** A thunk of an arena opened with {@code Dispatch.DIRECT}: it jumps straight to its own upcall stub. */
+    @Benchmark
+    @OperationsPerInvocation(1_000_000)
+    public long directThunkFromPlainC() throws Throwable {
+        return (long) plainLoop.invokeExact(directThunk, CALLS);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(1_000_000)
+    public long directThunkFromKcfiC() throws Throwable {
+        return (long) kcfiLoop.invokeExact(directThunk, CALLS);
     }
 }

@@ -237,6 +237,18 @@ class ThunkArenaTest {
         return p;
     }
 
+    /** Direct dispatch: one upcall stub per callback, the same behaviour (and the same KCFI check) as shared. */
+    @Test
+    void directDispatchCallsTheSameCallbacks() throws Throwable {
+        try (ThunkArena arena = ThunkArena.open(CfiScheme.kcfiHost(), ThunkArena.Dispatch.DIRECT)) {
+            MethodHandle callLong = plain.function("call_long", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
+            MemorySegment a = arena.upcall("long (long)", method("increment", long.class, long.class));
+            MemorySegment b = arena.upcall("long (long)", MethodHandles.insertArguments(method("plus", long.class, long.class, long.class), 0, 100L));
+            assertThat((long) callLong.invokeExact(a, 41L)).isEqualTo(42L);
+            assertThat((long) callLong.invokeExact(b, 1L)).isEqualTo(101L);
+        }
+    }
+
     /** A pointer-returning callback that throws returns NULL: a null segment would be fatal inside the upcall. */
     @Test
     void aThrowingPointerCallbackReturnsNull() throws Throwable {
