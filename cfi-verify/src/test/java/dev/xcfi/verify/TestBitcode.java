@@ -25,6 +25,19 @@ public final class TestBitcode {
         return out;
     }
 
+    /** Textual IR of {@code functions} tiny functions, each with a {@code !type} and a checked indirect call. */
+    public static Path manyFunctions(Path file, int functions) throws IOException {
+        StringBuilder ll = new StringBuilder("declare i1 @llvm.type.test(ptr, metadata)\n");
+        for (int i = 0; i < functions; i++) {
+            ll.append("define void @f").append(i).append("(ptr %p, i64 %x) !type !0 {\n")
+                    .append("  %t = call i1 @llvm.type.test(ptr %p, metadata !\"_ZTSFvlE\")\n")
+                    .append("  call void %p(i64 %x)\n  ret void\n}\n");
+        }
+        ll.append("!0 = !{i64 0, !\"_ZTSFvlE\"}\n");
+        Files.writeString(file, ll);
+        return file;
+    }
+
     public static Path rustc(Path dir, String name, String source, String... flags) throws IOException, InterruptedException {
         Compilers.requireRustc();
         Path rs = dir.resolve(name + ".rs");

@@ -24,7 +24,10 @@ final class BlockReader {
     private Map<Integer, List<long[]>> blockInfo;
     private boolean ownsBlockInfo;
     /** The blocks around the one this reader started in, for error paths ("" at the top level). */
-    private final String outerPath;
+    private String outerPath;
+    /** {@link #path()} as last built, and at which depth (it changes only when blocks are entered or left). */
+    private String cachedPath;
+    private int cachedPathDepth = -1;
     private final int[] ids = new int[MAX_DEPTH + 1];
     private final int[] widths = new int[MAX_DEPTH + 1];
     private final long[] ends = new long[MAX_DEPTH + 1];
@@ -75,7 +78,25 @@ final class BlockReader {
      * function bodies are read on several threads this way.
      */
     BlockReader fork(ForkPoint p) throws BitcodeException {
-        BlockReader r = new BlockReader(in.fork(p.header()), p.blockInfo(), p.outerPath(), p.parentId(), p.parentEnd());
+        return fork(p, null);
+    }
+
+    /** As {@link #fork(ForkPoint)}, reusing {@code previous} (a fork of this reader's) when there is one. */
+    BlockReader fork(ForkPoint p, BlockReader previous) throws BitcodeException {
+        BlockReader r;
+        if (previous == null) {
+            r = new BlockReader(in.fork(p.header()), p.blockInfo(), p.outerPath(), p.parentId(), p.parentEnd());
+        } else {
+            r = previous;
+            r.in.seek(p.header());
+            r.outerPath = p.outerPath();
+            r.cachedPathDepth = -1;
+            r.blockInfo = p.blockInfo();
+            r.ownsBlockInfo = false;
+            r.depth = 0;
+            r.ids[0] = p.parentId();
+            r.ends[0] = p.parentEnd();
+        }
         r.subBlock = p.block();
         r.recordStart = p.header();
         r.enter();
@@ -106,6 +127,7 @@ final class BlockReader {
                     in.align32();
                     if (in.position() != ends[depth]) throw error("block ends before its declared length", recordStart);
                     depth--;
+                    cachedPathDepth = -1;
                     return END;
                 }
                 case ENTER_SUBBLOCK -> {
@@ -154,11 +176,16 @@ final class BlockReader {
         if (depth == MAX_DEPTH) throw error("blocks nested more than " + MAX_DEPTH + " levels", recordStart);
         long end = header();
         depth++;
+        cachedPathDepth = -1;
         ids[depth] = subBlock;
         widths[depth] = width;
         ends[depth] = end;
+        // The list of each depth is reused: a reader enters thousands of blocks.
+        List<long[]> list = abbreviations[depth];
+        if (list == null) abbreviations[depth] = list = new ArrayList<>();
+        else list.clear();
         List<long[]> inherited = blockInfo.get(subBlock);
-        abbreviations[depth] = inherited == null ? new ArrayList<>() : new ArrayList<>(inherited);
+        if (inherited != null) list.addAll(inherited);
     }
 
     private int width;
@@ -345,9 +372,12 @@ final class BlockReader {
     }
 
     private String path() {
+        if (cachedPathDepth == depth) return cachedPath;
         StringBuilder path = new StringBuilder(outerPath);
         for (int i = 1; i <= depth; i++) path.append(path.isEmpty() ? "" : "/").append(blockName(ids[i]));
-        return path.toString();
+        cachedPath = path.toString();
+        cachedPathDepth = depth;
+        return cachedPath;
     }
 
     static String blockName(int id) {

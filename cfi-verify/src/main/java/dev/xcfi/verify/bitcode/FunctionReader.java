@@ -62,8 +62,8 @@ final class FunctionReader {
                 List<RawAttachment> typeIds, OptionalInt kcfiType) {}
 
     private final Module module;
-    private final int fn;
-    private final BlockReader blocks;
+    private int fn;
+    private BlockReader blocks;
     private final Record r = new Record();
     private final ValueTable values;
     private final MetadataTable metadata;
@@ -75,16 +75,24 @@ final class FunctionReader {
     private long[] argValues = new long[16], argMetadata = new long[16];
     private final List<long[]> bundles = new ArrayList<>();
 
-    /** {@code blocks} has just entered the function's block. */
-    FunctionReader(Module module, int fn, BlockReader blocks) {
+    /** A reader for the bodies of one module, reused from one body to the next (one per thread). */
+    FunctionReader(Module module) {
         this.module = module;
-        this.fn = fn;
-        this.blocks = blocks;
         this.values = new ValueTable(module.values());
         this.metadata = new MetadataTable(module.metadata());
     }
 
-    Body read(int fnType) throws BitcodeException {
+    /** Reads the body of function {@code fn}, whose block {@code blocks} has just entered. */
+    Body read(int fn, int fnType, BlockReader blocks) throws BitcodeException {
+        this.fn = fn;
+        this.blocks = blocks;
+        values.reset();
+        metadata.reset();
+        typeTests.clear();
+        kcfiCalls.clear();
+        callbacks.clear();
+        bundles.clear();
+        attachments = null;
         try {
             return body(fnType);
         } catch (BitcodeException e) {
@@ -126,9 +134,10 @@ final class FunctionReader {
                 throw new UnsupportedBitcodeException("unknown instruction record " + code, blocks.cursor().position(), "");
             }
         }
-        List<RawAttachment> typeIds = new ArrayList<>(4);
-        OptionalInt kcfi = resolveAttachments(attachments, fn, metadata, values, module.metadata().size(), typeIds, OptionalInt.empty());
-        return new Body(fn, typeTests, kcfiCalls, callbacks, typeIds, kcfi);
+        List<RawAttachment> typeIds = attachments == null ? List.of() : new ArrayList<>(4);
+        OptionalInt kcfi = attachments == null ? OptionalInt.empty()
+                : resolveAttachments(attachments, fn, metadata, values, module.metadata().size(), typeIds, OptionalInt.empty());
+        return new Body(fn, List.copyOf(typeTests), List.copyOf(kcfiCalls), List.copyOf(callbacks), typeIds, kcfi);
     }
 
     /** Function attachments are the even-length records: {@code [kind, md]...}; odd ones belong to instructions. */

@@ -65,18 +65,36 @@ final class MetadataTable {
         return base + size;
     }
 
+    /** Empties a function's table for the next body (the arrays stay: one table serves a thread's bodies). */
+    void reset() {
+        size = 0;
+        strings = 0;
+        used = 0;
+    }
+
     byte kind(long md) {
         if (md < base) return md < 0 ? OTHER : module.kind(md);
         return md < base + size ? kinds[(int) (md - base)] : OTHER;
     }
 
-    /** The string with metadata id {@code md}, or null when it is not a string. */
+    /**
+     * The string with metadata id {@code md}, or null when it is not a string. The module's strings
+     * are decoded once (an id string is met once per function that carries or tests it); function
+     * readers share that cache: a racy fill of immutable strings, so any thread's copy is right.
+     */
     String string(long md) {
         if (md < base) return md < 0 ? null : module.string(md);
         if (kind(md) != STRING) return null;
         int s = data[(int) (md - base)];
-        return new String(file, stringOffsets[s], stringLengths[s], StandardCharsets.UTF_8);
+        if (module != null) return new String(file, stringOffsets[s], stringLengths[s], StandardCharsets.UTF_8);
+        String[] cache = decoded;
+        if (cache == null || cache.length < strings) decoded = cache = java.util.Arrays.copyOf(cache == null ? new String[0] : cache, strings);
+        String known = cache[s];
+        if (known == null) cache[s] = known = new String(file, stringOffsets[s], stringLengths[s], StandardCharsets.UTF_8);
+        return known;
     }
+
+    private volatile String[] decoded;
 
     int value(long md) {
         return md < base ? module.value(md) : data[(int) (md - base)];

@@ -196,13 +196,22 @@ final class ModuleReader {
         if (pending.isEmpty()) return;
         FunctionReader.Module module = new FunctionReader.Module(types, values, metadata, bundleTags, names);
         Object[] results = new Object[pending.size()];
-        IntStream indexes = IntStream.range(0, pending.size());
-        (pending.size() >= parallelFrom ? indexes.parallel() : indexes).forEach(i -> {
-            PendingBody p = pending.get(i);
-            try {
-                results[i] = new FunctionReader(module, p.function(), blocks.fork(p.at())).read(functionTypes.get(p.function()));
-            } catch (BitcodeException | RuntimeException e) {
-                results[i] = e;
+        // Contiguous chunks, each with one reader and one block reader reused for its bodies: what
+        // a body costs beyond its own facts must not grow with the number of bodies.
+        boolean parallel = pending.size() >= parallelFrom;
+        int chunks = parallel ? Math.min(pending.size(), 4 * java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 4) : 1;
+        IntStream indexes = IntStream.range(0, chunks);
+        (parallel ? indexes.parallel() : indexes).forEach(chunk -> {
+            FunctionReader reader = new FunctionReader(module);
+            BlockReader body = null;
+            for (int i = chunk * pending.size() / chunks, end = (chunk + 1) * pending.size() / chunks; i < end; i++) {
+                PendingBody p = pending.get(i);
+                try {
+                    body = blocks.fork(p.at(), body);
+                    results[i] = reader.read(p.function(), functionTypes.get(p.function()), body);
+                } catch (BitcodeException | RuntimeException e) {
+                    results[i] = e;
+                }
             }
         });
         pending.clear();

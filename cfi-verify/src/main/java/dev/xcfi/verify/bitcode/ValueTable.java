@@ -57,6 +57,12 @@ final class ValueTable {
         add(INTEGER, integerCount++);
     }
 
+    /** Empties a function's table for the next body (the arrays stay: one table serves a thread's bodies). */
+    void reset() {
+        size = 0;
+        integerCount = 0;
+    }
+
     byte kind(long id) {
         if (id < base) return id < 0 ? OTHER : module.kind(id);
         return id < base + size ? kinds[(int) (id - base)] : OTHER;

@@ -45,6 +45,28 @@ class BitcodeReaderFuzzTest {
         assertThat(o.maxNanos()).isLessThan(Duration.ofSeconds(2).toNanos());
     }
 
+    /**
+     * What a read costs beyond its facts must not grow with the number of functions: 20,000 tiny
+     * functions (each with a {@code !type} and a type test, as cfi-icall modules have) allocate a
+     * small multiple of the file, as SQLite does (1.5× measured).
+     */
+    @Test
+    void manyTinyFunctionsAllocateASmallMultipleOfTheFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        Path ll = dev.xcfi.verify.TestBitcode.manyFunctions(dir.resolve("tiny.ll"), 20_000), bc = dir.resolve("tiny.bc");
+        dev.xcfi.encoding.golden.Compilers.run(List.of("llvm-as-22", ll.toString(), "-o", bc.toString()));
+        byte[] file = Files.readAllBytes(bc);
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        BitcodeReader.readFile("tiny.bc", file, Integer.MAX_VALUE);   // warm: class loading is not the reader's
+        long before = threads.getCurrentThreadAllocatedBytes();
+        List<dev.xcfi.verify.facts.ModuleFacts> facts = BitcodeReader.readFile("tiny.bc", file, Integer.MAX_VALUE);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(facts.get(0).functions()).hasSize(20_000);
+        assertThat(facts.get(0).typeTests()).hasSize(20_000);
+        System.out.printf("tiny functions: %d bytes, %d allocated (%.1f x)%n", file.length, allocated, (double) allocated / file.length);
+        assertThat(allocated).isLessThan(16L * file.length);
+    }
+
     static List<byte[]> seeds() throws IOException {
         try (Stream<Path> s = Files.walk(ReaderDifferentialTest.FIXTURES)) {
             List<byte[]> out = new ArrayList<>();

@@ -35,15 +35,7 @@ class SupervisedReaderTest {
 
     /** Textual IR with many checked indirect calls: slow enough to parse that a limit or a kill lands mid-read. */
     static Path largeModule(Path file, int functions) throws IOException {
-        StringBuilder ll = new StringBuilder("declare i1 @llvm.type.test(ptr, metadata)\n");
-        for (int i = 0; i < functions; i++) {
-            ll.append("define void @f").append(i).append("(ptr %p, i64 %x) !type !0 {\n")
-                    .append("  %t = call i1 @llvm.type.test(ptr %p, metadata !\"_ZTSFvlE\")\n")
-                    .append("  call void %p(i64 %x)\n  ret void\n}\n");
-        }
-        ll.append("!0 = !{i64 0, !\"_ZTSFvlE\"}\n");
-        Files.writeString(file, ll);
-        return file;
+        return TestBitcode.manyFunctions(file, functions);
     }
 
     @Test
