@@ -19,6 +19,26 @@ public final class ThunkChurn {
         return x + 1;
     }
 
+    /** The resident set split as the kernel counts it (anonymous: heap, stubs; file; shared: memfd pages). */
+    static String breakdown() throws Exception {
+        StringBuilder out = new StringBuilder();
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("RssAnon:") || line.startsWith("RssFile:") || line.startsWith("RssShmem:")) out.append(line.replaceAll("\\s+", " ")).append("; ");
+        }
+        return out.toString();
+    }
+
+    static String nmt() throws Exception {
+        if (System.getProperty("xcfi.breakdown") == null) return "";
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(ProcessHandle.current().pid()),
+                "VM.native_memory", "summary").redirectErrorStream(true).start();
+        StringBuilder out = new StringBuilder();
+        for (String line : new String(p.getInputStream().readAllBytes()).split("\n")) {
+            if (line.startsWith("-") || line.startsWith("Total")) out.append(line.strip()).append('\n');
+        }
+        return out.toString();
+    }
+
     static long rssKiB() throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", ""));
@@ -30,9 +50,14 @@ public final class ThunkChurn {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int perRound = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         MethodHandle target = MethodHandles.lookup().findStatic(ThunkChurn.class, "increment", MethodType.methodType(long.class, long.class));
-        round(target, 10_000);   // warm up: JIT, first stub, first regions
+        // Warm up with full rounds until the JVM's own bookkeeping is in use too (JIT code, metaspace,
+        // and G1's marking structures, which a first concurrent cycle touches: 8 MB for a 512 MB heap).
+        for (int w = 0; w < 3; w++) round(target, perRound);
         System.gc();
+        Thread.sleep(500);   // measured as "after" is: collected, then given time to uncommit
         long before = rssKiB();
+        String beforeParts = breakdown();
+        String nmtBefore = nmt();
         long peak = before;
         long start = System.nanoTime();
         for (int r = 0; r < rounds; r++) {
@@ -43,6 +68,7 @@ public final class ThunkChurn {
         System.gc();
         Thread.sleep(500);
         long after = rssKiB();
+        if (System.getProperty("xcfi.breakdown") != null) System.out.println("before: " + beforeParts + "\nafter:  " + breakdown() + "\n" + nmtBefore + "\n----\n" + nmt());
         System.out.printf("%d callbacks created and closed in %.2f s; RSS before %d KiB, peak %d KiB, after %d KiB (%+.1f%%)%n",
                 (long) rounds * perRound, seconds, before, peak, after, 100.0 * (after - before) / before);
     }

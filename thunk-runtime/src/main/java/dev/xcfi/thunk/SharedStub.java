@@ -18,15 +18,22 @@ import java.util.OptionalInt;
  * and over a kilobyte; a thunk costs 48 bytes. The C signature gains one trailing {@code long}:
  * on x86_64 SysV it lands in the first integer argument register the signature leaves free, where
  * each callback's thunk puts the callback's identity before jumping here; the stub's Java side
- * picks the callback by that identity.
+ * picks the callback by that identity — through a table switch the JIT inlines for the first
+ * {@value #SWITCHED} callbacks, through a table lookup for the rest.
  */
 final class SharedStub {
     private static final int SYSV_INTEGER_REGISTERS = 6;
     private static final MethodHandle TARGET;
 
+    private static final MethodHandle TARGET_BY_INT, LONG_TO_INT;
+    /** The first callbacks of a signature are dispatched by a table switch the JIT can inline; later ones by table lookup. */
+    static final int SWITCHED = 64;
+
     static {
         try {
             TARGET = MethodHandles.lookup().findVirtual(SharedStub.class, "target", MethodType.methodType(MethodHandle.class, long.class));
+            TARGET_BY_INT = MethodHandles.lookup().findVirtual(SharedStub.class, "target", MethodType.methodType(MethodHandle.class, int.class));
+            LONG_TO_INT = MethodHandles.explicitCastArguments(MethodHandles.identity(long.class), MethodType.methodType(int.class, long.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -36,18 +43,34 @@ final class SharedStub {
     final int register;
     private volatile MethodHandle[] targets = new MethodHandle[16];
     private int count;
+    private final MethodType type;
+    private final java.lang.invoke.MutableCallSite site;
+    private final MethodHandle fallback;
+    private int switched;
 
     private SharedStub(FunctionDescriptor descriptor, int register, Arena arena, java.util.function.UnaryOperator<MethodHandle> guard) {
         this.register = register;
-        MethodType type = descriptor.toMethodType();
-        MethodHandle byIdentity = MethodHandles.filterArguments(MethodHandles.exactInvoker(type), 0, TARGET.bindTo(this));
+        this.type = descriptor.toMethodType();
+        // (int id, args...) -> ret: the table lookup, for ids the switch does not cover
+        this.fallback = MethodHandles.filterArguments(MethodHandles.exactInvoker(type), 0, TARGET_BY_INT.bindTo(this));
+        this.site = new java.lang.invoke.MutableCallSite(fallback);
+        MethodHandle byLong = MethodHandles.filterArguments(site.dynamicInvoker(), 0, LONG_TO_INT);   // (long id, args...)
         int n = type.parameterCount();
         int[] order = new int[n + 1];
         order[0] = n;
         for (int i = 0; i < n; i++) order[i + 1] = i;
-        MethodHandle dispatcher = MethodHandles.permuteArguments(byIdentity, type.appendParameterTypes(long.class), order);
-        // guarded once here, so registering a callback allocates no method handles at all
+        MethodHandle dispatcher = MethodHandles.permuteArguments(byLong, type.appendParameterTypes(long.class), order);
         stub = Linker.nativeLinker().upcallStub(guard.apply(dispatcher), descriptor.appendArgumentLayouts(ValueLayout.JAVA_LONG), arena);
+    }
+
+    /** Rebuilds the switch over the first callbacks (at powers of two, so rebuilding costs O(1) per callback). */
+    private void rebuild() {
+        int n = Math.min(count, SWITCHED);
+        MethodHandle[] cases = new MethodHandle[n];
+        MethodHandle[] t = targets;
+        for (int i = 0; i < n; i++) cases[i] = MethodHandles.dropArguments(t[i], 0, int.class);
+        site.setTarget(MethodHandles.tableSwitch(fallback, cases));
+        switched = n;
     }
 
     /** A shared stub for {@code descriptor}, if its integer arguments leave a register free and nothing is passed by value in memory. */
@@ -70,10 +93,16 @@ final class SharedStub {
         if (count == t.length) t = Arrays.copyOf(t, t.length * 2);
         t[count] = callback;
         targets = t;   // volatile write publishes the slot to the threads C calls us on
-        return count++;
+        int id = count++;
+        if (count <= SWITCHED && Integer.bitCount(count) == 1) rebuild();
+        return id;
     }
 
     private MethodHandle target(long identity) {
         return targets[(int) identity];
+    }
+
+    private MethodHandle target(int identity) {
+        return targets[identity];
     }
 }
