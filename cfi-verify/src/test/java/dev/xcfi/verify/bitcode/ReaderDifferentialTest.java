@@ -76,6 +76,14 @@ class ReaderDifferentialTest {
                 () -> assertSameFacts(p.toString(), Files.readAllBytes(p))));
     }
 
+    /** Many bodies: the Java reader reads them on several threads, in chunks that reuse their readers. */
+    @org.junit.jupiter.api.Test
+    void aModuleOfManyFunctions(@TempDir Path dir) throws Exception {
+        Path ll = TestBitcode.manyFunctions(dir.resolve("many.ll"), 5_000), bc = dir.resolve("many.bc");
+        Compilers.run(List.of("llvm-as-22", ll.toString(), "-o", bc.toString()));
+        assertSameFacts(bc.toString(), Files.readAllBytes(bc));
+    }
+
     /** Cross-DSO builds: the third {@code !type} of each function is its cross-DSO id, and checks also call {@code __cfi_slowpath}. */
     @org.junit.jupiter.api.Test
     void crossDsoIdsAndSlowPathChecks(@TempDir Path dir) throws Exception {
