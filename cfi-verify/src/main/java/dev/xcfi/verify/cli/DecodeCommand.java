@@ -13,7 +13,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "decode", description = {"Read CFI type ids back as types: id<TAB>C view<TAB>Rust view[<TAB>(mode)].",
+@Command(name = "decode", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {"Read CFI type ids back as types: id<TAB>C view<TAB>Rust view[<TAB>(mode)].",
         "_ZTSFvPFvlElE -> void (void (*)(long), long) / extern \"C\" fn(extern \"C\" fn(c_long), c_long).",
         "A view an id cannot be read in (a rustc path in C, say) is '-'."})
 final class DecodeCommand implements Callable<Integer> {

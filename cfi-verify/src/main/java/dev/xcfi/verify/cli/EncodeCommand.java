@@ -39,7 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "encode", sortOptions = false,
+@Command(name = "encode", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"Print the CFI type id, KCFI hash and cross-DSO id of every function declared in C headers,",
                 "exactly as clang 22 emits them for the target and mode.",
                 "Rows: name<TAB>type_id<TAB>kcfi<TAB>cross_dso, in input order; a declaration the target",

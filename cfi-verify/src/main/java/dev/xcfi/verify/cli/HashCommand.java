@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "hash", description = {"Hash type-id strings: id<TAB>kcfi-xxhash64<TAB>kcfi-fnv1a<TAB>cross_dso.",
+@Command(name = "hash", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {"Hash type-id strings: id<TAB>kcfi-xxhash64<TAB>kcfi-fnv1a<TAB>cross_dso.",
         "The cross-DSO id is '-' for .generalized ids, which clang never checks across DSOs."})
 final class HashCommand implements Callable<Integer> {
     @Spec

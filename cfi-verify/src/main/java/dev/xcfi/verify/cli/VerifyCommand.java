@@ -32,7 +32,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-@Command(name = "verify", description = {"Read the bitcode of every module that will be linked together (clang's and rustc's) and report",
+@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {"Read the bitcode of every module that will be linked together (clang's and rustc's) and report",
         "the declarations, callbacks and scheme flags that will make an indirect call trap.",
         "Exit status: 2 if an input could not be read (the rest is still reported), else 1 if any error finding, else 0."})
 final class VerifyCommand implements Callable<Integer> {
@@ -53,7 +53,7 @@ final class VerifyCommand implements Callable<Integer> {
             "java: the pure-Java reader only (no native code); llvm: libLLVM in a supervised worker process"})
     Reader reader;
 
-    @Option(names = "--libllvm", paramLabel = "PATH", description = "the libLLVM shared library to use (else $XCFI_LIBLLVM, Debian's, rustup's)")
+    @Option(names = "--libllvm", paramLabel = "PATH", description = "the libLLVM shared library to use (else $XCFI_LIBLLVM, then what llvm-config reports, Debian's, rustup's)")
     Path libllvm;
 
     @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = ".bc/.ll files, or folders searched for them")
