@@ -18,6 +18,7 @@ import java.util.OptionalInt;
 final class FunctionReader {
     private static final int CONSTANTS = 11, METADATA = 15, METADATA_ATTACHMENT = 16;
     private static final int INVOKE = 13, CALL = 34, OPERAND_BUNDLE = 55, CALLBR = 57, ATTACHMENT = 11;
+    private static final int ALLOCA = 19, LOAD = 20, STORE = 44, STORE_ATOMIC = 45;
     private static final int CALL_EXPLICIT_TYPE = 15, CALL_FMF = 17, INVOKE_EXPLICIT_TYPE = 13;
     private static final long OB_METADATA = 0x80000000L;
     /** Instruction records that define a value (every instruction but calls has a fixed type). */
@@ -54,8 +55,12 @@ final class FunctionReader {
 
     record RawTypeTest(int function, RawId id, TypeTest.Kind kind) {}
 
-    /** What the module's tables give a function body: all read-only while bodies are read. */
-    record Module(TypeTable types, ValueTable values, MetadataTable metadata, String[] bundleTags, List<String> names) {}
+    /**
+     * What the module's tables give a function body: all read-only while bodies are read. In a
+     * KCFI module ({@code kcfi}), stack slots are followed too, so that unoptimized code's calls of a
+     * parameter (stored to a slot, loaded, called) are known as calls of that parameter.
+     */
+    record Module(TypeTable types, ValueTable values, MetadataTable metadata, String[] bundleTags, List<String> names, boolean kcfi) {}
 
     /** One body's facts, and its own attachments (`!type`, `!kcfi_type`) with their metadata resolved. */
     record Body(int function, List<RawTypeTest> typeTests, List<KcfiCall> kcfiCalls, List<CallbackArgument> callbacks,
@@ -74,6 +79,9 @@ final class FunctionReader {
     /** Per call: argument value ids and metadata ids (-1 when not that kind), and the bundles before it. */
     private long[] argValues = new long[16], argMetadata = new long[16];
     private final List<long[]> bundles = new ArrayList<>();
+    /** KCFI calls before their parameter is known: {@code [hash, callee value id]}; and each stack slot's {@code [stores, parameter]}. */
+    private final List<long[]> kcfiPending = new ArrayList<>();
+    private final java.util.Map<Long, int[]> slots = new java.util.HashMap<>();
 
     /** A reader for the bodies of one module, reused from one body to the next (one per thread). */
     FunctionReader(Module module) {
@@ -92,6 +100,8 @@ final class FunctionReader {
         kcfiCalls.clear();
         callbacks.clear();
         bundles.clear();
+        kcfiPending.clear();
+        slots.clear();
         attachments = null;
         try {
             return body(fnType);
@@ -125,6 +135,15 @@ final class FunctionReader {
             } else if (code == OPERAND_BUNDLE) {
                 blocks.read(r, code);
                 bundle();
+            } else if (module.kcfi() && code == ALLOCA) {
+                blocks.skip();
+                values.add(ValueTable.SLOT, 0);
+            } else if (module.kcfi() && code == LOAD) {
+                blocks.read(r, code);
+                load();
+            } else if (module.kcfi() && (code == STORE || code == STORE_ATOMIC)) {
+                blocks.read(r, code);
+                store();
             } else if (code < PRODUCES_VALUE.length && PRODUCES_VALUE[code]) {
                 blocks.skip();
                 values.add(ValueTable.OTHER, 0);
@@ -134,6 +153,7 @@ final class FunctionReader {
                 throw new UnsupportedBitcodeException("unknown instruction record " + code, blocks.cursor().position(), "");
             }
         }
+        for (long[] k : kcfiPending) kcfiCalls.add(new KcfiCall(module.names().get(fn), (int) k[0], parameter(k[1])));
         List<RawAttachment> typeIds = attachments == null ? List.of() : new ArrayList<>(4);
         OptionalInt kcfi = attachments == null ? OptionalInt.empty()
                 : resolveAttachments(attachments, fn, metadata, values, module.metadata().size(), typeIds, OptionalInt.empty());
@@ -160,6 +180,34 @@ final class FunctionReader {
         long[] all = old == null ? new long[to - from] : Arrays.copyOf(old, n + to - from);
         System.arraycopy(pairs, from, all, n, to - from);
         return all;
+    }
+
+    /** LOAD {@code [pointer (+type if forward), type, align, volatile]}: a load from a stack slot remembers the slot. */
+    private void load() throws BitcodeException {
+        int inst = values.size();
+        long pointer = (inst - r.op(0)) & 0xffffffffL;
+        values.add(values.kind(pointer) == ValueTable.SLOT ? ValueTable.LOADED : ValueTable.OTHER, (int) pointer);
+    }
+
+    /** STORE {@code [pointer (+type), value (+type), align, volatile...]}: counts the stores to each stack slot. */
+    private void store() throws BitcodeException {
+        int inst = values.size(), op = 0;
+        long pointer = (inst - r.op(op++)) & 0xffffffffL;
+        if (pointer >= inst) op++;
+        long value = (inst - r.op(op)) & 0xffffffffL;
+        if (values.kind(pointer) != ValueTable.SLOT) return;
+        int[] slot = slots.computeIfAbsent(pointer, k -> new int[] {0, -1});
+        slot[0]++;
+        slot[1] = values.kind(value) == ValueTable.ARGUMENT ? values.data(value) : -1;
+    }
+
+    /** The parameter a called value is: itself, or loaded from a stack slot whose only store is that parameter; else -1. */
+    private int parameter(long callee) {
+        byte kind = values.kind(callee);
+        if (kind == ValueTable.ARGUMENT) return values.data(callee);
+        if (kind != ValueTable.LOADED) return -1;
+        int[] slot = slots.get((long) values.data(callee));
+        return slot != null && slot[0] == 1 ? slot[1] : -1;
     }
 
     /** OPERAND_BUNDLE {@code [tag, operands...]}: kept for the call that follows. */
@@ -250,8 +298,7 @@ final class FunctionReader {
         if (values.kind(callee) != ValueTable.FUNCTION) {
             for (long[] b : bundles) {
                 if (!"kcfi".equals(module.bundleTags()[(int) b[0]]) || values.kind(b[1]) != ValueTable.INTEGER) continue;
-                int parameter = values.kind(callee) == ValueTable.ARGUMENT ? values.data(callee) : -1;
-                kcfiCalls.add(new KcfiCall(names.get(fn), (int) values.integer(b[1]), parameter));
+                kcfiPending.add(new long[] {values.integer(b[1]), callee});   // the parameter is known once every store is seen
             }
             return;
         }

@@ -194,7 +194,7 @@ final class ModuleReader {
      */
     private void readBodies() throws BitcodeException {
         if (pending.isEmpty()) return;
-        FunctionReader.Module module = new FunctionReader.Module(types, values, metadata, bundleTags, names);
+        FunctionReader.Module module = new FunctionReader.Module(types, values, metadata, bundleTags, names, flags().kcfi());
         Object[] results = new Object[pending.size()];
         // Contiguous chunks, each with one reader and one block reader reused for its bodies: what
         // a body costs beyond its own facts must not grow with the number of bodies.

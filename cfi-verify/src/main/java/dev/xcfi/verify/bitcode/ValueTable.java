@@ -10,7 +10,8 @@ import java.util.Arrays;
  * module's without copying it, so function bodies can be read side by side.
  */
 final class ValueTable {
-    static final byte OTHER = 0, FUNCTION = 1, INTEGER = 2, ARGUMENT = 3;
+    /** SLOT: an alloca; LOADED: a load from an alloca (data: the alloca's value id). */
+    static final byte OTHER = 0, FUNCTION = 1, INTEGER = 2, ARGUMENT = 3, SLOT = 4, LOADED = 5;
     private static final int SETTYPE = 1, NULL = 2, INTEGER_CODE = 4, WIDE_INTEGER = 5;
 
     /** The module's table under a function's, or null; ids below {@link #base} are its. */

@@ -25,6 +25,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class LibLlvm {
     private static final Linker LINKER = Linker.nativeLinker();
     static final int OPCODE_INVOKE = 5;
+    static final int OPCODE_ALLOCA = 26, OPCODE_LOAD = 27, OPCODE_STORE = 28;
     static final int OPCODE_CALL = 45;
     static final int OPCODE_CALL_BR = 67;
     private static final int SEVERITY_ERROR = 0;

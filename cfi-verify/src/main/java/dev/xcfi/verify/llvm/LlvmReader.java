@@ -362,20 +362,47 @@ public final class LlvmReader {
             return functionIndex.getOrDefault(((MemorySegment) llvm.getBasicBlockParent.invokeExact(block)).address(), -1);
         }
 
-        /** KCFI modules only: every indirect call's {@code "kcfi"} bundle. */
+        /**
+         * KCFI modules only: every indirect call's {@code "kcfi"} bundle, and which parameter it
+         * calls — directly, or (unoptimized code) through a load from a stack slot whose only store
+         * is that parameter.
+         */
         private void body(String function, MemorySegment fn) throws Throwable {
             int n = (int) llvm.countParams.invokeExact(fn);
             long[] params = new long[n];
             for (int i = 0; i < n; i++) params[i] = ((MemorySegment) llvm.getParam.invokeExact(fn, i)).address();
+            List<MemorySegment> instructions = new ArrayList<>();
+            Map<Long, int[]> slots = new HashMap<>();   // alloca → {stores, parameter stored (or -1)}
             for (MemorySegment bb = (MemorySegment) llvm.getFirstBasicBlock.invokeExact(fn); !bb.equals(NULL);
                  bb = (MemorySegment) llvm.getNextBasicBlock.invokeExact(bb)) {
                 for (MemorySegment inst = (MemorySegment) llvm.getFirstInstruction.invokeExact(bb); !inst.equals(NULL);
                      inst = (MemorySegment) llvm.getNextInstruction.invokeExact(inst)) {
-                    if (!LibLlvm.isCall((int) llvm.getInstructionOpcode.invokeExact(inst))) continue;
-                    MemorySegment called = (MemorySegment) llvm.getCalledValue.invokeExact(inst);
-                    if (((MemorySegment) llvm.isAFunction.invokeExact(called)).equals(NULL)) kcfiBundles(function, inst, parameter(params, called));
+                    int opcode = (int) llvm.getInstructionOpcode.invokeExact(inst);
+                    if (LibLlvm.isCall(opcode)) instructions.add(inst);
+                    if (opcode != LibLlvm.OPCODE_STORE) continue;
+                    MemorySegment pointer = (MemorySegment) llvm.getOperand.invokeExact(inst, 1);
+                    if (opcodeOf(pointer) != LibLlvm.OPCODE_ALLOCA) continue;
+                    int[] slot = slots.computeIfAbsent(pointer.address(), k -> new int[] {0, -1});
+                    slot[0]++;
+                    slot[1] = parameter(params, (MemorySegment) llvm.getOperand.invokeExact(inst, 0));
                 }
             }
+            for (MemorySegment inst : instructions) {
+                MemorySegment called = (MemorySegment) llvm.getCalledValue.invokeExact(inst);
+                if (!((MemorySegment) llvm.isAFunction.invokeExact(called)).equals(NULL)) continue;
+                int parameter = parameter(params, called);
+                if (parameter < 0 && opcodeOf(called) == LibLlvm.OPCODE_LOAD) {
+                    int[] slot = slots.get(((MemorySegment) llvm.getOperand.invokeExact(called, 0)).address());
+                    if (slot != null && slot[0] == 1) parameter = slot[1];
+                }
+                kcfiBundles(function, inst, parameter);
+            }
+        }
+
+        /** The opcode of {@code value} if it is an instruction, else 0. */
+        private int opcodeOf(MemorySegment value) throws Throwable {
+            if (((MemorySegment) llvm.isAInstruction.invokeExact(value)).equals(NULL)) return 0;
+            return (int) llvm.getInstructionOpcode.invokeExact(value);
         }
 
         private static int parameter(long[] params, MemorySegment value) {

@@ -110,6 +110,18 @@ class VerifyFixturesTest {
         assertThat(r.json().get("inputs").get(1).get("scheme").get("kcfiHash").asText()).isEqualTo("xxHash64");
     }
 
+    /** Unoptimized C stores the callback parameter to the stack and loads it back before the call: still found. */
+    @Test
+    void kcfiCallbacksAreFoundInUnoptimizedCodeToo(@TempDir Path dir) throws Exception {
+        Path c = dir.resolve("fig4-O0.bc");
+        dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-O0", "-c", "-fsanitize=kcfi", "-emit-llvm",
+                Fixtures.root().resolve("fixtures/verify/fig4.c").toString(), "-o", c.toString()));
+        for (String reader : List.of("--reader=java", "--reader=llvm")) {
+            Run r = verify(reader, c.toString(), "kcfi/rust.bc");
+            assertThat(r.findings()).as(reader).contains("callback-mismatch hello_from_rust_again");
+        }
+    }
+
     @Test
     void mixingKcfiWithCfiIcallIsASchemeMismatchAndTheIdsExplainTheHashes() throws Exception {
         Run r = verify("kcfi", "fig4");
