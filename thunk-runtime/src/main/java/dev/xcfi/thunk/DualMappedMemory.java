@@ -11,7 +11,7 @@ public final class DualMappedMemory implements ExecutableMemory {
     @Override
     public Region allocate(long size) {
         int fd = Libc.memfd(size);
-        if (fd < 0) throw new UnsupportedOperationException("memfd_create is not available here");
+        if (fd < 0) throw new UnsupportedOperationException("memfd_create is not available here: open the arena with SealedPagesMemory");
         try {
             MemorySegment rw = Libc.mmap(MemorySegment.NULL, size, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd);
             MemorySegment rx = Libc.mmap(MemorySegment.NULL, size, Libc.PROT_READ | Libc.PROT_EXEC, Libc.MAP_SHARED, fd);

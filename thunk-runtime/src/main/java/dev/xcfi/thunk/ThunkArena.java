@@ -25,7 +25,6 @@ import java.util.function.Consumer;
  * callback created later, because retired ranges are never handed out again.
  */
 public final class ThunkArena implements AutoCloseable {
-    private static final long REGION = 64 * 1024;
     private static final Linker LINKER = Linker.nativeLinker();
 
     private final CfiScheme scheme;
@@ -224,8 +223,9 @@ public final class ThunkArena implements AutoCloseable {
 
     /** Writes one slot of {@code size} bytes (a multiple of 16, so every entry is 16-aligned) and returns its entry. */
     private MemorySegment place(int size, java.util.function.Consumer<MemorySegment> writer) {
-        if (current == null || used + size > REGION) {
-            current = memory.allocate(REGION);
+        long regionSize = memory.regionSize();
+        if (current == null || used + size > regionSize) {
+            current = memory.allocate(regionSize);
             regions.add(current);
             used = 0;
         }
@@ -233,6 +233,7 @@ public final class ThunkArena implements AutoCloseable {
         current.publish();
         MemorySegment entry = MemorySegment.ofAddress(current.executable().address() + used + layout.entry);
         used += size;
+        if (!current.writableAfterPublish()) current = null;   // sealed: the next slot needs a new region
         return entry;
     }
 

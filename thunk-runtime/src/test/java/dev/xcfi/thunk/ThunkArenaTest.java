@@ -237,6 +237,34 @@ class ThunkArenaTest {
         return p;
     }
 
+    /** The permissions /proc/self/maps lists for the mapping holding {@code address}, e.g. "r-xp". */
+    static String permissions(long address) throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/maps"))) {
+            String[] f = line.split("\\s+");
+            String[] range = f[0].split("-");
+            if (Long.parseUnsignedLong(range[0], 16) <= address && address < Long.parseUnsignedLong(range[1], 16)) return f[1];
+        }
+        return "unmapped";
+    }
+
+    /** Write-then-seal pages, for where memfd_create is refused: the same calls work, and no page is ever writable and executable. */
+    @Test
+    void sealedPagesWorkWhereThereIsNoMemfd() throws Throwable {
+        MemorySegment a;
+        try (ThunkArena arena = ThunkArena.open(CfiScheme.kcfiHost(), new SealedPagesMemory(), t -> { })) {
+            MethodHandle callLong = plain.function("call_long", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
+            a = arena.upcall("long (long)", method("increment", long.class, long.class));
+            MemorySegment b = arena.upcall("long (long)", MethodHandles.insertArguments(method("plus", long.class, long.class, long.class), 0, 100L));
+            MemorySegment labs = arena.retag("long labs(long)", Linker.nativeLinker().defaultLookup().find("labs").orElseThrow());
+            assertThat((long) callLong.invokeExact(a, 41L)).isEqualTo(42L);
+            assertThat((long) callLong.invokeExact(b, 1L)).isEqualTo(101L);
+            assertThat((long) callLong.invokeExact(labs, -5L)).isEqualTo(5L);
+            assertThat(permissions(a.address())).isEqualTo("r-xp");
+            assertThat(a.address() >>> 12).isNotEqualTo(b.address() >>> 12);   // a sealed page takes no second thunk
+        }
+        assertThat(permissions(a.address())).isEqualTo("---p");   // retired: reserved, never reused
+    }
+
     /** Direct dispatch: one upcall stub per callback, the same behaviour (and the same KCFI check) as shared. */
     @Test
     void directDispatchCallsTheSameCallbacks() throws Throwable {
