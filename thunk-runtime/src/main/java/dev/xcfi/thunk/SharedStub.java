@@ -23,7 +23,6 @@ import java.util.OptionalInt;
  */
 final class SharedStub {
     private static final int SYSV_INTEGER_REGISTERS = 6;
-    private static final MethodHandle TARGET;
 
     private static final MethodHandle TARGET_BY_INT, LONG_TO_INT;
     /** The first callbacks of a signature are dispatched by a table switch the JIT can inline; later ones by table lookup. */
@@ -31,7 +30,6 @@ final class SharedStub {
 
     static {
         try {
-            TARGET = MethodHandles.lookup().findVirtual(SharedStub.class, "target", MethodType.methodType(MethodHandle.class, long.class));
             TARGET_BY_INT = MethodHandles.lookup().findVirtual(SharedStub.class, "target", MethodType.methodType(MethodHandle.class, int.class));
             LONG_TO_INT = MethodHandles.explicitCastArguments(MethodHandles.identity(long.class), MethodType.methodType(int.class, long.class));
         } catch (ReflectiveOperationException e) {
@@ -43,14 +41,13 @@ final class SharedStub {
     final int register;
     private volatile MethodHandle[] targets = new MethodHandle[16];
     private int count;
-    private final MethodType type;
     private final java.lang.invoke.MutableCallSite site;
     private final MethodHandle fallback;
     private int switched;
 
     private SharedStub(FunctionDescriptor descriptor, int register, Arena arena, java.util.function.UnaryOperator<MethodHandle> guard) {
         this.register = register;
-        this.type = descriptor.toMethodType();
+        MethodType type = descriptor.toMethodType();
         // (int id, args...) -> ret: the table lookup, for ids the switch does not cover
         this.fallback = MethodHandles.filterArguments(MethodHandles.exactInvoker(type), 0, TARGET_BY_INT.bindTo(this));
         this.site = new java.lang.invoke.MutableCallSite(fallback);
@@ -96,10 +93,6 @@ final class SharedStub {
         int id = count++;
         if (count <= SWITCHED && Integer.bitCount(count) == 1) rebuild();
         return id;
-    }
-
-    private MethodHandle target(long identity) {
-        return targets[(int) identity];
     }
 
     private MethodHandle target(int identity) {

@@ -109,20 +109,27 @@ public final class BitcodeFile {
         return span == null ? 0 : span[1] - span[0];
     }
 
+    private static final java.util.regex.Pattern PRODUCER = java.util.regex.Pattern.compile("LLVM(\\d{1,4})\\..*");
+
+    /**
+     * The LLVM major version a producer string names ({@code LLVM22.1.8},
+     * {@code LLVM22.1.2-rust-1.95.0-stable}), or 0 when it names none.
+     */
+    public static int producerMajor(String producer) {
+        java.util.regex.Matcher m = PRODUCER.matcher(producer);
+        return m.matches() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
     /** The IDENTIFICATION block's STRING record. */
     static String producer(byte[] file, int[] span) throws BitcodeException {
-        BlockReader blocks = new BlockReader(new BitstreamCursor(file, span[0], span[1]));
-        if (blocks.next() != BlockReader.SUB_BLOCK) throw blocks.error("expected the identification block", span[0] * 8L);
-        blocks.enter();
+        BlockReader blocks = BlockReader.entered(file, span[0], span[1], "the identification block");
         Record r = new Record();
         String producer = "";
         for (int code; (code = blocks.next()) != BlockReader.END; ) {
             if (code == BlockReader.SUB_BLOCK) throw blocks.error("unexpected sub-block in the identification block", blocks.cursor().position());
             if (code == IDENTIFICATION_CODE_STRING) {
                 blocks.read(r, code);
-                byte[] chars = new byte[r.size];
-                for (int i = 0; i < r.size; i++) chars[i] = (byte) r.ops[i];
-                producer = new String(chars, StandardCharsets.ISO_8859_1);
+                producer = r.chars(0, StandardCharsets.ISO_8859_1);
             } else {
                 blocks.skip();
             }

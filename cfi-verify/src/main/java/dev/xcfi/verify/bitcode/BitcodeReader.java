@@ -4,8 +4,6 @@ import dev.xcfi.verify.facts.ModuleFacts;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The pure-Java reader: the facts of every module of a bitcode file, equal to what libLLVM gives
@@ -17,7 +15,6 @@ public final class BitcodeReader {
     public static final int OLDEST_LLVM = 15, NEWEST_LLVM = 22;
     /** Bodies are read side by side from this many on: fewer are not worth the threads. */
     public static final int PARALLEL_FROM = 64;
-    private static final Pattern PRODUCER = Pattern.compile("LLVM(\\d+)\\..*");
     private static final int STRTAB_BLOB = 1;
 
     private BitcodeReader() {}
@@ -47,9 +44,8 @@ public final class BitcodeReader {
     }
 
     private static void checkVersion(String producer, long bit) throws UnsupportedBitcodeException {
-        Matcher m = PRODUCER.matcher(producer);
-        if (!m.matches()) return;   // no or foreign producer string: the records decide
-        int major = Integer.parseInt(m.group(1).length() > 4 ? "0" : m.group(1));
+        int major = BitcodeFile.producerMajor(producer);
+        if (major == 0) return;   // no or foreign producer string: the records decide
         if (major < OLDEST_LLVM || major > NEWEST_LLVM) {
             throw new UnsupportedBitcodeException("bitcode from " + producer + "; the pure-Java reader reads LLVM " + OLDEST_LLVM
                     + " to " + NEWEST_LLVM, bit, "");
@@ -58,10 +54,8 @@ public final class BitcodeReader {
 
     /** The STRTAB block's blob: byte offset and length in the file. */
     private static int[] strtab(byte[] file, int[] span) throws BitcodeException {
-        BlockReader blocks = new BlockReader(new BitstreamCursor(file, span[0], span[1]));
+        BlockReader blocks = BlockReader.entered(file, span[0], span[1], "the string table block");
         Record r = new Record();
-        if (blocks.next() != BlockReader.SUB_BLOCK) throw blocks.error("expected the string table block", span[0] * 8L);
-        blocks.enter();
         int[] blob = {0, 0};
         for (int code; (code = blocks.nextRecord()) != BlockReader.END; ) {
             if (code == STRTAB_BLOB) {

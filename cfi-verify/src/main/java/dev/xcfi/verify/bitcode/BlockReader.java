@@ -107,6 +107,17 @@ final class BlockReader {
         return in;
     }
 
+    /**
+     * A reader that has entered the one block the bytes {@code from..to} of {@code file} hold (an
+     * IDENTIFICATION, MODULE or STRTAB block, as the container lists them).
+     */
+    static BlockReader entered(byte[] file, int from, int to, String what) throws BitcodeException {
+        BlockReader blocks = new BlockReader(new BitstreamCursor(file, from, to));
+        if (blocks.next() != SUB_BLOCK) throw blocks.error("expected " + what, from * 8L);
+        blocks.enter();
+        return blocks;
+    }
+
     /** The id of the sub-block {@link #next()} announced; enter it, skip it, or take its {@link #forkPoint()}. */
     int subBlock() {
         return subBlock;
@@ -226,42 +237,25 @@ final class BlockReader {
     /** Reads the operands of the record whose code {@link #next()} returned into {@code r}. */
     void read(Record r, int code) throws BitcodeException {
         r.clear(code, recordStart);
-        if (pending == null) {
-            long n = unabbreviatedCount();
-            if (n > MAX_OPERANDS || n * 6 > in.remainingBits()) throw error("record with " + n + " operands", recordStart);
-            for (int i = 0; i < n; i++) r.add(in.vbr(6));
-            return;
-        }
-        long[] ops = pending;
-        for (int i = 2; i < ops.length; i += 2) {
-            int encoding = (int) ops[i];
-            switch (encoding) {
-                case Abbreviation.ARRAY -> {
-                    int element = (int) ops[i + 2];
-                    long n = arrayLength(r.size, Abbreviation.minimumBits(element, ops[i + 3]));
-                    for (long k = 0; k < n; k++) r.add(scalar(element, ops[i + 3]));
-                    i += 2;
-                }
-                case Abbreviation.BLOB -> {
-                    long n = in.vbr(6);
-                    in.align32();
-                    if (n * 8 > in.remainingBits()) throw error("blob of " + n + " bytes runs past the end", recordStart);
-                    r.blobOffset = (int) (in.position() >>> 3);
-                    r.blobLength = (int) n;
-                    in.skip(n * 8);
-                    in.align32();
-                }
-                default -> r.add(scalar(encoding, ops[i + 1]));
-            }
-        }
+        operands(r);
     }
 
     /** Skips the operands of the record whose code {@link #next()} returned. */
     void skip() throws BitcodeException {
+        operands(null);
+    }
+
+    /**
+     * The operands after the code, kept in {@code r}, or passed over when {@code r} is null: a
+     * skipped record is never stored (a run of VBRs or fixed-width array elements is passed over
+     * in one step) and is not held to {@link #MAX_OPERANDS} unless it has an array.
+     */
+    private void operands(Record r) throws BitcodeException {
         if (pending == null) {
             long n = unabbreviatedCount();
-            if (n * 6 > in.remainingBits()) throw error("record with " + n + " operands", recordStart);
-            in.skipVbrs(6, n);
+            if (r != null && n > MAX_OPERANDS || n * 6 > in.remainingBits()) throw error("record with " + n + " operands", recordStart);
+            if (r == null) in.skipVbrs(6, n);
+            else for (int i = 0; i < n; i++) r.add(in.vbr(6));
             return;
         }
         long[] ops = pending;
@@ -270,25 +264,38 @@ final class BlockReader {
             switch (encoding) {
                 case Abbreviation.ARRAY -> {
                     int element = (int) ops[i + 2];
-                    long n = arrayLength(0, Abbreviation.minimumBits(element, ops[i + 3]));
-                    if (element == Abbreviation.VBR) {
-                        in.skipVbrs((int) ops[i + 3], n);
-                    } else {
-                        in.skip(n * Abbreviation.minimumBits(element, ops[i + 3]));
-                    }
+                    long width = ops[i + 3];
+                    long n = arrayLength(r == null ? 0 : r.size, Abbreviation.minimumBits(element, width));
+                    if (r != null) for (long k = 0; k < n; k++) r.add(scalar(element, width));
+                    else if (element == Abbreviation.VBR) in.skipVbrs((int) width, n);
+                    else in.skip(n * Abbreviation.minimumBits(element, width));
                     i += 2;
                 }
                 case Abbreviation.BLOB -> {
                     long n = in.vbr(6);
                     in.align32();
+                    if (r != null) {
+                        if (n * 8 > in.remainingBits()) throw error("blob of " + n + " bytes runs past the end", recordStart);
+                        r.blobOffset = (int) (in.position() >>> 3);
+                        r.blobLength = (int) n;
+                    }
                     in.skip(n * 8);
                     in.align32();
                 }
-                case Abbreviation.LITERAL -> { }
-                case Abbreviation.VBR -> in.vbr((int) ops[i + 1]);
-                case Abbreviation.CHAR6 -> in.skip(6);
-                default -> in.skip(ops[i + 1]);
+                default -> {
+                    if (r != null) r.add(scalar(encoding, ops[i + 1]));
+                    else skipScalar(encoding, ops[i + 1]);
+                }
             }
+        }
+    }
+
+    private void skipScalar(int encoding, long value) throws BitcodeException {
+        switch (encoding) {
+            case Abbreviation.LITERAL -> { }
+            case Abbreviation.VBR -> in.vbr((int) value);
+            case Abbreviation.CHAR6 -> in.skip(6);
+            default -> in.skip(value);
         }
     }
 

@@ -35,8 +35,12 @@ final class Record {
 
     /** Operands {@code from..size} as the bytes of a string (names, triples). */
     String chars(int from) {
+        return chars(from, StandardCharsets.UTF_8);
+    }
+
+    String chars(int from, java.nio.charset.Charset charset) {
         byte[] b = new byte[Math.max(0, size - from)];
         for (int i = 0; i < b.length; i++) b[i] = (byte) ops[from + i];
-        return new String(b, StandardCharsets.UTF_8);
+        return new String(b, charset);
     }
 }

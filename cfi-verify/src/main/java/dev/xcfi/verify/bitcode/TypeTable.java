@@ -58,10 +58,6 @@ final class TypeTable {
         if (used + pool + 2 > functions.length) functions = Arrays.copyOf(functions, Math.max(functions.length * 2, used + pool + 2));
     }
 
-    int size() {
-        return size;
-    }
-
     byte kind(long type) {
         return type >= 0 && type < size ? kinds[(int) type] : OTHER;
     }

@@ -28,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {"Read the bitcode of every module that will be linked together (clang's and rustc's) and report",
@@ -40,7 +38,6 @@ final class VerifyCommand implements Callable<Integer> {
 
     enum Reader { auto, java, llvm }
 
-    private static final Pattern PRODUCER_MAJOR = Pattern.compile("LLVM(\\d+)\\..*");
 
     @Spec
     CommandSpec spec;
@@ -128,10 +125,7 @@ final class VerifyCommand implements Callable<Integer> {
             try {
                 byte[] bytes = Files.readAllBytes(f);
                 if (BitcodeFile.isBitcode(bytes)) {
-                    for (String producer : BitcodeFile.producers(bytes)) {
-                        Matcher v = PRODUCER_MAJOR.matcher(producer);
-                        if (v.matches()) major = Math.max(major, Integer.parseInt(v.group(1)));
-                    }
+                    for (String producer : BitcodeFile.producers(bytes)) major = Math.max(major, BitcodeFile.producerMajor(producer));
                 }
                 readable.add(f);
             } catch (BitcodeException | IOException e) {

@@ -200,8 +200,8 @@ public final class LlvmReader {
                 int intrinsic = (int) llvm.getIntrinsicId.invokeExact(fn);
                 if (intrinsic != 0) typeTestUses(fn, intrinsic);
                 else if (!functions.get(i).isIntrinsic()) callbackUses(fn, functions.get(i).name());
-                TypeTest.Kind.of(functions.get(i).name()).filter(k -> k == TypeTest.Kind.SLOWPATH || k == TypeTest.Kind.SLOWPATH_DIAG)
-                        .ifPresent(k -> slowPathUses(fn, k));
+                TypeTest.Kind kind = TypeTest.Kind.of(functions.get(i).name()).orElse(null);
+                if (kind == TypeTest.Kind.SLOWPATH || kind == TypeTest.Kind.SLOWPATH_DIAG) slowPathUses(fn, kind);
                 if (flags.kcfi() && functions.get(i).definition()) body(functions.get(i).name(), fn);
             }
             MemorySegment triple = (MemorySegment) llvm.getTarget.invokeExact(mod);
@@ -310,23 +310,17 @@ public final class LlvmReader {
         }
 
         /** Cross-DSO checks: calls of {@code __cfi_slowpath(i64 id, ptr)} (and its diagnosing form), through the runtime function's uses. */
-        private void slowPathUses(MemorySegment fn, TypeTest.Kind kind) {
-            try {
-                for (MemorySegment use = (MemorySegment) llvm.getFirstUse.invokeExact(fn); !use.equals(NULL);
-                     use = (MemorySegment) llvm.getNextUse.invokeExact(use)) {
-                    MemorySegment call = callInstruction((MemorySegment) llvm.getUser.invokeExact(use));
-                    if (call == null || !((MemorySegment) llvm.getCalledValue.invokeExact(call)).equals(fn)) continue;
-                    if ((int) llvm.getNumArgOperands.invokeExact(call) < 1) continue;
-                    MemorySegment id = (MemorySegment) llvm.getOperand.invokeExact(call, 0);
-                    if (((MemorySegment) llvm.isAConstantInt.invokeExact(id)).equals(NULL)) continue;
-                    int enclosing = enclosingFunction(call);
-                    TypeIdRef.CrossDso ref = new TypeIdRef.CrossDso((long) llvm.constIntGetSExtValue.invokeExact(id));
-                    typeTests.add(new Ordered<>(enclosing, position(enclosing, call), 0, new RawTypeTest(functionName(enclosing), ref, kind)));
-                }
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
+        private void slowPathUses(MemorySegment fn, TypeTest.Kind kind) throws Throwable {
+            for (MemorySegment use = (MemorySegment) llvm.getFirstUse.invokeExact(fn); !use.equals(NULL);
+                 use = (MemorySegment) llvm.getNextUse.invokeExact(use)) {
+                MemorySegment call = callInstruction((MemorySegment) llvm.getUser.invokeExact(use));
+                if (call == null || !((MemorySegment) llvm.getCalledValue.invokeExact(call)).equals(fn)) continue;
+                if ((int) llvm.getNumArgOperands.invokeExact(call) < 1) continue;
+                MemorySegment id = (MemorySegment) llvm.getOperand.invokeExact(call, 0);
+                if (((MemorySegment) llvm.isAConstantInt.invokeExact(id)).equals(NULL)) continue;
+                int enclosing = enclosingFunction(call);
+                TypeIdRef.CrossDso ref = new TypeIdRef.CrossDso((long) llvm.constIntGetSExtValue.invokeExact(id));
+                typeTests.add(new Ordered<>(enclosing, position(enclosing, call), 0, new RawTypeTest(functionName(enclosing), ref, kind)));
             }
         }
 
