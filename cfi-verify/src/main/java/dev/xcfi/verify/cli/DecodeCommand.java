@@ -3,34 +3,28 @@ package dev.xcfi.verify.cli;
 import dev.xcfi.encoding.RustIdDecoder;
 import dev.xcfi.encoding.TypeIdDecoder;
 import dev.xcfi.types.Target;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "decode", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {"Read CFI type ids back as types: id<TAB>C view<TAB>Rust view[<TAB>(mode)].",
-        "_ZTSFvPFvlElE -> void (void (*)(long), long) / extern \"C\" fn(extern \"C\" fn(c_long), c_long).",
-        "A view an id cannot be read in (a rustc path in C, say) is '-'."})
 final class DecodeCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--target", description = "Target whose type codes to assume (default: this machine).")
-    String target;
-
-    @Parameters(paramLabel = "ID", arity = "1..*")
-    List<String> ids;
+    final CommandModel model = new CommandModel("decode", this, "Read CFI type ids back as types: id<TAB>C view<TAB>Rust view[<TAB>(mode)].",
+            "_ZTSFvPFvlElE -> void (void (*)(long), long) / extern \"C\" fn(extern \"C\" fn(c_long), c_long).",
+            "A view an id cannot be read in (a rustc path in C, say) is '-'.");
+    private final OptionSpec target = model.choice("--target", EncodeCommand.TARGET_NAMES, "TRIPLE",
+            "Target whose type codes to assume (default: this machine). Known: ${COMPLETION-CANDIDATES}");
+    private final PositionalParamSpec ids = model.operands(String.class, "ID", "Type ids (_ZTS…, with any .normalized/.generalized suffix).");
 
     @Override
     public Integer call() {
-        Target t = target == null ? Target.host() : Target.of(target);
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        String triple = target.getValue();
+        List<String> ids = this.ids.getValue();
+        Target t = triple == null ? Target.host() : Target.of(triple);
+        PrintWriter out = model.spec().commandLine().getOut();
+        PrintWriter err = model.spec().commandLine().getErr();
         int status = Main.OK;
         for (String id : ids) {
             String c = null, rust = null, mode = null, why = null;

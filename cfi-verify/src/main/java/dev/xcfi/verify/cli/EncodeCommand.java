@@ -20,11 +20,8 @@ import dev.xcfi.encoding.rust.RustTypePrinter;
 import dev.xcfi.types.rust.RustStd;
 import dev.xcfi.encoding.c.ParsedHeader;
 import dev.xcfi.types.Target;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -39,67 +36,46 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "encode", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
-        description = {"Print the CFI type id, KCFI hash and cross-DSO id of every function declared in C headers,",
-                "exactly as clang 22 emits them for the target and mode.",
-                "Rows: name<TAB>type_id<TAB>kcfi<TAB>cross_dso, in input order; a declaration the target",
-                "cannot take is name<TAB>-<TAB>-<TAB>-<TAB>error: why (exit status 1)."})
 final class EncodeCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    /** The targets xcfi knows, by short name, for --target's help. */
+    static final List<String> TARGET_NAMES = Target.known().stream().map(Target::shortName).toList();
 
-    @Option(names = "--lang", defaultValue = "c", description = "Input language: c or rust.")
-    String lang;
-
-    @Option(names = "--crate-name", description = "Rust: the crate the input belongs to (default: the first file's name).")
-    String crateName;
-
-    @Option(names = "--crate", paramLabel = "NAME=DISAMBIGUATOR",
-            description = {"Rust: a crate disambiguator, the text between C and the name's length in an id",
-                    "(--crate core=sgEmfK2I1SDT_ for NtCsgEmfK2I1SDT_4core). Missing ones are learned from rustc."})
-    Map<String, String> crates = new LinkedHashMap<>();
-
-    @Option(names = "--rustc", defaultValue = "rustc", description = "Rust: the rustc to learn crate disambiguators from.")
-    String rustc;
-
-    @Option(names = "--target", description = "Target triple (default: this machine). Known: ${COMPLETION-CANDIDATES}",
-            completionCandidates = TargetNames.class)
-    String target;
-
-    @Option(names = "--normalize-integers", description = "Integer normalization (-fsanitize-cfi-icall-experimental-normalize-integers).")
-    boolean normalize;
-
-    @Option(names = "--generalize-pointers", description = "Pointer generalization (-fsanitize-cfi-icall-generalize-pointers).")
-    boolean generalize;
-
-    @Option(names = "--kcfi-hash", defaultValue = "xxhash64", description = "KCFI hash: xxhash64 (default) or fnv1a.")
-    String kcfiHash;
-
-    @Option(names = "--format", defaultValue = "tsv", description = "tsv, json or text.")
-    Format format;
-
-    @Option(names = "-I", paramLabel = "DIR", description = "Search DIR for #include \"...\" and <...> headers.")
-    List<Path> includeDirs = new ArrayList<>();
-
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "C headers, or - for standard input.")
-    List<String> files;
+    final CommandModel model = new CommandModel("encode", this,
+            "Print the CFI type id, KCFI hash and cross-DSO id of every function declared in C headers, exactly as clang 22 emits them for the target and mode.",
+            "Rows: name<TAB>type_id<TAB>kcfi<TAB>cross_dso, in input order; a declaration the target cannot take is name<TAB>-<TAB>-<TAB>-<TAB>error: why (exit status 1).");
+    private final OptionSpec lang = model.option("--lang", String.class, "c", "LANG", "Input language: c or rust.");
+    private final OptionSpec crateName = model.option("--crate-name", String.class, null, "NAME",
+            "Rust: the crate the input belongs to (default: the first file's name).");
+    private final OptionSpec crates = model.keyValues("--crate", "NAME=DISAMBIGUATOR",
+            "Rust: a crate disambiguator, the text between C and the name's length in an id (--crate core=sgEmfK2I1SDT_ for NtCsgEmfK2I1SDT_4core). Missing ones are learned from rustc.");
+    private final OptionSpec rustc = model.option("--rustc", String.class, "rustc", "RUSTC", "Rust: the rustc to learn crate disambiguators from.");
+    private final OptionSpec target = model.choice("--target", TARGET_NAMES, "TRIPLE",
+            "Target triple (default: this machine). Known: ${COMPLETION-CANDIDATES}");
+    private final OptionSpec normalize = model.flag("--normalize-integers", "Integer normalization (-fsanitize-cfi-icall-experimental-normalize-integers).");
+    private final OptionSpec generalize = model.flag("--generalize-pointers", "Pointer generalization (-fsanitize-cfi-icall-generalize-pointers).");
+    private final OptionSpec kcfiHash = model.option("--kcfi-hash", String.class, "xxhash64", "HASH", "KCFI hash: xxhash64 (default) or fnv1a.");
+    private final OptionSpec format = model.option("--format", Format.class, "tsv", "FORMAT", "tsv (default), json or text.");
+    private final OptionSpec includeDirs = model.repeated("-I", Path.class, "DIR", "Search DIR for #include \"...\" and <...> headers.");
+    private final PositionalParamSpec files = model.operands(String.class, "FILE", "C headers (Rust sources with --lang rust), or - for standard input.");
 
     @Override
     public Integer call() throws IOException {
-        Target t = target == null ? Target.host() : Target.of(target);
-        if (lang.equals("rust")) return rust(t);
-        if (!lang.equals("c")) throw new IllegalArgumentException("--lang must be c or rust, not '" + lang + "'");
-        KcfiHash hash = KcfiHash.parse(kcfiHash);
-        CfiMode mode = CfiMode.of(normalize, generalize);
+        String triple = target.getValue();
+        Target t = triple == null ? Target.host() : Target.of(triple);
+        String language = lang.getValue();
+        if (language.equals("rust")) return rust(t);
+        if (!language.equals("c")) throw new IllegalArgumentException("--lang must be c or rust, not '" + language + "'");
+        KcfiHash hash = KcfiHash.parse(kcfiHash.getValue());
+        CfiMode mode = CfiMode.of(normalize.getValue(), generalize.getValue());
         List<HeaderParser.Input> inputs = new ArrayList<>();
-        for (String f : files) inputs.add(read(f));
-        ParsedHeader parsed = HeaderParser.parse(t, includeDirs, inputs);
+        for (String f : files.<List<String>>getValue()) inputs.add(read(f));
+        ParsedHeader parsed = HeaderParser.parse(t, includeDirs.getValue(), inputs);
         List<EncodedDeclaration> rows = new DeclarationEncoder(t, mode, hash).encodeAll(parsed.functions());
 
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = model.spec().commandLine().getOut();
+        PrintWriter err = model.spec().commandLine().getErr();
         for (SyntaxException e : parsed.errors()) err.println(e.diagnostic());
-        switch (format) {
+        switch (format.<Format>getValue()) {
             case tsv -> rows.forEach(r -> out.println(r.tsv()));
             case text -> text(out, rows, t, mode, hash);
             case json -> json(out, rows, parsed.errors(), t, mode, hash);
@@ -109,7 +85,11 @@ final class EncodeCommand implements Callable<Integer> {
     }
 
     private int rust(Target t) throws IOException {
-        if (!kcfiHash.equals("xxhash64")) throw new IllegalArgumentException("rustc always uses xxHash64 for KCFI");
+        if (!kcfiHash.getValue().equals("xxhash64")) throw new IllegalArgumentException("rustc always uses xxHash64 for KCFI");
+        List<String> files = this.files.getValue();
+        String crateName = this.crateName.getValue();
+        String rustc = this.rustc.getValue();
+        CfiMode mode = CfiMode.of(normalize.getValue(), generalize.getValue());
         List<RustParser.Source> sources = new ArrayList<>();
         for (String f : files) {
             HeaderParser.Input in = read(f);
@@ -117,9 +97,9 @@ final class EncodeCommand implements Callable<Integer> {
         }
         String crate = crateName != null ? crateName : defaultCrateName(files.get(0));
         Map<String, String> known = new HashMap<>(RustStd.RUSTC_1_95_CRATES);
-        known.putAll(crates);
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        known.putAll(crates.<Map<String, String>>getValue());
+        PrintWriter out = model.spec().commandLine().getOut();
+        PrintWriter err = model.spec().commandLine().getErr();
         if (!known.containsKey(crate)) {
             try {
                 Map<String, String> learned = RustcProbe.disambiguators(rustc, crate);
@@ -132,12 +112,12 @@ final class EncodeCommand implements Callable<Integer> {
             }
         }
         ParsedRust parsed = RustParser.parse(t, crate, sources);
-        List<EncodedRustDeclaration> rows = new RustDeclarationEncoder(t, known, CfiMode.of(normalize, generalize)).encodeAll(parsed.declarations());
+        List<EncodedRustDeclaration> rows = new RustDeclarationEncoder(t, known, mode).encodeAll(parsed.declarations());
         for (SyntaxException e : parsed.errors()) err.println(e.diagnostic());
-        switch (format) {
+        switch (format.<Format>getValue()) {
             case tsv -> rows.forEach(r -> out.println(r.tsv()));
             case text -> {
-                out.println("# " + t.shortName() + ", " + CfiMode.of(normalize, generalize).label() + " ids (rustc 1.95), crate " + crate);
+                out.println("# " + t.shortName() + ", " + mode.label() + " ids (rustc 1.95), crate " + crate);
                 for (EncodedRustDeclaration r : rows) {
                     out.println(r.name() + ": " + RustTypePrinter.print(r.declaration().signature()) + "   (" + r.declaration().location() + ")");
                     out.println(r.ok() ? "  type id    " + r.id().value() + "\n  kcfi       " + KcfiHash.format(r.kcfi()) : "  error      " + r.error());
@@ -148,8 +128,8 @@ final class EncodeCommand implements Callable<Integer> {
                 ObjectNode root = json.createObjectNode();
                 root.put("target", t.shortName());
                 root.put("crate", crate);
-                root.put("normalizeIntegers", normalize);
-                root.put("generalizePointers", generalize);
+                root.put("normalizeIntegers", mode.normalizeIntegers());
+                root.put("generalizePointers", mode.generalizePointers());
                 ArrayNode fns = root.putArray("functions");
                 for (EncodedRustDeclaration r : rows) {
                     ObjectNode o = fns.addObject();
@@ -237,11 +217,5 @@ final class EncodeCommand implements Callable<Integer> {
             o.put("message", e.getMessage());
         }
         out.println(json.writeValueAsString(root));
-    }
-
-    static final class TargetNames extends ArrayList<String> {
-        TargetNames() {
-            super(Target.known().stream().map(Target::shortName).toList());
-        }
     }
 }

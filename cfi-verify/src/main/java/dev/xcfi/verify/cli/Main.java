@@ -1,7 +1,6 @@
 package dev.xcfi.verify.cli;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 
@@ -9,19 +8,20 @@ import java.io.PrintWriter;
  * {@code xcfi}: exact CFI type ids for C, and (later) verification of linked modules.
  * Exit status: 0 ok, 1 errors in the input or findings, 2 usage or unreadable input.
  */
-@Command(name = "xcfi", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Cross-language CFI: the type ids clang and rustc emit, and why they differ.")
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int INPUT_ERRORS = 1;
     public static final int USAGE = 2;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    static final CommandLine.IVersionProvider VERSION = () -> new String[] {"xcfi 0.1.0 (ids as clang 22 and rustc 1.95 emit them)"};
 
+    private final CommandModel model = new CommandModel("xcfi", this,
+            "Cross-language CFI: the type ids clang and rustc emit, and why they differ.");
+
+    /** Runs when no command is named. */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: encode, decode, hash or verify");
+        throw new CommandLine.ParameterException(model.spec().commandLine(), "missing command: encode, decode, hash or verify");
     }
 
     public static void main(String[] args) {
@@ -36,15 +36,15 @@ public final class Main implements Runnable {
      * given, which is a third of a short {@code verify} run's time.
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new Main());
-        java.util.Map<String, java.util.function.Supplier<Object>> commands = new java.util.LinkedHashMap<>();
-        commands.put("encode", EncodeCommand::new);
-        commands.put("decode", DecodeCommand::new);
-        commands.put("hash", HashCommand::new);
-        commands.put("verify", VerifyCommand::new);
-        java.util.function.Supplier<Object> named = args.length > 0 ? commands.get(args[0]) : null;
-        if (named != null) cli.addSubcommand(args[0], named.get());
-        else commands.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+        CommandLine cli = new CommandLine(new Main().model.spec());
+        java.util.Map<String, java.util.function.Supplier<CommandModel>> commands = new java.util.LinkedHashMap<>();
+        commands.put("encode", () -> new EncodeCommand().model);
+        commands.put("decode", () -> new DecodeCommand().model);
+        commands.put("hash", () -> new HashCommand().model);
+        commands.put("verify", () -> new VerifyCommand().model);
+        java.util.function.Supplier<CommandModel> named = args.length > 0 ? commands.get(args[0]) : null;
+        if (named != null) cli.addSubcommand(args[0], new CommandLine(named.get().spec()));
+        else commands.forEach((name, command) -> cli.addSubcommand(name, new CommandLine(command.get().spec())));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExitCodeExceptionMapper(e -> USAGE);
@@ -63,12 +63,5 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
-    }
-
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"xcfi 0.1.0 (ids as clang 22 and rustc 1.95 emit them)"};
-        }
     }
 }

@@ -13,11 +13,8 @@ import dev.xcfi.verify.report.JsonReport;
 import dev.xcfi.verify.report.Report;
 import dev.xcfi.verify.report.SarifReport;
 import dev.xcfi.verify.report.TextReport;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,31 +27,22 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {"Read the bitcode of every module that will be linked together (clang's and rustc's) and report",
-        "the declarations, callbacks and scheme flags that will make an indirect call trap.",
-        "Exit status: 2 if an input could not be read (the rest is still reported), else 1 if any error finding, else 0."})
 final class VerifyCommand implements Callable<Integer> {
     enum ReportFormat { text, json, sarif }
 
     enum Reader { auto, java, llvm }
 
-
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--format", description = "text (default), json, or sarif (SARIF 2.1.0 for code scanning)", defaultValue = "text")
-    ReportFormat format;
-
-    @Option(names = "--reader", defaultValue = "auto", description = {
+    final CommandModel model = new CommandModel("verify", this,
+            "Read the bitcode of every module that will be linked together (clang's and rustc's) and report the declarations, callbacks and scheme flags that will make an indirect call trap.",
+            "Exit status: 2 if an input could not be read (the rest is still reported), else 1 if any error finding, else 0.");
+    private final OptionSpec format = model.option("--format", ReportFormat.class, "text", "FORMAT",
+            "text (default), json, or sarif (SARIF 2.1.0 for code scanning)");
+    private final OptionSpec reader = model.option("--reader", Reader.class, "auto", "READER",
             "auto (default): the pure-Java reader, libLLVM for .ll files and bitcode it does not read (LLVM outside 15..22);",
-            "java: the pure-Java reader only (no native code); llvm: libLLVM in a supervised worker process"})
-    Reader reader;
-
-    @Option(names = "--libllvm", paramLabel = "PATH", description = "the libLLVM shared library to use (else $XCFI_LIBLLVM, then what llvm-config reports, Debian's, rustup's)")
-    Path libllvm;
-
-    @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = ".bc/.ll files, or folders searched for them")
-    List<Path> paths;
+            "java: the pure-Java reader only (no native code); llvm: libLLVM in a supervised worker process");
+    private final OptionSpec libllvm = model.option("--libllvm", Path.class, null, "PATH",
+            "the libLLVM shared library to use (else $XCFI_LIBLLVM, then what llvm-config reports, Debian's, rustup's)");
+    private final PositionalParamSpec paths = model.operands(Path.class, "FILE|DIR", ".bc/.ll files, or folders searched for them");
 
     /** What became of one file: its facts and the reader that produced them, or why it was not read. */
     private sealed interface Outcome {
@@ -70,7 +58,8 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<Path> files = new ArrayList<>();
         List<Report.InputError> errors = new ArrayList<>();
-        for (Path p : paths) collect(p, files, errors);
+        for (Path p : paths.<List<Path>>getValue()) collect(p, files, errors);
+        Reader reader = this.reader.getValue();
         Map<Path, Outcome> outcomes = new LinkedHashMap<>();
         for (Path f : files) outcomes.put(f, reader == Reader.llvm ? new Outcome.ForLlvm("") : readInJava(f));
         List<Path> forLlvm = outcomes.entrySet().stream().filter(e -> e.getValue() instanceof Outcome.ForLlvm).map(Map.Entry::getKey).toList();
@@ -78,7 +67,7 @@ final class VerifyCommand implements Callable<Integer> {
             if (reader == Reader.java) {
                 for (Path f : forLlvm) outcomes.put(f, new Outcome.Failed(((Outcome.ForLlvm) outcomes.get(f)).why() + " (--reader auto or llvm reads it with libLLVM)"));
             } else {
-                readWithLlvm(forLlvm, outcomes);
+                readWithLlvm(forLlvm, outcomes, reader);
             }
         }
         List<Report.Input> inputs = new ArrayList<>();
@@ -94,7 +83,7 @@ final class VerifyCommand implements Callable<Integer> {
             }
         });
         Report report = new Report(inputs, Verifier.verify(modules), errors);
-        spec.commandLine().getOut().print(switch (format) {
+        model.spec().commandLine().getOut().print(switch (format.<ReportFormat>getValue()) {
             case text -> TextReport.render(report);
             case json -> JsonReport.render(report) + "\n";
             case sarif -> SarifReport.render(report) + "\n";
@@ -118,7 +107,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     /** libLLVM, in a supervised worker: chosen to be at least as new as every input's producer. */
-    private void readWithLlvm(List<Path> files, Map<Path, Outcome> outcomes) {
+    private void readWithLlvm(List<Path> files, Map<Path, Outcome> outcomes, Reader reader) {
         int major = 0;
         List<Path> readable = new ArrayList<>();
         for (Path f : files) {
@@ -135,7 +124,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (readable.isEmpty()) return;
         Path library;
         try {
-            library = LlvmReader.openFirst(LibLlvmLocator.candidates(Optional.ofNullable(libllvm)), Math.max(major, 19)).library();
+            library = LlvmReader.openFirst(LibLlvmLocator.candidates(Optional.ofNullable(libllvm.getValue())), Math.max(major, 19)).library();
         } catch (IllegalArgumentException e) {
             if (reader == Reader.llvm) throw e;
             // auto: only these files needed libLLVM; the others are still reported

@@ -107,6 +107,35 @@ class CliTest {
     }
 
     @Test
+    void repeatedIncludeFoldersAreSearchedInOrder() throws IOException {
+        Path a = Files.createDirectories(dir.resolve("a")), b = Files.createDirectories(dir.resolve("b"));
+        Files.writeString(a.resolve("x.h"), "typedef long word;\n");
+        Files.writeString(b.resolve("x.h"), "typedef int word;\n");
+        Files.writeString(b.resolve("y.h"), "typedef short half;\n");
+        Path h = header("#include \"x.h\"\n#include \"y.h\"\nvoid f(word, half);\n");
+        assertThat(run("encode", "--target", "x86_64-linux-gnu", "-I", a.toString(), "-I", b.toString(), h.toString()).out())
+                .startsWith("f\t_ZTSFvlsE\t");
+        assertThat(run("encode", "--target", "x86_64-linux-gnu", "-I", b.toString(), "-I", a.toString(), h.toString()).out())
+                .startsWith("f\t_ZTSFvisE\t");
+    }
+
+    @Test
+    void everyCommandHasHelpAndVersion() {
+        for (String command : new String[] {"encode", "decode", "hash", "verify"}) {
+            Result help = run(command, "--help");
+            assertThat(help.status()).as(command).isZero();
+            assertThat(help.out()).as(command).startsWith("Usage: xcfi " + command + " [-hV]")
+                    .contains("-h, --help").contains("-V, --version");
+            assertThat(run(command, "-V").out()).as(command).startsWith("xcfi 0.1.0");
+        }
+        assertThat(run("encode", "--help").out()).contains("--target=TRIPLE").contains("x86_64-windows-gnu").contains("--crate=NAME=DISAMBIGUATOR");
+        assertThat(run("verify", "--help").out()).contains("--reader=READER").contains("--format=FORMAT");
+        Result badEnum = run("verify", "--reader", "rust", "x.bc");
+        assertThat(badEnum.status()).isEqualTo(2);
+        assertThat(badEnum.err()).contains("--reader").contains("auto, java, llvm");
+    }
+
+    @Test
     void decodeAndHash() {
         Result d = run("decode", "--target", "x86_64-linux-gnu", "_ZTSFvPFvlElE", "_ZTSFvS_E");
         assertThat(d.out()).isEqualTo("_ZTSFvPFvlElE\tvoid (void (*)(long), long)\textern \"C\" fn(extern \"C\" fn(c_long), c_long)\n");
