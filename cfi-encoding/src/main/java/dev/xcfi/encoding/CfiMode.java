@@ -33,6 +33,18 @@ public record CfiMode(boolean normalizeIntegers, boolean generalizePointers) {
         return this == PLAIN || equals(PLAIN) ? "plain" : suffix().substring(1);
     }
 
+    // Written out rather than generated: a record's generated equals and hashCode are bootstrapped
+    // through method handles on first use, a few milliseconds of a short verify run.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CfiMode m && m.normalizeIntegers == normalizeIntegers && m.generalizePointers == generalizePointers;
+    }
+
+    @Override
+    public int hashCode() {
+        return (normalizeIntegers ? 1 : 0) | (generalizePointers ? 2 : 0);
+    }
+
     /** Parses a suffix-free id's mode from the suffixes at its end. */
     public static CfiMode ofSuffixes(String id) {
         boolean g = id.endsWith(".generalized");
