@@ -63,6 +63,18 @@ class VerifyFixturesTest {
     }
 
     @Test
+    void manyBodiesAndOneCallThroughATypeNoFunctionHas() throws Exception {
+        Run r = verify("plugins");
+        assertThat(r.exit()).isZero();
+        assertThat(r.findings()).containsExactly("unsatisfiable-check probe");
+        assertThat(r.json().get("findings").get(0).get("locations").get(0).get("decoded").asText())
+                .isEqualTo("C: int (double); Rust: extern \"C\" fn(f64) -> c_int");
+        JsonNode input = r.json().get("inputs").get(0);
+        assertThat(input.get("functions").asInt()).isEqualTo(132);
+        assertThat(input.get("typeTests").asInt()).isEqualTo(19);
+    }
+
+    @Test
     void sarifCarriesRulesResultsAndUnreadableInputs() throws Exception {
         StringWriter out = new StringWriter();
         int exit = Main.run(new String[] {"verify", "--format", "sarif", Fixtures.root().resolve("fixtures/verify/fig4").toString(),
