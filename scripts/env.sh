@@ -1,8 +1,15 @@
 # Sourced by the project's scripts: picks a JDK >= 25 (JAVA_HOME, else /usr/lib/jvm/*) and exports JAVA_HOME.
-# The JDK's release file answers without starting a JVM (that costs a short verify run a fifth of its time).
+# The JDK's release file answers without starting a JVM (that costs a short verify run a fifth of
+# its time), read with bash builtins only: every process this script starts delays ./xcfi.
 xcfi_java_ok() {
   [ -x "$1/bin/java" ] || return 1
-  if [ -f "$1/release" ]; then grep -Eq '^JAVA_VERSION="(2[5-9]|[3-9][0-9])[".]' "$1/release"; return; fi
+  if [ -f "$1/release" ]; then
+    local line
+    while IFS= read -r line; do
+      [[ $line =~ ^JAVA_VERSION=\"(2[5-9]|[3-9][0-9])[\".] ]] && return 0
+    done < "$1/release"
+    return 1
+  fi
   "$1/bin/java" -version 2>&1 | head -1 | grep -Eq '"(2[5-9]|[3-9][0-9])[".]'
 }
 if [ -z "${JAVA_HOME:-}" ] || ! xcfi_java_ok "$JAVA_HOME"; then
