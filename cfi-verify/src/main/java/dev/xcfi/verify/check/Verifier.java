@@ -226,7 +226,8 @@ public final class Verifier {
     private Optional<Site> site(String name, ModuleFacts caller) {
         List<Site> defs = definitions.get(name);
         if (defs != null) return Optional.of(defs.get(0));
-        return declarations.getOrDefault(name, List.of()).stream().filter(s -> s.module() == caller).findFirst();
+        for (Site s : declarations.getOrDefault(name, List.of())) if (s.module() == caller) return Optional.of(s);
+        return Optional.empty();
     }
 
     /**

@@ -45,6 +45,8 @@ public final class Main implements Runnable {
         java.util.function.Supplier<CommandModel> named = args.length > 0 ? commands.get(args[0]) : null;
         if (named != null) cli.addSubcommand(args[0], new CommandLine(named.get().spec()));
         else commands.forEach((name, command) -> cli.addSubcommand(name, new CommandLine(command.get().spec())));
+        // picocli's own Path conversion calls Path.of reflectively, which spins method handles at start-up
+        cli.registerConverter(java.nio.file.Path.class, java.nio.file.Path::of);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExitCodeExceptionMapper(e -> USAGE);
