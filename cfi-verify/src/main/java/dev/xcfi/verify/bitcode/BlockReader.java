@@ -236,30 +236,41 @@ final class BlockReader {
 
     /** Reads the operands of the record whose code {@link #next()} returned into {@code r}. */
     void read(Record r, int code) throws BitcodeException {
+        read(r, code, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Reads the first {@code keep} operands (at least: a record's array is kept whole) of the record
+     * whose code {@link #next()} returned into {@code r}, and passes over the rest: for long records
+     * of which a few leading fields matter, such as a module's 19-operand function records.
+     */
+    void read(Record r, int code, int keep) throws BitcodeException {
         r.clear(code, recordStart);
-        operands(r);
+        operands(r, keep);
     }
 
     /** Skips the operands of the record whose code {@link #next()} returned. */
     void skip() throws BitcodeException {
-        operands(null);
+        operands(null, 0);
     }
 
     /**
-     * The operands after the code, kept in {@code r}, or passed over when {@code r} is null: a
+     * The operands after the code, the first {@code keep} kept in {@code keptIn}, or all passed over when it is null: a
      * skipped record is never stored (a run of VBRs or fixed-width array elements is passed over
      * in one step) and is not held to {@link #MAX_OPERANDS} unless it has an array.
      */
-    private void operands(Record r) throws BitcodeException {
+    private void operands(Record keptIn, int keep) throws BitcodeException {
         if (pending == null) {
             long n = unabbreviatedCount();
-            if (r != null && n > MAX_OPERANDS || n * 6 > in.remainingBits()) throw error("record with " + n + " operands", recordStart);
-            if (r == null) in.skipVbrs(6, n);
-            else for (int i = 0; i < n; i++) r.add(in.vbr(6));
+            if (keptIn != null && n > MAX_OPERANDS || n * 6 > in.remainingBits()) throw error("record with " + n + " operands", recordStart);
+            long kept = keptIn == null ? 0 : Math.min(n, keep);
+            for (int i = 0; i < kept; i++) keptIn.add(in.vbr(6));
+            in.skipVbrs(6, n - kept);
             return;
         }
         long[] ops = pending;
         for (int i = 2; i < ops.length; i += 2) {
+            Record r = keptIn != null && keptIn.size < keep ? keptIn : null;
             int encoding = (int) ops[i];
             switch (encoding) {
                 case Abbreviation.ARRAY -> {

@@ -124,7 +124,7 @@ final class ModuleReader {
             }
             case FUNCTION -> {
                 readBodies();
-                blocks.read(r, code);
+                blocks.read(r, code, 6);
                 function();
             }
             case GLOBALVAR, ALIAS, ALIAS_OLD, IFUNC -> {
