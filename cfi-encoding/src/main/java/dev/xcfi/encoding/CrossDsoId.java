@@ -11,13 +11,17 @@ import java.security.NoSuchAlgorithmException;
 public final class CrossDsoId {
     private CrossDsoId() {}
 
-    public static long of(String typeId) {
-        byte[] d;
+    /** One digest per thread: looking MD5 up among the security providers costs more than hashing an id. */
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
         try {
-            d = MessageDigest.getInstance("MD5").digest(typeId.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has MD5", e);
         }
+    });
+
+    public static long of(String typeId) {
+        byte[] d = MD5.get().digest(typeId.getBytes(StandardCharsets.UTF_8));
         long v = 0;
         for (int i = 7; i >= 0; i--) v = v << 8 | (d[i] & 0xFFL);
         return v;

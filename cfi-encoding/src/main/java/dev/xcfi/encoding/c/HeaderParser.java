@@ -61,7 +61,6 @@ public final class HeaderParser {
 
     private final Target target;
     private final List<SyntaxException> errors = new ArrayList<>();
-    private final List<FunctionDeclaration> functions = new ArrayList<>();
     private final Map<String, CType> typedefs = new HashMap<>();
     private final Map<String, TagType> tags = new HashMap<>();
     private final Map<String, Long> enumConstants = new HashMap<>();
@@ -70,7 +69,8 @@ public final class HeaderParser {
     /** The members of each struct and union defined so far (null for one with a bit-field), in order: for layouts. */
     private final Map<TagType, List<CType>> recordMembers = new java.util.LinkedHashMap<>();
     private List<CType> members;
-    private List<Token> tokens;
+    private final java.util.function.Consumer<FunctionDeclaration> declared;
+    private TokenWindow tokens;
     private int pos;
     private int anonymousTags;
     private int prototypeDepth;
@@ -79,8 +79,9 @@ public final class HeaderParser {
     /** The name being declared: tags first declared in its parameter list are local to it. */
     private String declaredName = "";
 
-    private HeaderParser(Target target) {
+    private HeaderParser(Target target, java.util.function.Consumer<FunctionDeclaration> declared) {
         this.target = target;
+        this.declared = declared;
         typedefs.put("__builtin_va_list", new TypedefType("__builtin_va_list", target.builtinVaList()));
         typedefs.put("__int128_t", BuiltinType.of(Kind.INT128));
         typedefs.put("__uint128_t", BuiltinType.of(Kind.UNSIGNED_INT128));
@@ -88,10 +89,25 @@ public final class HeaderParser {
 
     /** Parses {@code inputs} as one translation unit, in order. */
     public static ParsedHeader parse(Target target, List<Path> includeDirs, List<Input> inputs) {
-        HeaderParser parser = new HeaderParser(target);
+        List<FunctionDeclaration> functions = new ArrayList<>();
+        List<SyntaxException> errors = parse(target, includeDirs, inputs, functions::add);
+        return new ParsedHeader(functions, errors);
+    }
+
+    /**
+     * Parses {@code inputs} as one translation unit, handing each function declaration to
+     * {@code declared} as soon as it is read (in input order); returns the errors. For large
+     * headers: neither the text's tokens nor its declarations need to be held all at once.
+     */
+    public static List<SyntaxException> parse(Target target, List<Path> includeDirs, List<Input> inputs,
+                                              java.util.function.Consumer<FunctionDeclaration> declared) {
+        HeaderParser parser = new HeaderParser(target, declared);
         Preprocessor pp = new Preprocessor(target, includeDirs, parser.errors::add);
-        for (Input in : inputs) parser.translationUnit(pp.run(in.name(), in.text(), in.directory()));
-        return new ParsedHeader(parser.functions, parser.errors);
+        for (Input in : inputs) {
+            pp.begin(in.name(), in.text(), in.directory());
+            parser.translationUnit(new TokenWindow(pp::next));
+        }
+        return parser.errors;
     }
 
     public static ParsedHeader parse(Target target, String name, String text) {
@@ -123,28 +139,38 @@ public final class HeaderParser {
         String trimmed = text.strip();
         if (trimmed.endsWith(";")) trimmed = trimmed.substring(0, trimmed.length() - 1);
         int split = trimmed.lastIndexOf(';');
-        HeaderParser parser = new HeaderParser(target);
+        HeaderParser parser = new HeaderParser(target, f -> { });
         Preprocessor pp = new Preprocessor(target, List.of(), parser.errors::add);
-        if (split >= 0) parser.translationUnit(pp.run("<prototype>", trimmed.substring(0, split + 1), null));
+        if (split >= 0) {
+            pp.begin("<prototype>", trimmed.substring(0, split + 1), null);
+            parser.translationUnit(new TokenWindow(pp::next));
+        }
         if (!parser.errors.isEmpty()) throw parser.errors.get(0);
-        List<Token> decl = pp.run("<prototype>", trimmed.substring(split + 1), null);
-        if (!parser.errors.isEmpty()) throw parser.errors.get(0);
-        parser.tokens = decl;
+        pp.begin("<prototype>", trimmed.substring(split + 1), null);
+        parser.tokens = new TokenWindow(pp::next);
         parser.pos = 0;
-        CType type = parser.typeName();
-        if (parser.peek().kind() != Token.Kind.END) throw error(parser.peek().location(), "unexpected '" + parser.peek().text() + "' after the prototype");
+        Token first = parser.peek();
+        CType type;
+        try {
+            type = parser.typeName();
+        } catch (SyntaxException e) {
+            throw parser.errors.isEmpty() ? e : parser.errors.get(0);   // the preprocessor's error came first
+        }
+        Token after = parser.peek();
+        if (!parser.errors.isEmpty()) throw parser.errors.get(0);
+        if (after.kind() != Token.Kind.END) throw error(after.location(), "unexpected '" + after.text() + "' after the prototype");
         CType c = type.canonical();
         if (c.unqualified() instanceof PointerType p && p.pointee().canonical() instanceof FunctionType pf) return new Prototype(pf, parser.recordMembers);
         if (c instanceof FunctionType f) return new Prototype(f, parser.recordMembers);
-        throw error(decl.get(0).location(), "not a function type: '" + text.strip() + "'");
+        throw error(first.location(), "not a function type: '" + text.strip() + "'");
     }
 
     // --- translation unit ---------------------------------------------------------------------------
 
-    private void translationUnit(List<Token> toks) {
+    private void translationUnit(TokenWindow toks) {
         this.tokens = toks;
         this.pos = 0;
-        while (!peek().kind().equals(Token.Kind.END)) {
+        while (peek().kind() != Token.Kind.END) {
             int start = pos;
             try {
                 externalDeclaration();
@@ -152,6 +178,7 @@ public final class HeaderParser {
                 errors.add(e);
                 recover(start);
             }
+            tokens.release(pos);
         }
     }
 
@@ -201,7 +228,7 @@ public final class HeaderParser {
             } else if (type.canonical() instanceof FunctionType fn) {
                 if (peek().is("{") || (identifierList != null && !peek().is(";") && !peek().is(","))) {
                     fn = knrDefinition(fn);
-                    functions.add(new FunctionDeclaration(d.name, fn, d.location));
+                    declared.accept(new FunctionDeclaration(d.name, fn, d.location));
                     skipBody();
                     return;
                 }
@@ -209,7 +236,7 @@ public final class HeaderParser {
                     identifierList = null;
                     throw error(identifierListAt, "a parameter list without types is only allowed in a function definition");
                 }
-                functions.add(new FunctionDeclaration(d.name, fn, d.location));
+                declared.accept(new FunctionDeclaration(d.name, fn, d.location));
             } else if (accept("=")) {
                 balancedUntil(",", ";");
             }
@@ -980,7 +1007,7 @@ public final class HeaderParser {
     }
 
     private Token peekAt(int k) {
-        return tokens.get(Math.min(pos + k, tokens.size() - 1));
+        return tokens.get(pos + k);
     }
 
     private Token next() {

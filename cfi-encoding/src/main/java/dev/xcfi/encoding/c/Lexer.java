@@ -3,135 +3,217 @@ package dev.xcfi.encoding.c;
 import dev.xcfi.encoding.source.SourceLocation;
 import dev.xcfi.encoding.source.SyntaxException;
 import dev.xcfi.encoding.source.Token;
-import java.util.ArrayList;
-import java.util.List;
+
+import java.util.function.Consumer;
 
 /**
- * Splits C source into preprocessing tokens with their locations. Comments and line
- * continuations disappear here; {@link Token#startsLine()} lets the preprocessor find directives.
+ * Splits C source into preprocessing tokens, one at a time, with their locations. Comments and
+ * line continuations disappear here; {@link Token#startsLine()} lets the preprocessor find
+ * directives. Columns count characters from the start of the line, as clang's do for ASCII.
+ *
+ * <p>Headers can be large (xcfi is asked for ids of 100,000 prototypes at a time), so this is a
+ * streaming scanner: one character-class table lookup per ASCII character, a line counter moved
+ * only at newlines, and identifiers looked up in a table of the spellings already seen instead of
+ * being cut out of the text each time.
  */
 final class Lexer {
-    private static final String[] PUNCTUATORS = {
-            "...", "<<=", ">>=", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||",
-            "*=", "/=", "%=", "+=", "-=", "&=", "^=", "|=", "##", "::", "[[", "]]",
-    };
+    private static final byte OTHER = 0, IDENT = 1, DIGIT = 2, BLANK = 3, NEWLINE = 4;
+    private static final byte[] CLASS = new byte[128];
+    /** The punctuators, longest first, by their first character; single characters are shared constants. */
+    private static final String[][] PUNCTUATORS = new String[128][];
+    private static final String[] SINGLE = new String[128];
+
+    static {
+        for (char c = 'a'; c <= 'z'; c++) CLASS[c] = IDENT;
+        for (char c = 'A'; c <= 'Z'; c++) CLASS[c] = IDENT;
+        CLASS['_'] = IDENT;
+        CLASS['$'] = IDENT;
+        for (char c = '0'; c <= '9'; c++) CLASS[c] = DIGIT;
+        for (char c : new char[] {' ', '\t', '\r', '\f', 0x0B, 0x1C, 0x1D, 0x1E, 0x1F}) CLASS[c] = BLANK;
+        CLASS['\n'] = NEWLINE;
+        String[] multi = {"...", "<<=", ">>=", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||",
+                "*=", "/=", "%=", "+=", "-=", "&=", "^=", "|=", "##", "::", "[[", "]]"};
+        for (char c = 0; c < 128; c++) {
+            if (!Character.isLetterOrDigit(c) && !Character.isWhitespace(c) && c > ' ') SINGLE[c] = String.valueOf(c).intern();
+            java.util.List<String> starting = new java.util.ArrayList<>();
+            for (String p : multi) if (p.charAt(0) == c) starting.add(p);
+            if (!starting.isEmpty()) PUNCTUATORS[c] = starting.toArray(String[]::new);
+        }
+    }
 
     private final String file;
     private final String src;
+    private final int end;
+    private final Consumer<SyntaxException> errors;
+    private final Names names;
     private int pos;
     private int line = 1;
-    private int col = 1;
+    /** Where the current line starts, for columns. */
+    private int lineStart;
+    private boolean lineStartPending = true;
+    private Token peeked;
 
-    Lexer(String file, String src) {
+    /** Lexing errors go to {@code errors}; an unterminated quote ends at its line, an unterminated comment ends the file. */
+    Lexer(String file, String src, Names names, Consumer<SyntaxException> errors) {
         this.file = file;
         this.src = src;
+        this.end = src.length();
+        this.names = names;
+        this.errors = errors;
     }
 
-    static List<Token> tokenize(String file, String src) {
-        return new Lexer(file, src).all();
+    /** The next token, without consuming it. */
+    Token peek() {
+        if (peeked == null) peeked = scan();
+        return peeked;
     }
 
-    private List<Token> all() {
-        List<Token> out = new ArrayList<>(src.length() / 4 + 16);
-        boolean lineStart = true;
+    /** The next token; an END token at the end of the text, and again on every later call. */
+    Token next() {
+        Token t = peek();
+        if (t.kind() != Token.Kind.END) peeked = null;
+        return t;
+    }
+
+    private Token scan() {
         while (true) {
-            boolean newline = skipSpace();
-            lineStart |= newline;
-            if (pos >= src.length()) {
-                out.add(new Token(Token.Kind.END, "", file, line, col, true));
-                return out;
-            }
-            int atLine = line, atColumn = col;
+            lineStartPending |= skipSpace();
+            if (pos >= end) return new Token(Token.Kind.END, "", file, line, pos - lineStart + 1, true);
+            int start = pos, atLine = line, atColumn = pos - lineStart + 1;
+            boolean startsLine = lineStartPending;
+            lineStartPending = false;
             char c = src.charAt(pos);
+            byte cls = c < 128 ? CLASS[c] : Character.isLetter(c) ? IDENT : Character.isDigit(c) ? DIGIT : OTHER;
             Token.Kind kind;
-            int start = pos;
-            if (Character.isLetter(c) || c == '_' || c == '$') {
-                while (pos < src.length() && (Character.isLetterOrDigit(peek()) || peek() == '_' || peek() == '$')) advance();
+            if (cls == IDENT) {
+                pos = identifierEnd(pos + 1);
                 kind = Token.Kind.IDENTIFIER;
                 // An encoding prefix makes the identifier part of a string or character literal.
-                if (pos < src.length() && (peek() == '"' || peek() == '\'') && isEncodingPrefix(src.substring(start, pos))) {
-                    kind = quoted(peek(), new SourceLocation(file, atLine, atColumn));
+                if (pos < end && (src.charAt(pos) == '"' || src.charAt(pos) == '\'') && isEncodingPrefix(start, pos)) {
+                    kind = quoted(src.charAt(pos), atLine, atColumn);
+                    if (kind == null) continue;
+                    return token(kind, start, atLine, atColumn, startsLine);
                 }
-            } else if (Character.isDigit(c) || (c == '.' && pos + 1 < src.length() && Character.isDigit(src.charAt(pos + 1)))) {
-                while (pos < src.length() && (Character.isLetterOrDigit(peek()) || peek() == '.' || peek() == '\''
-                        || ((peek() == '+' || peek() == '-') && "eEpP".indexOf(src.charAt(pos - 1)) >= 0))) advance();
-                kind = Token.Kind.NUMBER;
-            } else if (c == '"' || c == '\'') {
-                kind = quoted(c, new SourceLocation(file, atLine, atColumn));
-            } else {
-                String p = punctuator(c);
-                for (int i = 0; i < p.length(); i++) advance();
-                out.add(new Token(Token.Kind.PUNCTUATOR, p, file, atLine, atColumn, lineStart));
-                lineStart = false;
-                continue;
+                return new Token(kind, names.intern(src, start, pos), file, atLine, atColumn, startsLine);
             }
-            String text = src.substring(start, pos);
-            if (text.indexOf('\\') >= 0) text = text.replace("\\\n", "");
-            // Identifiers share one String per spelling, so keyword tests are mostly identity checks.
-            if (kind == Token.Kind.IDENTIFIER) text = names.computeIfAbsent(text, k -> k);
-            out.add(new Token(kind, text, file, atLine, atColumn, lineStart));
-            lineStart = false;
+            if (cls == DIGIT || (c == '.' && pos + 1 < end && Character.isDigit(src.charAt(pos + 1)))) {
+                pos = numberEnd(pos + 1);
+                return token(Token.Kind.NUMBER, start, atLine, atColumn, startsLine);
+            }
+            if (c == '"' || c == '\'') {
+                kind = quoted(c, atLine, atColumn);
+                if (kind == null) continue;
+                return token(kind, start, atLine, atColumn, startsLine);
+            }
+            String p = punctuator(c);
+            pos += p.length();
+            return new Token(Token.Kind.PUNCTUATOR, p, file, atLine, atColumn, startsLine);
         }
+    }
+
+    private Token token(Token.Kind kind, int start, int atLine, int atColumn, boolean startsLine) {
+        String text = src.substring(start, pos);
+        if (text.indexOf('\\') >= 0) text = text.replace("\\\n", "");
+        return new Token(kind, text, file, atLine, atColumn, startsLine);
+    }
+
+    private int identifierEnd(int i) {
+        while (i < end) {
+            char c = src.charAt(i);
+            if (c < 128 ? CLASS[c] != IDENT && CLASS[c] != DIGIT : !Character.isLetterOrDigit(c)) break;
+            i++;
+        }
+        return i;
+    }
+
+    /** A pp-number: digits, letters, dots, digit separators, and signs after an exponent letter. */
+    private int numberEnd(int i) {
+        while (i < end) {
+            char c = src.charAt(i);
+            if (Character.isLetterOrDigit(c) || c == '.' || c == '\'') {
+                i++;
+            } else if ((c == '+' || c == '-') && "eEpP".indexOf(src.charAt(i - 1)) >= 0) {
+                i++;
+            } else {
+                break;
+            }
+        }
+        return i;
+    }
+
+    private boolean isEncodingPrefix(int start, int stop) {
+        int n = stop - start;
+        char c = src.charAt(start);
+        return n == 1 ? c == 'L' || c == 'u' || c == 'U' : n == 2 && c == 'u' && src.charAt(start + 1) == '8';
     }
 
     /** The longest punctuator at the current position; its text is a shared constant. */
     private String punctuator(char c) {
-        for (String cand : PUNCTUATORS) {
-            if (cand.charAt(0) == c && src.startsWith(cand, pos)) return cand;
+        if (c < 128) {
+            String[] candidates = PUNCTUATORS[c];
+            if (candidates != null) {
+                for (String p : candidates) if (src.startsWith(p, pos)) return p;
+            }
+            if (SINGLE[c] != null) return SINGLE[c];
         }
-        String single = SINGLE[c & 0x7F];
-        return c < 0x80 && single != null ? single : String.valueOf(c);
+        return String.valueOf(c);
     }
 
-    private static final String[] SINGLE = new String[128];
-
-    static {
-        for (char ch = 0; ch < 128; ch++) {
-            if (!Character.isLetterOrDigit(ch) && !Character.isWhitespace(ch) && ch > ' ') SINGLE[ch] = String.valueOf(ch).intern();
+    /**
+     * A string or character literal from its opening quote; its kind, or null when it is not closed
+     * on its line (reported; lexing resumes at the next line, as clang does).
+     */
+    private Token.Kind quoted(char q, int atLine, int atColumn) {
+        pos++;
+        while (pos < end && src.charAt(pos) != q) {
+            char c = src.charAt(pos);
+            if (c == '\n') break;
+            if (c == '\\' && pos + 1 < end) {
+                pos++;
+                if (src.charAt(pos) == '\n') newLine(pos + 1);
+            }
+            pos++;
         }
-    }
-
-    private final java.util.HashMap<String, String> names = new java.util.HashMap<>();
-
-    private static boolean isEncodingPrefix(String s) {
-        return s.equals("L") || s.equals("u") || s.equals("U") || s.equals("u8");
-    }
-
-    private Token.Kind quoted(char q, SourceLocation at) {
-        advance();
-        while (pos < src.length() && peek() != q) {
-            if (peek() == '\n') throw new SyntaxException(at, "missing terminating " + q + " character");
-            if (peek() == '\\') advance();
-            advance();
+        if (pos >= end || src.charAt(pos) != q) {
+            errors.accept(new SyntaxException(new SourceLocation(file, atLine, atColumn), "missing terminating " + q + " character"));
+            return null;
         }
-        if (pos >= src.length()) throw new SyntaxException(at, "missing terminating " + q + " character");
-        advance();
+        pos++;
         return q == '"' ? Token.Kind.STRING : Token.Kind.CHARACTER;
+    }
+
+    private void newLine(int next) {
+        line++;
+        lineStart = next;
     }
 
     /** Skips blanks and comments; returns true if a newline was crossed. */
     private boolean skipSpace() {
         boolean newline = false;
-        while (pos < src.length()) {
-            char c = peek();
-            if (c == '\n') {
+        while (pos < end) {
+            char c = src.charAt(pos);
+            byte cls = c < 128 ? CLASS[c] : Character.isWhitespace(c) ? BLANK : OTHER;
+            if (cls == BLANK) {
+                pos++;
+            } else if (cls == NEWLINE) {
                 newline = true;
-                advance();
-            } else if (c == '\\' && pos + 1 < src.length() && src.charAt(pos + 1) == '\n') {
-                advance();
-                advance();
-            } else if (Character.isWhitespace(c)) {
-                advance();
-            } else if (src.startsWith("//", pos)) {
-                while (pos < src.length() && peek() != '\n') advance();
-            } else if (src.startsWith("/*", pos)) {
-                SourceLocation at = here();
-                int end = src.indexOf("*/", pos + 2);
-                if (end < 0) throw new SyntaxException(at, "unterminated /* comment");
-                while (pos < end + 2) {
-                    if (peek() == '\n') newline = true;
-                    advance();
+                newLine(++pos);
+            } else if (c == '\\' && pos + 1 < end && src.charAt(pos + 1) == '\n') {
+                pos += 2;
+                newLine(pos);
+            } else if (c == '/' && pos + 1 < end && src.charAt(pos + 1) == '/') {
+                while (pos < end && src.charAt(pos) != '\n') pos++;
+            } else if (c == '/' && pos + 1 < end && src.charAt(pos + 1) == '*') {
+                int close = src.indexOf("*/", pos + 2);
+                if (close < 0) errors.accept(new SyntaxException(new SourceLocation(file, line, pos - lineStart + 1), "unterminated /* comment"));
+                int stop = close < 0 ? end : close;
+                for (int i = pos; i < stop; i++) {
+                    if (src.charAt(i) == '\n') {
+                        newline = true;
+                        newLine(i + 1);
+                    }
                 }
+                pos = close < 0 ? end : close + 2;
             } else {
                 break;
             }
@@ -139,21 +221,45 @@ final class Lexer {
         return newline;
     }
 
-    private char peek() {
-        return src.charAt(pos);
-    }
+    /**
+     * The spellings of the identifiers met so far, one String each: tokens share them (a large
+     * header names the same few dozen types millions of times), and keyword tests on them are
+     * mostly identity checks.
+     */
+    static final class Names {
+        private String[] table = new String[1024];
+        private int size;
 
-    private void advance() {
-        if (src.charAt(pos) == '\n') {
-            line++;
-            col = 1;
-        } else {
-            col++;
+        String intern(String src, int start, int stop) {
+            int h = 0;
+            for (int i = start; i < stop; i++) h = 31 * h + src.charAt(i);
+            int mask = table.length - 1, n = stop - start;
+            for (int i = mix(h) & mask; ; i = (i + 1) & mask) {
+                String s = table[i];
+                if (s == null) {
+                    s = src.substring(start, stop);
+                    table[i] = s;
+                    if (++size * 2 > table.length) grow();
+                    return s;
+                }
+                if (s.length() == n && s.hashCode() == h && src.regionMatches(start, s, 0, n)) return s;
+            }
         }
-        pos++;
-    }
 
-    private SourceLocation here() {
-        return new SourceLocation(file, line, col);
+        private static int mix(int h) {
+            return h ^ (h >>> 16);
+        }
+
+        private void grow() {
+            String[] old = table;
+            table = new String[old.length * 2];
+            int mask = table.length - 1;
+            for (String s : old) {
+                if (s == null) continue;
+                int i = mix(s.hashCode()) & mask;
+                while (table[i] != null) i = (i + 1) & mask;
+                table[i] = s;
+            }
+        }
     }
 }

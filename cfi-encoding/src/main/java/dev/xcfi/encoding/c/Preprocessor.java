@@ -22,6 +22,9 @@ import java.util.function.Consumer;
  * {@code -I} folders), {@code #include <…>} for the standard headers xcfi knows per target, object-like
  * {@code #define}/{@code #undef}, and {@code #if/#ifdef/#ifndef/#elif/#else/#endif} with
  * {@code defined}. A bad directive is reported and skipped; the rest of the file is still read.
+ *
+ * <p>Tokens stream through: the parser asks for the next one, and only a directive's line or a
+ * macro's expansion is ever held, so a large header is never in memory as tokens.
  */
 final class Preprocessor {
     private static final int MAX_INCLUDE_DEPTH = 200;
@@ -42,71 +45,121 @@ final class Preprocessor {
         }
     }
 
+    /** A file being read: its tokens, the folder its quoted includes search first, its open conditionals. */
+    private final class Source {
+        final Lexer lexer;
+        final Path directory;
+        final Deque<Conditional> conditionals = new ArrayDeque<>();
+
+        Source(String name, String text, Path directory) {
+            this.lexer = new Lexer(name, text, names, this::lexingError);
+            this.directory = directory;
+        }
+
+        boolean active() {
+            return conditionals.isEmpty() || conditionals.peek().active;
+        }
+
+        /** Text skipped by a false conditional is not diagnosed, as in clang. */
+        private void lexingError(SyntaxException e) {
+            if (active()) errors.accept(e);
+        }
+    }
+
     private final Target target;
     private final List<Path> includeDirs;
     private final Consumer<SyntaxException> errors;
+    private final Lexer.Names names = new Lexer.Names();
     private final Map<String, Macro> macros = new HashMap<>();
     private final Set<String> onceFiles = new HashSet<>();
-    private List<Token> out = new ArrayList<>();
-    private int depth;
+    private final Deque<Source> sources = new ArrayDeque<>();
+    /** Tokens of a macro expansion not handed out yet. */
+    private final ArrayDeque<Token> expanded = new ArrayDeque<>();
+    private String input;
+    private Token last;
 
     Preprocessor(Target target, List<Path> includeDirs, Consumer<SyntaxException> errors) {
         this.target = target;
         this.includeDirs = List.copyOf(includeDirs);
         this.errors = errors;
-        source("<built-in>", StandardHeaders.predefined(target), null);
+        begin("<built-in>", StandardHeaders.predefined(target), null);
+        if (next().kind() != Token.Kind.END) throw new IllegalStateException("the predefined macros produced tokens");
     }
 
     /**
-     * Preprocesses one input and returns its tokens, ended by an END token just past the last one
-     * (inputs accumulate macros and include guards, like one translation unit).
+     * Starts one input; {@link #next()} then yields its tokens, ended by an END token just past the
+     * last one (inputs accumulate macros and include guards, like one translation unit).
      */
-    List<Token> run(String name, String text, Path directory) {
-        out.clear();
-        source(name, text, directory);
-        Token last = out.isEmpty() ? null : out.get(out.size() - 1);
-        out.add(last == null ? new Token(Token.Kind.END, "", name, 1, 1, true)
-                : new Token(Token.Kind.END, "", last.file(), last.line(), last.column() + last.text().length(), true));
-        List<Token> tokens = out;
-        out = new ArrayList<>();
-        return tokens;
+    void begin(String name, String text, Path directory) {
+        sources.clear();
+        expanded.clear();
+        input = name;
+        last = null;
+        sources.push(new Source(name, text, directory));
     }
 
-    private void source(String name, String text, Path directory) {
-        List<Token> tokens;
-        try {
-            tokens = Lexer.tokenize(name, text);
-        } catch (SyntaxException e) {
-            errors.accept(e);
-            return;
-        }
-        Deque<Conditional> conditionals = new ArrayDeque<>();
-        int i = 0;
-        while (tokens.get(i).kind() != Token.Kind.END) {
-            int end = i + 1;
-            while (tokens.get(end).kind() != Token.Kind.END && !tokens.get(end).startsLine()) end++;
-            List<Token> line = tokens.subList(i, end);
-            boolean active = conditionals.isEmpty() || conditionals.peek().active;
-            if (line.get(0).is("#") && line.get(0).startsLine()) {
+    /** The next token of the current input after directives and macro expansion. */
+    Token next() {
+        while (true) {
+            if (!expanded.isEmpty()) return emit(expanded.poll());
+            Source s = sources.peek();
+            if (s == null) {
+                return last == null ? new Token(Token.Kind.END, "", input, 1, 1, true)
+                        : new Token(Token.Kind.END, "", last.file(), last.line(), last.column() + last.text().length(), true);
+            }
+            Token t = s.lexer.next();
+            if (t.kind() == Token.Kind.END) {
+                if (!s.conditionals.isEmpty()) errors.accept(new SyntaxException(t.location(), "unterminated conditional directive (missing #endif)"));
+                sources.pop();
+            } else if (t.startsLine() && t.is("#")) {
+                List<Token> line = restOfLine(s, t);
                 try {
-                    directive(line, conditionals, active, directory);
+                    directive(s, line);
                 } catch (SyntaxException e) {
                     errors.accept(e);
                 }
-            } else if (active) {
-                expand(line, new HashSet<>(), out);
+            } else if (s.active()) {
+                Macro m = t.isIdentifier() ? macros.get(t.text()) : null;
+                if (m == null) return emit(t);
+                expandInto(t, m, s);
             }
-            i = end;
-        }
-        if (!conditionals.isEmpty()) {
-            errors.accept(new SyntaxException(tokens.get(i).location(), "unterminated conditional directive (missing #endif)"));
         }
     }
 
-    private void directive(List<Token> line, Deque<Conditional> conditionals, boolean active, Path directory) {
+    private Token emit(Token t) {
+        last = t;
+        return t;
+    }
+
+    private static List<Token> restOfLine(Source s, Token first) {
+        List<Token> line = new ArrayList<>();
+        line.add(first);
+        while (s.lexer.peek().kind() != Token.Kind.END && !s.lexer.peek().startsLine()) line.add(s.lexer.next());
+        return line;
+    }
+
+    /** A macro name met in running text: its expansion is queued (a function-like macro called there is reported and left as it is). */
+    private void expandInto(Token name, Macro m, Source s) {
+        if (m.functionLike) {
+            if (s.lexer.peek().is("(") && !s.lexer.peek().startsLine()) {
+                errors.accept(new SyntaxException(name.location(), "function-like macro '" + name.text() + "' is not supported by xcfi's preprocessor"));
+            }
+            expanded.add(name);
+            return;
+        }
+        List<Token> out = new ArrayList<>();
+        Set<String> expanding = new HashSet<>();
+        expanding.add(name.text());
+        expand(relocated(m.body, name), expanding, out);
+        expanded.addAll(out);
+    }
+
+    private void directive(Source s, List<Token> line) {
         if (line.size() == 1) return;   // the null directive
         Token name = line.get(1);
         List<Token> rest = line.subList(2, line.size());
+        Deque<Conditional> conditionals = s.conditionals;
+        boolean active = s.active();
         switch (name.text()) {
             case "if" -> conditionals.push(new Conditional(active, active && condition(rest, name)));
             case "ifdef", "ifndef" -> {
@@ -136,7 +189,7 @@ final class Preprocessor {
                 conditionals.pop();
             }
             default -> {
-                if (active) activeDirective(name, rest, directory);
+                if (active) activeDirective(name, rest, s.directory);
             }
         }
     }
@@ -183,32 +236,27 @@ final class Preprocessor {
         } else {
             throw new SyntaxException(rest.get(0).location(), "expected \"FILENAME\" or <FILENAME>");
         }
-        if (++depth > MAX_INCLUDE_DEPTH) {
-            depth--;
+        if (sources.size() > MAX_INCLUDE_DEPTH) {
             throw new SyntaxException(directive.location(), "#include nested too deeply (" + MAX_INCLUDE_DEPTH + " levels)");
         }
-        try {
-            Path found = find(header, angled, directory);
-            if (found != null) {
-                if (onceFiles.contains(found.toString())) return;
-                String text;
-                try {
-                    text = Files.readString(found);
-                } catch (IOException e) {
-                    throw new SyntaxException(directive.location(), "cannot read '" + header + "': " + e.getMessage());
-                }
-                source(found.toString(), text, found.toAbsolutePath().getParent());
-                return;
+        Path found = find(header, angled, directory);
+        if (found != null) {
+            if (onceFiles.contains(found.toString())) return;
+            String text;
+            try {
+                text = Files.readString(found);
+            } catch (IOException e) {
+                throw new SyntaxException(directive.location(), "cannot read '" + header + "': " + e.getMessage());
             }
-            String standard = StandardHeaders.text(header, target);
-            if (standard == null) {
-                throw new SyntaxException(rest.get(0).location(), "'" + header + "' file not found (xcfi knows <stddef.h>, "
-                        + "<stdint.h>, <stdbool.h>, <uchar.h>, <wchar.h>, <stdarg.h> and <limits.h> itself; add -I for others)");
-            }
-            if (onceFiles.add("<" + header + ">")) source("<" + header + ">", standard, null);
-        } finally {
-            depth--;
+            sources.push(new Source(found.toString(), text, found.toAbsolutePath().getParent()));
+            return;
         }
+        String standard = StandardHeaders.text(header, target);
+        if (standard == null) {
+            throw new SyntaxException(rest.get(0).location(), "'" + header + "' file not found (xcfi knows <stddef.h>, "
+                    + "<stdint.h>, <stdbool.h>, <uchar.h>, <wchar.h>, <stdarg.h> and <limits.h> itself; add -I for others)");
+        }
+        if (onceFiles.add("<" + header + ">")) sources.push(new Source("<" + header + ">", standard, null));
     }
 
     private Path find(String header, boolean angled, Path directory) {
@@ -239,9 +287,9 @@ final class Preprocessor {
                 resolved.add(t);
             }
         }
-        List<Token> expanded = new ArrayList<>();
-        expand(resolved, new HashSet<>(), expanded);
-        return ConstantExpression.evaluate(expanded, directive.location(), id -> 0L) != 0;
+        List<Token> expandedCondition = new ArrayList<>();
+        expand(resolved, new HashSet<>(), expandedCondition);
+        return ConstantExpression.evaluate(expandedCondition, directive.location(), id -> 0L) != 0;
     }
 
     /** Object-like macro expansion; a macro is not re-expanded inside its own expansion. */
@@ -258,12 +306,17 @@ final class Preprocessor {
                 into.add(t);
             } else {
                 expanding.add(t.text());
-                List<Token> body = new ArrayList<>(m.body.size());
-                for (Token b : m.body) body.add(b.at(t));
-                expand(body, expanding, into);
+                expand(relocated(m.body, t), expanding, into);
                 expanding.remove(t.text());
             }
         }
+    }
+
+    /** A macro's body as written where it is used: errors inside an expansion point at the use. */
+    private static List<Token> relocated(List<Token> body, Token use) {
+        List<Token> out = new ArrayList<>(body.size());
+        for (Token b : body) out.add(b.at(use));
+        return out;
     }
 
     private static Conditional innermost(Deque<Conditional> conditionals, Token directive) {

@@ -46,6 +46,34 @@ class HeaderParserTest {
     }
 
     @Test
+    void aBrokenLiteralOrCommentLosesOnlyWhatItCovers() {
+        ParsedHeader quote = parse("void a(int);\n#define MSG don't\nvoid b(long);\n");
+        assertThat(names(quote)).containsExactly("a", "b");
+        assertThat(quote.errors()).extracting(SyntaxException::diagnostic).containsExactly("t.h:2:16: error: missing terminating ' character");
+        ParsedHeader comment = parse("void a(int);\n  /* never closed\nvoid b(long);\n");
+        assertThat(names(comment)).containsExactly("a");
+        assertThat(comment.errors()).extracting(SyntaxException::diagnostic).containsExactly("t.h:2:3: error: unterminated /* comment");
+        // Text a false conditional skips is not diagnosed (clang does not either).
+        ParsedHeader skipped = parse("#if 0\nit's not C\n#endif\nvoid c(void);\n");
+        assertThat(skipped.errors()).isEmpty();
+        assertThat(names(skipped)).containsExactly("c");
+    }
+
+    @Test
+    void errorsComeInSourceOrderAndDeclarationsAsTheyAreRead() {
+        ParsedHeader h = parse("void x(int y z);\n#bogus\nvoid ok(void);\n#define F(a) a\nvoid F(int);\n");
+        assertThat(h.errors()).extracting(SyntaxException::diagnostic).containsExactly(
+                "t.h:1:14: error: expected ')' before 'z'",
+                "t.h:2:2: error: unknown preprocessing directive #bogus",
+                "t.h:5:6: error: function-like macro 'F' is not supported by xcfi's preprocessor");
+        List<String> seen = new java.util.ArrayList<>();
+        List<SyntaxException> errors = HeaderParser.parse(X86, List.of(), List.of(new HeaderParser.Input("t.h", "void a(void); void b(int); int c;\nvoid d(long);\n", null)),
+                f -> seen.add(f.name() + ":" + f.location().line()));
+        assertThat(errors).isEmpty();
+        assertThat(seen).containsExactly("a:1", "b:1", "d:2");
+    }
+
+    @Test
     void errorsAtEndOfInputAndInDirectivesHaveLocations() {
         assertThat(parse("void f(int").errors().get(0).diagnostic()).isEqualTo("t.h:1:11: error: expected ')' at end of input");
         assertThat(parse("#if 1\nvoid f(void);\n").errors().get(0).diagnostic()).contains("t.h:").contains("missing #endif");

@@ -69,17 +69,23 @@ final class EncodeCommand implements Callable<Integer> {
         CfiMode mode = CfiMode.of(normalize.getValue(), generalize.getValue());
         List<HeaderParser.Input> inputs = new ArrayList<>();
         for (String f : files.<List<String>>getValue()) inputs.add(read(f));
-        ParsedHeader parsed = HeaderParser.parse(t, includeDirs.getValue(), inputs);
-        List<EncodedDeclaration> rows = new DeclarationEncoder(t, mode, hash).encodeAll(parsed.functions());
-
         PrintWriter out = model.spec().commandLine().getOut();
         PrintWriter err = model.spec().commandLine().getErr();
-        for (SyntaxException e : parsed.errors()) err.println(e.diagnostic());
-        switch (format.<Format>getValue()) {
-            case tsv -> rows.forEach(r -> out.println(r.tsv()));
-            case text -> text(out, rows, t, mode, hash);
-            case json -> json(out, rows, parsed.errors(), t, mode, hash);
+        DeclarationEncoder encoder = new DeclarationEncoder(t, mode, hash);
+        Format f = format.getValue();
+        if (f == Format.tsv) {
+            try (TsvRows rows = new TsvRows(encoder, out)) {
+                List<SyntaxException> errors = HeaderParser.parse(t, includeDirs.getValue(), inputs, rows);
+                boolean badRows = rows.finish();
+                for (SyntaxException e : errors) err.println(e.diagnostic());
+                return errors.isEmpty() && !badRows ? Main.OK : Main.INPUT_ERRORS;
+            }
         }
+        ParsedHeader parsed = HeaderParser.parse(t, includeDirs.getValue(), inputs);
+        List<EncodedDeclaration> rows = encoder.encodeAll(parsed.functions());
+        for (SyntaxException e : parsed.errors()) err.println(e.diagnostic());
+        if (f == Format.text) text(out, rows, t, mode, hash);
+        else json(out, rows, parsed.errors(), t, mode, hash);
         boolean bad = !parsed.errors().isEmpty() || rows.stream().anyMatch(r -> !r.ok());
         return bad ? Main.INPUT_ERRORS : Main.OK;
     }
