@@ -29,7 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -47,17 +46,31 @@ public final class HeaderParser {
         }
     }
 
-    private static final Set<String> TYPE_KEYWORDS = Set.of(
-            "void", "char", "short", "int", "long", "float", "double", "signed", "unsigned", "__signed", "__signed__",
-            "_Bool", "bool", "_Complex", "__complex__", "_BitInt", "__int128", "_Float16", "__bf16", "__fp16",
-            "__float128", "__ibm128", "struct", "union", "enum", "typeof", "__typeof__", "__typeof", "typeof_unqual",
-            "__builtin_va_list", "__int128_t", "__uint128_t");
-    private static final Set<String> QUALIFIERS = Set.of("const", "volatile", "restrict", "__restrict", "__restrict__",
-            "__const", "__const__", "__volatile", "__volatile__", "_Atomic");
-    private static final Set<String> IGNORED_SPECIFIERS = Set.of("extern", "static", "inline", "__inline", "__inline__",
-            "register", "auto", "_Thread_local", "thread_local", "__thread", "__extension__", "constexpr");
-    private static final Set<String> CC_KEYWORDS = Set.of("__stdcall", "_stdcall", "__fastcall", "_fastcall", "__cdecl",
-            "_cdecl", "__vectorcall", "__regcall");
+    /** What a word is to the declaration-specifier grammar. */
+    private enum Word { TYPE, QUALIFIER, STORAGE, CALLING_CONVENTION, ATTRIBUTE, TYPEDEF, OTHER_SPECIFIER, NONE }
+
+    /** One switch instead of set lookups: the parser asks this of nearly every token. */
+    private static Word word(String w) {
+        return switch (w) {
+            case "void", "char", "short", "int", "long", "float", "double", "signed", "unsigned", "__signed", "__signed__",
+                 "_Bool", "bool", "_Complex", "__complex__", "_BitInt", "__int128", "_Float16", "__bf16", "__fp16",
+                 "__float128", "__ibm128", "struct", "union", "enum", "typeof", "__typeof__", "__typeof", "typeof_unqual",
+                 "__builtin_va_list", "__int128_t", "__uint128_t" -> Word.TYPE;
+            case "const", "volatile", "restrict", "__restrict", "__restrict__", "__const", "__const__", "__volatile", "__volatile__",
+                 "_Atomic" -> Word.QUALIFIER;
+            case "extern", "static", "inline", "__inline", "__inline__", "register", "auto", "_Thread_local", "thread_local",
+                 "__thread", "__extension__", "constexpr" -> Word.STORAGE;
+            case "__stdcall", "_stdcall", "__fastcall", "_fastcall", "__cdecl", "_cdecl", "__vectorcall", "__regcall" -> Word.CALLING_CONVENTION;
+            case "__attribute__", "__attribute" -> Word.ATTRIBUTE;
+            case "typedef" -> Word.TYPEDEF;
+            case "_Noreturn", "_Alignas" -> Word.OTHER_SPECIFIER;
+            default -> Word.NONE;
+        };
+    }
+
+    private static boolean is(Token t, Word w) {
+        return t.isIdentifier() && word(t.text()) == w;
+    }
 
     private final Target target;
     private final List<SyntaxException> errors = new ArrayList<>();
@@ -288,26 +301,27 @@ public final class HeaderParser {
         Token bitIntAt = null;
         while (true) {
             Token t = peek();
-            String w = t.text();
-            if (t.kind() != Token.Kind.IDENTIFIER && !t.is("[[")) break;
-            if (t.is("[[")) {
+            if (t.kind() != Token.Kind.IDENTIFIER) {
+                if (!t.is("[[")) break;
                 s.attributes.addAll(standardAttributes());
                 continue;
             }
-            if (w.equals("typedef")) {
+            String w = t.text();
+            Word word = word(w);
+            if (word == Word.TYPEDEF) {
                 next();
                 s.isTypedef = true;
-            } else if (IGNORED_SPECIFIERS.contains(w)) {
+            } else if (word == Word.STORAGE) {
                 next();
             } else if (w.equals("_Noreturn")) {
                 next();
                 noReturn = true;
-            } else if (w.equals("__attribute__") || w.equals("__attribute")) {
+            } else if (word == Word.ATTRIBUTE) {
                 s.attributes.addAll(gnuAttributes());
-            } else if (CC_KEYWORDS.contains(w)) {
+            } else if (word == Word.CALLING_CONVENTION) {
                 next();
                 s.attributes.add(new Attribute(w, List.of(), t.location()));
-            } else if (w.equals("_Alignas") || w.equals("alignas") || w.equals("__declspec")) {
+            } else if ((word == Word.OTHER_SPECIFIER || word == Word.NONE) && (w.equals("_Alignas") || w.equals("alignas") || w.equals("__declspec"))) {
                 next();
                 skipParens();
             } else if (w.equals("_Atomic") && peekAt(1).is("(")) {
@@ -316,10 +330,15 @@ public final class HeaderParser {
                 explicit = setExplicit(explicit, new AtomicType(typeName()), t);
                 expect(")");
                 any = true;
-            } else if (QUALIFIERS.contains(w)) {
+            } else if (word == Word.QUALIFIER) {
                 next();
                 if (w.equals("_Atomic")) atomic = true;
                 else quals = quals.with(qualifier(w));
+            } else if (word != Word.TYPE) {
+                if (explicit != null || kind != null || any || !typedefs.containsKey(w)) break;
+                next();
+                explicit = typedefs.get(w);
+                any = true;
             } else if (w.equals("struct") || w.equals("union") || w.equals("enum")) {
                 next();
                 TagType tag = tagSpecifier(w, s);
@@ -588,7 +607,7 @@ public final class HeaderParser {
                 Qualifiers q = Qualifiers.NONE;
                 while (true) {
                     Token t = peek();
-                    if (t.isIdentifier() && QUALIFIERS.contains(t.text()) && !t.is("_Atomic")) {
+                    if (is(t, Word.QUALIFIER) && !t.is("_Atomic")) {
                         next();
                         q = q.with(qualifier(t.text()));
                     } else if (isAttributeStart(t)) {
@@ -596,7 +615,7 @@ public final class HeaderParser {
                             if (a.name().equals("address_space")) q = q.with(Qualifiers.addressSpace((int) constant(a)));
                             else sortAttribute(a, attrs, levelAttrs);
                         }
-                    } else if (t.isIdentifier() && CC_KEYWORDS.contains(t.text())) {
+                    } else if (is(t, Word.CALLING_CONVENTION)) {
                         next();
                         levelAttrs.add(new Attribute(t.text(), List.of(), t.location()));
                     } else {
@@ -606,7 +625,7 @@ public final class HeaderParser {
                 pointers.add(q);
             } else if (isAttributeStart(peek())) {
                 for (Attribute a : attributeList()) sortAttribute(a, attrs, levelAttrs);
-            } else if (peek().isIdentifier() && CC_KEYWORDS.contains(peek().text())) {
+            } else if (is(peek(), Word.CALLING_CONVENTION)) {
                 Token t = next();
                 levelAttrs.add(new Attribute(t.text(), List.of(), t.location()));
             } else {
@@ -656,7 +675,7 @@ public final class HeaderParser {
     private boolean startsNestedDeclarator() {
         Token t = peekAt(1);
         if (t.is("*") || t.is("(") || t.is("[") || t.is("^") || isAttributeStart(t)) return true;
-        if (t.isIdentifier() && CC_KEYWORDS.contains(t.text())) return true;
+        if (is(t, Word.CALLING_CONVENTION)) return true;
         return t.isIdentifier() && !isTypeStart(t);
     }
 
@@ -670,7 +689,7 @@ public final class HeaderParser {
             if (t.kind() == Token.Kind.END) throw error(t.location(), "expected ']'");
             if (t.is("[") || t.is("(")) depth++;
             if (t.is("]") || t.is(")")) depth--;
-            if (t.is("static") || (t.isIdentifier() && QUALIFIERS.contains(t.text()) && size.isEmpty())) continue;
+            if (t.is("static") || (is(t, Word.QUALIFIER) && size.isEmpty())) continue;
             size.add(t);
         }
         Token close = next();
@@ -951,16 +970,16 @@ public final class HeaderParser {
     // --- token helpers -----------------------------------------------------------------------------------
 
     private static boolean isKeyword(Token t) {
-        String w = t.text();
-        return TYPE_KEYWORDS.contains(w) || QUALIFIERS.contains(w) || IGNORED_SPECIFIERS.contains(w) || w.equals("__attribute__")
-                || w.equals("__attribute") || w.equals("_Noreturn") || w.equals("_Alignas") || w.equals("typedef");
+        return word(t.text()) != Word.NONE && word(t.text()) != Word.CALLING_CONVENTION;
     }
 
     private boolean isTypeStart(Token t) {
         if (!t.isIdentifier()) return t.is("[[");
-        String w = t.text();
-        return TYPE_KEYWORDS.contains(w) || QUALIFIERS.contains(w) || typedefs.containsKey(w) || w.equals("__attribute__")
-                || w.equals("__attribute") || IGNORED_SPECIFIERS.contains(w) || w.equals("_Noreturn") || w.equals("_Alignas");
+        return switch (word(t.text())) {
+            case TYPE, QUALIFIER, STORAGE, ATTRIBUTE, OTHER_SPECIFIER -> true;
+            case CALLING_CONVENTION, TYPEDEF -> false;
+            case NONE -> typedefs.containsKey(t.text());
+        };
     }
 
     /**

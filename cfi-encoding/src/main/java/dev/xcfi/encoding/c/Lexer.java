@@ -43,6 +43,8 @@ final class Lexer {
 
     private final String file;
     private final String src;
+    /** The text as an array: the scanner's loops index it directly. */
+    private final char[] chars;
     private final int end;
     private final Consumer<SyntaxException> errors;
     private final Names names;
@@ -57,7 +59,8 @@ final class Lexer {
     Lexer(String file, String src, Names names, Consumer<SyntaxException> errors) {
         this.file = file;
         this.src = src;
-        this.end = src.length();
+        this.chars = src.toCharArray();
+        this.end = chars.length;
         this.names = names;
         this.errors = errors;
     }
@@ -82,21 +85,26 @@ final class Lexer {
             int start = pos, atLine = line, atColumn = pos - lineStart + 1;
             boolean startsLine = lineStartPending;
             lineStartPending = false;
-            char c = src.charAt(pos);
+            char c = chars[pos];
             byte cls = c < 128 ? CLASS[c] : Character.isLetter(c) ? IDENT : Character.isDigit(c) ? DIGIT : OTHER;
             Token.Kind kind;
             if (cls == IDENT) {
-                pos = identifierEnd(pos + 1);
+                int h = c;
+                int i = pos + 1;
+                for (char d; i < end && ((d = chars[i]) < 128 ? CLASS[d] == IDENT || CLASS[d] == DIGIT : Character.isLetterOrDigit(d)); i++) {
+                    h = 31 * h + d;
+                }
+                pos = i;
                 kind = Token.Kind.IDENTIFIER;
                 // An encoding prefix makes the identifier part of a string or character literal.
-                if (pos < end && (src.charAt(pos) == '"' || src.charAt(pos) == '\'') && isEncodingPrefix(start, pos)) {
-                    kind = quoted(src.charAt(pos), atLine, atColumn);
+                if (pos < end && (chars[pos] == '"' || chars[pos] == '\'') && isEncodingPrefix(start, pos)) {
+                    kind = quoted(chars[pos], atLine, atColumn);
                     if (kind == null) continue;
                     return token(kind, start, atLine, atColumn, startsLine);
                 }
-                return new Token(kind, names.intern(src, start, pos), file, atLine, atColumn, startsLine);
+                return new Token(kind, names.intern(chars, start, pos, h), file, atLine, atColumn, startsLine);
             }
-            if (cls == DIGIT || (c == '.' && pos + 1 < end && Character.isDigit(src.charAt(pos + 1)))) {
+            if (cls == DIGIT || (c == '.' && pos + 1 < end && Character.isDigit(chars[pos + 1]))) {
                 pos = numberEnd(pos + 1);
                 return token(Token.Kind.NUMBER, start, atLine, atColumn, startsLine);
             }
@@ -117,22 +125,13 @@ final class Lexer {
         return new Token(kind, text, file, atLine, atColumn, startsLine);
     }
 
-    private int identifierEnd(int i) {
-        while (i < end) {
-            char c = src.charAt(i);
-            if (c < 128 ? CLASS[c] != IDENT && CLASS[c] != DIGIT : !Character.isLetterOrDigit(c)) break;
-            i++;
-        }
-        return i;
-    }
-
     /** A pp-number: digits, letters, dots, digit separators, and signs after an exponent letter. */
     private int numberEnd(int i) {
         while (i < end) {
-            char c = src.charAt(i);
+            char c = chars[i];
             if (Character.isLetterOrDigit(c) || c == '.' || c == '\'') {
                 i++;
-            } else if ((c == '+' || c == '-') && "eEpP".indexOf(src.charAt(i - 1)) >= 0) {
+            } else if ((c == '+' || c == '-') && "eEpP".indexOf(chars[i - 1]) >= 0) {
                 i++;
             } else {
                 break;
@@ -143,8 +142,8 @@ final class Lexer {
 
     private boolean isEncodingPrefix(int start, int stop) {
         int n = stop - start;
-        char c = src.charAt(start);
-        return n == 1 ? c == 'L' || c == 'u' || c == 'U' : n == 2 && c == 'u' && src.charAt(start + 1) == '8';
+        char c = chars[start];
+        return n == 1 ? c == 'L' || c == 'u' || c == 'U' : n == 2 && c == 'u' && chars[start + 1] == '8';
     }
 
     /** The longest punctuator at the current position; its text is a shared constant. */
@@ -165,16 +164,16 @@ final class Lexer {
      */
     private Token.Kind quoted(char q, int atLine, int atColumn) {
         pos++;
-        while (pos < end && src.charAt(pos) != q) {
-            char c = src.charAt(pos);
+        while (pos < end && chars[pos] != q) {
+            char c = chars[pos];
             if (c == '\n') break;
             if (c == '\\' && pos + 1 < end) {
                 pos++;
-                if (src.charAt(pos) == '\n') newLine(pos + 1);
+                if (chars[pos] == '\n') newLine(pos + 1);
             }
             pos++;
         }
-        if (pos >= end || src.charAt(pos) != q) {
+        if (pos >= end || chars[pos] != q) {
             errors.accept(new SyntaxException(new SourceLocation(file, atLine, atColumn), "missing terminating " + q + " character"));
             return null;
         }
@@ -191,24 +190,24 @@ final class Lexer {
     private boolean skipSpace() {
         boolean newline = false;
         while (pos < end) {
-            char c = src.charAt(pos);
+            char c = chars[pos];
             byte cls = c < 128 ? CLASS[c] : Character.isWhitespace(c) ? BLANK : OTHER;
             if (cls == BLANK) {
                 pos++;
             } else if (cls == NEWLINE) {
                 newline = true;
                 newLine(++pos);
-            } else if (c == '\\' && pos + 1 < end && src.charAt(pos + 1) == '\n') {
+            } else if (c == '\\' && pos + 1 < end && chars[pos + 1] == '\n') {
                 pos += 2;
                 newLine(pos);
-            } else if (c == '/' && pos + 1 < end && src.charAt(pos + 1) == '/') {
-                while (pos < end && src.charAt(pos) != '\n') pos++;
-            } else if (c == '/' && pos + 1 < end && src.charAt(pos + 1) == '*') {
+            } else if (c == '/' && pos + 1 < end && chars[pos + 1] == '/') {
+                while (pos < end && chars[pos] != '\n') pos++;
+            } else if (c == '/' && pos + 1 < end && chars[pos + 1] == '*') {
                 int close = src.indexOf("*/", pos + 2);
                 if (close < 0) errors.accept(new SyntaxException(new SourceLocation(file, line, pos - lineStart + 1), "unterminated /* comment"));
                 int stop = close < 0 ? end : close;
                 for (int i = pos; i < stop; i++) {
-                    if (src.charAt(i) == '\n') {
+                    if (chars[i] == '\n') {
                         newline = true;
                         newLine(i + 1);
                     }
@@ -230,20 +229,24 @@ final class Lexer {
         private String[] table = new String[1024];
         private int size;
 
-        String intern(String src, int start, int stop) {
-            int h = 0;
-            for (int i = start; i < stop; i++) h = 31 * h + src.charAt(i);
+        /** The shared String for {@code chars[start, stop)}, whose String hash code is {@code h}. */
+        String intern(char[] chars, int start, int stop, int h) {
             int mask = table.length - 1, n = stop - start;
             for (int i = mix(h) & mask; ; i = (i + 1) & mask) {
                 String s = table[i];
                 if (s == null) {
-                    s = src.substring(start, stop);
+                    s = new String(chars, start, n);
                     table[i] = s;
                     if (++size * 2 > table.length) grow();
                     return s;
                 }
-                if (s.length() == n && s.hashCode() == h && src.regionMatches(start, s, 0, n)) return s;
+                if (s.hashCode() == h && s.length() == n && same(s, chars, start)) return s;
             }
+        }
+
+        private static boolean same(String s, char[] chars, int start) {
+            for (int k = 0, n = s.length(); k < n; k++) if (s.charAt(k) != chars[start + k]) return false;
+            return true;
         }
 
         private static int mix(int h) {

@@ -2,8 +2,7 @@ package dev.xcfi.encoding.c;
 
 import dev.xcfi.encoding.source.Token;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
@@ -14,8 +13,9 @@ import java.util.function.Supplier;
  */
 final class TokenWindow {
     private final Supplier<Token> source;
-    private final List<Token> tokens = new ArrayList<>();
-    /** The absolute position of {@code tokens.get(0)}. */
+    private Token[] tokens = new Token[256];
+    private int count;
+    /** The absolute position of {@code tokens[0]}. */
     private int base;
     private Token end;
 
@@ -26,25 +26,32 @@ final class TokenWindow {
     /** The token at {@code position}; the END token for any position at or past the end. */
     Token get(int position) {
         int i = position - base;
-        while (i >= tokens.size()) {
+        return i < count && i >= 0 ? tokens[i] : pull(position);
+    }
+
+    private Token pull(int position) {
+        int i = position - base;
+        if (i < 0) throw new IllegalStateException("token " + position + " was released");
+        while (i >= count) {
             if (end != null) return end;
             Token t = source.get();
             if (t.kind() == Token.Kind.END) {
                 end = t;
                 return t;
             }
-            tokens.add(t);
+            if (count == tokens.length) tokens = Arrays.copyOf(tokens, count * 2);
+            tokens[count++] = t;
         }
-        if (i < 0) throw new IllegalStateException("token " + position + " was released");
-        return tokens.get(i);
+        return tokens[i];
     }
 
     /** Forgets the tokens before {@code position}. */
     void release(int position) {
-        int n = Math.min(position - base, tokens.size());
+        int n = Math.min(position - base, count);
         if (n <= 0) return;
-        if (n == tokens.size()) tokens.clear();
-        else tokens.subList(0, n).clear();
+        System.arraycopy(tokens, n, tokens, 0, count - n);
+        Arrays.fill(tokens, count - n, count, null);
+        count -= n;
         base += n;
     }
 }
