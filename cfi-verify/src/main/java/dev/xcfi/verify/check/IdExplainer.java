@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 /** Turns ids into words: both language views, the first parameter that differs, and the id a callback parameter expects. */
 final class IdExplainer {
     /** rustc's vendor types ({@code u3i64}, {@code u5usize}, {@code u3refI…}) and crate paths mark an id as rustc's. */
-    private static final Pattern RUSTC_ID = Pattern.compile(".*(u\\d+(i8|i16|i32|i64|i128|u8|u16|u32|u64|u128|isize|usize|f16|f32|f64|f128|char|str|never|ref|slice|tuple|dyn)|NtC|NvC).*");
+    private static final Pattern RUSTC_ID = Pattern.compile("u\\d+(i8|i16|i32|i64|i128|u8|u16|u32|u64|u128|isize|usize|f16|f32|f64|f128|char|str|never|ref|slice|tuple|dyn)|NtC|NvC");
     private final Target target;
 
     IdExplainer(Target target) {
@@ -27,7 +27,7 @@ final class IdExplainer {
     }
 
     static boolean isRustc(String id) {
-        return RUSTC_ID.matcher(id).matches();
+        return RUSTC_ID.matcher(id).find();
     }
 
     /** {@code void (long)} / {@code extern "C" fn(c_long)}, or the reason it cannot be decoded. */

@@ -11,6 +11,7 @@ import dev.xcfi.verify.facts.TypeTest;
 import dev.xcfi.types.Target;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -253,23 +254,28 @@ public final class Verifier {
                 f.kcfiType().ifPresent(hashes::add);
             }
         }
-        Set<String> reported = new HashSet<>();
+        // per function, the ids and hashes already reported (a function may test one id many times)
+        Map<String, Set<Object>> reported = new HashMap<>();
         for (ModuleFacts m : modules) {
             for (TypeTest t : m.typeTests()) {
-                if (!(t.id() instanceof TypeIdRef.Named n) || carried.contains(n.id()) || !reported.add(t.function() + "\u0000" + n.id())) continue;
+                if (!(t.id() instanceof TypeIdRef.Named n) || carried.contains(n.id()) || !firstTime(reported, t.function(), n.id())) continue;
                 findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, t.function(),
                         t.function() + " checks indirect calls against " + n.id() + ", which no function in the analysed modules carries: every such call traps",
                         List.of(new Finding.Location(where(m), "type test", n.id(), explain.decoded(n.id()))),
                         "if the target is in a module not given to xcfi, add it; otherwise fix the callee's type so its id is " + n.id()));
             }
             for (KcfiCall k : m.kcfiCalls()) {
-                if (hashes.contains(k.hash()) || !reported.add(k.function() + "\u0000" + k.hash())) continue;
+                if (hashes.contains(k.hash()) || !firstTime(reported, k.function(), k.hash())) continue;
                 findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, k.function(),
                         k.function() + " makes a KCFI-checked call expecting hash " + hex(k.hash()) + ", which no function in the analysed modules carries",
                         List.of(new Finding.Location(where(m), "kcfi call", hex(k.hash()), explainHash(k.hash()))),
                         "if the target is in a module not given to xcfi, add it; otherwise fix the callee's type"));
             }
         }
+    }
+
+    private static boolean firstTime(Map<String, Set<Object>> reported, String function, Object what) {
+        return reported.computeIfAbsent(function, k -> new HashSet<>()).add(what);
     }
 
     // --- internal-type-id -----------------------------------------------------------------------------
