@@ -85,6 +85,8 @@ public final class HeaderParser {
     private final java.util.function.Consumer<FunctionDeclaration> declared;
     private TokenWindow tokens;
     private int pos;
+    /** The token at {@link #pos}: the parser looks at it several times per step, so it is kept at hand. */
+    private Token token;
     private int anonymousTags;
     private int prototypeDepth;
     private List<String> identifierList;
@@ -161,7 +163,7 @@ public final class HeaderParser {
         if (!parser.errors.isEmpty()) throw parser.errors.get(0);
         pp.begin("<prototype>", trimmed.substring(split + 1), null);
         parser.tokens = new TokenWindow(pp::next);
-        parser.pos = 0;
+        parser.seek(0);
         Token first = parser.peek();
         CType type;
         try {
@@ -182,7 +184,7 @@ public final class HeaderParser {
 
     private void translationUnit(TokenWindow toks) {
         this.tokens = toks;
-        this.pos = 0;
+        seek(0);
         while (peek().kind() != Token.Kind.END) {
             int start = pos;
             try {
@@ -200,7 +202,7 @@ public final class HeaderParser {
      * braces (and a ';' right after them), so the next declaration is read whatever token failed.
      */
     private void recover(int start) {
-        pos = start;
+        seek(start);
         int depth = 0;
         while (peek().kind() != Token.Kind.END) {
             Token t = next();
@@ -220,9 +222,7 @@ public final class HeaderParser {
         while (true) {
             Declarator d = declarator(false);
             if (d.name == null) throw error(d.location, "expected identifier or '('");
-            List<Attribute> attrs = new ArrayList<>(spec.attributes);
-            attrs.addAll(d.attributes);
-            attrs.addAll(attributesAndAsm());
+            List<Attribute> attrs = joined(spec.attributes, d.attributes, attributesAndAsm());
             CType base = spec.base;
             if (spec.isTypedef && first && spec.anonymousTag != null && d.build.apply(base) == base) {
                 // The first typedef name of an anonymous record names it for linkage (typedef struct {…} T;).
@@ -476,7 +476,7 @@ public final class HeaderParser {
 
     private TagType tagSpecifier(String keyword, Specifiers s) {
         TagType.Kind kind = TagType.Kind.valueOf(keyword.toUpperCase(java.util.Locale.ROOT));
-        List<Attribute> attrs = new ArrayList<>(attributesAndAsm());
+        List<Attribute> attrs = attributesAndAsm();
         Token nameTok = peek().isIdentifier() && !isAttributeStart(peek()) ? next() : null;
         if (kind == TagType.Kind.ENUM && accept(":")) specifiers();   // enum E : T — the id is still 1E
         if (!peek().is("{")) {
@@ -502,7 +502,7 @@ public final class HeaderParser {
         CType firstMember = kind == TagType.Kind.ENUM ? enumBody() : recordBody();
         List<CType> own = members;
         members = outer;
-        attrs.addAll(attributesAndAsm());
+        attrs = joined(attrs, attributesAndAsm(), List.of());
         if (kind == TagType.Kind.UNION && hasAttribute(attrs, "transparent_union") && firstMember != null) {
             tag = tag.asTransparentUnion(firstMember);
             if (nameTok != null && prototypeDepth == 0) tags.put(nameTok.text(), tag);
@@ -544,13 +544,11 @@ public final class HeaderParser {
             }
             do {
                 Declarator d = peek().is(":") ? new Declarator(null, peek().location(), t -> t, List.of()) : declarator(false);
-                List<Attribute> attrs = new ArrayList<>(s.attributes);
-                attrs.addAll(d.attributes);
                 if (accept(":")) {
                     constantUntilAny(",", ";");
                     members = null;   // a bit-field: no FFM layout for this record
                 }
-                attrs.addAll(attributesAndAsm());
+                List<Attribute> attrs = joined(s.attributes, d.attributes, attributesAndAsm());
                 CType type = applyFunctionAttributes(d.build.apply(applyTypeAttributes(s.base, attrs, d.location)), attrs, d.location);
                 if (first == null) first = type;
                 if (members != null) members.add(type);
@@ -661,7 +659,7 @@ public final class HeaderParser {
         SourceLocation at = loc;
         return new Declarator(name, loc, base -> {
             CType t = applyFunctionAttributes(base, levelAttrs, at);
-            for (Qualifiers q : pointers) t = QualifiedType.of(new PointerType(t), q);
+            for (int i = 0; i < pointers.size(); i++) t = QualifiedType.of(new PointerType(t), pointers.get(i));
             for (int i = suffixes.size() - 1; i >= 0; i--) t = suffixes.get(i).apply(t);
             return in.apply(t);
         }, attrs);
@@ -743,9 +741,7 @@ public final class HeaderParser {
                 }
                 Specifiers s = specifiers();
                 Declarator d = declarator(true);
-                List<Attribute> attrs = new ArrayList<>(s.attributes);
-                attrs.addAll(d.attributes);
-                attrs.addAll(attributesAndAsm());
+                List<Attribute> attrs = joined(s.attributes, d.attributes, attributesAndAsm());
                 CType type = applyFunctionAttributes(d.build.apply(applyTypeAttributes(s.base, attrs, d.location)), attrs, d.location);
                 if (type.canonical() instanceof BuiltinType b && b.kind() == Kind.VOID) {
                     throw error(d.location, "'void' must be the first and only parameter if specified");
@@ -775,8 +771,7 @@ public final class HeaderParser {
         }
         Specifiers s = specifiers();
         Declarator d = declarator(true);
-        List<Attribute> attrs = new ArrayList<>(s.attributes);
-        attrs.addAll(d.attributes);
+        List<Attribute> attrs = joined(s.attributes, d.attributes, List.of());
         return applyFunctionAttributes(d.build.apply(applyTypeAttributes(s.base, attrs, d.location)), attrs, d.location);
     }
 
@@ -792,14 +787,26 @@ public final class HeaderParser {
 
     /** Attributes and {@code asm("label")} that may follow a declarator. */
     private List<Attribute> attributesAndAsm() {
-        List<Attribute> out = new ArrayList<>();
+        List<Attribute> out = List.of();
         while (true) {
-            if (isAttributeStart(peek())) out.addAll(attributeList());
+            if (isAttributeStart(peek())) out = joined(out, attributeList(), List.of());
             else if (peek().is("asm") || peek().is("__asm__") || peek().is("__asm")) {
                 next();
                 skipParens();
             } else return out;
         }
+    }
+
+    /** Attribute lists joined in order (specifiers', declarator's, trailing); most are empty, and nothing is copied then. */
+    private static List<Attribute> joined(List<Attribute> a, List<Attribute> b, List<Attribute> c) {
+        if (a.isEmpty() && b.isEmpty()) return c;
+        if (b.isEmpty() && c.isEmpty()) return a;
+        if (a.isEmpty() && c.isEmpty()) return b;
+        List<Attribute> all = new ArrayList<>(a.size() + b.size() + c.size());
+        all.addAll(a);
+        all.addAll(b);
+        all.addAll(c);
+        return all;
     }
 
     private List<Attribute> gnuAttributes() {
@@ -847,12 +854,13 @@ public final class HeaderParser {
     }
 
     private static boolean hasAttribute(List<Attribute> attrs, String name) {
-        for (Attribute a : attrs) if (a.name().equals(name)) return true;
+        for (int i = 0; i < attrs.size(); i++) if (attrs.get(i).name().equals(name)) return true;
         return false;
     }
 
     /** Attributes that change the base type: {@code address_space(N)} and {@code vector_size(N)}. */
     private CType applyTypeAttributes(CType base, List<Attribute> attrs, SourceLocation at) {
+        if (attrs.isEmpty()) return base;
         CType t = base;
         for (Attribute a : attrs) {
             switch (a.name()) {
@@ -876,6 +884,7 @@ public final class HeaderParser {
      * type met from the top of the declared type (the function itself, or a pointer's pointee).
      */
     private CType applyFunctionAttributes(CType type, List<Attribute> attrs, SourceLocation at) {
+        if (attrs.isEmpty()) return type;
         CallingConvention cc = null;
         String salt = null;
         boolean noReturn = false;
@@ -1021,8 +1030,13 @@ public final class HeaderParser {
         expect(")");
     }
 
+    private void seek(int position) {
+        pos = position;
+        token = tokens.get(position);
+    }
+
     private Token peek() {
-        return tokens.get(pos);
+        return token;
     }
 
     private Token peekAt(int k) {
@@ -1030,25 +1044,25 @@ public final class HeaderParser {
     }
 
     private Token next() {
-        Token t = tokens.get(pos);
-        if (t.kind() != Token.Kind.END) pos++;
+        Token t = token;
+        if (t.kind() != Token.Kind.END) seek(pos + 1);
         return t;
     }
 
     private boolean accept(String s) {
-        if (peek().is(s)) {
-            pos++;
+        if (token.is(s)) {
+            seek(pos + 1);
             return true;
         }
         return false;
     }
 
     private Token expect(String s) {
-        Token t = peek();
+        Token t = token;
         if (!t.is(s)) {
             throw error(t.location(), "expected '" + s + "'" + (t.kind() == Token.Kind.END ? " at end of input" : " before '" + t.text() + "'"));
         }
-        pos++;
+        seek(pos + 1);
         return t;
     }
 
