@@ -15,7 +15,7 @@ import java.util.Map;
  */
 final class CommandModel {
     private final CommandSpec spec;
-    private boolean sealed;
+    private boolean finished;
 
     /** {@code command} is what picocli calls when this command is the one named: a {@code Callable<Integer>} or a {@code Runnable}. */
     CommandModel(String name, Object command, String... description) {
@@ -62,8 +62,8 @@ final class CommandModel {
 
     /** The finished model, with {@code -h/--help} and {@code -V/--version} after the command's own options. */
     CommandSpec spec() {
-        if (!sealed) {
-            sealed = true;
+        if (!finished) {
+            finished = true;
             spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.").build());
             spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).description("Print version information and exit.").build());
         }
