@@ -221,7 +221,7 @@ public final class HeaderParser {
         boolean first = true;
         while (true) {
             Declarator d = declarator(false);
-            if (d.name == null) throw error(d.location, "expected identifier or '('");
+            if (d.name == null) throw error(d.location(), "expected identifier or '('");
             List<Attribute> attrs = joined(spec.attributes, d.attributes, attributesAndAsm());
             CType base = spec.base;
             if (spec.isTypedef && first && spec.anonymousTag != null && d.build.apply(base) == base) {
@@ -230,18 +230,18 @@ public final class HeaderParser {
                 base = named;
                 spec.base = named;
             }
-            base = applyTypeAttributes(base, attrs, d.location);
-            CType type = applyFunctionAttributes(d.build.apply(base), attrs, d.location);
+            base = applyTypeAttributes(base, attrs);
+            CType type = applyFunctionAttributes(d.build.apply(base), attrs);
             first = false;
             if (spec.isTypedef) {
                 if (type.unqualified() instanceof TagType tag && tag.kind() == TagType.Kind.UNION && hasAttribute(attrs, "transparent_union")) {
-                    type = makeTransparent(tag, d.location);
+                    type = makeTransparent(tag);
                 }
                 typedefs.put(d.name, new TypedefType(d.name, type));
             } else if (type.canonical() instanceof FunctionType fn) {
                 if (peek().is("{") || (identifierList != null && !peek().is(";") && !peek().is(","))) {
                     fn = knrDefinition(fn);
-                    declared.accept(new FunctionDeclaration(d.name, fn, d.location));
+                    declared.accept(new FunctionDeclaration(d.name, fn, d.location()));
                     skipBody();
                     return;
                 }
@@ -249,7 +249,7 @@ public final class HeaderParser {
                     identifierList = null;
                     throw error(identifierListAt, "a parameter list without types is only allowed in a function definition");
                 }
-                declared.accept(new FunctionDeclaration(d.name, fn, d.location));
+                declared.accept(new FunctionDeclaration(d.name, fn, d.location()));
             } else if (accept("=")) {
                 balancedUntil(",", ";");
             }
@@ -284,7 +284,7 @@ public final class HeaderParser {
         boolean isTypedef;
         CType base;
         TagType anonymousTag;
-        final List<Attribute> attributes = new ArrayList<>();
+        List<Attribute> attributes = List.of();
     }
 
     /** clang's BITINT_MAXWIDTH. */
@@ -303,7 +303,7 @@ public final class HeaderParser {
             Token t = peek();
             if (t.kind() != Token.Kind.IDENTIFIER) {
                 if (!t.is("[[")) break;
-                s.attributes.addAll(standardAttributes());
+                s.attributes = joined(s.attributes, standardAttributes(), List.of());
                 continue;
             }
             String w = t.text();
@@ -317,10 +317,10 @@ public final class HeaderParser {
                 next();
                 noReturn = true;
             } else if (word == Word.ATTRIBUTE) {
-                s.attributes.addAll(gnuAttributes());
+                s.attributes = joined(s.attributes, gnuAttributes(), List.of());
             } else if (word == Word.CALLING_CONVENTION) {
                 next();
-                s.attributes.add(new Attribute(w, List.of(), t.location()));
+                s.attributes = plus(s.attributes, new Attribute(w, List.of(), t.location()));
             } else if ((word == Word.OTHER_SPECIFIER || word == Word.NONE) && (w.equals("_Alignas") || w.equals("alignas") || w.equals("__declspec"))) {
                 next();
                 skipParens();
@@ -405,7 +405,7 @@ public final class HeaderParser {
         if (complex > 0) base = new ComplexType(base);
         if (atomic) base = new AtomicType(base);
         s.base = QualifiedType.of(base, quals);
-        if (noReturn) s.attributes.add(new Attribute("noreturn", List.of(), start.location()));
+        if (noReturn) s.attributes = plus(s.attributes, new Attribute("noreturn", List.of(), start.location()));
         return s;
     }
 
@@ -514,7 +514,7 @@ public final class HeaderParser {
         return tag;
     }
 
-    private CType makeTransparent(TagType tag, SourceLocation at) {
+    private CType makeTransparent(TagType tag) {
         CType first = pendingFirstMembers.get(tag);
         if (first == null) return tag;
         TagType t = tag.asTransparentUnion(first);
@@ -543,13 +543,13 @@ public final class HeaderParser {
                 continue;
             }
             do {
-                Declarator d = peek().is(":") ? new Declarator(null, peek().location(), t -> t, List.of()) : declarator(false);
+                Declarator d = peek().is(":") ? new Declarator(null, peek(), UnaryOperator.identity(), List.of()) : declarator(false);
                 if (accept(":")) {
                     constantUntilAny(",", ";");
                     members = null;   // a bit-field: no FFM layout for this record
                 }
                 List<Attribute> attrs = joined(s.attributes, d.attributes, attributesAndAsm());
-                CType type = applyFunctionAttributes(d.build.apply(applyTypeAttributes(s.base, attrs, d.location)), attrs, d.location);
+                CType type = applyFunctionAttributes(d.build.apply(applyTypeAttributes(s.base, attrs)), attrs);
                 if (first == null) first = type;
                 if (members != null) members.add(type);
             } while (accept(","));
@@ -577,7 +577,11 @@ public final class HeaderParser {
     // --- declarators ------------------------------------------------------------------------------------
 
     /** A parsed declarator: the declared name (null when abstract) and how it derives from the base type. */
-    private record Declarator(String name, SourceLocation location, UnaryOperator<CType> build, List<Attribute> attributes) {}
+    private record Declarator(String name, Token at, UnaryOperator<CType> build, List<Attribute> attributes) {
+        SourceLocation location() {
+            return at.location();
+        }
+    }
 
     /** clang's default -fbracket-depth: deeper nesting is an error there too, and here it must not overflow the stack. */
     private final RecursionLimit declaratorNesting = new RecursionLimit(256);
@@ -594,12 +598,13 @@ public final class HeaderParser {
     }
 
     private Declarator unnestedDeclarator(boolean abstractAllowed) {
-        SourceLocation loc = peek().location();
-        List<Attribute> attrs = new ArrayList<>();
+        Token at = peek();
+        // Most declarators are a name or nothing: the lists below are made only for what is there.
+        List<Attribute> attrs = List.of();
         // Function-type attributes written at this level's pointers belong to the function type just
         // outside them (clang: void (__attribute__((ms_abi)) *p)(int) makes the pointee ms_abi).
-        List<Attribute> levelAttrs = new ArrayList<>();
-        List<Qualifiers> pointers = new ArrayList<>();
+        List<Attribute> levelAttrs = List.of();
+        List<Qualifiers> pointers = List.of();
         while (true) {
             if (accept("*")) {
                 Qualifiers q = Qualifiers.NONE;
@@ -611,21 +616,25 @@ public final class HeaderParser {
                     } else if (isAttributeStart(t)) {
                         for (Attribute a : attributeList()) {
                             if (a.name().equals("address_space")) q = q.with(Qualifiers.addressSpace((int) constant(a)));
-                            else sortAttribute(a, attrs, levelAttrs);
+                            else if (isFunctionTypeAttribute(a)) levelAttrs = plus(levelAttrs, a);
+                            else attrs = plus(attrs, a);
                         }
                     } else if (is(t, Word.CALLING_CONVENTION)) {
                         next();
-                        levelAttrs.add(new Attribute(t.text(), List.of(), t.location()));
+                        levelAttrs = plus(levelAttrs, new Attribute(t.text(), List.of(), t.location()));
                     } else {
                         break;
                     }
                 }
-                pointers.add(q);
+                pointers = plus(pointers, q);
             } else if (isAttributeStart(peek())) {
-                for (Attribute a : attributeList()) sortAttribute(a, attrs, levelAttrs);
+                for (Attribute a : attributeList()) {
+                    if (isFunctionTypeAttribute(a)) levelAttrs = plus(levelAttrs, a);
+                    else attrs = plus(attrs, a);
+                }
             } else if (is(peek(), Word.CALLING_CONVENTION)) {
                 Token t = next();
-                levelAttrs.add(new Attribute(t.text(), List.of(), t.location()));
+                levelAttrs = plus(levelAttrs, new Attribute(t.text(), List.of(), t.location()));
             } else {
                 break;
             }
@@ -636,38 +645,49 @@ public final class HeaderParser {
         if (peek().isIdentifier() && !isKeyword(peek())) {
             Token n = next();
             name = n.text();
-            loc = n.location();
+            at = n;
         } else if (peek().is("(") && startsNestedDeclarator()) {
             next();
             Declarator d = declarator(abstractAllowed);
             expect(")");
             inner = d.build;
             name = d.name;
-            loc = d.location;
-            attrs.addAll(d.attributes);
+            at = d.at;
+            attrs = joined(attrs, d.attributes, List.of());
         } else if (!abstractAllowed) {
             throw error(peek().location(), "expected identifier or '(' but found '" + peek().text() + "'");
         }
         if (name != null && prototypeDepth == 0) declaredName = name;
-        List<UnaryOperator<CType>> suffixes = new ArrayList<>();
+        List<UnaryOperator<CType>> suffixes = List.of();
         while (true) {
-            if (peek().is("[")) suffixes.add(arraySuffix());
-            else if (peek().is("(")) suffixes.add(functionSuffix(name != null && identifierList == null));
+            if (peek().is("[")) suffixes = plus(suffixes, arraySuffix());
+            else if (peek().is("(")) suffixes = plus(suffixes, functionSuffix(name != null && identifierList == null));
             else break;
         }
+        if (levelAttrs.isEmpty() && pointers.isEmpty() && suffixes.isEmpty()) return new Declarator(name, at, inner, attrs);
         UnaryOperator<CType> in = inner;
-        SourceLocation at = loc;
-        return new Declarator(name, loc, base -> {
-            CType t = applyFunctionAttributes(base, levelAttrs, at);
-            for (int i = 0; i < pointers.size(); i++) t = QualifiedType.of(new PointerType(t), pointers.get(i));
-            for (int i = suffixes.size() - 1; i >= 0; i--) t = suffixes.get(i).apply(t);
+        List<Attribute> level = levelAttrs;
+        List<Qualifiers> stars = pointers;
+        List<UnaryOperator<CType>> after = suffixes;
+        return new Declarator(name, at, base -> {
+            CType t = applyFunctionAttributes(base, level);
+            for (int i = 0; i < stars.size(); i++) t = QualifiedType.of(new PointerType(t), stars.get(i));
+            for (int i = after.size() - 1; i >= 0; i--) t = after.get(i).apply(t);
             return in.apply(t);
         }, attrs);
     }
 
-    private static void sortAttribute(Attribute a, List<Attribute> declaration, List<Attribute> functionType) {
-        boolean fn = a.name().equals("cfi_salt") || a.name().equals("noreturn") || CallingConventions.isCallingConvention(a.name());
-        (fn ? functionType : declaration).add(a);
+    /** {@code list} and then {@code x}, as a new list: declarators rarely have any of these, so they start as {@code List.of()}. */
+    private static <T> List<T> plus(List<T> list, T x) {
+        List<T> out = new ArrayList<>(list.size() + 1);
+        out.addAll(list);
+        out.add(x);
+        return out;
+    }
+
+    /** Calling conventions, {@code cfi_salt} and {@code noreturn} belong to a function type, not to the declaration. */
+    private static boolean isFunctionTypeAttribute(Attribute a) {
+        return a.name().equals("cfi_salt") || a.name().equals("noreturn") || CallingConventions.isCallingConvention(a.name());
     }
 
     private boolean startsNestedDeclarator() {
@@ -742,9 +762,9 @@ public final class HeaderParser {
                 Specifiers s = specifiers();
                 Declarator d = declarator(true);
                 List<Attribute> attrs = joined(s.attributes, d.attributes, attributesAndAsm());
-                CType type = applyFunctionAttributes(d.build.apply(applyTypeAttributes(s.base, attrs, d.location)), attrs, d.location);
+                CType type = applyFunctionAttributes(d.build.apply(applyTypeAttributes(s.base, attrs)), attrs);
                 if (type.canonical() instanceof BuiltinType b && b.kind() == Kind.VOID) {
-                    throw error(d.location, "'void' must be the first and only parameter if specified");
+                    throw error(d.location(), "'void' must be the first and only parameter if specified");
                 }
                 params.add(new FunctionType.Parameter(FunctionType.adjust(type), hasAttribute(attrs, "noescape")));
             } while (accept(","));
@@ -772,7 +792,7 @@ public final class HeaderParser {
         Specifiers s = specifiers();
         Declarator d = declarator(true);
         List<Attribute> attrs = joined(s.attributes, d.attributes, List.of());
-        return applyFunctionAttributes(d.build.apply(applyTypeAttributes(s.base, attrs, d.location)), attrs, d.location);
+        return applyFunctionAttributes(d.build.apply(applyTypeAttributes(s.base, attrs)), attrs);
     }
 
     // --- attributes -------------------------------------------------------------------------------------
@@ -859,7 +879,7 @@ public final class HeaderParser {
     }
 
     /** Attributes that change the base type: {@code address_space(N)} and {@code vector_size(N)}. */
-    private CType applyTypeAttributes(CType base, List<Attribute> attrs, SourceLocation at) {
+    private CType applyTypeAttributes(CType base, List<Attribute> attrs) {
         if (attrs.isEmpty()) return base;
         CType t = base;
         for (Attribute a : attrs) {
@@ -883,7 +903,7 @@ public final class HeaderParser {
      * clang, they go to the function declarator chunk nearest the declared name: the first function
      * type met from the top of the declared type (the function itself, or a pointer's pointee).
      */
-    private CType applyFunctionAttributes(CType type, List<Attribute> attrs, SourceLocation at) {
+    private CType applyFunctionAttributes(CType type, List<Attribute> attrs) {
         if (attrs.isEmpty()) return type;
         CallingConvention cc = null;
         String salt = null;
