@@ -68,6 +68,12 @@ public final class HeaderParser {
         };
     }
 
+    /** Whether the parser gives this spelling a meaning of its own (including calling-convention keywords). */
+    static boolean isKeywordSpelling(String w) {
+        return word(w) != Word.NONE || w.equals("alignas") || w.equals("__declspec") || w.equals("asm") || w.equals("__asm__")
+                || w.equals("__asm") || w.equals("nullptr") || w.equals("_Static_assert") || w.equals("static_assert");
+    }
+
     private static boolean is(Token t, Word w) {
         return t.isIdentifier() && word(t.text()) == w;
     }
@@ -339,30 +345,6 @@ public final class HeaderParser {
                 next();
                 explicit = typedefs.get(w);
                 any = true;
-            } else if (w.equals("struct") || w.equals("union") || w.equals("enum")) {
-                next();
-                TagType tag = tagSpecifier(w, s);
-                explicit = setExplicit(explicit, tag, t);
-                any = true;
-            } else if (w.equals("typeof") || w.equals("__typeof__") || w.equals("__typeof") || w.equals("typeof_unqual")) {
-                next();
-                expect("(");
-                CType ty = typeName();
-                expect(")");
-                explicit = setExplicit(explicit, w.equals("typeof_unqual") ? ty.unqualified() : ty, t);
-                any = true;
-            } else if (w.equals("_BitInt")) {
-                next();
-                expect("(");
-                long bits = constantUntil(")");
-                expect(")");
-                if (bits < 1 || bits > MAX_BITINT_WIDTH) {
-                    throw error(t.location(), "_BitInt width " + bits + " is outside 1.." + MAX_BITINT_WIDTH);
-                }
-                bitIntAt = t;
-                // signedness may still follow ("_BitInt(7) unsigned"); checked once the specifiers end
-                explicit = setExplicit(explicit, new BitIntType(false, (int) bits), t);
-                any = true;
             } else if (isBuiltinWord(w)) {
                 next();
                 any = true;
@@ -388,6 +370,30 @@ public final class HeaderParser {
                         default -> throw new AssertionError(w);
                     }, t);
                 }
+            } else if (w.equals("struct") || w.equals("union") || w.equals("enum")) {
+                next();
+                TagType tag = tagSpecifier(w, s);
+                explicit = setExplicit(explicit, tag, t);
+                any = true;
+            } else if (w.equals("typeof") || w.equals("__typeof__") || w.equals("__typeof") || w.equals("typeof_unqual")) {
+                next();
+                expect("(");
+                CType ty = typeName();
+                expect(")");
+                explicit = setExplicit(explicit, w.equals("typeof_unqual") ? ty.unqualified() : ty, t);
+                any = true;
+            } else if (w.equals("_BitInt")) {
+                next();
+                expect("(");
+                long bits = constantUntil(")");
+                expect(")");
+                if (bits < 1 || bits > MAX_BITINT_WIDTH) {
+                    throw error(t.location(), "_BitInt width " + bits + " is outside 1.." + MAX_BITINT_WIDTH);
+                }
+                bitIntAt = t;
+                // signedness may still follow ("_BitInt(7) unsigned"); checked once the specifiers end
+                explicit = setExplicit(explicit, new BitIntType(false, (int) bits), t);
+                any = true;
             } else if (typedefs.containsKey(w) && explicit == null && kind == null && !any) {
                 next();
                 explicit = typedefs.get(w);

@@ -236,6 +236,8 @@ final class Lexer {
                 String s = table[i];
                 if (s == null) {
                     s = new String(chars, start, n);
+                    // A keyword becomes the very String the parser's literals are, so its tests are identity checks.
+                    if (HeaderParser.isKeywordSpelling(s)) s = s.intern();
                     table[i] = s;
                     if (++size * 2 > table.length) grow();
                     return s;

@@ -56,8 +56,15 @@ final class Preprocessor {
             this.directory = directory;
         }
 
+        /** Asked of every token: kept up to date by {@link #conditionalsChanged()} rather than looked up. */
+        private boolean active = true;
+
         boolean active() {
-            return conditionals.isEmpty() || conditionals.peek().active;
+            return active;
+        }
+
+        void conditionalsChanged() {
+            active = conditionals.isEmpty() || conditionals.peek().active;
         }
 
         /** Text skipped by a false conditional is not diagnosed, as in clang. */
@@ -118,6 +125,7 @@ final class Preprocessor {
                 } catch (SyntaxException e) {
                     errors.accept(e);
                 }
+                s.conditionalsChanged();
             } else if (s.active()) {
                 Macro m = t.isIdentifier() ? macros.get(t.text()) : null;
                 if (m == null) return emit(t);

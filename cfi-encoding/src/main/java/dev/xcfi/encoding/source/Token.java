@@ -17,9 +17,10 @@ public record Token(Kind kind, String text, String file, int line, int column, b
     }
 
     public boolean is(String s) {
-        // Most tests fail (is this '(' ? is it "__attribute__" ?): Strings keep their hash, so comparing
-        // hashes settles those without looking at the characters.
-        return (text == s || text.hashCode() == s.hashCode() && text.equals(s)) && kind != Kind.STRING && kind != Kind.CHARACTER;
+        // Most tests fail (is this '(' ? is it "__attribute__" ?): lengths, then the hashes Strings
+        // keep, settle those without looking at the characters.
+        return (text == s || text.length() == s.length() && text.hashCode() == s.hashCode() && text.equals(s))
+                && kind != Kind.STRING && kind != Kind.CHARACTER;
     }
 
     public boolean isIdentifier() {
