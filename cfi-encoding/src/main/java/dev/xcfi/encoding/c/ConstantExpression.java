@@ -25,6 +25,8 @@ final class ConstantExpression {
     /** Evaluates all of {@code tokens}; {@code where} locates an empty expression. */
     static long evaluate(List<Token> tokens, SourceLocation where, Function<Token, Long> identifiers) {
         if (tokens.isEmpty()) throw new SyntaxException(where, "expected an integer constant expression");
+        // Array bounds and vector sizes are nearly always one number.
+        if (tokens.size() == 1 && tokens.get(0).kind() == Token.Kind.NUMBER) return parseInteger(tokens.get(0));
         ConstantExpression e = new ConstantExpression(tokens, identifiers);
         long v = e.conditional();
         if (e.pos < tokens.size()) throw new SyntaxException(tokens.get(e.pos).location(), "unexpected '" + tokens.get(e.pos).text() + "' in constant expression");
@@ -142,7 +144,14 @@ final class ConstantExpression {
     }
 
     static long parseInteger(Token t) {
-        String s = t.text().replace("'", "").toLowerCase(java.util.Locale.ROOT);
+        String text = t.text();
+        if (text.length() <= 18 && text.charAt(0) != '0') {
+            long v = 0;
+            int i = 0;
+            for (; i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9'; i++) v = v * 10 + (text.charAt(i) - '0');
+            if (i == text.length()) return v;   // plain decimal digits: the usual case, read without copies
+        }
+        String s = text.replace("'", "").toLowerCase(java.util.Locale.ROOT);
         int end = s.length();
         while (end > 0 && (s.charAt(end - 1) == 'u' || s.charAt(end - 1) == 'l')) end--;
         s = s.substring(0, end);
