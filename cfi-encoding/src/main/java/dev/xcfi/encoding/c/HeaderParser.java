@@ -70,8 +70,10 @@ public final class HeaderParser {
 
     /** Whether the parser gives this spelling a meaning of its own (including calling-convention keywords). */
     static boolean isKeywordSpelling(String w) {
-        return word(w) != Word.NONE || w.equals("alignas") || w.equals("__declspec") || w.equals("asm") || w.equals("__asm__")
-                || w.equals("__asm") || w.equals("nullptr") || w.equals("_Static_assert") || w.equals("static_assert");
+        return word(w) != Word.NONE || switch (w) {
+            case "alignas", "__declspec", "asm", "__asm__", "__asm", "nullptr", "_Static_assert", "static_assert" -> true;
+            default -> false;
+        };
     }
 
     private static boolean is(Token t, Word w) {
@@ -244,7 +246,7 @@ public final class HeaderParser {
                     type = makeTransparent(tag);
                 }
                 typedefs.put(d.name, new TypedefType(d.name, type));
-            } else if (type.canonical() instanceof FunctionType fn) {
+            } else if ((type instanceof FunctionType built ? built : type.canonical()) instanceof FunctionType fn) {
                 if (peek().is("{") || (identifierList != null && !peek().is(";") && !peek().is(","))) {
                     fn = knrDefinition(fn);
                     declared.accept(new FunctionDeclaration(d.name, fn, d.location()));
@@ -736,11 +738,13 @@ public final class HeaderParser {
 
     private UnaryOperator<CType> functionSuffix(boolean mayBeIdentifierList) {
         Token open = expect("(");
-        if (accept(")")) return ret -> checkReturn(FunctionType.unprototyped(ret), open);
+        // Function types are built from canonical parts (parameters are adjusted, which canonicalizes
+        // them; the return type is canonicalized here), so a declaration need not walk them again.
+        if (accept(")")) return ret -> checkReturn(FunctionType.unprototyped(ret.canonical()), open);
         if (peek().is("void") && peekAt(1).is(")")) {
             next();
             next();
-            return ret -> checkReturn(FunctionType.of(ret), open);
+            return ret -> checkReturn(FunctionType.of(ret.canonical()), open);
         }
         if (peek().isIdentifier() && !isTypeStart(peek()) && (peekAt(1).is(",") || peekAt(1).is(")"))) {
             List<String> names = new ArrayList<>();
@@ -754,7 +758,7 @@ public final class HeaderParser {
                 identifierList = names;
                 identifierListAt = open.location();
             }
-            return ret -> checkReturn(FunctionType.unprototyped(ret), open);
+            return ret -> checkReturn(FunctionType.unprototyped(ret.canonical()), open);
         }
         List<FunctionType.Parameter> params = new ArrayList<>();
         boolean variadic = false;
@@ -779,13 +783,13 @@ public final class HeaderParser {
         }
         expect(")");
         boolean v = variadic;
-        return ret -> checkReturn(new FunctionType(ret, params, v, true, CallingConvention.C, false, ""), open);
+        return ret -> checkReturn(new FunctionType(ret.canonical(), params, v, true, CallingConvention.C, false, ""), open);
     }
 
     private FunctionType checkReturn(FunctionType f, Token at) {
-        CType r = f.returnType().canonical();
-        if (r.unqualified() instanceof FunctionType) throw error(at.location(), "function cannot return function type");
-        if (r.unqualified() instanceof ArrayType) throw error(at.location(), "function cannot return array type");
+        CType r = f.returnType() instanceof QualifiedType q ? q.base() : f.returnType();   // canonical already
+        if (r instanceof FunctionType) throw error(at.location(), "function cannot return function type");
+        if (r instanceof ArrayType) throw error(at.location(), "function cannot return array type");
         return f;
     }
 

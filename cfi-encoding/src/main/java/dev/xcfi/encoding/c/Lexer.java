@@ -229,6 +229,12 @@ final class Lexer {
         private String[] table = new String[1024];
         private int size;
 
+        /** Room for the spellings a text of {@code length} characters may bring, grown once rather than step by step. */
+        void expect(int length) {
+            int wanted = Integer.highestOneBit(Math.max(size, length / 32)) * 2;
+            if (wanted > table.length) resize(wanted);
+        }
+
         /** The shared String for {@code chars[start, stop)}, whose String hash code is {@code h}. */
         String intern(char[] chars, int start, int stop, int h) {
             int mask = table.length - 1, n = stop - start;
@@ -256,8 +262,12 @@ final class Lexer {
         }
 
         private void grow() {
+            resize(table.length * 2);
+        }
+
+        private void resize(int capacity) {
             String[] old = table;
-            table = new String[old.length * 2];
+            table = new String[capacity];
             int mask = table.length - 1;
             for (String s : old) {
                 if (s == null) continue;

@@ -102,6 +102,7 @@ final class Preprocessor {
         expanded.clear();
         input = name;
         last = null;
+        names.expect(text.length());
         sources.push(new Source(name, text, directory));
     }
 
