@@ -31,4 +31,9 @@ public final class CrossDsoId {
     public static String format(long id) {
         return Hex.of(id, 16);
     }
+
+    /** {@link #format} written into {@code out}. */
+    public static void appendFormatted(StringBuilder out, long id) {
+        Hex.append(out, id, 16);
+    }
 }

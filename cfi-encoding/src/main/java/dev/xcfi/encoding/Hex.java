@@ -4,6 +4,14 @@ package dev.xcfi.encoding;
 final class Hex {
     private Hex() {}
 
+    /** Appends {@code 0x} and {@code digits} lower-case hex digits of {@code value}. */
+    static void append(StringBuilder out, long value, int digits) {
+        out.append('0').append('x');
+        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out.append(DIGITS[(int) (value >>> shift) & 0xF]);
+    }
+
+    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+
     static String of(long value, int digits) {
         char[] c = new char[digits + 2];
         c[0] = '0';

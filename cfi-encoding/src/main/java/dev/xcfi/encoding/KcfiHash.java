@@ -58,4 +58,9 @@ public enum KcfiHash {
     public static String format(int hash) {
         return Hex.of(hash & 0xFFFFFFFFL, 8);
     }
+
+    /** {@link #format} written into {@code out}. */
+    public static void appendFormatted(StringBuilder out, int hash) {
+        Hex.append(out, hash & 0xFFFFFFFFL, 8);
+    }
 }

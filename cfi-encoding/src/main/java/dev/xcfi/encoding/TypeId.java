@@ -23,7 +23,8 @@ public record TypeId(String mangling, CfiMode mode, String salt, boolean interna
 
     /** The string that would be the id: mangling plus {@code .normalized}/{@code .generalized}. */
     public String string() {
-        return mangling + mode.suffix();
+        String suffix = mode.suffix();
+        return suffix.isEmpty() ? mangling : mangling + suffix;
     }
 
     /** What {@code llvm.type.test} and {@code !type} carry: {@link #string()}, or {@code <internal>}. */

@@ -67,7 +67,8 @@ final class TsvRows implements Consumer<FunctionDeclaration>, AutoCloseable {
             for (FunctionDeclaration d : declarations) {
                 EncodedDeclaration row = encoder.encode(d);
                 error |= !row.ok();
-                text.append(row.tsv()).append('\n');
+                row.appendTsv(text);
+                text.append('\n');
             }
             return new Rows(text.toString(), error);
         }));
