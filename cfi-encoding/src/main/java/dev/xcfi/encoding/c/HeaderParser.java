@@ -281,7 +281,7 @@ public final class HeaderParser {
             } while (accept(","));
             expect(";");
         }
-        List<FunctionType.Parameter> params = new ArrayList<>();
+        List<FunctionType.Parameter> params = new ArrayList<>(16);
         for (String n : names) params.add(FunctionType.Parameter.of(declared.getOrDefault(n, BuiltinType.INT)));
         return new FunctionType(fn.returnType(), params, false, true, fn.callingConvention(), fn.noReturn(), fn.salt());
     }
@@ -687,8 +687,8 @@ public final class HeaderParser {
 
     /** {@code list} and then {@code x}, as a new list: declarators rarely have any of these, so they start as {@code List.of()}. */
     private static <T> List<T> plus(List<T> list, T x) {
-        List<T> out = new ArrayList<>(list.size() + 1);
-        out.addAll(list);
+        List<T> out = new ArrayList<>(list.size() + 2);
+        if (!list.isEmpty()) out.addAll(list);
         out.add(x);
         return out;
     }
@@ -760,7 +760,7 @@ public final class HeaderParser {
             }
             return ret -> checkReturn(FunctionType.unprototyped(ret.canonical()), open);
         }
-        List<FunctionType.Parameter> params = new ArrayList<>();
+        List<FunctionType.Parameter> params = new ArrayList<>(16);
         boolean variadic = false;
         prototypeDepth++;
         try {
@@ -807,8 +807,8 @@ public final class HeaderParser {
 
     // --- attributes -------------------------------------------------------------------------------------
 
-    private boolean isAttributeStart(Token t) {
-        return t.is("__attribute__") || t.is("__attribute") || t.is("[[");
+    private static boolean isAttributeStart(Token t) {
+        return t.isIdentifier() ? word(t.text()) == Word.ATTRIBUTE : t.is("[[");
     }
 
     private List<Attribute> attributeList() {
@@ -819,8 +819,9 @@ public final class HeaderParser {
     private List<Attribute> attributesAndAsm() {
         List<Attribute> out = List.of();
         while (true) {
-            if (isAttributeStart(peek())) out = joined(out, attributeList(), List.of());
-            else if (peek().is("asm") || peek().is("__asm__") || peek().is("__asm")) {
+            Token t = peek();
+            if (isAttributeStart(t)) out = joined(out, attributeList(), List.of());
+            else if (t.isIdentifier() && (t.is("asm") || t.is("__asm__") || t.is("__asm"))) {
                 next();
                 skipParens();
             } else return out;
