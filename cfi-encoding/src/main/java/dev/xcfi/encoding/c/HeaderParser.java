@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -90,7 +91,7 @@ public final class HeaderParser {
     /** The members of each struct and union defined so far (null for one with a bit-field), in order: for layouts. */
     private final Map<TagType, List<CType>> recordMembers = new java.util.LinkedHashMap<>();
     private List<CType> members;
-    private final java.util.function.Consumer<FunctionDeclaration> declared;
+    private final Consumer<FunctionDeclaration> declared;
     private TokenWindow tokens;
     private int pos;
     /** The token at {@link #pos}: the parser looks at it several times per step, so it is kept at hand. */
@@ -102,7 +103,7 @@ public final class HeaderParser {
     /** The name being declared: tags first declared in its parameter list are local to it. */
     private String declaredName = "";
 
-    private HeaderParser(Target target, java.util.function.Consumer<FunctionDeclaration> declared) {
+    private HeaderParser(Target target, Consumer<FunctionDeclaration> declared) {
         this.target = target;
         this.declared = declared;
         typedefs.put("__builtin_va_list", new TypedefType("__builtin_va_list", target.builtinVaList()));
@@ -123,7 +124,7 @@ public final class HeaderParser {
      * headers: neither the text's tokens nor its declarations need to be held all at once.
      */
     public static List<SyntaxException> parse(Target target, List<Path> includeDirs, List<Input> inputs,
-                                              java.util.function.Consumer<FunctionDeclaration> declared) {
+                                              Consumer<FunctionDeclaration> declared) {
         HeaderParser parser = new HeaderParser(target, declared);
         Preprocessor pp = new Preprocessor(target, includeDirs, parser.errors::add);
         for (Input in : inputs) {
