@@ -1011,7 +1011,8 @@ public final class HeaderParser {
     // --- token helpers -----------------------------------------------------------------------------------
 
     private static boolean isKeyword(Token t) {
-        return word(t.text()) != Word.NONE && word(t.text()) != Word.CALLING_CONVENTION;
+        Word w = word(t.text());
+        return w != Word.NONE && w != Word.CALLING_CONVENTION;
     }
 
     private boolean isTypeStart(Token t) {

@@ -245,7 +245,7 @@ final class Lexer {
                     // A keyword becomes the very String the parser's literals are, so its tests are identity checks.
                     if (HeaderParser.isKeywordSpelling(s)) s = s.intern();
                     table[i] = s;
-                    if (++size * 2 > table.length) grow();
+                    if (++size * 2 > table.length) resize(table.length * 2);
                     return s;
                 }
                 if (s.hashCode() == h && s.length() == n && same(s, chars, start)) return s;
@@ -259,10 +259,6 @@ final class Lexer {
 
         private static int mix(int h) {
             return h ^ (h >>> 16);
-        }
-
-        private void grow() {
-            resize(table.length * 2);
         }
 
         private void resize(int capacity) {

@@ -151,7 +151,7 @@ final class Preprocessor {
     private void expandInto(Token name, Macro m, Source s) {
         if (m.functionLike) {
             if (s.lexer.peek().is("(") && !s.lexer.peek().startsLine()) {
-                errors.accept(new SyntaxException(name.location(), "function-like macro '" + name.text() + "' is not supported by xcfi's preprocessor"));
+                errors.accept(unsupportedCall(name));
             }
             expanded.add(name);
             return;
@@ -310,7 +310,7 @@ final class Preprocessor {
                 into.add(t);
             } else if (m.functionLike) {
                 if (k + 1 < tokens.size() && tokens.get(k + 1).is("(")) {
-                    throw new SyntaxException(t.location(), "function-like macro '" + t.text() + "' is not supported by xcfi's preprocessor");
+                    throw unsupportedCall(t);
                 }
                 into.add(t);
             } else {
@@ -319,6 +319,10 @@ final class Preprocessor {
                 expanding.remove(t.text());
             }
         }
+    }
+
+    private static SyntaxException unsupportedCall(Token macro) {
+        return new SyntaxException(macro.location(), "function-like macro '" + macro.text() + "' is not supported by xcfi's preprocessor");
     }
 
     /** A macro's body as written where it is used: errors inside an expansion point at the use. */

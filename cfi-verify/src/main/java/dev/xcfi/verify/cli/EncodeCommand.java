@@ -31,7 +31,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -62,11 +61,11 @@ final class EncodeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         String triple = target.getValue();
         Target t = triple == null ? Target.host() : Target.of(triple);
+        CfiMode mode = CfiMode.of(normalize.getValue(), generalize.getValue());
         String language = lang.getValue();
-        if (language.equals("rust")) return rust(t);
+        if (language.equals("rust")) return rust(t, mode);
         if (!language.equals("c")) throw new IllegalArgumentException("--lang must be c or rust, not '" + language + "'");
         KcfiHash hash = KcfiHash.parse(kcfiHash.getValue());
-        CfiMode mode = CfiMode.of(normalize.getValue(), generalize.getValue());
         List<HeaderParser.Input> inputs = new ArrayList<>();
         for (String f : files.<List<String>>getValue()) inputs.add(read(f));
         PrintWriter out = model.spec().commandLine().getOut();
@@ -90,12 +89,11 @@ final class EncodeCommand implements Callable<Integer> {
         return bad ? Main.INPUT_ERRORS : Main.OK;
     }
 
-    private int rust(Target t) throws IOException {
+    private int rust(Target t, CfiMode mode) throws IOException {
         if (!kcfiHash.getValue().equals("xxhash64")) throw new IllegalArgumentException("rustc always uses xxHash64 for KCFI");
         List<String> files = this.files.getValue();
         String crateName = this.crateName.getValue();
         String rustc = this.rustc.getValue();
-        CfiMode mode = CfiMode.of(normalize.getValue(), generalize.getValue());
         List<RustParser.Source> sources = new ArrayList<>();
         for (String f : files) {
             HeaderParser.Input in = read(f);
