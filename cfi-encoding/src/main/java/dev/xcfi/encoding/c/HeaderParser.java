@@ -674,16 +674,62 @@ public final class HeaderParser {
             else break;
         }
         if (levelAttrs.isEmpty() && pointers.isEmpty() && suffixes.isEmpty()) return new Declarator(name, at, inner, attrs);
-        UnaryOperator<CType> in = inner;
-        List<Attribute> level = levelAttrs;
-        List<Qualifiers> stars = pointers;
-        List<UnaryOperator<CType>> after = suffixes;
-        return new Declarator(name, at, base -> {
-            CType t = applyFunctionAttributes(base, level);
-            for (int i = 0; i < stars.size(); i++) t = QualifiedType.of(new PointerType(t), stars.get(i));
-            for (int i = after.size() - 1; i >= 0; i--) t = after.get(i).apply(t);
-            return in.apply(t);
-        }, attrs);
+        return new Declarator(name, at, new Derived(levelAttrs, pointers, suffixes, inner), attrs);
+    }
+
+    /*
+     * A declarator's derivations are named classes, not lambdas: ./xcfi runs with C1 only, where
+     * creating a capturing lambda costs about nine plain allocations (docs/performance.md), and a
+     * large header makes one per pointer, array and function declarator.
+     */
+
+    /** One declarator level: function attributes written at its pointers, the pointers, then its suffixes, then what it encloses. */
+    private final class Derived implements UnaryOperator<CType> {
+        private final List<Attribute> levelAttributes;
+        private final List<Qualifiers> pointers;
+        private final List<UnaryOperator<CType>> suffixes;
+        private final UnaryOperator<CType> inner;
+
+        Derived(List<Attribute> levelAttributes, List<Qualifiers> pointers, List<UnaryOperator<CType>> suffixes, UnaryOperator<CType> inner) {
+            this.levelAttributes = levelAttributes;
+            this.pointers = pointers;
+            this.suffixes = suffixes;
+            this.inner = inner;
+        }
+
+        @Override
+        public CType apply(CType base) {
+            CType t = applyFunctionAttributes(base, levelAttributes);
+            for (int i = 0; i < pointers.size(); i++) t = QualifiedType.of(new PointerType(t), pointers.get(i));
+            for (int i = suffixes.size() - 1; i >= 0; i--) t = suffixes.get(i).apply(t);
+            return inner.apply(t);
+        }
+    }
+
+    /** {@code [N]}, {@code [*]}, {@code []}: an array of the element type. */
+    private record ArrayOf(ArrayType.Size size, Token close) implements UnaryOperator<CType> {
+        @Override
+        public CType apply(CType element) {
+            if (element.canonical() instanceof FunctionType) throw error(close.location(), "array of functions is not allowed");
+            return new ArrayType(element, size);
+        }
+    }
+
+    /**
+     * {@code (…)}: a function returning the type. Function types are built from canonical parts
+     * (parameters are adjusted, which canonicalizes them; the return type is canonicalized here),
+     * so a declaration need not walk them again.
+     */
+    private record FunctionReturning(List<FunctionType.Parameter> parameters, boolean variadic, boolean prototyped, Token open)
+            implements UnaryOperator<CType> {
+        @Override
+        public CType apply(CType ret) {
+            FunctionType f = new FunctionType(ret.canonical(), parameters, variadic, prototyped, CallingConvention.C, false, "");
+            CType r = f.returnType() instanceof QualifiedType q ? q.base() : f.returnType();
+            if (r instanceof FunctionType) throw error(open.location(), "function cannot return function type");
+            if (r instanceof ArrayType) throw error(open.location(), "function cannot return array type");
+            return f;
+        }
     }
 
     /** {@code list} and then {@code x}, as a new list: declarators rarely have any of these, so they start as {@code List.of()}. */
@@ -708,7 +754,6 @@ public final class HeaderParser {
 
     private UnaryOperator<CType> arraySuffix() {
         expect("[");
-        boolean variable = false;
         List<Token> size = new ArrayList<>();
         int depth = 0;
         while (depth > 0 || !peek().is("]")) {
@@ -728,24 +773,17 @@ public final class HeaderParser {
         } else {
             OptionalLong n = tryConstant(size, close.location());
             s = n.isPresent() ? new ArrayType.Size.Fixed(n.getAsLong()) : ArrayType.Size.variable();
-            variable = n.isEmpty();
         }
-        ArrayType.Size finalSize = s;
-        return element -> {
-            if (element.canonical() instanceof FunctionType) throw error(close.location(), "array of functions is not allowed");
-            return new ArrayType(element, finalSize);
-        };
+        return new ArrayOf(s, close);
     }
 
     private UnaryOperator<CType> functionSuffix(boolean mayBeIdentifierList) {
         Token open = expect("(");
-        // Function types are built from canonical parts (parameters are adjusted, which canonicalizes
-        // them; the return type is canonicalized here), so a declaration need not walk them again.
-        if (accept(")")) return ret -> checkReturn(FunctionType.unprototyped(ret.canonical()), open);
+        if (accept(")")) return new FunctionReturning(List.of(), false, false, open);
         if (peek().is("void") && peekAt(1).is(")")) {
             next();
             next();
-            return ret -> checkReturn(FunctionType.of(ret.canonical()), open);
+            return new FunctionReturning(List.of(), false, true, open);
         }
         if (peek().isIdentifier() && !isTypeStart(peek()) && (peekAt(1).is(",") || peekAt(1).is(")"))) {
             List<String> names = new ArrayList<>();
@@ -759,7 +797,7 @@ public final class HeaderParser {
                 identifierList = names;
                 identifierListAt = open.location();
             }
-            return ret -> checkReturn(FunctionType.unprototyped(ret.canonical()), open);
+            return new FunctionReturning(List.of(), false, false, open);
         }
         List<FunctionType.Parameter> params = new ArrayList<>(16);
         boolean variadic = false;
@@ -783,15 +821,7 @@ public final class HeaderParser {
             prototypeDepth--;
         }
         expect(")");
-        boolean v = variadic;
-        return ret -> checkReturn(new FunctionType(ret.canonical(), params, v, true, CallingConvention.C, false, ""), open);
-    }
-
-    private FunctionType checkReturn(FunctionType f, Token at) {
-        CType r = f.returnType() instanceof QualifiedType q ? q.base() : f.returnType();   // canonical already
-        if (r instanceof FunctionType) throw error(at.location(), "function cannot return function type");
-        if (r instanceof ArrayType) throw error(at.location(), "function cannot return array type");
-        return f;
+        return new FunctionReturning(params, variadic, true, open);
     }
 
     /** A type name, as in {@code typeof(…)} or {@code _Atomic(…)}. */
