@@ -36,7 +36,17 @@ import java.util.List;
  */
 public final class ClangEncoder {
     /** Normalized integers share one dictionary entry per (width, signedness), whatever their C spelling. */
-    private record NormalizedInteger(int bits, boolean signed) {}
+    private record NormalizedInteger(int bits, boolean signed) {
+        @Override
+        public boolean equals(Object o) {   // written out for C1, as the type records' (CType)
+            return o instanceof NormalizedInteger n && bits == n.bits && signed == n.signed;
+        }
+
+        @Override
+        public int hashCode() {
+            return signed ? bits : -bits;
+        }
+    }
 
     private static final NormalizedInteger[] NORMALIZED = new NormalizedInteger[10];
     private static final String[] NORMALIZED_CODES = {"u2i8", "u3i16", "u3i32", "u3i64", "u4i128",

@@ -12,10 +12,30 @@ public record ArrayType(CType element, Size size) implements CType {
             public Fixed {
                 if (length < 0) throw new IllegalArgumentException("negative array length " + length);
             }
+
+            @Override
+            public boolean equals(Object o) {
+                return o instanceof Fixed f && length == f.length;
+            }
+
+            @Override
+            public int hashCode() {
+                return Long.hashCode(length);
+            }
         }
 
         /** {@code []}. */
-        record Incomplete() implements Size {}
+        record Incomplete() implements Size {
+            @Override
+            public boolean equals(Object o) {
+                return o instanceof Incomplete;
+            }
+
+            @Override
+            public int hashCode() {
+                return 1;
+            }
+        }
 
         /**
          * {@code [n]} with a non-constant {@code n}, or {@code [*]}: prints as {@code A_}, but clang
@@ -45,5 +65,15 @@ public record ArrayType(CType element, Size size) implements CType {
     public CType canonical() {
         CType c = element.canonical();
         return c == element ? this : new ArrayType(c, size);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ArrayType a && size.equals(a.size) && element.equals(a.element);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * element.hashCode() + size.hashCode();
     }
 }

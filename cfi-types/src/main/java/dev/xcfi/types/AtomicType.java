@@ -13,4 +13,14 @@ public record AtomicType(CType value) implements CType {
         CType c = value.canonical();
         return c == value ? this : new AtomicType(c);
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AtomicType a && value.equals(a.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * value.hashCode() + 2;
+    }
 }

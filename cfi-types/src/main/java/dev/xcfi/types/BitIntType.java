@@ -10,4 +10,14 @@ public record BitIntType(boolean signed, int bits) implements CType {
     public CType canonical() {
         return this;
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BitIntType b && signed == b.signed && bits == b.bits;
+    }
+
+    @Override
+    public int hashCode() {
+        return signed ? bits : -bits;
+    }
 }

@@ -58,4 +58,14 @@ public record BuiltinType(Kind kind) implements CType {
     public CType canonical() {
         return this;
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BuiltinType b && kind == b.kind;
+    }
+
+    @Override
+    public int hashCode() {
+        return kind.ordinal();
+    }
 }

@@ -6,6 +6,11 @@ package dev.xcfi.types;
  * <p>Values are immutable and compare structurally, which is exactly the identity the Itanium
  * substitution dictionary needs: two spellings of the same canonical type are equal once typedefs
  * are looked through ({@link #canonical()}).
+ *
+ * <p>The records write out {@code equals} and {@code hashCode}. The ones Java generates for a
+ * record are method-handle chains that C1, the only compiler {@code ./xcfi} runs with, calls about
+ * five times slower, and the substitution dictionary compares types for every component of every
+ * id (docs/performance.md).
  */
 public sealed interface CType
         permits BuiltinType, BitIntType, ComplexType, VectorType, PointerType, QualifiedType, AtomicType,

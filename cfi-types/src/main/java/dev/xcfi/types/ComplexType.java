@@ -13,4 +13,14 @@ public record ComplexType(CType element) implements CType {
         CType c = element.canonical();
         return c == element ? this : new ComplexType(c);
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ComplexType c && element.equals(c.element);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * element.hashCode() + 3;
+    }
 }

@@ -27,6 +27,16 @@ public record FunctionType(CType returnType, List<Parameter> parameters, boolean
         public static Parameter of(CType type) {
             return new Parameter(adjust(type), false);
         }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Parameter p && noEscape == p.noEscape && type.equals(p.type);
+        }
+
+        @Override
+        public int hashCode() {
+            return type.hashCode() + (noEscape ? 1 : 0);
+        }
     }
 
     public FunctionType {
@@ -41,14 +51,18 @@ public record FunctionType(CType returnType, List<Parameter> parameters, boolean
 
     /** {@code ret(params...)} with the C calling convention, no salt. */
     public static FunctionType of(CType returnType, CType... parameters) {
-        return new FunctionType(returnType, java.util.Arrays.stream(parameters).map(Parameter::of).toList(),
-                false, true, CallingConvention.C, false, "");
+        return new FunctionType(returnType, parameters(parameters), false, true, CallingConvention.C, false, "");
+    }
+
+    private static List<Parameter> parameters(CType... types) {
+        Parameter[] ps = new Parameter[types.length];
+        for (int i = 0; i < ps.length; i++) ps[i] = Parameter.of(types[i]);
+        return List.of(ps);
     }
 
     /** {@code ret(params..., ...)}. */
     public static FunctionType variadic(CType returnType, CType... parameters) {
-        return new FunctionType(returnType, java.util.Arrays.stream(parameters).map(Parameter::of).toList(),
-                true, true, CallingConvention.C, false, "");
+        return new FunctionType(returnType, parameters(parameters), true, true, CallingConvention.C, false, "");
     }
 
     /** K&amp;R {@code ret()}. */
@@ -91,9 +105,22 @@ public record FunctionType(CType returnType, List<Parameter> parameters, boolean
     public CType canonical() {
         CType r = returnType.canonical();
         boolean same = r == returnType;
-        for (Parameter p : parameters) same &= p.type.canonical() == p.type;
+        for (int i = 0, n = parameters.size(); same && i < n; i++) same = parameters.get(i).type.canonical() == parameters.get(i).type;
         if (same) return this;
-        List<Parameter> ps = parameters.stream().map(p -> new Parameter(p.type.canonical(), p.noEscape)).toList();
-        return new FunctionType(r, ps, variadic, prototyped, callingConvention, noReturn, salt);
+        Parameter[] ps = new Parameter[parameters.size()];
+        for (int i = 0; i < ps.length; i++) ps[i] = new Parameter(parameters.get(i).type.canonical(), parameters.get(i).noEscape);
+        return new FunctionType(r, List.of(ps), variadic, prototyped, callingConvention, noReturn, salt);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FunctionType f && prototyped == f.prototyped && variadic == f.variadic && noReturn == f.noReturn
+                && callingConvention == f.callingConvention && returnType.equals(f.returnType)
+                && parameters.equals(f.parameters) && salt.equals(f.salt);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * returnType.hashCode() + parameters.hashCode();
     }
 }

@@ -17,4 +17,14 @@ public record PointerType(CType pointee) implements CType {
         CType c = pointee.canonical();
         return c == pointee ? this : new PointerType(c);
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PointerType p && pointee.equals(p.pointee);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * pointee.hashCode() + 1;
+    }
 }

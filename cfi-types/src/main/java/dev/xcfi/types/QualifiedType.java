@@ -30,4 +30,14 @@ public record QualifiedType(CType base, Qualifiers qualifiers) implements CType 
         CType c = base.canonical();
         return c == base ? this : of(c, qualifiers);
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof QualifiedType q && qualifiers.equals(q.qualifiers) && base.equals(q.base);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * base.hashCode() + qualifiers.hashCode();
+    }
 }

@@ -39,4 +39,15 @@ public record Qualifiers(boolean isConst, boolean isVolatile, boolean isRestrict
         return new Qualifiers(isConst && !other.isConst, isVolatile && !other.isVolatile,
                 isRestrict && !other.isRestrict, other.addressSpace != 0 ? 0 : addressSpace);
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Qualifiers q && isConst == q.isConst && isVolatile == q.isVolatile
+                && isRestrict == q.isRestrict && addressSpace == q.addressSpace;
+    }
+
+    @Override
+    public int hashCode() {
+        return (isConst ? 1 : 0) | (isVolatile ? 2 : 0) | (isRestrict ? 4 : 0) | addressSpace << 3;
+    }
 }

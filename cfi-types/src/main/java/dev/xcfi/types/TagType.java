@@ -79,4 +79,15 @@ public record TagType(Kind kind, String name, Linkage linkage, String enclosingF
     public CType canonical() {
         return this;
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TagType t && name.equals(t.name) && kind == t.kind && linkage == t.linkage && inStd == t.inStd
+                && Objects.equals(enclosingFunction, t.enclosingFunction) && Objects.equals(transparentMember, t.transparentMember);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * name.hashCode() + kind.ordinal();
+    }
 }

@@ -13,4 +13,14 @@ public record TypedefType(String name, CType aliased) implements CType {
     public CType canonical() {
         return aliased.canonical();
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TypedefType t && name.equals(t.name) && aliased.equals(t.aliased);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * name.hashCode() + aliased.hashCode();
+    }
 }

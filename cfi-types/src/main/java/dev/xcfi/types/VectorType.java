@@ -14,4 +14,14 @@ public record VectorType(CType element, int count) implements CType {
         CType c = element.canonical();
         return c == element ? this : new VectorType(c, count);
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VectorType v && count == v.count && element.equals(v.element);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * element.hashCode() + count;
+    }
 }
