@@ -308,6 +308,7 @@ public final class HeaderParser {
         Qualifiers quals = Qualifiers.NONE;
         boolean atomic = false, noReturn = false, any = false;
         Token bitIntAt = null;
+        words:
         while (true) {
             Token t = peek();
             if (t.kind() != Token.Kind.IDENTIFIER) {
@@ -316,93 +317,109 @@ public final class HeaderParser {
                 continue;
             }
             String w = t.text();
-            Word word = word(w);
-            if (word == Word.TYPEDEF) {
-                next();
-                s.isTypedef = true;
-            } else if (word == Word.STORAGE) {
-                next();
-            } else if (w.equals("_Noreturn")) {
-                next();
-                noReturn = true;
-            } else if (word == Word.ATTRIBUTE) {
-                s.attributes = joined(s.attributes, gnuAttributes(), List.of());
-            } else if (word == Word.CALLING_CONVENTION) {
-                next();
-                s.attributes = plus(s.attributes, new Attribute(w, List.of(), t.location()));
-            } else if ((word == Word.OTHER_SPECIFIER || word == Word.NONE) && (w.equals("_Alignas") || w.equals("alignas") || w.equals("__declspec"))) {
-                next();
-                skipParens();
-            } else if (w.equals("_Atomic") && peekAt(1).is("(")) {
-                next();
-                next();
-                explicit = setExplicit(explicit, new AtomicType(typeName()), t);
-                expect(")");
-                any = true;
-            } else if (word == Word.QUALIFIER) {
-                next();
-                if (w.equals("_Atomic")) atomic = true;
-                else quals = quals.with(qualifier(w));
-            } else if (word != Word.TYPE) {
-                if (explicit != null || kind != null || any || !typedefs.containsKey(w)) break;
-                next();
-                explicit = typedefs.get(w);
-                any = true;
-            } else if (isBuiltinWord(w)) {
-                next();
-                any = true;
-                switch (w) {
-                    case "signed", "__signed", "__signed__" -> signed++;
-                    case "unsigned" -> unsigned++;
-                    case "short" -> shorts++;
-                    case "long" -> longs++;
-                    case "int" -> ints++;
-                    case "char" -> chars++;
-                    case "_Complex", "__complex__" -> complex++;
-                    default -> kind = setKind(kind, switch (w) {
-                        case "void" -> Kind.VOID;
-                        case "_Bool", "bool" -> Kind.BOOL;
-                        case "float" -> Kind.FLOAT;
-                        case "double" -> Kind.DOUBLE;
-                        case "__int128" -> Kind.INT128;
-                        case "_Float16" -> Kind.FLOAT16;
-                        case "__bf16" -> Kind.BFLOAT16;
-                        case "__fp16" -> Kind.HALF;
-                        case "__float128" -> Kind.FLOAT128;
-                        case "__ibm128" -> Kind.IBM128;
-                        default -> throw new AssertionError(w);
-                    }, t);
+            // One switch on what the word is: the parser meets a specifier at every parameter.
+            switch (word(w)) {
+                case TYPEDEF -> {
+                    next();
+                    s.isTypedef = true;
                 }
-            } else if (w.equals("struct") || w.equals("union") || w.equals("enum")) {
-                next();
-                TagType tag = tagSpecifier(w, s);
-                explicit = setExplicit(explicit, tag, t);
-                any = true;
-            } else if (w.equals("typeof") || w.equals("__typeof__") || w.equals("__typeof") || w.equals("typeof_unqual")) {
-                next();
-                expect("(");
-                CType ty = typeName();
-                expect(")");
-                explicit = setExplicit(explicit, w.equals("typeof_unqual") ? ty.unqualified() : ty, t);
-                any = true;
-            } else if (w.equals("_BitInt")) {
-                next();
-                expect("(");
-                long bits = constantUntil(")");
-                expect(")");
-                if (bits < 1 || bits > MAX_BITINT_WIDTH) {
-                    throw error(t.location(), "_BitInt width " + bits + " is outside 1.." + MAX_BITINT_WIDTH);
+                case STORAGE -> next();
+                case OTHER_SPECIFIER -> {
+                    next();
+                    if (w.equals("_Noreturn")) noReturn = true;
+                    else skipParens();   // _Alignas(…)
                 }
-                bitIntAt = t;
-                // signedness may still follow ("_BitInt(7) unsigned"); checked once the specifiers end
-                explicit = setExplicit(explicit, new BitIntType(false, (int) bits), t);
-                any = true;
-            } else if (typedefs.containsKey(w) && explicit == null && kind == null && !any) {
-                next();
-                explicit = typedefs.get(w);
-                any = true;
-            } else {
-                break;
+                case ATTRIBUTE -> s.attributes = joined(s.attributes, gnuAttributes(), List.of());
+                case CALLING_CONVENTION -> {
+                    next();
+                    s.attributes = plus(s.attributes, new Attribute(w, List.of(), t.location()));
+                }
+                case QUALIFIER -> {
+                    next();
+                    if (w.equals("_Atomic") && peek().is("(")) {
+                        next();
+                        explicit = setExplicit(explicit, new AtomicType(typeName()), t);
+                        expect(")");
+                        any = true;
+                    } else if (w.equals("_Atomic")) {
+                        atomic = true;
+                    } else {
+                        quals = quals.with(qualifier(w));
+                    }
+                }
+                case TYPE -> {
+                    if (isBuiltinWord(w)) {
+                        next();
+                        any = true;
+                        switch (w) {
+                            case "signed", "__signed", "__signed__" -> signed++;
+                            case "unsigned" -> unsigned++;
+                            case "short" -> shorts++;
+                            case "long" -> longs++;
+                            case "int" -> ints++;
+                            case "char" -> chars++;
+                            case "_Complex", "__complex__" -> complex++;
+                            default -> kind = setKind(kind, switch (w) {
+                                case "void" -> Kind.VOID;
+                                case "_Bool", "bool" -> Kind.BOOL;
+                                case "float" -> Kind.FLOAT;
+                                case "double" -> Kind.DOUBLE;
+                                case "__int128" -> Kind.INT128;
+                                case "_Float16" -> Kind.FLOAT16;
+                                case "__bf16" -> Kind.BFLOAT16;
+                                case "__fp16" -> Kind.HALF;
+                                case "__float128" -> Kind.FLOAT128;
+                                case "__ibm128" -> Kind.IBM128;
+                                default -> throw new AssertionError(w);
+                            }, t);
+                        }
+                    } else if (w.equals("struct") || w.equals("union") || w.equals("enum")) {
+                        next();
+                        TagType tag = tagSpecifier(w, s);
+                        explicit = setExplicit(explicit, tag, t);
+                        any = true;
+                    } else if (w.equals("typeof") || w.equals("__typeof__") || w.equals("__typeof") || w.equals("typeof_unqual")) {
+                        next();
+                        expect("(");
+                        CType ty = typeName();
+                        expect(")");
+                        explicit = setExplicit(explicit, w.equals("typeof_unqual") ? ty.unqualified() : ty, t);
+                        any = true;
+                    } else if (w.equals("_BitInt")) {
+                        next();
+                        expect("(");
+                        long bits = constantUntil(")");
+                        expect(")");
+                        if (bits < 1 || bits > MAX_BITINT_WIDTH) {
+                            throw error(t.location(), "_BitInt width " + bits + " is outside 1.." + MAX_BITINT_WIDTH);
+                        }
+                        bitIntAt = t;
+                        // signedness may still follow ("_BitInt(7) unsigned"); checked once the specifiers end
+                        explicit = setExplicit(explicit, new BitIntType(false, (int) bits), t);
+                        any = true;
+                    } else if (typedefs.containsKey(w) && explicit == null && kind == null && !any) {
+                        // the predefined typedefs (__builtin_va_list, __int128_t, …) and a typedef named bool
+                        next();
+                        explicit = typedefs.get(w);
+                        any = true;
+                    } else {
+                        break words;
+                    }
+                }
+                case NONE -> {
+                    if (w.equals("alignas") || w.equals("__declspec")) {
+                        next();
+                        skipParens();
+                        continue;
+                    }
+                    // a typedef name, unless a type is already there (then it is the declarator's name)
+                    if (explicit != null || kind != null || any) break words;
+                    CType named = typedefs.get(w);
+                    if (named == null) break words;
+                    next();
+                    explicit = named;
+                    any = true;
+                }
             }
         }
         if (explicit instanceof BitIntType b && bitIntAt != null && unsigned == 0) {
