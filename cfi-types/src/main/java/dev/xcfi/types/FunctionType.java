@@ -93,12 +93,11 @@ public record FunctionType(CType returnType, List<Parameter> parameters, boolean
     /** C's parameter type adjustment: decay arrays and functions, drop top-level cv/restrict. */
     public static CType adjust(CType declared) {
         CType c = declared.canonical();
-        return switch (c) {
-            case ArrayType a -> new PointerType(a.element());
-            case FunctionType f -> new PointerType(f);
-            case QualifiedType q -> QualifiedType.of(q.base(), q.qualifiers().without(q.qualifiers().cvr()));
-            default -> c;
-        };
+        // instanceof, not a pattern switch: this runs for every parameter (see QualifiedType.of)
+        if (c instanceof ArrayType a) return new PointerType(a.element());
+        if (c instanceof FunctionType f) return new PointerType(f);
+        if (c instanceof QualifiedType q) return QualifiedType.of(q.base(), q.qualifiers().without(q.qualifiers().cvr()));
+        return c;
     }
 
     @Override
