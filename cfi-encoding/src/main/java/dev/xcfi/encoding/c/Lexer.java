@@ -226,7 +226,11 @@ final class Lexer {
      * mostly identity checks.
      */
     static final class Names {
+        // Open addressing over parallel arrays: each slot's hash and characters sit beside its
+        // String, so a probe compares ints and chars without calling into String (a call C1 keeps).
         private String[] table = new String[1024];
+        private int[] hashes = new int[1024];
+        private char[][] spellings = new char[1024][];
         private int size;
 
         /** Room for the spellings a text of {@code length} characters may bring, grown once rather than step by step. */
@@ -239,21 +243,25 @@ final class Lexer {
         String intern(char[] chars, int start, int stop, int h) {
             int mask = table.length - 1, n = stop - start;
             for (int i = mix(h) & mask; ; i = (i + 1) & mask) {
-                String s = table[i];
-                if (s == null) {
-                    s = new String(chars, start, n);
-                    // A keyword becomes the very String the parser's literals are, so its tests are identity checks.
-                    if (HeaderParser.isKeywordSpelling(s)) s = s.intern();
-                    table[i] = s;
-                    if (++size * 2 > table.length) resize(table.length * 2);
-                    return s;
-                }
-                if (s.hashCode() == h && s.length() == n && same(s, chars, start)) return s;
+                char[] known = spellings[i];
+                if (known == null) return add(i, chars, start, n, h);
+                if (hashes[i] == h && known.length == n && same(known, chars, start)) return table[i];
             }
         }
 
-        private static boolean same(String s, char[] chars, int start) {
-            for (int k = 0, n = s.length(); k < n; k++) if (s.charAt(k) != chars[start + k]) return false;
+        private String add(int slot, char[] chars, int start, int n, int h) {
+            String s = new String(chars, start, n);
+            // A keyword becomes the very String the parser's literals are, so its tests are identity checks.
+            if (HeaderParser.isKeywordSpelling(s)) s = s.intern();
+            table[slot] = s;
+            hashes[slot] = h;
+            spellings[slot] = java.util.Arrays.copyOfRange(chars, start, start + n);
+            if (++size * 2 > table.length) resize(table.length * 2);
+            return s;
+        }
+
+        private static boolean same(char[] known, char[] chars, int start) {
+            for (int k = 0; k < known.length; k++) if (known[k] != chars[start + k]) return false;
             return true;
         }
 
@@ -262,14 +270,20 @@ final class Lexer {
         }
 
         private void resize(int capacity) {
-            String[] old = table;
+            String[] oldTable = table;
+            int[] oldHashes = hashes;
+            char[][] oldSpellings = spellings;
             table = new String[capacity];
-            int mask = table.length - 1;
-            for (String s : old) {
-                if (s == null) continue;
-                int i = mix(s.hashCode()) & mask;
-                while (table[i] != null) i = (i + 1) & mask;
-                table[i] = s;
+            hashes = new int[capacity];
+            spellings = new char[capacity][];
+            int mask = capacity - 1;
+            for (int j = 0; j < oldTable.length; j++) {
+                if (oldSpellings[j] == null) continue;
+                int i = mix(oldHashes[j]) & mask;
+                while (spellings[i] != null) i = (i + 1) & mask;
+                table[i] = oldTable[j];
+                hashes[i] = oldHashes[j];
+                spellings[i] = oldSpellings[j];
             }
         }
     }
