@@ -8,9 +8,9 @@ package dev.xcfi.types;
  * are looked through ({@link #canonical()}).
  *
  * <p>The records write out {@code equals} and {@code hashCode}. The ones Java generates for a
- * record are method-handle chains that C1, the only compiler {@code ./xcfi} runs with, calls about
- * five times slower, and the substitution dictionary compares types for every component of every
- * id (docs/performance.md).
+ * record are method-handle chains that C1, the only compiler {@code ./xcfi} runs with, calls
+ * several times slower (eight times in the benchmarks' {@code C1CostsBenchmark}), and the
+ * substitution dictionary compares types for every component of every id.
  */
 public sealed interface CType
         permits BuiltinType, BitIntType, ComplexType, VectorType, PointerType, QualifiedType, AtomicType,
