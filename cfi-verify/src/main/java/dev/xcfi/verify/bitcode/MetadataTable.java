@@ -12,21 +12,18 @@ import java.util.List;
  * metadata kinds, the declarations' attachments and the {@code !llvm.module.flags} operands; a
  * function's table (LLVM moves metadata only one function uses into its block) extends it.
  */
-final class MetadataTable {
-    /** NODE: a tuple whose operands are kept; DEBUG: a debug-info node (an MDNode too, operands not kept). */
-    static final byte OTHER = 0, STRING = 1, NODE = 2, VALUE = 3, DEBUG = 4;
+final class MetadataTable extends LayeredTable<MetadataTable> {
+    /**
+     * NODE: a tuple whose operands are kept; DEBUG: a debug-info node (an MDNode too, operands not
+     * kept). The data is for a STRING its index into the string spans, for a NODE its start in
+     * {@link #pool}, for a VALUE the value id.
+     */
+    static final byte STRING = 1, NODE = 2, VALUE = 3, DEBUG = 4;
     private static final int STRING_OLD = 1, VALUE_CODE = 2, NODE_CODE = 3, NAME = 4, DISTINCT_NODE = 5, KIND = 6,
             OLD_NODE = 8, OLD_FN_NODE = 9, NAMED_NODE = 10, ATTACHMENT = 11, STRINGS = 35, GLOBAL_DECL_ATTACHMENT = 36,
             INDEX_OFFSET = 38, INDEX = 39, ARG_LIST = 46, LAST_KNOWN = 49;
 
     private final byte[] file;
-    /** The module's table under a function's, or null; ids below {@link #base} are its. */
-    private final MetadataTable module;
-    private final int base;
-    private byte[] kinds;
-    /** STRING: index into the string spans; NODE: start in {@link #pool}; VALUE: the value id. */
-    private int[] data;
-    private int size;
     private int[] stringOffsets, stringLengths;
     private int strings;
     /** Node operands as {@code [count, md+1...]}; 0 is a null operand. */
@@ -44,11 +41,8 @@ final class MetadataTable {
     }
 
     private MetadataTable(byte[] file, MetadataTable module, int capacity) {
+        super(module, capacity);
         this.file = file;
-        this.module = module;
-        this.base = module == null ? 0 : module.size();
-        this.kinds = new byte[capacity];
-        this.data = new int[capacity];
         this.pool = new int[capacity];
         this.stringOffsets = new int[capacity / 4];
         this.stringLengths = new int[capacity / 4];
@@ -61,20 +55,11 @@ final class MetadataTable {
         this.kcfiTypeKind = module.kcfiTypeKind;
     }
 
-    int size() {
-        return base + size;
-    }
-
-    /** Empties a function's table for the next body (the arrays stay: one table serves a thread's bodies). */
+    @Override
     void reset() {
-        size = 0;
+        super.reset();
         strings = 0;
         used = 0;
-    }
-
-    byte kind(long md) {
-        if (md < base) return md < 0 ? OTHER : module.kind(md);
-        return md < base + size ? kinds[(int) (md - base)] : OTHER;
     }
 
     /**
@@ -85,7 +70,7 @@ final class MetadataTable {
     String string(long md) {
         if (md < base) return md < 0 ? null : module.string(md);
         if (kind(md) != STRING) return null;
-        int s = data[(int) (md - base)];
+        int s = data(md);
         if (module != null) return new String(file, stringOffsets[s], stringLengths[s], StandardCharsets.UTF_8);
         String[] cache = decoded;
         if (cache == null || cache.length < strings) decoded = cache = java.util.Arrays.copyOf(cache == null ? new String[0] : cache, strings);
@@ -96,17 +81,18 @@ final class MetadataTable {
 
     private volatile String[] decoded;
 
+    /** The value id a VALUE entry refers to. */
     int value(long md) {
-        return md < base ? module.value(md) : data[(int) (md - base)];
+        return data(md);
     }
 
     int operandCount(long md) {
-        return md < base ? module.operandCount(md) : pool[data[(int) (md - base)]];
+        return md < base ? module.operandCount(md) : pool[data(md)];
     }
 
     /** Operand {@code i} of node {@code md} as a metadata id, or -1 for a null operand. */
     long operand(long md, int i) {
-        return md < base ? module.operand(md, i) : pool[data[(int) (md - base)] + 1 + i] - 1L;
+        return md < base ? module.operand(md, i) : pool[data(md) + 1 + i] - 1L;
     }
 
     /** Reads METADATA_KIND_BLOCK (or the KIND records of old METADATA blocks). */
@@ -135,12 +121,12 @@ final class MetadataTable {
                 case STRINGS -> strings(blocks, r);
                 case NODE_CODE, DISTINCT_NODE -> {
                     blocks.read(r, code);
-                    define(NODE, node(r));
+                    add(NODE, node(r));
                 }
                 case VALUE_CODE -> {
                     blocks.read(r, code);
                     long value = r.op(1);
-                    define(VALUE, value > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) value);
+                    add(VALUE, value > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) value);
                 }
                 case NAME -> {
                     blocks.read(r, code);
@@ -164,7 +150,7 @@ final class MetadataTable {
                 default -> {
                     if (code > LAST_KNOWN) throw new UnsupportedBitcodeException("unknown metadata record " + code + " (newer than LLVM 22?)", blocks.cursor().position(), "");
                     blocks.skip();
-                    define(code == ARG_LIST ? OTHER : DEBUG, 0);   // debug info: takes an id; only DIArgList is not a node
+                    add(code == ARG_LIST ? OTHER : DEBUG, 0);   // debug info: takes an id; only DIArgList is not a node
                 }
             }
         }
@@ -188,7 +174,7 @@ final class MetadataTable {
             }
             stringOffsets[strings] = at;
             stringLengths[strings] = (int) n;
-            define(STRING, strings++);
+            add(STRING, strings++);
             at += (int) n;
         }
     }
@@ -199,14 +185,5 @@ final class MetadataTable {
         pool[used++] = r.size;
         for (int i = 0; i < r.size; i++) pool[used++] = (int) Math.min(r.ops[i], Integer.MAX_VALUE);
         return start;
-    }
-
-    private void define(byte kind, int value) {
-        if (size == kinds.length) {
-            kinds = Arrays.copyOf(kinds, size * 2);
-            data = Arrays.copyOf(data, size * 2);
-        }
-        kinds[size] = kind;
-        data[size++] = value;
     }
 }

@@ -6,21 +6,16 @@ import java.util.Arrays;
  * LLVM's value numbering, kept as one kind byte and one int per value: globals in record order,
  * then module constants; inside a function, its arguments, its constants and every instruction
  * that produces a value. Only what the facts need is remembered: which values are functions,
- * integer constants (their value) and arguments (their position). A function's table extends the
- * module's without copying it, so function bodies can be read side by side.
+ * integer constants (their value) and arguments (their position); {@link #data} is the function
+ * index, argument position or integer slot.
  */
-final class ValueTable {
+final class ValueTable extends LayeredTable<ValueTable> {
     /** SLOT: an alloca; LOADED: a load from an alloca (data: the alloca's value id). */
-    static final byte OTHER = 0, FUNCTION = 1, INTEGER = 2, ARGUMENT = 3, SLOT = 4, LOADED = 5;
+    static final byte FUNCTION = 1, INTEGER = 2, ARGUMENT = 3, SLOT = 4, LOADED = 5;
     private static final int SETTYPE = 1, NULL = 2, INTEGER_CODE = 4, WIDE_INTEGER = 5;
 
-    /** The module's table under a function's, or null; ids below {@link #base} are its. */
-    private final ValueTable module;
-    private final int base;
-    private byte[] kinds;
-    private int[] data;
     private long[] integers;
-    private int size, integerCount;
+    private int integerCount;
 
     ValueTable() {
         this(null, 1024);
@@ -32,24 +27,8 @@ final class ValueTable {
     }
 
     private ValueTable(ValueTable module, int capacity) {
-        this.module = module;
-        this.base = module == null ? 0 : module.size();
-        this.kinds = new byte[capacity];
-        this.data = new int[capacity];
+        super(module, capacity);
         this.integers = new long[capacity / 4];
-    }
-
-    int size() {
-        return base + size;
-    }
-
-    void add(byte kind, int value) {
-        if (size == kinds.length) {
-            kinds = Arrays.copyOf(kinds, size * 2);
-            data = Arrays.copyOf(data, size * 2);
-        }
-        kinds[size] = kind;
-        data[size++] = value;
     }
 
     void addInteger(long value) {
@@ -58,24 +37,14 @@ final class ValueTable {
         add(INTEGER, integerCount++);
     }
 
-    /** Empties a function's table for the next body (the arrays stay: one table serves a thread's bodies). */
+    @Override
     void reset() {
-        size = 0;
+        super.reset();
         integerCount = 0;
     }
 
-    byte kind(long id) {
-        if (id < base) return id < 0 ? OTHER : module.kind(id);
-        return id < base + size ? kinds[(int) (id - base)] : OTHER;
-    }
-
-    /** The function index, argument position or integer slot of value {@code id}. */
-    int data(long id) {
-        return id < base ? module.data(id) : data[(int) (id - base)];
-    }
-
     long integer(long id) {
-        return id < base ? module.integer(id) : integers[data[(int) (id - base)]];
+        return id < base ? module.integer(id) : integers[data(id)];
     }
 
     /**
