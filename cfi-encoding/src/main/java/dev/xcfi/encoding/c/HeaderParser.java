@@ -42,8 +42,14 @@ public final class HeaderParser {
 
     /** One input: its name for messages, its text, and the folder {@code #include "…"} searches first. */
     public record Input(String name, String text, Path directory) {
+        /**
+         * The file as UTF-8 text. Bytes that are not UTF-8 (Latin-1 in a comment, say) become
+         * U+FFFD instead of failing the file: clang reads them in comments and strings, and in an
+         * identifier they are an error at their line and column here as there.
+         */
         public static Input of(Path file) throws IOException {
-            return new Input(file.toString(), Files.readString(file), file.toAbsolutePath().getParent());
+            return new Input(file.toString(), new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8),
+                    file.toAbsolutePath().getParent());
         }
     }
 

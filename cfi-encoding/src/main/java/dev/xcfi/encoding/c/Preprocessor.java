@@ -251,13 +251,13 @@ final class Preprocessor {
         Path found = find(header, angled, directory);
         if (found != null) {
             if (onceFiles.contains(found.toString())) return;
-            String text;
+            HeaderParser.Input in;
             try {
-                text = Files.readString(found);
+                in = HeaderParser.Input.of(found);
             } catch (IOException e) {
                 throw new SyntaxException(directive.location(), "cannot read '" + header + "': " + e.getMessage());
             }
-            sources.push(new Source(found.toString(), text, found.toAbsolutePath().getParent()));
+            sources.push(new Source(in.name(), in.text(), in.directory()));
             return;
         }
         String standard = StandardHeaders.text(header, target);

@@ -132,6 +132,25 @@ class HeaderParserTest {
     }
 
     @Test
+    void bytesThatAreNotUtf8AreReadAsClangReadsThem(@TempDir Path dir) throws IOException {
+        // Latin-1 é (0xE9) in comments, in the file and in the header it includes: clang reads both
+        Files.write(dir.resolve("a.h"), bytes("/* caf\u00e9 */\n#include \"b.h\"\nvoid a(B);\n"));
+        Files.write(dir.resolve("b.h"), bytes("// r\u00e9sum\u00e9\ntypedef long B;\n"));
+        ParsedHeader h = HeaderParser.parse(X86, List.of(), List.of(HeaderParser.Input.of(dir.resolve("a.h"))));
+        assertThat(h.errors()).isEmpty();
+        assertThat(ClangEncoder.of(X86).encode(h.functions().get(0).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFvlE");
+        // in an identifier it is an error at its place, and the next declaration is still read
+        Files.write(dir.resolve("c.h"), bytes("void caf\u00e9(long);\nvoid g(int);\n"));
+        ParsedHeader c = HeaderParser.parse(X86, List.of(), List.of(HeaderParser.Input.of(dir.resolve("c.h"))));
+        assertThat(c.errors()).singleElement().satisfies(e -> assertThat(e.location().toString()).endsWith("c.h:1:9"));
+        assertThat(c.functions()).extracting(FunctionDeclaration::name).containsExactly("g");
+    }
+
+    private static byte[] bytes(String latin1) {
+        return latin1.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
     void standardHeadersArePerTarget() {
         String src = "#include <stddef.h>\n#include <stdint.h>\nvoid f(size_t, int64_t, wchar_t);\n";
         assertThat(ClangEncoder.of(Target.X86_64_WINDOWS_GNU).encode(
