@@ -6,11 +6,17 @@ import java.util.List;
 
 /** A GNU {@code __attribute__((name(args)))} or C23 {@code [[vendor::name(args)]]}, vendor prefix dropped. */
 record Attribute(String name, List<Token> arguments, SourceLocation location) {
-    /** The first argument as a string literal's contents, or null. */
+    /** The first argument's string: its literal's value, adjacent literals joined ({@code "a" "b"} is {@code ab}), or null. */
     String stringArgument() {
+        StringBuilder value = null;
         for (Token t : arguments) {
-            if (t.kind() == Token.Kind.STRING) return t.text().substring(t.text().indexOf('"') + 1, t.text().length() - 1);
+            if (t.kind() == Token.Kind.STRING) {
+                if (value == null) value = new StringBuilder();
+                value.append(LiteralText.decode(t.text()));
+            } else if (value != null) {
+                break;
+            }
         }
-        return null;
+        return value == null ? null : value.toString();
     }
 }

@@ -166,18 +166,8 @@ final class ConstantExpression {
     }
 
     private static long parseCharacter(Token t) {
-        String body = t.text().substring(t.text().indexOf('\'') + 1, t.text().length() - 1);
-        if (body.startsWith("\\")) {
-            return switch (body.charAt(1)) {
-                case 'n' -> '\n';
-                case 't' -> '\t';
-                case '0' -> 0;
-                case '\\' -> '\\';
-                case '\'' -> '\'';
-                default -> body.charAt(1);
-            };
-        }
-        return body.isEmpty() ? 0 : body.charAt(0);
+        String value = LiteralText.decode(t.text());
+        return value.isEmpty() ? 0 : value.charAt(0);
     }
 
     private boolean accept(String p) {
