@@ -125,11 +125,11 @@ final class Lexer {
         return new Token(kind, text, file, atLine, atColumn, startsLine);
     }
 
-    /** A pp-number: digits, letters, dots, digit separators, and signs after an exponent letter. */
+    /** A pp-number: digits, letters, underscores, dots, digit separators, and signs after an exponent letter. */
     private int numberEnd(int i) {
         while (i < end) {
             char c = chars[i];
-            if (Character.isLetterOrDigit(c) || c == '.' || c == '\'') {
+            if (Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '\'') {
                 i++;
             } else if ((c == '+' || c == '-') && "eEpP".indexOf(chars[i - 1]) >= 0) {
                 i++;

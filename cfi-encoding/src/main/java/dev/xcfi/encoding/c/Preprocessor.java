@@ -19,17 +19,15 @@ import java.util.function.Consumer;
 
 /**
  * The small preprocessor headers need: {@code #include "x.h"} (beside the including file, then the
- * {@code -I} folders), {@code #include <…>} for the standard headers xcfi knows per target, object-like
- * {@code #define}/{@code #undef}, and {@code #if/#ifdef/#ifndef/#elif/#else/#endif} with
- * {@code defined}. A bad directive is reported and skipped; the rest of the file is still read.
+ * {@code -I} folders), {@code #include <…>} for the standard headers xcfi knows per target,
+ * {@code #define}/{@code #undef} of object-like and function-like macros ({@link Macro}), and
+ * {@code #if/#ifdef/#ifndef/#elif/#else/#endif} with {@code defined}. A bad directive is reported and skipped; the rest of the file is still read.
  *
  * <p>Tokens stream through: the parser asks for the next one, and only a directive's line or a
  * macro's expansion is ever held, so a large header is never in memory as tokens.
  */
 final class Preprocessor {
     private static final int MAX_INCLUDE_DEPTH = 200;
-
-    private record Macro(List<Token> body, boolean functionLike) {}
 
     /** One level of conditional inclusion. */
     private static final class Conditional {
@@ -147,19 +145,39 @@ final class Preprocessor {
         return line;
     }
 
-    /** A macro name met in running text: its expansion is queued (a function-like macro called there is reported and left as it is). */
+    /**
+     * A macro name met in running text: its expansion is queued. A function-like macro is invoked
+     * only when a {@code (} follows (on the same line or a later one); its arguments are read from
+     * the source up to the matching {@code )}.
+     */
     private void expandInto(Token name, Macro m, Source s) {
-        if (m.functionLike) {
-            if (s.lexer.peek().is("(") && !s.lexer.peek().startsLine()) {
-                errors.accept(unsupportedCall(name));
+        List<Token> invocation = new ArrayList<>();
+        invocation.add(name);
+        if (m.functionLike()) {
+            Token open = s.lexer.peek();
+            if (!open.is("(") || open.startsLine() && open.is("#")) {
+                expanded.add(name);
+                return;
             }
-            expanded.add(name);
-            return;
+            int depth = 0;
+            while (true) {
+                Token a = s.lexer.next();
+                if (a.kind() == Token.Kind.END) {
+                    errors.accept(new SyntaxException(name.location(), "unterminated function-like macro invocation '" + name.text() + "'"));
+                    return;
+                }
+                invocation.add(a);
+                if (a.is("(")) depth++;
+                else if (a.is(")") && --depth == 0) break;
+            }
         }
         List<Token> out = new ArrayList<>();
-        Set<String> expanding = new HashSet<>();
-        expanding.add(name.text());
-        expand(relocated(m.body, name), expanding, out);
+        try {
+            expand(invocation, new HashSet<>(), out);
+        } catch (SyntaxException e) {
+            errors.accept(e);
+            return;
+        }
         expanded.addAll(out);
     }
 
@@ -207,15 +225,7 @@ final class Preprocessor {
         switch (name.text()) {
             case "define" -> {
                 Token id = identifier(rest, name);
-                boolean functionLike = rest.size() > 1 && rest.get(1).is("(")
-                        && rest.get(1).location().column() == id.location().column() + id.text().length();
-                List<Token> body = new ArrayList<>(rest.subList(1, rest.size()));
-                if (functionLike) {
-                    int close = 1;
-                    while (close < rest.size() && !rest.get(close).is(")")) close++;
-                    body = new ArrayList<>(rest.subList(Math.min(close + 1, rest.size()), rest.size()));
-                }
-                macros.put(id.text(), new Macro(body, functionLike));
+                macros.put(id.text(), Macro.define(id, rest));
             }
             case "undef" -> macros.remove(identifier(rest, name).text());
             case "include", "include_next" -> include(name, rest, directory);
@@ -301,35 +311,40 @@ final class Preprocessor {
         return ConstantExpression.evaluate(expandedCondition, directive.location(), id -> 0L) != 0;
     }
 
-    /** Object-like macro expansion; a macro is not re-expanded inside its own expansion. */
+    /**
+     * Expands every macro in {@code tokens}, function-like ones where a {@code (} follows inside
+     * the list; the result is rescanned, and a macro is not re-expanded inside its own expansion.
+     */
     private void expand(List<Token> tokens, Set<String> expanding, List<Token> into) {
         for (int k = 0; k < tokens.size(); k++) {
             Token t = tokens.get(k);
             Macro m = t.isIdentifier() && !expanding.contains(t.text()) ? macros.get(t.text()) : null;
-            if (m == null) {
+            if (m == null || m.functionLike() && (k + 1 == tokens.size() || !tokens.get(k + 1).is("("))) {
                 into.add(t);
-            } else if (m.functionLike) {
-                if (k + 1 < tokens.size() && tokens.get(k + 1).is("(")) {
-                    throw unsupportedCall(t);
-                }
-                into.add(t);
-            } else {
-                expanding.add(t.text());
-                expand(relocated(m.body, t), expanding, into);
-                expanding.remove(t.text());
+                continue;
             }
+            List<Token> replacement;
+            if (m.functionLike()) {
+                int close = k + 1, depth = 0;
+                for (; close < tokens.size(); close++) {
+                    if (tokens.get(close).is("(")) depth++;
+                    else if (tokens.get(close).is(")") && --depth == 0) break;
+                }
+                if (close == tokens.size()) throw new SyntaxException(t.location(), "unterminated function-like macro invocation '" + t.text() + "'");
+                List<List<Token>> arguments = m.arguments(t, tokens.subList(k + 2, close));
+                replacement = m.replacement(t, arguments, argument -> {
+                    List<Token> out = new ArrayList<>();
+                    expand(argument, expanding, out);
+                    return out;
+                });
+                k = close;
+            } else {
+                replacement = m.replacement(t, List.of(), argument -> argument);
+            }
+            expanding.add(t.text());
+            expand(replacement, expanding, into);
+            expanding.remove(t.text());
         }
-    }
-
-    private static SyntaxException unsupportedCall(Token macro) {
-        return new SyntaxException(macro.location(), "function-like macro '" + macro.text() + "' is not supported by xcfi's preprocessor");
-    }
-
-    /** A macro's body as written where it is used: errors inside an expansion point at the use. */
-    private static List<Token> relocated(List<Token> body, Token use) {
-        List<Token> out = new ArrayList<>(body.size());
-        for (Token b : body) out.add(b.at(use));
-        return out;
     }
 
     private static Conditional innermost(Deque<Conditional> conditionals, Token directive) {

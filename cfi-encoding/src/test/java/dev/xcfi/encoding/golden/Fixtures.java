@@ -44,6 +44,14 @@ public final class Fixtures {
         return c().resolve("corpus/" + target.shortName() + ".h");
     }
 
+    /** The headers with golden rows: each target's generated corpus, and the hand-written files. */
+    public static final List<String> GOLDEN_HEADERS = List.of("corpus", "tricky", "macros");
+
+    /** {@code header} (one of {@link #GOLDEN_HEADERS}) for {@code target}. */
+    public static Path header(Target target, String header) {
+        return header.equals("corpus") ? corpusHeader(target) : c().resolve(header + ".h");
+    }
+
     /** {@code fixtures/c/golden/<target>/<header>.<mode>[.fnv1a].tsv} */
     public static Path golden(Target target, String header, CfiMode mode, KcfiHash hash) {
         String suffix = hash == KcfiHash.FNV1A ? ".fnv1a" : "";

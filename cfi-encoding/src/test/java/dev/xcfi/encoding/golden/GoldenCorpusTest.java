@@ -31,7 +31,7 @@ class GoldenCorpusTest {
     List<DynamicTest> everyGoldenFileMatchesClang() {
         List<DynamicTest> tests = new ArrayList<>();
         for (Target target : Target.known()) {
-            for (String header : List.of("corpus", "tricky")) {
+            for (String header : Fixtures.GOLDEN_HEADERS) {
                 for (KcfiHash hash : KcfiHash.values()) {
                     for (CfiMode mode : CfiMode.all()) {
                         Path golden = Fixtures.golden(target, header, mode, hash);
@@ -56,7 +56,7 @@ class GoldenCorpusTest {
 
     static void assertMatches(Target target, String header, CfiMode mode, KcfiHash hash, Path golden) throws IOException {
         List<String> expected = Files.readAllLines(golden);
-        Path h = header.equals("corpus") ? Fixtures.corpusHeader(target) : Fixtures.c().resolve("tricky.h");
+        Path h = Fixtures.header(target, header);
         List<String> actual = actualRows(target, h, mode, hash);
         assertThat(differences(expected, actual)).as(golden.toString()).isEmpty();
         assertThat(actual).hasSameSizeAs(expected);

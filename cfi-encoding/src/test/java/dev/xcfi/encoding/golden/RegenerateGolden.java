@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Regenerates the C golden data from clang-22: the random corpus headers (deterministic seeds)
- * and, for them and {@code tricky.h}, one TSV per target, mode and hash. Run by
+ * and, for them, {@code tricky.h} and {@code macros.h}, one TSV per target, mode and hash. Run by
  * {@code fixtures/c/regenerate}; never by the tests.
  */
 public final class RegenerateGolden {
@@ -24,8 +24,8 @@ public final class RegenerateGolden {
             Files.createDirectories(corpus.getParent());
             Files.writeString(corpus, new CPrototypeGenerator(Fixtures.seed(target), target).header("f", Fixtures.CORPUS_SIZE));
             ClangOracle oracle = new ClangOracle(target, Fixtures.includeDirs(), work);
-            for (String header : List.of("corpus", "tricky")) {
-                Path h = header.equals("corpus") ? corpus : Fixtures.c().resolve("tricky.h");
+            for (String header : Fixtures.GOLDEN_HEADERS) {
+                Path h = Fixtures.header(target, header);
                 for (KcfiHash hash : Fixtures.FNV_TARGETS.contains(target) ? KcfiHash.values() : new KcfiHash[] {KcfiHash.XXHASH64}) {
                     Map<CfiMode, List<GoldenRow>> golden = oracle.rows(h, hash);
                     for (var e : golden.entrySet()) {
