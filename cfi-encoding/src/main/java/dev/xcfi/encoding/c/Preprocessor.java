@@ -28,6 +28,8 @@ import java.util.function.Consumer;
  */
 final class Preprocessor {
     private static final int MAX_INCLUDE_DEPTH = 200;
+    /** Tokens one macro invocation may expand to. */
+    private static final int MAX_EXPANSION = 1 << 20;
 
     /** One level of conditional inclusion. */
     private static final class Conditional {
@@ -340,6 +342,10 @@ final class Preprocessor {
                 k = close;
             } else {
                 replacement = m.replacement(t, List.of(), argument -> argument);
+            }
+            // X(X(X(…))) with #define X(a) a a doubles at each level: a bound, not an OutOfMemoryError
+            if (replacement.size() + into.size() > MAX_EXPANSION) {
+                throw new SyntaxException(t.location(), "macro expansion of '" + t.text() + "' exceeds " + MAX_EXPANSION + " tokens");
             }
             expanding.add(t.text());
             expand(replacement, expanding, into);

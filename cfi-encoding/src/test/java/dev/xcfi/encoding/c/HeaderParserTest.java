@@ -172,6 +172,11 @@ class HeaderParserTest {
                 .containsExactly("t.h:1:14: error: duplicate macro parameter name 'a'");
         assertThat(parse("#define P(a, b) a ## b\nint P(+, -) x;\n").errors()).extracting(SyntaxException::diagnostic)
                 .containsExactly("t.h:2:5: error: pasting formed '+-', an invalid preprocessing token");
+        // an expansion that doubles at every level stops with an error, not out of memory
+        String doubling = "#define X(a) a a\nvoid g(int " + "X(".repeat(40) + "y" + ")".repeat(40) + ");\nvoid ok(void);\n";
+        ParsedHeader blowUp = parse(doubling);
+        assertThat(blowUp.errors()).extracting(SyntaxException::getMessage).anyMatch(m -> m.contains("exceeds 1048576 tokens"));
+        assertThat(names(blowUp)).contains("ok");
         // the declarations around a bad invocation are still read
         ParsedHeader h = parse("#define F(a, b) a\nvoid g(F(int));\nvoid ok(void);\n");
         assertThat(names(h)).contains("ok");
