@@ -45,15 +45,21 @@ final class Preprocessor {
         }
     }
 
-    /** A file being read: its tokens, the folder its quoted includes search first, its open conditionals. */
+    /**
+     * A file being read: its tokens, the folder its quoted includes search first, the {@code -I}
+     * folder it was found in (-1 for none: {@code #include_next} searches the ones after it), its
+     * open conditionals.
+     */
     private final class Source {
         final Lexer lexer;
         final Path directory;
+        final int includeDir;
         final Deque<Conditional> conditionals = new ArrayDeque<>();
 
-        Source(String name, String text, Path directory) {
+        Source(String name, String text, Path directory, int includeDir) {
             this.lexer = new Lexer(name, text, names, this::lexingError);
             this.directory = directory;
+            this.includeDir = includeDir;
         }
 
         /** Asked of every token: kept up to date by {@link #conditionalsChanged()} rather than looked up. */
@@ -103,7 +109,7 @@ final class Preprocessor {
         input = name;
         last = null;
         names.expect(text.length());
-        sources.push(new Source(name, text, directory));
+        sources.push(new Source(name, text, directory, -1));
     }
 
     /** The next token of the current input after directives and macro expansion. */
@@ -190,18 +196,25 @@ final class Preprocessor {
         Deque<Conditional> conditionals = s.conditionals;
         boolean active = s.active();
         switch (name.text()) {
-            case "if" -> conditionals.push(new Conditional(active, active && condition(rest, name)));
-            case "ifdef", "ifndef" -> {
-                Token id = identifier(rest, name);
-                conditionals.push(new Conditional(active, macros.containsKey(id.text()) == name.is("ifdef")));
+            // A condition that cannot be evaluated is reported and counts as false, as in clang: its
+            // #else and #endif still match, so one bad line does not unbalance the rest of the file.
+            case "if", "ifdef", "ifndef" -> {
+                boolean value = false;
+                try {
+                    value = active && (name.is("if") ? condition(rest, name, s)
+                            : isDefined(identifier(rest, name).text()) == name.is("ifdef"));
+                } finally {
+                    conditionals.push(new Conditional(active, value));
+                }
             }
             case "elif", "elifdef", "elifndef" -> {
                 Conditional c = innermost(conditionals, name);
                 if (c.sawElse) throw new SyntaxException(name.location(), "#" + name.text() + " after #else");
+                c.active = false;
                 boolean cond = !c.taken && c.enclosingActive && switch (name.text()) {
-                    case "elif" -> condition(rest, name);
-                    case "elifdef" -> macros.containsKey(identifier(rest, name).text());
-                    default -> !macros.containsKey(identifier(rest, name).text());
+                    case "elif" -> condition(rest, name, s);
+                    case "elifdef" -> isDefined(identifier(rest, name).text());
+                    default -> !isDefined(identifier(rest, name).text());
                 };
                 c.active = cond;
                 c.taken |= cond;
@@ -218,19 +231,19 @@ final class Preprocessor {
                 conditionals.pop();
             }
             default -> {
-                if (active) activeDirective(name, rest, s.directory);
+                if (active) activeDirective(name, rest, s);
             }
         }
     }
 
-    private void activeDirective(Token name, List<Token> rest, Path directory) {
+    private void activeDirective(Token name, List<Token> rest, Source s) {
         switch (name.text()) {
             case "define" -> {
                 Token id = identifier(rest, name);
                 macros.put(id.text(), Macro.define(id, rest));
             }
             case "undef" -> macros.remove(identifier(rest, name).text());
-            case "include", "include_next" -> include(name, rest, directory);
+            case "include", "include_next" -> include(name, rest, s);
             case "pragma" -> {
                 if (!rest.isEmpty() && rest.get(0).is("once")) onceFiles.add(name.location().file());
             }
@@ -240,55 +253,80 @@ final class Preprocessor {
         }
     }
 
-    private void include(Token directive, List<Token> rest, Path directory) {
-        if (rest.isEmpty()) throw new SyntaxException(directive.location(), "expected \"FILENAME\" or <FILENAME>");
-        String header;
-        boolean angled;
-        if (rest.get(0).kind() == Token.Kind.STRING) {
-            header = rest.get(0).text().substring(1, rest.get(0).text().length() - 1);
-            angled = false;
-        } else if (rest.get(0).is("<")) {
-            StringBuilder sb = new StringBuilder();
-            int k = 1;
-            while (k < rest.size() && !rest.get(k).is(">")) sb.append(rest.get(k++).text());
-            if (k == rest.size()) throw new SyntaxException(directive.location(), "expected '>' to close the header name");
-            header = sb.toString();
-            angled = true;
-        } else {
-            throw new SyntaxException(rest.get(0).location(), "expected \"FILENAME\" or <FILENAME>");
+    /** A header's name as an include or {@code __has_include} writes it, and the index just past it in its tokens. */
+    private record HeaderName(String name, boolean angled, int end) {}
+
+    private static HeaderName headerName(Token directive, List<Token> tokens, int from) {
+        if (from < tokens.size() && tokens.get(from).kind() == Token.Kind.STRING) {
+            String text = tokens.get(from).text();
+            return new HeaderName(text.substring(1, text.length() - 1), false, from + 1);
         }
+        if (from < tokens.size() && tokens.get(from).is("<")) {
+            StringBuilder sb = new StringBuilder();
+            int k = from + 1;
+            while (k < tokens.size() && !tokens.get(k).is(">")) sb.append(tokens.get(k++).text());
+            if (k == tokens.size()) throw new SyntaxException(directive.location(), "expected '>' to close the header name");
+            return new HeaderName(sb.toString(), true, k + 1);
+        }
+        throw new SyntaxException(from < tokens.size() ? tokens.get(from).location() : directive.location(), "expected \"FILENAME\" or <FILENAME>");
+    }
+
+    /** A header found in a folder: its path and the {@code -I} folder's index (-1 for the includer's own folder). */
+    private record Found(Path path, int includeDir) {}
+
+    private void include(Token directive, List<Token> rest, Source from) {
+        HeaderName header = headerName(directive, rest, 0);
         if (sources.size() > MAX_INCLUDE_DEPTH) {
             throw new SyntaxException(directive.location(), "#include nested too deeply (" + MAX_INCLUDE_DEPTH + " levels)");
         }
-        Path found = find(header, angled, directory);
+        Found found = find(header, from, directive.is("include_next"));
         if (found != null) {
-            if (onceFiles.contains(found.toString())) return;
+            if (onceFiles.contains(found.path().toString())) return;
             HeaderParser.Input in;
             try {
-                in = HeaderParser.Input.of(found);
+                in = HeaderParser.Input.of(found.path());
             } catch (IOException e) {
-                throw new SyntaxException(directive.location(), "cannot read '" + header + "': " + e.getMessage());
+                throw new SyntaxException(directive.location(), "cannot read '" + header.name() + "': " + e.getMessage());
             }
-            sources.push(new Source(in.name(), in.text(), in.directory()));
+            sources.push(new Source(in.name(), in.text(), in.directory(), found.includeDir()));
             return;
         }
-        String standard = StandardHeaders.text(header, target);
+        String standard = StandardHeaders.text(header.name(), target);
         if (standard == null) {
-            throw new SyntaxException(rest.get(0).location(), "'" + header + "' file not found (xcfi knows <stddef.h>, "
+            throw new SyntaxException(rest.get(0).location(), "'" + header.name() + "' file not found (xcfi knows <stddef.h>, "
                     + "<stdint.h>, <stdbool.h>, <uchar.h>, <wchar.h>, <stdarg.h> and <limits.h> itself; add -I for others)");
         }
-        if (onceFiles.add("<" + header + ">")) sources.push(new Source("<" + header + ">", standard, null));
+        if (onceFiles.add("<" + header.name() + ">")) sources.push(new Source("<" + header.name() + ">", standard, null, -1));
     }
 
-    private Path find(String header, boolean angled, Path directory) {
-        if (!angled && directory != null && Files.isRegularFile(directory.resolve(header))) return directory.resolve(header);
-        for (Path dir : includeDirs) {
-            if (Files.isRegularFile(dir.resolve(header))) return dir.resolve(header);
+    /**
+     * Where an include finds {@code header}: a quoted name first beside the including file, then
+     * the {@code -I} folders in order; {@code #include_next} only in the folders after the one the
+     * including file came from (so a wrapper header can include the header it wraps).
+     */
+    private Found find(HeaderName header, Source from, boolean next) {
+        Path directory = from == null ? null : from.directory;
+        if (!next && !header.angled() && directory != null && Files.isRegularFile(directory.resolve(header.name()))) {
+            return new Found(directory.resolve(header.name()), -1);
+        }
+        int first = next && from != null ? from.includeDir + 1 : 0;
+        for (int i = first; i < includeDirs.size(); i++) {
+            Path p = includeDirs.get(i).resolve(header.name());
+            if (Files.isRegularFile(p)) return new Found(p, i);
         }
         return null;
     }
 
-    private boolean condition(List<Token> tokens, Token directive) {
+    /** The feature checks clang answers in {@code #if}; xcfi answers as a compiler that has none of these features. */
+    private static final Set<String> FEATURE_CHECKS = Set.of("__has_attribute", "__has_c_attribute", "__has_cpp_attribute",
+            "__has_declspec_attribute", "__has_builtin", "__has_feature", "__has_extension", "__has_warning", "__has_embed",
+            "__building_module");
+
+    private boolean isDefined(String name) {
+        return macros.containsKey(name) || FEATURE_CHECKS.contains(name) || name.equals("__has_include") || name.equals("__has_include_next");
+    }
+
+    private boolean condition(List<Token> tokens, Token directive, Source s) {
         List<Token> resolved = new ArrayList<>();
         for (int k = 0; k < tokens.size(); k++) {
             Token t = tokens.get(k);
@@ -298,19 +336,52 @@ final class Preprocessor {
                 if (at >= tokens.size() || !tokens.get(at).isIdentifier()) {
                     throw new SyntaxException(t.location(), "macro name missing after 'defined'");
                 }
-                String v = macros.containsKey(tokens.get(at).text()) ? "1" : "0";
+                String v = isDefined(tokens.get(at).text()) ? "1" : "0";
                 resolved.add(new Token(Token.Kind.NUMBER, v, t.location(), false));
                 k = at + (paren ? 1 : 0);
                 if (paren && (k >= tokens.size() || !tokens.get(k).is(")"))) {
                     throw new SyntaxException(t.location(), "expected ')' after 'defined(" + tokens.get(at).text());
                 }
             } else {
-                resolved.add(t);
+                k = featureCheck(tokens, k, s, resolved);
             }
         }
         List<Token> expandedCondition = new ArrayList<>();
         expand(resolved, new HashSet<>(), expandedCondition);
-        return ConstantExpression.evaluate(expandedCondition, directive.location(), id -> 0L) != 0;
+        // a macro may expand to a feature check (glibc: #define __glibc_has_attribute(a) __has_attribute (a))
+        List<Token> checked = new ArrayList<>(expandedCondition.size());
+        for (int k = 0; k < expandedCondition.size(); k++) k = featureCheck(expandedCondition, k, s, checked);
+        return ConstantExpression.evaluate(checked, directive.location(), id -> 0L) != 0;
+    }
+
+    /**
+     * Adds {@code tokens[k]} to {@code out}, or, when it starts a feature check ({@code __has_include(…)},
+     * {@code __has_attribute(…)}, …), the check's value as a number; returns the last index used.
+     */
+    private int featureCheck(List<Token> tokens, int k, Source s, List<Token> out) {
+        Token t = tokens.get(k);
+        boolean hasInclude = t.is("__has_include") || t.is("__has_include_next");
+        if (!t.isIdentifier() || !hasInclude && !FEATURE_CHECKS.contains(t.text())) {
+            out.add(t);
+            return k;
+        }
+        if (k + 1 >= tokens.size() || !tokens.get(k + 1).is("(")) throw new SyntaxException(t.location(), "missing '(' after '" + t.text() + "'");
+        boolean value = false;
+        int close;
+        if (hasInclude) {
+            HeaderName header = headerName(t, tokens, k + 2);
+            value = find(header, s, t.is("__has_include_next")) != null || header.angled() && StandardHeaders.text(header.name(), target) != null;
+            close = header.end();
+        } else {
+            close = k + 2;
+            for (int depth = 1; close < tokens.size(); close++) {
+                if (tokens.get(close).is("(")) depth++;
+                else if (tokens.get(close).is(")") && --depth == 0) break;
+            }
+        }
+        if (close >= tokens.size() || !tokens.get(close).is(")")) throw new SyntaxException(t.location(), "missing ')' after '" + t.text() + "'");
+        out.add(new Token(Token.Kind.NUMBER, value ? "1" : "0", t.location(), false));
+        return close;
     }
 
     /**

@@ -183,6 +183,43 @@ class HeaderParserTest {
     }
 
     @Test
+    void aConditionThatCannotBeEvaluatedCountsAsFalse() {
+        // one error, and its #else/#endif still match: nothing after it is unbalanced
+        ParsedHeader h = parse("#if 1 +\nvoid no(void);\n#else\nvoid yes(void);\n#endif\nvoid after(void);\n");
+        assertThat(h.errors()).extracting(SyntaxException::diagnostic).hasSize(1).allMatch(d -> d.startsWith("t.h:1:"));
+        assertThat(names(h)).containsExactly("yes", "after");
+    }
+
+    @Test
+    void featureChecksAreAnswered(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("present.h"), "typedef long present_t;\n");
+        ParsedHeader h = HeaderParser.parse(X86, List.of(dir), List.of(new HeaderParser.Input("t.h", """
+                #define HAS_ATTRIBUTE(a) __has_attribute(a)
+                #if __has_include(<stddef.h>) && __has_include("present.h") && !__has_include(<absent.h>)
+                void includes(void);
+                #endif
+                #if defined(__has_attribute) && !HAS_ATTRIBUTE(noreturn) && !__has_builtin(__builtin_trap) && !__has_feature(modules)
+                void features(void);
+                #endif
+                """, null)));
+        assertThat(h.errors()).isEmpty();
+        assertThat(names(h)).containsExactly("includes", "features");
+    }
+
+    @Test
+    void includeNextSearchesTheFoldersAfterTheIncluder(@TempDir Path dir) throws IOException {
+        // a wrapper header (first -I folder) includes the header it wraps (second folder) under the same name
+        Files.createDirectories(dir.resolve("wrap"));
+        Files.createDirectories(dir.resolve("real"));
+        Files.writeString(dir.resolve("wrap/lib.h"), "#include_next <lib.h>\ntypedef lib_int wrapped_int;\n");
+        Files.writeString(dir.resolve("real/lib.h"), "typedef long lib_int;\n");
+        ParsedHeader h = HeaderParser.parse(X86, List.of(dir.resolve("wrap"), dir.resolve("real")),
+                List.of(new HeaderParser.Input("t.h", "#include <lib.h>\nvoid f(wrapped_int);\n", null)));
+        assertThat(h.errors()).isEmpty();
+        assertThat(ClangEncoder.of(X86).encode(h.functions().get(0).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFvlE");
+    }
+
+    @Test
     void bytesThatAreNotUtf8AreReadAsClangReadsThem(@TempDir Path dir) throws IOException {
         // Latin-1 é (0xE9) in comments, in the file and in the header it includes: clang reads both
         Files.write(dir.resolve("a.h"), bytes("/* caf\u00e9 */\n#include \"b.h\"\nvoid a(B);\n"));
