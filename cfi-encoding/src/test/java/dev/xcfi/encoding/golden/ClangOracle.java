@@ -79,12 +79,12 @@ public final class ClangOracle {
             List<GoldenRow> rows = new ArrayList<>();
             boolean norm = mode.normalizeIntegers();
             for (String name : names) {
-                List<Entry> types = compiled.get("icall" + norm).types(name);
+                List<Entry> types = compiled.get("icall" + norm).types(symbol(name));
                 Entry id = types.get(mode.generalizePointers() ? 1 : 0);
-                String kcfi = KcfiHash.format(compiled.get("kcfi" + norm + mode.generalizePointers()).kcfi(name));
+                String kcfi = KcfiHash.format(compiled.get("kcfi" + norm + mode.generalizePointers()).kcfi(symbol(name)));
                 String xdso = "-";
                 if (!mode.generalizePointers() && id.string != null) {
-                    List<Entry> x = compiled.get("xdso" + norm).types(name);
+                    List<Entry> x = compiled.get("xdso" + norm).types(symbol(name));
                     xdso = CrossDsoId.format(x.get(x.size() - 1).number);
                 }
                 rows.add(new GoldenRow(name, id.string == null ? "<internal>" : id.string, kcfi, xdso));
@@ -111,8 +111,19 @@ public final class ClangOracle {
             if (file.startsWith("/usr/") || file.startsWith("<")) continue;
             String name = d.path("name").asText();
             if (!names.contains(name)) names.add(name);
+            // a declaration renamed by an asm label (glibc: fscanf is __isoc99_fscanf) is that symbol in the IR
+            for (JsonNode attr : d.path("inner")) {
+                if (attr.path("kind").asText().equals("AsmLabelAttr")) symbols.put(name, d.path("mangledName").asText(name).replace("\u0001", ""));
+            }
         }
         return names;
+    }
+
+    /** The IR symbols of the functions {@link #functionNames} met under another name. */
+    private final Map<String, String> symbols = new HashMap<>();
+
+    private String symbol(String name) {
+        return symbols.getOrDefault(name, name);
     }
 
     private Functions compile(Path tu, String flags) throws IOException {

@@ -74,9 +74,13 @@ class GoldenCorpusTest {
     }
 
     static List<String> actualRows(Target target, Path header, CfiMode mode, KcfiHash hash) {
+        return actualRows(target, header, Fixtures.includeDirs(), mode, hash);
+    }
+
+    static List<String> actualRows(Target target, Path header, List<Path> includeDirs, CfiMode mode, KcfiHash hash) {
         ParsedHeader parsed;
         try {
-            parsed = HeaderParser.parse(target, Fixtures.includeDirs(), List.of(HeaderParser.Input.of(header)));
+            parsed = HeaderParser.parse(target, includeDirs, List.of(HeaderParser.Input.of(header)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
