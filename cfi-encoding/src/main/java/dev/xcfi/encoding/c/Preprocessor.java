@@ -373,15 +373,21 @@ final class Preprocessor {
             value = find(header, s, t.is("__has_include_next")) != null || header.angled() && StandardHeaders.text(header.name(), target) != null;
             close = header.end();
         } else {
-            close = k + 2;
-            for (int depth = 1; close < tokens.size(); close++) {
-                if (tokens.get(close).is("(")) depth++;
-                else if (tokens.get(close).is(")") && --depth == 0) break;
-            }
+            close = closingParenthesis(tokens, k + 1);
         }
         if (close >= tokens.size() || !tokens.get(close).is(")")) throw new SyntaxException(t.location(), "missing ')' after '" + t.text() + "'");
         out.add(new Token(Token.Kind.NUMBER, value ? "1" : "0", t.location(), false));
         return close;
+    }
+
+    /** The index of the {@code )} that closes the {@code (} at {@code open}, or the list's size if none does. */
+    private static int closingParenthesis(List<Token> tokens, int open) {
+        int depth = 0;
+        for (int i = open; i < tokens.size(); i++) {
+            if (tokens.get(i).is("(")) depth++;
+            else if (tokens.get(i).is(")") && --depth == 0) return i;
+        }
+        return tokens.size();
     }
 
     /**
@@ -398,11 +404,7 @@ final class Preprocessor {
             }
             List<Token> replacement;
             if (m.functionLike()) {
-                int close = k + 1, depth = 0;
-                for (; close < tokens.size(); close++) {
-                    if (tokens.get(close).is("(")) depth++;
-                    else if (tokens.get(close).is(")") && --depth == 0) break;
-                }
+                int close = closingParenthesis(tokens, k + 1);
                 if (close == tokens.size()) throw new SyntaxException(t.location(), "unterminated function-like macro invocation '" + t.text() + "'");
                 List<List<Token>> arguments = m.arguments(t, tokens.subList(k + 2, close));
                 replacement = m.replacement(t, arguments, argument -> {
