@@ -1,0 +1,72 @@
+package dev.xcfi.encoding.golden;
+
+import dev.xcfi.encoding.CfiMode;
+import dev.xcfi.encoding.KcfiHash;
+import dev.xcfi.encoding.c.FunctionDeclaration;
+import dev.xcfi.encoding.c.HeaderParser;
+import dev.xcfi.encoding.c.ParsedHeader;
+import dev.xcfi.types.Target;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Compares xcfi with the installed clang-22 on any header, every function it declares (system
+ * headers' included), in all four modes: how the real-header numbers in docs/encoding.md were
+ * measured. Run by {@code fixtures/c/compare-with-clang [--target T] [-I DIR]... HEADER}; prints
+ * each differing row and a summary, exit status 1 when any row differs.
+ */
+public final class CompareWithClang {
+    public static void main(String[] args) throws IOException {
+        Target target = Target.host();
+        List<Path> includes = new ArrayList<>();
+        Path header = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--target")) target = Target.of(args[++i]);
+            else if (args[i].equals("-I")) includes.add(Path.of(args[++i]));
+            else if (args[i].startsWith("-I")) includes.add(Path.of(args[i].substring(2)));
+            else header = Path.of(args[i]);
+        }
+        if (header == null) throw new IllegalArgumentException("usage: CompareWithClang [--target T] [-I DIR]... HEADER");
+        ParsedHeader parsed = HeaderParser.parse(target, includes, List.of(HeaderParser.Input.of(header)));
+        parsed.errors().forEach(e -> System.out.println("xcfi: " + e.diagnostic()));
+        // The oracle lists the main file's functions: each one is redeclared there with clang's own type.
+        Set<String> names = new LinkedHashSet<>();
+        for (FunctionDeclaration f : parsed.functions()) names.add(f.name());
+        StringBuilder redeclared = new StringBuilder("#include \"" + header.toAbsolutePath() + "\"\n");
+        for (String n : names) redeclared.append("__typeof__(").append(n).append(") ").append(n).append(";\n");
+        Path work = Files.createTempDirectory("xcfi-compare");
+        Path forClang = work.resolve("redeclared.h");
+        Files.writeString(forClang, redeclared);
+        Map<CfiMode, List<GoldenRow>> clang;
+        try {
+            clang = new ClangOracle(target, includes, work).rows(forClang, KcfiHash.XXHASH64);
+        } catch (IOException e) {
+            System.out.println("clang could not compile the header (" + e.getMessage().lines().findFirst().orElse("") + "…); see above for xcfi's view");
+            System.exit(2);
+            return;
+        }
+        int differing = 0;
+        for (CfiMode mode : CfiMode.all()) {
+            Map<String, String> expected = new HashMap<>();
+            for (GoldenRow r : clang.get(mode)) expected.put(r.name(), r.tsv());
+            for (String row : GoldenCorpusTest.actualRows(target, header, includes, mode, KcfiHash.XXHASH64, false)) {
+                String e = expected.get(row.substring(0, row.indexOf('\t')));
+                if (!row.equals(e)) {
+                    differing++;
+                    System.out.println(mode.label() + "\n  clang: " + e + "\n  xcfi:  " + row);
+                }
+            }
+        }
+        System.out.println(names.size() + " functions, 4 modes, " + target.shortName() + ": " + differing + " rows differ"
+                + (parsed.errors().isEmpty() ? "" : "; xcfi reported " + parsed.errors().size() + " errors"));
+        System.exit(differing == 0 ? 0 : 1);
+    }
+}
