@@ -162,8 +162,7 @@ final class Preprocessor {
         List<Token> invocation = new ArrayList<>();
         invocation.add(name);
         if (m.functionLike()) {
-            Token open = s.lexer.peek();
-            if (!open.is("(") || open.startsLine() && open.is("#")) {
+            if (!s.lexer.peek().is("(")) {
                 expanded.add(name);
                 return;
             }
