@@ -293,9 +293,17 @@ final class Preprocessor {
         String standard = StandardHeaders.text(header.name(), target);
         if (standard == null) {
             throw new SyntaxException(rest.get(0).location(), "'" + header.name() + "' file not found (xcfi knows <stddef.h>, "
-                    + "<stdint.h>, <stdbool.h>, <uchar.h>, <wchar.h>, <stdarg.h> and <limits.h> itself; add -I for others)");
+                    + "<stdint.h>, <stdbool.h>, <uchar.h>, <wchar.h>, <stdarg.h> and <limits.h> itself; add -I for others"
+                    + systemIncludesHint() + ")");
         }
         if (onceFiles.add("<" + header.name() + ">")) sources.push(new Source("<" + header.name() + ">", standard, null, -1));
+    }
+
+    /** Where this machine keeps the target's C library headers, if it does (Debian's multiarch layout): the -I flags to try. */
+    private String systemIncludesHint() {
+        Path multiarch = Path.of("/usr/include", target.shortName());
+        if (!includeDirs.isEmpty() || !Files.isDirectory(multiarch)) return "";
+        return ", such as this machine's C library: -I /usr/include -I " + multiarch;
     }
 
     /**
