@@ -2,6 +2,9 @@ package dev.xcfi.verify.check;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Concrete repairs for id mismatches between clang and rustc. */
 final class Fixes {
@@ -12,10 +15,21 @@ final class Fixes {
             Map.entry("unsigned long", "m"), Map.entry("long long", "x"), Map.entry("unsigned long long", "y"));
     private Fixes() {}
 
-    static String suggest(String idA, String idB, Optional<IdExplainer.Difference> difference) {
-        boolean rustA = IdExplainer.isRustc(idA), rustB = IdExplainer.isRustc(idB);
+    /** A named type as the decoder prints it: a tag or a Rust path (its last segment kept), behind any pointers. */
+    private static final Pattern NAMED = Pattern.compile("(?:(?:const|volatile) )*(?:struct |union |enum )?(?:[\\w]+::)*([A-Za-z_]\\w*)[ *]*(?:const)?[ *]*");
+    private static final Set<String> BUILTIN_WORDS = Set.of("void", "char", "short", "int", "long", "float", "double", "_Bool", "bool",
+            "__int128", "_Float16", "__bf16", "__fp16", "__float128", "__ibm128", "i8", "i16", "i32", "i64", "i128", "u8", "u16", "u32",
+            "u64", "u128", "isize", "usize", "f32", "f64", "char32_t", "c_void");
+
+    /**
+     * A repair for ids {@code idA} and {@code idB} that differ where {@code difference} says;
+     * {@code rustA}/{@code rustB}: whether each comes from a rustc module (its producer).
+     */
+    static String suggest(String idA, boolean rustA, String idB, boolean rustB, Optional<IdExplainer.Difference> difference) {
         if (rustA != rustB && difference.isPresent()) {
             IdExplainer.Difference d = difference.get();
+            Optional<String> names = renamedType(d, rustA);
+            if (names.isPresent()) return names.get();
             if (d.left() != null) {
                 String c = rustA ? d.right() : d.left(), rust = rustA ? d.left() : d.right();
                 String code = C_INTEGER_CODES.get(c);
@@ -29,6 +43,26 @@ final class Fixes {
             return "declare the Rust side with types that encode exactly like the C definition's";
         }
         return "make the declaration's parameter and return types the same as the definition's";
+    }
+
+    /**
+     * {@code z_stream *} vs {@code z_stream_s *}: one struct under two names. An id spells the
+     * name — C's the struct's tag (a typedef name is not in it), Rust's its own type's — so bindings
+     * that name a struct after C's typedef never match.
+     */
+    private static Optional<String> renamedType(IdExplainer.Difference d, boolean rustLeft) {
+        if (d.left() == null) return Optional.empty();
+        String left = typeName(d.left()), right = typeName(d.right());
+        if (left == null || right == null || left.equals(right)) return Optional.empty();
+        String c = rustLeft ? right : left, rust = rustLeft ? left : right;
+        return Optional.of("the Rust type `" + rust + "` stands for C's `" + c + "`, and ids spell type names (C: a struct's tag, "
+                + "never its typedef): name the Rust type " + c + ", or give it C's encoding with #[cfi_encoding = \""
+                + c.length() + c + "\"] (rustc's cfi_encoding feature)");
+    }
+
+    private static String typeName(String spelling) {
+        Matcher m = NAMED.matcher(spelling.trim());
+        return m.matches() && !BUILTIN_WORDS.contains(m.group(1)) ? m.group(1) : null;
     }
 
     private static String newtypeName(String c) {

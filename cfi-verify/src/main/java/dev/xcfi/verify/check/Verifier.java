@@ -162,8 +162,8 @@ public final class Verifier {
                         findings.add(mismatch(Rule.DECLARATION_MISMATCH, name,
                                 name + " is declared with type id " + b.get() + " but defined with " + a.get()
                                         + ": a call through a pointer of the declared type traps",
-                                new Finding.Location(decl.where(), "declaration", b.get(), explain.decoded(b.get())),
-                                new Finding.Location(def.where(), "definition", a.get(), explain.decoded(a.get()))));
+                                decl, new Finding.Location(decl.where(), "declaration", b.get(), explain.decoded(b.get())),
+                                def, new Finding.Location(def.where(), "definition", a.get(), explain.decoded(a.get()))));
                         break;
                     }
                 }
@@ -192,9 +192,9 @@ public final class Verifier {
                             cb.function() + " passes " + cb.passed() + " to " + cb.callee() + " (parameter " + (parameter.get() + 1)
                                     + "), which calls it through a pointer of type id " + expected.get() + ", but " + cb.passed()
                                     + " carries " + passedId.get() + ": the call back traps",
-                            new Finding.Location(callee.get().where(), "callee parameter " + (parameter.get() + 1) + " of " + cb.callee(), expected.get(),
+                            callee.get(), new Finding.Location(callee.get().where(), "callee parameter " + (parameter.get() + 1) + " of " + cb.callee(), expected.get(),
                                     explain.decoded(expected.get())),
-                            new Finding.Location(passed.get().where(), "passed function", passedId.get(), explain.decoded(passedId.get()))));
+                            passed.get(), new Finding.Location(passed.get().where(), "passed function", passedId.get(), explain.decoded(passedId.get()))));
                     break;
                 }
             }
@@ -298,10 +298,15 @@ public final class Verifier {
 
     // --- shared -------------------------------------------------------------------------------------
 
-    private Finding mismatch(Rule rule, String symbol, String message, Finding.Location a, Finding.Location b) {
+    private Finding mismatch(Rule rule, String symbol, String message, Site siteA, Finding.Location a, Site siteB, Finding.Location b) {
         Optional<IdExplainer.Difference> part = explain.difference(a.typeId(), b.typeId());
         String text = part.map(p -> message + "; " + p.text()).orElse(message);
-        return new Finding(rule, symbol, text, List.of(a, b), Fixes.suggest(a.typeId(), b.typeId(), part));
+        return new Finding(rule, symbol, text, List.of(a, b), Fixes.suggest(a.typeId(), isRust(siteA.module()), b.typeId(), isRust(siteB.module()), part));
+    }
+
+    /** Whether rustc wrote the module (its producer reads like "LLVM22.1.2-rust-1.95.0-stable"). */
+    private static boolean isRust(ModuleFacts m) {
+        return m.producer().contains("-rust-") || m.producer().startsWith("rustc");
     }
 
     private Map<Integer, String> knownHashes;

@@ -94,6 +94,21 @@ class VerifyFixturesTest {
     }
 
     @Test
+    void bindingsThatNameATypedefInsteadOfTheTagMismatchEvenNormalized() throws Exception {
+        // Both sides normalized, so the integers agree (checksum, the allocator callback); the
+        // struct is `stream` in Rust and `struct stream_s` in C, and ids spell those names.
+        Run r = verify("bindings");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.findings()).containsExactly("declaration-mismatch stream_init", "declaration-mismatch stream_step");
+        JsonNode init = r.json().get("findings").get(0);
+        assertThat(init.get("message").asText()).endsWith("parameter 1 is `stream *` vs `stream_s *`");
+        assertThat(init.get("locations").get(0).get("typeId").asText()).isEqualTo("_ZTSFu3i32P6streamE.normalized");
+        assertThat(init.get("locations").get(1).get("typeId").asText()).isEqualTo("_ZTSFu3i32P8stream_sE.normalized");
+        assertThat(init.get("fix").asText()).contains("the Rust type `stream` stands for C's `stream_s`")
+                .contains("#[cfi_encoding = \"8stream_s\"]");
+    }
+
+    @Test
     void theFixedProgramAndNormalizationOnBothSidesAreClean() throws Exception {
         for (String clean : List.of("fig5", "normalized")) {
             Run r = verify(clean);
