@@ -17,7 +17,6 @@ import dev.xcfi.types.Target;
 import dev.xcfi.types.TypedefType;
 import dev.xcfi.types.VectorType;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
