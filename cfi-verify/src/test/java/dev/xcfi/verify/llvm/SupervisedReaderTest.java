@@ -3,7 +3,6 @@ package dev.xcfi.verify.llvm;
 import dev.xcfi.encoding.golden.Compilers;
 import dev.xcfi.verify.TestBitcode;
 import dev.xcfi.verify.facts.ModuleFacts;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
