@@ -156,36 +156,52 @@ final class Preprocessor {
     /**
      * A macro name met in running text: its expansion is queued. A function-like macro is invoked
      * only when a {@code (} follows (on the same line or a later one); its arguments are read from
-     * the source up to the matching {@code )}.
+     * the source up to the matching {@code )}. An expansion that ends in the name of a
+     * function-like macro takes that macro's arguments from the text that follows, as in C
+     * ({@code #define DECLARE DECLARE_FN} then {@code DECLARE(int, f)}).
      */
     private void expandInto(Token name, Macro m, Source s) {
-        List<Token> invocation = new ArrayList<>();
-        invocation.add(name);
-        if (m.functionLike()) {
-            if (!s.lexer.peek().is("(")) {
-                expanded.add(name);
-                return;
-            }
-            int depth = 0;
-            while (true) {
-                Token a = s.lexer.next();
-                if (a.kind() == Token.Kind.END) {
-                    errors.accept(new SyntaxException(name.location(), "unterminated function-like macro invocation '" + name.text() + "'"));
-                    return;
-                }
-                invocation.add(a);
-                if (a.is("(")) depth++;
-                else if (a.is(")") && --depth == 0) break;
-            }
-        }
+        List<Token> invocation = m.functionLike() ? invocation(name, s) : List.of(name);
+        if (invocation == null) return;
         List<Token> out = new ArrayList<>();
         try {
             expand(invocation, new HashSet<>(), out);
+            while (!out.isEmpty()) {
+                Token last = out.get(out.size() - 1);
+                Macro next = last.isIdentifier() && !last.text().equals(name.text()) ? macros.get(last.text()) : null;
+                if (next == null || !next.functionLike() || !s.lexer.peek().is("(")) break;
+                List<Token> more = invocation(out.remove(out.size() - 1), s);
+                if (more == null) return;
+                Set<String> hidden = new HashSet<>();
+                hidden.add(name.text());   // the macro this began with is not expanded again
+                expand(more, hidden, out);
+            }
         } catch (SyntaxException e) {
             errors.accept(e);
             return;
         }
         expanded.addAll(out);
+    }
+
+    /**
+     * A function-like macro's invocation read from the source: its name and, when a {@code (}
+     * follows, the tokens up to the matching {@code )}; null (reported) when the text ends first.
+     */
+    private List<Token> invocation(Token name, Source s) {
+        List<Token> tokens = new ArrayList<>();
+        tokens.add(name);
+        if (!s.lexer.peek().is("(")) return tokens;
+        int depth = 0;
+        while (true) {
+            Token a = s.lexer.next();
+            if (a.kind() == Token.Kind.END) {
+                errors.accept(new SyntaxException(name.location(), "unterminated function-like macro invocation '" + name.text() + "'"));
+                return null;
+            }
+            tokens.add(a);
+            if (a.is("(")) depth++;
+            else if (a.is(")") && --depth == 0) return tokens;
+        }
     }
 
     private void directive(Source s, List<Token> line) {
