@@ -87,6 +87,7 @@ record Macro(List<Token> body, List<String> parameters, boolean variadic) {
      * argument's spelling as a string literal) or {@code ##} (the argument as written, pasted).
      */
     List<Token> replacement(Token use, List<List<Token>> arguments, UnaryOperator<List<Token>> expand) {
+        List<Token> body = variadic ? withVaOpt(arguments.get(arguments.size() - 1).isEmpty()) : this.body;
         List<Token> out = new ArrayList<>();
         for (int i = 0; i < body.size(); i++) {
             Token t = body.get(i);
@@ -112,6 +113,26 @@ record Macro(List<Token> body, List<String> parameters, boolean variadic) {
             }
         }
         return pasted(out, use);
+    }
+
+    /** The body with each {@code __VA_OPT__(…)} replaced by what is inside it, or by nothing when the variadic argument is empty (C23). */
+    private List<Token> withVaOpt(boolean noVariadicArguments) {
+        List<Token> out = new ArrayList<>(body.size());
+        for (int i = 0; i < body.size(); i++) {
+            Token t = body.get(i);
+            if (!t.is("__VA_OPT__") || i + 1 == body.size() || !body.get(i + 1).is("(")) {
+                out.add(t);
+                continue;
+            }
+            int depth = 0, j = i + 1;
+            for (; j < body.size(); j++) {
+                if (body.get(j).is("(")) depth++;
+                else if (body.get(j).is(")") && --depth == 0) break;
+            }
+            if (!noVariadicArguments) out.addAll(body.subList(i + 2, Math.min(j, body.size())));
+            i = j;
+        }
+        return out;
     }
 
     /** Splits an invocation's argument tokens at top-level commas, the variadic rest kept together; checks the count. */
