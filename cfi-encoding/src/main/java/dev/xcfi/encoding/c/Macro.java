@@ -11,8 +11,9 @@ import java.util.function.UnaryOperator;
 /**
  * One {@code #define}: an object-like macro's replacement list, or a function-like macro's
  * parameters and the replacement its arguments are substituted into, with {@code #} (stringizing),
- * {@code ##} (pasting), {@code __VA_ARGS__} and {@code __VA_OPT__} as C defines them. Headers use these for calling
- * conventions, export attributes and K&amp;R-compatible prototypes ({@code int f OF((int));} in zlib).
+ * {@code ##} (pasting), {@code __VA_ARGS__} and {@code __VA_OPT__} as C defines them. Headers use
+ * these for calling conventions, export attributes and K&amp;R-compatible prototypes
+ * ({@code int f OF((int));} in zlib).
  *
  * @param parameters a function-like macro's parameter names ({@code __VA_ARGS__} last when it is
  *                   variadic), null for an object-like macro
