@@ -340,7 +340,11 @@ final class Preprocessor {
         return null;
     }
 
-    /** The feature checks clang answers in {@code #if}; xcfi answers as a compiler that has none of these features. */
+    /**
+     * The feature checks clang answers in {@code #if}. {@code __has_attribute} is answered for the
+     * GNU attributes clang has ({@link Attribute#supported}); for the others xcfi answers as a
+     * compiler without those features.
+     */
     private static final Set<String> FEATURE_CHECKS = Set.of("__has_attribute", "__has_c_attribute", "__has_cpp_attribute",
             "__has_declspec_attribute", "__has_builtin", "__has_feature", "__has_extension", "__has_warning", "__has_embed",
             "__building_module");
@@ -397,6 +401,9 @@ final class Preprocessor {
             close = header.end();
         } else {
             close = closingParenthesis(tokens, k + 1);
+            if (t.is("__has_attribute") && close == k + 3 && tokens.get(k + 2).isIdentifier()) {
+                value = Attribute.supported(tokens.get(k + 2).text(), target);
+            }
         }
         if (close >= tokens.size() || !tokens.get(close).is(")")) throw new SyntaxException(t.location(), "missing ')' after '" + t.text() + "'");
         out.add(new Token(Token.Kind.NUMBER, value ? "1" : "0", t.location(), false));
