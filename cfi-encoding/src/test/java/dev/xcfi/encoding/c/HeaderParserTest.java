@@ -198,7 +198,8 @@ class HeaderParserTest {
                 #if __has_include(<stddef.h>) && __has_include("present.h") && !__has_include(<absent.h>)
                 void includes(void);
                 #endif
-                #if defined(__has_attribute) && !HAS_ATTRIBUTE(noreturn) && !__has_builtin(__builtin_trap) && !__has_feature(modules)
+                #if defined(__has_attribute) && HAS_ATTRIBUTE(noreturn) && HAS_ATTRIBUTE(__cfi_salt__) && !HAS_ATTRIBUTE(bogus) \
+                    && !__has_builtin(__builtin_trap) && !__has_feature(modules)
                 void features(void);
                 #endif
                 """, null)));
