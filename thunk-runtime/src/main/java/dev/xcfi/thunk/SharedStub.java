@@ -43,7 +43,6 @@ final class SharedStub {
     private int count;
     private final java.lang.invoke.MutableCallSite site;
     private final MethodHandle fallback;
-    private int switched;
 
     private SharedStub(FunctionDescriptor descriptor, int register, Arena arena, java.util.function.UnaryOperator<MethodHandle> guard) {
         this.register = register;
@@ -67,7 +66,6 @@ final class SharedStub {
         MethodHandle[] t = targets;
         for (int i = 0; i < n; i++) cases[i] = MethodHandles.dropArguments(t[i], 0, int.class);
         site.setTarget(MethodHandles.tableSwitch(fallback, cases));
-        switched = n;
     }
 
     /** A shared stub for {@code descriptor}, if its integer arguments leave a register free and nothing is passed by value in memory. */

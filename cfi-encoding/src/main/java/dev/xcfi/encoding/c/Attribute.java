@@ -25,10 +25,15 @@ record Attribute(String name, List<Token> arguments, SourceLocation location) {
 
     /** {@code __has_attribute(name)} as clang 22 answers it for {@code target} (a calling convention only where the target has it). */
     static boolean supported(String name, Target target) {
-        String n = name.length() > 4 && name.startsWith("__") && name.endsWith("__") ? name.substring(2, name.length() - 2) : name;
+        String n = plainName(name);
         if (ENCODED.contains(n) || COMMON.contains(n)) return true;
         CallingConvention cc = CallingConventions.of(n, target);
         return cc != null && cc != CallingConvention.C;
+    }
+
+    /** An attribute's name without the underscores that may wrap it ({@code __noreturn__} is {@code noreturn}). */
+    static String plainName(String name) {
+        return name.length() > 4 && name.startsWith("__") && name.endsWith("__") ? name.substring(2, name.length() - 2) : name;
     }
 
     /** The first argument's string: its literal's value, adjacent literals joined ({@code "a" "b"} is {@code ab}), or null. */

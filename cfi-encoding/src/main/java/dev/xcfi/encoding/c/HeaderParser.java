@@ -919,7 +919,7 @@ public final class HeaderParser {
             if (!n.isIdentifier()) throw error(n.location(), "expected attribute name");
             String name = n.text();
             if (accept("::")) name = next().text();   // [[gnu::ms_abi]], [[clang::cfi_salt("s")]]
-            if (name.startsWith("__") && name.endsWith("__") && name.length() > 4) name = name.substring(2, name.length() - 2);
+            name = Attribute.plainName(name);
             List<Token> args = new ArrayList<>();
             if (peek().is("(")) {
                 next();

@@ -1,6 +1,5 @@
 package dev.xcfi.encoding.c;
 
-import dev.xcfi.encoding.source.SourceLocation;
 import dev.xcfi.encoding.source.SyntaxException;
 import dev.xcfi.encoding.source.Token;
 
@@ -116,7 +115,10 @@ record Macro(List<Token> body, List<String> parameters, boolean variadic) {
         return pasted(out, use);
     }
 
-    /** The body with each {@code __VA_OPT__(…)} replaced by what is inside it, or by nothing when the variadic argument is empty (C23). */
+    /**
+     * The body with each {@code __VA_OPT__(…)} replaced by what is inside it, or by nothing when the
+     * variadic argument is empty (C23).
+     */
     private List<Token> withVaOpt(boolean noVariadicArguments) {
         List<Token> out = new ArrayList<>(body.size());
         for (int i = 0; i < body.size(); i++) {
@@ -125,15 +127,21 @@ record Macro(List<Token> body, List<String> parameters, boolean variadic) {
                 out.add(t);
                 continue;
             }
-            int depth = 0, j = i + 1;
-            for (; j < body.size(); j++) {
-                if (body.get(j).is("(")) depth++;
-                else if (body.get(j).is(")") && --depth == 0) break;
-            }
-            if (!noVariadicArguments) out.addAll(body.subList(i + 2, Math.min(j, body.size())));
-            i = j;
+            int close = closingParenthesis(body, i + 1);
+            if (!noVariadicArguments) out.addAll(body.subList(i + 2, close));
+            i = close;
         }
         return out;
+    }
+
+    /** The index of the {@code )} that closes the {@code (} at {@code open}, or the list's size if none does. */
+    static int closingParenthesis(List<Token> tokens, int open) {
+        int depth = 0;
+        for (int i = open; i < tokens.size(); i++) {
+            if (tokens.get(i).is("(")) depth++;
+            else if (tokens.get(i).is(")") && --depth == 0) return i;
+        }
+        return tokens.size();
     }
 
     /** Splits an invocation's argument tokens at top-level commas, the variadic rest kept together; checks the count. */
@@ -203,8 +211,7 @@ record Macro(List<Token> body, List<String> parameters, boolean variadic) {
         Lexer lexer = new Lexer(use.file(), text, new Lexer.Names(), problems::add);
         Token first = lexer.next();
         if (!problems.isEmpty() || first.kind() == Token.Kind.END || lexer.next().kind() != Token.Kind.END) {
-            throw new SyntaxException(new SourceLocation(use.file(), use.line(), use.column()),
-                    "pasting formed '" + text + "', an invalid preprocessing token");
+            throw new SyntaxException(use.location(), "pasting formed '" + text + "', an invalid preprocessing token");
         }
         return new Token(first.kind(), first.text(), use.location(), false);
     }

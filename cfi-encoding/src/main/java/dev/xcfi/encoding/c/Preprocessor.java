@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * The small preprocessor headers need: {@code #include "x.h"} (beside the including file, then the
  * {@code -I} folders), {@code #include <…>} for the standard headers xcfi knows per target,
  * {@code #define}/{@code #undef} of object-like and function-like macros ({@link Macro}), and
- * {@code #if/#ifdef/#ifndef/#elif/#else/#endif} with {@code defined}. A bad directive is reported and skipped; the rest of the file is still read.
+ * {@code #if/#ifdef/#ifndef/#elif/#else/#endif} with {@code defined}. A bad directive is reported
+ * and skipped; the rest of the file is still read.
  *
  * <p>Tokens stream through: the parser asks for the next one, and only a directive's line or a
  * macro's expansion is ever held, so a large header is never in memory as tokens.
@@ -167,8 +168,8 @@ final class Preprocessor {
         try {
             expand(invocation, new HashSet<>(), out);
             while (!out.isEmpty()) {
-                Token last = out.get(out.size() - 1);
-                Macro next = last.isIdentifier() && !last.text().equals(name.text()) ? macros.get(last.text()) : null;
+                Token tail = out.get(out.size() - 1);
+                Macro next = tail.isIdentifier() && !tail.text().equals(name.text()) ? macros.get(tail.text()) : null;
                 if (next == null || !next.functionLike() || !s.lexer.peek().is("(")) break;
                 List<Token> more = invocation(out.remove(out.size() - 1), s);
                 if (more == null) return;
@@ -328,11 +329,11 @@ final class Preprocessor {
      * including file came from (so a wrapper header can include the header it wraps).
      */
     private Found find(HeaderName header, Source from, boolean next) {
-        Path directory = from == null ? null : from.directory;
+        Path directory = from.directory;
         if (!next && !header.angled() && directory != null && Files.isRegularFile(directory.resolve(header.name()))) {
             return new Found(directory.resolve(header.name()), -1);
         }
-        int first = next && from != null ? from.includeDir + 1 : 0;
+        int first = next ? from.includeDir + 1 : 0;
         for (int i = first; i < includeDirs.size(); i++) {
             Path p = includeDirs.get(i).resolve(header.name());
             if (Files.isRegularFile(p)) return new Found(p, i);
@@ -349,8 +350,13 @@ final class Preprocessor {
             "__has_declspec_attribute", "__has_builtin", "__has_feature", "__has_extension", "__has_warning", "__has_embed",
             "__building_module");
 
+    private static boolean isFeatureCheck(String name) {
+        return FEATURE_CHECKS.contains(name) || name.equals("__has_include") || name.equals("__has_include_next");
+    }
+
+    /** {@code defined(name)}: a macro, or one of the feature checks (clang defines them as macros). */
     private boolean isDefined(String name) {
-        return macros.containsKey(name) || FEATURE_CHECKS.contains(name) || name.equals("__has_include") || name.equals("__has_include_next");
+        return macros.containsKey(name) || isFeatureCheck(name);
     }
 
     private boolean condition(List<Token> tokens, Token directive, Source s) {
@@ -387,11 +393,11 @@ final class Preprocessor {
      */
     private int featureCheck(List<Token> tokens, int k, Source s, List<Token> out) {
         Token t = tokens.get(k);
-        boolean hasInclude = t.is("__has_include") || t.is("__has_include_next");
-        if (!t.isIdentifier() || !hasInclude && !FEATURE_CHECKS.contains(t.text())) {
+        if (!t.isIdentifier() || !isFeatureCheck(t.text())) {
             out.add(t);
             return k;
         }
+        boolean hasInclude = t.is("__has_include") || t.is("__has_include_next");
         if (k + 1 >= tokens.size() || !tokens.get(k + 1).is("(")) throw new SyntaxException(t.location(), "missing '(' after '" + t.text() + "'");
         boolean value = false;
         int close;
@@ -400,7 +406,7 @@ final class Preprocessor {
             value = find(header, s, t.is("__has_include_next")) != null || header.angled() && StandardHeaders.text(header.name(), target) != null;
             close = header.end();
         } else {
-            close = closingParenthesis(tokens, k + 1);
+            close = Macro.closingParenthesis(tokens, k + 1);
             if (t.is("__has_attribute") && close == k + 3 && tokens.get(k + 2).isIdentifier()) {
                 value = Attribute.supported(tokens.get(k + 2).text(), target);
             }
@@ -408,16 +414,6 @@ final class Preprocessor {
         if (close >= tokens.size() || !tokens.get(close).is(")")) throw new SyntaxException(t.location(), "missing ')' after '" + t.text() + "'");
         out.add(new Token(Token.Kind.NUMBER, value ? "1" : "0", t.location(), false));
         return close;
-    }
-
-    /** The index of the {@code )} that closes the {@code (} at {@code open}, or the list's size if none does. */
-    private static int closingParenthesis(List<Token> tokens, int open) {
-        int depth = 0;
-        for (int i = open; i < tokens.size(); i++) {
-            if (tokens.get(i).is("(")) depth++;
-            else if (tokens.get(i).is(")") && --depth == 0) return i;
-        }
-        return tokens.size();
     }
 
     /**
@@ -434,7 +430,7 @@ final class Preprocessor {
             }
             List<Token> replacement;
             if (m.functionLike()) {
-                int close = closingParenthesis(tokens, k + 1);
+                int close = Macro.closingParenthesis(tokens, k + 1);
                 if (close == tokens.size()) throw new SyntaxException(t.location(), "unterminated function-like macro invocation '" + t.text() + "'");
                 List<List<Token>> arguments = m.arguments(t, tokens.subList(k + 2, close));
                 replacement = m.replacement(t, arguments, argument -> {

@@ -53,6 +53,19 @@ public final class ClangOracle {
         }
     }
 
+    /**
+     * Golden rows for functions {@code header} declares anywhere in what it includes (system
+     * headers too): {@link #functionNames} lists only the main file's, so each of {@code names} is
+     * redeclared there with clang's own type ({@code __typeof__(f) f;}).
+     */
+    public Map<CfiMode, List<GoldenRow>> rowsOfIncluded(Path header, java.util.Collection<String> names, KcfiHash hash) throws IOException {
+        StringBuilder redeclared = new StringBuilder("#include \"" + header.toAbsolutePath() + "\"\n");
+        for (String n : new java.util.LinkedHashSet<>(names)) redeclared.append("__typeof__(").append(n).append(") ").append(n).append(";\n");
+        Path main = work.resolve("redeclared-" + target.shortName() + ".h");
+        Files.writeString(main, redeclared);
+        return rows(main, hash);
+    }
+
     /** Golden rows for {@code header} in every mode, for the KCFI hash algorithm given. */
     public Map<CfiMode, List<GoldenRow>> rows(Path header, KcfiHash hash) throws IOException {
         List<String> names = functionNames(header);

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,17 +36,11 @@ public final class CompareWithClang {
         if (header == null) throw new IllegalArgumentException("usage: CompareWithClang [--target T] [-I DIR]... HEADER");
         ParsedHeader parsed = HeaderParser.parse(target, includes, List.of(HeaderParser.Input.of(header)));
         parsed.errors().forEach(e -> System.out.println("xcfi: " + e.diagnostic()));
-        // The oracle lists the main file's functions: each one is redeclared there with clang's own type.
         Set<String> names = new LinkedHashSet<>();
         for (FunctionDeclaration f : parsed.functions()) names.add(f.name());
-        StringBuilder redeclared = new StringBuilder("#include \"" + header.toAbsolutePath() + "\"\n");
-        for (String n : names) redeclared.append("__typeof__(").append(n).append(") ").append(n).append(";\n");
-        Path work = Files.createTempDirectory("xcfi-compare");
-        Path forClang = work.resolve("redeclared.h");
-        Files.writeString(forClang, redeclared);
         Map<CfiMode, List<GoldenRow>> clang;
         try {
-            clang = new ClangOracle(target, includes, work).rows(forClang, KcfiHash.XXHASH64);
+            clang = new ClangOracle(target, includes, Files.createTempDirectory("xcfi-compare")).rowsOfIncluded(header, names, KcfiHash.XXHASH64);
         } catch (IOException e) {
             System.out.println("clang could not compile the header (" + e.getMessage().lines().findFirst().orElse("") + "…); see above for xcfi's view");
             System.exit(2);
@@ -55,14 +48,10 @@ public final class CompareWithClang {
         }
         int differing = 0;
         for (CfiMode mode : CfiMode.all()) {
-            Map<String, String> expected = new HashMap<>();
-            for (GoldenRow r : clang.get(mode)) expected.put(r.name(), r.tsv());
-            for (String row : GoldenCorpusTest.actualRows(target, header, includes, mode, KcfiHash.XXHASH64, false)) {
-                String e = expected.get(row.substring(0, row.indexOf('\t')));
-                if (!row.equals(e)) {
-                    differing++;
-                    System.out.println(mode.label() + "\n  clang: " + e + "\n  xcfi:  " + row);
-                }
+            for (String difference : GoldenCorpusTest.differencesByName(
+                    GoldenCorpusTest.actualRows(target, header, includes, mode, KcfiHash.XXHASH64, false), clang.get(mode))) {
+                differing++;
+                System.out.println(mode.label() + "\n  " + difference);
             }
         }
         System.out.println(names.size() + " functions, 4 modes, " + target.shortName() + ": " + differing + " rows differ"

@@ -22,10 +22,10 @@ final class Fixes {
             "u64", "u128", "isize", "usize", "f32", "f64", "char32_t", "c_void");
 
     /**
-     * A repair for ids {@code idA} and {@code idB} that differ where {@code difference} says;
-     * {@code rustA}/{@code rustB}: whether each comes from a rustc module (its producer).
+     * A repair for two ids that differ where {@code difference} says; {@code rustA}/{@code rustB}:
+     * whether each comes from a rustc module (its producer).
      */
-    static String suggest(String idA, boolean rustA, String idB, boolean rustB, Optional<IdExplainer.Difference> difference) {
+    static String suggest(boolean rustA, boolean rustB, Optional<IdExplainer.Difference> difference) {
         if (rustA != rustB && difference.isPresent()) {
             IdExplainer.Difference d = difference.get();
             Optional<String> names = renamedType(d, rustA);

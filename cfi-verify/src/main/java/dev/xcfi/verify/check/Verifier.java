@@ -301,12 +301,12 @@ public final class Verifier {
     private Finding mismatch(Rule rule, String symbol, String message, Site siteA, Finding.Location a, Site siteB, Finding.Location b) {
         Optional<IdExplainer.Difference> part = explain.difference(a.typeId(), b.typeId());
         String text = part.map(p -> message + "; " + p.text()).orElse(message);
-        return new Finding(rule, symbol, text, List.of(a, b), Fixes.suggest(a.typeId(), isRust(siteA.module()), b.typeId(), isRust(siteB.module()), part));
+        return new Finding(rule, symbol, text, List.of(a, b), Fixes.suggest(isRust(siteA.module()), isRust(siteB.module()), part));
     }
 
     /** Whether rustc wrote the module (its producer reads like "LLVM22.1.2-rust-1.95.0-stable"). */
     private static boolean isRust(ModuleFacts m) {
-        return m.producer().contains("-rust-") || m.producer().startsWith("rustc");
+        return m.producer().contains("-rust-");
     }
 
     private Map<Integer, String> knownHashes;
