@@ -29,23 +29,29 @@ public final class CTypePrinter {
         return declarator(type, name);
     }
 
+    // instanceof tests rather than a pattern switch: the JDK spins a class for each pattern switch
+    // the first time it runs (1-5 ms, docs/performance.md), and every verify report prints types.
     private static String declarator(CType t, String inner) {
-        return switch (t) {
-            case BuiltinType b -> join(b.kind().spelling(), inner);
-            case TypedefType td -> join(td.name(), inner);
-            case TagType tag -> join(tag.enclosingFunction() != null || !tag.hasLinkage() ? tag.kind().keyword() + " " + tag.name() : tag.name(), inner);
-            case QualifiedType q when q.base() instanceof PointerType p -> pointer(p, qualifiers(q.qualifiers()), inner);
-            case QualifiedType q -> qualifiers(q.qualifiers()) + " " + declarator(q.base(), inner);
-            case PointerType p -> pointer(p, "", inner);
-            case ArrayType a -> declarator(a.element(), inner + "[" + (a.size() instanceof ArrayType.Size.Fixed(long n) ? n
+        if (t instanceof BuiltinType b) return join(b.kind().spelling(), inner);
+        if (t instanceof TypedefType td) return join(td.name(), inner);
+        if (t instanceof TagType tag) return join(tag.enclosingFunction() != null || !tag.hasLinkage() ? tag.kind().keyword() + " " + tag.name() : tag.name(), inner);
+        if (t instanceof QualifiedType q) {
+            return q.base() instanceof PointerType p ? pointer(p, qualifiers(q.qualifiers()), inner)
+                    : qualifiers(q.qualifiers()) + " " + declarator(q.base(), inner);
+        }
+        if (t instanceof PointerType p) return pointer(p, "", inner);
+        if (t instanceof ArrayType a) {
+            return declarator(a.element(), inner + "[" + (a.size() instanceof ArrayType.Size.Fixed(long n) ? n
                     : a.size() instanceof ArrayType.Size.Variable ? "*" : "") + "]");
-            case FunctionType f -> function(f, inner);
-            case AtomicType a -> join("_Atomic(" + print(a.value()) + ")", inner);
-            case ComplexType c -> join("_Complex " + print(c.element()), inner);
-            case VectorType v -> join("__attribute__((__vector_size__(" + v.count() + " * sizeof(" + print(v.element()) + ")))) "
-                    + print(v.element()), inner);
-            case BitIntType b -> join((b.signed() ? "" : "unsigned ") + "_BitInt(" + b.bits() + ")", inner);
-        };
+        }
+        if (t instanceof FunctionType f) return function(f, inner);
+        if (t instanceof AtomicType a) return join("_Atomic(" + print(a.value()) + ")", inner);
+        if (t instanceof ComplexType c) return join("_Complex " + print(c.element()), inner);
+        if (t instanceof VectorType v) {
+            return join("__attribute__((__vector_size__(" + v.count() + " * sizeof(" + print(v.element()) + ")))) " + print(v.element()), inner);
+        }
+        BitIntType b = (BitIntType) t;   // the last kind of CType
+        return join((b.signed() ? "" : "unsigned ") + "_BitInt(" + b.bits() + ")", inner);
     }
 
     private static String pointer(PointerType p, String quals, String inner) {

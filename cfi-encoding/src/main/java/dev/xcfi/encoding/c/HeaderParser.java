@@ -994,31 +994,30 @@ public final class HeaderParser {
         });
     }
 
+    // These three run for most headers (attributes, vector types): instanceof tests rather than
+    // pattern switches, which cost a process milliseconds the first time each runs (docs/performance.md).
     private static CType nearestFunction(CType t, UnaryOperator<FunctionType> change) {
-        return switch (t) {
-            case PointerType p -> new PointerType(nearestFunction(p.pointee(), change));
-            case QualifiedType q -> QualifiedType.of(nearestFunction(q.base(), change), q.qualifiers());
-            case ArrayType a -> new ArrayType(nearestFunction(a.element(), change), a.size());
-            case FunctionType f -> change.apply(f);
-            case TypedefType td -> td.canonical() == td.aliased().canonical() && derivesFunction(td) ? nearestFunction(td.canonical(), change) : td;
-            default -> t;
-        };
+        if (t instanceof PointerType p) return new PointerType(nearestFunction(p.pointee(), change));
+        if (t instanceof QualifiedType q) return QualifiedType.of(nearestFunction(q.base(), change), q.qualifiers());
+        if (t instanceof ArrayType a) return new ArrayType(nearestFunction(a.element(), change), a.size());
+        if (t instanceof FunctionType f) return change.apply(f);
+        if (t instanceof TypedefType td && td.canonical() == td.aliased().canonical() && derivesFunction(td)) return nearestFunction(td.canonical(), change);
+        return t;
     }
 
     private static boolean derivesFunction(CType t) {
-        return switch (t.canonical()) {
-            case PointerType p -> derivesFunction(p.pointee());
-            case QualifiedType q -> derivesFunction(q.base());
-            case ArrayType a -> derivesFunction(a.element());
-            case FunctionType f -> true;
-            default -> false;
-        };
+        CType c = t.canonical();
+        if (c instanceof PointerType p) return derivesFunction(p.pointee());
+        if (c instanceof QualifiedType q) return derivesFunction(q.base());
+        if (c instanceof ArrayType a) return derivesFunction(a.element());
+        return c instanceof FunctionType;
     }
 
     /** Byte size where it is simple to know (vector elements); empty otherwise. */
     private OptionalLong sizeOf(CType t) {
-        return switch (t.canonical()) {
-            case BuiltinType b -> switch (b.kind()) {
+        CType c = t.canonical();
+        if (c instanceof BuiltinType b) {
+            return switch (b.kind()) {
                 case VOID -> OptionalLong.empty();
                 case FLOAT -> OptionalLong.of(4);
                 case DOUBLE -> OptionalLong.of(8);
@@ -1027,10 +1026,10 @@ public final class HeaderParser {
                 case NULLPTR -> OptionalLong.of(target.dataModel().pointerBits() / 8);
                 default -> OptionalLong.of(target.bits(b.kind()) / 8);
             };
-            case PointerType p -> OptionalLong.of(target.dataModel().pointerBits() / 8);
-            case TagType tag when tag.kind() == TagType.Kind.ENUM -> OptionalLong.of(4);
-            default -> OptionalLong.empty();
-        };
+        }
+        if (c instanceof PointerType) return OptionalLong.of(target.dataModel().pointerBits() / 8);
+        if (c instanceof TagType tag && tag.kind() == TagType.Kind.ENUM) return OptionalLong.of(4);
+        return OptionalLong.empty();
     }
 
     // --- constants ---------------------------------------------------------------------------------------

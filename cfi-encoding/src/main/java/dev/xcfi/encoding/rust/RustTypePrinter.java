@@ -40,39 +40,35 @@ public final class RustTypePrinter {
         return sb.toString();
     }
 
+    // instanceof tests rather than a pattern switch: the JDK spins a class for each pattern switch
+    // the first time it runs (1-5 ms, docs/performance.md), and every verify report prints types.
     public static String print(RustType t) {
-        return switch (t) {
-            case Scalar s -> s.spelling();
-            case Tuple tu -> {
-                StringJoiner j = new StringJoiner(", ", "(", tu.elements().size() == 1 ? ",)" : ")");
-                for (RustType e : tu.elements()) j.add(print(e));
-                yield j.toString();
-            }
-            case ArrayType a -> "[" + print(a.element()) + "; " + (a.lengthParam() >= 0 ? "N" : a.length()) + "]";
-            case Slice s -> "[" + print(s.element()) + "]";
-            case RawPointer p -> (p.mutable() ? "*mut " : "*const ") + print(p.pointee());
-            case Reference r -> (r.mutable() ? "&mut " : "&") + print(r.pointee());
-            case FnPointer f -> print(f.sig());
-            case Adt a -> {
-                StringBuilder sb = new StringBuilder(a.def().path().name());
-                if (!a.args().isEmpty()) {
-                    StringJoiner j = new StringJoiner(", ", "<", ">");
-                    for (GenericArg g : a.args()) {
-                        j.add(switch (g) {
-                            case GenericArg.Type ty -> print(ty.type());
-                            case GenericArg.Lifetime l -> "'_";
-                            case GenericArg.Const k -> k.value();
-                        });
-                    }
-                    sb.append(j);
+        if (t instanceof Scalar s) return s.spelling();
+        if (t instanceof Tuple tu) {
+            StringJoiner j = new StringJoiner(", ", "(", tu.elements().size() == 1 ? ",)" : ")");
+            for (RustType e : tu.elements()) j.add(print(e));
+            return j.toString();
+        }
+        if (t instanceof ArrayType a) return "[" + print(a.element()) + "; " + (a.lengthParam() >= 0 ? "N" : a.length()) + "]";
+        if (t instanceof Slice s) return "[" + print(s.element()) + "]";
+        if (t instanceof RawPointer p) return (p.mutable() ? "*mut " : "*const ") + print(p.pointee());
+        if (t instanceof Reference r) return (r.mutable() ? "&mut " : "&") + print(r.pointee());
+        if (t instanceof FnPointer f) return print(f.sig());
+        if (t instanceof Adt a) {
+            StringBuilder sb = new StringBuilder(a.def().path().name());
+            if (!a.args().isEmpty()) {
+                StringJoiner j = new StringJoiner(", ", "<", ">");
+                for (GenericArg g : a.args()) {
+                    j.add(g instanceof GenericArg.Type ty ? print(ty.type()) : g instanceof GenericArg.Const k ? k.value() : "'_");
                 }
-                yield sb.toString();
+                sb.append(j);
             }
-            case Foreign f -> f.path().name();
-            case Alias a -> a.name();
-            case Param p -> p.name();
-            case DynTrait d -> dyn(d);
-        };
+            return sb.toString();
+        }
+        if (t instanceof Foreign f) return f.path().name();
+        if (t instanceof Alias a) return a.name();
+        if (t instanceof Param p) return p.name();
+        return dyn((DynTrait) t);   // the last kind of RustType
     }
 
     /** {@code dyn Trait<A> + Send}; the Fn family back in its sugar, {@code dyn Fn(i32) -> i32}. */

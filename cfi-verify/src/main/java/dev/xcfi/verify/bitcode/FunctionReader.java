@@ -60,7 +60,23 @@ final class FunctionReader {
      * KCFI module ({@code kcfi}), stack slots are followed too, so that unoptimized code's calls of a
      * parameter (stored to a slot, loaded, called) are known as calls of that parameter.
      */
-    record Module(TypeTable types, ValueTable values, MetadataTable metadata, String[] bundleTags, List<String> names, boolean kcfi) {}
+    record Module(TypeTable types, ValueTable values, MetadataTable metadata, String[] bundleTags, List<String> names, Callees callees, boolean kcfi) {}
+
+    /**
+     * What each function is as a callee (the type test it performs, if any; whether it is an
+     * intrinsic), worked out once per module: a large module makes tens of thousands of calls.
+     */
+    record Callees(TypeTest.Kind[] tests, boolean[] intrinsics) {
+        static Callees of(List<String> names) {
+            TypeTest.Kind[] tests = new TypeTest.Kind[names.size()];
+            boolean[] intrinsics = new boolean[names.size()];
+            for (int i = 0; i < tests.length; i++) {
+                tests[i] = TypeTest.Kind.of(names.get(i)).orElse(null);
+                intrinsics[i] = FunctionFacts.isIntrinsic(names.get(i));
+            }
+            return new Callees(tests, intrinsics);
+        }
+    }
 
     /** One body's facts, and its own attachments (`!type`, `!kcfi_type`) with their metadata resolved. */
     record Body(int function, List<RawTypeTest> typeTests, List<KcfiCall> kcfiCalls, List<CallbackArgument> callbacks,
@@ -303,8 +319,8 @@ final class FunctionReader {
             return;
         }
         int target = values.data(callee);
-        String name = names.get(target);
-        TypeTest.Kind test = TypeTest.Kind.of(name).orElse(null);
+        Callees callees = module.callees();
+        TypeTest.Kind test = callees.tests()[target];
         if (test != null) {
             int at = test.idArgument();
             RawId id = null;
@@ -314,14 +330,13 @@ final class FunctionReader {
                 id = rawId(metadata, values, argMetadata[at], fn, module.metadata().size(), true);
             }
             if (id != null) typeTests.add(new RawTypeTest(fn, id, test));
-            if (FunctionFacts.isIntrinsic(name)) return;
         }
-        if (FunctionFacts.isIntrinsic(name)) return;
+        if (callees.intrinsics()[target]) return;
         for (int i = 0; i < args; i++) {
             if (values.kind(argValues[i]) != ValueTable.FUNCTION) continue;
             int passed = values.data(argValues[i]);
-            if (passed == target || FunctionFacts.isIntrinsic(names.get(passed))) continue;
-            callbacks.add(new CallbackArgument(names.get(fn), name, i, args, names.get(passed)));
+            if (passed == target || callees.intrinsics()[passed]) continue;
+            callbacks.add(new CallbackArgument(names.get(fn), names.get(target), i, args, names.get(passed)));
         }
     }
 

@@ -194,7 +194,8 @@ final class ModuleReader {
      */
     private void readBodies() throws BitcodeException {
         if (pending.isEmpty()) return;
-        FunctionReader.Module module = new FunctionReader.Module(types, values, metadata, bundleTags, names, flags().kcfi());
+        FunctionReader.Module module = new FunctionReader.Module(types, values, metadata, bundleTags, names,
+                FunctionReader.Callees.of(names), flags().kcfi());
         Object[] results = new Object[pending.size()];
         // Contiguous chunks, each with one reader and one block reader reused for its bodies: what
         // a body costs beyond its own facts must not grow with the number of bodies.
@@ -244,17 +245,26 @@ final class ModuleReader {
             kcfiTypes.set(fn, FunctionReader.resolveAttachments(pairs, fn, metadata, values, metadata.size(), ids, kcfiTypes.get(fn)));
             typeIds.set(fn, ids);
         });
+        // One call per function and per test, not one long loop: this runs once per module, and C1
+        // compiles a method after a few hundred calls but a loop only after tens of thousands of turns.
         Map<Long, Integer> distinct = new HashMap<>();
         List<FunctionFacts> functions = new ArrayList<>(names.size());
-        for (int i = 0; i < names.size(); i++) {
-            List<TypeAttachment> ids = new ArrayList<>(typeIds.get(i).size());
-            for (RawAttachment a : typeIds.get(i)) ids.add(new TypeAttachment(a.offset(), number(a.id(), distinct)));
-            functions.add(new FunctionFacts(names.get(i), definitions.get(i), linkages.get(i), ids, kcfiTypes.get(i)));
-        }
+        for (int i = 0; i < names.size(); i++) functions.add(function(i, distinct));
         List<TypeTest> tests = new ArrayList<>(typeTests.size());
-        for (RawTypeTest t : typeTests) tests.add(new TypeTest(names.get(t.function()), number(t.id(), distinct), t.kind()));
+        for (RawTypeTest t : typeTests) tests.add(typeTest(t, distinct));
         ModuleFlags flags = flags();
         return new ModuleFacts(path, module, producer, triple, flags, functions, tests, flags.kcfi() ? kcfiCalls : List.of(), callbacks);
+    }
+
+    private FunctionFacts function(int i, Map<Long, Integer> distinct) {
+        List<RawAttachment> raw = typeIds.get(i);
+        List<TypeAttachment> ids = new ArrayList<>(raw.size());
+        for (RawAttachment a : raw) ids.add(new TypeAttachment(a.offset(), number(a.id(), distinct)));
+        return new FunctionFacts(names.get(i), definitions.get(i), linkages.get(i), ids, kcfiTypes.get(i));
+    }
+
+    private TypeTest typeTest(RawTypeTest t, Map<Long, Integer> distinct) {
+        return new TypeTest(names.get(t.function()), number(t.id(), distinct), t.kind());
     }
 
     /** Distinct nodes are numbered by first appearance: attachments in function order, then type tests. */

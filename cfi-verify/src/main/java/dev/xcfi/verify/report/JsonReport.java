@@ -68,9 +68,18 @@ public final class JsonReport {
         }
         root.put("findings", findings);
         List<Object> errors = new ArrayList<>();
-        for (Report.InputError e : r.errors()) errors.add(Map.of("path", e.path(), "message", e.message()));
+        // Linked maps throughout (not Map.of): keys print in a fixed order, so reports can be diffed.
+        for (Report.InputError e : r.errors()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("path", e.path());
+            o.put("message", e.message());
+            errors.add(o);
+        }
         root.put("errors", errors);
-        root.put("summary", Map.of("errors", r.count(Rule.Severity.ERROR), "warnings", r.count(Rule.Severity.WARNING)));
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("errors", r.count(Rule.Severity.ERROR));
+        summary.put("warnings", r.count(Rule.Severity.WARNING));
+        root.put("summary", summary);
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
