@@ -33,6 +33,9 @@ public final class Verifier {
     private final Map<String, List<Site>> definitions = new LinkedHashMap<>();
     private final Map<String, List<Site>> declarations = new LinkedHashMap<>();
     private final List<Finding> findings = new ArrayList<>();
+    /** The ids and KCFI hashes some function in the analysed modules carries. */
+    private final Set<String> carriedIds = new HashSet<>();
+    private final Set<Integer> carriedHashes = new HashSet<>();
 
     /** A function as one module sees it. */
     private record Site(ModuleFacts module, FunctionFacts function) {
@@ -58,11 +61,17 @@ public final class Verifier {
         this.explain = new IdExplainer(target(modules));
         this.testedModes = testedModes(modules);
         for (ModuleFacts m : modules) {
-            for (FunctionFacts f : m.functions()) {
-                if (f.definition() && f.linkage().isExported()) definitions.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(new Site(m, f));
-                else if (!f.definition()) declarations.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(new Site(m, f));
-            }
+            for (FunctionFacts f : m.functions()) index(m, f);
         }
+    }
+
+    // The loops over every function and every test call a method per item: they run once, and C1
+    // compiles a method after a few hundred calls but a loop only after tens of thousands of turns.
+    private void index(ModuleFacts m, FunctionFacts f) {
+        if (f.definition() && f.linkage().isExported()) definitions.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(new Site(m, f));
+        else if (!f.definition()) declarations.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(new Site(m, f));
+        for (TypeAttachment t : f.typeIds()) if (t.id() instanceof TypeIdRef.Named n) carriedIds.add(n.id());
+        if (f.kcfiType().isPresent()) carriedHashes.add(f.kcfiType().getAsInt());
     }
 
     public static List<Finding> verify(List<ModuleFacts> modules) {
@@ -92,10 +101,14 @@ public final class Verifier {
         boolean normalized = false;
         for (ModuleFacts m : modules) {
             normalized |= m.flags().normalizeIntegers();
-            for (TypeTest t : m.typeTests()) if (t.id() instanceof TypeIdRef.Named n) modes.add(CfiMode.ofSuffixes(n.id()));
+            for (TypeTest t : m.typeTests()) addMode(t, modes);
         }
         if (modes.isEmpty()) modes.add(CfiMode.of(normalized, false));
         return modes;
+    }
+
+    private static void addMode(TypeTest t, Set<CfiMode> modes) {
+        if (t.id() instanceof TypeIdRef.Named n) modes.add(CfiMode.ofSuffixes(n.id()));
     }
 
     // --- scheme-mismatch ------------------------------------------------------------------------------
@@ -246,32 +259,26 @@ public final class Verifier {
     // --- unsatisfiable-check --------------------------------------------------------------------------
 
     private void unsatisfiableChecks() {
-        Set<String> carried = new HashSet<>();
-        Set<Integer> hashes = new HashSet<>();
-        for (ModuleFacts m : modules) {
-            for (FunctionFacts f : m.functions()) {
-                for (TypeAttachment t : f.typeIds()) if (t.id() instanceof TypeIdRef.Named n) carried.add(n.id());
-                f.kcfiType().ifPresent(hashes::add);
-            }
-        }
         // per function, the ids and hashes already reported (a function may test one id many times)
         Map<String, Set<Object>> reported = new HashMap<>();
         for (ModuleFacts m : modules) {
-            for (TypeTest t : m.typeTests()) {
-                if (!(t.id() instanceof TypeIdRef.Named n) || carried.contains(n.id()) || !firstTime(reported, t.function(), n.id())) continue;
-                findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, t.function(),
-                        t.function() + " checks indirect calls against " + n.id() + ", which no function in the analysed modules carries: every such call traps",
-                        List.of(new Finding.Location(where(m), "type test", n.id(), explain.decoded(n.id()))),
-                        "if the target is in a module not given to xcfi, add it; otherwise fix the callee's type so its id is " + n.id()));
-            }
+            for (TypeTest t : m.typeTests()) unsatisfiable(m, t, reported);
             for (KcfiCall k : m.kcfiCalls()) {
-                if (hashes.contains(k.hash()) || !firstTime(reported, k.function(), k.hash())) continue;
+                if (carriedHashes.contains(k.hash()) || !firstTime(reported, k.function(), k.hash())) continue;
                 findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, k.function(),
                         k.function() + " makes a KCFI-checked call expecting hash " + hex(k.hash()) + ", which no function in the analysed modules carries",
                         List.of(new Finding.Location(where(m), "kcfi call", hex(k.hash()), explainHash(k.hash()))),
                         "if the target is in a module not given to xcfi, add it; otherwise fix the callee's type"));
             }
         }
+    }
+
+    private void unsatisfiable(ModuleFacts m, TypeTest t, Map<String, Set<Object>> reported) {
+        if (!(t.id() instanceof TypeIdRef.Named n) || carriedIds.contains(n.id()) || !firstTime(reported, t.function(), n.id())) return;
+        findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, t.function(),
+                t.function() + " checks indirect calls against " + n.id() + ", which no function in the analysed modules carries: every such call traps",
+                List.of(new Finding.Location(where(m), "type test", n.id(), explain.decoded(n.id()))),
+                "if the target is in a module not given to xcfi, add it; otherwise fix the callee's type so its id is " + n.id()));
     }
 
     private static boolean firstTime(Map<String, Set<Object>> reported, String function, Object what) {
@@ -283,8 +290,7 @@ public final class Verifier {
     private void internalTypeIds() {
         definitions.forEach((name, defs) -> {
             Site def = defs.get(0);
-            boolean internal = def.function().typeIds().stream().anyMatch(t -> t.id() instanceof TypeIdRef.Distinct);
-            if (!internal) return;
+            if (!hasDistinctId(def.function())) return;
             List<Site> users = declarations.getOrDefault(name, List.of()).stream().filter(s -> s.module() != def.module()).toList();
             if (users.isEmpty()) return;
             List<Finding.Location> locations = new ArrayList<>();
@@ -294,6 +300,11 @@ public final class Verifier {
                     name + " has a type without linkage (its id is a module-local node), but other modules use it: their checks can never match it",
                     locations, "give the types in its signature linkage (name them outside anonymous namespaces or static scopes)"));
         });
+    }
+
+    private static boolean hasDistinctId(FunctionFacts f) {
+        for (TypeAttachment t : f.typeIds()) if (t.id() instanceof TypeIdRef.Distinct) return true;
+        return false;
     }
 
     // --- shared -------------------------------------------------------------------------------------
