@@ -27,7 +27,12 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         // Buffered, not auto-flushed: a 100,000-row encode must not make 100,000 write calls.
         PrintWriter out = new PrintWriter(new java.io.BufferedWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), 1 << 16));
-        System.exit(run(args, out, new PrintWriter(System.err, true)));
+        int status = run(args, out, new PrintWriter(System.err, true));
+        System.out.flush();
+        System.err.flush();
+        // halt, not exit: xcfi has no shutdown hooks to run, and System.exit first starts the JDK's
+        // logging (to log the exit if asked to), milliseconds a short run notices (docs/performance.md).
+        Runtime.getRuntime().halt(status);
     }
 
     /**
