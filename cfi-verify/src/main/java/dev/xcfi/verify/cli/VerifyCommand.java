@@ -95,7 +95,7 @@ final class VerifyCommand implements Callable<Integer> {
     /** The pure-Java reader: in-process, since no input can crash it. */
     private static Outcome readInJava(Path f) {
         try {
-            byte[] bytes = Files.readAllBytes(f);
+            byte[] bytes = contents(f);
             if (!BitcodeFile.isBitcode(bytes)) return new Outcome.ForLlvm("textual IR");
             return new Outcome.Read("java", BitcodeReader.readFile(f.toString(), bytes));
         } catch (UnsupportedBitcodeException e) {
@@ -104,6 +104,23 @@ final class VerifyCommand implements Callable<Integer> {
             return new Outcome.Failed(e.getMessage());
         } catch (IOException e) {
             return new Outcome.Failed("cannot read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A file's bytes, read in 64 KB steps: {@code Files.readAllBytes} reads a file in one call
+     * through a direct buffer as large as the file, faulting in and copying megabytes twice (a
+     * 3.75 MB module: 7-10 ms against 5 ms).
+     */
+    private static byte[] contents(Path f) throws IOException {
+        try (java.io.FileInputStream in = new java.io.FileInputStream(f.toFile())) {
+            long size = in.getChannel().size();
+            if (size > Integer.MAX_VALUE - 8) throw new IOException("larger than 2 GB");
+            byte[] bytes = new byte[(int) size];
+            int n = 0;
+            for (int got; n < bytes.length && (got = in.read(bytes, n, Math.min(1 << 16, bytes.length - n))) > 0; ) n += got;
+            // a file that shrank while read is cut short; one that grew, read as it was when opened
+            return n == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, n);
         }
     }
 
