@@ -313,7 +313,7 @@ final class Preprocessor {
                     + "<stdint.h>, <stdbool.h>, <uchar.h>, <wchar.h>, <stdarg.h> and <limits.h> itself; add -I for others"
                     + systemIncludesHint() + ")");
         }
-        if (onceFiles.add("<" + header.name() + ">")) sources.push(new Source("<" + header.name() + ">", standard, null, -1));
+        sources.push(new Source("<" + header.name() + ">", standard, null, -1));   // guarded in its text
     }
 
     /** Where this machine keeps the target's C library headers, if it does (Debian's multiarch layout): the -I flags to try. */

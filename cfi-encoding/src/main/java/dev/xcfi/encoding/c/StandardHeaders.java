@@ -33,7 +33,9 @@ final class StandardHeaders {
                 sb.append("#define SIZE_MAX ").append(max(target.dataModel().pointerBits(), false)).append('\n');
             }
             case "stdbool.h" -> sb.append("#define bool _Bool\n#define true 1\n#define false 0\n#define __bool_true_false_are_defined 1\n");
-            case "stdarg.h" -> sb.append("typedef __builtin_va_list va_list;\ntypedef __builtin_va_list __gnuc_va_list;\n");
+            case "stdarg.h" -> {
+                return STDARG;
+            }
             case "uchar.h" -> typedefs(sb, t, "size_t", "char8_t", "char16_t", "char32_t");
             case "wchar.h" -> typedefs(sb, t, "size_t", "wchar_t", "wint_t");
             case "limits.h" -> {
@@ -54,8 +56,66 @@ final class StandardHeaders {
                 return null;
             }
         }
-        return sb.toString();
+        // Included once, as by a guard: these have no __need_ parts (a glibc header asking for
+        // size_t alone gets all of <stddef.h>, which declares nothing that could clash).
+        String guard = "__XCFI_" + name.replace('.', '_').toUpperCase(java.util.Locale.ROOT);
+        return "#ifndef " + guard + "\n#define " + guard + "\n" + sb + "#endif\n";
     }
+
+    /**
+     * clang 22's {@code <stdarg.h>}: a header that defines {@code __need___va_list} first (glibc's
+     * {@code <err.h>}, {@code <stdio.h>}) gets only {@code __gnuc_va_list} and the
+     * {@code __GNUC_VA_LIST} guard it then tests; without that guard, {@code <err.h>} defines
+     * {@code __gnuc_va_list} as {@code void *} and its functions' ids change. Each part has its
+     * own guard, so the header can be included again for another part, as clang's can.
+     */
+    private static final String STDARG = """
+            #if !defined(__need___va_list) && !defined(__need_va_list) && !defined(__need_va_arg) \\
+                && !defined(__need___va_copy) && !defined(__need_va_copy)
+            #define __need___va_list
+            #define __need_va_list
+            #define __need_va_arg
+            #define __need___va_copy
+            #define __need_va_copy
+            #ifndef __STDARG_H
+            #define __STDARG_H
+            #endif
+            #endif
+            #ifdef __need___va_list
+            #ifndef __GNUC_VA_LIST
+            #define __GNUC_VA_LIST
+            typedef __builtin_va_list __gnuc_va_list;
+            #endif
+            #undef __need___va_list
+            #endif
+            #ifdef __need_va_list
+            #ifndef _VA_LIST
+            #define _VA_LIST
+            typedef __builtin_va_list va_list;
+            #endif
+            #undef __need_va_list
+            #endif
+            #ifdef __need_va_arg
+            #ifndef va_arg
+            #define va_start(ap, param) __builtin_va_start(ap, param)
+            #define va_end(ap) __builtin_va_end(ap)
+            #define va_arg(ap, type) __builtin_va_arg(ap, type)
+            #endif
+            #undef __need_va_arg
+            #endif
+            #ifdef __need___va_copy
+            #ifndef __va_copy
+            #define __va_copy(d, s) __builtin_va_copy(d, s)
+            #endif
+            #undef __need___va_copy
+            #endif
+            #ifdef __need_va_copy
+            #ifndef va_copy
+            #define va_copy(dest, src) __builtin_va_copy(dest, src)
+            #endif
+            #undef __need_va_copy
+            #endif
+            """;
 
     /** clang's predefined macros that headers test or use for types. */
     static String predefined(Target target) {
