@@ -15,7 +15,7 @@ import static dev.xcfi.types.BuiltinType.Kind.*;
  * What clang 22 decides per target when it forms CFI ids: integer widths (the {@link DataModel}),
  * {@code char} signedness, the manglings of the floating types that vary, which types exist at all,
  * and what the standard typedefs ({@code size_t}, {@code wchar_t}, {@code int64_t}, {@code va_list},
- * …) are. Every fact here was read off clang-22 (see {@code TargetFactsLiveTest}).
+ * …) are. Every fact here was read off clang-22, and the golden corpora check them on every target.
  *
  * @param triple              clang's normalized triple, e.g. {@code x86_64-unknown-linux-gnu}
  * @param longDouble          mangling of {@code long double}
@@ -177,6 +177,19 @@ public record Target(String triple, Arch arch, Os os, DataModel dataModel, boole
             case LONG_LONG, UNSIGNED_LONG_LONG -> 64;
             case INT128, UNSIGNED_INT128 -> 128;
             default -> throw new IllegalArgumentException(kind + " is not an integer type");
+        };
+    }
+
+    /**
+     * {@code sizeof(long double)}: the x87 format in 12 bytes on i686 and 16 on x86_64, IEEE quad
+     * (16) on the other 64-bit targets but Apple's ARM, where it is {@code double} (8) as on ARMv7.
+     */
+    public int longDoubleBytes() {
+        return switch (arch) {
+            case I686 -> 12;
+            case ARM -> 8;
+            case AARCH64 -> os == Os.DARWIN ? 8 : 16;
+            case X86_64, RISCV64, PPC64LE, WASM32 -> 16;
         };
     }
 

@@ -4,31 +4,103 @@ import dev.xcfi.encoding.source.RecursionLimit;
 import dev.xcfi.encoding.source.SourceLocation;
 import dev.xcfi.encoding.source.SyntaxException;
 import dev.xcfi.encoding.source.Token;
+import dev.xcfi.types.BuiltinType.Kind;
+import dev.xcfi.types.Target;
+
 import java.util.List;
 import java.util.function.Function;
 
 /**
  * Integer constant expressions, as {@code #if} and array bounds use them: C's operators with C's
  * precedence over {@code long}. Identifiers are resolved by the caller (enum constants; 0 in
- * {@code #if}).
+ * {@code #if}), and so are the type names of casts ({@code (int) x}), where the caller allows them.
  */
 final class ConstantExpression {
-    private final List<Token> tokens;
-    private final Function<Token, Long> identifiers;
-    private int pos;
+    /**
+     * What a cast to an integer type does to a value: keeps its low {@code bits} bits, sign-extended
+     * or not; {@code _Bool} (bits 1) makes any nonzero value 1.
+     */
+    record IntegerCast(int bits, boolean signed) {
+        static IntegerCast of(Kind kind, Target target) {
+            return kind == Kind.BOOL ? new IntegerCast(1, false) : new IntegerCast(target.bits(kind), target.isSigned(kind));
+        }
 
-    private ConstantExpression(List<Token> tokens, Function<Token, Long> identifiers) {
-        this.tokens = tokens;
-        this.identifiers = identifiers;
+        long apply(long v) {
+            if (bits == 1) return v != 0 ? 1 : 0;
+            if (bits >= 64) return v;
+            int unused = 64 - bits;
+            return signed ? v << unused >> unused : v & (-1L >>> unused);
+        }
     }
 
-    /** Evaluates all of {@code tokens}; {@code where} locates an empty expression. */
+    /** What the parser knows of type names, for casts and {@code sizeof}; {@code #if} knows none. */
+    interface Types {
+        /** The cast these words (a parenthesized type name) make, or null when they are not an integer type. */
+        IntegerCast cast(List<Token> words);
+
+        /**
+         * {@code sizeof(typeName)} in bytes; empty when it is not known but need not be (the
+         * expression then has no constant value), a SyntaxException at {@code at} when it must be.
+         */
+        java.util.OptionalLong sizeOf(List<Token> typeName, SourceLocation at);
+    }
+
+    private final List<Token> tokens;
+    private final Function<Token, Long> identifiers;
+    private final Types types;
+    private int pos;
+
+    private ConstantExpression(List<Token> tokens, Function<Token, Long> identifiers, Types types) {
+        this.tokens = tokens;
+        this.identifiers = identifiers;
+        this.types = types;
+    }
+
+    /** Evaluates all of {@code tokens} as {@code #if} does: no casts, no sizeof; {@code where} locates an empty expression. */
     static long evaluate(List<Token> tokens, SourceLocation where, Function<Token, Long> identifiers) {
+        return evaluate(tokens, where, identifiers, null);
+    }
+
+    /**
+     * As {@link #evaluate(List, SourceLocation, Function, Types)}, or empty when a name that is
+     * no constant is reached ({@code identifiers} gives null for it): an array bound such as
+     * {@code [n]} after a parameter {@code n} is variable, not an error.
+     */
+    static java.util.OptionalLong evaluateIfConstant(List<Token> tokens, SourceLocation where, Function<Token, Long> identifiers, Types types) {
+        try {
+            if (tokens.isEmpty()) throw new SyntaxException(where, "expected an integer constant expression");
+            ConstantExpression e = new ConstantExpression(tokens, t -> {
+                Long v = identifiers.apply(t);
+                if (v == null) throw new NotConstant();
+                return v;
+            }, types);
+            long v = e.conditional();
+            if (e.pos < tokens.size()) throw new SyntaxException(tokens.get(e.pos).location(), "unexpected '" + tokens.get(e.pos).text() + "' in constant expression");
+            return java.util.OptionalLong.of(v);
+        } catch (NotConstant e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
+    /** A name without a constant value was reached: unwinds the evaluation (no stack trace is kept). */
+    private static final class NotConstant extends RuntimeException {
+        NotConstant() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Evaluates all of {@code tokens}, with casts and {@code sizeof} as {@code types} (when not null) resolves them. */
+    static long evaluate(List<Token> tokens, SourceLocation where, Function<Token, Long> identifiers, Types types) {
         if (tokens.isEmpty()) throw new SyntaxException(where, "expected an integer constant expression");
         // Array bounds and vector sizes are nearly always one number.
         if (tokens.size() == 1 && tokens.get(0).kind() == Token.Kind.NUMBER) return parseInteger(tokens.get(0));
-        ConstantExpression e = new ConstantExpression(tokens, identifiers);
-        long v = e.conditional();
+        ConstantExpression e = new ConstantExpression(tokens, identifiers, types);
+        long v;
+        try {
+            v = e.conditional();
+        } catch (NotConstant notConstant) {
+            throw new SyntaxException(where, "expected an integer constant expression");
+        }
         if (e.pos < tokens.size()) throw new SyntaxException(tokens.get(e.pos).location(), "unexpected '" + tokens.get(e.pos).text() + "' in constant expression");
         return v;
     }
@@ -118,6 +190,7 @@ final class ConstantExpression {
             if (accept("+")) return unary();
             if (accept("!")) return unary() == 0 ? 1 : 0;
             if (accept("~")) return ~unary();
+            if (types != null && pos < tokens.size() && tokens.get(pos).is("sizeof")) return sizeOf();
             return primary();
         } finally {
             nesting.exit();
@@ -131,6 +204,8 @@ final class ConstantExpression {
         }
         Token t = tokens.get(pos++);
         if (t.is("(")) {
+            IntegerCast cast = cast();
+            if (cast != null) return cast.apply(unary());
             long v = conditional();
             expect(")");
             return v;
@@ -141,6 +216,31 @@ final class ConstantExpression {
             case IDENTIFIER -> identifiers.apply(t);
             default -> throw new SyntaxException(t.location(), "unexpected '" + t.text() + "' in constant expression");
         };
+    }
+
+    /** After a '(': the cast its words up to the ')' name (then passed over), or null. */
+    private IntegerCast cast() {
+        if (types == null) return null;
+        int close = pos;
+        while (close < tokens.size() && tokens.get(close).isIdentifier()) close++;
+        if (close == pos || close >= tokens.size() || !tokens.get(close).is(")")) return null;
+        IntegerCast c = types.cast(tokens.subList(pos, close));
+        if (c != null) pos = close + 1;
+        return c;
+    }
+
+    /** {@code sizeof ( type-name )}; the size of an expression's type is not worked out here. */
+    private long sizeOf() {
+        Token keyword = tokens.get(pos++);
+        if (!accept("(")) throw new SyntaxException(keyword.location(), "xcfi evaluates sizeof of a parenthesized type name only");
+        int open = pos, depth = 1;
+        while (pos < tokens.size() && (depth += tokens.get(pos).is("(") ? 1 : tokens.get(pos).is(")") ? -1 : 0) > 0) pos++;
+        if (pos >= tokens.size()) throw new SyntaxException(keyword.location(), "expected ')' after sizeof's type name");
+        List<Token> typeName = tokens.subList(open, pos++);
+        if (typeName.isEmpty()) throw new SyntaxException(keyword.location(), "expected a type name after sizeof");
+        java.util.OptionalLong size = types.sizeOf(typeName, keyword.location());
+        if (size.isEmpty()) throw new NotConstant();
+        return size.getAsLong();
     }
 
     static long parseInteger(Token t) {

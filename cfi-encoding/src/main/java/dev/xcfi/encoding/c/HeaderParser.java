@@ -1,5 +1,6 @@
 package dev.xcfi.encoding.c;
 
+import dev.xcfi.encoding.CTypePrinter;
 import dev.xcfi.encoding.source.RecursionLimit;
 import dev.xcfi.encoding.source.SourceLocation;
 import dev.xcfi.encoding.source.SyntaxException;
@@ -92,6 +93,8 @@ public final class HeaderParser {
     private final Map<String, CType> typedefs = new HashMap<>();
     private final Map<String, TagType> tags = new HashMap<>();
     private final Map<String, Long> enumConstants = new HashMap<>();
+    /** The size of each enum defined so far (an enum only declared has none yet). */
+    private final Map<TagType, Long> enumSizes = new HashMap<>();
     /** First members of unions, kept in case a later {@code typedef … __attribute__((transparent_union))} names them. */
     private final Map<TagType, CType> pendingFirstMembers = new HashMap<>();
     /** The members of each struct and union defined so far (null for one with a bit-field), in order: for layouts. */
@@ -510,7 +513,7 @@ public final class HeaderParser {
         TagType.Kind kind = TagType.Kind.valueOf(keyword.toUpperCase(java.util.Locale.ROOT));
         List<Attribute> attrs = attributesAndAsm();
         Token nameTok = peek().isIdentifier() && !isAttributeStart(peek()) ? next() : null;
-        if (kind == TagType.Kind.ENUM && accept(":")) specifiers();   // enum E : T — the id is still 1E
+        CType fixed = kind == TagType.Kind.ENUM && accept(":") ? specifiers().base : null;   // enum E : T — the id is still 1E
         if (!peek().is("{")) {
             if (nameTok == null) throw error(peek().location(), "expected identifier or '{' after '" + keyword + "'");
             TagType known = tags.get(nameTok.text());
@@ -531,7 +534,7 @@ public final class HeaderParser {
         expect("{");
         List<CType> outer = members;
         members = new ArrayList<>();
-        CType firstMember = kind == TagType.Kind.ENUM ? enumBody() : recordBody();
+        CType firstMember = kind == TagType.Kind.ENUM ? enumBody(tag, fixed) : recordBody();
         List<CType> own = members;
         members = outer;
         attrs = joined(attrs, attributesAndAsm(), List.of());
@@ -590,19 +593,28 @@ public final class HeaderParser {
         return first;
     }
 
-    private CType enumBody() {
-        long value = 0;
+    /**
+     * The enumerators, and the enum's size for sizeof: its fixed type's, else clang's choice for
+     * C: 4 bytes while the values fit in int or unsigned int, 8 beyond.
+     */
+    private CType enumBody(TagType tag, CType fixed) {
+        long value = 0, min = 0, max = 0;
         while (!accept("}")) {
             Token name = next();
             if (!name.isIdentifier()) throw error(name.location(), "expected identifier in enumerator list");
             attributesAndAsm();
             if (accept("=")) value = constantUntilAny(",", "}");
+            min = Math.min(min, value);
+            max = Math.max(max, value);
             enumConstants.put(name.text(), value++);
             if (!accept(",")) {
                 expect("}");
                 break;
             }
         }
+        OptionalLong size = fixed != null ? sizeOf(fixed)
+                : OptionalLong.of(min >= Integer.MIN_VALUE && max <= 0xffffffffL && (min >= 0 || max <= Integer.MAX_VALUE) ? 4 : 8);
+        size.ifPresent(n -> enumSizes.put(tag, n));
         return null;
     }
 
@@ -1013,7 +1025,7 @@ public final class HeaderParser {
         return c instanceof FunctionType;
     }
 
-    /** Byte size where it is simple to know (vector elements); empty otherwise. */
+    /** Byte size where it is simple to know (vector elements, sizeof of scalars); empty otherwise. */
     private OptionalLong sizeOf(CType t) {
         CType c = t.canonical();
         if (c instanceof BuiltinType b) {
@@ -1022,20 +1034,25 @@ public final class HeaderParser {
                 case FLOAT -> OptionalLong.of(4);
                 case DOUBLE -> OptionalLong.of(8);
                 case FLOAT16, BFLOAT16, HALF -> OptionalLong.of(2);
-                case LONG_DOUBLE, FLOAT128, IBM128 -> OptionalLong.of(16);
+                case LONG_DOUBLE -> OptionalLong.of(target.longDoubleBytes());
+                case FLOAT128, IBM128 -> OptionalLong.of(16);
                 case NULLPTR -> OptionalLong.of(target.dataModel().pointerBits() / 8);
                 default -> OptionalLong.of(target.bits(b.kind()) / 8);
             };
         }
         if (c instanceof PointerType) return OptionalLong.of(target.dataModel().pointerBits() / 8);
-        if (c instanceof TagType tag && tag.kind() == TagType.Kind.ENUM) return OptionalLong.of(4);
+        if (c instanceof TagType tag && enumSizes.containsKey(tag)) return OptionalLong.of(enumSizes.get(tag));
+        if (c instanceof ArrayType a && a.size() instanceof ArrayType.Size.Fixed(long n)) {
+            OptionalLong element = sizeOf(a.element());
+            return element.isPresent() ? OptionalLong.of(element.getAsLong() * n) : OptionalLong.empty();
+        }
         return OptionalLong.empty();
     }
 
     // --- constants ---------------------------------------------------------------------------------------
 
     private long constant(Attribute a) {
-        return ConstantExpression.evaluate(a.arguments(), a.location(), this::enumConstant);
+        return ConstantExpression.evaluate(a.arguments(), a.location(), this::enumConstant, types);
     }
 
     private long constantUntil(String close) {
@@ -1044,14 +1061,75 @@ public final class HeaderParser {
 
     private long constantUntilAny(String a, String b) {
         SourceLocation at = peek().location();
-        return ConstantExpression.evaluate(balancedUntil(a, b), at, this::enumConstant);
+        return ConstantExpression.evaluate(balancedUntil(a, b), at, this::enumConstant, types);
     }
 
+    /** An array bound's value; empty for a variable-length array (a name that is no constant, as a parameter n in [n]). */
     private OptionalLong tryConstant(List<Token> expr, SourceLocation at) {
-        for (Token t : expr) {
-            if (t.isIdentifier() && !enumConstants.containsKey(t.text())) return OptionalLong.empty();   // a VLA bound
+        return ConstantExpression.evaluateIfConstant(expr, at, t -> enumConstants.get(t.text()), types);
+    }
+
+    /** Casts and sizeof in constant expressions, with this parser's typedefs and tags. */
+    private final ConstantExpression.Types types = new ConstantExpression.Types() {
+        @Override
+        public ConstantExpression.IntegerCast cast(List<Token> words) {
+            return integerCast(words);
         }
-        return OptionalLong.of(ConstantExpression.evaluate(expr, at, this::enumConstant));
+
+        @Override
+        public OptionalLong sizeOf(List<Token> typeName, SourceLocation at) {
+            CType type = typeNameOf(typeName);
+            OptionalLong n = HeaderParser.this.sizeOf(type);
+            // In a struct's members a bound reaches no id (records are encoded by name); elsewhere
+            // clang's value would be in the id, so an unknown one must not pass as variable.
+            if (n.isEmpty() && members == null) {
+                String name = type.canonical() instanceof TagType tag ? tag.kind().keyword() + " " + tag.name() : CTypePrinter.print(type);
+                throw error(at, "xcfi cannot compute sizeof(" + name + ") (only of scalars, pointers and their arrays)");
+            }
+            return n;
+        }
+    };
+
+    /**
+     * The integer type a cast in a constant expression names ({@code (int)}, {@code (unsigned
+     * long)}, {@code (uint32_t)}), or null. Only words that can spell an integer type are parsed,
+     * so that a cast never declares anything ({@code (struct S)} would).
+     */
+    private ConstantExpression.IntegerCast integerCast(List<Token> words) {
+        for (Token w : words) if (!isIntegerTypeWord(w)) return null;
+        try {
+            return typeNameOf(words).canonical().unqualified() instanceof BuiltinType b && b.kind().isInteger() ? ConstantExpression.IntegerCast.of(b.kind(), target) : null;
+        } catch (SyntaxException e) {
+            return null;
+        }
+    }
+
+    private boolean isIntegerTypeWord(Token w) {
+        return switch (w.text()) {
+            case "int", "unsigned", "signed", "__signed", "__signed__", "long", "short", "char", "_Bool", "bool", "__int128",
+                 "const", "volatile" -> true;
+            default -> typedefs.containsKey(w.text());
+        };
+    }
+
+    /** A type name given as tokens (a cast's, sizeof's), parsed with this parser's typedefs and tags. */
+    private CType typeNameOf(List<Token> typeName) {
+        TokenWindow outer = tokens;
+        int outerPos = pos;
+        List<Token> text = new ArrayList<>(typeName);
+        Token last = typeName.get(typeName.size() - 1);
+        text.add(new Token(Token.Kind.END, "", last.file(), last.line(), last.column() + last.text().length(), false));
+        java.util.Iterator<Token> it = text.iterator();
+        try {
+            tokens = new TokenWindow(it::next);
+            seek(0);
+            CType type = typeName();
+            if (peek().kind() != Token.Kind.END) throw error(peek().location(), "unexpected '" + peek().text() + "' in a type name");
+            return type;
+        } finally {
+            tokens = outer;
+            seek(outerPos);
+        }
     }
 
     private long enumConstant(Token t) {

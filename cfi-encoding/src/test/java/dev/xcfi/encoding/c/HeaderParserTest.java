@@ -274,4 +274,16 @@ class HeaderParserTest {
                 .hasMessageContaining("expected ')'");
         assertThatThrownBy(() -> HeaderParser.parsePrototype(X86, "long")).hasMessageContaining("not a function type");
     }
+
+    @Test
+    void aBoundXcfiCannotComputeIsAnErrorNotAVariableArray() {
+        // clang knows sizeof(struct S) and puts it in the id; xcfi does not lay out records, so it
+        // must say so rather than encode the bound as variable ([*]) and give a wrong id.
+        ParsedHeader h = parse("struct S { int a; char b; };\nvoid f(char (*)[sizeof(struct S)]);\nvoid g(int n, char (*)[n]);\nvoid h(char (*)[sizeof(long) + (unsigned char) 258]);\n");
+        assertThat(h.errors()).extracting(SyntaxException::diagnostic)
+                .containsExactly("t.h:2:17: error: xcfi cannot compute sizeof(struct S) (only of scalars, pointers and their arrays)");
+        assertThat(names(h)).containsExactly("g", "h");
+        assertThat(ClangEncoder.of(X86).encode(h.functions().get(0).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFviPA_cE");
+        assertThat(ClangEncoder.of(X86).encode(h.functions().get(1).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFvPA10_cE");
+    }
 }
