@@ -41,8 +41,9 @@ public final class CTypePrinter {
         }
         if (t instanceof PointerType p) return pointer(p, "", inner);
         if (t instanceof ArrayType a) {
-            return declarator(a.element(), inner + "[" + (a.size() instanceof ArrayType.Size.Fixed(long n) ? n
-                    : a.size() instanceof ArrayType.Size.Variable ? "*" : "") + "]");
+            String length = a.size() instanceof ArrayType.Size.Fixed(long n) ? Long.toString(n)
+                    : a.size() instanceof ArrayType.Size.Variable ? "*" : a.size() instanceof ArrayType.Size.Unknown(String e) ? e : "";
+            return declarator(a.element(), inner + "[" + length + "]");
         }
         if (t instanceof FunctionType f) return function(f, inner);
         if (t instanceof AtomicType a) return join("_Atomic(" + print(a.value()) + ")", inner);

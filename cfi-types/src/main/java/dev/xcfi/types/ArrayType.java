@@ -2,7 +2,7 @@ package dev.xcfi.types;
 
 import java.util.Objects;
 
-/** {@code T[N]}, {@code T[]} or a variable-length {@code T[n]} / {@code T[*]}. */
+/** {@code T[N]}, {@code T[]}, a variable-length {@code T[n]} / {@code T[*]}, or a length xcfi cannot compute. */
 public record ArrayType(CType element, Size size) implements CType {
 
     /** How the array's length is known. */
@@ -48,6 +48,13 @@ public record ArrayType(CType element, Size size) implements CType {
                 return "Variable@" + Integer.toHexString(System.identityHashCode(this));
             }
         }
+
+        /**
+         * {@code [sizeof(struct S)]}: a constant length clang computes and xcfi does not (it does
+         * not lay out records). Such an array may be declared, and a parameter of that type decays
+         * to a pointer as any other; an id that would spell the length cannot be given.
+         */
+        record Unknown(String expression) implements Size {}
 
         Incomplete INCOMPLETE = new Incomplete();
 

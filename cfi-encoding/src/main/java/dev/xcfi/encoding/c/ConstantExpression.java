@@ -38,11 +38,32 @@ final class ConstantExpression {
         /** The cast these words (a parenthesized type name) make, or null when they are not an integer type. */
         IntegerCast cast(List<Token> words);
 
-        /**
-         * {@code sizeof(typeName)} in bytes; empty when it is not known but need not be (the
-         * expression then has no constant value), a SyntaxException at {@code at} when it must be.
-         */
-        java.util.OptionalLong sizeOf(List<Token> typeName, SourceLocation at);
+        /** {@code sizeof(typeName)} in bytes, or empty when xcfi cannot compute it (a struct's). */
+        java.util.OptionalLong sizeOf(List<Token> typeName);
+    }
+
+    /**
+     * A value clang computes and xcfi does not ({@code sizeof(struct S)}): an error where a value
+     * is needed, an unknown length in an array bound (which a parameter's decay may never need).
+     */
+    static final class NotComputed extends RuntimeException {
+        private final SourceLocation at;
+        private final String what;
+
+        NotComputed(SourceLocation at, String what) {
+            super(what, null, false, false);
+            this.at = at;
+            this.what = what;
+        }
+
+        /** What could not be computed, as written: {@code sizeof(struct S)}. */
+        String what() {
+            return what;
+        }
+
+        SyntaxException error() {
+            return new SyntaxException(at, "xcfi cannot compute " + what + " (only the sizes of scalars, pointers, enums and their arrays)");
+        }
     }
 
     private final List<Token> tokens;
@@ -65,6 +86,8 @@ final class ConstantExpression {
      * As {@link #evaluate(List, SourceLocation, Function, Types)}, or empty when a name that is
      * no constant is reached ({@code identifiers} gives null for it): an array bound such as
      * {@code [n]} after a parameter {@code n} is variable, not an error.
+     *
+     * @throws NotComputed when the value needs a size xcfi cannot compute
      */
     static java.util.OptionalLong evaluateIfConstant(List<Token> tokens, SourceLocation where, Function<Token, Long> identifiers, Types types) {
         try {
@@ -100,6 +123,8 @@ final class ConstantExpression {
             v = e.conditional();
         } catch (NotConstant notConstant) {
             throw new SyntaxException(where, "expected an integer constant expression");
+        } catch (NotComputed notComputed) {
+            throw notComputed.error();
         }
         if (e.pos < tokens.size()) throw new SyntaxException(tokens.get(e.pos).location(), "unexpected '" + tokens.get(e.pos).text() + "' in constant expression");
         return v;
@@ -238,8 +263,12 @@ final class ConstantExpression {
         if (pos >= tokens.size()) throw new SyntaxException(keyword.location(), "expected ')' after sizeof's type name");
         List<Token> typeName = tokens.subList(open, pos++);
         if (typeName.isEmpty()) throw new SyntaxException(keyword.location(), "expected a type name after sizeof");
-        java.util.OptionalLong size = types.sizeOf(typeName, keyword.location());
-        if (size.isEmpty()) throw new NotConstant();
+        java.util.OptionalLong size = types.sizeOf(typeName);
+        if (size.isEmpty()) {
+            StringBuilder written = new StringBuilder();
+            for (Token t : typeName) written.append(written.isEmpty() ? "" : " ").append(t.text());
+            throw new NotComputed(keyword.location(), "sizeof(" + written + ")");
+        }
         return size.getAsLong();
     }
 

@@ -1,6 +1,5 @@
 package dev.xcfi.encoding.c;
 
-import dev.xcfi.encoding.CTypePrinter;
 import dev.xcfi.encoding.source.RecursionLimit;
 import dev.xcfi.encoding.source.SourceLocation;
 import dev.xcfi.encoding.source.SyntaxException;
@@ -806,8 +805,7 @@ public final class HeaderParser {
         } else if (size.size() == 1 && size.get(0).is("*")) {
             s = ArrayType.Size.variable();
         } else {
-            OptionalLong n = tryConstant(size, close.location());
-            s = n.isPresent() ? new ArrayType.Size.Fixed(n.getAsLong()) : ArrayType.Size.variable();
+            s = bound(size, close.location());
         }
         return new ArrayOf(s, close);
     }
@@ -1064,9 +1062,17 @@ public final class HeaderParser {
         return ConstantExpression.evaluate(balancedUntil(a, b), at, this::enumConstant, types);
     }
 
-    /** An array bound's value; empty for a variable-length array (a name that is no constant, as a parameter n in [n]). */
-    private OptionalLong tryConstant(List<Token> expr, SourceLocation at) {
-        return ConstantExpression.evaluateIfConstant(expr, at, t -> enumConstants.get(t.text()), types);
+    /**
+     * An array's length: fixed, variable (a name that is no constant, as a parameter n in [n]), or
+     * unknown to xcfi ({@code sizeof(struct S)}: clang knows it, and an id that spells it cannot be given).
+     */
+    private ArrayType.Size bound(List<Token> expr, SourceLocation at) {
+        try {
+            OptionalLong n = ConstantExpression.evaluateIfConstant(expr, at, t -> enumConstants.get(t.text()), types);
+            return n.isPresent() ? new ArrayType.Size.Fixed(n.getAsLong()) : ArrayType.Size.variable();
+        } catch (ConstantExpression.NotComputed e) {
+            return new ArrayType.Size.Unknown(e.what());
+        }
     }
 
     /** Casts and sizeof in constant expressions, with this parser's typedefs and tags. */
@@ -1077,16 +1083,8 @@ public final class HeaderParser {
         }
 
         @Override
-        public OptionalLong sizeOf(List<Token> typeName, SourceLocation at) {
-            CType type = typeNameOf(typeName);
-            OptionalLong n = HeaderParser.this.sizeOf(type);
-            // In a struct's members a bound reaches no id (records are encoded by name); elsewhere
-            // clang's value would be in the id, so an unknown one must not pass as variable.
-            if (n.isEmpty() && members == null) {
-                String name = type.canonical() instanceof TagType tag ? tag.kind().keyword() + " " + tag.name() : CTypePrinter.print(type);
-                throw error(at, "xcfi cannot compute sizeof(" + name + ") (only of scalars, pointers and their arrays)");
-            }
-            return n;
+        public OptionalLong sizeOf(List<Token> typeName) {
+            return HeaderParser.this.sizeOf(typeNameOf(typeName));
         }
     };
 

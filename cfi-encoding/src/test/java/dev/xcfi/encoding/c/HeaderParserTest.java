@@ -276,14 +276,24 @@ class HeaderParserTest {
     }
 
     @Test
-    void aBoundXcfiCannotComputeIsAnErrorNotAVariableArray() {
-        // clang knows sizeof(struct S) and puts it in the id; xcfi does not lay out records, so it
-        // must say so rather than encode the bound as variable ([*]) and give a wrong id.
-        ParsedHeader h = parse("struct S { int a; char b; };\nvoid f(char (*)[sizeof(struct S)]);\nvoid g(int n, char (*)[n]);\nvoid h(char (*)[sizeof(long) + (unsigned char) 258]);\n");
-        assertThat(h.errors()).extracting(SyntaxException::diagnostic)
-                .containsExactly("t.h:2:17: error: xcfi cannot compute sizeof(struct S) (only of scalars, pointers and their arrays)");
-        assertThat(names(h)).containsExactly("g", "h");
-        assertThat(ClangEncoder.of(X86).encode(h.functions().get(0).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFviPA_cE");
-        assertThat(ClangEncoder.of(X86).encode(h.functions().get(1).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFvPA10_cE");
+    void aLengthXcfiCannotComputeIsNeverEncodedAsVariable() {
+        // clang knows sizeof(struct S) and spells it in the id; xcfi does not lay out records. The
+        // declaration stands (a parameter decays, as glibc's elf_gregset_t does in <sys/procfs.h>);
+        // only an id that would spell the length is refused, rather than given as variable ([*]).
+        ParsedHeader h = parse("struct S { int a; char b; };\ntypedef long regs_t[sizeof(struct S) / sizeof(long)];\n"
+                + "void f(char (*)[sizeof(struct S)]);\nvoid g(regs_t);\nvoid h(int n, char (*)[n]);\nvoid k(char (*)[sizeof(long) + (unsigned char) 258]);\n");
+        assertThat(h.errors()).isEmpty();
+        assertThat(names(h)).containsExactly("f", "g", "h", "k");
+        ClangEncoder clang = ClangEncoder.of(X86);
+        assertThatThrownBy(() -> clang.encode(h.functions().get(0).type(), CfiMode.PLAIN))
+                .hasMessage("the id spells an array length, sizeof(struct S), that xcfi cannot compute (it does not lay out structs)");
+        assertThat(clang.encode(h.functions().get(0).type(), CfiMode.GENERALIZED).value()).isEqualTo("_ZTSFvPvE.generalized");
+        assertThat(clang.encode(h.functions().get(1).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFvPlE");
+        assertThat(clang.encode(h.functions().get(2).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFviPA_cE");
+        assertThat(clang.encode(h.functions().get(3).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFvPA10_cE");
+        // where a value is needed, it is an error at the sizeof
+        assertThat(parse("struct S { int a; };\ntypedef int v __attribute__((vector_size(sizeof(struct S))));\n").errors())
+                .extracting(SyntaxException::diagnostic)
+                .containsExactly("t.h:2:42: error: xcfi cannot compute sizeof(struct S) (only the sizes of scalars, pointers, enums and their arrays)");
     }
 }
