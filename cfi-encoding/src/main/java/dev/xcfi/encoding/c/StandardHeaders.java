@@ -117,43 +117,20 @@ final class StandardHeaders {
             #endif
             """;
 
-    /** clang's predefined macros that headers test or use for types. */
+    /**
+     * clang 22's predefined macros for {@code target}, as {@code clang -dM -E} lists them (all of
+     * them: headers test {@code __BYTE_ORDER__}, {@code __LDBL_MANT_DIG__}, {@code __SIZEOF_*__}
+     * … to choose what they declare). Generated from clang-22 by {@code fixtures/c/regenerate}
+     * into this package's resources.
+     */
     static String predefined(Target target) {
-        Map<String, Kind> t = target.standardTypedefs();
-        StringBuilder sb = new StringBuilder();
-        sb.append("#define __STDC__ 1\n#define __STDC_VERSION__ 201710L\n#define __STDC_HOSTED__ 1\n");
-        sb.append("#define __clang__ 1\n#define __clang_major__ 22\n#define __GNUC__ 4\n#define __GNUC_MINOR__ 2\n");
-        sb.append("#define __CHAR_BIT__ 8\n#define __SIZEOF_INT__ 4\n");
-        sb.append("#define __SIZEOF_LONG__ ").append(target.dataModel().longBits() / 8).append('\n');
-        sb.append("#define __SIZEOF_POINTER__ ").append(target.dataModel().pointerBits() / 8).append('\n');
-        if (target.int128()) sb.append("#define __SIZEOF_INT128__ 16\n");
-        if (!target.charSigned()) sb.append("#define __CHAR_UNSIGNED__ 1\n");
-        if (target.dataModel().longBits() == 64) sb.append("#define __LP64__ 1\n#define _LP64 1\n");
-        if (target.dataModel().pointerBits() == 32) sb.append("#define __ILP32__ 1\n#define _ILP32 1\n");
-        String[][] types = {{"__SIZE_TYPE__", "size_t"}, {"__PTRDIFF_TYPE__", "ptrdiff_t"}, {"__WCHAR_TYPE__", "wchar_t"},
-                {"__WINT_TYPE__", "wint_t"}, {"__INTMAX_TYPE__", "intmax_t"}, {"__UINTMAX_TYPE__", "uintmax_t"},
-                {"__INTPTR_TYPE__", "intptr_t"}, {"__UINTPTR_TYPE__", "uintptr_t"}, {"__CHAR16_TYPE__", "char16_t"},
-                {"__CHAR32_TYPE__", "char32_t"}, {"__INT8_TYPE__", "int8_t"}, {"__INT16_TYPE__", "int16_t"},
-                {"__INT32_TYPE__", "int32_t"}, {"__INT64_TYPE__", "int64_t"}, {"__UINT8_TYPE__", "uint8_t"},
-                {"__UINT16_TYPE__", "uint16_t"}, {"__UINT32_TYPE__", "uint32_t"}, {"__UINT64_TYPE__", "uint64_t"}};
-        for (String[] m : types) sb.append("#define ").append(m[0]).append(' ').append(t.get(m[1]).spelling()).append('\n');
-        for (String m : switch (target.arch()) {
-            case X86_64 -> new String[] {"__x86_64__", "__x86_64", "__amd64__"};
-            case I686 -> new String[] {"__i386__", "__i386", "__i686__"};
-            case AARCH64 -> new String[] {"__aarch64__", "__arm64__"};
-            case ARM -> new String[] {"__arm__", "__ARM_ARCH_7A__"};
-            case RISCV64 -> new String[] {"__riscv", "__riscv_xlen 64"};
-            case PPC64LE -> new String[] {"__powerpc64__", "__PPC64__", "__LITTLE_ENDIAN__"};
-            case WASM32 -> new String[] {"__wasm32__", "__wasm__"};
-        }) sb.append("#define ").append(m.contains(" ") ? m : m + " 1").append('\n');
-        for (String m : switch (target.os()) {
-            case LINUX -> new String[] {"__linux__", "__linux", "__unix__", "__gnu_linux__"};
-            case ANDROID -> new String[] {"__linux__", "__linux", "__unix__", "__ANDROID__"};
-            case DARWIN -> new String[] {"__APPLE__", "__MACH__"};
-            case WINDOWS -> new String[] {"_WIN32", "_WIN64", "__MINGW32__", "__MINGW64__"};
-            case UNKNOWN -> new String[0];
-        }) sb.append("#define ").append(m).append(" 1\n");
-        return sb.toString();
+        String name = "predefined/" + target.shortName() + ".h";
+        try (java.io.InputStream in = StandardHeaders.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("no predefined macros for " + target.shortName() + " (" + name + ")");
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void typedefs(StringBuilder sb, Map<String, Kind> t, String... names) {

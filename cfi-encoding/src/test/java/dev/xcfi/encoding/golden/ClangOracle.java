@@ -139,6 +139,24 @@ public final class ClangOracle {
         return symbols.getOrDefault(name, name);
     }
 
+    /**
+     * clang's predefined macros for this target, sorted: {@code -dM -E} of an empty file, hosted
+     * (as a user compiles) and without system folders, so that no host file (glibc's
+     * {@code stdc-predef.h}) adds to them.
+     */
+    static String predefinedMacros(Target target) throws IOException {
+        Process p = new ProcessBuilder(CLANG, "--target=" + target.triple(), "-nostdlibinc", "-dM", "-E", "-x", "c", "/dev/null")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException("clang -dM failed for " + target + ":\n" + out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        return out.lines().sorted().collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+    }
+
     private Functions compile(Path tu, String flags) throws IOException {
         List<String> f = new ArrayList<>(List.of("-S", "-emit-llvm", "-o", "-"));
         for (String s : flags.trim().split("\\s+")) if (!s.isEmpty()) f.add(s);

@@ -40,6 +40,11 @@ public final class Fixtures {
         return 0x5eed_0000L + Target.known().indexOf(target);
     }
 
+    /** clang's predefined macros for {@code target}: generated here, read by the preprocessor from its jar. */
+    public static Path predefinedMacros(Target target) {
+        return root().resolve("cfi-encoding/src/main/resources/dev/xcfi/encoding/c/predefined/" + target.shortName() + ".h");
+    }
+
     public static Path corpusHeader(Target target) {
         return c().resolve("corpus/" + target.shortName() + ".h");
     }

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Regenerates the C golden data from clang-22: the random corpus headers (deterministic seeds)
- * and, for them, {@code tricky.h} and {@code macros.h}, one TSV per target, mode and hash. Run by
+ * Regenerates the C golden data from clang-22: each target's predefined macros (which xcfi's
+ * preprocessor starts from), the random corpus headers (deterministic seeds) and, for them,
+ * {@code tricky.h} and {@code macros.h}, one TSV per target, mode and hash. Run by
  * {@code fixtures/c/regenerate}; never by the tests.
  */
 public final class RegenerateGolden {
@@ -20,6 +21,9 @@ public final class RegenerateGolden {
         Path work = Files.createTempDirectory("xcfi-golden");
         int rows = 0;
         for (Target target : Target.known()) {
+            Path macros = Fixtures.predefinedMacros(target);
+            Files.createDirectories(macros.getParent());
+            Files.writeString(macros, ClangOracle.predefinedMacros(target));
             Path corpus = Fixtures.corpusHeader(target);
             Files.createDirectories(corpus.getParent());
             Files.writeString(corpus, new CPrototypeGenerator(Fixtures.seed(target), target).header("f", Fixtures.CORPUS_SIZE));
