@@ -266,7 +266,7 @@ public final class HeaderParser {
                     identifierList = null;
                     throw error(identifierListAt, "a parameter list without types is only allowed in a function definition");
                 }
-                declared.accept(new FunctionDeclaration(d.name, fn, d.location()));
+                if (!StandardHeaders.isOwn(d.location().file())) declared.accept(new FunctionDeclaration(d.name, fn, d.location()));
             } else if (accept("=")) {
                 balancedUntil(",", ";");
             }

@@ -309,8 +309,8 @@ final class Preprocessor {
         }
         String standard = StandardHeaders.text(header.name(), target);
         if (standard == null) {
-            throw new SyntaxException(rest.get(0).location(), "'" + header.name() + "' file not found (xcfi knows <stddef.h>, "
-                    + "<stdint.h>, <stdbool.h>, <uchar.h>, <wchar.h>, <stdarg.h> and <limits.h> itself; add -I for others"
+            throw new SyntaxException(rest.get(0).location(), "'" + header.name() + "' file not found (xcfi knows the compiler's "
+                    + "headers itself, <stddef.h> <stdint.h> <stdarg.h> <limits.h> <float.h> …; add -I for others"
                     + systemIncludesHint() + ")");
         }
         sources.push(new Source("<" + header.name() + ">", standard, null, -1));   // guarded in its text

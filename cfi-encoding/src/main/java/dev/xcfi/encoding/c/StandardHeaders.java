@@ -13,6 +13,15 @@ import java.util.Map;
 final class StandardHeaders {
     private StandardHeaders() {}
 
+    /**
+     * Whether a declaration's file is one of these headers ({@code <stdatomic.h>} declares six
+     * functions): their functions are the compiler's, not the input's, and are not listed, as
+     * clang's own headers' are not in the ids a program's files get.
+     */
+    static boolean isOwn(String file) {
+        return file.startsWith("<") && file.endsWith(">");
+    }
+
     /** The text of {@code <name>} for {@code target}, or null if xcfi does not know that header. */
     static String text(String name, Target target) {
         Map<String, Kind> t = target.standardTypedefs();
@@ -38,6 +47,11 @@ final class StandardHeaders {
             }
             case "uchar.h" -> typedefs(sb, t, "size_t", "char8_t", "char16_t", "char32_t");
             case "wchar.h" -> typedefs(sb, t, "size_t", "wchar_t", "wint_t");
+            case "stdnoreturn.h" -> sb.append("#define noreturn _Noreturn\n#define __noreturn_is_defined 1\n");
+            case "stdalign.h" -> sb.append("#define alignas _Alignas\n#define alignof _Alignof\n#define __alignas_is_defined 1\n#define __alignof_is_defined 1\n");
+            case "iso646.h" -> sb.append(ISO646);
+            case "float.h" -> floatMacros(sb);
+            case "stdatomic.h" -> sb.append(STDATOMIC);
             case "limits.h" -> {
                 sb.append("#define CHAR_BIT 8\n");
                 limits(sb, "SCHAR", 8, true);
@@ -61,6 +75,109 @@ final class StandardHeaders {
         String guard = "__XCFI_" + name.replace('.', '_').toUpperCase(java.util.Locale.ROOT);
         return "#ifndef " + guard + "\n#define " + guard + "\n" + sb + "#endif\n";
     }
+
+    /** The names C17 gives the floating types' limits, each clang's predefined {@code __FLT_…__} macro. */
+    private static void floatMacros(StringBuilder sb) {
+        sb.append("#define FLT_EVAL_METHOD __FLT_EVAL_METHOD__\n#define FLT_ROUNDS (__builtin_flt_rounds())\n");
+        sb.append("#define FLT_RADIX __FLT_RADIX__\n#define DECIMAL_DIG __DECIMAL_DIG__\n");
+        String[][] limits = {{"MANT_DIG", "MANT_DIG"}, {"DIG", "DIG"}, {"MIN_EXP", "MIN_EXP"}, {"MIN_10_EXP", "MIN_10_EXP"},
+                {"MAX_EXP", "MAX_EXP"}, {"MAX_10_EXP", "MAX_10_EXP"}, {"MAX", "MAX"}, {"EPSILON", "EPSILON"}, {"MIN", "MIN"},
+                {"TRUE_MIN", "DENORM_MIN"}, {"DECIMAL_DIG", "DECIMAL_DIG"}, {"HAS_SUBNORM", "HAS_DENORM"}};
+        for (String type : new String[] {"FLT", "DBL", "LDBL"}) {
+            for (String[] l : limits) sb.append("#define ").append(type).append('_').append(l[0]).append(" __").append(type).append('_').append(l[1]).append("__\n");
+        }
+    }
+
+    private static final String ISO646 = """
+            #define and &&
+            #define and_eq &=
+            #define bitand &
+            #define bitor |
+            #define compl ~
+            #define not !
+            #define not_eq !=
+            #define or ||
+            #define or_eq |=
+            #define xor ^
+            #define xor_eq ^=
+            """;
+
+    /**
+     * clang 22's freestanding {@code <stdatomic.h>} (glibc has none, so a hosted build gets it too):
+     * the atomic typedefs, {@code memory_order}, {@code atomic_flag} and the six functions it
+     * declares before hiding them behind macros.
+     */
+    private static final String STDATOMIC = """
+            #include <stddef.h>
+            #include <stdint.h>
+            #define ATOMIC_BOOL_LOCK_FREE __CLANG_ATOMIC_BOOL_LOCK_FREE
+            #define ATOMIC_CHAR_LOCK_FREE __CLANG_ATOMIC_CHAR_LOCK_FREE
+            #define ATOMIC_CHAR16_T_LOCK_FREE __CLANG_ATOMIC_CHAR16_T_LOCK_FREE
+            #define ATOMIC_CHAR32_T_LOCK_FREE __CLANG_ATOMIC_CHAR32_T_LOCK_FREE
+            #define ATOMIC_WCHAR_T_LOCK_FREE __CLANG_ATOMIC_WCHAR_T_LOCK_FREE
+            #define ATOMIC_SHORT_LOCK_FREE __CLANG_ATOMIC_SHORT_LOCK_FREE
+            #define ATOMIC_INT_LOCK_FREE __CLANG_ATOMIC_INT_LOCK_FREE
+            #define ATOMIC_LONG_LOCK_FREE __CLANG_ATOMIC_LONG_LOCK_FREE
+            #define ATOMIC_LLONG_LOCK_FREE __CLANG_ATOMIC_LLONG_LOCK_FREE
+            #define ATOMIC_POINTER_LOCK_FREE __CLANG_ATOMIC_POINTER_LOCK_FREE
+            #define ATOMIC_VAR_INIT(value) (value)
+            #define ATOMIC_FLAG_INIT { 0 }
+            typedef enum memory_order {
+              memory_order_relaxed = __ATOMIC_RELAXED, memory_order_consume = __ATOMIC_CONSUME,
+              memory_order_acquire = __ATOMIC_ACQUIRE, memory_order_release = __ATOMIC_RELEASE,
+              memory_order_acq_rel = __ATOMIC_ACQ_REL, memory_order_seq_cst = __ATOMIC_SEQ_CST
+            } memory_order;
+            void atomic_thread_fence(memory_order);
+            void atomic_signal_fence(memory_order);
+            typedef _Atomic(_Bool) atomic_bool;
+            typedef _Atomic(char) atomic_char;
+            typedef _Atomic(signed char) atomic_schar;
+            typedef _Atomic(unsigned char) atomic_uchar;
+            typedef _Atomic(short) atomic_short;
+            typedef _Atomic(unsigned short) atomic_ushort;
+            typedef _Atomic(int) atomic_int;
+            typedef _Atomic(unsigned int) atomic_uint;
+            typedef _Atomic(long) atomic_long;
+            typedef _Atomic(unsigned long) atomic_ulong;
+            typedef _Atomic(long long) atomic_llong;
+            typedef _Atomic(unsigned long long) atomic_ullong;
+            typedef _Atomic(uint_least16_t) atomic_char16_t;
+            typedef _Atomic(uint_least32_t) atomic_char32_t;
+            typedef _Atomic(wchar_t) atomic_wchar_t;
+            typedef _Atomic(int_least8_t) atomic_int_least8_t;
+            typedef _Atomic(uint_least8_t) atomic_uint_least8_t;
+            typedef _Atomic(int_least16_t) atomic_int_least16_t;
+            typedef _Atomic(uint_least16_t) atomic_uint_least16_t;
+            typedef _Atomic(int_least32_t) atomic_int_least32_t;
+            typedef _Atomic(uint_least32_t) atomic_uint_least32_t;
+            typedef _Atomic(int_least64_t) atomic_int_least64_t;
+            typedef _Atomic(uint_least64_t) atomic_uint_least64_t;
+            typedef _Atomic(int_fast8_t) atomic_int_fast8_t;
+            typedef _Atomic(uint_fast8_t) atomic_uint_fast8_t;
+            typedef _Atomic(int_fast16_t) atomic_int_fast16_t;
+            typedef _Atomic(uint_fast16_t) atomic_uint_fast16_t;
+            typedef _Atomic(int_fast32_t) atomic_int_fast32_t;
+            typedef _Atomic(uint_fast32_t) atomic_uint_fast32_t;
+            typedef _Atomic(int_fast64_t) atomic_int_fast64_t;
+            typedef _Atomic(uint_fast64_t) atomic_uint_fast64_t;
+            typedef _Atomic(intptr_t) atomic_intptr_t;
+            typedef _Atomic(uintptr_t) atomic_uintptr_t;
+            typedef _Atomic(size_t) atomic_size_t;
+            typedef _Atomic(ptrdiff_t) atomic_ptrdiff_t;
+            typedef _Atomic(intmax_t) atomic_intmax_t;
+            typedef _Atomic(uintmax_t) atomic_uintmax_t;
+            typedef struct atomic_flag { atomic_bool _Value; } atomic_flag;
+            _Bool atomic_flag_test_and_set(volatile atomic_flag *);
+            _Bool atomic_flag_test_and_set_explicit(volatile atomic_flag *, memory_order);
+            void atomic_flag_clear(volatile atomic_flag *);
+            void atomic_flag_clear_explicit(volatile atomic_flag *, memory_order);
+            #define atomic_thread_fence(order) __c11_atomic_thread_fence(order)
+            #define atomic_signal_fence(order) __c11_atomic_signal_fence(order)
+            #define atomic_flag_test_and_set(object) __c11_atomic_exchange(&(object)->_Value, 1, __ATOMIC_SEQ_CST)
+            #define atomic_flag_test_and_set_explicit(object, order) __c11_atomic_exchange(&(object)->_Value, 1, order)
+            #define atomic_flag_clear(object) __c11_atomic_store(&(object)->_Value, 0, __ATOMIC_SEQ_CST)
+            #define atomic_flag_clear_explicit(object, order) __c11_atomic_store(&(object)->_Value, 0, order)
+            """;
 
     /**
      * clang 22's {@code <stdarg.h>}: a header that defines {@code __need___va_list} first (glibc's
