@@ -90,6 +90,8 @@ final class ConstantExpression {
      * @throws NotComputed when the value needs a size xcfi cannot compute
      */
     static java.util.OptionalLong evaluateIfConstant(List<Token> tokens, SourceLocation where, Function<Token, Long> identifiers, Types types) {
+        // Array bounds are nearly always one number.
+        if (tokens.size() == 1 && tokens.get(0).kind() == Token.Kind.NUMBER) return java.util.OptionalLong.of(parseInteger(tokens.get(0)));
         try {
             if (tokens.isEmpty()) throw new SyntaxException(where, "expected an integer constant expression");
             ConstantExpression e = new ConstantExpression(tokens, t -> {
