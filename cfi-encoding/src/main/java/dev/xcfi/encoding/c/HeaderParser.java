@@ -537,6 +537,7 @@ public final class HeaderParser {
         List<CType> own = members;
         members = outer;
         attrs = joined(attrs, attributesAndAsm(), List.of());
+        if (hasAttribute(attrs, "packed")) enumSizes.remove(tag);   // the smallest type that holds its values: not modelled
         if (kind == TagType.Kind.UNION && hasAttribute(attrs, "transparent_union") && firstMember != null) {
             tag = tag.asTransparentUnion(firstMember);
             if (nameTok != null && prototypeDepth == 0) tags.put(nameTok.text(), tag);

@@ -291,6 +291,9 @@ class HeaderParserTest {
         assertThat(clang.encode(h.functions().get(1).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFvPlE");
         assertThat(clang.encode(h.functions().get(2).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFviPA_cE");
         assertThat(clang.encode(h.functions().get(3).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFvPA10_cE");
+        // a packed enum takes the smallest type that holds its values, which xcfi does not model
+        ParsedHeader packed = parse("enum __attribute__((packed)) P { P1 = 1 };\nvoid p(char (*)[sizeof(enum P)]);\n");
+        assertThatThrownBy(() -> clang.encode(packed.functions().get(0).type(), CfiMode.PLAIN)).hasMessageContaining("sizeof(enum P)");
         // where a value is needed, it is an error at the sizeof
         assertThat(parse("struct S { int a; };\ntypedef int v __attribute__((vector_size(sizeof(struct S))));\n").errors())
                 .extracting(SyntaxException::diagnostic)
