@@ -793,9 +793,10 @@ public final class HeaderParser {
         int depth = 0;
         while (depth > 0 || !peek().is("]")) {
             Token t = next();
-            if (t.kind() == Token.Kind.END) throw error(t.location(), "expected ']'");
+            // a bound never holds a ';' or closes more than it opened: report there, not at the end of the file
+            if (t.kind() == Token.Kind.END || t.is(";")) throw error(t.location(), "expected ']'");
             if (t.is("[") || t.is("(")) depth++;
-            if (t.is("]") || t.is(")")) depth--;
+            if ((t.is("]") || t.is(")")) && --depth < 0) throw error(t.location(), "expected ']'");
             if (t.is("static") || (is(t, Word.QUALIFIER) && size.isEmpty())) continue;
             size.add(t);
         }
@@ -1085,7 +1086,9 @@ public final class HeaderParser {
 
         @Override
         public OptionalLong sizeOf(List<Token> typeName) {
-            return HeaderParser.this.sizeOf(typeNameOf(typeName));
+            CType type = typeNameOf(typeName);
+            // GNU C's sizeof(void) is 1 (clang warns); vectors of void stay invalid, so not in sizeOf
+            return type.canonical().unqualified() instanceof BuiltinType b && b.kind() == Kind.VOID ? OptionalLong.of(1) : HeaderParser.this.sizeOf(type);
         }
     };
 
