@@ -99,7 +99,7 @@ final class ConstantExpression {
                 if (v == null) throw new NotConstant();
                 return v;
             }, types);
-            long v = e.conditional();
+            long v = e.conditional().bits();
             if (e.pos < tokens.size()) throw new SyntaxException(tokens.get(e.pos).location(), "unexpected '" + tokens.get(e.pos).text() + "' in constant expression");
             return java.util.OptionalLong.of(v);
         } catch (NotConstant e) {
@@ -122,7 +122,7 @@ final class ConstantExpression {
         ConstantExpression e = new ConstantExpression(tokens, identifiers, types);
         long v;
         try {
-            v = e.conditional();
+            v = e.conditional().bits();
         } catch (NotConstant notConstant) {
             throw new SyntaxException(where, "expected an integer constant expression");
         } catch (NotComputed notComputed) {
@@ -145,7 +145,20 @@ final class ConstantExpression {
         }
     }
 
-    private long conditional() {
+    /**
+     * A value with C's one distinction that matters here: whether it is unsigned. {@code #if}
+     * computes in intmax_t/uintmax_t, so comparing with {@code ULONG_MAX} (all ones) must be
+     * unsigned (FreeType's {@code #if FT_ULONG_MAX > 0xFFFFFFFFUL} picks the size of long so).
+     */
+    private record Value(long bits, boolean unsigned) {
+        static final Value FALSE = new Value(0, false), TRUE = new Value(1, false);
+
+        static Value of(boolean b) {
+            return b ? TRUE : FALSE;
+        }
+    }
+
+    private Value conditional() {
         enter();
         try {
             return unnestedConditional();
@@ -154,13 +167,14 @@ final class ConstantExpression {
         }
     }
 
-    private long unnestedConditional() {
-        long c = binary(0);
+    private Value unnestedConditional() {
+        Value c = binary(0);
         if (accept("?")) {
-            long a = conditional();
+            Value a = conditional();
             expect(":");
-            long b = conditional();
-            return c != 0 ? a : b;
+            Value b = conditional();
+            Value chosen = c.bits() != 0 ? a : b;
+            return new Value(chosen.bits(), a.unsigned() || b.unsigned());
         }
         return c;
     }
@@ -169,62 +183,72 @@ final class ConstantExpression {
             {"||"}, {"&&"}, {"|"}, {"^"}, {"&"}, {"==", "!="}, {"<", ">", "<=", ">="}, {"<<", ">>"}, {"+", "-"}, {"*", "/", "%"},
     };
 
-    private long binary(int level) {
+    private Value binary(int level) {
         if (level == LEVELS.length) return unary();
-        long left = binary(level + 1);
+        Value left = binary(level + 1);
         while (pos < tokens.size()) {
             Token t = tokens.get(pos);
             String op = null;
             for (String o : LEVELS[level]) if (t.is(o)) op = o;
             if (op == null) return left;
             pos++;
-            long right = binary(level + 1);
+            Value right = binary(level + 1);
             left = apply(op, left, right, t);
         }
         return left;
     }
 
-    private static long apply(String op, long a, long b, Token at) {
+    /** C's usual arithmetic conversions, as far as they show: unsigned when either operand is. */
+    private static Value apply(String op, Value l, Value r, Token at) {
+        long a = l.bits(), b = r.bits();
+        boolean u = l.unsigned() || r.unsigned();
         return switch (op) {
-            case "||" -> (a != 0 || b != 0) ? 1 : 0;
-            case "&&" -> (a != 0 && b != 0) ? 1 : 0;
-            case "|" -> a | b;
-            case "^" -> a ^ b;
-            case "&" -> a & b;
-            case "==" -> a == b ? 1 : 0;
-            case "!=" -> a != b ? 1 : 0;
-            case "<" -> a < b ? 1 : 0;
-            case ">" -> a > b ? 1 : 0;
-            case "<=" -> a <= b ? 1 : 0;
-            case ">=" -> a >= b ? 1 : 0;
-            case "<<" -> a << b;
-            case ">>" -> a >> b;
-            case "+" -> a + b;
-            case "-" -> a - b;
-            case "*" -> a * b;
+            case "||" -> Value.of(a != 0 || b != 0);
+            case "&&" -> Value.of(a != 0 && b != 0);
+            case "==" -> Value.of(a == b);
+            case "!=" -> Value.of(a != b);
+            case "<" -> Value.of(u ? Long.compareUnsigned(a, b) < 0 : a < b);
+            case ">" -> Value.of(u ? Long.compareUnsigned(a, b) > 0 : a > b);
+            case "<=" -> Value.of(u ? Long.compareUnsigned(a, b) <= 0 : a <= b);
+            case ">=" -> Value.of(u ? Long.compareUnsigned(a, b) >= 0 : a >= b);
+            case "<<" -> new Value(a << b, l.unsigned());   // a shift has its left operand's type
+            case ">>" -> new Value(l.unsigned() ? a >>> b : a >> b, l.unsigned());
+            case "|" -> new Value(a | b, u);
+            case "^" -> new Value(a ^ b, u);
+            case "&" -> new Value(a & b, u);
+            case "+" -> new Value(a + b, u);
+            case "-" -> new Value(a - b, u);
+            case "*" -> new Value(a * b, u);
             case "/", "%" -> {
                 if (b == 0) throw new SyntaxException(at.location(), "division by zero in constant expression");
-                yield op.equals("/") ? a / b : a % b;
+                long v = op.equals("/") ? (u ? Long.divideUnsigned(a, b) : a / b) : (u ? Long.remainderUnsigned(a, b) : a % b);
+                yield new Value(v, u);
             }
             default -> throw new AssertionError(op);
         };
     }
 
-    private long unary() {
+    private Value unary() {
         enter();
         try {
-            if (accept("-")) return -unary();
+            if (accept("-")) {
+                Value v = unary();
+                return new Value(-v.bits(), v.unsigned());
+            }
             if (accept("+")) return unary();
-            if (accept("!")) return unary() == 0 ? 1 : 0;
-            if (accept("~")) return ~unary();
-            if (types != null && pos < tokens.size() && tokens.get(pos).is("sizeof")) return sizeOf();
+            if (accept("!")) return Value.of(unary().bits() == 0);
+            if (accept("~")) {
+                Value v = unary();
+                return new Value(~v.bits(), v.unsigned());
+            }
+            if (types != null && pos < tokens.size() && tokens.get(pos).is("sizeof")) return new Value(sizeOf(), true);   // size_t
             return primary();
         } finally {
             nesting.exit();
         }
     }
 
-    private long primary() {
+    private Value primary() {
         if (pos >= tokens.size()) {
             Token last = tokens.get(tokens.size() - 1);
             throw new SyntaxException(last.location(), "expected an expression after '" + last.text() + "'");
@@ -232,17 +256,27 @@ final class ConstantExpression {
         Token t = tokens.get(pos++);
         if (t.is("(")) {
             IntegerCast cast = cast();
-            if (cast != null) return cast.apply(unary());
-            long v = conditional();
+            // below int's width a value promotes to (signed) int; from it up an unsigned type stays unsigned
+            if (cast != null) return new Value(cast.apply(unary().bits()), !cast.signed() && cast.bits() >= 32);
+            Value v = conditional();
             expect(")");
             return v;
         }
         return switch (t.kind()) {
-            case NUMBER -> parseInteger(t);
-            case CHARACTER -> parseCharacter(t);
-            case IDENTIFIER -> identifiers.apply(t);
+            case NUMBER -> new Value(parseInteger(t), isUnsigned(t));
+            case CHARACTER -> new Value(parseCharacter(t), false);
+            case IDENTIFIER -> new Value(identifiers.apply(t), false);
             default -> throw new SyntaxException(t.location(), "unexpected '" + t.text() + "' in constant expression");
         };
+    }
+
+    /** An integer literal is unsigned with a u suffix, or when its value does not fit the largest signed type. */
+    private static boolean isUnsigned(Token t) {
+        String text = t.text();
+        for (int i = text.length() - 1; i > 0 && "uUlL".indexOf(text.charAt(i)) >= 0; i--) {
+            if (text.charAt(i) == 'u' || text.charAt(i) == 'U') return true;
+        }
+        return parseInteger(t) < 0;   // no literal is negative: a sign bit means beyond Long.MAX_VALUE
     }
 
     /** After a '(': the cast its words up to the ')' name (then passed over), or null. */

@@ -287,11 +287,23 @@ final class Preprocessor {
         throw new SyntaxException(from < tokens.size() ? tokens.get(from).location() : directive.location(), "expected \"FILENAME\" or <FILENAME>");
     }
 
+    /**
+     * An include's tokens, macro-expanded when they are not already a header name: C's computed
+     * include ({@code #include FT_CONFIG_CONFIG_H}, with the macro defined as
+     * {@code <freetype/config/ftconfig.h>}), which FreeType's headers use throughout.
+     */
+    private List<Token> computed(List<Token> rest) {
+        if (rest.isEmpty() || rest.get(0).kind() == Token.Kind.STRING || rest.get(0).is("<")) return rest;
+        List<Token> expanded = new ArrayList<>();
+        expand(rest, new HashSet<>(), expanded);
+        return expanded;
+    }
+
     /** A header found in a folder: its path and the {@code -I} folder's index (-1 for the includer's own folder). */
     private record Found(Path path, int includeDir) {}
 
     private void include(Token directive, List<Token> rest, Source from) {
-        HeaderName header = headerName(directive, rest, 0);
+        HeaderName header = headerName(directive, computed(rest), 0);
         if (sources.size() > MAX_INCLUDE_DEPTH) {
             throw new SyntaxException(directive.location(), "#include nested too deeply (" + MAX_INCLUDE_DEPTH + " levels)");
         }
