@@ -113,8 +113,27 @@ final class Preprocessor {
         sources.push(new Source(name, text, directory, -1));
     }
 
-    /** The next token of the current input after directives and macro expansion. */
+    /**
+     * The next token of the current input after directives and macro expansion. C99's
+     * {@code _Pragma("…")}, a {@code #pragma} that macros can write (LLVM's C API opens and closes
+     * its headers with them), is dropped as {@code #pragma} lines are.
+     */
     Token next() {
+        Token t = expandedToken();
+        while (t.kind() == Token.Kind.IDENTIFIER && t.is("_Pragma")) {
+            Token open = expandedToken();
+            Token text = open.is("(") ? expandedToken() : open;
+            Token close = text.kind() == Token.Kind.STRING ? expandedToken() : text;
+            if (!close.is(")")) {
+                errors.accept(new SyntaxException(t.location(), "_Pragma takes a parenthesized string literal"));
+                return close;   // the token that broke the form goes on to the parser
+            }
+            t = expandedToken();
+        }
+        return t;
+    }
+
+    private Token expandedToken() {
         while (true) {
             if (!expanded.isEmpty()) return emit(expanded.poll());
             Source s = sources.peek();

@@ -83,6 +83,9 @@ class HeaderParserTest {
         assertThat(parse("#endif\n").errors().get(0).diagnostic()).isEqualTo("t.h:1:2: error: #endif without #if");
         assertThat(parse("/* open").errors().get(0).diagnostic()).isEqualTo("t.h:1:1: error: unterminated /* comment");
         assertThat(names(parse("#include <sys/socket.h>\nvoid f(void);\n"))).containsExactly("f");
+        ParsedHeader pragma = parse("_Pragma(x) void k(void);\nvoid m(void);\n");
+        assertThat(pragma.errors().get(0).diagnostic()).isEqualTo("t.h:1:1: error: _Pragma takes a parenthesized string literal");
+        assertThat(names(pragma)).containsExactly("m");
     }
 
     @Test
