@@ -242,6 +242,11 @@ final class ConstantExpression {
                 return new Value(~v.bits(), v.unsigned());
             }
             if (types != null && pos < tokens.size() && tokens.get(pos).is("sizeof")) return new Value(sizeOf(), true);   // size_t
+            // *p and &x are C but never constant: a bound like [*n] (brotli's) makes a variable-length array
+            if (types != null && (accept("*") || accept("&"))) {
+                unary();
+                throw new NotConstant();
+            }
             return primary();
         } finally {
             nesting.exit();
@@ -265,9 +270,17 @@ final class ConstantExpression {
         return switch (t.kind()) {
             case NUMBER -> new Value(parseInteger(t), isUnsigned(t));
             case CHARACTER -> new Value(parseCharacter(t), false);
-            case IDENTIFIER -> new Value(identifiers.apply(t), false);
+            case IDENTIFIER -> {
+                // a call, subscript or member of a name is C but never constant (n[0], s.len, strlen(s))
+                if (types != null && pos < tokens.size() && isPostfix(tokens.get(pos))) throw new NotConstant();
+                yield new Value(identifiers.apply(t), false);
+            }
             default -> throw new SyntaxException(t.location(), "unexpected '" + t.text() + "' in constant expression");
         };
+    }
+
+    private static boolean isPostfix(Token t) {
+        return t.is("(") || t.is("[") || t.is(".") || t.is("->") || t.is("++") || t.is("--");
     }
 
     /** An integer literal is unsigned with a u suffix, or when its value does not fit the largest signed type. */

@@ -791,16 +791,28 @@ public final class HeaderParser {
         expect("[");
         List<Token> size = new ArrayList<>();
         int depth = 0;
-        while (depth > 0 || !peek().is("]")) {
+        Token close = null;
+        while (close == null) {
             Token t = next();
             // a bound never holds a ';' or closes more than it opened: report there, not at the end of the file
             if (t.kind() == Token.Kind.END || t.is(";")) throw error(t.location(), "expected ']'");
+            if (t.is("]]")) {   // the lexer's C23 attribute closer: here the end of a subscript and of the bound, [a[0]]
+                if (depth == 1) {
+                    size.add(new Token(Token.Kind.PUNCTUATOR, "]", t.location(), false));
+                    close = t;
+                    continue;
+                }
+                depth -= 2;
+            }
+            if (depth == 0 && t.is("]")) {
+                close = t;
+                continue;
+            }
             if (t.is("[") || t.is("(")) depth++;
-            if ((t.is("]") || t.is(")")) && --depth < 0) throw error(t.location(), "expected ']'");
+            if ((t.is("]") || t.is(")")) && --depth < 0 || depth < 0) throw error(t.location(), "expected ']'");
             if (t.is("static") || (is(t, Word.QUALIFIER) && size.isEmpty())) continue;
             size.add(t);
         }
-        Token close = next();
         ArrayType.Size s;
         if (size.isEmpty()) {
             s = ArrayType.Size.INCOMPLETE;
