@@ -91,6 +91,7 @@ public final class HeaderParser {
     private final List<SyntaxException> errors = new ArrayList<>();
     private final Map<String, CType> typedefs = new HashMap<>();
     private final Map<String, TagType> tags = new HashMap<>();
+    private static final long MAX_ADDRESS_SPACE = 8388581;   // clang 22's
     private final Map<String, Long> enumConstants = new HashMap<>();
     /** The size of each enum defined so far (an enum only declared has none yet). */
     private final Map<TagType, Long> enumSizes = new HashMap<>();
@@ -659,7 +660,7 @@ public final class HeaderParser {
                         q = q.with(qualifier(t.text()));
                     } else if (isAttributeStart(t)) {
                         for (Attribute a : attributeList()) {
-                            if (a.name().equals("address_space")) q = q.with(Qualifiers.addressSpace((int) constant(a)));
+                            if (a.name().equals("address_space")) q = q.with(addressSpace(a, q));
                             else if (isFunctionTypeAttribute(a)) levelAttrs = plus(levelAttrs, a);
                             else attrs = plus(attrs, a);
                         }
@@ -973,12 +974,15 @@ public final class HeaderParser {
         CType t = base;
         for (Attribute a : attrs) {
             switch (a.name()) {
-                case "address_space" -> t = QualifiedType.of(t, Qualifiers.addressSpace((int) constant(a)));
+                case "address_space" -> t = QualifiedType.of(t, addressSpace(a, t.canonical().qualifiers()));
                 case "vector_size" -> {
                     long bytes = constant(a);
+                    if (bytes < 0) throw error(a.location(), "vector must have non-negative size");   // clang's words, as below
+                    if (bytes == 0) throw error(a.location(), "zero vector size");
                     OptionalLong elem = sizeOf(t.unqualified());
                     if (elem.isEmpty() || elem.getAsLong() == 0) throw error(a.location(), "invalid vector element type");
                     if (bytes % elem.getAsLong() != 0) throw error(a.location(), "vector size not an integral multiple of component size");
+                    if (bytes / elem.getAsLong() > Integer.MAX_VALUE) throw error(a.location(), "vector size too large");
                     t = QualifiedType.of(new VectorType(t.unqualified(), (int) (bytes / elem.getAsLong())), t.qualifiers());
                 }
                 default -> { }
@@ -1061,6 +1065,18 @@ public final class HeaderParser {
         return OptionalLong.empty();
     }
 
+    /**
+     * {@code address_space(N)}'s qualifier for a type already qualified {@code existing}, with
+     * clang's limits and its words when N is outside them or another space is there already.
+     */
+    private Qualifiers addressSpace(Attribute a, Qualifiers existing) {
+        long n = constant(a);
+        if (n < 0) throw error(a.location(), "address space is negative");
+        if (n > MAX_ADDRESS_SPACE) throw error(a.location(), "address space is larger than the maximum supported (" + MAX_ADDRESS_SPACE + ")");
+        if (existing.addressSpace() != 0 && existing.addressSpace() != n) throw error(a.location(), "multiple address spaces specified for type");
+        return Qualifiers.addressSpace((int) n);
+    }
+
     // --- constants ---------------------------------------------------------------------------------------
 
     private long constant(Attribute a) {
@@ -1083,6 +1099,7 @@ public final class HeaderParser {
     private ArrayType.Size bound(List<Token> expr, SourceLocation at) {
         try {
             OptionalLong n = ConstantExpression.evaluateIfConstant(expr, at, t -> enumConstants.get(t.text()), types);
+            if (n.isPresent() && n.getAsLong() < 0) throw error(expr.get(0).location(), "array size is negative");   // clang's words
             return n.isPresent() ? new ArrayType.Size.Fixed(n.getAsLong()) : ArrayType.Size.variable();
         } catch (ConstantExpression.NotComputed e) {
             return new ArrayType.Size.Unknown(e.what());

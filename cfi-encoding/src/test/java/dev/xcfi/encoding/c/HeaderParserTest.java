@@ -83,6 +83,16 @@ class HeaderParserTest {
         assertThat(parse("#endif\n").errors().get(0).diagnostic()).isEqualTo("t.h:1:2: error: #endif without #if");
         assertThat(parse("/* open").errors().get(0).diagnostic()).isEqualTo("t.h:1:1: error: unterminated /* comment");
         assertThat(names(parse("#include <sys/socket.h>\nvoid f(void);\n"))).containsExactly("f");
+        assertThat(parse("void f(int (*)[(signed char) 200]);\n").errors().get(0).diagnostic()).isEqualTo("t.h:1:16: error: array size is negative");
+        // values the type model refuses are errors at their attribute, in clang's words, never an exception
+        ParsedHeader limits = parse("typedef int v __attribute__((vector_size(-16)));\ntypedef int w __attribute__((vector_size(0)));\n"
+                + "void a(__attribute__((address_space(-1))) int *);\nvoid b(int * __attribute__((address_space(1))) __attribute__((address_space(2))));\n"
+                + "typedef __attribute__((address_space(3))) int as3;\nvoid c(__attribute__((address_space(4))) as3 *);\nvoid e(int);\n");
+        assertThat(limits.errors()).extracting(SyntaxException::diagnostic).containsExactly(
+                "t.h:1:30: error: vector must have non-negative size", "t.h:2:30: error: zero vector size",
+                "t.h:3:23: error: address space is negative", "t.h:4:63: error: multiple address spaces specified for type",
+                "t.h:6:23: error: multiple address spaces specified for type");
+        assertThat(names(limits)).containsExactly("e");
         ParsedHeader pragma = parse("_Pragma(x) void k(void);\nvoid m(void);\n");
         assertThat(pragma.errors().get(0).diagnostic()).isEqualTo("t.h:1:1: error: _Pragma takes a parenthesized string literal");
         assertThat(names(pragma)).containsExactly("m");
