@@ -17,45 +17,61 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Compares xcfi with the installed clang-22 on any header, every function it declares (system
- * headers' included), in all four modes: how the real-header numbers in docs/encoding.md were
- * measured. Run by {@code fixtures/c/compare-with-clang [--target T] [-I DIR]... HEADER}; prints
- * each differing row and a summary, exit status 1 when any row differs.
+ * Compares xcfi with the installed clang-22 on headers, each alone: every function it declares
+ * (system headers' included), in all four modes — how the real-header numbers in docs/encoding.md
+ * were measured. Run by {@code fixtures/c/compare-with-clang [--target T] [-I DIR]... HEADER...};
+ * prints each differing row, a line per header and, for several, a summary; exit status 1 when any
+ * row differs.
  */
 public final class CompareWithClang {
     public static void main(String[] args) throws IOException {
         Target target = Target.host();
         List<Path> includes = new ArrayList<>();
-        Path header = null;
+        List<Path> headers = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--target")) target = Target.of(args[++i]);
             else if (args[i].equals("-I")) includes.add(Path.of(args[++i]));
             else if (args[i].startsWith("-I")) includes.add(Path.of(args[i].substring(2)));
-            else header = Path.of(args[i]);
+            else headers.add(Path.of(args[i]));
         }
-        if (header == null) throw new IllegalArgumentException("usage: CompareWithClang [--target T] [-I DIR]... HEADER");
-        ParsedHeader parsed = HeaderParser.parse(target, includes, List.of(HeaderParser.Input.of(header)));
-        parsed.errors().forEach(e -> System.out.println("xcfi: " + e.diagnostic()));
-        Set<String> names = new LinkedHashSet<>();
-        for (FunctionDeclaration f : parsed.functions()) names.add(f.name());
-        Map<CfiMode, List<GoldenRow>> clang;
-        try {
-            clang = new ClangOracle(target, includes, Files.createTempDirectory("xcfi-compare")).rowsOfIncluded(header, names, KcfiHash.XXHASH64);
-        } catch (IOException e) {
-            System.out.println("clang could not compile the header (" + e.getMessage().lines().findFirst().orElse("") + "…); see above for xcfi's view");
-            System.exit(2);
-            return;
-        }
-        int differing = 0;
-        for (CfiMode mode : CfiMode.all()) {
-            for (String difference : GoldenCorpusTest.differencesByName(
-                    GoldenCorpusTest.actualRows(target, header, includes, mode, KcfiHash.XXHASH64, false), clang.get(mode))) {
-                differing++;
-                System.out.println(mode.label() + "\n  " + difference);
+        if (headers.isEmpty()) throw new IllegalArgumentException("usage: CompareWithClang [--target T] [-I DIR]... HEADER...");
+        Path work = Files.createTempDirectory("xcfi-compare");
+        int compared = 0, withFunctions = 0, rows = 0, differing = 0, rejected = 0, withErrors = 0;
+        for (Path header : headers) {
+            if (headers.size() > 1) System.out.println("=== " + header);
+            ParsedHeader parsed = HeaderParser.parse(target, includes, List.of(HeaderParser.Input.of(header)));
+            parsed.errors().forEach(e -> System.out.println("xcfi: " + e.diagnostic()));
+            Set<String> names = new LinkedHashSet<>();
+            for (FunctionDeclaration f : parsed.functions()) names.add(f.name());
+            Map<CfiMode, List<GoldenRow>> clang;
+            try {
+                clang = new ClangOracle(target, includes, work).rowsOfIncluded(header, names, KcfiHash.XXHASH64);
+            } catch (IOException e) {
+                System.out.println("clang could not compile the header (" + e.getMessage().lines().findFirst().orElse("") + "…); see above for xcfi's view");
+                rejected++;
+                continue;
             }
+            int differs = 0;
+            for (CfiMode mode : CfiMode.all()) {
+                for (String difference : GoldenCorpusTest.differencesByName(
+                        GoldenCorpusTest.actualRows(target, header, includes, mode, KcfiHash.XXHASH64, false), clang.get(mode))) {
+                    differs++;
+                    System.out.println(mode.label() + "\n  " + difference);
+                }
+            }
+            System.out.println(names.size() + " functions, 4 modes, " + target.shortName() + ": " + differs + " rows differ"
+                    + (parsed.errors().isEmpty() ? "" : "; xcfi reported " + parsed.errors().size() + " errors"));
+            compared++;
+            if (!names.isEmpty()) withFunctions++;
+            if (!parsed.errors().isEmpty()) withErrors++;
+            rows += names.size();
+            differing += differs;
         }
-        System.out.println(names.size() + " functions, 4 modes, " + target.shortName() + ": " + differing + " rows differ"
-                + (parsed.errors().isEmpty() ? "" : "; xcfi reported " + parsed.errors().size() + " errors"));
+        if (headers.size() > 1) {
+            System.out.println("summary: " + headers.size() + " headers, " + rejected + " that clang rejects alone; in the other " + compared
+                    + ": " + rows + " function rows (" + withFunctions + " headers with functions), " + differing + " rows differ, "
+                    + withErrors + " headers with xcfi errors");
+        }
         System.exit(differing == 0 ? 0 : 1);
     }
 }
