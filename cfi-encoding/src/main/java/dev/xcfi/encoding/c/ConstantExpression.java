@@ -90,18 +90,12 @@ final class ConstantExpression {
      * @throws NotComputed when the value needs a size xcfi cannot compute
      */
     static java.util.OptionalLong evaluateIfConstant(List<Token> tokens, SourceLocation where, Function<Token, Long> identifiers, Types types) {
-        // Array bounds are nearly always one number.
-        if (tokens.size() == 1 && tokens.get(0).kind() == Token.Kind.NUMBER) return java.util.OptionalLong.of(parseInteger(tokens.get(0)));
         try {
-            if (tokens.isEmpty()) throw new SyntaxException(where, "expected an integer constant expression");
-            ConstantExpression e = new ConstantExpression(tokens, t -> {
+            return java.util.OptionalLong.of(run(tokens, where, t -> {
                 Long v = identifiers.apply(t);
                 if (v == null) throw new NotConstant();
                 return v;
-            }, types);
-            long v = e.conditional().bits();
-            if (e.pos < tokens.size()) throw new SyntaxException(tokens.get(e.pos).location(), "unexpected '" + tokens.get(e.pos).text() + "' in constant expression");
-            return java.util.OptionalLong.of(v);
+            }, types));
         } catch (NotConstant e) {
             return java.util.OptionalLong.empty();
         }
@@ -116,18 +110,21 @@ final class ConstantExpression {
 
     /** Evaluates all of {@code tokens}, with casts and {@code sizeof} as {@code types} (when not null) resolves them. */
     static long evaluate(List<Token> tokens, SourceLocation where, Function<Token, Long> identifiers, Types types) {
-        if (tokens.isEmpty()) throw new SyntaxException(where, "expected an integer constant expression");
-        // Array bounds and vector sizes are nearly always one number.
-        if (tokens.size() == 1 && tokens.get(0).kind() == Token.Kind.NUMBER) return parseInteger(tokens.get(0));
-        ConstantExpression e = new ConstantExpression(tokens, identifiers, types);
-        long v;
         try {
-            v = e.conditional().bits();
+            return run(tokens, where, identifiers, types);
         } catch (NotConstant notConstant) {
             throw new SyntaxException(where, "expected an integer constant expression");
         } catch (NotComputed notComputed) {
             throw notComputed.error();
         }
+    }
+
+    private static long run(List<Token> tokens, SourceLocation where, Function<Token, Long> identifiers, Types types) {
+        if (tokens.isEmpty()) throw new SyntaxException(where, "expected an integer constant expression");
+        // Array bounds and vector sizes are nearly always one number.
+        if (tokens.size() == 1 && tokens.get(0).kind() == Token.Kind.NUMBER) return parseInteger(tokens.get(0));
+        ConstantExpression e = new ConstantExpression(tokens, identifiers, types);
+        long v = e.conditional().bits();
         if (e.pos < tokens.size()) throw new SyntaxException(tokens.get(e.pos).location(), "unexpected '" + tokens.get(e.pos).text() + "' in constant expression");
         return v;
     }
@@ -268,7 +265,10 @@ final class ConstantExpression {
             return v;
         }
         return switch (t.kind()) {
-            case NUMBER -> new Value(parseInteger(t), isUnsigned(t));
+            case NUMBER -> {
+                long v = parseInteger(t);
+                yield new Value(v, hasUnsignedSuffix(t) || v < 0);   // no literal is negative: a sign bit means beyond Long.MAX_VALUE
+            }
             case CHARACTER -> new Value(parseCharacter(t), false);
             case IDENTIFIER -> {
                 // a call, subscript or member of a name is C but never constant (n[0], s.len, strlen(s))
@@ -283,13 +283,13 @@ final class ConstantExpression {
         return t.is("(") || t.is("[") || t.is(".") || t.is("->") || t.is("++") || t.is("--");
     }
 
-    /** An integer literal is unsigned with a u suffix, or when its value does not fit the largest signed type. */
-    private static boolean isUnsigned(Token t) {
+    /** An integer literal is unsigned with a u suffix (or when its value does not fit the largest signed type). */
+    private static boolean hasUnsignedSuffix(Token t) {
         String text = t.text();
         for (int i = text.length() - 1; i > 0 && "uUlL".indexOf(text.charAt(i)) >= 0; i--) {
             if (text.charAt(i) == 'u' || text.charAt(i) == 'U') return true;
         }
-        return parseInteger(t) < 0;   // no literal is negative: a sign bit means beyond Long.MAX_VALUE
+        return false;
     }
 
     /** After a '(': the cast its words up to the ')' name (then passed over), or null. */

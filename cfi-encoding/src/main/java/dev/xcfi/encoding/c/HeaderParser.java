@@ -267,7 +267,8 @@ public final class HeaderParser {
                     identifierList = null;
                     throw error(identifierListAt, "a parameter list without types is only allowed in a function definition");
                 }
-                if (!StandardHeaders.isOwn(d.location().file())) declared.accept(new FunctionDeclaration(d.name, fn, d.location()));
+                SourceLocation at = d.location();
+                if (!StandardHeaders.isOwn(at.file())) declared.accept(new FunctionDeclaration(d.name, fn, at));
             } else if (accept("=")) {
                 balancedUntil(",", ";");
             }
@@ -794,25 +795,21 @@ public final class HeaderParser {
         int depth = 0;
         Token close = null;
         while (close == null) {
-            Token t = next();
+            Token read = next();
             // a bound never holds a ';' or closes more than it opened: report there, not at the end of the file
-            if (t.kind() == Token.Kind.END || t.is(";")) throw error(t.location(), "expected ']'");
-            if (t.is("]]")) {   // the lexer's C23 attribute closer: here the end of a subscript and of the bound, [a[0]]
-                if (depth == 1) {
-                    size.add(new Token(Token.Kind.PUNCTUATOR, "]", t.location(), false));
+            if (read.kind() == Token.Kind.END || read.is(";")) throw error(read.location(), "expected ']'");
+            // the lexer reads ']]' as one token (C23's attribute closer); in a bound it is two: [a[0]]
+            Token bracket = new Token(Token.Kind.PUNCTUATOR, "]", read.location(), false);
+            for (Token t : read.is("]]") ? List.of(bracket, bracket) : List.of(read)) {
+                if (close != null || t.is(")") && depth == 0) throw error(t.location(), "expected ']'");
+                if (depth == 0 && t.is("]")) {
                     close = t;
-                    continue;
+                } else {
+                    if (t.is("[") || t.is("(")) depth++;
+                    if (t.is("]") || t.is(")")) depth--;
+                    if (!t.is("static") && !(is(t, Word.QUALIFIER) && size.isEmpty())) size.add(t);
                 }
-                depth -= 2;
             }
-            if (depth == 0 && t.is("]")) {
-                close = t;
-                continue;
-            }
-            if (t.is("[") || t.is("(")) depth++;
-            if ((t.is("]") || t.is(")")) && --depth < 0 || depth < 0) throw error(t.location(), "expected ']'");
-            if (t.is("static") || (is(t, Word.QUALIFIER) && size.isEmpty())) continue;
-            size.add(t);
         }
         ArrayType.Size s;
         if (size.isEmpty()) {

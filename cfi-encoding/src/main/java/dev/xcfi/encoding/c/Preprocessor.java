@@ -92,12 +92,30 @@ final class Preprocessor {
     private String input;
     private Token last;
 
+    /**
+     * clang's predefined macros per target, read and defined once: every preprocessor starts from
+     * them, and a prototype parsed for a thunk must not pay for 400 #defines each time.
+     */
+    private static final Map<Target, Map<String, Macro>> PREDEFINED = new java.util.concurrent.ConcurrentHashMap<>();
+
     Preprocessor(Target target, List<Path> includeDirs, Consumer<SyntaxException> errors) {
+        this(target, includeDirs, errors, PREDEFINED.computeIfAbsent(target, Preprocessor::predefinedMacros));
+    }
+
+    private Preprocessor(Target target, List<Path> includeDirs, Consumer<SyntaxException> errors, Map<String, Macro> predefined) {
         this.target = target;
         this.includeDirs = List.copyOf(includeDirs);
         this.errors = errors;
-        begin("<built-in>", StandardHeaders.predefined(target), null);
-        if (next().kind() != Token.Kind.END) throw new IllegalStateException("the predefined macros produced tokens");
+        macros.putAll(predefined);
+    }
+
+    private static Map<String, Macro> predefinedMacros(Target target) {
+        Preprocessor p = new Preprocessor(target, List.of(), e -> {
+            throw new IllegalStateException("clang's predefined macros for " + target.shortName() + ": " + e.diagnostic());
+        }, Map.of());
+        p.begin("<built-in>", StandardHeaders.predefined(target), null);
+        if (p.next().kind() != Token.Kind.END) throw new IllegalStateException("the predefined macros produced tokens");
+        return Map.copyOf(p.macros);
     }
 
     /**
