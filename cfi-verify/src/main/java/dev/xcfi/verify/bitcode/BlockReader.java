@@ -21,7 +21,7 @@ final class BlockReader {
 
     private final BitstreamCursor in;
     /** BLOCKINFO abbreviations by block id; shared with forks until one of them changes it (copy on write). */
-    private Map<Integer, List<long[]>> blockInfo;
+    private Map<Integer, List<Abbreviation>> blockInfo;
     private boolean ownsBlockInfo;
     /** The blocks around the one this reader started in, for error paths ("" at the top level). */
     private String outerPath;
@@ -31,12 +31,13 @@ final class BlockReader {
     private final int[] ids = new int[MAX_DEPTH + 1];
     private final int[] widths = new int[MAX_DEPTH + 1];
     private final long[] ends = new long[MAX_DEPTH + 1];
-    @SuppressWarnings("unchecked")
-    private final List<long[]>[] abbreviations = new List[MAX_DEPTH + 1];
+    /** The abbreviations in force at each depth, as arrays (looked up for nearly every record) with their counts. */
+    private final Abbreviation[][] abbreviations = new Abbreviation[MAX_DEPTH + 1][];
+    private final int[] abbreviationCounts = new int[MAX_DEPTH + 1];
     private int depth;
     private int subBlock;
     /** The abbreviation of the record whose code {@link #next()} just read; null when unabbreviated. */
-    private long[] pending;
+    private Abbreviation pending;
     /** An unabbreviated record's operand count once {@link #operandCount()} has read it, else -1. */
     private long pendingCount = -1;
     private long recordStart;
@@ -49,24 +50,24 @@ final class BlockReader {
         ids[0] = -1;
         widths[0] = 2;
         ends[0] = in.end();
-        abbreviations[0] = new ArrayList<>();
+        abbreviations[0] = new Abbreviation[8];
     }
 
-    private BlockReader(BitstreamCursor in, Map<Integer, List<long[]>> blockInfo, String outerPath, int parentId, long parentEnd) {
+    private BlockReader(BitstreamCursor in, Map<Integer, List<Abbreviation>> blockInfo, String outerPath, int parentId, long parentEnd) {
         this.in = in;
         this.blockInfo = blockInfo;
         this.outerPath = outerPath;
         ids[0] = parentId;
         widths[0] = 2;
         ends[0] = parentEnd;
-        abbreviations[0] = new ArrayList<>();
+        abbreviations[0] = new Abbreviation[8];
     }
 
     /**
      * The sub-block {@link #next()} just announced, as a place another reader can start from: its
      * header position, the block around it and the BLOCKINFO abbreviations in force there.
      */
-    record ForkPoint(long header, int block, int parentId, long parentEnd, String outerPath, Map<Integer, List<long[]>> blockInfo) {}
+    record ForkPoint(long header, int block, int parentId, long parentEnd, String outerPath, Map<Integer, List<Abbreviation>> blockInfo) {}
 
     ForkPoint forkPoint() {
         ownsBlockInfo = false;   // the fork point shares the map: a later BLOCKINFO here copies it first
@@ -152,9 +153,8 @@ final class BlockReader {
                     return SUB_BLOCK;
                 }
                 case DEFINE_ABBREV -> {
-                    List<long[]> list = abbreviations[depth];
-                    if (list.size() >= MAX_ABBREVIATIONS) throw error("too many abbreviations", recordStart);
-                    list.add(Abbreviation.define(in));
+                    if (abbreviationCounts[depth] >= MAX_ABBREVIATIONS) throw error("too many abbreviations", recordStart);
+                    addAbbreviation(Abbreviation.define(in));
                 }
                 case UNABBREV_RECORD -> {
                     pending = null;
@@ -162,10 +162,9 @@ final class BlockReader {
                     return code(in.vbr(6));
                 }
                 default -> {
-                    List<long[]> list = abbreviations[depth];
-                    if (id - 4 >= list.size()) throw error("undefined abbreviation " + id, recordStart);
-                    pending = list.get(id - 4);
-                    return code(scalar((int) pending[0], pending[1]));
+                    if (id - 4 >= abbreviationCounts[depth]) throw error("undefined abbreviation " + id, recordStart);
+                    pending = abbreviations[depth][id - 4];
+                    return pending.literalCode >= 0 ? pending.literalCode : code(scalar((int) pending.ops[0], pending.ops[1]));
                 }
             }
         }
@@ -191,15 +190,22 @@ final class BlockReader {
         ids[depth] = subBlock;
         widths[depth] = width;
         ends[depth] = end;
-        // The list of each depth is reused: a reader enters thousands of blocks.
-        List<long[]> list = abbreviations[depth];
-        if (list == null) abbreviations[depth] = list = new ArrayList<>();
-        else list.clear();
-        List<long[]> inherited = blockInfo.get(subBlock);
-        if (inherited != null) list.addAll(inherited);
+        // The array of each depth is reused: a reader enters thousands of blocks.
+        if (abbreviations[depth] == null) abbreviations[depth] = new Abbreviation[8];
+        abbreviationCounts[depth] = 0;
+        List<Abbreviation> inherited = blockInfo.get(subBlock);
+        if (inherited != null) for (Abbreviation a : inherited) addAbbreviation(a);
     }
 
     private int width;
+
+    private void addAbbreviation(Abbreviation a) {
+        Abbreviation[] all = abbreviations[depth];
+        int n = abbreviationCounts[depth];
+        if (n == all.length) abbreviations[depth] = all = java.util.Arrays.copyOf(all, 2 * n);
+        all[n] = a;
+        abbreviationCounts[depth] = n + 1;
+    }
 
     /** Reads a sub-block header after its id: abbreviation width, alignment, length in words. */
     private long header() throws BitcodeException {
@@ -251,7 +257,47 @@ final class BlockReader {
 
     /** Skips the operands of the record whose code {@link #next()} returned. */
     void skip() throws BitcodeException {
-        operands(null, 0);
+        if (pending == null) operands(null, 0);
+        else skip(pending.skip);
+    }
+
+    /** An abbreviated record's operands after the code, passed over by its abbreviation's {@link Abbreviation#skip steps}. */
+    private void skip(int[] steps) throws BitcodeException {
+        for (int i = 0; i < steps.length; i += 4) {
+            int width = steps[i + 1];
+            switch (steps[i]) {
+                case Abbreviation.SKIP_BITS -> {
+                    if (width <= in.remainingBits()) in.skip(width);
+                    else skipFields(steps[i + 3], steps[i + 2]);   // fails at the field that runs past the end, as a read would
+                }
+                case Abbreviation.SKIP_VBRS -> in.skipVbrs(width, steps[i + 2]);
+                case Abbreviation.SKIP_FIXED_ARRAY -> in.skip(arrayLength(0, width) * width);
+                case Abbreviation.SKIP_VBR_ARRAY -> in.skipVbrs(width, arrayLength(0, width));
+                default -> blob(null);
+            }
+        }
+    }
+
+    /** A blob: its length, 32-bit aligned bytes; where they are goes into {@code r} unless it is null. */
+    private void blob(Record r) throws BitcodeException {
+        long n = in.vbr(6);
+        in.align32();
+        if (r != null) {
+            if (n * 8 > in.remainingBits()) throw error("blob of " + n + " bytes runs past the end", recordStart);
+            r.blobOffset = (int) (in.position() >>> 3);
+            r.blobLength = (int) n;
+        }
+        in.skip(n * 8);
+        in.align32();
+    }
+
+    private void skipFields(int firstOp, int count) throws BitcodeException {
+        long[] ops = pending.ops;
+        for (int k = 0, i = firstOp; k < count; i += 2) {
+            if (ops[i] == Abbreviation.LITERAL) continue;
+            skipScalar((int) ops[i], ops[i + 1]);
+            k++;
+        }
     }
 
     /**
@@ -268,7 +314,7 @@ final class BlockReader {
             in.skipVbrs(6, n - kept);
             return;
         }
-        long[] ops = pending;
+        long[] ops = pending.ops;
         for (int i = 2; i < ops.length; i += 2) {
             Record r = keptIn != null && keptIn.size < keep ? keptIn : null;
             int encoding = (int) ops[i];
@@ -282,17 +328,7 @@ final class BlockReader {
                     else in.skip(n * Abbreviation.minimumBits(element, width));
                     i += 2;
                 }
-                case Abbreviation.BLOB -> {
-                    long n = in.vbr(6);
-                    in.align32();
-                    if (r != null) {
-                        if (n * 8 > in.remainingBits()) throw error("blob of " + n + " bytes runs past the end", recordStart);
-                        r.blobOffset = (int) (in.position() >>> 3);
-                        r.blobLength = (int) n;
-                    }
-                    in.skip(n * 8);
-                    in.align32();
-                }
+                case Abbreviation.BLOB -> blob(r);
                 default -> {
                     if (r != null) r.add(scalar(encoding, ops[i + 1]));
                     else skipScalar(encoding, ops[i + 1]);
@@ -330,7 +366,7 @@ final class BlockReader {
     private void readBlockInfo() throws BitcodeException {
         long end = header();
         int w = width;
-        List<long[]> target = null;
+        List<Abbreviation> target = null;
         Record r = new Record();
         while (true) {
             if (in.position() >= end) throw error("BLOCKINFO ends without END_BLOCK", in.position());
