@@ -19,6 +19,26 @@ public sealed interface CType
     /** The type with every typedef looked through, as clang's canonical type. */
     CType canonical();
 
+    /**
+     * Whether {@code t} is its own canonical type, i.e. has no typedef anywhere in it. Asked with
+     * {@code instanceof} tests rather than through {@link #canonical()}: an interface call per
+     * component was a tenth of encoding an id, whose function type the parser already builds canonical.
+     */
+    static boolean isCanonical(CType t) {
+        while (true) {
+            if (t instanceof BuiltinType || t instanceof TagType || t instanceof BitIntType) return true;
+            if (t instanceof PointerType p) t = p.pointee();
+            else if (t instanceof QualifiedType q) t = q.base();
+            else if (t instanceof TypedefType) return false;
+            else if (t instanceof FunctionType f) return f.isCanonical();
+            else if (t instanceof ArrayType a) t = a.element();
+            else if (t instanceof AtomicType a) t = a.value();
+            else if (t instanceof ComplexType c) t = c.element();
+            else if (t instanceof VectorType v) t = v.element();
+            else return t.canonical() == t;
+        }
+    }
+
     /** This type with {@code qualifiers} added (merged with any it already has). */
     default CType qualified(Qualifiers qualifiers) {
         return QualifiedType.of(this, qualifiers);

@@ -100,12 +100,17 @@ public record FunctionType(CType returnType, List<Parameter> parameters, boolean
         return c;
     }
 
+    /** No typedef in the return or any parameter type: {@link #canonical()} is this function type itself. */
+    public boolean isCanonical() {
+        if (!CType.isCanonical(returnType)) return false;
+        for (int i = 0, n = parameters.size(); i < n; i++) if (!CType.isCanonical(parameters.get(i).type)) return false;
+        return true;
+    }
+
     @Override
     public CType canonical() {
+        if (isCanonical()) return this;
         CType r = returnType.canonical();
-        boolean same = r == returnType;
-        for (int i = 0, n = parameters.size(); same && i < n; i++) same = parameters.get(i).type.canonical() == parameters.get(i).type;
-        if (same) return this;
         Parameter[] ps = new Parameter[parameters.size()];
         for (int i = 0; i < ps.length; i++) ps[i] = new Parameter(parameters.get(i).type.canonical(), parameters.get(i).noEscape);
         return new FunctionType(r, List.of(ps), variadic, prototyped, callingConvention, noReturn, salt);
