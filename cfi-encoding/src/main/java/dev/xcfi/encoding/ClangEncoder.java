@@ -48,11 +48,25 @@ public final class ClangEncoder {
     }
 
     private static final NormalizedInteger[] NORMALIZED = new NormalizedInteger[10];
-    private static final String[] NORMALIZED_CODES = {"u2i8", "u3i16", "u3i32", "u3i64", "u4i128",
-            "u2u8", "u3u16", "u3u32", "u3u64", "u4u128"};
+    private static final byte[][] NORMALIZED_CODES = ascii("u2i8", "u3i16", "u3i32", "u3i64", "u4i128",
+            "u2u8", "u3u16", "u3u32", "u3u64", "u4u128");
 
     static {
         for (int i = 0; i < 10; i++) NORMALIZED[i] = new NormalizedInteger(8 << (i % 5), i < 5);
+    }
+
+    private static final byte[][] SUFFIXES = ascii(CfiMode.PLAIN.suffix(), CfiMode.NORMALIZED.suffix(),
+            CfiMode.GENERALIZED.suffix(), CfiMode.NORMALIZED_GENERALIZED.suffix());
+
+    /** The mode's suffix; plain ids, the common case, have none. */
+    private void appendSuffix(CfiMode mode) {
+        if (normalize || generalize) m.append(SUFFIXES[(normalize ? 1 : 0) | (generalize ? 2 : 0)]);
+    }
+
+    private static byte[][] ascii(String... texts) {
+        byte[][] bytes = new byte[texts.length][];
+        for (int i = 0; i < texts.length; i++) bytes[i] = texts[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return bytes;
     }
 
     private final Target target;
@@ -101,7 +115,7 @@ public final class ClangEncoder {
         mangle(function, mode);
         int end = m.length();
         if (!function.salt().isEmpty()) m.append('.').append(function.salt());
-        m.append(mode.suffix());
+        appendSuffix(mode);
         int hash = m.hash(algorithm);
         m.truncate(end);
         return new HashedTypeId(new TypeId(m.text(), mode, function.salt(), sawTypeWithoutLinkage), hash);
@@ -111,7 +125,7 @@ public final class ClangEncoder {
     public int kcfi(FunctionType function, CfiMode mode, KcfiHash algorithm) {
         mangle(function, mode);
         if (!function.salt().isEmpty()) m.append('.').append(function.salt());
-        m.append(mode.suffix());
+        appendSuffix(mode);
         return m.hash(algorithm);
     }
 

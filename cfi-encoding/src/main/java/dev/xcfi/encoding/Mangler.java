@@ -45,6 +45,14 @@ final class Mangler {
         return this;
     }
 
+    /** ASCII text as bytes (a mode's suffix, a normalized integer's code): one copy, no per-character test. */
+    Mangler append(byte[] ascii) {
+        ensure(ascii.length);
+        System.arraycopy(ascii, 0, buf, len, ascii.length);
+        len += ascii.length;
+        return this;
+    }
+
     private Mangler appendUtf8(String s) {
         ascii = false;
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
