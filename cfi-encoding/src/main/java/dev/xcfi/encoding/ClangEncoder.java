@@ -65,7 +65,7 @@ public final class ClangEncoder {
 
     private static byte[][] ascii(String... texts) {
         byte[][] bytes = new byte[texts.length][];
-        for (int i = 0; i < texts.length; i++) bytes[i] = texts[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int i = 0; i < texts.length; i++) bytes[i] = texts[i] == null ? null : texts[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         return bytes;
     }
 
@@ -76,13 +76,13 @@ public final class ClangEncoder {
     private boolean sawTypeWithoutLinkage;
 
     // Per-target facts looked up once, not per builtin: this is the hot path.
-    private final String[] builtinCodes;
+    private final byte[][] builtinCodes;
     private final boolean[] supported;
     private final int[] normalizedSlot;
 
     private ClangEncoder(Target target) {
         this.target = target;
-        this.builtinCodes = builtinCodes(target);
+        this.builtinCodes = ascii(builtinCodes(target));
         this.normalizedSlot = normalizedSlots(target);
         this.supported = new boolean[Kind.values().length];
         for (Kind k : Kind.values()) supported[k.ordinal()] = target.rejects(k).isEmpty();

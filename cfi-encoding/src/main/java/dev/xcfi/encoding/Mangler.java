@@ -18,12 +18,13 @@ final class Mangler {
     /** False once a non-ASCII byte was written: then the text is decoded as UTF-8 instead of copied. */
     private boolean ascii = true;
     private final SubstitutionDictionary dictionary = new SubstitutionDictionary();
+    private static final byte[] PREFIX = {'_', 'Z', 'T', 'S'};
 
     /** Starts a new id: {@code _ZTS} and an empty dictionary (numbering starts after the prefix). */
     void begin() {
         len = 0;
         ascii = true;
-        append("_ZTS");
+        append(PREFIX);
         dictionary.clear();
     }
 
@@ -45,11 +46,13 @@ final class Mangler {
         return this;
     }
 
-    /** ASCII text as bytes (a mode's suffix, a normalized integer's code): one copy, no per-character test. */
+    /** ASCII text as bytes (a builtin type's code, a mode's suffix): one copy, no per-character test. */
     Mangler append(byte[] ascii) {
-        ensure(ascii.length);
-        System.arraycopy(ascii, 0, buf, len, ascii.length);
-        len += ascii.length;
+        int n = ascii.length;
+        ensure(n);
+        if (n == 1) buf[len] = ascii[0];   // most builtin codes: a store, not a copy call
+        else System.arraycopy(ascii, 0, buf, len, n);
+        len += n;
         return this;
     }
 
