@@ -3,10 +3,18 @@ package dev.xcfi.encoding;
 import dev.xcfi.encoding.c.FunctionDeclaration;
 import dev.xcfi.encoding.c.HeaderParser;
 import dev.xcfi.encoding.golden.Fixtures;
+import dev.xcfi.types.ArrayType;
+import dev.xcfi.types.AtomicType;
+import dev.xcfi.types.BuiltinType;
 import dev.xcfi.types.CType;
+import dev.xcfi.types.ComplexType;
 import dev.xcfi.types.FunctionType;
+import dev.xcfi.types.PointerType;
+import dev.xcfi.types.QualifiedType;
 import dev.xcfi.types.Qualifiers;
 import dev.xcfi.types.Target;
+import dev.xcfi.types.TypedefType;
+import dev.xcfi.types.VectorType;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.RecordComponent;
@@ -66,6 +74,50 @@ class TypeEqualityTest {
         }
         assertThat(pairs).isGreaterThan(1_000_000);
         assertThat(equalPairs).as("pairs of distinct but equal objects").isGreaterThan(1000);
+    }
+
+    /**
+     * {@link CType#isCanonical} answers by {@code instanceof} tests what {@code canonical()} decides:
+     * a type is its own canonical type exactly when no typedef is anywhere in it. Checked against a
+     * reflective search for typedefs on every kind of type with a typedef at each place, the same
+     * types without it, and every type of the corpora; a canonical type is returned as itself.
+     */
+    @Test
+    void aTypeIsCanonicalExactlyWhenNoTypedefIsInIt() throws Exception {
+        CType plain = BuiltinType.INT;
+        CType named = new TypedefType("T", BuiltinType.INT);
+        List<CType> types = new ArrayList<>();
+        for (CType t : List.of(plain, named)) {
+            types.addAll(List.of(t, new PointerType(t), new QualifiedType(t, Qualifiers.CONST), new ArrayType(t, new ArrayType.Size.Fixed(4)),
+                    new AtomicType(t), new ComplexType(t), new VectorType(t, 4), FunctionType.of(t), FunctionType.of(BuiltinType.VOID, BuiltinType.CHAR, t),
+                    new PointerType(FunctionType.of(new PointerType(new QualifiedType(t, Qualifiers.VOLATILE)))),
+                    FunctionType.of(BuiltinType.VOID, new PointerType(FunctionType.of(BuiltinType.VOID, new PointerType(t))))));
+        }
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Target target : List.of(Target.X86_64_LINUX_GNU, Target.I686_LINUX_GNU)) {
+            for (FunctionDeclaration d : HeaderParser.parse(target, "corpus.h", Files.readString(Fixtures.corpusHeader(target))).functions()) collect(d.type(), seen);
+        }
+        for (Object o : seen) if (o instanceof CType t) types.add(t);
+        int withTypedef = 0;
+        for (CType t : types) {
+            boolean expected = !containsTypedef(t);
+            assertThat(CType.isCanonical(t)).as("isCanonical(%s)", t).isEqualTo(expected);
+            if (expected) assertThat(t.canonical()).as("canonical of %s", t).isSameAs(t);
+            else withTypedef++;
+            assertThat(containsTypedef(t.canonical())).as("canonical of %s", t).isFalse();
+        }
+        assertThat(withTypedef).isEqualTo(9);   // FunctionType.of adjusts its parameters, which canonicalizes them: 2 of the 11 lose T
+    }
+
+    private static boolean containsTypedef(Object value) throws Exception {
+        if (value instanceof TypedefType) return true;
+        if (value instanceof List<?> list) {
+            for (Object o : list) if (containsTypedef(o)) return true;
+            return false;
+        }
+        if (!(value instanceof CType || value instanceof FunctionType.Parameter)) return false;
+        for (RecordComponent c : value.getClass().getRecordComponents()) if (containsTypedef(c.getAccessor().invoke(value))) return true;
+        return false;
     }
 
     /** Every CType, parameter and qualifier set reachable from {@code value}. */
