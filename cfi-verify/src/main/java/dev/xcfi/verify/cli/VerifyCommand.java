@@ -1,5 +1,6 @@
 package dev.xcfi.verify.cli;
 
+import dev.xcfi.verify.bitcode.BitcodeArchive;
 import dev.xcfi.verify.bitcode.BitcodeException;
 import dev.xcfi.verify.bitcode.BitcodeFile;
 import dev.xcfi.verify.bitcode.BitcodeReader;
@@ -46,7 +47,12 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** What became of one file: its facts and the reader that produced them, or why it was not read. */
     private sealed interface Outcome {
-        record Read(String reader, List<ModuleFacts> modules) implements Outcome {}
+        /** Read, perhaps in part: an archive's members that could not be read are {@code memberErrors}. */
+        record Read(String reader, List<ModuleFacts> modules, List<Report.InputError> memberErrors) implements Outcome {
+            Read(String reader, List<ModuleFacts> modules) {
+                this(reader, modules, List.of());
+            }
+        }
 
         record Failed(String message) implements Outcome {}
 
@@ -58,10 +64,11 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<Path> files = new ArrayList<>();
         List<Report.InputError> errors = new ArrayList<>();
-        for (Path p : paths.<List<Path>>getValue()) collect(p, files, errors);
+        List<Path> operands = paths.getValue();
+        for (Path p : operands) collect(p, files, errors);
         Reader reader = this.reader.getValue();
         Map<Path, Outcome> outcomes = new LinkedHashMap<>();
-        for (Path f : files) outcomes.put(f, reader == Reader.llvm ? new Outcome.ForLlvm("") : readInJava(f));
+        for (Path f : files) outcomes.put(f, reader == Reader.llvm ? new Outcome.ForLlvm("") : readInJava(f, operands.contains(f)));
         List<Path> forLlvm = outcomes.entrySet().stream().filter(e -> e.getValue() instanceof Outcome.ForLlvm).map(Map.Entry::getKey).toList();
         if (!forLlvm.isEmpty()) {
             if (reader == Reader.java) {
@@ -75,8 +82,10 @@ final class VerifyCommand implements Callable<Integer> {
         // instanceof rather than a pattern switch, which costs a short run milliseconds (docs/performance.md)
         outcomes.forEach((f, outcome) -> {
             if (outcome instanceof Outcome.Read read) {
-                inputs.add(new Report.Input(f.toString(), read.reader(), read.modules()));
+                // (a native library met in a folder has no modules: not an input to report)
+                if (!read.modules().isEmpty()) inputs.add(new Report.Input(f.toString(), read.reader(), read.modules()));
                 modules.addAll(read.modules());
+                errors.addAll(read.memberErrors());
             } else if (outcome instanceof Outcome.Failed failed) {
                 errors.add(new Report.InputError(f.toString(), failed.message()));
             } else if (outcome instanceof Outcome.ForLlvm left) {
@@ -92,10 +101,11 @@ final class VerifyCommand implements Callable<Integer> {
         return report.exitStatus();
     }
 
-    /** The pure-Java reader: in-process, since no input can crash it. */
-    private static Outcome readInJava(Path f) {
+    /** The pure-Java reader: in-process, since no input can crash it. {@code named}: given as an operand, not found in a folder. */
+    private static Outcome readInJava(Path f, boolean named) {
         try {
             byte[] bytes = contents(f);
+            if (BitcodeArchive.isArchive(bytes)) return readArchive(f, bytes, named);
             if (!BitcodeFile.isBitcode(bytes)) return new Outcome.ForLlvm("textual IR");
             return new Outcome.Read("java", BitcodeReader.readFile(f.toString(), bytes));
         } catch (UnsupportedBitcodeException e) {
@@ -105,6 +115,34 @@ final class VerifyCommand implements Callable<Integer> {
         } catch (IOException e) {
             return new Outcome.Failed("cannot read: " + e.getMessage());
         }
+    }
+
+    /**
+     * A static library or rlib: each bitcode member is read as the file it was before archiving,
+     * named {@code lib.a(member.o)}; native members are passed over, and a member that cannot be
+     * read is an error of its own, not of the others. An archive with no bitcode at all is an
+     * error only when it was named (a folder of a mixed build holds native libraries too).
+     */
+    private static Outcome readArchive(Path f, byte[] bytes, boolean named) throws BitcodeException {
+        List<ModuleFacts> modules = new ArrayList<>();
+        List<Report.InputError> memberErrors = new ArrayList<>();
+        int bitcode = 0, members = 0;
+        for (BitcodeArchive.Member m : BitcodeArchive.members(bytes)) {
+            members++;
+            byte[] member = java.util.Arrays.copyOfRange(bytes, m.offset(), m.offset() + m.length());
+            if (!BitcodeFile.isBitcode(member)) continue;
+            bitcode++;
+            String name = f + "(" + m.name() + ")";
+            try {
+                modules.addAll(BitcodeReader.readFile(name, member));
+            } catch (UnsupportedBitcodeException e) {
+                memberErrors.add(new Report.InputError(name, e.getMessage() + " (extract the member for --reader llvm)"));
+            } catch (BitcodeException e) {
+                memberErrors.add(new Report.InputError(name, e.getMessage()));
+            }
+        }
+        if (bitcode == 0 && named) return new Outcome.Failed("an archive with no LLVM bitcode among its " + members + " members");
+        return new Outcome.Read("java", modules, memberErrors);
     }
 
     /**
@@ -131,6 +169,10 @@ final class VerifyCommand implements Callable<Integer> {
         for (Path f : files) {
             try {
                 byte[] bytes = Files.readAllBytes(f);
+                if (BitcodeArchive.isArchive(bytes)) {
+                    outcomes.put(f, new Outcome.Failed("an ar archive: its members are read by the pure-Java reader (--reader auto or java)"));
+                    continue;
+                }
                 if (BitcodeFile.isBitcode(bytes)) {
                     for (String producer : BitcodeFile.producers(bytes)) major = Math.max(major, BitcodeFile.producerMajor(producer));
                 }
@@ -164,10 +206,28 @@ final class VerifyCommand implements Callable<Integer> {
         return new ModuleFacts(path, m.module(), m.producer(), m.triple(), m.flags(), m.functions(), m.typeTests(), m.kcfiCalls(), m.callbacks());
     }
 
+    /**
+     * What a folder search takes: {@code .bc} and {@code .ll} files, and objects and libraries an
+     * LTO build leaves ({@code .o}, {@code .a}, {@code .rlib}) when their first bytes are bitcode or
+     * an archive (native ones are not modules to verify).
+     */
+    private static boolean isModuleFile(Path f) {
+        String name = f.getFileName().toString();
+        if (name.endsWith(".bc") || name.endsWith(".ll")) return true;
+        if (!name.endsWith(".o") && !name.endsWith(".a") && !name.endsWith(".rlib")) return false;
+        byte[] head = new byte[8];
+        try (java.io.InputStream in = Files.newInputStream(f)) {
+            byte[] got = java.util.Arrays.copyOf(head, in.readNBytes(head, 0, head.length));
+            return BitcodeFile.isBitcode(got) || BitcodeArchive.isArchive(got);
+        } catch (IOException e) {
+            return true;   // unreadable: reading it reports why
+        }
+    }
+
     private static void collect(Path p, List<Path> files, List<Report.InputError> errors) {
         if (Files.isDirectory(p)) {
             try (Stream<Path> s = Files.walk(p)) {
-                s.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".bc") || f.toString().endsWith(".ll")).sorted().forEach(files::add);
+                s.filter(Files::isRegularFile).filter(VerifyCommand::isModuleFile).sorted().forEach(files::add);
             } catch (IOException | java.io.UncheckedIOException e) {
                 errors.add(new Report.InputError(p.toString(), "cannot list the folder: " + e.getMessage()));
             }

@@ -273,4 +273,74 @@ class VerifyFixturesTest {
         Run alone = verify(a.toString());
         assertThat(alone.findings()).isEmpty();
     }
+
+    /**
+     * A static library of LTO objects, and an rlib built for linker-plugin LTO, are linked like
+     * their members: each bitcode member is a module, named {@code lib.a(member.o)}; native members
+     * are passed over, in GNU and BSD archives alike (llvm-ar-22 writes both).
+     */
+    @Test
+    void archivesAreReadMemberByMember(@TempDir Path dir) throws Exception {
+        Path c = dir.resolve("c_side_with_a_member_name_longer_than_sixteen.o"), rust = dir.resolve("rust.o");
+        java.nio.file.Files.copy(Fixtures.root().resolve("fixtures/verify/fig4/c.bc"), c);
+        java.nio.file.Files.copy(Fixtures.root().resolve("fixtures/verify/fig4/rust.bc"), rust);
+        Path nativeSource = dir.resolve("native.c"), nativeObject = dir.resolve("native.o");
+        java.nio.file.Files.writeString(nativeSource, "int native_fn(void) { return 1; }\n");
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-c", nativeSource.toString(), "-o", nativeObject.toString()));
+        Run loose = verify("fig4");
+        for (String format : List.of("gnu", "bsd")) {
+            Path lib = dir.resolve(format + ".a");
+            dev.xcfi.encoding.golden.Compilers.run(List.of("llvm-ar-22", "rc", "--format=" + format, lib.toString(), c.toString(), rust.toString(),
+                    nativeObject.toString()));
+            Run r = verify("--reader=java", lib.toString());
+            assertThat(r.exit()).as(format).isEqualTo(1);
+            assertThat(r.findings()).as(format).isEqualTo(loose.findings());
+            assertThat(r.json().get("inputs").get(0).get("modules").asInt()).as(format).isEqualTo(3);
+            JsonNode hello = r.json().get("findings").get(0).get("locations");
+            assertThat(hello.get(0).get("path").asText()).isEqualTo(lib + "(rust.o)");
+            assertThat(hello.get(1).get("path").asText()).isEqualTo(lib + "(" + c.getFileName() + ")");
+        }
+        // an archive with no bitcode: an error when named, passed over when a folder holds it
+        Path nativeLib = dir.resolve("native.a");
+        dev.xcfi.encoding.golden.Compilers.run(List.of("llvm-ar-22", "rc", nativeLib.toString(), nativeObject.toString()));
+        Run named = verify(nativeLib.toString());
+        assertThat(named.exit()).isEqualTo(2);
+        assertThat(named.json().get("errors").get(0).get("message").asText()).isEqualTo("an archive with no LLVM bitcode among its 1 members");
+        Path folder = java.nio.file.Files.createDirectory(dir.resolve("build"));
+        java.nio.file.Files.copy(nativeLib, folder.resolve("native.a"));
+        java.nio.file.Files.copy(nativeObject, folder.resolve("native.o"));
+        java.nio.file.Files.copy(dir.resolve("gnu.a"), folder.resolve("libfig4.a"));
+        Run walked = verify(folder.toString());
+        assertThat(walked.exit()).isEqualTo(1);
+        assertThat(walked.findings()).isEqualTo(loose.findings());
+        assertThat(walked.json().get("errors")).isEmpty();
+        // libLLVM reads files, not members: said so
+        Run llvm = verify("--reader=llvm", dir.resolve("gnu.a").toString());
+        assertThat(llvm.exit()).isEqualTo(2);
+        assertThat(llvm.json().get("errors").get(0).get("message").asText()).startsWith("an ar archive: its members are read by the pure-Java reader");
+    }
+
+    /** rustc's rlib for linker-plugin LTO: metadata and a bitcode object; the object's facts as if it were given alone. */
+    @Test
+    void anLtoRlibIsReadLikeItsBitcodeMember(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireRustc();
+        Path rs = dir.resolve("cb.rs"), rlib = dir.resolve("libcb.rlib");
+        java.nio.file.Files.writeString(rs, """
+                #![no_std]
+                #[no_mangle]
+                pub extern "C" fn call_it(f: extern "C" fn(i64) -> i64) -> i64 { f(3) }
+                #[panic_handler]
+                fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
+                """);
+        dev.xcfi.encoding.golden.Compilers.run(List.of("rustc", "--edition", "2021", "--crate-type", "rlib", "-Clinker-plugin-lto", "-Copt-level=1",
+                "-Zsanitizer=cfi", "-Cunsafe-allow-abi-mismatch=sanitizer", "-o", rlib.toString(), rs.toString()), java.util.Map.of("RUSTC_BOOTSTRAP", "1"));
+        Run r = verify(rlib.toString());
+        JsonNode input = r.json().get("inputs").get(0);
+        assertThat(input.get("reader").asText()).isEqualTo("java");
+        assertThat(input.get("typeTests").asInt()).isEqualTo(1);
+        assertThat(r.json().get("errors")).isEmpty();
+        assertThat(r.findings()).containsExactly("unsatisfiable-check call_it");
+        assertThat(r.json().get("findings").get(0).get("locations").get(0).get("path").asText()).startsWith(rlib + "(libcb.").endsWith(".rcgu.o)");
+    }
 }
