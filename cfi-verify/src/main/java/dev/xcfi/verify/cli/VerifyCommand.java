@@ -141,7 +141,10 @@ final class VerifyCommand implements Callable<Integer> {
                 memberErrors.add(new Report.InputError(name, e.getMessage()));
             }
         }
-        if (bitcode == 0 && named) return new Outcome.Failed("an archive with no LLVM bitcode among its " + members + " members");
+        if (bitcode == 0 && named) {
+            return new Outcome.Failed("an archive with no LLVM bitcode among its " + members + " members"
+                    + (f.toString().endsWith(".rlib") ? " (rustc writes bitcode into rlibs with -Clinker-plugin-lto)" : " (build its objects with -flto)"));
+        }
         return new Outcome.Read("java", modules, memberErrors);
     }
 

@@ -306,7 +306,8 @@ class VerifyFixturesTest {
         dev.xcfi.encoding.golden.Compilers.run(List.of("llvm-ar-22", "rc", nativeLib.toString(), nativeObject.toString()));
         Run named = verify(nativeLib.toString());
         assertThat(named.exit()).isEqualTo(2);
-        assertThat(named.json().get("errors").get(0).get("message").asText()).isEqualTo("an archive with no LLVM bitcode among its 1 members");
+        assertThat(named.json().get("errors").get(0).get("message").asText())
+                .isEqualTo("an archive with no LLVM bitcode among its 1 members (build its objects with -flto)");
         Path folder = java.nio.file.Files.createDirectory(dir.resolve("build"));
         java.nio.file.Files.copy(nativeLib, folder.resolve("native.a"));
         java.nio.file.Files.copy(nativeObject, folder.resolve("native.o"));
