@@ -47,12 +47,18 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** What became of one file: its facts and the reader that produced them, or why it was not read. */
     private sealed interface Outcome {
-        /** Read, perhaps in part: an archive's members that could not be read are {@code memberErrors}. */
-        record Read(String reader, List<ModuleFacts> modules, List<Report.InputError> memberErrors) implements Outcome {
+        /**
+         * Read, perhaps in part: an archive's members that could not be read are {@code memberErrors},
+         * those the Java reader leaves to libLLVM under {@code auto} are {@code forLlvm}.
+         */
+        record Read(String reader, List<ModuleFacts> modules, List<Report.InputError> memberErrors, List<Member> forLlvm) implements Outcome {
             Read(String reader, List<ModuleFacts> modules) {
-                this(reader, modules, List.of());
+                this(reader, modules, List.of(), List.of());
             }
         }
+
+        /** An archive member for libLLVM: its name ({@code lib.a(old.o)}), bytes, and why the Java reader left it. */
+        record Member(String name, byte[] bytes, String why) {}
 
         record Failed(String message) implements Outcome {}
 
@@ -68,7 +74,7 @@ final class VerifyCommand implements Callable<Integer> {
         for (Path p : operands) collect(p, files, errors);
         Reader reader = this.reader.getValue();
         Map<Path, Outcome> outcomes = new LinkedHashMap<>();
-        for (Path f : files) outcomes.put(f, reader == Reader.llvm ? new Outcome.ForLlvm("") : readInJava(f, operands.contains(f)));
+        for (Path f : files) outcomes.put(f, reader == Reader.llvm ? new Outcome.ForLlvm("") : readInJava(f, operands.contains(f), reader));
         List<Path> forLlvm = outcomes.entrySet().stream().filter(e -> e.getValue() instanceof Outcome.ForLlvm).map(Map.Entry::getKey).toList();
         if (!forLlvm.isEmpty()) {
             if (reader == Reader.java) {
@@ -77,6 +83,7 @@ final class VerifyCommand implements Callable<Integer> {
                 readWithLlvm(forLlvm, outcomes, reader);
             }
         }
+        readMembersWithLlvm(outcomes, reader);
         List<Report.Input> inputs = new ArrayList<>();
         List<ModuleFacts> modules = new ArrayList<>();
         // instanceof rather than a pattern switch, which costs a short run milliseconds (docs/performance.md)
@@ -102,10 +109,10 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     /** The pure-Java reader: in-process, since no input can crash it. {@code named}: given as an operand, not found in a folder. */
-    private static Outcome readInJava(Path f, boolean named) {
+    private static Outcome readInJava(Path f, boolean named, Reader reader) {
         try {
             byte[] bytes = contents(f);
-            if (BitcodeArchive.isArchive(bytes)) return readArchive(f, bytes, named);
+            if (BitcodeArchive.isArchive(bytes)) return readArchive(f, bytes, named, reader);
             if (!BitcodeFile.isBitcode(bytes)) return new Outcome.ForLlvm("textual IR");
             return new Outcome.Read("java", BitcodeReader.readFile(f.toString(), bytes));
         } catch (UnsupportedBitcodeException e) {
@@ -123,9 +130,10 @@ final class VerifyCommand implements Callable<Integer> {
      * read is an error of its own, not of the others. An archive with no bitcode at all is an
      * error only when it was named (a folder of a mixed build holds native libraries too).
      */
-    private static Outcome readArchive(Path f, byte[] bytes, boolean named) throws BitcodeException {
+    private static Outcome readArchive(Path f, byte[] bytes, boolean named, Reader reader) throws BitcodeException {
         List<ModuleFacts> modules = new ArrayList<>();
         List<Report.InputError> memberErrors = new ArrayList<>();
+        List<Outcome.Member> forLlvm = new ArrayList<>();
         int bitcode = 0, members = 0;
         for (BitcodeArchive.Member m : BitcodeArchive.members(bytes)) {
             members++;
@@ -136,7 +144,8 @@ final class VerifyCommand implements Callable<Integer> {
             try {
                 modules.addAll(BitcodeReader.readFile(name, member));
             } catch (UnsupportedBitcodeException e) {
-                memberErrors.add(new Report.InputError(name, e.getMessage() + " (extract the member for --reader llvm)"));
+                if (reader == Reader.auto) forLlvm.add(new Outcome.Member(name, member, e.getMessage()));
+                else memberErrors.add(new Report.InputError(name, e.getMessage() + " (--reader auto reads it with libLLVM)"));
             } catch (BitcodeException e) {
                 memberErrors.add(new Report.InputError(name, e.getMessage()));
             }
@@ -145,7 +154,39 @@ final class VerifyCommand implements Callable<Integer> {
             return new Outcome.Failed("an archive with no LLVM bitcode among its " + members + " members"
                     + (f.toString().endsWith(".rlib") ? " (rustc writes bitcode into rlibs with -Clinker-plugin-lto)" : " (build its objects with -flto)"));
         }
-        return new Outcome.Read("java", modules, memberErrors);
+        return new Outcome.Read("java", modules, memberErrors, forLlvm);
+    }
+
+    /**
+     * Under {@code auto}, archive members the Java reader does not read (bitcode older than LLVM 15)
+     * go to libLLVM like files: written to a temporary folder, read by the worker, and reported
+     * under their member names as inputs of their own (each input has one reader).
+     */
+    private void readMembersWithLlvm(Map<Path, Outcome> outcomes, Reader reader) throws IOException {
+        List<Outcome.Member> members = new ArrayList<>();
+        for (Outcome o : outcomes.values()) if (o instanceof Outcome.Read read) members.addAll(read.forLlvm());
+        if (members.isEmpty()) return;
+        Path dir = Files.createTempDirectory("xcfi-members");
+        try {
+            Map<Path, Outcome> read = new LinkedHashMap<>();
+            Map<Path, String> names = new java.util.HashMap<>();
+            for (Outcome.Member m : members) {
+                Path file = Files.write(dir.resolve(names.size() + ".bc"), m.bytes());
+                read.put(file, new Outcome.ForLlvm(m.why()));
+                names.put(file, m.name());
+            }
+            readWithLlvm(List.copyOf(read.keySet()), read, reader);
+            read.forEach((file, o) -> {
+                String name = names.get(file);
+                outcomes.put(Path.of(name), o instanceof Outcome.Read r
+                        ? new Outcome.Read(r.reader(), r.modules().stream().map(m -> relabel(m, name)).toList()) : o);
+            });
+        } finally {
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path p : s.toList()) Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(dir);
+        }
     }
 
     /**

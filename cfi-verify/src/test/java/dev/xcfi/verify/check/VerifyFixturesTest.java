@@ -344,4 +344,24 @@ class VerifyFixturesTest {
         assertThat(r.findings()).containsExactly("unsatisfiable-check call_it");
         assertThat(r.json().get("findings").get(0).get("locations").get(0).get("path").asText()).startsWith(rlib + "(libcb.").endsWith(".rcgu.o)");
     }
+
+    /** An archive member from LLVM 14: under auto libLLVM reads it, reported under its member name; under --reader java it is named with what would read it. */
+    @Test
+    void autoHandsOldArchiveMembersToLibLlvm(@TempDir Path dir) throws Exception {
+        Path c = dir.resolve("c.o"), rust = dir.resolve("rust.o"), old = dir.resolve("old.o"), lib = dir.resolve("mixed.a");
+        java.nio.file.Files.copy(Fixtures.root().resolve("fixtures/verify/fig4/c.bc"), c);
+        java.nio.file.Files.copy(Fixtures.root().resolve("fixtures/verify/fig4/rust.bc"), rust);
+        java.nio.file.Files.copy(Fixtures.root().resolve("fixtures/verify/llvm14/old.bc"), old);
+        dev.xcfi.encoding.golden.Compilers.run(List.of("llvm-ar-22", "rc", lib.toString(), c.toString(), rust.toString(), old.toString()));
+        Run auto = verify(lib.toString());
+        assertThat(auto.json().get("inputs")).extracting(i -> i.get("path").asText() + " " + i.get("reader").asText() + " " + i.get("producer").asText())
+                .containsExactly(lib + " java LLVM22.1.8", lib + "(old.o) llvm LLVM14.0.6");
+        assertThat(auto.json().get("errors")).isEmpty();
+        assertThat(auto.findings()).isEqualTo(verify("fig4", "llvm14/old.bc").findings());
+        Run java = verify("--reader=java", lib.toString());
+        assertThat(java.exit()).isEqualTo(2);
+        assertThat(java.json().get("errors")).extracting(e -> e.get("path").asText() + ": " + e.get("message").asText()).containsExactly(
+                lib + "(old.o): bitcode from LLVM14.0.6; the pure-Java reader reads LLVM 15 to 22 (at bit 256) (--reader auto reads it with libLLVM)");
+        assertThat(java.findings()).isEqualTo(verify("fig4").findings());
+    }
 }
