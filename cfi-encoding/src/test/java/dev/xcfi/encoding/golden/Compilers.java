@@ -24,6 +24,20 @@ public final class Compilers {
         require(RustcOracle.available(), RustcOracle.RUSTC, "rustup toolchain install 1.95.0");
     }
 
+    /** qemu's aarch64 user-mode emulator, which runs the aarch64 thunk tests' programs on this x86_64 machine. */
+    public static final String QEMU_AARCH64 = "qemu-aarch64-static";
+
+    public static void requireQemuAarch64() {
+        require(onPath(QEMU_AARCH64), QEMU_AARCH64, "apt-get install qemu-user-static");
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, tool))) return true;
+        }
+        return false;
+    }
+
     /** Runs a compiler or LLVM tool; a non-zero exit fails the test with the command and everything it printed. */
     public static void run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
