@@ -25,7 +25,12 @@ public final class BitcodeFile {
     private BitcodeFile() {}
 
     public static boolean isBitcode(byte[] file) {
-        return startsWith(file, MAGIC) || (file.length >= 4 && littleEndianInt(file, 0) == WRAPPER_MAGIC);
+        return isBitcode(file, 0, file.length);
+    }
+
+    /** Whether {@code file[from, from + length)} is bitcode (raw or wrapped): an archive member, say, looked at in place. */
+    public static boolean isBitcode(byte[] file, int from, int length) {
+        return length >= 4 && (Arrays.equals(file, from, from + 4, MAGIC, 0, 4) || littleEndianInt(file, from) == WRAPPER_MAGIC);
     }
 
     /** Splits {@code file} into its modules; a single-module file comes back as one module with the same bytes. */
@@ -135,10 +140,6 @@ public final class BitcodeFile {
             }
         }
         return producer;
-    }
-
-    private static boolean startsWith(byte[] file, byte[] prefix) {
-        return file.length >= prefix.length && Arrays.equals(file, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     private static boolean allZero(byte[] file, int from, int to) {

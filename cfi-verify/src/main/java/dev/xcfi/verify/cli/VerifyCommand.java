@@ -137,9 +137,9 @@ final class VerifyCommand implements Callable<Integer> {
         int bitcode = 0, members = 0;
         for (BitcodeArchive.Member m : BitcodeArchive.members(bytes)) {
             members++;
-            byte[] member = java.util.Arrays.copyOfRange(bytes, m.offset(), m.offset() + m.length());
-            if (!BitcodeFile.isBitcode(member)) continue;
+            if (!BitcodeFile.isBitcode(bytes, m.offset(), m.length())) continue;   // native objects, an rlib's metadata
             bitcode++;
+            byte[] member = java.util.Arrays.copyOfRange(bytes, m.offset(), m.offset() + m.length());
             String name = f + "(" + m.name() + ")";
             try {
                 modules.addAll(BitcodeReader.readFile(name, member));
