@@ -191,7 +191,7 @@ public final class TypeIdDecoder extends IdReader {
         };
     }
 
-    /** Fixed-width vendor integers become the {@code <stdint.h>} name of the same width and sign. */
+    /** Fixed-width vendor integers keep their Rust names over the C integer of the same width and sign. */
     private CType vendorType(String name) {
         return switch (name) {
             case "__bf16" -> BuiltinType.of(Kind.BFLOAT16);

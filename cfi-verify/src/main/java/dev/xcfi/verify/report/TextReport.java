@@ -34,9 +34,14 @@ public final class TextReport {
         });
         for (Report.InputError e : r.errors()) out.append("error: ").append(e.path()).append(": ").append(e.message()).append('\n');
         int modules = r.inputs().stream().mapToInt(i -> i.modules().size()).sum();
-        out.append(r.count(Rule.Severity.ERROR)).append(" errors, ").append(r.count(Rule.Severity.WARNING)).append(" warnings in ")
-                .append(r.inputs().size()).append(" inputs (").append(modules).append(" modules)");
+        count(out, r.count(Rule.Severity.ERROR), "error").append(", ");
+        count(count(out, r.count(Rule.Severity.WARNING), "warning").append(" in "), r.inputs().size(), "input").append(" (");
+        count(out, modules, "module").append(')');
         if (!r.errors().isEmpty()) out.append("; ").append(r.errors().size()).append(" unreadable");
         return out.append('\n').toString();
+    }
+
+    private static StringBuilder count(StringBuilder out, long n, String noun) {
+        return out.append(n).append(' ').append(noun).append(n == 1 ? "" : "s");
     }
 }

@@ -1,0 +1,198 @@
+package dev.xcfi.verify.cli;
+
+import dev.xcfi.encoding.golden.Compilers;
+import dev.xcfi.encoding.golden.Fixtures;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The README's and docs' terminal transcripts are real. A fenced block whose lines start with
+ * {@code $ } is run step by step, and every step must print what the block shows after it, up to
+ * the next {@code $} line (with the exit status of a closing {@code exit N} line):
+ * <ul>
+ * <li>{@code $ ./xcfi …} runs the CLI in this JVM;</li>
+ * <li>{@code $ cat FILE} writes the lines shown as that file, so a transcript carries its sources;</li>
+ * <li>{@code $ clang-22 …} runs the installed compiler.</li>
+ * </ul>
+ * A block that writes or compiles files runs in a fresh folder, the others in the repository root
+ * (their operands are the committed fixtures). A shown line {@code …} stands for any number of
+ * lines, a line ending in {@code " …"} for a line that starts with what precedes it, and
+ * {@code | head -N} or {@code | grep -E 'RE'} filter standard output. Standard error comes first,
+ * as on a terminal (xcfi buffers standard output until it exits).
+ */
+class DocsExamplesTest {
+    private static final Pattern EXIT = Pattern.compile("exit (\\d+)");
+
+    record Step(int line, String command, List<String> shown, Integer status) {}
+
+    record Transcript(String doc, int line, List<Step> steps) {
+        /** Whether it makes its own inputs (and so runs in a folder of its own). */
+        boolean buildsInputs() {
+            return steps.stream().anyMatch(s -> !s.command().startsWith("./xcfi "));
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> transcriptsPrintWhatTheyShow() throws IOException {
+        Path root = Fixtures.root();
+        List<Path> docs = new ArrayList<>(List.of(root.resolve("README.md")));
+        try (Stream<Path> s = Files.list(root.resolve("docs"))) {
+            s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);
+        }
+        List<Transcript> transcripts = new ArrayList<>();
+        for (Path doc : docs) transcripts.addAll(transcripts(root.relativize(doc).toString(), Files.readAllLines(doc)));
+        // counted, so that a renamed file or a changed convention cannot leave nothing to check
+        assertThat(transcripts.stream().mapToLong(t -> t.steps().stream().filter(s -> s.command().startsWith("./xcfi ")).count()).sum())
+                .isGreaterThanOrEqualTo(15);
+        return transcripts.stream().map(t -> DynamicTest.dynamicTest(t.doc() + ":" + t.line(), () -> run(root, t)));
+    }
+
+    /** The transcripts among a Markdown file's fenced blocks. */
+    static List<Transcript> transcripts(String doc, List<String> lines) {
+        List<Transcript> found = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).startsWith("```")) continue;
+            int end = i + 1;
+            while (end < lines.size() && !lines.get(end).startsWith("```")) end++;
+            List<String> block = lines.subList(i + 1, end);
+            if (!block.isEmpty() && block.getFirst().startsWith("$ ")) found.add(new Transcript(doc, i + 2, steps(block, i + 2)));
+            i = end;
+        }
+        return found;
+    }
+
+    private static List<Step> steps(List<String> block, int firstLine) {
+        List<Step> steps = new ArrayList<>();
+        for (int k = 0; k < block.size(); ) {
+            int stop = k + 1;
+            while (stop < block.size() && !block.get(stop).startsWith("$ ")) stop++;
+            List<String> shown = new ArrayList<>(block.subList(k + 1, stop));
+            while (!shown.isEmpty() && shown.getLast().isEmpty()) shown.removeLast();
+            Integer status = null;
+            Matcher m = shown.isEmpty() ? null : EXIT.matcher(shown.getLast());
+            if (m != null && m.matches()) {
+                status = Integer.parseInt(m.group(1));
+                shown.removeLast();
+            }
+            steps.add(new Step(firstLine + k, block.get(k).substring(2), shown, status));
+            k = stop;
+        }
+        return steps;
+    }
+
+    private static void run(Path root, Transcript t) throws IOException, InterruptedException {
+        Path dir = t.buildsInputs() ? Files.createTempDirectory("xcfi-docs") : root;
+        try {
+            for (Step s : t.steps()) {
+                String where = t.doc() + ":" + s.line() + " `" + s.command() + "`";
+                List<String> words = pipeline(s.command()).getFirst();
+                switch (words.getFirst()) {
+                    case "./xcfi" -> xcfi(dir, s, where);
+                    case "cat" -> {
+                        assertThat(words).as(where + ": one file per cat").hasSize(2);
+                        Files.writeString(dir.resolve(words.get(1)), String.join("\n", s.shown()) + "\n");
+                    }
+                    case "clang-22" -> {
+                        Compilers.requireClang();
+                        Process p = new ProcessBuilder(words).directory(dir.toFile()).redirectErrorStream(true).start();
+                        String output = new String(p.getInputStream().readAllBytes());
+                        assertThat(p.waitFor()).as(where + " printed " + output).isZero();
+                        assertThat(output.lines().toList()).as(where).isEqualTo(s.shown());
+                    }
+                    default -> throw new AssertionError(where + ": a transcript may run ./xcfi, cat and clang-22 only");
+                }
+            }
+        } finally {
+            if (dir != root) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+                }
+            }
+        }
+    }
+
+    private static void xcfi(Path dir, Step s, String where) {
+        List<List<String>> stages = pipeline(s.command());
+        List<String> words = stages.getFirst();
+        if (words.contains("rust")) Compilers.requireRustc();   // crate disambiguators may be learned from rustc
+        if (words.contains("/usr/include")) Compilers.requireClang();   // glibc's headers come with clang-22's packages
+        // Operands are paths relative to the folder the transcript runs in; the output names them the same way.
+        String[] args = words.stream().skip(1)
+                .map(w -> !w.startsWith("-") && Files.exists(dir.resolve(w)) ? dir.resolve(w).toString() : w)
+                .toArray(String[]::new);
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        String prefix = dir + "/";
+        Stream<String> rows = out.toString().replace(prefix, "").lines();
+        for (List<String> filter : stages.subList(1, stages.size())) rows = filtered(rows, filter, where);
+        List<String> printed = new ArrayList<>(err.toString().replace(prefix, "").lines().toList());
+        printed.addAll(rows.toList());
+        assertThat(matches(s.shown(), 0, printed, 0))
+                .as("%s prints%n%s%nbut the doc shows%n%s", where, String.join("\n", printed), String.join("\n", s.shown()))
+                .isTrue();
+        if (s.status() != null) assertThat(status).as("exit status of " + where).isEqualTo(s.status());
+    }
+
+    /** A command line as the shell splits it: words (single quotes keep a word whole), in stages between {@code |}. */
+    static List<List<String>> pipeline(String command) {
+        List<List<String>> stages = new ArrayList<>(List.of(new ArrayList<>()));
+        StringBuilder word = null;
+        boolean quoted = false;
+        for (char c : (command + " ").toCharArray()) {
+            if (quoted) {
+                if (c == '\'') quoted = false;
+                else word.append(c);
+            } else if (c == '\'') {
+                quoted = true;
+                if (word == null) word = new StringBuilder();
+            } else if (c == ' ' || c == '|') {
+                if (word != null) stages.getLast().add(word.toString());
+                word = null;
+                if (c == '|') stages.add(new ArrayList<>());
+            } else {
+                if (word == null) word = new StringBuilder();
+                word.append(c);
+            }
+        }
+        return stages;
+    }
+
+    /** Standard output through {@code head -N} or {@code grep -E RE}. */
+    private static Stream<String> filtered(Stream<String> rows, List<String> filter, String where) {
+        if (filter.size() == 2 && filter.get(0).equals("head") && filter.get(1).matches("-\\d+")) return rows.limit(Long.parseLong(filter.get(1).substring(1)));
+        if (filter.size() == 3 && filter.get(0).equals("grep") && filter.get(1).equals("-E")) {
+            Pattern p = Pattern.compile(filter.get(2));
+            return rows.filter(r -> p.matcher(r).find());
+        }
+        throw new AssertionError(where + ": only | head -N and | grep -E RE may follow ./xcfi");
+    }
+
+    /** Whether {@code printed[j…]} fits {@code shown[i…]}, where a {@code …} line matches any run of lines. */
+    static boolean matches(List<String> shown, int i, List<String> printed, int j) {
+        if (i == shown.size()) return j == printed.size();
+        String want = shown.get(i);
+        if (want.equals("…")) {
+            for (int k = j; k <= printed.size(); k++) if (matches(shown, i + 1, printed, k)) return true;
+            return false;
+        }
+        if (j == printed.size()) return false;
+        String got = printed.get(j);
+        boolean same = want.endsWith(" …") ? got.startsWith(want.substring(0, want.length() - 1)) : got.equals(want);
+        return same && matches(shown, i + 1, printed, j + 1);
+    }
+}
