@@ -73,8 +73,13 @@ final class VerifyCommand implements Callable<Integer> {
         List<Path> operands = paths.getValue();
         for (Path p : operands) collect(p, files, errors);
         Reader reader = this.reader.getValue();
+        java.util.Set<Path> named = new java.util.HashSet<>(operands);
+        // Files are independent, and a -flto build folder holds hundreds of modules: they are read on
+        // every core (one file alone keeps the caller's thread; its bodies are parallel already).
+        Stream<Path> each = files.size() > 1 ? files.parallelStream() : files.stream();
+        List<Outcome> results = each.map(f -> reader == Reader.llvm ? new Outcome.ForLlvm("") : readInJava(f, named.contains(f), reader)).toList();
         Map<Path, Outcome> outcomes = new LinkedHashMap<>();
-        for (Path f : files) outcomes.put(f, reader == Reader.llvm ? new Outcome.ForLlvm("") : readInJava(f, operands.contains(f), reader));
+        for (int i = 0; i < files.size(); i++) outcomes.put(files.get(i), results.get(i));
         List<Path> forLlvm = outcomes.entrySet().stream().filter(e -> e.getValue() instanceof Outcome.ForLlvm).map(Map.Entry::getKey).toList();
         if (!forLlvm.isEmpty()) {
             if (reader == Reader.java) {
@@ -131,30 +136,40 @@ final class VerifyCommand implements Callable<Integer> {
      * error only when it was named (a folder of a mixed build holds native libraries too).
      */
     private static Outcome readArchive(Path f, byte[] bytes, boolean named, Reader reader) throws BitcodeException {
+        List<BitcodeArchive.Member> all = BitcodeArchive.members(bytes);
+        // native objects and an rlib's metadata are passed over
+        List<BitcodeArchive.Member> bitcode = all.stream().filter(m -> BitcodeFile.isBitcode(bytes, m.offset(), m.length())).toList();
+        if (bitcode.isEmpty() && named) {
+            return new Outcome.Failed("an archive with no LLVM bitcode among its " + all.size() + " members"
+                    + (f.toString().endsWith(".rlib") ? " (rustc writes bitcode into rlibs with -Clinker-plugin-lto)" : " (build its objects with -flto)"));
+        }
+        // members are independent modules, read on every core like the files of a folder
+        List<MemberRead> read = (bitcode.size() > 1 ? bitcode.parallelStream() : bitcode.stream()).map(m -> readMember(f, bytes, m, reader)).toList();
         List<ModuleFacts> modules = new ArrayList<>();
         List<Report.InputError> memberErrors = new ArrayList<>();
         List<Outcome.Member> forLlvm = new ArrayList<>();
-        int bitcode = 0, members = 0;
-        for (BitcodeArchive.Member m : BitcodeArchive.members(bytes)) {
-            members++;
-            if (!BitcodeFile.isBitcode(bytes, m.offset(), m.length())) continue;   // native objects, an rlib's metadata
-            bitcode++;
-            byte[] member = java.util.Arrays.copyOfRange(bytes, m.offset(), m.offset() + m.length());
-            String name = f + "(" + m.name() + ")";
-            try {
-                modules.addAll(BitcodeReader.readFile(name, member));
-            } catch (UnsupportedBitcodeException e) {
-                if (reader == Reader.auto) forLlvm.add(new Outcome.Member(name, member, e.getMessage()));
-                else memberErrors.add(new Report.InputError(name, e.getMessage() + " (--reader auto reads it with libLLVM)"));
-            } catch (BitcodeException e) {
-                memberErrors.add(new Report.InputError(name, e.getMessage()));
-            }
-        }
-        if (bitcode == 0 && named) {
-            return new Outcome.Failed("an archive with no LLVM bitcode among its " + members + " members"
-                    + (f.toString().endsWith(".rlib") ? " (rustc writes bitcode into rlibs with -Clinker-plugin-lto)" : " (build its objects with -flto)"));
+        for (MemberRead m : read) {
+            modules.addAll(m.modules());
+            if (m.error() != null) memberErrors.add(m.error());
+            if (m.forLlvm() != null) forLlvm.add(m.forLlvm());
         }
         return new Outcome.Read("java", modules, memberErrors, forLlvm);
+    }
+
+    /** What one archive member gave: its modules, or the error that is its own, or what libLLVM is to read. */
+    private record MemberRead(List<ModuleFacts> modules, Report.InputError error, Outcome.Member forLlvm) {}
+
+    private static MemberRead readMember(Path archive, byte[] bytes, BitcodeArchive.Member m, Reader reader) {
+        byte[] member = java.util.Arrays.copyOfRange(bytes, m.offset(), m.offset() + m.length());
+        String name = archive + "(" + m.name() + ")";
+        try {
+            return new MemberRead(BitcodeReader.readFile(name, member), null, null);
+        } catch (UnsupportedBitcodeException e) {
+            return reader == Reader.auto ? new MemberRead(List.of(), null, new Outcome.Member(name, member, e.getMessage()))
+                    : new MemberRead(List.of(), new Report.InputError(name, e.getMessage() + " (--reader auto reads it with libLLVM)"), null);
+        } catch (BitcodeException e) {
+            return new MemberRead(List.of(), new Report.InputError(name, e.getMessage()), null);
+        }
     }
 
     /**
