@@ -23,9 +23,10 @@ final class Fixes {
 
     /**
      * A repair for two ids that differ where {@code difference} says; {@code rustA}/{@code rustB}:
-     * whether each comes from a rustc module (its producer).
+     * whether each comes from a rustc module (its producer); {@code sameLanguage}: the repair when
+     * they come from one compiler.
      */
-    static String suggest(boolean rustA, boolean rustB, Optional<IdExplainer.Difference> difference) {
+    static String suggest(boolean rustA, boolean rustB, Optional<IdExplainer.Difference> difference, String sameLanguage) {
         if (rustA != rustB && difference.isPresent()) {
             IdExplainer.Difference d = difference.get();
             Optional<String> names = renamedType(d, rustA);
@@ -42,7 +43,7 @@ final class Fixes {
             }
             return "declare the Rust side with types that encode exactly like the C definition's";
         }
-        return "make the declaration's parameter and return types the same as the definition's";
+        return sameLanguage;
     }
 
     /**

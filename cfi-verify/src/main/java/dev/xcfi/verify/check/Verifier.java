@@ -32,6 +32,8 @@ public final class Verifier {
     private final Set<CfiMode> testedModes;
     private final Map<String, List<Site>> definitions = new LinkedHashMap<>();
     private final Map<String, List<Site>> declarations = new LinkedHashMap<>();
+    /** Definitions with internal linkage (C's static functions), seen only from their own module: by module identity, then name. */
+    private final Map<ModuleFacts, Map<String, Site>> locals = new java.util.IdentityHashMap<>();
     private final List<Finding> findings = new ArrayList<>();
     /** The ids and KCFI hashes some function in the analysed modules carries. */
     private final Set<String> carriedIds = new HashSet<>();
@@ -70,6 +72,7 @@ public final class Verifier {
     private void index(ModuleFacts m, FunctionFacts f) {
         if (f.definition() && f.linkage().isExported()) definitions.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(new Site(m, f));
         else if (!f.definition()) declarations.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(new Site(m, f));
+        else locals.computeIfAbsent(m, k -> new HashMap<>()).put(f.name(), new Site(m, f));
         for (TypeAttachment t : f.typeIds()) if (t.id() instanceof TypeIdRef.Named n) carriedIds.add(n.id());
         if (f.kcfiType().isPresent()) carriedHashes.add(f.kcfiType().getAsInt());
     }
@@ -176,7 +179,8 @@ public final class Verifier {
                                 name + " is declared with type id " + b.get() + " but defined with " + a.get()
                                         + ": a call through a pointer of the declared type traps",
                                 decl, new Finding.Location(decl.where(), "declaration", b.get(), explain.decoded(b.get())),
-                                def, new Finding.Location(def.where(), "definition", a.get(), explain.decoded(a.get()))));
+                                def, new Finding.Location(def.where(), "definition", a.get(), explain.decoded(a.get())),
+                                "make the declaration's parameter and return types the same as the definition's"));
                         break;
                     }
                 }
@@ -207,7 +211,8 @@ public final class Verifier {
                                     + " carries " + passedId.get() + ": the call back traps",
                             callee.get(), new Finding.Location(callee.get().where(), "callee parameter " + (parameter.get() + 1) + " of " + cb.callee(), expected.get(),
                                     explain.decoded(expected.get())),
-                            passed.get(), new Finding.Location(passed.get().where(), "passed function", passedId.get(), explain.decoded(passedId.get()))));
+                            passed.get(), new Finding.Location(passed.get().where(), "passed function", passedId.get(), explain.decoded(passedId.get())),
+                            callbackFix(cb, isRust(callee.get().module()) == isRust(passed.get().module()))));
                     break;
                 }
             }
@@ -230,14 +235,20 @@ public final class Verifier {
                     List.of(new Finding.Location(callee.where(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), hex(call.hash()),
                                     explainHash(call.hash())),
                             new Finding.Location(passed.where(), "passed function", hex(carried), explainHash(carried))),
-                    "give " + cb.passed() + " exactly the parameter and return types of the function pointer " + cb.callee() + " expects"));
+                    callbackFix(cb, isRust(callee.module()) == isRust(passed.module()))));
             return true;
         }
         return true;
     }
 
-    /** The definition wherever it is, else the declaration the calling module sees. */
+    /**
+     * The function a name in {@code caller} means: its own static function of that name, else the
+     * exported definition wherever it is, else the declaration the calling module sees.
+     */
     private Optional<Site> site(String name, ModuleFacts caller) {
+        Map<String, Site> own = locals.get(caller);
+        Site local = own == null ? null : own.get(name);
+        if (local != null) return Optional.of(local);
         List<Site> defs = definitions.get(name);
         if (defs != null) return Optional.of(defs.get(0));
         for (Site s : declarations.getOrDefault(name, List.of())) if (s.module() == caller) return Optional.of(s);
@@ -309,10 +320,21 @@ public final class Verifier {
 
     // --- shared -------------------------------------------------------------------------------------
 
-    private Finding mismatch(Rule rule, String symbol, String message, Site siteA, Finding.Location a, Site siteB, Finding.Location b) {
+    /** {@code sameLanguage}: the repair when both sides come from one compiler (no encoding attribute can bridge them). */
+    private Finding mismatch(Rule rule, String symbol, String message, Site siteA, Finding.Location a, Site siteB, Finding.Location b,
+                             String sameLanguage) {
         Optional<IdExplainer.Difference> part = explain.difference(a.typeId(), b.typeId());
         String text = part.map(p -> message + "; " + p.text()).orElse(message);
-        return new Finding(rule, symbol, text, List.of(a, b), Fixes.suggest(isRust(siteA.module()), isRust(siteB.module()), part));
+        return new Finding(rule, symbol, text, List.of(a, b), Fixes.suggest(isRust(siteA.module()), isRust(siteB.module()), part, sameLanguage));
+    }
+
+    /**
+     * The repair of a callback whose type differs from the pointer it is called through; within one
+     * language the usual cause is a cast where it is passed, which the check does not see.
+     */
+    private static String callbackFix(CallbackArgument cb, boolean sameLanguage) {
+        String fix = "give " + cb.passed() + " exactly the parameter and return types of the function pointer " + cb.callee() + " expects";
+        return sameLanguage ? fix + " (a cast where it is passed does not change the id the call checks), or pass a wrapper of that type that calls it" : fix;
     }
 
     /** Whether rustc wrote the module (its producer reads like "LLVM22.1.2-rust-1.95.0-stable"). */

@@ -2,6 +2,7 @@ package dev.xcfi.verify.check;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xcfi.encoding.KcfiHash;
 import dev.xcfi.encoding.golden.Fixtures;
 import dev.xcfi.verify.TestBitcode;
 import dev.xcfi.verify.cli.Main;
@@ -135,6 +136,49 @@ class VerifyFixturesTest {
         assertThat(callback.get("locations").get(1).get("typeId").asText()).isEqualTo("0x0ffabd9f");   // xxHash64 of _ZTSFvu3i64E
         assertThat(r.json().get("findings").get(0).get("locations").get(0).get("typeId").asText()).isEqualTo("0x0ffabd9f");
         assertThat(r.json().get("inputs").get(1).get("scheme").get("kcfiHash").asText()).isEqualTo("xxHash64");
+    }
+
+    /**
+     * C's static functions are callbacks too (a cast where one is passed is the classic CFI trap),
+     * and each is seen only from its own module: a static of the same name elsewhere, with the right
+     * type, is no finding. Both schemes, both readers.
+     */
+    @Test
+    void staticCallbacksAreCheckedInTheirOwnModule(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        Path a = java.nio.file.Files.writeString(dir.resolve("a.c"), """
+                typedef void (*cleanup_fn)(void *);
+                __attribute__((noinline)) void add_cleanup(cleanup_fn f, void *p) { f(p); }
+                struct expr { int x; };
+                static void expr_delete(struct expr *e) { e->x = 0; }
+                void use(struct expr *e) { add_cleanup((cleanup_fn) expr_delete, e); }
+                """);
+        Path b = java.nio.file.Files.writeString(dir.resolve("b.c"), """
+                void add_cleanup(void (*)(void *), void *);
+                static void expr_delete(void *p) { *(int *) p = 0; }
+                void use_too(void *p) { add_cleanup(expr_delete, p); }
+                """);
+        for (String scheme : List.of("-fsanitize=cfi-icall", "-fsanitize=kcfi")) {
+            List<String> modules = new ArrayList<>();
+            for (Path c : List.of(a, b)) {
+                Path bc = dir.resolve(c.getFileName() + scheme.substring(11) + ".bc");
+                dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-O1", "-c", "-flto", "-fvisibility=hidden", scheme, c.toString(), "-o", bc.toString()));
+                modules.add(bc.toString());
+            }
+            for (String reader : List.of("--reader=java", "--reader=llvm")) {
+                Run r = verify(reader, modules.get(0), modules.get(1));
+                List<JsonNode> callbacks = new ArrayList<>();
+                r.json().get("findings").forEach(f -> { if (f.get("rule").asText().equals("callback-mismatch")) callbacks.add(f); });
+                assertThat(callbacks).as(scheme + " " + reader).hasSize(1);
+                JsonNode f = callbacks.get(0);
+                assertThat(f.get("message").asText()).startsWith("use passes expr_delete to add_cleanup");
+                assertThat(f.get("locations").get(1).get("path").asText()).isEqualTo(modules.get(0));
+                assertThat(f.get("fix").asText()).contains("a cast where it is passed does not change the id the call checks");
+                if (scheme.endsWith("icall")) assertThat(f.get("locations").get(1).get("typeId").asText()).isEqualTo("_ZTSFvP4exprE");
+                else assertThat(f.get("locations").get(1).get("typeId").asText()).isEqualTo(KcfiHash.format(KcfiHash.XXHASH64.hash("_ZTSFvP4exprE")));
+                assertThat(r.exit()).isEqualTo(1);
+            }
+        }
     }
 
     /** Unoptimized C stores the callback parameter to the stack and loads it back before the call: still found. */
