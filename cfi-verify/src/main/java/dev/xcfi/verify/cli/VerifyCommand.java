@@ -4,6 +4,7 @@ import dev.xcfi.verify.bitcode.BitcodeArchive;
 import dev.xcfi.verify.bitcode.BitcodeException;
 import dev.xcfi.verify.bitcode.BitcodeFile;
 import dev.xcfi.verify.bitcode.BitcodeReader;
+import dev.xcfi.verify.bitcode.EmbeddedBitcode;
 import dev.xcfi.verify.bitcode.UnsupportedBitcodeException;
 import dev.xcfi.verify.check.Verifier;
 import dev.xcfi.verify.facts.ModuleFacts;
@@ -118,6 +119,7 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             byte[] bytes = contents(f);
             if (BitcodeArchive.isArchive(bytes)) return readArchive(f, bytes, named, reader);
+            if (EmbeddedBitcode.isObject(bytes, 0, bytes.length)) return readObject(f, bytes, named, reader);
             if (!BitcodeFile.isBitcode(bytes)) return new Outcome.ForLlvm("textual IR");
             return new Outcome.Read("java", BitcodeReader.readFile(f.toString(), bytes));
         } catch (UnsupportedBitcodeException e) {
@@ -129,22 +131,38 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
+    private static final String NO_EMBEDDED_BITCODE = "a native object without LLVM bitcode (build it with -flto, or embed "
+            + "the module with clang's -fembed-bitcode; rustc embeds it in the objects of an rlib unless -Cembed-bitcode=no)";
+
     /**
-     * A static library or rlib: each bitcode member is read as the file it was before archiving,
-     * named {@code lib.a(member.o)}; native members are passed over, and a member that cannot be
-     * read is an error of its own, not of the others. An archive with no bitcode at all is an
-     * error only when it was named (a folder of a mixed build holds native libraries too).
+     * A native object: the module embedded in it ({@code .llvmbc}, {@code __LLVM,__bitcode}) is
+     * read as the object's own. Without one it is an error only when named (a folder of a mixed
+     * build holds native objects too).
+     */
+    private static Outcome readObject(Path f, byte[] bytes, boolean named, Reader reader) {
+        MemberRead read = readModule(f.toString(), bytes, 0, bytes.length, reader);
+        if (!read.bitcode()) return named ? new Outcome.Failed(NO_EMBEDDED_BITCODE) : new Outcome.Read("java", List.of());
+        if (read.error() != null) return new Outcome.Failed(read.error().message());
+        return new Outcome.Read("java", read.modules(), List.of(), read.forLlvm() == null ? List.of() : List.of(read.forLlvm()));
+    }
+
+    /**
+     * A static library or rlib: each member with bitcode (an LTO object, or a native object with
+     * its module embedded) is read as the file it was before archiving, named
+     * {@code lib.a(member.o)}; other members are passed over, and a member that cannot be read is
+     * an error of its own, not of the others. An archive with no bitcode at all is an error only
+     * when it was named (a folder of a mixed build holds native libraries too).
      */
     private static Outcome readArchive(Path f, byte[] bytes, boolean named, Reader reader) throws BitcodeException {
         List<BitcodeArchive.Member> all = BitcodeArchive.members(bytes);
-        // native objects and an rlib's metadata are passed over
-        List<BitcodeArchive.Member> bitcode = all.stream().filter(m -> BitcodeFile.isBitcode(bytes, m.offset(), m.length())).toList();
-        if (bitcode.isEmpty() && named) {
-            return new Outcome.Failed("an archive with no LLVM bitcode among its " + all.size() + " members"
-                    + (f.toString().endsWith(".rlib") ? " (rustc writes bitcode into rlibs with -Clinker-plugin-lto)" : " (build its objects with -flto)"));
-        }
         // members are independent modules, read on every core like the files of a folder
-        List<MemberRead> read = (bitcode.size() > 1 ? bitcode.parallelStream() : bitcode.stream()).map(m -> readMember(f, bytes, m, reader)).toList();
+        List<MemberRead> read = (all.size() > 1 ? all.parallelStream() : all.stream())
+                .map(m -> readModule(f + "(" + m.name() + ")", bytes, m.offset(), m.length(), reader)).toList();
+        if (read.stream().noneMatch(MemberRead::bitcode) && named) {
+            return new Outcome.Failed("an archive with no LLVM bitcode among its " + all.size() + " members"
+                    + (f.toString().endsWith(".rlib") ? " (rustc embeds it in an rlib's objects unless -Cembed-bitcode=no, or writes bitcode objects with -Clinker-plugin-lto)"
+                    : " (build its objects with -flto)"));
+        }
         List<ModuleFacts> modules = new ArrayList<>();
         List<Report.InputError> memberErrors = new ArrayList<>();
         List<Outcome.Member> forLlvm = new ArrayList<>();
@@ -156,19 +174,36 @@ final class VerifyCommand implements Callable<Integer> {
         return new Outcome.Read("java", modules, memberErrors, forLlvm);
     }
 
-    /** What one archive member gave: its modules, or the error that is its own, or what libLLVM is to read. */
-    private record MemberRead(List<ModuleFacts> modules, Report.InputError error, Outcome.Member forLlvm) {}
+    /**
+     * What one archive member or object gave: whether it holds bitcode at all, and then its
+     * modules, or the error that is its own, or what libLLVM is to read.
+     */
+    private record MemberRead(boolean bitcode, List<ModuleFacts> modules, Report.InputError error, Outcome.Member forLlvm) {
+        static final MemberRead NATIVE = new MemberRead(false, List.of(), null, null);
+    }
 
-    private static MemberRead readMember(Path archive, byte[] bytes, BitcodeArchive.Member m, Reader reader) {
-        byte[] member = java.util.Arrays.copyOfRange(bytes, m.offset(), m.offset() + m.length());
-        String name = archive + "(" + m.name() + ")";
+    /** The module in {@code length} bytes at {@code from}: the bytes themselves when they are bitcode, an object's embedded module, or none. */
+    private static MemberRead readModule(String name, byte[] bytes, int from, int length, Reader reader) {
+        byte[] module;
         try {
-            return new MemberRead(BitcodeReader.readFile(name, member), null, null);
-        } catch (UnsupportedBitcodeException e) {
-            return reader == Reader.auto ? new MemberRead(List.of(), null, new Outcome.Member(name, member, e.getMessage()))
-                    : new MemberRead(List.of(), new Report.InputError(name, e.getMessage() + " (--reader auto reads it with libLLVM)"), null);
+            if (BitcodeFile.isBitcode(bytes, from, length)) {
+                module = java.util.Arrays.copyOfRange(bytes, from, from + length);
+            } else {
+                if (!EmbeddedBitcode.isObject(bytes, from, length)) return MemberRead.NATIVE;   // an rlib's metadata, say
+                Optional<EmbeddedBitcode.Section> s = EmbeddedBitcode.find(bytes, from, length);
+                if (s.isEmpty() || s.get().length() == 0) return MemberRead.NATIVE;
+                module = java.util.Arrays.copyOfRange(bytes, s.get().offset(), s.get().offset() + s.get().length());
+            }
         } catch (BitcodeException e) {
-            return new MemberRead(List.of(), new Report.InputError(name, e.getMessage()), null);
+            return new MemberRead(true, List.of(), new Report.InputError(name, e.getMessage()), null);
+        }
+        try {
+            return new MemberRead(true, BitcodeReader.readFile(name, module), null, null);
+        } catch (UnsupportedBitcodeException e) {
+            return reader == Reader.auto ? new MemberRead(true, List.of(), null, new Outcome.Member(name, module, e.getMessage()))
+                    : new MemberRead(true, List.of(), new Report.InputError(name, e.getMessage() + " (--reader auto reads it with libLLVM)"), null);
+        } catch (BitcodeException e) {
+            return new MemberRead(true, List.of(), new Report.InputError(name, e.getMessage()), null);
         }
     }
 
@@ -228,8 +263,9 @@ final class VerifyCommand implements Callable<Integer> {
         for (Path f : files) {
             try {
                 byte[] bytes = Files.readAllBytes(f);
-                if (BitcodeArchive.isArchive(bytes)) {
-                    outcomes.put(f, new Outcome.Failed("an ar archive: its members are read by the pure-Java reader (--reader auto or java)"));
+                if (BitcodeArchive.isArchive(bytes) || EmbeddedBitcode.isObject(bytes, 0, bytes.length)) {
+                    outcomes.put(f, new Outcome.Failed((BitcodeArchive.isArchive(bytes) ? "an ar archive" : "a native object")
+                            + ": the bitcode in it is read by the pure-Java reader (--reader auto or java)"));
                     continue;
                 }
                 if (BitcodeFile.isBitcode(bytes)) {
@@ -266,18 +302,18 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     /**
-     * What a folder search takes: {@code .bc} and {@code .ll} files, and objects and libraries an
-     * LTO build leaves ({@code .o}, {@code .a}, {@code .rlib}) when their first bytes are bitcode or
-     * an archive (native ones are not modules to verify).
+     * What a folder search takes: {@code .bc} and {@code .ll} files, and the objects and libraries
+     * a build leaves ({@code .o}, {@code .a}, {@code .rlib}) when their first bytes are bitcode, an
+     * archive or a native object (whose embedded module, if any, is read).
      */
     private static boolean isModuleFile(Path f) {
         String name = f.getFileName().toString();
         if (name.endsWith(".bc") || name.endsWith(".ll")) return true;
         if (!name.endsWith(".o") && !name.endsWith(".a") && !name.endsWith(".rlib")) return false;
-        byte[] head = new byte[8];
+        byte[] head = new byte[16];
         try (java.io.InputStream in = Files.newInputStream(f)) {
             byte[] got = java.util.Arrays.copyOf(head, in.readNBytes(head, 0, head.length));
-            return BitcodeFile.isBitcode(got) || BitcodeArchive.isArchive(got);
+            return BitcodeFile.isBitcode(got) || BitcodeArchive.isArchive(got) || EmbeddedBitcode.isObject(got, 0, got.length);
         } catch (IOException e) {
             return true;   // unreadable: reading it reports why
         }

@@ -363,7 +363,7 @@ class VerifyFixturesTest {
         // libLLVM reads files, not members: said so
         Run llvm = verify("--reader=llvm", dir.resolve("gnu.a").toString());
         assertThat(llvm.exit()).isEqualTo(2);
-        assertThat(llvm.json().get("errors").get(0).get("message").asText()).startsWith("an ar archive: its members are read by the pure-Java reader");
+        assertThat(llvm.json().get("errors").get(0).get("message").asText()).startsWith("an ar archive: the bitcode in it is read by the pure-Java reader");
     }
 
     /** rustc's rlib for linker-plugin LTO: metadata and a bitcode object; the object's facts as if it were given alone. */
@@ -387,6 +387,36 @@ class VerifyFixturesTest {
         assertThat(r.json().get("errors")).isEmpty();
         assertThat(r.findings()).containsExactly("unsatisfiable-check call_it");
         assertThat(r.json().get("findings").get(0).get("locations").get(0).get("path").asText()).startsWith(rlib + "(libcb.").endsWith(".rcgu.o)");
+    }
+
+    /**
+     * KCFI needs no LTO, so a build has native objects: clang's with -fembed-bitcode, and rustc's
+     * rlib, whose objects embed their module by default. Fig. 4 built that way has exactly the KCFI
+     * fixtures' three findings; a native object without bitcode is an error when named and passed
+     * over in a folder.
+     */
+    @Test
+    void kcfiBuildsOfNativeObjectsAreReadFromTheirEmbeddedBitcode(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        dev.xcfi.encoding.golden.Compilers.requireRustc();
+        Path c = dir.resolve("fig4.o"), plain = dir.resolve("native/plain.o"), rlib = dir.resolve("libfig4.rlib");
+        String source = Fixtures.root().resolve("fixtures/verify/fig4.c").toString();
+        dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-O1", "-c", "-fsanitize=kcfi", "-fembed-bitcode", source, "-o", c.toString()));
+        java.nio.file.Files.createDirectories(plain.getParent());
+        dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-O1", "-c", "-fsanitize=kcfi", source, "-o", plain.toString()));
+        dev.xcfi.encoding.golden.Compilers.run(List.of("rustc", "--edition", "2021", "--crate-type", "rlib", "--crate-name", "fig4", "-O", "-Cpanic=abort",
+                "-Zsanitizer=kcfi", "-Cunsafe-allow-abi-mismatch=sanitizer", "-o", rlib.toString(),
+                Fixtures.root().resolve("fixtures/rust/examples/cfi_types_fig4.rs").toString()), java.util.Map.of("RUSTC_BOOTSTRAP", "1"));
+        Run r = verify(c.toString(), rlib.toString(), plain.getParent().toString());
+        assertThat(r.findings()).isEqualTo(verify("kcfi").findings());
+        assertThat(r.json().get("errors")).isEmpty();
+        assertThat(r.json().get("inputs")).extracting(i -> i.get("path").asText()).containsExactly(c.toString(), rlib.toString());
+        assertThat(r.json().get("findings").get(0).get("locations").get(0).get("path").asText()).startsWith(rlib + "(libfig4.fig4.").endsWith(".rcgu.o)");
+        Run named = verify(plain.toString());
+        assertThat(named.exit()).isEqualTo(2);
+        assertThat(named.json().get("errors").get(0).get("message").asText()).startsWith("a native object without LLVM bitcode (build it with -flto");
+        Run llvm = verify("--reader=llvm", c.toString());
+        assertThat(llvm.json().get("errors").get(0).get("message").asText()).isEqualTo("a native object: the bitcode in it is read by the pure-Java reader (--reader auto or java)");
     }
 
     /** An archive member from LLVM 14: under auto libLLVM reads it, reported under its member name; under --reader java it is named with what would read it. */

@@ -1,0 +1,180 @@
+package dev.xcfi.verify.bitcode;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Bitcode embedded in a native object file: the module the object was compiled from, kept for
+ * link-time optimization. rustc puts it into every object of an rlib by default
+ * ({@code -Cembed-bitcode=yes}), clang with {@code -fembed-bitcode}; ELF and COFF call the section
+ * {@code .llvmbc}, Mach-O {@code __LLVM,__bitcode}. So a KCFI crate built without any LTO flag can
+ * still be verified from its rlib. Headers are read with every offset and count checked against
+ * the object, as for bitcode; a malformation is a {@link BitcodeException} at its bit offset.
+ */
+public final class EmbeddedBitcode {
+    /** Where the embedded module is, in the bytes given. */
+    public record Section(int offset, int length) {}
+
+    private static final int SHT_NOBITS = 8;
+    private static final int SHN_XINDEX = 0xffff;
+    private static final int LC_SEGMENT = 0x1, LC_SEGMENT_64 = 0x19;
+
+    private EmbeddedBitcode() {}
+
+    /** Whether {@code length} bytes at {@code from} are an ELF or Mach-O object (with or without bitcode). */
+    public static boolean isObject(byte[] file, int from, int length) {
+        return elfClass(file, from, length) != 0 || machO(file, from, length) != 0;
+    }
+
+    /** The embedded module of the object at {@code from}, or empty when it has none. */
+    public static Optional<Section> find(byte[] file, int from, int length) throws BitcodeException {
+        ObjectFile o = new ObjectFile(file, from, length);
+        int elf = elfClass(file, from, length);
+        if (elf != 0) return o.elf(elf == 2, file[from + 5] == 2);
+        int macho = machO(file, from, length);
+        if (macho != 0) return o.machO(macho == 64);
+        throw new BitcodeException("not an ELF or Mach-O object", 0);
+    }
+
+    /** 1 (ELFCLASS32) or 2 (ELFCLASS64) for an ELF object, else 0. */
+    private static int elfClass(byte[] f, int at, int length) {
+        if (length < 16 || f[at] != 0x7f || f[at + 1] != 'E' || f[at + 2] != 'L' || f[at + 3] != 'F') return 0;
+        int cls = f[at + 4], data = f[at + 5];
+        return (cls == 1 || cls == 2) && (data == 1 || data == 2) ? cls : 0;
+    }
+
+    /** 32 or 64 for a little-endian Mach-O object (the only byte order of Apple's current targets), else 0. */
+    private static int machO(byte[] f, int at, int length) {
+        if (length < 4 || (f[at + 1] & 0xff) != 0xfa || (f[at + 2] & 0xff) != 0xed || (f[at + 3] & 0xff) != 0xfe) return 0;
+        int first = f[at] & 0xff;
+        return first == 0xcf ? 64 : first == 0xce ? 32 : 0;
+    }
+
+    /** One object's bytes, read with bounds checks in the object's own byte order. */
+    private static final class ObjectFile {
+        private final byte[] file;
+        private final int from, length;
+        private boolean bigEndian;
+
+        ObjectFile(byte[] file, int from, int length) {
+            this.file = file;
+            this.from = from;
+            this.length = length;
+        }
+
+        Optional<Section> elf(boolean is64, boolean bigEndian) throws BitcodeException {
+            this.bigEndian = bigEndian;
+            long shoff = is64 ? u64(0x28) : u32(0x20);
+            int entry = u16(is64 ? 0x3a : 0x2e);
+            long count = u16(is64 ? 0x3c : 0x30);
+            long names = u16(is64 ? 0x3e : 0x32);
+            if (shoff == 0) return Optional.empty();   // no section headers at all
+            if (entry < (is64 ? 64 : 40)) throw error("ELF section header size " + entry + " is too small", is64 ? 0x3a : 0x2e);
+            // More than 0xff00 sections: the real count and name-table index are in section 0.
+            if (count == 0) count = is64 ? u64(at(shoff, 0, entry) + 0x20) : u32(at(shoff, 0, entry) + 0x14);
+            if (names == SHN_XINDEX) names = u32(at(shoff, 0, entry) + (is64 ? 0x28 : 0x18));
+            if (count > length / entry) throw error("ELF section count " + count + " does not fit in the object", is64 ? 0x3c : 0x30);
+            if (names >= count) throw error("ELF section name table index " + names + " is not a section", is64 ? 0x3e : 0x32);
+            long namesAt = at(shoff, names, entry);
+            long strtab = is64 ? u64(namesAt + 0x18) : u32(namesAt + 0x10);
+            long strtabSize = is64 ? u64(namesAt + 0x20) : u32(namesAt + 0x14);
+            checkSpan(strtab, strtabSize, namesAt);
+            for (long i = 0; i < count; i++) {
+                long header = at(shoff, i, entry);
+                long name = u32(header);
+                if (name >= strtabSize) throw error("ELF section name offset " + name + " is outside the name table", header);
+                if (!named(strtab + name, strtab + strtabSize, ".llvmbc")) continue;
+                if (u32(header + 4) == SHT_NOBITS) return Optional.empty();
+                long offset = is64 ? u64(header + 0x18) : u32(header + 0x10);
+                long size = is64 ? u64(header + 0x20) : u32(header + 0x14);
+                checkSpan(offset, size, header);
+                return Optional.of(new Section(from + (int) offset, (int) size));
+            }
+            return Optional.empty();
+        }
+
+        Optional<Section> machO(boolean is64) throws BitcodeException {
+            long commands = u32(16);
+            long at = is64 ? 32 : 28;
+            for (long c = 0; c < commands; c++) {
+                long cmd = u32(at), size = u32(at + 4);
+                if (size < 8 || size > length - at) throw error("Mach-O load command " + c + " runs past the end of the object", at);
+                if (cmd == (is64 ? LC_SEGMENT_64 : LC_SEGMENT)) {
+                    long sections = u32(at + (is64 ? 64 : 48));
+                    long first = at + (is64 ? 72 : 56), each = is64 ? 80 : 68;
+                    if (sections > (size - (first - at)) / each) throw error("Mach-O segment lists more sections than its command holds", at);
+                    for (long s = 0; s < sections; s++) {
+                        long section = first + s * each;
+                        if (!fixedName(section, "__bitcode") || !fixedName(section + 16, "__LLVM")) continue;
+                        long bytes = is64 ? u64(section + 40) : u32(section + 36);
+                        long offset = u32(section + (is64 ? 48 : 40));
+                        checkSpan(offset, bytes, section);
+                        return Optional.of(new Section(from + (int) offset, (int) bytes));
+                    }
+                }
+                at += size;
+            }
+            return Optional.empty();
+        }
+
+        /** The file position of section header {@code index}. */
+        private long at(long table, long index, int entry) throws BitcodeException {
+            long header = table + index * entry;
+            if (table < 0 || header < 0 || header > length - entry) throw error("ELF section header " + index + " is outside the object", 0x20);
+            return header;
+        }
+
+        private void checkSpan(long offset, long size, long describedAt) throws BitcodeException {
+            if (offset < 0 || size < 0 || offset > length || size > length - offset) {
+                throw error("a section's data (" + size + " bytes at " + offset + ") runs past the end of the object", describedAt);
+            }
+        }
+
+        /** Whether the NUL-terminated name at {@code at} (before {@code end}) is {@code name}. */
+        private boolean named(long at, long end, String name) {
+            byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+            if (end - at < n.length + 1) return false;
+            for (int k = 0; k < n.length; k++) if (file[from + (int) at + k] != n[k]) return false;
+            return file[from + (int) at + n.length] == 0;
+        }
+
+        /** Whether the 16-byte, NUL-padded Mach-O name at {@code at} is {@code name}. */
+        private boolean fixedName(long at, String name) throws BitcodeException {
+            if (at < 0 || at > length - 16) throw error("Mach-O section header runs past the end of the object", at);
+            byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+            for (int k = 0; k < 16; k++) {
+                byte expected = k < n.length ? n[k] : 0;
+                if (file[from + (int) at + k] != expected) return false;
+            }
+            return true;
+        }
+
+        private int u16(long at) throws BitcodeException {
+            return (int) unsigned(at, 2);
+        }
+
+        private long u32(long at) throws BitcodeException {
+            return unsigned(at, 4);
+        }
+
+        /** A 64-bit field; one past what a Java array can hold is as good as "too large" for the checks. */
+        private long u64(long at) throws BitcodeException {
+            long v = unsigned(at, 8);
+            return v < 0 ? Long.MAX_VALUE : v;
+        }
+
+        private long unsigned(long at, int bytes) throws BitcodeException {
+            if (at < 0 || at > length - bytes) throw error("the object's headers are cut short", at);
+            long v = 0;
+            for (int k = 0; k < bytes; k++) {
+                long b = file[from + (int) at + (bigEndian ? k : bytes - 1 - k)] & 0xff;
+                v = (v << 8) | b;
+            }
+            return v;
+        }
+
+        private BitcodeException error(String message, long at) {
+            return new BitcodeException(message, (from + Math.min(length, Math.max(0, at))) * 8L);
+        }
+    }
+}
