@@ -21,9 +21,9 @@ public final class EmbeddedBitcode {
 
     private EmbeddedBitcode() {}
 
-    /** Whether {@code length} bytes at {@code from} are an ELF or Mach-O object (with or without bitcode). */
+    /** Whether {@code length} bytes at {@code from} are an ELF, Mach-O or COFF object (with or without bitcode). */
     public static boolean isObject(byte[] file, int from, int length) {
-        return elfClass(file, from, length) != 0 || machO(file, from, length) != 0;
+        return elfClass(file, from, length) != 0 || machO(file, from, length) != 0 || isCoff(file, from, length);
     }
 
     /** The embedded module of the object at {@code from}, or empty when it has none. */
@@ -33,7 +33,8 @@ public final class EmbeddedBitcode {
         if (elf != 0) return o.elf(elf == 2, file[from + 5] == 2);
         int macho = machO(file, from, length);
         if (macho != 0) return o.machO(macho == 64);
-        throw new BitcodeException("not an ELF or Mach-O object", 0);
+        if (isCoff(file, from, length)) return o.coff();
+        throw new BitcodeException("not an ELF, Mach-O or COFF object", 0);
     }
 
     /** 1 (ELFCLASS32) or 2 (ELFCLASS64) for an ELF object, else 0. */
@@ -48,6 +49,17 @@ public final class EmbeddedBitcode {
         if (length < 4 || (f[at + 1] & 0xff) != 0xfa || (f[at + 2] & 0xff) != 0xed || (f[at + 3] & 0xff) != 0xfe) return 0;
         int first = f[at] & 0xff;
         return first == 0xcf ? 64 : first == 0xce ? 32 : 0;
+    }
+
+    /**
+     * A COFF object (Windows targets, MinGW's included) has no magic: its header starts with the
+     * machine, and an object has no optional header. x86-64, i386, arm64 and ARMv7 are known.
+     */
+    private static boolean isCoff(byte[] f, int at, int length) {
+        if (length < 20) return false;
+        int machine = (f[at] & 0xff) | (f[at + 1] & 0xff) << 8;
+        int optional = (f[at + 16] & 0xff) | (f[at + 17] & 0xff) << 8;
+        return (machine == 0x8664 || machine == 0x14c || machine == 0xaa64 || machine == 0x1c4) && optional == 0;
     }
 
     /** One object's bytes, read with bounds checks in the object's own byte order. */
@@ -105,7 +117,7 @@ public final class EmbeddedBitcode {
                     if (sections > (size - (first - at)) / each) throw error("Mach-O segment lists more sections than its command holds", at);
                     for (long s = 0; s < sections; s++) {
                         long section = first + s * each;
-                        if (!fixedName(section, "__bitcode") || !fixedName(section + 16, "__LLVM")) continue;
+                        if (!fixedName(section, "__bitcode", 16) || !fixedName(section + 16, "__LLVM", 16)) continue;
                         long bytes = is64 ? u64(section + 40) : u32(section + 36);
                         long offset = u32(section + (is64 ? 48 : 40));
                         checkSpan(offset, bytes, section);
@@ -113,6 +125,19 @@ public final class EmbeddedBitcode {
                     }
                 }
                 at += size;
+            }
+            return Optional.empty();
+        }
+
+        Optional<Section> coff() throws BitcodeException {
+            long sections = u16(2);
+            if (sections > (length - 20) / 40) throw error("COFF section count " + sections + " does not fit in the object", 2);
+            for (long i = 0; i < sections; i++) {
+                long header = 20 + i * 40;
+                if (!fixedName(header, ".llvmbc", 8)) continue;   // names of up to 8 bytes stand in the header itself
+                long size = u32(header + 16), offset = u32(header + 20);
+                checkSpan(offset, size, header);
+                return Optional.of(new Section(from + (int) offset, (int) size));
             }
             return Optional.empty();
         }
@@ -138,11 +163,11 @@ public final class EmbeddedBitcode {
             return file[from + (int) at + n.length] == 0;
         }
 
-        /** Whether the 16-byte, NUL-padded Mach-O name at {@code at} is {@code name}. */
-        private boolean fixedName(long at, String name) throws BitcodeException {
-            if (at < 0 || at > length - 16) throw error("Mach-O section header runs past the end of the object", at);
+        /** Whether the NUL-padded name of {@code width} bytes at {@code at} (Mach-O's 16, COFF's 8) is {@code name}. */
+        private boolean fixedName(long at, String name, int width) throws BitcodeException {
+            if (at < 0 || at > length - width) throw error("a section header runs past the end of the object", at);
             byte[] n = name.getBytes(StandardCharsets.US_ASCII);
-            for (int k = 0; k < 16; k++) {
+            for (int k = 0; k < width; k++) {
                 byte expected = k < n.length ? n[k] : 0;
                 if (file[from + (int) at + k] != expected) return false;
             }

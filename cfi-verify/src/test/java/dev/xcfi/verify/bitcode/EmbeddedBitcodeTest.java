@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The module embedded in native objects, found in objects clang-22 writes for ELF (32- and 64-bit,
- * both byte orders) and Mach-O, and compared byte for byte with what {@code llvm-objcopy-22
+ * both byte orders), Mach-O and COFF, and compared byte for byte with what {@code llvm-objcopy-22
  * --dump-section} extracts; then the same objects damaged.
  */
 class EmbeddedBitcodeTest {
@@ -47,7 +47,8 @@ class EmbeddedBitcodeTest {
 
     @Test
     void findsTheModuleInElfAndMachOObjectsAsObjcopyDoes() throws Exception {
-        for (String target : List.of("x86_64-linux-gnu", "i686-linux-gnu", "aarch64-linux-gnu", "powerpc64-linux-gnu", "armv7-linux-gnueabihf")) {
+        for (String target : List.of("x86_64-linux-gnu", "i686-linux-gnu", "aarch64-linux-gnu", "powerpc64-linux-gnu", "armv7-linux-gnueabihf",
+                "x86_64-windows-gnu", "i686-windows-gnu", "aarch64-windows-gnu")) {
             Built b = build(target, ".llvmbc", "-w");
             assertThat(EmbeddedBitcode.isObject(b.object(), 0, b.object().length)).as(target).isTrue();
             assertThat(found(b.object())).as(target).isEqualTo(b.section());
@@ -93,7 +94,7 @@ class EmbeddedBitcodeTest {
         assertThat(EmbeddedBitcode.isObject(new byte[] {(byte) 0xcf, (byte) 0xfa, (byte) 0xed, (byte) 0xfe}, 0, 4)).isTrue();
         assertThat(EmbeddedBitcode.isObject(new byte[] {'B', 'C', (byte) 0xC0, (byte) 0xDE}, 0, 4)).isFalse();
         assertThatThrownBy(() -> EmbeddedBitcode.find(new byte[] {'B', 'C', (byte) 0xC0, (byte) 0xDE}, 0, 4))
-                .isInstanceOf(BitcodeException.class).hasMessageContaining("not an ELF or Mach-O object");
+                .isInstanceOf(BitcodeException.class).hasMessageContaining("not an ELF, Mach-O or COFF object");
     }
 
     @Test
@@ -115,7 +116,8 @@ class EmbeddedBitcodeTest {
     @Test
     void damagedObjectsNeverEscapeTheirBytes() throws Exception {
         List<byte[]> objects = List.of(build("x86_64-linux-gnu", ".llvmbc", "-w").object(), build("i686-linux-gnu", ".llvmbc", "-w").object(),
-                build("powerpc64-linux-gnu", ".llvmbc", "-w").object(), build("arm64-apple-macos13", "__LLVM,__bitcode", "-w").object());
+                build("powerpc64-linux-gnu", ".llvmbc", "-w").object(), build("arm64-apple-macos13", "__LLVM,__bitcode", "-w").object(),
+                build("x86_64-windows-gnu", ".llvmbc", "-w").object());
         Random random = new Random(11);
         int sections = 0, errors = 0;
         for (int i = 0; i < 20_000; i++) {
