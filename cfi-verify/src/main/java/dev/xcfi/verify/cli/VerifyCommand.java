@@ -6,11 +6,13 @@ import dev.xcfi.verify.bitcode.BitcodeFile;
 import dev.xcfi.verify.bitcode.BitcodeReader;
 import dev.xcfi.verify.bitcode.EmbeddedBitcode;
 import dev.xcfi.verify.bitcode.UnsupportedBitcodeException;
+import dev.xcfi.verify.check.Finding;
 import dev.xcfi.verify.check.Verifier;
 import dev.xcfi.verify.facts.ModuleFacts;
 import dev.xcfi.verify.llvm.LibLlvmLocator;
 import dev.xcfi.verify.llvm.LlvmReader;
 import dev.xcfi.verify.llvm.SupervisedReader;
+import dev.xcfi.verify.report.Baseline;
 import dev.xcfi.verify.report.JsonReport;
 import dev.xcfi.verify.report.Report;
 import dev.xcfi.verify.report.SarifReport;
@@ -44,6 +46,8 @@ final class VerifyCommand implements Callable<Integer> {
             "java: the pure-Java reader only (no native code); llvm: libLLVM in a supervised worker process");
     private final OptionSpec libllvm = model.option("--libllvm", Path.class, null, "PATH",
             "the libLLVM shared library to use (else $XCFI_LIBLLVM, then what llvm-config reports, Debian's, rustup's)");
+    private final OptionSpec baseline = model.option("--baseline", Path.class, null, "FILE",
+            "a JSON report of an earlier run (--format json): the findings it has are counted, not shown, and do not fail the run");
     private final PositionalParamSpec paths = model.operands(Path.class, "FILE|DIR", ".bc/.ll files, or folders searched for them");
 
     /** What became of one file: its facts and the reader that produced them, or why it was not read. */
@@ -69,6 +73,9 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        // a baseline that cannot be used is a usage error, found before any input is read
+        Path baselineFile = baseline.getValue();
+        Optional<Baseline> accepted = baselineFile == null ? Optional.empty() : Optional.of(Baseline.read(baselineFile));
         List<Path> files = new ArrayList<>();
         List<Report.InputError> errors = new ArrayList<>();
         List<Path> operands = paths.getValue();
@@ -105,7 +112,8 @@ final class VerifyCommand implements Callable<Integer> {
                 errors.add(new Report.InputError(f.toString(), "not read: " + left.why()));
             }
         });
-        Report report = new Report(inputs, Verifier.verify(modules), errors);
+        List<Finding> findings = Verifier.verify(modules);
+        Report report = new Report(inputs, findings, errors, accepted.map(b -> b.compare(findings)));
         model.spec().commandLine().getOut().print(switch (format.<ReportFormat>getValue()) {
             case text -> TextReport.render(report);
             case json -> JsonReport.render(report) + "\n";

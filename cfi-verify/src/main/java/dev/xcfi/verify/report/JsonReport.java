@@ -48,25 +48,13 @@ public final class JsonReport {
         root.put("inputs", inputs);
         List<Object> findings = new ArrayList<>();
         for (Finding f : r.findings()) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("rule", f.rule().id());
-            o.put("severity", f.rule().severity().name().toLowerCase(Locale.ROOT));
-            o.put("symbol", f.symbol());
-            o.put("message", f.message());
-            List<Object> locations = new ArrayList<>();
-            for (Finding.Location l : f.locations()) {
-                Map<String, Object> lo = new LinkedHashMap<>();
-                lo.put("path", l.path());
-                lo.put("role", l.role());
-                lo.put("typeId", l.typeId());
-                lo.put("decoded", l.decoded());
-                locations.add(lo);
-            }
-            o.put("locations", locations);
-            o.put("fix", f.fix());
+            Map<String, Object> o = finding(f);
+            // with a baseline, as SARIF's baselineState says it
+            r.baseline().ifPresent(b -> o.put("baseline", b.isKnown(f) ? "unchanged" : "new"));
             findings.add(o);
         }
         root.put("findings", findings);
+        r.baseline().ifPresent(b -> root.put("fixed", b.fixed().stream().map(JsonReport::finding).toList()));
         List<Object> errors = new ArrayList<>();
         // Linked maps throughout (not Map.of): keys print in a fixed order, so reports can be diffed.
         for (Report.InputError e : r.errors()) {
@@ -79,12 +67,36 @@ public final class JsonReport {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("errors", r.count(Rule.Severity.ERROR));
         summary.put("warnings", r.count(Rule.Severity.WARNING));
+        r.baseline().ifPresent(b -> {
+            summary.put("known", b.known().size());
+            summary.put("fixed", b.fixed().size());
+        });
         root.put("summary", summary);
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Map<String, Object> finding(Finding f) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("rule", f.rule().id());
+        o.put("severity", f.rule().severity().name().toLowerCase(Locale.ROOT));
+        o.put("symbol", f.symbol());
+        o.put("message", f.message());
+        List<Object> locations = new ArrayList<>();
+        for (Finding.Location l : f.locations()) {
+            Map<String, Object> lo = new LinkedHashMap<>();
+            lo.put("path", l.path());
+            lo.put("role", l.role());
+            lo.put("typeId", l.typeId());
+            lo.put("decoded", l.decoded());
+            locations.add(lo);
+        }
+        o.put("locations", locations);
+        o.put("fix", f.fix());
+        return o;
     }
 
 }

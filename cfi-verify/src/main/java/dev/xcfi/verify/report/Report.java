@@ -5,13 +5,21 @@ import dev.xcfi.verify.check.Rule;
 import dev.xcfi.verify.facts.ModuleFacts;
 
 import java.util.List;
+import java.util.Optional;
 
-/** A verification run: what was read, what was found, and which inputs could not be read. */
-public record Report(List<Input> inputs, List<Finding> findings, List<InputError> errors) {
+/**
+ * A verification run: what was read, what was found, which inputs could not be read, and, when a
+ * baseline was given, which findings it already had and which of its findings are gone.
+ */
+public record Report(List<Input> inputs, List<Finding> findings, List<InputError> errors, Optional<Baseline.Comparison> baseline) {
     public Report {
         inputs = List.copyOf(inputs);
         findings = List.copyOf(findings);
         errors = List.copyOf(errors);
+    }
+
+    public Report(List<Input> inputs, List<Finding> findings, List<InputError> errors) {
+        this(inputs, findings, errors, Optional.empty());
     }
 
     /** One file, the reader that read it ({@code java} or {@code llvm}), and its modules. */
@@ -20,11 +28,17 @@ public record Report(List<Input> inputs, List<Finding> findings, List<InputError
     /** A file that could not be read, and why. */
     public record InputError(String path, String message) {}
 
-    public long count(Rule.Severity severity) {
-        return findings.stream().filter(f -> f.rule().severity() == severity).count();
+    /** Whether the baseline had this finding already. */
+    public boolean isKnown(Finding f) {
+        return baseline.isPresent() && baseline.get().isKnown(f);
     }
 
-    /** 2 if an input could not be read, else 1 if any error finding, else 0. */
+    /** The findings of a severity that the baseline did not have (all of them without a baseline). */
+    public long count(Rule.Severity severity) {
+        return findings.stream().filter(f -> f.rule().severity() == severity && !isKnown(f)).count();
+    }
+
+    /** 2 if an input could not be read, else 1 if any new error finding, else 0. */
     public int exitStatus() {
         if (!errors.isEmpty()) return 2;
         return count(Rule.Severity.ERROR) > 0 ? 1 : 0;

@@ -36,15 +36,16 @@ public final class SarifReport {
         }
         List<Object> results = new ArrayList<>();
         for (Finding f : r.findings()) {
-            List<Object> related = new ArrayList<>();
-            for (int i = 1; i < f.locations().size(); i++) related.add(location(f.locations().get(i), f.symbol(), i));
-            Map<String, Object> result = map("ruleId", f.rule().id(), "level", level(f.rule()),
-                    "message", map("text", f.message() + ". Fix: " + f.fix()),
-                    "locations", f.locations().isEmpty() ? List.of() : List.of(location(f.locations().get(0), f.symbol(), 0)));
-            if (!related.isEmpty()) result.put("relatedLocations", related);
-            result.put("partialFingerprints", map("xcfiSymbol/v1", f.rule().id() + ":" + f.symbol()));
+            Map<String, Object> result = result(f);
+            r.baseline().ifPresent(b -> result.put("baselineState", b.isKnown(f) ? "unchanged" : "new"));
             results.add(result);
         }
+        // what the baseline had and this run no longer finds: SARIF's "absent" results
+        r.baseline().ifPresent(b -> b.fixed().forEach(f -> {
+            Map<String, Object> result = result(f);
+            result.put("baselineState", "absent");
+            results.add(result);
+        }));
         List<Object> notifications = new ArrayList<>();
         for (Report.InputError e : r.errors()) {
             notifications.add(map("level", "error", "message", map("text", e.message()),
@@ -59,6 +60,17 @@ public final class SarifReport {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Map<String, Object> result(Finding f) {
+        List<Object> related = new ArrayList<>();
+        for (int i = 1; i < f.locations().size(); i++) related.add(location(f.locations().get(i), f.symbol(), i));
+        Map<String, Object> result = map("ruleId", f.rule().id(), "level", level(f.rule()),
+                "message", map("text", f.message() + ". Fix: " + f.fix()),
+                "locations", f.locations().isEmpty() ? List.of() : List.of(location(f.locations().get(0), f.symbol(), 0)));
+        if (!related.isEmpty()) result.put("relatedLocations", related);
+        result.put("partialFingerprints", map("xcfiSymbol/v1", f.rule().id() + ":" + f.symbol()));
+        return result;
     }
 
     private static Map<String, Object> location(Finding.Location l, String symbol, int id) {

@@ -16,7 +16,8 @@ public final class TextReport {
     public static String render(Report r) {
         StringBuilder out = new StringBuilder();
         Map<String, List<Finding>> bySymbol = new LinkedHashMap<>();
-        for (Finding f : r.findings()) bySymbol.computeIfAbsent(f.symbol(), k -> new ArrayList<>()).add(f);
+        // what the baseline already had is counted, not shown again
+        for (Finding f : r.findings()) if (!r.isKnown(f)) bySymbol.computeIfAbsent(f.symbol(), k -> new ArrayList<>()).add(f);
         bySymbol.forEach((symbol, fs) -> {
             out.append(symbol.isEmpty() ? "(whole program)" : symbol).append('\n');
             for (Finding f : fs) {
@@ -37,6 +38,8 @@ public final class TextReport {
         count(out, r.count(Rule.Severity.ERROR), "error").append(", ");
         count(count(out, r.count(Rule.Severity.WARNING), "warning").append(" in "), r.inputs().size(), "input").append(" (");
         count(out, modules, "module").append(')');
+        r.baseline().ifPresent(b -> out.append("; ").append(b.known().size()).append(" known from the baseline, ").append(b.fixed().size())
+                .append(" of its findings gone"));
         if (!r.errors().isEmpty()) out.append("; ").append(r.errors().size()).append(" unreadable");
         return out.append('\n').toString();
     }

@@ -29,11 +29,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>{@code $ cat FILE} writes the lines shown as that file, so a transcript carries its sources;</li>
  * <li>{@code $ clang-22 …} runs the installed compiler.</li>
  * </ul>
- * A block that writes or compiles files runs in a fresh folder, the others in the repository root
- * (their operands are the committed fixtures). A shown line {@code …} stands for any number of
- * lines, a line ending in {@code " …"} for a line that starts with what precedes it, and
- * {@code | head -N} or {@code | grep -E 'RE'} filter standard output. Standard error comes first,
- * as on a terminal (xcfi buffers standard output until it exits).
+ * A block that writes or compiles files runs in a fresh folder (operands found there first, then
+ * in the repository root), the others in the repository root (their operands are the fixtures).
+ * A shown line {@code …} stands for any number of lines, a line ending in {@code " …"} for a line
+ * that starts with what precedes it; {@code | head -N} or {@code | grep -E 'RE'} filter standard
+ * output, and {@code > FILE} writes it to a file for later steps. Standard error comes first, as on
+ * a terminal (xcfi buffers standard output until it exits).
  */
 class DocsExamplesTest {
     private static final Pattern EXIT = Pattern.compile("exit (\\d+)");
@@ -43,7 +44,7 @@ class DocsExamplesTest {
     record Transcript(String doc, int line, List<Step> steps) {
         /** Whether it makes its own inputs (and so runs in a folder of its own). */
         boolean buildsInputs() {
-            return steps.stream().anyMatch(s -> !s.command().startsWith("./xcfi "));
+            return steps.stream().anyMatch(s -> !s.command().startsWith("./xcfi ") || s.command().contains(" > "));
         }
     }
 
@@ -102,7 +103,7 @@ class DocsExamplesTest {
                 String where = t.doc() + ":" + s.line() + " `" + s.command() + "`";
                 List<String> words = pipeline(s.command()).getFirst();
                 switch (words.getFirst()) {
-                    case "./xcfi" -> xcfi(dir, s, where);
+                    case "./xcfi" -> xcfi(root, dir, s, where);
                     case "cat" -> {
                         assertThat(words).as(where + ": one file per cat").hasSize(2);
                         Files.writeString(dir.resolve(words.get(1)), String.join("\n", s.shown()) + "\n");
@@ -126,26 +127,39 @@ class DocsExamplesTest {
         }
     }
 
-    private static void xcfi(Path dir, Step s, String where) {
+    private static void xcfi(Path root, Path dir, Step s, String where) throws IOException {
         List<List<String>> stages = pipeline(s.command());
-        List<String> words = stages.getFirst();
+        List<String> words = new ArrayList<>(stages.getFirst());
         if (words.contains("rust")) Compilers.requireRustc();   // crate disambiguators may be learned from rustc
         if (words.contains("/usr/include")) Compilers.requireClang();   // glibc's headers come with clang-22's packages
-        // Operands are paths relative to the folder the transcript runs in; the output names them the same way.
+        Path redirect = null;
+        int arrow = words.indexOf(">");
+        if (arrow >= 0) {
+            assertThat(words).as(where + ": > FILE ends the command").hasSize(arrow + 2);
+            redirect = dir.resolve(words.get(arrow + 1));
+            words = words.subList(0, arrow);
+        }
+        // Operands are paths relative to the folder the transcript runs in, else to the repository
+        // root (the fixtures); the output names them the same way.
         String[] args = words.stream().skip(1)
-                .map(w -> !w.startsWith("-") && Files.exists(dir.resolve(w)) ? dir.resolve(w).toString() : w)
+                .map(w -> w.startsWith("-") ? w : Files.exists(dir.resolve(w)) ? dir.resolve(w).toString()
+                        : Files.exists(root.resolve(w)) ? root.resolve(w).toString() : w)
                 .toArray(String[]::new);
         StringWriter out = new StringWriter(), err = new StringWriter();
         int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        String prefix = dir + "/";
-        Stream<String> rows = out.toString().replace(prefix, "").lines();
+        if (redirect != null) Files.writeString(redirect, out.toString());
+        Stream<String> rows = redirect != null ? Stream.empty() : relative(out.toString(), root, dir).lines();
         for (List<String> filter : stages.subList(1, stages.size())) rows = filtered(rows, filter, where);
-        List<String> printed = new ArrayList<>(err.toString().replace(prefix, "").lines().toList());
+        List<String> printed = new ArrayList<>(relative(err.toString(), root, dir).lines().toList());
         printed.addAll(rows.toList());
         assertThat(matches(s.shown(), 0, printed, 0))
                 .as("%s prints%n%s%nbut the doc shows%n%s", where, String.join("\n", printed), String.join("\n", s.shown()))
                 .isTrue();
         if (s.status() != null) assertThat(status).as("exit status of " + where).isEqualTo(s.status());
+    }
+
+    private static String relative(String text, Path root, Path dir) {
+        return text.replace(dir + "/", "").replace(root + "/", "");
     }
 
     /** A command line as the shell splits it: words (single quotes keep a word whole), in stages between {@code |}. */
@@ -160,10 +174,11 @@ class DocsExamplesTest {
             } else if (c == '\'') {
                 quoted = true;
                 if (word == null) word = new StringBuilder();
-            } else if (c == ' ' || c == '|') {
+            } else if (c == ' ' || c == '|' || c == '>') {
                 if (word != null) stages.getLast().add(word.toString());
                 word = null;
                 if (c == '|') stages.add(new ArrayList<>());
+                if (c == '>') stages.getLast().add(">");
             } else {
                 if (word == null) word = new StringBuilder();
                 word.append(c);
