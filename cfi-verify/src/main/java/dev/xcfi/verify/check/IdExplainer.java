@@ -11,6 +11,7 @@ import dev.xcfi.types.PointerType;
 import dev.xcfi.types.Target;
 import dev.xcfi.types.rust.FnPointer;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,9 +22,26 @@ final class IdExplainer {
     /** rustc's vendor types ({@code u3i64}, {@code u5usize}, {@code u3refI…}) and crate paths mark an id as rustc's. */
     private static final Pattern RUSTC_ID = Pattern.compile("u\\d+(i8|i16|i32|i64|i128|u8|u16|u32|u64|u128|isize|usize|f16|f32|f64|f128|char|str|never|ref|slice|tuple|dyn)|NtC|NvC");
     private final Target target;
+    // The rules ask about the same ids again and again (a callee's, for each callback it takes; a
+    // common id, in each finding it is in): each is decoded once. C views are kept with the
+    // exception an undecodable id gave, to give it again.
+    private final Map<String, Object> cViews = new HashMap<>();
+    private final Map<String, String> explanations = new HashMap<>();
 
     IdExplainer(Target target) {
         this.target = target;
+    }
+
+    private TypeIdDecoder.Decoded c(String id) {
+        Object view = cViews.computeIfAbsent(id, k -> {
+            try {
+                return TypeIdDecoder.decode(k, target);
+            } catch (IllegalArgumentException e) {
+                return e;
+            }
+        });
+        if (view instanceof IllegalArgumentException e) throw e;
+        return (TypeIdDecoder.Decoded) view;
     }
 
     static boolean isRustc(String id) {
@@ -32,9 +50,13 @@ final class IdExplainer {
 
     /** {@code void (long)} / {@code extern "C" fn(c_long)}, or the reason it cannot be decoded. */
     String decoded(String id) {
+        return explanations.computeIfAbsent(id, this::explanation);
+    }
+
+    private String explanation(String id) {
         StringBuilder out = new StringBuilder();
         try {
-            out.append("C: ").append(TypeIdDecoder.decode(id, target).c());
+            out.append("C: ").append(c(id).c());
         } catch (IllegalArgumentException e) {
             out.append("C: (not decodable)");
         }
@@ -64,7 +86,7 @@ final class IdExplainer {
     /** Where ids {@code a} and {@code b} differ, looking inside function-pointer parameters; empty when no single part explains it. */
     Optional<Difference> difference(String a, String b) {
         try {
-            return difference(TypeIdDecoder.decode(a, target).type(), TypeIdDecoder.decode(b, target).type());
+            return difference(c(a).type(), c(b).type());
         } catch (IllegalArgumentException e) {
             return Optional.empty();   // an undecodable id has no part to point at
         }
@@ -105,7 +127,7 @@ final class IdExplainer {
     /** How many parameters the id's function type has, if it decodes. */
     Optional<Integer> parameterCount(String id) {
         try {
-            return Optional.of(TypeIdDecoder.decode(id, target).type().parameters().size());
+            return Optional.of(c(id).type().parameters().size());
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -114,7 +136,7 @@ final class IdExplainer {
     /** Indexes of the id's parameters that are function pointers. */
     List<Integer> functionPointerParameters(String id) {
         try {
-            List<FunctionType.Parameter> ps = TypeIdDecoder.decode(id, target).type().parameters();
+            List<FunctionType.Parameter> ps = c(id).type().parameters();
             return java.util.stream.IntStream.range(0, ps.size())
                     .filter(i -> ps.get(i).type().unqualified() instanceof PointerType p && p.pointee().unqualified() instanceof FunctionType)
                     .boxed().toList();
@@ -136,7 +158,7 @@ final class IdExplainer {
                 if (index >= d.sig().inputs().size() || !(d.sig().inputs().get(index) instanceof FnPointer fp)) return Optional.empty();
                 return Optional.of(RustcEncoder.of(target, Map.of()).encode(fp.sig(), d.mode()).string());
             }
-            TypeIdDecoder.Decoded d = TypeIdDecoder.decode(calleeId, target);
+            TypeIdDecoder.Decoded d = c(calleeId);
             if (index >= d.type().parameters().size()) return Optional.empty();
             CType p = d.type().parameters().get(index).type().unqualified();
             if (!(p instanceof PointerType ptr) || !(ptr.pointee().unqualified() instanceof FunctionType f)) return Optional.empty();

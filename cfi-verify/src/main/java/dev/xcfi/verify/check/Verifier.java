@@ -63,16 +63,18 @@ public final class Verifier {
         this.explain = new IdExplainer(target(modules));
         this.testedModes = testedModes(modules);
         for (ModuleFacts m : modules) {
-            for (FunctionFacts f : m.functions()) index(m, f);
+            Map<String, Site> own = new HashMap<>();
+            for (FunctionFacts f : m.functions()) index(m, f, own);
+            locals.put(m, own);
         }
     }
 
     // The loops over every function and every test call a method per item: they run once, and C1
     // compiles a method after a few hundred calls but a loop only after tens of thousands of turns.
-    private void index(ModuleFacts m, FunctionFacts f) {
+    private void index(ModuleFacts m, FunctionFacts f, Map<String, Site> own) {
         if (f.definition() && f.linkage().isExported()) definitions.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(new Site(m, f));
         else if (!f.definition()) declarations.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(new Site(m, f));
-        else locals.computeIfAbsent(m, k -> new HashMap<>()).put(f.name(), new Site(m, f));
+        else own.put(f.name(), new Site(m, f));
         for (TypeAttachment t : f.typeIds()) if (t.id() instanceof TypeIdRef.Named n) carriedIds.add(n.id());
         if (f.kcfiType().isPresent()) carriedHashes.add(f.kcfiType().getAsInt());
     }
@@ -190,6 +192,11 @@ public final class Verifier {
 
     // --- callback-mismatch ----------------------------------------------------------------------------
 
+    // A callee takes many callbacks (SQLite registers hundreds through a few functions): what its id
+    // says about a parameter is decoded once, not per call.
+    private final Map<String, Optional<Integer>> parameters = new HashMap<>();
+    private final Map<String, Optional<String>> expectedIds = new HashMap<>();
+
     private void callbacks() {
         Set<String> reported = new HashSet<>();
         for (ModuleFacts m : modules) {
@@ -200,9 +207,10 @@ public final class Verifier {
                 for (CfiMode mode : testedModes) {
                     Optional<String> calleeId = callee.get().id(mode), passedId = passed.get().id(mode);
                     if (calleeId.isEmpty() || passedId.isEmpty()) continue;
-                    Optional<Integer> parameter = parameterOf(calleeId.get(), cb);
+                    String id = calleeId.get();
+                    Optional<Integer> parameter = parameters.computeIfAbsent(id + '\0' + cb.arguments() + '\0' + cb.argument(), k -> parameterOf(id, cb));
                     if (parameter.isEmpty()) continue;
-                    Optional<String> expected = explain.expectedCallbackId(calleeId.get(), parameter.get());
+                    Optional<String> expected = expectedIds.computeIfAbsent(id + '\0' + parameter.get(), k -> explain.expectedCallbackId(id, parameter.get()));
                     if (expected.isEmpty() || expected.get().equals(passedId.get())) continue;
                     if (!reported.add(cb.callee() + "\u0000" + cb.passed() + "\u0000" + parameter.get())) break;
                     findings.add(mismatch(Rule.CALLBACK_MISMATCH, cb.passed(),
