@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <ul>
  * <li>{@code $ ./xcfi …} runs the CLI in this JVM;</li>
  * <li>{@code $ cat FILE} writes the lines shown as that file, so a transcript carries its sources;</li>
- * <li>{@code $ clang-22 …} runs the installed compiler.</li>
+ * <li>{@code $ clang-22 …}, {@code llvm-ar-22 …} and {@code rustc …} (after any {@code VAR=value})
+ * run the installed tools.</li>
  * </ul>
  * A block that writes or compiles files runs in a fresh folder (operands found there first, then
  * in the repository root), the others in the repository root (their operands are the fixtures).
@@ -63,14 +64,16 @@ class DocsExamplesTest {
         return transcripts.stream().map(t -> DynamicTest.dynamicTest(t.doc() + ":" + t.line(), () -> run(root, t)));
     }
 
-    /** The transcripts among a Markdown file's fenced blocks. */
+    /** The transcripts among a Markdown file's fenced blocks (a block inside a list item is indented with it). */
     static List<Transcript> transcripts(String doc, List<String> lines) {
         List<Transcript> found = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            if (!lines.get(i).startsWith("```")) continue;
+            String fence = lines.get(i).stripLeading();
+            if (!fence.startsWith("```")) continue;
+            int indent = lines.get(i).length() - fence.length();
             int end = i + 1;
-            while (end < lines.size() && !lines.get(end).startsWith("```")) end++;
-            List<String> block = lines.subList(i + 1, end);
+            while (end < lines.size() && !lines.get(end).stripLeading().startsWith("```")) end++;
+            List<String> block = lines.subList(i + 1, end).stream().map(l -> l.length() >= indent ? l.substring(indent) : l.stripLeading()).toList();
             if (!block.isEmpty() && block.getFirst().startsWith("$ ")) found.add(new Transcript(doc, i + 2, steps(block, i + 2)));
             i = end;
         }
@@ -80,6 +83,13 @@ class DocsExamplesTest {
     private static List<Step> steps(List<String> block, int firstLine) {
         List<Step> steps = new ArrayList<>();
         for (int k = 0; k < block.size(); ) {
+            // a command may go on over lines ending in a backslash
+            StringBuilder command = new StringBuilder(block.get(k).substring(2));
+            int start = k;
+            while (command.toString().endsWith("\\") && k + 1 < block.size()) {
+                command.setLength(command.length() - 1);
+                command.append(' ').append(block.get(++k).strip());
+            }
             int stop = k + 1;
             while (stop < block.size() && !block.get(stop).startsWith("$ ")) stop++;
             List<String> shown = new ArrayList<>(block.subList(k + 1, stop));
@@ -90,7 +100,7 @@ class DocsExamplesTest {
                 status = Integer.parseInt(m.group(1));
                 shown.removeLast();
             }
-            steps.add(new Step(firstLine + k, block.get(k).substring(2), shown, status));
+            steps.add(new Step(firstLine + start, command.toString(), shown, status));
             k = stop;
         }
         return steps;
@@ -108,14 +118,7 @@ class DocsExamplesTest {
                         assertThat(words).as(where + ": one file per cat").hasSize(2);
                         Files.writeString(dir.resolve(words.get(1)), String.join("\n", s.shown()) + "\n");
                     }
-                    case "clang-22" -> {
-                        Compilers.requireClang();
-                        Process p = new ProcessBuilder(words).directory(dir.toFile()).redirectErrorStream(true).start();
-                        String output = new String(p.getInputStream().readAllBytes());
-                        assertThat(p.waitFor()).as(where + " printed " + output).isZero();
-                        assertThat(output.lines().toList()).as(where).isEqualTo(s.shown());
-                    }
-                    default -> throw new AssertionError(where + ": a transcript may run ./xcfi, cat and clang-22 only");
+                    default -> tool(root, dir, s, where);
                 }
             }
         } finally {
@@ -125,6 +128,38 @@ class DocsExamplesTest {
                 }
             }
         }
+    }
+
+    /**
+     * clang-22, llvm-ar-22 or rustc (after {@code VAR=value} settings), in the transcript's folder,
+     * with operands found there or in the repository root; it must succeed and print what is shown.
+     */
+    private static void tool(Path root, Path dir, Step s, String where) throws IOException, InterruptedException {
+        List<String> words = new ArrayList<>(pipeline(s.command()).getFirst());
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        while (!words.isEmpty() && words.getFirst().matches("[A-Z_]+=.*")) {
+            String[] kv = words.removeFirst().split("=", 2);
+            env.put(kv[0], kv[1]);
+        }
+        switch (words.getFirst()) {
+            case "clang-22", "llvm-ar-22" -> Compilers.requireClang();
+            case "rustc" -> Compilers.requireRustc();
+            default -> throw new AssertionError(where + ": a transcript may run ./xcfi, cat, clang-22, llvm-ar-22 and rustc only");
+        }
+        List<String> command = words.stream().map(w -> operand(w, root, dir)).toList();
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(where + " printed " + output).isZero();
+        assertThat(output.lines().toList()).as(where).isEqualTo(s.shown());
+    }
+
+    /** A path the reader types: in the transcript's folder if it is there, else in the repository root. */
+    private static String operand(String w, Path root, Path dir) {
+        if (w.startsWith("-")) return w;
+        if (Files.exists(dir.resolve(w))) return dir.resolve(w).toString();
+        return Files.exists(root.resolve(w)) ? root.resolve(w).toString() : w;
     }
 
     private static void xcfi(Path root, Path dir, Step s, String where) throws IOException {
@@ -141,10 +176,7 @@ class DocsExamplesTest {
         }
         // Operands are paths relative to the folder the transcript runs in, else to the repository
         // root (the fixtures); the output names them the same way.
-        String[] args = words.stream().skip(1)
-                .map(w -> w.startsWith("-") ? w : Files.exists(dir.resolve(w)) ? dir.resolve(w).toString()
-                        : Files.exists(root.resolve(w)) ? root.resolve(w).toString() : w)
-                .toArray(String[]::new);
+        String[] args = words.stream().skip(1).map(w -> operand(w, root, dir)).toArray(String[]::new);
         StringWriter out = new StringWriter(), err = new StringWriter();
         int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
         if (redirect != null) Files.writeString(redirect, out.toString());
