@@ -169,7 +169,7 @@ final class FunctionReader {
                 throw new UnsupportedBitcodeException("unknown instruction record " + code, blocks.cursor().position(), "");
             }
         }
-        for (long[] k : kcfiPending) kcfiCalls.add(new KcfiCall(module.names().get(fn), (int) k[0], parameter(k[1])));
+        for (long[] k : kcfiPending) kcfiCalls.add(new KcfiCall(module.names().get(fn), (int) k[0], parameter(k[1]), module.types().signature((int) k[2])));
         List<RawAttachment> typeIds = attachments == null ? List.of() : new ArrayList<>(4);
         OptionalInt kcfi = attachments == null ? OptionalInt.empty()
                 : resolveAttachments(attachments, fn, metadata, values, module.metadata().size(), typeIds, OptionalInt.empty());
@@ -294,7 +294,7 @@ final class FunctionReader {
         } else if (op != r.size) {
             throw blocks.error("call record with " + (r.size - op) + " operands more than its type has parameters", r.position);
         }
-        facts(callee, args);
+        facts(callee, args, (int) fnType);
         bundles.clear();
         if (types.kind(types.returnType((int) fnType)) != TypeTable.VOID) values.add(ValueTable.OTHER, 0);
     }
@@ -309,12 +309,12 @@ final class FunctionReader {
     }
 
     /** What one call contributes: a type test, callbacks passed to a direct callee, or a KCFI check. */
-    private void facts(long callee, int args) {
+    private void facts(long callee, int args, int fnType) {
         List<String> names = module.names();
         if (values.kind(callee) != ValueTable.FUNCTION) {
             for (long[] b : bundles) {
                 if (!"kcfi".equals(module.bundleTags()[(int) b[0]]) || values.kind(b[1]) != ValueTable.INTEGER) continue;
-                kcfiPending.add(new long[] {values.integer(b[1]), callee});   // the parameter is known once every store is seen
+                kcfiPending.add(new long[] {values.integer(b[1]), callee, fnType});   // the parameter is known once every store is seen
             }
             return;
         }

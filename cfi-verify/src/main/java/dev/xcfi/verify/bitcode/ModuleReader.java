@@ -260,7 +260,8 @@ final class ModuleReader {
         List<RawAttachment> raw = typeIds.get(i);
         List<TypeAttachment> ids = new ArrayList<>(raw.size());
         for (RawAttachment a : raw) ids.add(new TypeAttachment(a.offset(), number(a.id(), distinct)));
-        return new FunctionFacts(names.get(i), definitions.get(i), linkages.get(i), ids, kcfiTypes.get(i));
+        OptionalInt kcfi = kcfiTypes.get(i);
+        return new FunctionFacts(names.get(i), definitions.get(i), linkages.get(i), ids, kcfi, kcfi.isPresent() ? types.signature(functionTypes.get(i)) : "");
     }
 
     private TypeTest typeTest(RawTypeTest t, Map<Long, Integer> distinct) {

@@ -1,6 +1,7 @@
 package dev.xcfi.verify.check;
 
 import dev.xcfi.encoding.CfiMode;
+import dev.xcfi.encoding.KcfiHash;
 import dev.xcfi.verify.facts.CallbackArgument;
 import dev.xcfi.verify.facts.FunctionFacts;
 import dev.xcfi.verify.facts.KcfiCall;
@@ -165,13 +166,7 @@ public final class Verifier {
                 if (decl.module() == def.module()) continue;
                 if (def.function().kcfiType().isPresent() && decl.function().kcfiType().isPresent()) {
                     int a = def.function().kcfiType().getAsInt(), b = decl.function().kcfiType().getAsInt();
-                    if (a != b) {
-                        findings.add(new Finding(Rule.DECLARATION_MISMATCH, name,
-                                name + " is declared with KCFI hash " + hex(b) + " but defined with " + hex(a) + ": indirect calls through the declared type trap",
-                                List.of(new Finding.Location(decl.where(), "declaration", hex(b), explainHash(b)),
-                                        new Finding.Location(def.where(), "definition", hex(a), explainHash(a))),
-                                "make the declaration's parameter and return types encode like the definition's"));
-                    }
+                    if (a != b) findings.add(kcfiDeclarationMismatch(name, decl, b, def, a));
                     continue;
                 }
                 for (CfiMode mode : testedModes) {
@@ -188,6 +183,20 @@ public final class Verifier {
                 }
             }
         });
+    }
+
+    /** With both hashes named, the part that differs and a repair, as for type ids. */
+    private Finding kcfiDeclarationMismatch(String name, Site decl, int declared, Site def, int defined) {
+        Optional<HashedId> declaredId = hashId(declared, decl.module(), decl.function().signature());
+        Optional<HashedId> definedId = hashId(defined, def.module(), def.function().signature());
+        Optional<IdExplainer.Difference> part = declaredId.isPresent() && definedId.isPresent()
+                ? explain.difference(declaredId.get().id(), definedId.get().id()) : Optional.empty();
+        String message = name + " is declared with KCFI hash " + hex(declared) + " but defined with " + hex(defined)
+                + ": indirect calls through the declared type trap";
+        return new Finding(Rule.DECLARATION_MISMATCH, name, part.map(p -> message + "; " + p.text()).orElse(message),
+                List.of(new Finding.Location(decl.where(), "declaration", hex(declared), explainHash(declared, decl.module(), decl.function().signature())),
+                        new Finding.Location(def.where(), "definition", hex(defined), explainHash(defined, def.module(), def.function().signature()))),
+                Fixes.suggest(isRust(decl.module()), isRust(def.module()), part, "make the declaration's parameter and return types encode like the definition's"));
     }
 
     // --- callback-mismatch ----------------------------------------------------------------------------
@@ -237,13 +246,18 @@ public final class Verifier {
         for (KcfiCall call : callee.module().kcfiCalls()) {
             if (!call.function().equals(cb.callee()) || call.parameter() != cb.argument() || call.hash() == carried) continue;
             if (!reported.add(cb.callee() + "\u0000" + cb.passed() + "\u0000" + cb.argument())) return true;
-            findings.add(new Finding(Rule.CALLBACK_MISMATCH, cb.passed(),
-                    cb.function() + " passes " + cb.passed() + " to " + cb.callee() + " (argument " + (cb.argument() + 1) + "), which calls it with a KCFI check for "
-                            + hex(call.hash()) + ", but " + cb.passed() + " carries " + hex(carried) + ": the call back traps",
+            Optional<HashedId> expected = hashId(call.hash(), callee.module(), call.signature());
+            Optional<HashedId> actual = hashId(carried, passed.module(), passed.function().signature());
+            Optional<IdExplainer.Difference> part = expected.isPresent() && actual.isPresent()
+                    ? explain.difference(expected.get().id(), actual.get().id()) : Optional.empty();
+            String message = cb.function() + " passes " + cb.passed() + " to " + cb.callee() + " (argument " + (cb.argument() + 1)
+                    + "), which calls it with a KCFI check for " + hex(call.hash()) + ", but " + cb.passed() + " carries " + hex(carried) + ": the call back traps";
+            boolean sameLanguage = isRust(callee.module()) == isRust(passed.module());
+            findings.add(new Finding(Rule.CALLBACK_MISMATCH, cb.passed(), part.map(p -> message + "; " + p.text()).orElse(message),
                     List.of(new Finding.Location(callee.where(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), hex(call.hash()),
-                                    explainHash(call.hash())),
-                            new Finding.Location(passed.where(), "passed function", hex(carried), explainHash(carried))),
-                    callbackFix(cb, isRust(callee.module()) == isRust(passed.module()))));
+                                    explainHash(call.hash(), callee.module(), call.signature())),
+                            new Finding.Location(passed.where(), "passed function", hex(carried), explainHash(carried, passed.module(), passed.function().signature()))),
+                    sameLanguage ? callbackFix(cb, true) : Fixes.suggest(isRust(callee.module()), isRust(passed.module()), part, callbackFix(cb, false))));
             return true;
         }
         return true;
@@ -286,7 +300,7 @@ public final class Verifier {
                 if (carriedHashes.contains(k.hash()) || !firstTime(reported, k.function(), k.hash())) continue;
                 findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, k.function(),
                         k.function() + " makes a KCFI-checked call expecting hash " + hex(k.hash()) + ", which no function in the analysed modules carries",
-                        List.of(new Finding.Location(where(m), "kcfi call", hex(k.hash()), explainHash(k.hash()))),
+                        List.of(new Finding.Location(where(m), "kcfi call", hex(k.hash()), explainHash(k.hash(), m, k.signature()))),
                         "if the target is in a module not given to xcfi, add it; otherwise fix the callee's type"));
             }
         }
@@ -352,27 +366,62 @@ public final class Verifier {
 
     private Map<Integer, String> knownHashes;
 
+    /** Per module configuration (target, integer normalization, hash algorithm): the ids tried for hashes. */
+    private final Map<String, HashNames> hashNames = new HashMap<>();
+
     /**
-     * A KCFI hash named by the id it hashes, when any analysed module uses that id (a cfi-icall
-     * build of the same code, say): both algorithms are tried, since rustc and clang may differ.
+     * A KCFI hash named by the id it hashes: an id some analysed module uses (a cfi-icall build of
+     * the same code, say; both algorithms are tried, since rustc and clang may differ), else one of
+     * the usual spellings of the IR type {@code signature} of the function or call that has the hash
+     * in {@code module} ({@link HashNames}).
      */
-    private String explainHash(int hash) {
+    private String explainHash(int hash, ModuleFacts module, String signature) {
+        return hashId(hash, module, signature).map(h -> "hash of " + h.id() + (h.fnv() ? " (FNV-1a)" : "") + ": " + explain.decoded(h.id())).orElse("");
+    }
+
+    /** The id a KCFI hash was computed from, and whether by FNV-1a. */
+    private record HashedId(String id, boolean fnv) {}
+
+    private Map<Integer, String> fnvHashes;
+
+    /** The id a hash is of, as {@link #explainHash} finds it. */
+    private Optional<HashedId> hashId(int hash, ModuleFacts module, String signature) {
         if (knownHashes == null) {
-            knownHashes = new java.util.HashMap<>();
+            knownHashes = new HashMap<>();
+            fnvHashes = new HashMap<>();
             for (ModuleFacts m : modules) {
                 for (FunctionFacts f : m.functions()) {
                     for (TypeAttachment t : f.typeIds()) {
                         if (!(t.id() instanceof TypeIdRef.Named n)) continue;
-                        knownHashes.putIfAbsent(dev.xcfi.encoding.KcfiHash.XXHASH64.hash(n.id()), n.id());
-                        knownHashes.putIfAbsent(dev.xcfi.encoding.KcfiHash.FNV1A.hash(n.id()), n.id() + " (FNV-1a)");
+                        knownHashes.putIfAbsent(KcfiHash.XXHASH64.hash(n.id()), n.id());
+                        fnvHashes.putIfAbsent(KcfiHash.FNV1A.hash(n.id()), n.id());
                     }
                 }
             }
         }
-        String id = knownHashes.get(hash);
-        if (id == null) return "";
-        String plain = id.endsWith(" (FNV-1a)") ? id.substring(0, id.length() - " (FNV-1a)".length()) : id;
-        return "hash of " + id + ": " + explain.decoded(plain);
+        if (knownHashes.containsKey(hash)) return Optional.of(new HashedId(knownHashes.get(hash), false));
+        if (fnvHashes.containsKey(hash)) return Optional.of(new HashedId(fnvHashes.get(hash), true));
+        boolean fnv = module.flags().kcfiHash().orElse("").equals(KcfiHash.FNV1A.flagValue());
+        return spelledHash(hash, module, signature).map(id -> new HashedId(id, fnv));
+    }
+
+    private Optional<String> spelledHash(int hash, ModuleFacts module, String signature) {
+        if (signature.isEmpty()) return Optional.empty();
+        Target target;
+        try {
+            target = module.triple().isEmpty() ? Target.X86_64_LINUX_GNU : Target.of(module.triple());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();   // an unmodelled target: its types' codes are not known
+        }
+        KcfiHash algorithm;
+        try {
+            algorithm = KcfiHash.parse(module.flags().kcfiHash().orElse(KcfiHash.XXHASH64.flagValue()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();   // a hash clang 22 does not have
+        }
+        CfiMode mode = CfiMode.of(module.flags().normalizeIntegers(), false);
+        HashNames names = hashNames.computeIfAbsent(target + " " + mode + " " + algorithm, k -> new HashNames(target, mode, algorithm));
+        return names.idOf(hash, signature);
     }
 
     static String hex(int hash) {

@@ -4,10 +4,12 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * What CFI sees of one function: its {@code !type} ids (rustc attaches four variants, clang two)
- * and its {@code !kcfi_type} hash.
+ * What CFI sees of one function: its {@code !type} ids (rustc attaches four variants, clang two),
+ * its {@code !kcfi_type} hash and, for a function with one, its IR type ({@link Signature}; empty
+ * otherwise: only a hash needs it to be explained).
  */
-public record FunctionFacts(String name, boolean definition, Linkage linkage, List<TypeAttachment> typeIds, OptionalInt kcfiType) {
+public record FunctionFacts(String name, boolean definition, Linkage linkage, List<TypeAttachment> typeIds, OptionalInt kcfiType,
+                            String signature) {
     public FunctionFacts {
         typeIds = List.copyOf(typeIds);
     }

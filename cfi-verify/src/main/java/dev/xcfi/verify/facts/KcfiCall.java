@@ -1,8 +1,9 @@
 package dev.xcfi.verify.facts;
 
 /**
- * An indirect call inside {@code function} carrying a {@code "kcfi"(i32 hash)} operand bundle.
- * {@code parameter} is the IR position of {@code function}'s own parameter being called (a
- * callback), or -1 when the pointer comes from elsewhere.
+ * An indirect call inside {@code function} carrying a {@code "kcfi"(i32 hash)} operand bundle,
+ * through a pointer of IR type {@code signature} ({@link Signature}). {@code parameter} is the IR
+ * position of {@code function}'s own parameter being called (a callback), or -1 when the pointer
+ * comes from elsewhere.
  */
-public record KcfiCall(String function, int hash, int parameter) {}
+public record KcfiCall(String function, int hash, int parameter, String signature) {}

@@ -46,6 +46,7 @@ final class FactsWire {
                 ref(out, t.id());
             }
             optionalInt(out, fn.kcfiType());
+            string(out, fn.signature());
         }
         out.writeInt(m.typeTests().size());
         for (TypeTest t : m.typeTests()) {
@@ -58,6 +59,7 @@ final class FactsWire {
             string(out, k.function());
             out.writeInt(k.hash());
             out.writeInt(k.parameter());
+            string(out, k.signature());
         }
         out.writeInt(m.callbacks().size());
         for (CallbackArgument c : m.callbacks()) {
@@ -83,12 +85,12 @@ final class FactsWire {
             FunctionFacts.Linkage linkage = FunctionFacts.Linkage.of(in.readByte());
             List<TypeAttachment> types = new ArrayList<>();
             for (int k = count(in); k > 0; k--) types.add(new TypeAttachment(in.readLong(), ref(in)));
-            functions.add(new FunctionFacts(name, definition, linkage, types, optionalInt(in)));
+            functions.add(new FunctionFacts(name, definition, linkage, types, optionalInt(in), string(in)));
         }
         List<TypeTest> tests = new ArrayList<>();
         for (int i = count(in); i > 0; i--) tests.add(new TypeTest(string(in), ref(in), TypeTest.Kind.values()[in.readByte()]));
         List<KcfiCall> kcfi = new ArrayList<>();
-        for (int i = count(in); i > 0; i--) kcfi.add(new KcfiCall(string(in), in.readInt(), in.readInt()));
+        for (int i = count(in); i > 0; i--) kcfi.add(new KcfiCall(string(in), in.readInt(), in.readInt(), string(in)));
         List<CallbackArgument> callbacks = new ArrayList<>();
         for (int i = count(in); i > 0; i--) callbacks.add(new CallbackArgument(string(in), string(in), in.readInt(), in.readInt(), string(in)));
         return new ModuleFacts(path, module, producer, triple, flags, functions, tests, kcfi, callbacks);

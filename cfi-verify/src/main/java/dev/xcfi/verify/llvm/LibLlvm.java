@@ -47,7 +47,8 @@ final class LibLlvm {
             isAFunction, getNumArgOperands, getOperand, getNumOperandBundles, getOperandBundleAtIndex, getOperandBundleTag,
             getNumOperandBundleArgs, getOperandBundleArgAtIndex, disposeOperandBundle, getNamedMetadataNumOperands,
             getNamedMetadataOperands, getTarget, getFirstUse, getNextUse, getUser, isAInstruction, getInstructionParent,
-            getBasicBlockParent, countParams, getParam;
+            getBasicBlockParent, countParams, getParam, globalGetValueType, getCalledFunctionType, getReturnType, countParamTypes,
+            getParamTypes, isFunctionVarArg, getTypeKind, getIntTypeWidth;
 
     private LibLlvm(Path path, SymbolLookup symbols) {
         this.path = path;
@@ -116,6 +117,14 @@ final class LibLlvm {
         getBasicBlockParent = handle("LLVMGetBasicBlockParent", FunctionDescriptor.of(ADDRESS, ADDRESS));
         countParams = handle("LLVMCountParams", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         getParam = handle("LLVMGetParam", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+        globalGetValueType = handle("LLVMGlobalGetValueType", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getCalledFunctionType = handle("LLVMGetCalledFunctionType", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getReturnType = handle("LLVMGetReturnType", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        countParamTypes = handle("LLVMCountParamTypes", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        getParamTypes = handle("LLVMGetParamTypes", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+        isFunctionVarArg = handle("LLVMIsFunctionVarArg", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        getTypeKind = handle("LLVMGetTypeKind", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        getIntTypeWidth = handle("LLVMGetIntTypeWidth", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     }
 
     /** Opens the libLLVM at {@code path}; refuses one that lacks a function the reader needs. */

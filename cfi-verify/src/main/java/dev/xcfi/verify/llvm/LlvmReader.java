@@ -7,6 +7,7 @@ import dev.xcfi.verify.facts.FunctionFacts;
 import dev.xcfi.verify.facts.KcfiCall;
 import dev.xcfi.verify.facts.ModuleFacts;
 import dev.xcfi.verify.facts.ModuleFlags;
+import dev.xcfi.verify.facts.Signature;
 import dev.xcfi.verify.facts.TypeAttachment;
 import dev.xcfi.verify.facts.TypeIdRef;
 import dev.xcfi.verify.facts.TypeTest;
@@ -287,7 +288,36 @@ public final class LlvmReader {
             } finally {
                 if (!entries.equals(NULL)) llvm.disposeValueMetadataEntries.invokeExact(entries);
             }
-            return new FunctionFacts(name, definition, linkage, types, kcfi);
+            return new FunctionFacts(name, definition, linkage, types, kcfi,
+                    kcfi.isPresent() ? signature((MemorySegment) llvm.globalGetValueType.invokeExact(fn)) : "");
+        }
+
+        /** A function type as {@link Signature} spells it. */
+        private String signature(MemorySegment fnType) throws Throwable {
+            int n = (int) llvm.countParamTypes.invokeExact(fnType);
+            MemorySegment params = arena.allocate(ADDRESS, Math.max(n, 1));
+            llvm.getParamTypes.invokeExact(fnType, params);
+            List<String> spelled = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) spelled.add(spelling(params.getAtIndex(ADDRESS, i)));
+            return Signature.of(spelling((MemorySegment) llvm.getReturnType.invokeExact(fnType)), spelled,
+                    (int) llvm.isFunctionVarArg.invokeExact(fnType) != 0);
+        }
+
+        /** LLVMTypeKind's scalar kinds, as the bitcode's type records spell them. */
+        private String spelling(MemorySegment type) throws Throwable {
+            return switch ((int) llvm.getTypeKind.invokeExact(type)) {
+                case 0 -> "void";
+                case 1 -> "half";
+                case 2 -> "float";
+                case 3 -> "double";
+                case 4 -> "x86_fp80";
+                case 5 -> "fp128";
+                case 6 -> "ppc_fp128";
+                case 8 -> Signature.integer((int) llvm.getIntTypeWidth.invokeExact(type));
+                case 12 -> "ptr";
+                case 18 -> "bfloat";
+                default -> Signature.UNKNOWN;
+            };
         }
 
         /** Calls of a type-test intrinsic, found through the intrinsic declaration's uses. */
@@ -389,7 +419,7 @@ public final class LlvmReader {
                     int[] slot = slots.get(((MemorySegment) llvm.getOperand.invokeExact(called, 0)).address());
                     if (slot != null && slot[0] == 1) parameter = slot[1];
                 }
-                kcfiBundles(function, inst, parameter);
+                kcfiBundles(function, inst, parameter, signature((MemorySegment) llvm.getCalledFunctionType.invokeExact(inst)));
             }
         }
 
@@ -404,7 +434,7 @@ public final class LlvmReader {
             return -1;
         }
 
-        private void kcfiBundles(String function, MemorySegment inst, int parameter) throws Throwable {
+        private void kcfiBundles(String function, MemorySegment inst, int parameter, String signature) throws Throwable {
             int bundles = (int) llvm.getNumOperandBundles.invokeExact(inst);
             for (int b = 0; b < bundles; b++) {
                 MemorySegment bundle = (MemorySegment) llvm.getOperandBundleAtIndex.invokeExact(inst, b);
@@ -413,7 +443,7 @@ public final class LlvmReader {
                     if (!LibLlvm.string(tag, length.get(JAVA_LONG, 0)).equals("kcfi")) continue;
                     if ((int) llvm.getNumOperandBundleArgs.invokeExact(bundle) < 1) continue;
                     OptionalInt hash = constant((MemorySegment) llvm.getOperandBundleArgAtIndex.invokeExact(bundle, 0));
-                    if (hash.isPresent()) kcfiCalls.add(new KcfiCall(function, hash.getAsInt(), parameter));
+                    if (hash.isPresent()) kcfiCalls.add(new KcfiCall(function, hash.getAsInt(), parameter, signature));
                 } finally {
                     llvm.disposeOperandBundle.invokeExact(bundle);
                 }

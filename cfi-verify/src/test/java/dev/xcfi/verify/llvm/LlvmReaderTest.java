@@ -60,6 +60,7 @@ class LlvmReaderTest {
         assertThat(hello.typeIds()).containsExactly(new TypeAttachment(0, TypeIdRef.named("_ZTSFvlE")),
                 new TypeAttachment(0, TypeIdRef.named("_ZTSFvlE.generalized")));
         assertThat(hello.kcfiType()).isEmpty();
+        assertThat(hello.signature()).as("only a KCFI hash needs it").isEmpty();
         assertThat(function(m, "take").definition()).isFalse();
         assertThat(m.typeTests()).containsExactly(new TypeTest("call_n", TypeIdRef.named("_ZTSFvlE"), TypeTest.Kind.TYPE_TEST));
         assertThat(m.callbacks()).containsExactly(new CallbackArgument("wire", "take", 0, 2, "hello"));
@@ -75,7 +76,8 @@ class LlvmReaderTest {
                 "-fsanitize-cfi-icall-experimental-normalize-integers"));
         int normalized = (int) dev.xcfi.encoding.KcfiHash.XXHASH64.hash("_ZTSFvu3i64E.normalized");
         assertThat(function(m, "hello").kcfiType()).isEqualTo(OptionalInt.of(normalized));
-        assertThat(m.kcfiCalls()).containsExactly(new KcfiCall("call_n", normalized, 0));
+        assertThat(function(m, "hello").signature()).isEqualTo("void(i64)");
+        assertThat(m.kcfiCalls()).containsExactly(new KcfiCall("call_n", normalized, 0, "void(i64)"));
         assertThat(m.typeTests()).isEmpty();
         assertThat(m.flags().kcfi()).isTrue();
         assertThat(m.flags().kcfiHash()).isEqualTo(Optional.of("xxHash64"));
@@ -98,7 +100,8 @@ class LlvmReaderTest {
         ModuleFacts m = reader.read("r.bc", 0, "", Files.readAllBytes(rustc(dir, "r.bc", "-Zsanitizer=kcfi", "-Cpanic=abort")));
         int hash = dev.xcfi.encoding.KcfiHash.XXHASH64.hash("_ZTSFvu3i64E");
         assertThat(function(m, "hello").kcfiType()).isEqualTo(OptionalInt.of(hash));
-        assertThat(m.kcfiCalls()).containsExactly(new KcfiCall("call_n", hash, 0));
+        assertThat(m.kcfiCalls()).containsExactly(new KcfiCall("call_n", hash, 0, "void(i64)"));
+        assertThat(function(m, "call_n").signature()).isEqualTo("void(ptr,i64)");
         assertThat(m.flags().kcfi()).isTrue();
         assertThat(m.flags().kcfiHash()).isEmpty();
     }
