@@ -53,7 +53,9 @@ final class CLayouts {
                     + " { int x; int y; }; long (" + name + ")\"");
         }
         List<CType> members = records.get(tag);
-        if (members == null) throw new IllegalArgumentException("'" + name + "' has a bit-field: pass a pointer to it");
+        if (members == null) {
+            throw new IllegalArgumentException("'" + name + "' has a bit-field or a packed or aligned layout, which xcfi does not lay out: pass a pointer to it");
+        }
         if (members.isEmpty()) throw new IllegalArgumentException("'" + name + "' has no members");
         List<MemoryLayout> layouts = new ArrayList<>();
         for (CType m : members) layouts.add(layout(m, target, records));

@@ -97,7 +97,11 @@ public final class HeaderParser {
     private final Map<TagType, Long> enumSizes = new HashMap<>();
     /** First members of unions, kept in case a later {@code typedef … __attribute__((transparent_union))} names them. */
     private final Map<TagType, CType> pendingFirstMembers = new HashMap<>();
-    /** The members of each struct and union defined so far (null for one with a bit-field), in order: for layouts. */
+    /**
+     * The members of each struct and union defined so far, in order, for layouts: null for one C's
+     * natural rule does not lay out (a bit-field; packed or aligned, by attribute, {@code _Alignas}
+     * or {@code #pragma pack}).
+     */
     private final Map<TagType, List<CType>> recordMembers = new java.util.LinkedHashMap<>();
     private List<CType> members;
     private final Consumer<FunctionDeclaration> declared;
@@ -136,6 +140,7 @@ public final class HeaderParser {
                                               Consumer<FunctionDeclaration> declared) {
         HeaderParser parser = new HeaderParser(target, declared);
         Preprocessor pp = new Preprocessor(target, includeDirs, parser.errors::add);
+        parser.packing = pp::packPragmaSeen;
         for (Input in : inputs) {
             pp.begin(in.name(), in.text(), in.directory());
             parser.translationUnit(new TokenWindow(pp::next));
@@ -174,6 +179,7 @@ public final class HeaderParser {
         int split = trimmed.lastIndexOf(';');
         HeaderParser parser = new HeaderParser(target, f -> { });
         Preprocessor pp = new Preprocessor(target, List.of(), parser.errors::add);
+        parser.packing = pp::packPragmaSeen;
         if (split >= 0) {
             pp.begin("<prototype>", trimmed.substring(0, split + 1), null);
             parser.translationUnit(new TokenWindow(pp::next));
@@ -304,6 +310,8 @@ public final class HeaderParser {
         CType base;
         TagType anonymousTag;
         List<Attribute> attributes = List.of();
+        /** {@code _Alignas}, {@code alignas} or {@code __declspec(align)}: a layout xcfi does not model. */
+        boolean aligned;
     }
 
     /** clang's BITINT_MAXWIDTH. */
@@ -336,8 +344,12 @@ public final class HeaderParser {
                 case STORAGE -> next();
                 case OTHER_SPECIFIER -> {
                     next();
-                    if (w.equals("_Noreturn")) noReturn = true;
-                    else skipParens();   // _Alignas(…)
+                    if (w.equals("_Noreturn")) {
+                        noReturn = true;
+                    } else {
+                        skipParens();   // _Alignas(…)
+                        s.aligned = true;
+                    }
                 }
                 case ATTRIBUTE -> s.attributes = joined(s.attributes, gnuAttributes(), List.of());
                 case CALLING_CONVENTION -> {
@@ -420,6 +432,7 @@ public final class HeaderParser {
                     if (w.equals("alignas") || w.equals("__declspec")) {
                         next();
                         skipParens();
+                        s.aligned = true;
                         continue;
                     }
                     // a typedef name, unless a type is already there (then it is the declarator's name)
@@ -534,11 +547,17 @@ public final class HeaderParser {
         }
         expect("{");
         List<CType> outer = members;
+        boolean outerUnnatural = unnaturalLayout;
         members = new ArrayList<>();
+        unnaturalLayout = false;
         CType firstMember = kind == TagType.Kind.ENUM ? enumBody(tag, fixed) : recordBody();
         List<CType> own = members;
+        boolean unnatural = unnaturalLayout;
         members = outer;
+        unnaturalLayout = outerUnnatural;
         attrs = joined(attrs, attributesAndAsm(), List.of());
+        // packed, aligned or under #pragma pack: laid out otherwise than C's natural rule, which is all xcfi models
+        if (unnatural || changesLayout(attrs) || packing.getAsBoolean()) own = null;
         if (hasAttribute(attrs, "packed")) enumSizes.remove(tag);   // the smallest type that holds its values: not modelled
         if (kind == TagType.Kind.UNION && hasAttribute(attrs, "transparent_union") && firstMember != null) {
             tag = tag.asTransparentUnion(firstMember);
@@ -567,6 +586,19 @@ public final class HeaderParser {
         return named;
     }
 
+    /** Set while a record body is read when a member's alignment or packing is its own. */
+    private boolean unnaturalLayout;
+    /** Whether the preprocessor has met a {@code #pragma pack} so far. */
+    private java.util.function.BooleanSupplier packing = () -> false;
+
+    private static boolean changesLayout(List<Attribute> attrs) {
+        for (Attribute a : attrs) {
+            String n = Attribute.plainName(a.name());
+            if (n.equals("packed") || n.equals("aligned") || n.equals("ms_struct")) return true;
+        }
+        return false;
+    }
+
     /** Member declarations up to the closing brace; returns the first member's declared type. */
     private CType recordBody() {
         CType first = null;
@@ -586,6 +618,7 @@ public final class HeaderParser {
                     members = null;   // a bit-field: no FFM layout for this record
                 }
                 List<Attribute> attrs = joined(s.attributes, d.attributes, attributesAndAsm());
+                if (s.aligned || changesLayout(attrs)) unnaturalLayout = true;
                 CType type = applyFunctionAttributes(d.build.apply(applyTypeAttributes(s.base, attrs)), attrs);
                 if (first == null) first = type;
                 if (members != null) members.add(type);

@@ -132,6 +132,16 @@ final class Preprocessor {
     }
 
     /**
+     * Whether a {@code #pragma pack} (or {@code _Pragma("pack …")}) has been seen: records defined
+     * after one may be laid out other than naturally, and xcfi does not model packing.
+     */
+    private boolean packed;
+
+    boolean packPragmaSeen() {
+        return packed;
+    }
+
+    /**
      * The next token of the current input after directives and macro expansion. C99's
      * {@code _Pragma("…")}, a {@code #pragma} that macros can write (LLVM's C API opens and closes
      * its headers with them), is dropped as {@code #pragma} lines are.
@@ -141,6 +151,7 @@ final class Preprocessor {
         while (t.kind() == Token.Kind.IDENTIFIER && t.is("_Pragma")) {
             Token open = expandedToken();
             Token text = open.is("(") ? expandedToken() : open;
+            if (text.kind() == Token.Kind.STRING && text.text().matches("(?s)[uUL8]*\"\\s*pack\\b.*")) packed = true;
             Token close = text.kind() == Token.Kind.STRING ? expandedToken() : text;
             if (!close.is(")")) {
                 errors.accept(new SyntaxException(t.location(), "_Pragma takes a parenthesized string literal"));
@@ -299,6 +310,7 @@ final class Preprocessor {
             case "include", "include_next" -> include(name, rest, s);
             case "pragma" -> {
                 if (!rest.isEmpty() && rest.get(0).is("once")) onceFiles.add(name.location().file());
+                if (!rest.isEmpty() && rest.get(0).is("pack")) packed = true;
             }
             case "error" -> throw new SyntaxException(name.location(), "#error " + join(rest));
             case "warning", "line", "ident", "sccs" -> { }
