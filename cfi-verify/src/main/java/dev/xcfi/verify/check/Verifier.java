@@ -1,7 +1,6 @@
 package dev.xcfi.verify.check;
 
 import dev.xcfi.encoding.CfiMode;
-import dev.xcfi.encoding.KcfiHash;
 import dev.xcfi.verify.facts.CallbackArgument;
 import dev.xcfi.verify.facts.FunctionFacts;
 import dev.xcfi.verify.facts.KcfiCall;
@@ -30,6 +29,7 @@ import java.util.Set;
 public final class Verifier {
     private final List<ModuleFacts> modules;
     private final IdExplainer explain;
+    private final KcfiNames hashIds;
     private final Set<CfiMode> testedModes;
     private final Map<String, List<Site>> definitions = new LinkedHashMap<>();
     private final Map<String, List<Site>> declarations = new LinkedHashMap<>();
@@ -62,6 +62,7 @@ public final class Verifier {
     private Verifier(List<ModuleFacts> modules) {
         this.modules = modules;
         this.explain = new IdExplainer(target(modules));
+        this.hashIds = new KcfiNames(modules);
         this.testedModes = testedModes(modules);
         for (ModuleFacts m : modules) {
             Map<String, Site> own = new HashMap<>();
@@ -187,8 +188,8 @@ public final class Verifier {
 
     /** With both hashes named, the part that differs and a repair, as for type ids. */
     private Finding kcfiDeclarationMismatch(String name, Site decl, int declared, Site def, int defined) {
-        Optional<HashedId> declaredId = hashId(declared, decl.module(), decl.function().signature());
-        Optional<HashedId> definedId = hashId(defined, def.module(), def.function().signature());
+        Optional<KcfiNames.HashedId> declaredId = hashIds.idOf(declared, decl.module(), decl.function().signature());
+        Optional<KcfiNames.HashedId> definedId = hashIds.idOf(defined, def.module(), def.function().signature());
         Optional<IdExplainer.Difference> part = declaredId.isPresent() && definedId.isPresent()
                 ? explain.difference(declaredId.get().id(), definedId.get().id()) : Optional.empty();
         String message = name + " is declared with KCFI hash " + hex(declared) + " but defined with " + hex(defined)
@@ -246,8 +247,8 @@ public final class Verifier {
         for (KcfiCall call : callee.module().kcfiCalls()) {
             if (!call.function().equals(cb.callee()) || call.parameter() != cb.argument() || call.hash() == carried) continue;
             if (!reported.add(cb.callee() + "\u0000" + cb.passed() + "\u0000" + cb.argument())) return true;
-            Optional<HashedId> expected = hashId(call.hash(), callee.module(), call.signature());
-            Optional<HashedId> actual = hashId(carried, passed.module(), passed.function().signature());
+            Optional<KcfiNames.HashedId> expected = hashIds.idOf(call.hash(), callee.module(), call.signature());
+            Optional<KcfiNames.HashedId> actual = hashIds.idOf(carried, passed.module(), passed.function().signature());
             Optional<IdExplainer.Difference> part = expected.isPresent() && actual.isPresent()
                     ? explain.difference(expected.get().id(), actual.get().id()) : Optional.empty();
             String message = cb.function() + " passes " + cb.passed() + " to " + cb.callee() + " (argument " + (cb.argument() + 1)
@@ -364,64 +365,9 @@ public final class Verifier {
         return m.producer().contains("-rust-");
     }
 
-    private Map<Integer, String> knownHashes;
-
-    /** Per module configuration (target, integer normalization, hash algorithm): the ids tried for hashes. */
-    private final Map<String, HashNames> hashNames = new HashMap<>();
-
-    /**
-     * A KCFI hash named by the id it hashes: an id some analysed module uses (a cfi-icall build of
-     * the same code, say; both algorithms are tried, since rustc and clang may differ), else one of
-     * the usual spellings of the IR type {@code signature} of the function or call that has the hash
-     * in {@code module} ({@link HashNames}).
-     */
+    /** A KCFI hash, named by the id it is the hash of where one is found ({@link KcfiNames}), both views decoded. */
     private String explainHash(int hash, ModuleFacts module, String signature) {
-        return hashId(hash, module, signature).map(h -> "hash of " + h.id() + (h.fnv() ? " (FNV-1a)" : "") + ": " + explain.decoded(h.id())).orElse("");
-    }
-
-    /** The id a KCFI hash was computed from, and whether by FNV-1a. */
-    private record HashedId(String id, boolean fnv) {}
-
-    private Map<Integer, String> fnvHashes;
-
-    /** The id a hash is of, as {@link #explainHash} finds it. */
-    private Optional<HashedId> hashId(int hash, ModuleFacts module, String signature) {
-        if (knownHashes == null) {
-            knownHashes = new HashMap<>();
-            fnvHashes = new HashMap<>();
-            for (ModuleFacts m : modules) {
-                for (FunctionFacts f : m.functions()) {
-                    for (TypeAttachment t : f.typeIds()) {
-                        if (!(t.id() instanceof TypeIdRef.Named n)) continue;
-                        knownHashes.putIfAbsent(KcfiHash.XXHASH64.hash(n.id()), n.id());
-                        fnvHashes.putIfAbsent(KcfiHash.FNV1A.hash(n.id()), n.id());
-                    }
-                }
-            }
-        }
-        if (knownHashes.containsKey(hash)) return Optional.of(new HashedId(knownHashes.get(hash), false));
-        if (fnvHashes.containsKey(hash)) return Optional.of(new HashedId(fnvHashes.get(hash), true));
-        boolean fnv = module.flags().kcfiHash().orElse("").equals(KcfiHash.FNV1A.flagValue());
-        return spelledHash(hash, module, signature).map(id -> new HashedId(id, fnv));
-    }
-
-    private Optional<String> spelledHash(int hash, ModuleFacts module, String signature) {
-        if (signature.isEmpty()) return Optional.empty();
-        Target target;
-        try {
-            target = module.triple().isEmpty() ? Target.X86_64_LINUX_GNU : Target.of(module.triple());
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();   // an unmodelled target: its types' codes are not known
-        }
-        KcfiHash algorithm;
-        try {
-            algorithm = KcfiHash.parse(module.flags().kcfiHash().orElse(KcfiHash.XXHASH64.flagValue()));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();   // a hash clang 22 does not have
-        }
-        CfiMode mode = CfiMode.of(module.flags().normalizeIntegers(), false);
-        HashNames names = hashNames.computeIfAbsent(target + " " + mode + " " + algorithm, k -> new HashNames(target, mode, algorithm));
-        return names.idOf(hash, signature);
+        return hashIds.idOf(hash, module, signature).map(h -> "hash of " + h.id() + (h.fnv() ? " (FNV-1a)" : "") + ": " + explain.decoded(h.id())).orElse("");
     }
 
     static String hex(int hash) {
