@@ -140,6 +140,11 @@ public final class Verifier {
         List<ModuleFacts> kcfi = hardened.stream().filter(m -> scheme(m) == Scheme.KCFI).toList();
         differs(kcfi, m -> m.flags().kcfiHash().orElse("xxHash64"), "KCFI hash algorithm",
                 "use one hash everywhere: rustc always uses xxHash64, so drop -fsanitize-kcfi-hash=FNV-1a from clang");
+        // A caller reads the hash (4 + offset) bytes before the target's entry, where the target's
+        // own module put it (4 + its offset) bytes before: every module must use one offset.
+        differs(kcfi, m -> "offset " + m.flags().kcfiOffset().orElse(0), "KCFI hash offset (the patchable-function-entry prefix)",
+                "give every module the same patchable prefix: clang -fpatchable-function-entry=N,M and rustc -Zpatchable-function-entry=N,M "
+                        + "with the same M (or none anywhere)");
         List<ModuleFacts> testing = hardened.stream().filter(m -> m.typeTests().stream().anyMatch(t -> t.id() instanceof TypeIdRef.Named)).toList();
         differs(testing, m -> m.typeTests().stream().anyMatch(t -> t.id() instanceof TypeIdRef.Named n && CfiMode.ofSuffixes(n.id()).generalizePointers())
                 ? "generalized pointers" : "exact pointers", "pointer generalization",

@@ -181,6 +181,19 @@ class VerifyFixturesTest {
         }
     }
 
+    /** A patchable prefix moves the hash: modules built with different -fpatchable-function-entry offsets miss each other's hashes. */
+    @Test
+    void kcfiModulesWithDifferentHashOffsetsAreASchemeMismatch(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        Path c = dir.resolve("fig4-prefixed.bc");
+        dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-O1", "-c", "-emit-llvm", "-fsanitize=kcfi", "-fpatchable-function-entry=4,2",
+                Fixtures.root().resolve("fixtures/verify/fig4.c").toString(), "-o", c.toString()));
+        Run r = verify(c.toString(), "kcfi/rust.bc");
+        assertThat(r.findings()).first().isEqualTo("scheme-mismatch ");
+        assertThat(r.text()).contains("the modules disagree on KCFI hash offset (the patchable-function-entry prefix): offset 2 vs offset 0");
+        assertThat(verify("kcfi").findings()).doesNotContain("scheme-mismatch ");
+    }
+
     /** Unoptimized C stores the callback parameter to the stack and loads it back before the call: still found. */
     @Test
     void kcfiCallbacksAreFoundInUnoptimizedCodeToo(@TempDir Path dir) throws Exception {
