@@ -251,7 +251,7 @@ public final class ClangEncoder {
     /** {@code A <length> _ <element>}; {@code A_} for incomplete and variable-length arrays. */
     private void array(ArrayType a) {
         if (a.size() instanceof ArrayType.Size.Unknown(String length)) {
-            throw new EncodingException("the id spells an array length, " + length + ", that xcfi cannot compute (it does not lay out structs)");
+            throw new EncodingException("the id spells an array length, " + length + ", that xcfi cannot compute (it does not lay out records with bit-fields, packing or alignment attributes)");
         }
         m.append('A');
         if (a.size() instanceof ArrayType.Size.Fixed(long length)) m.append(length);

@@ -193,6 +193,31 @@ public record Target(String triple, Arch arch, Os os, DataModel dataModel, boole
         };
     }
 
+    /** {@code sizeof} a builtin in bytes; empty for {@code void}. */
+    public java.util.OptionalInt sizeBytes(Kind kind) {
+        return switch (kind) {
+            case VOID -> java.util.OptionalInt.empty();
+            case FLOAT -> java.util.OptionalInt.of(4);
+            case DOUBLE -> java.util.OptionalInt.of(8);
+            case FLOAT16, BFLOAT16, HALF -> java.util.OptionalInt.of(2);
+            case LONG_DOUBLE -> java.util.OptionalInt.of(longDoubleBytes());
+            case FLOAT128, IBM128 -> java.util.OptionalInt.of(16);
+            case NULLPTR -> java.util.OptionalInt.of(dataModel.pointerBits() / 8);
+            default -> java.util.OptionalInt.of(bits(kind) / 8);
+        };
+    }
+
+    /**
+     * {@code _Alignof} a builtin, which is also where a struct puts it: its size, but 4 for i686's
+     * 8-byte integers and doubles and its 12-byte long double (the System V i386 ABI), as clang 22
+     * lays them out; empty for {@code void}.
+     */
+    public java.util.OptionalInt alignmentBytes(Kind kind) {
+        java.util.OptionalInt size = sizeBytes(kind);
+        if (size.isEmpty()) return size;
+        return arch == Arch.I686 && (size.getAsInt() == 8 || kind == Kind.LONG_DOUBLE) ? java.util.OptionalInt.of(4) : size;
+    }
+
     /** Signedness of an integer builtin ({@code _Bool} is unsigned; {@code char} per target). */
     public boolean isSigned(Kind kind) {
         return switch (kind) {

@@ -38,8 +38,11 @@ final class ConstantExpression {
         /** The cast these words (a parenthesized type name) make, or null when they are not an integer type. */
         IntegerCast cast(List<Token> words);
 
-        /** {@code sizeof(typeName)} in bytes, or empty when xcfi cannot compute it (a struct's). */
+        /** {@code sizeof(typeName)} in bytes, or empty when xcfi cannot compute it (a packed struct's, say). */
         java.util.OptionalLong sizeOf(List<Token> typeName);
+
+        /** {@code _Alignof(typeName)} in bytes, or empty when xcfi cannot compute it. */
+        java.util.OptionalLong alignOf(List<Token> typeName);
     }
 
     /**
@@ -62,7 +65,7 @@ final class ConstantExpression {
         }
 
         SyntaxException error() {
-            return new SyntaxException(at, "xcfi cannot compute " + what + " (only the sizes of scalars, pointers, enums and their arrays)");
+            return new SyntaxException(at, "xcfi cannot compute " + what + " (it does not lay out records with bit-fields, packing or alignment attributes, nor vectors, _BitInt or _Atomic types)");
         }
     }
 
@@ -239,6 +242,9 @@ final class ConstantExpression {
                 return new Value(~v.bits(), v.unsigned());
             }
             if (types != null && pos < tokens.size() && tokens.get(pos).is("sizeof")) return new Value(sizeOf(), true);   // size_t
+            if (types != null && pos < tokens.size() && (tokens.get(pos).is("_Alignof") || tokens.get(pos).is("alignof"))) {
+                return new Value(alignOf(), true);
+            }
             // *p and &x are C but never constant: a bound like [*n] (brotli's) makes a variable-length array
             if (types != null && (accept("*") || accept("&"))) {
                 unary();
@@ -305,20 +311,30 @@ final class ConstantExpression {
 
     /** {@code sizeof ( type-name )}; the size of an expression's type is not worked out here. */
     private long sizeOf() {
+        return typeFact(types::sizeOf);
+    }
+
+    /** {@code _Alignof ( type-name )} (C23's {@code alignof}). */
+    private long alignOf() {
+        return typeFact(types::alignOf);
+    }
+
+    private long typeFact(java.util.function.Function<List<Token>, java.util.OptionalLong> fact) {
         Token keyword = tokens.get(pos++);
-        if (!accept("(")) throw new SyntaxException(keyword.location(), "xcfi evaluates sizeof of a parenthesized type name only");
+        String word = keyword.text();
+        if (!accept("(")) throw new SyntaxException(keyword.location(), "xcfi evaluates " + word + " of a parenthesized type name only");
         int open = pos, depth = 1;
         while (pos < tokens.size() && (depth += tokens.get(pos).is("(") ? 1 : tokens.get(pos).is(")") ? -1 : 0) > 0) pos++;
-        if (pos >= tokens.size()) throw new SyntaxException(keyword.location(), "expected ')' after sizeof's type name");
+        if (pos >= tokens.size()) throw new SyntaxException(keyword.location(), "expected ')' after " + word + "'s type name");
         List<Token> typeName = tokens.subList(open, pos++);
-        if (typeName.isEmpty()) throw new SyntaxException(keyword.location(), "expected a type name after sizeof");
-        java.util.OptionalLong size = types.sizeOf(typeName);
-        if (size.isEmpty()) {
+        if (typeName.isEmpty()) throw new SyntaxException(keyword.location(), "expected a type name after " + word);
+        java.util.OptionalLong value = fact.apply(typeName);
+        if (value.isEmpty()) {
             StringBuilder written = new StringBuilder();
             for (Token t : typeName) written.append(written.isEmpty() ? "" : " ").append(t.text());
-            throw new NotComputed(keyword.location(), "sizeof(" + written + ")");
+            throw new NotComputed(keyword.location(), word + "(" + written + ")");
         }
-        return size.getAsLong();
+        return value.getAsLong();
     }
 
     static long parseInteger(Token t) {

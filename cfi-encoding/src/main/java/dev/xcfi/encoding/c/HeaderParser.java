@@ -18,6 +18,7 @@ import dev.xcfi.types.QualifiedType;
 import dev.xcfi.types.Qualifiers;
 import dev.xcfi.types.TagType;
 import dev.xcfi.types.Target;
+import dev.xcfi.types.TypeLayout;
 import dev.xcfi.types.TypedefType;
 import dev.xcfi.types.VectorType;
 
@@ -119,6 +120,8 @@ public final class HeaderParser {
     private HeaderParser(Target target, Consumer<FunctionDeclaration> declared) {
         this.target = target;
         this.declared = declared;
+        this.layout = new TypeLayout(target, recordMembers::get,
+                tag -> enumSizes.containsKey(tag) ? OptionalLong.of(enumSizes.get(tag)) : OptionalLong.empty());
         typedefs.put("__builtin_va_list", new TypedefType("__builtin_va_list", target.builtinVaList()));
         typedefs.put("__int128_t", BuiltinType.of(Kind.INT128));
         typedefs.put("__uint128_t", BuiltinType.of(Kind.UNSIGNED_INT128));
@@ -647,7 +650,7 @@ public final class HeaderParser {
                 break;
             }
         }
-        OptionalLong size = fixed != null ? sizeOf(fixed)
+        OptionalLong size = fixed != null ? layout.sizeOf(fixed)
                 : OptionalLong.of(min >= Integer.MIN_VALUE && max <= 0xffffffffL && (min >= 0 || max <= Integer.MAX_VALUE) ? 4 : 8);
         size.ifPresent(n -> enumSizes.put(tag, n));
         return null;
@@ -1009,7 +1012,7 @@ public final class HeaderParser {
                     long bytes = constant(a);
                     if (bytes < 0) throw error(a.location(), "vector must have non-negative size");   // clang's words, as below
                     if (bytes == 0) throw error(a.location(), "zero vector size");
-                    OptionalLong elem = sizeOf(t.unqualified());
+                    OptionalLong elem = vectorElementSize(t.unqualified());
                     if (elem.isEmpty() || elem.getAsLong() == 0) throw error(a.location(), "invalid vector element type");
                     if (bytes % elem.getAsLong() != 0) throw error(a.location(), "vector size not an integral multiple of component size");
                     if (bytes / elem.getAsLong() > Integer.MAX_VALUE) throw error(a.location(), "vector size too large");
@@ -1071,28 +1074,15 @@ public final class HeaderParser {
         return c instanceof FunctionType;
     }
 
-    /** Byte size where it is simple to know (vector elements, sizeof of scalars); empty otherwise. */
-    private OptionalLong sizeOf(CType t) {
-        CType c = t.canonical();
-        if (c instanceof BuiltinType b) {
-            return switch (b.kind()) {
-                case VOID -> OptionalLong.empty();
-                case FLOAT -> OptionalLong.of(4);
-                case DOUBLE -> OptionalLong.of(8);
-                case FLOAT16, BFLOAT16, HALF -> OptionalLong.of(2);
-                case LONG_DOUBLE -> OptionalLong.of(target.longDoubleBytes());
-                case FLOAT128, IBM128 -> OptionalLong.of(16);
-                case NULLPTR -> OptionalLong.of(target.dataModel().pointerBits() / 8);
-                default -> OptionalLong.of(target.bits(b.kind()) / 8);
-            };
-        }
-        if (c instanceof PointerType) return OptionalLong.of(target.dataModel().pointerBits() / 8);
-        if (c instanceof TagType tag && enumSizes.containsKey(tag)) return OptionalLong.of(enumSizes.get(tag));
-        if (c instanceof ArrayType a && a.size() instanceof ArrayType.Size.Fixed(long n)) {
-            OptionalLong element = sizeOf(a.element());
-            return element.isPresent() ? OptionalLong.of(element.getAsLong() * n) : OptionalLong.empty();
-        }
-        return OptionalLong.empty();
+    /** Sizes and alignments, with the records and enums defined so far. */
+    private final TypeLayout layout;
+
+    /** The size of a vector's element: a scalar, pointer or enum (or an array of them, as clang takes it); a record or complex number is none. */
+    private OptionalLong vectorElementSize(CType t) {
+        CType c = t.canonical().unqualified();
+        if (c instanceof ArrayType a) return a.size() instanceof ArrayType.Size.Fixed ? vectorElementSize(a.element()).isPresent() ? layout.sizeOf(c) : OptionalLong.empty() : OptionalLong.empty();
+        if (c instanceof TagType tag && tag.kind() != TagType.Kind.ENUM || c instanceof ComplexType) return OptionalLong.empty();
+        return layout.sizeOf(c);
     }
 
     /**
@@ -1147,7 +1137,12 @@ public final class HeaderParser {
         public OptionalLong sizeOf(List<Token> typeName) {
             CType type = typeNameOf(typeName);
             // GNU C's sizeof(void) is 1 (clang warns); vectors of void stay invalid, so not in sizeOf
-            return type.canonical().unqualified() instanceof BuiltinType b && b.kind() == Kind.VOID ? OptionalLong.of(1) : HeaderParser.this.sizeOf(type);
+            return type.canonical().unqualified() instanceof BuiltinType b && b.kind() == Kind.VOID ? OptionalLong.of(1) : layout.sizeOf(type);
+        }
+
+        @Override
+        public OptionalLong alignOf(List<Token> typeName) {
+            return layout.alignOf(typeNameOf(typeName));
         }
     };
 

@@ -50,19 +50,40 @@ class LiveClangTest {
             tests.add(DynamicTest.dynamicTest(target.shortName() + " seed " + SEED, () -> {
                 Path header = work.resolve("live-" + target.shortName() + ".h");
                 Files.writeString(header, new CPrototypeGenerator(SEED + target.hashCode(), target).header("live", BATCH));
-                Map<CfiMode, List<GoldenRow>> clang;
-                try {
-                    clang = new ClangOracle(target, Fixtures.includeDirs(), work).rows(header, KcfiHash.XXHASH64);
-                } catch (IOException e) {
-                    throw new AssertionError("seed " + SEED + " (repeat with -Dxcfi.liveSeed=" + SEED + "): " + e.getMessage(), e);
-                }
-                for (CfiMode mode : CfiMode.all()) {
-                    List<String> expected = clang.get(mode).stream().map(GoldenRow::tsv).toList();
-                    List<String> actual = GoldenCorpusTest.actualRows(target, header, mode, KcfiHash.XXHASH64);
-                    assertThat(GoldenCorpusTest.differences(expected, actual))
-                            .as("seed %d, %s, %s (repeat with -Dxcfi.liveSeed=%d)", SEED, target, mode.label(), SEED).isEmpty();
-                    assertThat(actual).hasSize(BATCH);
-                }
+                assertSameAsClang(target, header, List.of(CfiMode.all()), BATCH);
+            }));
+        }
+        return tests;
+    }
+
+    /** xcfi's rows for a generated header, in each of {@code modes}, are clang's: {@code rows} of them. */
+    private static void assertSameAsClang(Target target, Path header, List<CfiMode> modes, int rows) {
+        Map<CfiMode, List<GoldenRow>> clang;
+        try {
+            clang = new ClangOracle(target, Fixtures.includeDirs(), work).rows(header, KcfiHash.XXHASH64);
+        } catch (IOException e) {
+            throw new AssertionError("seed " + SEED + " (repeat with -Dxcfi.liveSeed=" + SEED + "): " + e.getMessage(), e);
+        }
+        for (CfiMode mode : modes) {
+            List<String> expected = clang.get(mode).stream().map(GoldenRow::tsv).toList();
+            List<String> actual = GoldenCorpusTest.actualRows(target, header, mode, KcfiHash.XXHASH64);
+            assertThat(GoldenCorpusTest.differences(expected, actual))
+                    .as("seed %d, %s, %s (repeat with -Dxcfi.liveSeed=%d)", SEED, target, mode.label(), SEED).isEmpty();
+            assertThat(actual).hasSize(rows);
+        }
+    }
+
+    /** A fresh batch of random records on every target: the sizes and alignments their ids spell are clang's. */
+    @TestFactory
+    List<DynamicTest> freshRandomRecordsHaveClangsLayouts() {
+        List<DynamicTest> tests = new ArrayList<>();
+        Path header = work.resolve("live-layouts.h");
+        for (Target target : Target.known()) {
+            tests.add(DynamicTest.dynamicTest(target.shortName() + " seed " + SEED, () -> {
+                String text = new CRecordGenerator(SEED).header(60);
+                if (!Files.exists(header)) Files.writeString(header, text);
+                // generalized ids erase the pointed-to arrays, and with them the layouts
+                assertSameAsClang(target, header, List.of(CfiMode.PLAIN, CfiMode.NORMALIZED), (int) text.lines().filter(l -> l.startsWith("void ")).count());
             }));
         }
         return tests;

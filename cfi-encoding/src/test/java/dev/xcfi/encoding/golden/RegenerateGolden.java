@@ -12,14 +12,15 @@ import java.util.Map;
 
 /**
  * Regenerates the C golden data from clang-22: each target's predefined macros (which xcfi's
- * preprocessor starts from), the random corpus headers (deterministic seeds) and, for them,
- * {@code tricky.h} and {@code macros.h}, one TSV per target, mode and hash. Run by
+ * preprocessor starts from), the random corpus headers and {@code layouts.h} (deterministic seeds)
+ * and, for them, {@code tricky.h} and {@code macros.h}, one TSV per target, mode and hash. Run by
  * {@code fixtures/c/regenerate}; never by the tests.
  */
 public final class RegenerateGolden {
     public static void main(String[] args) throws IOException {
         Path work = Files.createTempDirectory("xcfi-golden");
         int rows = 0;
+        Files.writeString(Fixtures.header(Target.X86_64_LINUX_GNU, "layouts"), new CRecordGenerator(Fixtures.LAYOUT_SEED).header(Fixtures.LAYOUT_RECORDS));
         for (Target target : Target.known()) {
             Path macros = Fixtures.predefinedMacros(target);
             Files.createDirectories(macros.getParent());

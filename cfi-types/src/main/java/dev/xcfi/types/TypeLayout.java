@@ -1,0 +1,95 @@
+package dev.xcfi.types;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+/**
+ * Sizes and alignments of C types on a target, as clang 22 lays them out, for {@code sizeof} and
+ * {@code _Alignof} in array bounds (whose lengths are spelled in ids). A struct or union is laid out
+ * by C's natural rule: each member at the next multiple of its alignment, the record aligned as its
+ * most aligned member and its size a multiple of that, a union as large as its largest member so
+ * rounded, a flexible array member adding alignment but no size. The records come from
+ * {@code members}: null for a record without a definition or whose layout is not the natural one
+ * (bit-fields, packing, alignment attributes), which has no layout here, as have vectors,
+ * {@code _BitInt}, {@code _Atomic} and function types.
+ */
+public final class TypeLayout {
+    /** A type's size and alignment in bytes. */
+    public record Layout(long size, long alignment) {}
+
+    private final Target target;
+    private final Function<TagType, List<CType>> members;
+    private final Function<TagType, OptionalLong> enumSizes;
+
+    public TypeLayout(Target target, Function<TagType, List<CType>> members, Function<TagType, OptionalLong> enumSizes) {
+        this.target = target;
+        this.members = members;
+        this.enumSizes = enumSizes;
+    }
+
+    public OptionalLong sizeOf(CType type) {
+        Optional<Layout> l = of(type);
+        return l.isPresent() ? OptionalLong.of(l.get().size()) : OptionalLong.empty();
+    }
+
+    public OptionalLong alignOf(CType type) {
+        Optional<Layout> l = of(type);
+        return l.isPresent() ? OptionalLong.of(l.get().alignment()) : OptionalLong.empty();
+    }
+
+    public Optional<Layout> of(CType type) {
+        CType t = type.canonical().unqualified();
+        return switch (t) {
+            case BuiltinType b -> builtin(b.kind());
+            case PointerType p -> scalar(target.dataModel().pointerBits() / 8);
+            case ComplexType c -> of(c.element()).map(e -> new Layout(2 * e.size(), e.alignment()));
+            case ArrayType a when a.size() instanceof ArrayType.Size.Fixed(long n) -> of(a.element()).map(e -> new Layout(n * e.size(), e.alignment()));
+            case TagType tag when tag.kind() == TagType.Kind.ENUM -> {
+                OptionalLong size = enumSizes.apply(tag);
+                yield size.isPresent() ? enumeration(size.getAsLong()) : Optional.empty();
+            }
+            case TagType tag -> record(tag);
+            default -> Optional.empty();
+        };
+    }
+
+    private Optional<Layout> builtin(BuiltinType.Kind kind) {
+        OptionalInt size = target.sizeBytes(kind), alignment = target.alignmentBytes(kind);
+        return size.isPresent() ? Optional.of(new Layout(size.getAsInt(), alignment.getAsInt())) : Optional.empty();
+    }
+
+    /** An enum is laid out as the integer of its size (i686 puts an 8-byte one at 4, as it does long long). */
+    private Optional<Layout> enumeration(long bytes) {
+        BuiltinType.Kind integer = bytes == 1 ? BuiltinType.Kind.CHAR : bytes == 2 ? BuiltinType.Kind.SHORT
+                : bytes == 4 ? BuiltinType.Kind.INT : bytes == 8 ? BuiltinType.Kind.LONG_LONG : null;
+        return integer == null ? Optional.empty() : Optional.of(new Layout(bytes, target.alignmentBytes(integer).getAsInt()));
+    }
+
+    private static Optional<Layout> scalar(long bytes) {
+        return Optional.of(new Layout(bytes, bytes));
+    }
+
+    private Optional<Layout> record(TagType tag) {
+        List<CType> fields = members.apply(tag);
+        if (fields == null) return Optional.empty();
+        boolean union = tag.kind() == TagType.Kind.UNION;
+        long offset = 0, alignment = 1;
+        for (int i = 0; i < fields.size(); i++) {
+            CType field = fields.get(i).canonical().unqualified();
+            boolean flexible = i == fields.size() - 1 && !union && field instanceof ArrayType a && a.size() instanceof ArrayType.Size.Incomplete;
+            Optional<Layout> l = of(flexible ? ((ArrayType) field).element() : field);
+            if (l.isEmpty()) return Optional.empty();
+            alignment = Math.max(alignment, l.get().alignment());
+            long size = flexible ? 0 : l.get().size();
+            offset = union ? Math.max(offset, size) : roundUp(offset, l.get().alignment()) + size;
+        }
+        return Optional.of(new Layout(roundUp(offset, alignment), alignment));
+    }
+
+    private static long roundUp(long offset, long alignment) {
+        return (offset + alignment - 1) / alignment * alignment;
+    }
+}
