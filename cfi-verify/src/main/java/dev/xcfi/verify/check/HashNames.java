@@ -2,6 +2,7 @@ package dev.xcfi.verify.check;
 
 import dev.xcfi.encoding.CfiMode;
 import dev.xcfi.encoding.ClangEncoder;
+import dev.xcfi.encoding.HashedTypeId;
 import dev.xcfi.encoding.KcfiHash;
 import dev.xcfi.encoding.RustcEncoder;
 import dev.xcfi.types.BuiltinType;
@@ -25,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Names a KCFI hash by the type id it was computed from, when that id is one of the usual spellings
@@ -105,9 +107,9 @@ final class HashNames {
         return ids;
     }
 
-    private static void put(Map<Integer, String> ids, java.util.function.Supplier<dev.xcfi.encoding.HashedTypeId> encode) {
+    private static void put(Map<Integer, String> ids, Supplier<HashedTypeId> encode) {
         try {
-            dev.xcfi.encoding.HashedTypeId id = encode.get();
+            HashedTypeId id = encode.get();
             ids.putIfAbsent(id.kcfi(), id.id().string());
         } catch (RuntimeException e) {
             // a combination the encoder refuses (a type the target lacks): not a candidate
