@@ -34,11 +34,14 @@ import java.util.stream.Stream;
 final class VerifyCommand implements Callable<Integer> {
     enum ReportFormat { text, json, sarif }
 
+    /** The least severe finding that fails the run (exit 1). */
+    enum FailOn { error, warning }
+
     enum Reader { auto, java, llvm }
 
     final CommandModel model = new CommandModel("verify", this,
             "Read the bitcode of every module that will be linked together (clang's and rustc's) and report the declarations, callbacks and scheme flags that will make an indirect call trap.",
-            "Exit status: 2 if an input could not be read (the rest is still reported), else 1 if any error finding, else 0.");
+            "Exit status: 2 if an input could not be read (the rest is still reported), else 1 if any error finding (or warning, with --fail-on warning), else 0.");
     private final OptionSpec format = model.option("--format", ReportFormat.class, "text", "FORMAT",
             "text (default), json, or sarif (SARIF 2.1.0 for code scanning)");
     private final OptionSpec reader = model.option("--reader", Reader.class, "auto", "READER",
@@ -46,6 +49,8 @@ final class VerifyCommand implements Callable<Integer> {
             "java: the pure-Java reader only (no native code); llvm: libLLVM in a supervised worker process");
     private final OptionSpec libllvm = model.option("--libllvm", Path.class, null, "PATH",
             "the libLLVM shared library to use (else $XCFI_LIBLLVM, then what llvm-config reports, Debian's, rustup's)");
+    private final OptionSpec failOn = model.option("--fail-on", FailOn.class, "error", "SEVERITY",
+            "error (default): exit 1 on error findings; warning: on warnings too (a check no function passes traps every call through it)");
     private final OptionSpec baseline = model.option("--baseline", Path.class, null, "FILE",
             "a JSON report of an earlier run (--format json): the findings it has are counted, not shown, and do not fail the run");
     private final PositionalParamSpec paths = model.operands(Path.class, "FILE|DIR", ".bc/.ll files, or folders searched for them");
@@ -119,7 +124,7 @@ final class VerifyCommand implements Callable<Integer> {
             case json -> JsonReport.render(report) + "\n";
             case sarif -> SarifReport.render(report) + "\n";
         });
-        return report.exitStatus();
+        return report.exitStatus(failOn.<FailOn>getValue() == FailOn.warning);
     }
 
     /** The pure-Java reader: in-process, since no input can crash it. {@code named}: given as an operand, not found in a folder. */

@@ -40,7 +40,12 @@ public record Report(List<Input> inputs, List<Finding> findings, List<InputError
 
     /** 2 if an input could not be read, else 1 if any new error finding, else 0. */
     public int exitStatus() {
+        return exitStatus(false);
+    }
+
+    /** As {@link #exitStatus()}, with new warnings failing the run too when {@code warnings}. */
+    public int exitStatus(boolean warnings) {
         if (!errors.isEmpty()) return 2;
-        return count(Rule.Severity.ERROR) > 0 ? 1 : 0;
+        return count(Rule.Severity.ERROR) > 0 || warnings && count(Rule.Severity.WARNING) > 0 ? 1 : 0;
     }
 }

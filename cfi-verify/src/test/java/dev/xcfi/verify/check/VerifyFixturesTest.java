@@ -63,6 +63,18 @@ class VerifyFixturesTest {
         assertThat(r.json().get("inputs").get(1).get("modules").asInt()).isEqualTo(2);
     }
 
+    /** Warnings exit 0 unless --fail-on warning; errors exit 1 either way; a baseline's warnings do not count. */
+    @Test
+    void failOnWarningMakesWarningsFailTheRun(@TempDir Path dir) throws Exception {
+        assertThat(verify("plugins").exit()).isZero();
+        assertThat(verify("--fail-on=warning", "plugins").exit()).isEqualTo(1);
+        assertThat(verify("--fail-on=warning", "fig5").exit()).isZero();
+        assertThat(verify("--fail-on=error", "fig4").exit()).isEqualTo(1);
+        Path base = dir.resolve("b.json");
+        java.nio.file.Files.writeString(base, verify("plugins").text());
+        assertThat(verify("--fail-on=warning", "--baseline", base.toString(), "plugins").exit()).isZero();
+    }
+
     @Test
     void manyBodiesAndOneCallThroughATypeNoFunctionHas() throws Exception {
         Run r = verify("plugins");
