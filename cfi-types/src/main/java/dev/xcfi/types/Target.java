@@ -218,6 +218,15 @@ public record Target(String triple, Arch arch, Os os, DataModel dataModel, boole
         return arch == Arch.I686 && (size.getAsInt() == 8 || kind == Kind.LONG_DOUBLE) ? java.util.OptionalInt.of(4) : size;
     }
 
+    /**
+     * GNU's {@code __alignof__} of a builtin, the alignment a variable of it gets: i686 prefers 8
+     * for its 8-byte integers and doubles (which its structs put at 4); elsewhere the ABI's.
+     */
+    public java.util.OptionalInt preferredAlignmentBytes(Kind kind) {
+        java.util.OptionalInt size = sizeBytes(kind);
+        return arch == Arch.I686 && size.isPresent() && size.getAsInt() == 8 ? size : alignmentBytes(kind);
+    }
+
     /** Signedness of an integer builtin ({@code _Bool} is unsigned; {@code char} per target). */
     public boolean isSigned(Kind kind) {
         return switch (kind) {

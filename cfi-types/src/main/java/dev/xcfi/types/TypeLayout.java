@@ -40,6 +40,28 @@ public final class TypeLayout {
         return l.isPresent() ? OptionalLong.of(l.get().alignment()) : OptionalLong.empty();
     }
 
+    /**
+     * GNU's {@code __alignof__}: the alignment a variable gets, which on i686 is 8 for an 8-byte
+     * scalar (and an enum, array or complex number of one) though a struct member of it gets 4; a
+     * record's is its {@link #alignOf}.
+     */
+    public OptionalLong preferredAlignOf(CType type) {
+        CType t = type.canonical().unqualified();
+        return switch (t) {
+            case BuiltinType b -> {
+                OptionalInt a = target.preferredAlignmentBytes(b.kind());
+                yield a.isPresent() ? OptionalLong.of(a.getAsInt()) : OptionalLong.empty();
+            }
+            case ComplexType c -> preferredAlignOf(c.element());
+            case ArrayType a when a.size() instanceof ArrayType.Size.Fixed -> preferredAlignOf(a.element());
+            case TagType tag when tag.kind() == TagType.Kind.ENUM -> {
+                OptionalLong size = enumSizes.apply(tag);
+                yield size.isPresent() && size.getAsLong() == 8 ? preferredAlignOf(BuiltinType.of(BuiltinType.Kind.LONG_LONG)) : alignOf(t);
+            }
+            default -> alignOf(t);
+        };
+    }
+
     public Optional<Layout> of(CType type) {
         CType t = type.canonical().unqualified();
         return switch (t) {

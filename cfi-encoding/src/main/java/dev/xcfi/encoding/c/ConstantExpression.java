@@ -43,6 +43,9 @@ final class ConstantExpression {
 
         /** {@code _Alignof(typeName)} in bytes, or empty when xcfi cannot compute it. */
         java.util.OptionalLong alignOf(List<Token> typeName);
+
+        /** GNU's {@code __alignof__(typeName)} (the preferred alignment) in bytes, or empty when xcfi cannot compute it. */
+        java.util.OptionalLong preferredAlignOf(List<Token> typeName);
     }
 
     /**
@@ -243,7 +246,10 @@ final class ConstantExpression {
             }
             if (types != null && pos < tokens.size() && tokens.get(pos).is("sizeof")) return new Value(sizeOf(), true);   // size_t
             if (types != null && pos < tokens.size() && (tokens.get(pos).is("_Alignof") || tokens.get(pos).is("alignof"))) {
-                return new Value(alignOf(), true);
+                return new Value(typeFact(types::alignOf), true);
+            }
+            if (types != null && pos < tokens.size() && (tokens.get(pos).is("__alignof__") || tokens.get(pos).is("__alignof"))) {
+                return new Value(typeFact(types::preferredAlignOf), true);
             }
             // *p and &x are C but never constant: a bound like [*n] (brotli's) makes a variable-length array
             if (types != null && (accept("*") || accept("&"))) {
@@ -314,11 +320,7 @@ final class ConstantExpression {
         return typeFact(types::sizeOf);
     }
 
-    /** {@code _Alignof ( type-name )} (C23's {@code alignof}). */
-    private long alignOf() {
-        return typeFact(types::alignOf);
-    }
-
+    /** {@code sizeof}, {@code _Alignof} or {@code __alignof__} of a parenthesized type name, at the keyword. */
     private long typeFact(java.util.function.Function<List<Token>, java.util.OptionalLong> fact) {
         Token keyword = tokens.get(pos++);
         String word = keyword.text();

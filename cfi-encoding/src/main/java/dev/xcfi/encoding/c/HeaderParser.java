@@ -1144,6 +1144,11 @@ public final class HeaderParser {
         public OptionalLong alignOf(List<Token> typeName) {
             return layout.alignOf(typeNameOf(typeName));
         }
+
+        @Override
+        public OptionalLong preferredAlignOf(List<Token> typeName) {
+            return layout.preferredAlignOf(typeNameOf(typeName));
+        }
     };
 
     /**

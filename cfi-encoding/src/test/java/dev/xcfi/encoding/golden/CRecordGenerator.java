@@ -39,9 +39,13 @@ public final class CRecordGenerator {
             defined.add(name);
             prototypes.add("void size_R" + i + "(char (*)[sizeof(" + name + ")]);");
             prototypes.add("void align_R" + i + "(char (*)[_Alignof(" + name + ")]);");
+            if (rnd.nextInt(3) == 0) prototypes.add("void gnu_align_R" + i + "(char (*)[__alignof__(" + name + ")]);");
             if (rnd.nextInt(5) == 0) prototypes.add("void array_R" + i + "(char (*)[sizeof(" + name + "[3])]);");
         }
-        for (int i = 0; i < SCALARS.length; i++) prototypes.add("void align_scalar" + i + "(char (*)[_Alignof(" + SCALARS[i] + ")]);");
+        for (int i = 0; i < SCALARS.length; i++) {
+            prototypes.add("void align_scalar" + i + "(char (*)[_Alignof(" + SCALARS[i] + ")]);");
+            prototypes.add("void gnu_align_scalar" + i + "(char (*)[__alignof__(" + SCALARS[i] + ")], char (*)[__alignof__(" + SCALARS[i] + "[2])]);");
+        }
         for (String p : prototypes) h.append(p).append('\n');
         return h.toString();
     }
