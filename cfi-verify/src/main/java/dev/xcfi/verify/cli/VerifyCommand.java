@@ -323,7 +323,7 @@ final class VerifyCommand implements Callable<Integer> {
         String name = f.getFileName().toString();
         if (name.endsWith(".bc") || name.endsWith(".ll")) return true;
         if (!name.endsWith(".o") && !name.endsWith(".a") && !name.endsWith(".rlib")) return false;
-        byte[] head = new byte[16];
+        byte[] head = new byte[20];   // a COFF object is known by its 20-byte header
         try (java.io.InputStream in = Files.newInputStream(f)) {
             byte[] got = java.util.Arrays.copyOf(head, in.readNBytes(head, 0, head.length));
             return BitcodeFile.isBitcode(got) || BitcodeArchive.isArchive(got) || EmbeddedBitcode.isObject(got, 0, got.length);

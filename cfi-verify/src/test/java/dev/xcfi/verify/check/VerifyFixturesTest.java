@@ -437,6 +437,13 @@ class VerifyFixturesTest {
         assertThat(r.json().get("errors")).isEmpty();
         assertThat(r.json().get("inputs")).extracting(i -> i.get("path").asText()).containsExactly(c.toString(), rlib.toString());
         assertThat(r.json().get("findings").get(0).get("locations").get(0).get("path").asText()).startsWith(rlib + "(libfig4.fig4.").endsWith(".rcgu.o)");
+        // a folder yields objects of every format, COFF's (which has no magic) included
+        Path coff = dir.resolve("windows/hello.o");
+        java.nio.file.Files.createDirectories(coff.getParent());
+        Path hello = java.nio.file.Files.writeString(dir.resolve("hello.c"), "void hello_from_c(long arg) {}\n");
+        dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "--target=x86_64-windows-gnu", "-O1", "-c", "-fsanitize=kcfi", "-fembed-bitcode",
+                hello.toString(), "-o", coff.toString()));
+        assertThat(verify(coff.getParent().toString()).json().get("inputs")).extracting(i -> i.get("path").asText()).containsExactly(coff.toString());
         Run named = verify(plain.toString());
         assertThat(named.exit()).isEqualTo(2);
         assertThat(named.json().get("errors").get(0).get("message").asText()).startsWith("a native object without LLVM bitcode (build it with -flto");
