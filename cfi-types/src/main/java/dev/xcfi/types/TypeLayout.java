@@ -1,6 +1,8 @@
 package dev.xcfi.types;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -23,6 +25,13 @@ public final class TypeLayout {
     private final Target target;
     private final Function<TagType, List<CType>> members;
     private final Function<TagType, OptionalLong> enumSizes;
+    /**
+     * Each record's layout, once worked out: a header defines records one after another, each
+     * holding earlier ones, and laying one out must not walk the whole chain again (nor, for a
+     * chain of thousands, overflow the stack). A record being laid out maps to empty, so one that
+     * holds itself (not C, but text the parser may be given) has no layout instead of no end.
+     */
+    private final Map<TagType, Optional<Layout>> records = new HashMap<>();
 
     public TypeLayout(Target target, Function<TagType, List<CType>> members, Function<TagType, OptionalLong> enumSizes) {
         this.target = target;
@@ -95,6 +104,15 @@ public final class TypeLayout {
     }
 
     private Optional<Layout> record(TagType tag) {
+        Optional<Layout> known = records.get(tag);
+        if (known != null) return known;
+        records.put(tag, Optional.empty());
+        Optional<Layout> layout = laidOut(tag);
+        records.put(tag, layout);
+        return layout;
+    }
+
+    private Optional<Layout> laidOut(TagType tag) {
         List<CType> fields = members.apply(tag);
         if (fields == null) return Optional.empty();
         boolean union = tag.kind() == TagType.Kind.UNION;

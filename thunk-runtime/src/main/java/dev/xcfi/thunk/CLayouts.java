@@ -12,8 +12,10 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The FFM descriptor for a C function type on a target: {@code long} is JAVA_LONG on LP64,
@@ -27,26 +29,27 @@ final class CLayouts {
     static FunctionDescriptor descriptor(FunctionType f, Target target, Map<TagType, List<CType>> records) {
         if (f.variadic()) throw new IllegalArgumentException("variadic prototypes cannot be callbacks");
         List<MemoryLayout> args = new ArrayList<>();
-        for (FunctionType.Parameter p : f.parameters()) args.add(layout(p.type(), target, records));
+        for (FunctionType.Parameter p : f.parameters()) args.add(layout(p.type(), target, records, new HashSet<>()));
         CType ret = f.returnType().canonical().unqualified();
         if (ret instanceof BuiltinType b && b.kind() == BuiltinType.Kind.VOID) return FunctionDescriptor.ofVoid(args.toArray(MemoryLayout[]::new));
-        return FunctionDescriptor.of(layout(ret, target, records), args.toArray(MemoryLayout[]::new));
+        return FunctionDescriptor.of(layout(ret, target, records, new HashSet<>()), args.toArray(MemoryLayout[]::new));
     }
 
-    private static MemoryLayout layout(CType type, Target target, Map<TagType, List<CType>> records) {
+    /** {@code open}: the records being laid out, one inside the other (a record that holds itself is refused). */
+    private static MemoryLayout layout(CType type, Target target, Map<TagType, List<CType>> records, Set<TagType> open) {
         CType t = type.canonical().unqualified();
         return switch (t) {
             case PointerType p -> ValueLayout.ADDRESS;
             case BuiltinType b -> builtin(b.kind(), target);
             case TagType tag when tag.kind() == TagType.Kind.ENUM -> ValueLayout.JAVA_INT;
-            case TagType tag -> record(tag, target, records);
+            case TagType tag -> record(tag, target, records, open);
             case ArrayType a when a.size() instanceof ArrayType.Size.Fixed n && n.length() > 0 ->
-                    MemoryLayout.sequenceLayout(n.length(), layout(a.element(), target, records));
+                    MemoryLayout.sequenceLayout(n.length(), layout(a.element(), target, records, open));
             default -> throw new IllegalArgumentException("no FFM layout for a value of type " + dev.xcfi.encoding.CTypePrinter.print(type));
         };
     }
 
-    private static MemoryLayout record(TagType tag, Target target, Map<TagType, List<CType>> records) {
+    private static MemoryLayout record(TagType tag, Target target, Map<TagType, List<CType>> records, Set<TagType> open) {
         String name = tag.kind().keyword() + " " + tag.name();
         if (!records.containsKey(tag)) {
             throw new IllegalArgumentException("'" + name + "' by value needs its definition in the prototype text, e.g. \"" + name
@@ -57,8 +60,10 @@ final class CLayouts {
             throw new IllegalArgumentException("'" + name + "' has a bit-field or a packed or aligned layout, which xcfi does not lay out: pass a pointer to it");
         }
         if (members.isEmpty()) throw new IllegalArgumentException("'" + name + "' has no members");
+        if (!open.add(tag)) throw new IllegalArgumentException("'" + name + "' holds itself, which no C struct can");
         List<MemoryLayout> layouts = new ArrayList<>();
-        for (CType m : members) layouts.add(layout(m, target, records));
+        for (CType m : members) layouts.add(layout(m, target, records, open));
+        open.remove(tag);
         long align = layouts.stream().mapToLong(MemoryLayout::byteAlignment).max().orElse(1);
         if (tag.kind() == TagType.Kind.UNION) {
             MemoryLayout union = MemoryLayout.unionLayout(layouts.toArray(MemoryLayout[]::new));

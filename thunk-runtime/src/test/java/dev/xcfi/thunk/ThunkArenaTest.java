@@ -304,6 +304,9 @@ class ThunkArenaTest {
                         .isInstanceOf(IllegalArgumentException.class)
                         .hasMessage("'struct point' has a bit-field or a packed or aligned layout, which xcfi does not lay out: pass a pointer to it");
             }
+            // not C (a struct cannot hold itself), but text a caller may pass: an error, not a stack overflow
+            assertThatThrownBy(() -> arena.upcall("struct point { int x; struct point p; }; long (struct point)", h))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'struct point'");
         }
     }
 

@@ -569,7 +569,10 @@ public final class HeaderParser {
         } else if (kind == TagType.Kind.UNION && firstMember != null) {
             pendingFirstMembers.put(tag, firstMember);
         }
-        if (kind != TagType.Kind.ENUM) recordMembers.put(tag, own);
+        if (kind != TagType.Kind.ENUM) {
+            recordMembers.put(tag, own);
+            layout.of(tag);   // laid out now, while the records it holds are: no long chains of them later
+        }
         return tag;
     }
 

@@ -352,4 +352,17 @@ class HeaderParserTest {
         assertThat(recordId(X86, 4)).as("packed").isEqualTo("error");
         assertThat(recordId(X86, 5)).as("_Alignas").isEqualTo("error");
     }
+
+    /** Each record is laid out once, as it is defined: a long chain of them costs no deep recursion, and one that holds itself has no layout. */
+    @Test
+    void longChainsOfRecordsAndARecordThatHoldsItself() {
+        StringBuilder text = new StringBuilder("struct R0 { int a; };\n");
+        for (int i = 1; i < 50_000; i++) text.append("struct R").append(i).append(" { struct R").append(i - 1).append(" m; char c; };\n");
+        text.append("void f(char (*)[sizeof(struct R49999)]);\nstruct Self { int a; struct Self s; };\nvoid g(char (*)[sizeof(struct Self)]);\n");
+        ParsedHeader h = HeaderParser.parse(X86, "t.h", text.toString());
+        assertThat(h.errors()).isEmpty();
+        ClangEncoder clang = ClangEncoder.of(X86);
+        assertThat(clang.encode(h.functions().get(0).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFvPA200000_cE");   // 4 + 4 a record
+        assertThatThrownBy(() -> clang.encode(h.functions().get(1).type(), CfiMode.PLAIN)).hasMessageContaining("sizeof(struct Self)");
+    }
 }

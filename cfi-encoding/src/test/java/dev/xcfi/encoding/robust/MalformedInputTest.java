@@ -80,11 +80,12 @@ class MalformedInputTest {
     void mutatedHeadersGiveOnlySyntaxErrors() throws IOException {
         String tricky = Files.readString(Fixtures.c().resolve("tricky.h"));
         String corpus = Files.readString(Fixtures.corpusHeader(Target.X86_64_LINUX_GNU)).substring(0, 20_000);
+        String layouts = Files.readString(Fixtures.header(Target.X86_64_LINUX_GNU, "layouts"));
         SplittableRandom r = new SplittableRandom(20261121);
         List<String> unexpected = new ArrayList<>();
         Outcomes outcomes = new Outcomes();
         for (int i = 0; i < MUTANTS; i++) {
-            String text = mutate(i % 2 == 0 ? tricky : corpus, r);
+            String text = mutate(i % 3 == 0 ? tricky : i % 3 == 1 ? corpus : layouts, r);
             try {
                 ParsedHeader h = HeaderParser.parse(Target.X86_64_LINUX_GNU, List.of(Fixtures.c().resolve("include")),
                         List.of(new HeaderParser.Input("m" + i + ".h", text, Fixtures.c())));
