@@ -592,7 +592,7 @@ public final class HeaderParser {
         return named;
     }
 
-    /** Set while a record body is read when a member's alignment or packing is its own. */
+    /** Set while a record body is read when a member is a bit-field or has an alignment or packing of its own. */
     private boolean unnaturalLayout;
     /** Whether the preprocessor has met a {@code #pragma pack} so far. */
     private java.util.function.BooleanSupplier packing = () -> false;
@@ -614,20 +614,20 @@ public final class HeaderParser {
             Specifiers s = specifiers();
             if (accept(";")) {   // an anonymous struct/union member
                 if (first == null) first = s.base;
-                if (members != null) members.add(s.base);
+                members.add(s.base);
                 continue;
             }
             do {
                 Declarator d = peek().is(":") ? new Declarator(null, peek(), UnaryOperator.identity(), List.of()) : declarator(false);
                 if (accept(":")) {
                     constantUntilAny(",", ";");
-                    members = null;   // a bit-field: no FFM layout for this record
+                    unnaturalLayout = true;   // a bit-field: laid out by rules xcfi does not model
                 }
                 List<Attribute> attrs = joined(s.attributes, d.attributes, attributesAndAsm());
                 if (s.aligned || changesLayout(attrs)) unnaturalLayout = true;
                 CType type = applyFunctionAttributes(d.build.apply(applyTypeAttributes(s.base, attrs)), attrs);
                 if (first == null) first = type;
-                if (members != null) members.add(type);
+                members.add(type);
             } while (accept(","));
             expect(";");
         }
@@ -1083,7 +1083,7 @@ public final class HeaderParser {
     /** The size of a vector's element: a scalar, pointer or enum (or an array of them, as clang takes it); a record or complex number is none. */
     private OptionalLong vectorElementSize(CType t) {
         CType c = t.canonical().unqualified();
-        if (c instanceof ArrayType a) return a.size() instanceof ArrayType.Size.Fixed ? vectorElementSize(a.element()).isPresent() ? layout.sizeOf(c) : OptionalLong.empty() : OptionalLong.empty();
+        if (c instanceof ArrayType a) return vectorElementSize(a.element()).isPresent() ? layout.sizeOf(c) : OptionalLong.empty();
         if (c instanceof TagType tag && tag.kind() != TagType.Kind.ENUM || c instanceof ComplexType) return OptionalLong.empty();
         return layout.sizeOf(c);
     }

@@ -193,16 +193,11 @@ public final class Verifier {
 
     /** With both hashes named, the part that differs and a repair, as for type ids. */
     private Finding kcfiDeclarationMismatch(String name, Site decl, int declared, Site def, int defined) {
-        Optional<KcfiNames.HashedId> declaredId = hashIds.idOf(declared, decl.module(), decl.function().signature());
-        Optional<KcfiNames.HashedId> definedId = hashIds.idOf(defined, def.module(), def.function().signature());
-        Optional<IdExplainer.Difference> part = declaredId.isPresent() && definedId.isPresent()
-                ? explain.difference(declaredId.get().id(), definedId.get().id()) : Optional.empty();
-        String message = name + " is declared with KCFI hash " + hex(declared) + " but defined with " + hex(defined)
-                + ": indirect calls through the declared type trap";
-        return new Finding(Rule.DECLARATION_MISMATCH, name, part.map(p -> message + "; " + p.text()).orElse(message),
-                List.of(new Finding.Location(decl.where(), "declaration", hex(declared), explainHash(declared, decl.module(), decl.function().signature())),
-                        new Finding.Location(def.where(), "definition", hex(defined), explainHash(defined, def.module(), def.function().signature()))),
-                Fixes.suggest(isRust(decl.module()), isRust(def.module()), part, "make the declaration's parameter and return types encode like the definition's"));
+        HashSide d = hashSide(decl.where(), "declaration", declared, decl.module(), decl.function().signature());
+        HashSide f = hashSide(def.where(), "definition", defined, def.module(), def.function().signature());
+        return mismatch(Rule.DECLARATION_MISMATCH, name, name + " is declared with KCFI hash " + hex(declared) + " but defined with " + hex(defined)
+                        + ": indirect calls through the declared type trap", decl, d.location(), d.id(), def, f.location(), f.id(),
+                "make the declaration's parameter and return types encode like the definition's");
     }
 
     // --- callback-mismatch ----------------------------------------------------------------------------
@@ -252,18 +247,13 @@ public final class Verifier {
         for (KcfiCall call : callee.module().kcfiCalls()) {
             if (!call.function().equals(cb.callee()) || call.parameter() != cb.argument() || call.hash() == carried) continue;
             if (!reported.add(cb.callee() + "\u0000" + cb.passed() + "\u0000" + cb.argument())) return true;
-            Optional<KcfiNames.HashedId> expected = hashIds.idOf(call.hash(), callee.module(), call.signature());
-            Optional<KcfiNames.HashedId> actual = hashIds.idOf(carried, passed.module(), passed.function().signature());
-            Optional<IdExplainer.Difference> part = expected.isPresent() && actual.isPresent()
-                    ? explain.difference(expected.get().id(), actual.get().id()) : Optional.empty();
-            String message = cb.function() + " passes " + cb.passed() + " to " + cb.callee() + " (argument " + (cb.argument() + 1)
-                    + "), which calls it with a KCFI check for " + hex(call.hash()) + ", but " + cb.passed() + " carries " + hex(carried) + ": the call back traps";
-            boolean sameLanguage = isRust(callee.module()) == isRust(passed.module());
-            findings.add(new Finding(Rule.CALLBACK_MISMATCH, cb.passed(), part.map(p -> message + "; " + p.text()).orElse(message),
-                    List.of(new Finding.Location(callee.where(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), hex(call.hash()),
-                                    explainHash(call.hash(), callee.module(), call.signature())),
-                            new Finding.Location(passed.where(), "passed function", hex(carried), explainHash(carried, passed.module(), passed.function().signature()))),
-                    sameLanguage ? callbackFix(cb, true) : Fixes.suggest(isRust(callee.module()), isRust(passed.module()), part, callbackFix(cb, false))));
+            HashSide expected = hashSide(callee.where(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), call.hash(), callee.module(),
+                    call.signature());
+            HashSide actual = hashSide(passed.where(), "passed function", carried, passed.module(), passed.function().signature());
+            findings.add(mismatch(Rule.CALLBACK_MISMATCH, cb.passed(), cb.function() + " passes " + cb.passed() + " to " + cb.callee() + " (argument "
+                            + (cb.argument() + 1) + "), which calls it with a KCFI check for " + hex(call.hash()) + ", but " + cb.passed() + " carries "
+                            + hex(carried) + ": the call back traps", callee, expected.location(), expected.id(), passed, actual.location(), actual.id(),
+                    callbackFix(cb, isRust(callee.module()) == isRust(passed.module()))));
             return true;
         }
         return true;
@@ -306,7 +296,7 @@ public final class Verifier {
                 if (carriedHashes.contains(k.hash()) || !firstTime(reported, k.function(), k.hash())) continue;
                 findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, k.function(),
                         k.function() + " makes a KCFI-checked call expecting hash " + hex(k.hash()) + ", which no function in the analysed modules carries",
-                        List.of(new Finding.Location(where(m), "kcfi call", hex(k.hash()), explainHash(k.hash(), m, k.signature()))),
+                        List.of(hashSide(where(m), "kcfi call", k.hash(), m, k.signature()).location()),
                         "if the target is in a module not given to xcfi, add it; otherwise fix the callee's type"));
             }
         }
@@ -351,7 +341,17 @@ public final class Verifier {
     /** {@code sameLanguage}: the repair when both sides come from one compiler (no encoding attribute can bridge them). */
     private Finding mismatch(Rule rule, String symbol, String message, Site siteA, Finding.Location a, Site siteB, Finding.Location b,
                              String sameLanguage) {
-        Optional<IdExplainer.Difference> part = explain.difference(a.typeId(), b.typeId());
+        return mismatch(rule, symbol, message, siteA, a, Optional.of(a.typeId()), siteB, b, Optional.of(b.typeId()), sameLanguage);
+    }
+
+    /**
+     * Two sides that disagree: the message, with the part that differs when both ids are known
+     * ({@code idA}, {@code idB}: a type id, or the id a KCFI hash was found to be the hash of), and
+     * a repair; {@code sameLanguage}: the repair when both sides come from one compiler.
+     */
+    private Finding mismatch(Rule rule, String symbol, String message, Site siteA, Finding.Location a, Optional<String> idA,
+                             Site siteB, Finding.Location b, Optional<String> idB, String sameLanguage) {
+        Optional<IdExplainer.Difference> part = idA.isPresent() && idB.isPresent() ? explain.difference(idA.get(), idB.get()) : Optional.empty();
         String text = part.map(p -> message + "; " + p.text()).orElse(message);
         return new Finding(rule, symbol, text, List.of(a, b), Fixes.suggest(isRust(siteA.module()), isRust(siteB.module()), part, sameLanguage));
     }
@@ -370,9 +370,13 @@ public final class Verifier {
         return m.producer().contains("-rust-");
     }
 
-    /** A KCFI hash, named by the id it is the hash of where one is found ({@link KcfiNames}), both views decoded. */
-    private String explainHash(int hash, ModuleFacts module, String signature) {
-        return hashIds.idOf(hash, module, signature).map(h -> "hash of " + h.id() + (h.fnv() ? " (FNV-1a)" : "") + ": " + explain.decoded(h.id())).orElse("");
+    /** One side of a KCFI mismatch: its location, whose hash is named where it can be ({@link KcfiNames}), and that id. */
+    private record HashSide(Finding.Location location, Optional<String> id) {}
+
+    private HashSide hashSide(String where, String role, int hash, ModuleFacts module, String signature) {
+        Optional<KcfiNames.HashedId> named = hashIds.idOf(hash, module, signature);
+        String decoded = named.map(h -> "hash of " + h.id() + (h.fnv() ? " (FNV-1a)" : "") + ": " + explain.decoded(h.id())).orElse("");
+        return new HashSide(new Finding.Location(where, role, hex(hash), decoded), named.map(KcfiNames.HashedId::id));
     }
 
     static String hex(int hash) {
