@@ -11,6 +11,7 @@ import dev.xcfi.types.PointerType;
 import dev.xcfi.types.Target;
 import dev.xcfi.types.rust.FnPointer;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,9 +138,12 @@ final class IdExplainer {
     List<Integer> functionPointerParameters(String id) {
         try {
             List<FunctionType.Parameter> ps = c(id).type().parameters();
-            return java.util.stream.IntStream.range(0, ps.size())
-                    .filter(i -> ps.get(i).type().unqualified() instanceof PointerType p && p.pointee().unqualified() instanceof FunctionType)
-                    .boxed().toList();
+            // a plain loop: a stream's lambda is a class generated at run time, which a short run pays for
+            List<Integer> indexes = new ArrayList<>(2);
+            for (int i = 0; i < ps.size(); i++) {
+                if (ps.get(i).type().unqualified() instanceof PointerType p && p.pointee().unqualified() instanceof FunctionType) indexes.add(i);
+            }
+            return indexes;
         } catch (IllegalArgumentException e) {
             return List.of();
         }
