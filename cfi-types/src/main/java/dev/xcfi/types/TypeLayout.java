@@ -22,6 +22,13 @@ public final class TypeLayout {
     /** A type's size and alignment in bytes. */
     public record Layout(long size, long alignment) {}
 
+    /** A struct or union as laid out: its size and alignment, and the offset in bytes of each member in declaration order. */
+    public record RecordLayout(Layout layout, List<Long> offsets) {
+        public RecordLayout {
+            offsets = List.copyOf(offsets);
+        }
+    }
+
     private final Target target;
     private final Function<TagType, List<CType>> members;
     private final Function<TagType, OptionalLong> enumSizes;
@@ -31,7 +38,7 @@ public final class TypeLayout {
      * chain of thousands, overflow the stack). A record being laid out maps to empty, so one that
      * holds itself (not C, but text the parser may be given) has no layout instead of no end.
      */
-    private final Map<TagType, Optional<Layout>> records = new HashMap<>();
+    private final Map<TagType, Optional<RecordLayout>> records = new HashMap<>();
 
     public TypeLayout(Target target, Function<TagType, List<CType>> members, Function<TagType, OptionalLong> enumSizes) {
         this.target = target;
@@ -82,7 +89,7 @@ public final class TypeLayout {
                 OptionalLong size = enumSizes.apply(tag);
                 yield size.isPresent() ? enumeration(size.getAsLong()) : Optional.empty();
             }
-            case TagType tag -> record(tag);
+            case TagType tag -> record(tag).map(RecordLayout::layout);
             default -> Optional.empty();
         };
     }
@@ -103,20 +110,25 @@ public final class TypeLayout {
         return Optional.of(new Layout(bytes, bytes));
     }
 
-    private Optional<Layout> record(TagType tag) {
-        Optional<Layout> known = records.get(tag);
+    /**
+     * Where a struct's or union's members are, for callers that place values in memory (the thunk
+     * runtime's FFM layouts) as well as for its size: one rule for both.
+     */
+    public Optional<RecordLayout> record(TagType tag) {
+        Optional<RecordLayout> known = records.get(tag);
         if (known != null) return known;
         records.put(tag, Optional.empty());
-        Optional<Layout> layout = laidOut(tag);
+        Optional<RecordLayout> layout = laidOut(tag);
         records.put(tag, layout);
         return layout;
     }
 
-    private Optional<Layout> laidOut(TagType tag) {
+    private Optional<RecordLayout> laidOut(TagType tag) {
         List<CType> fields = members.apply(tag);
         if (fields == null) return Optional.empty();
         boolean union = tag.kind() == TagType.Kind.UNION;
         long offset = 0, alignment = 1;
+        Long[] offsets = new Long[fields.size()];
         for (int i = 0; i < fields.size(); i++) {
             CType field = fields.get(i).canonical().unqualified();
             boolean flexible = i == fields.size() - 1 && !union && field instanceof ArrayType a && a.size() instanceof ArrayType.Size.Incomplete;
@@ -124,9 +136,11 @@ public final class TypeLayout {
             if (l.isEmpty()) return Optional.empty();
             alignment = Math.max(alignment, l.get().alignment());
             long size = flexible ? 0 : l.get().size();
-            offset = union ? Math.max(offset, size) : roundUp(offset, l.get().alignment()) + size;
+            long at = union ? 0 : roundUp(offset, l.get().alignment());
+            offsets[i] = at;
+            offset = union ? Math.max(offset, size) : at + size;
         }
-        return Optional.of(new Layout(roundUp(offset, alignment), alignment));
+        return Optional.of(new RecordLayout(new Layout(roundUp(offset, alignment), alignment), List.of(offsets)));
     }
 
     private static long roundUp(long offset, long alignment) {

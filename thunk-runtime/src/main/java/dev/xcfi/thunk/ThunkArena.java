@@ -133,7 +133,7 @@ public final class ThunkArena implements AutoCloseable {
         FunctionDescriptor descriptor = null;
         RuntimeException noDescriptor = null;
         try {
-            descriptor = CLayouts.descriptor(type, scheme.target(), prototype.records());
+            descriptor = CLayouts.descriptor(prototype, scheme.target());
         } catch (IllegalArgumentException e) {
             noDescriptor = e;
         }

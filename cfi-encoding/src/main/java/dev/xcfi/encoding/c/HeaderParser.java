@@ -167,10 +167,11 @@ public final class HeaderParser {
 
     /**
      * A prototype and the records its text defines, for callers that lay values out in memory:
-     * {@code "struct point { int x; int y; }; long (struct point)"}. A record with a bit-field maps
-     * to null members (its layout is the compiler's business).
+     * {@code "struct point { int x; int y; }; long (struct point)"}. A record with a bit-field or
+     * a packed or aligned layout maps to null members (its layout is the compiler's business);
+     * {@code layout} places the others' members, and knows each enum's size.
      */
-    public record Prototype(FunctionType type, Map<TagType, List<CType>> records) {
+    public record Prototype(FunctionType type, Map<TagType, List<CType>> records, TypeLayout layout) {
         public Prototype {
             records = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(records));
         }
@@ -202,8 +203,8 @@ public final class HeaderParser {
         if (!parser.errors.isEmpty()) throw parser.errors.get(0);
         if (after.kind() != Token.Kind.END) throw error(after.location(), "unexpected '" + after.text() + "' after the prototype");
         CType c = type.canonical();
-        if (c.unqualified() instanceof PointerType p && p.pointee().canonical() instanceof FunctionType pf) return new Prototype(pf, parser.recordMembers);
-        if (c instanceof FunctionType f) return new Prototype(f, parser.recordMembers);
+        if (c.unqualified() instanceof PointerType p && p.pointee().canonical() instanceof FunctionType pf) return new Prototype(pf, parser.recordMembers, parser.layout);
+        if (c instanceof FunctionType f) return new Prototype(f, parser.recordMembers, parser.layout);
         throw error(first.location(), "not a function type: '" + text.strip() + "'");
     }
 
