@@ -100,4 +100,15 @@ class CLayoutsTest {
         MemoryLayout wide = layout(target, CASES.get(5));   // an enum : long long member is a JAVA_LONG
         assertThat(((StructLayout) wide).memberLayouts()).filteredOn(m -> m instanceof ValueLayout.OfLong).hasSize(1);
     }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void anEnumIsPassedAsItsUnderlyingInteger(Target target) {
+        HeaderParser.Prototype p = HeaderParser.prototype(target, "enum big : long long { HUGE = 1 }; enum tiny : unsigned char { ONE = 1 }; "
+                + "enum plain { A, B }; enum tiny (enum big, enum plain)");
+        var d = CLayouts.descriptor(p, target);
+        assertThat(d.argumentLayouts().get(0).byteSize()).isEqualTo(8);
+        assertThat(d.argumentLayouts().get(1).byteSize()).isEqualTo(4);
+        assertThat(d.returnLayout().orElseThrow().byteSize()).isEqualTo(1);
+    }
 }
