@@ -49,4 +49,10 @@ long call_big(long (*f)(struct big), long base) {
     return f(b);
 }
 
+// A complex number travels as a struct of its parts.
+double _Complex call_complex(double _Complex (*f)(double _Complex, float _Complex), double re, double im) {
+    double _Complex z = re + im * 1.0i;
+    return f(z, 2.0f - 1.0if);
+}
+
 void *call_ptr(void *(*f)(void *), void *p) { return f(p); }

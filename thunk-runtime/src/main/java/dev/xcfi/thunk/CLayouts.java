@@ -5,6 +5,7 @@ import dev.xcfi.encoding.c.HeaderParser;
 import dev.xcfi.types.ArrayType;
 import dev.xcfi.types.BuiltinType;
 import dev.xcfi.types.CType;
+import dev.xcfi.types.ComplexType;
 import dev.xcfi.types.FunctionType;
 import dev.xcfi.types.PointerType;
 import dev.xcfi.types.TagType;
@@ -53,14 +54,26 @@ final class CLayouts {
     private MemoryLayout layout(CType type) {
         CType t = type.canonical().unqualified();
         return switch (t) {
-            case PointerType p -> ValueLayout.ADDRESS;
+            case PointerType p -> address();
             case BuiltinType b -> builtin(b.kind());
             case TagType tag when tag.kind() == TagType.Kind.ENUM -> enumeration(tag);
             case TagType tag -> record(tag);
+            // SysV x86_64 and AAPCS64 pass a complex number as they pass a struct of its two parts (ThunkArenaTest calls one through clang's code)
+            case ComplexType c -> MemoryLayout.structLayout(layout(c.element()), layout(c.element()));
             case ArrayType a when a.size() instanceof ArrayType.Size.Fixed n && n.length() > 0 ->
                     MemoryLayout.sequenceLayout(n.length(), layout(a.element()));
             default -> throw new IllegalArgumentException("no FFM layout for a value of type " + CTypePrinter.print(type));
         };
+    }
+
+    /** A pointer is this JVM's ADDRESS, which only fits a target with pointers of its size. */
+    private MemoryLayout address() {
+        long bytes = target.dataModel().pointerBits() / 8;
+        if (bytes != ValueLayout.ADDRESS.byteSize()) {
+            throw new IllegalArgumentException("pointers are " + bytes + " bytes on " + target.triple() + " and " + ValueLayout.ADDRESS.byteSize()
+                    + " in this JVM: a callback taking or returning them cannot run here");
+        }
+        return ValueLayout.ADDRESS;
     }
 
     /** An enum is passed as the integer of its size: {@code enum E : long long} as a JAVA_LONG. */
@@ -82,6 +95,13 @@ final class CLayouts {
         }
         if (members.isEmpty()) throw new IllegalArgumentException("'" + name + "' has no members");
         if (!open.add(tag)) throw new IllegalArgumentException("'" + name + "' holds itself, which no C struct can");
+        // clang passes a struct ending in a flexible array in memory whatever its size (x86_64's
+        // classification gives up on it), which no FFM layout of its members would say
+        if (tag.kind() == TagType.Kind.STRUCT && members.getLast().canonical().unqualified() instanceof ArrayType a
+                && a.size() instanceof ArrayType.Size.Incomplete) {
+            throw new IllegalArgumentException("'" + name + "' ends in a flexible array member, and compilers pass such a struct in memory, "
+                    + "which FFM cannot describe: pass a pointer to it");
+        }
         List<MemoryLayout> carriers = new ArrayList<>();
         for (CType m : members) carriers.add(layout(m));
         open.remove(tag);
@@ -96,6 +116,7 @@ final class CLayouts {
         long end = 0;
         for (int i = 0; i < carriers.size(); i++) {
             long gap = placed.offsets().get(i) - end;
+            if (gap < 0) throw new IllegalStateException("'" + name + "': member " + i + " overlaps the one before it");   // carriers and TypeLayout disagree: a bug
             if (gap > 0) fields.add(MemoryLayout.paddingLayout(gap));
             fields.add(carriers.get(i));
             end += gap + carriers.get(i).byteSize();

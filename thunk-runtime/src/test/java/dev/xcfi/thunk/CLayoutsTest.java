@@ -37,7 +37,8 @@ class CLayoutsTest {
             new Case("struct anon", "struct anon { char c; union { int i; float f; }; char d; };", List.of("c", "i", "d")),
             new Case("struct wide", "enum big : long long { HUGE = 1 }; struct wide { char c; enum big b; };", List.of("c", "b")),
             new Case("struct small", "enum tiny : unsigned char { ONE = 1 }; struct small { enum tiny t; short s; enum tiny u; };", List.of("t", "s", "u")),
-            new Case("struct mix", "struct mix { _Bool b; long l; float f; long long q; char z; };", List.of("b", "l", "f", "q", "z")));
+            new Case("struct mix", "struct mix { _Bool b; long l; float f; long long q; char z; };", List.of("b", "l", "f", "q", "z")),
+            new Case("struct cplx", "struct cplx { char c; _Complex double z; _Complex float w[2]; };", List.of("c", "z", "w")));
 
     static Stream<Target> targets() {
         return Stream.of(Target.X86_64_LINUX_GNU, Target.I686_LINUX_GNU, Target.AARCH64_LINUX_GNU, Target.ARMV7_LINUX_GNUEABIHF,
@@ -110,5 +111,13 @@ class CLayoutsTest {
         assertThat(d.argumentLayouts().get(0).byteSize()).isEqualTo(8);
         assertThat(d.argumentLayouts().get(1).byteSize()).isEqualTo(4);
         assertThat(d.returnLayout().orElseThrow().byteSize()).isEqualTo(1);
+    }
+
+    @org.junit.jupiter.api.Test
+    void pointersOfAnotherSizeThanThisJvmsAreRefused() {
+        HeaderParser.Prototype p = HeaderParser.prototype(Target.I686_LINUX_GNU, "struct node { void *next; int value; }; int (struct node)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CLayouts.descriptor(p, Target.I686_LINUX_GNU))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("pointers are 4 bytes on i686-unknown-linux-gnu and 8 in this JVM: a callback taking or returning them cannot run here");
     }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -198,6 +199,15 @@ class ThunkArenaTest {
         return s * 1000 + b.get(JAVA_BYTE, 32);
     }
 
+    /** (z, w) → z * w, complex numbers as structs of their real and imaginary parts. */
+    static MemorySegment multiplyComplex(MemorySegment z, MemorySegment w) {
+        double a = z.get(JAVA_DOUBLE, 0), b = z.get(JAVA_DOUBLE, 8), c = w.get(JAVA_FLOAT, 0), d = w.get(JAVA_FLOAT, 4);
+        MemorySegment out = Arena.ofAuto().allocate(16, 8);
+        out.set(JAVA_DOUBLE, 0, a * c - b * d);
+        out.set(JAVA_DOUBLE, 8, a * d + b * c);
+        return out;
+    }
+
     static MemorySegment throwingPair(MemorySegment p, int k) {
         throw new IllegalStateException("no pair today");
     }
@@ -221,6 +231,14 @@ class ThunkArenaTest {
                     arena.upcall(pairPrototype, method("throwingPair", MemorySegment.class, MemorySegment.class, int.class)), 1.5, 7L);
             assertThat(zero.get(JAVA_DOUBLE, 0)).isZero();
             assertThat(zero.get(JAVA_LONG, 8)).isZero();
+
+            StructLayout complexDouble = MemoryLayout.structLayout(JAVA_DOUBLE, JAVA_DOUBLE);
+            MethodHandle callComplex = plain.function("call_complex", FunctionDescriptor.of(complexDouble, ADDRESS, JAVA_DOUBLE, JAVA_DOUBLE));
+            MemorySegment product = (MemorySegment) callComplex.invokeExact((SegmentAllocator) Arena.ofAuto(),
+                    arena.upcall("double _Complex (double _Complex, float _Complex)", method("multiplyComplex", MemorySegment.class, MemorySegment.class, MemorySegment.class)),
+                    3.0, 4.0);
+            assertThat(product.get(JAVA_DOUBLE, 0)).isEqualTo(10.0);   // (3 + 4i)(2 - i) = 10 + 5i
+            assertThat(product.get(JAVA_DOUBLE, 8)).isEqualTo(5.0);
 
             MethodHandle callBig = plain.function("call_big", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
             MemorySegment big = arena.upcall("struct big { long v[4]; char tag; }; long (struct big)", method("bigSum", long.class, MemorySegment.class));
@@ -304,6 +322,10 @@ class ThunkArenaTest {
                         .isInstanceOf(IllegalArgumentException.class)
                         .hasMessage("'struct point' has a bit-field or a packed or aligned layout, which xcfi does not lay out: pass a pointer to it");
             }
+            // clang passes a struct ending in a flexible array in memory even at 16 bytes: FFM would pass it in registers
+            assertThatThrownBy(() -> arena.upcall("struct message { short kind; long length; char text[]; }; long (struct message)", h))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("'struct message' ends in a flexible array member, and compilers "
+                            + "pass such a struct in memory, which FFM cannot describe: pass a pointer to it");
             // not C (a struct cannot hold itself), but text a caller may pass: an error, not a stack overflow
             assertThatThrownBy(() -> arena.upcall("struct point { int x; struct point p; }; long (struct point)", h))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'struct point'");
