@@ -145,6 +145,11 @@ public final class Verifier {
         differs(kcfi, m -> "offset " + m.flags().kcfiOffset().orElse(0), "KCFI hash offset (the patchable-function-entry prefix)",
                 "give every module the same patchable prefix: clang -fpatchable-function-entry=N,M and rustc -Zpatchable-function-entry=N,M "
                         + "with the same M (or none anywhere)");
+        // A shared object's __cfi_check only knows the functions whose modules attached cross-DSO
+        // ids: calls from other shared objects into a function of a single-DSO module trap.
+        differs(hardened.stream().filter(m -> scheme(m) == Scheme.CFI_ICALL).toList(), m -> m.flags().crossDso() ? "cross-DSO" : "single-DSO",
+                "cross-DSO CFI", "; calls from other shared objects into the single-DSO modules' functions trap",
+                "build every module with -fsanitize-cfi-cross-dso, or none (rustc has no cross-DSO CFI: a shared object with Rust code in it cannot use it)");
         List<ModuleFacts> testing = hardened.stream().filter(m -> m.typeTests().stream().anyMatch(t -> t.id() instanceof TypeIdRef.Named)).toList();
         differs(testing, m -> m.typeTests().stream().anyMatch(t -> t.id() instanceof TypeIdRef.Named n && CfiMode.ofSuffixes(n.id()).generalizePointers())
                 ? "generalized pointers" : "exact pointers", "pointer generalization",
@@ -152,12 +157,17 @@ public final class Verifier {
     }
 
     private void differs(List<ModuleFacts> ms, java.util.function.Function<ModuleFacts, String> property, String what, String fix) {
+        differs(ms, property, what, "", fix);
+    }
+
+    /** {@code consequence}: appended to the message when the disagreement's effect is not obvious from it. */
+    private void differs(List<ModuleFacts> ms, java.util.function.Function<ModuleFacts, String> property, String what, String consequence, String fix) {
         Map<String, List<ModuleFacts>> byValue = new LinkedHashMap<>();
         for (ModuleFacts m : ms) byValue.computeIfAbsent(property.apply(m), k -> new ArrayList<>()).add(m);
         if (byValue.size() < 2) return;
         List<Finding.Location> locations = new ArrayList<>();
         byValue.forEach((value, group) -> group.forEach(m -> locations.add(new Finding.Location(where(m), value, "", ""))));
-        findings.add(new Finding(Rule.SCHEME_MISMATCH, "", "the modules disagree on " + what + ": " + String.join(" vs ", byValue.keySet()),
+        findings.add(new Finding(Rule.SCHEME_MISMATCH, "", "the modules disagree on " + what + ": " + String.join(" vs ", byValue.keySet()) + consequence,
                 locations, fix));
     }
 

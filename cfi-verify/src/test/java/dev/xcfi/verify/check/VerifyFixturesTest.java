@@ -206,6 +206,22 @@ class VerifyFixturesTest {
         assertThat(verify("kcfi").findings()).doesNotContain("scheme-mismatch ");
     }
 
+    /** A shared object's cross-DSO check table only lists functions whose modules were built for it. */
+    @Test
+    void crossDsoOnOneSideIsASchemeMismatch(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        Path c = dir.resolve("fig4-cross-dso.bc");
+        dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-O1", "-c", "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall",
+                "-fsanitize-cfi-cross-dso", Fixtures.root().resolve("fixtures/verify/fig4.c").toString(), "-o", c.toString()));
+        for (String reader : List.of("java", "llvm")) {
+            Run r = verify("--reader=" + reader, c.toString(), "fig4/rust.bc");
+            assertThat(r.findings()).as(reader).contains("scheme-mismatch ");
+            assertThat(r.text()).as(reader).contains("the modules disagree on cross-DSO CFI: cross-DSO vs single-DSO");
+            assertThat(r.findings()).as(reader).filteredOn(f -> f.startsWith("declaration-mismatch")).hasSize(2);
+        }
+        assertThat(verify("fig4").text()).doesNotContain("cross-DSO CFI");
+    }
+
     /** Unoptimized C stores the callback parameter to the stack and loads it back before the call: still found. */
     @Test
     void kcfiCallbacksAreFoundInUnoptimizedCodeToo(@TempDir Path dir) throws Exception {
