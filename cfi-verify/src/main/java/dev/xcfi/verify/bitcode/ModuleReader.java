@@ -253,7 +253,7 @@ final class ModuleReader {
         List<TypeTest> tests = new ArrayList<>(typeTests.size());
         for (RawTypeTest t : typeTests) tests.add(typeTest(t, distinct));
         ModuleFlags flags = flags();
-        return new ModuleFacts(path, module, producer, triple, flags, functions, tests, flags.kcfi() ? kcfiCalls : List.of(), callbacks);
+        return new ModuleFacts(path, module, producer, triple, flags, functions, tests, flags.kcfi() ? kcfiCalls : List.of(), callbacks, false);
     }
 
     private FunctionFacts function(int i, Map<Long, Integer> distinct) {

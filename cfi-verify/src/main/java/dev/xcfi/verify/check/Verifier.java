@@ -223,6 +223,7 @@ public final class Verifier {
             for (CallbackArgument cb : m.callbacks()) {
                 Optional<Site> callee = site(cb.callee(), m), passed = site(cb.passed(), m);
                 if (callee.isEmpty() || passed.isEmpty()) continue;
+                if (unhardenedCallback(cb, callee.get(), passed.get(), reported)) continue;
                 if (kcfiCallback(cb, callee.get(), passed.get(), reported)) continue;
                 for (CfiMode mode : testedModes) {
                     Optional<String> calleeId = callee.get().id(mode), passedId = passed.get().id(mode);
@@ -245,6 +246,55 @@ public final class Verifier {
                 }
             }
         }
+    }
+
+    /**
+     * A function defined in a module built without CFI, passed to a callee that checks its call
+     * through that parameter: the function carries no id and no hash, so no check can pass. Under
+     * cfi-icall only a definition inside the LTO unit counts: one linked as native code (embedded
+     * bitcode) is reached through the jump-table entry LowerTypeTests makes from a declaration,
+     * which carries the id. True when the callback is settled here (reported, or already reported).
+     */
+    private boolean unhardenedCallback(CallbackArgument cb, Site callee, Site passed, Set<String> reported) {
+        Scheme checking = scheme(callee.module());
+        if (!passed.function().definition() || scheme(passed.module()) != Scheme.NONE || checking == Scheme.NONE) return false;
+        if (checking == Scheme.CFI_ICALL && passed.module().embedded()) return false;
+        Finding.Location expected = null;
+        String check = null;
+        if (checking == Scheme.KCFI) {
+            for (KcfiCall call : callee.module().kcfiCalls()) {
+                if (!call.function().equals(cb.callee()) || call.parameter() != cb.argument()) continue;
+                expected = hashSide(callee.where(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), call.hash(), callee.module(),
+                        call.signature()).location();
+                check = "with a KCFI check for " + hex(call.hash());
+                break;
+            }
+        } else {
+            for (CfiMode mode : testedModes) {
+                Optional<String> calleeId = callee.id(mode);
+                if (calleeId.isEmpty()) continue;
+                String id = calleeId.get();
+                Optional<Integer> parameter = parameters.computeIfAbsent(id + '\0' + cb.arguments() + '\0' + cb.argument(), k -> parameterOf(id, cb));
+                if (parameter.isEmpty()) continue;
+                Optional<String> want = expectedIds.computeIfAbsent(id + '\0' + parameter.get(), k -> explain.expectedCallbackId(id, parameter.get()));
+                if (want.isEmpty()) continue;
+                expected = new Finding.Location(callee.where(), "callee parameter " + (parameter.get() + 1) + " of " + cb.callee(), want.get(),
+                        explain.decoded(want.get()));
+                check = "through a pointer of type id " + want.get();
+                break;
+            }
+        }
+        if (expected == null) return false;
+        if (!reported.add(cb.callee() + "\u0000" + cb.passed() + "\u0000" + cb.argument())) return true;
+        boolean kcfi = checking == Scheme.KCFI;
+        String sanitizer = kcfi ? "-fsanitize=kcfi (rustc -Zsanitizer=kcfi)" : "-fsanitize=cfi-icall (rustc -Zsanitizer=cfi)";
+        findings.add(new Finding(Rule.CALLBACK_MISMATCH, cb.passed(),
+                cb.function() + " passes " + cb.passed() + " to " + cb.callee() + " (argument " + (cb.argument() + 1) + "), which calls it " + check
+                        + ", but " + cb.passed() + " is defined in a module built without " + (kcfi ? "KCFI" : "CFI") + " and carries no "
+                        + (kcfi ? "hash" : "type id") + ": the call back traps",
+                List.of(expected, new Finding.Location(passed.where(), "passed function", "", "built without " + (kcfi ? "KCFI" : "CFI"))),
+                "build the module that defines " + cb.passed() + " with " + sanitizer + " as well"));
+        return true;
     }
 
     /**

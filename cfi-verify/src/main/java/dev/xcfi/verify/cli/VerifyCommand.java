@@ -68,7 +68,8 @@ final class VerifyCommand implements Callable<Integer> {
         }
 
         /** An archive member for libLLVM: its name ({@code lib.a(old.o)}), bytes, and why the Java reader left it. */
-        record Member(String name, byte[] bytes, String why) {}
+        /** {@code embedded}: the module was embedded in a native object (see {@link ModuleFacts#embedded}). */
+        record Member(String name, byte[] bytes, String why, boolean embedded) {}
 
         record Failed(String message) implements Outcome {}
 
@@ -198,10 +199,12 @@ final class VerifyCommand implements Callable<Integer> {
     /** The module in {@code length} bytes at {@code from}: the bytes themselves when they are bitcode, an object's embedded module, or none. */
     private static MemberRead readModule(String name, byte[] bytes, int from, int length, Reader reader) {
         byte[] module;
+        boolean embedded = false;
         try {
             if (BitcodeFile.isBitcode(bytes, from, length)) {
                 module = java.util.Arrays.copyOfRange(bytes, from, from + length);
             } else {
+                embedded = true;
                 if (!EmbeddedBitcode.isObject(bytes, from, length)) return MemberRead.NATIVE;   // an rlib's metadata, say
                 Optional<EmbeddedBitcode.Section> s = EmbeddedBitcode.find(bytes, from, length);
                 if (s.isEmpty() || s.get().length() == 0) return MemberRead.NATIVE;
@@ -211,9 +214,10 @@ final class VerifyCommand implements Callable<Integer> {
             return new MemberRead(true, List.of(), new Report.InputError(name, e.getMessage()), null);
         }
         try {
-            return new MemberRead(true, BitcodeReader.readFile(name, module), null, null);
+            List<ModuleFacts> modules = BitcodeReader.readFile(name, module);
+            return new MemberRead(true, embedded ? modules.stream().map(ModuleFacts::asEmbedded).toList() : modules, null, null);
         } catch (UnsupportedBitcodeException e) {
-            return reader == Reader.auto ? new MemberRead(true, List.of(), null, new Outcome.Member(name, module, e.getMessage()))
+            return reader == Reader.auto ? new MemberRead(true, List.of(), null, new Outcome.Member(name, module, e.getMessage(), embedded))
                     : new MemberRead(true, List.of(), new Report.InputError(name, e.getMessage() + " (--reader auto reads it with libLLVM)"), null);
         } catch (BitcodeException e) {
             return new MemberRead(true, List.of(), new Report.InputError(name, e.getMessage()), null);
@@ -232,17 +236,20 @@ final class VerifyCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("xcfi-members");
         try {
             Map<Path, Outcome> read = new LinkedHashMap<>();
-            Map<Path, String> names = new java.util.HashMap<>();
+            Map<Path, Outcome.Member> byFile = new java.util.HashMap<>();
             for (Outcome.Member m : members) {
-                Path file = Files.write(dir.resolve(names.size() + ".bc"), m.bytes());
+                Path file = Files.write(dir.resolve(byFile.size() + ".bc"), m.bytes());
                 read.put(file, new Outcome.ForLlvm(m.why()));
-                names.put(file, m.name());
+                byFile.put(file, m);
             }
             readWithLlvm(List.copyOf(read.keySet()), read, reader);
             read.forEach((file, o) -> {
-                String name = names.get(file);
-                outcomes.put(Path.of(name), o instanceof Outcome.Read r
-                        ? new Outcome.Read(r.reader(), r.modules().stream().map(m -> relabel(m, name)).toList()) : o);
+                Outcome.Member member = byFile.get(file);
+                outcomes.put(Path.of(member.name()), o instanceof Outcome.Read r
+                        ? new Outcome.Read(r.reader(), r.modules().stream().map(m -> {
+                            ModuleFacts named = relabel(m, member.name());
+                            return member.embedded() ? named.asEmbedded() : named;
+                        }).toList()) : o);
             });
         } finally {
             try (Stream<Path> s = Files.list(dir)) {
@@ -311,7 +318,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** The worker names files by absolute path; the report uses the path as the user gave it. */
     private static ModuleFacts relabel(ModuleFacts m, String path) {
-        return new ModuleFacts(path, m.module(), m.producer(), m.triple(), m.flags(), m.functions(), m.typeTests(), m.kcfiCalls(), m.callbacks());
+        return new ModuleFacts(path, m.module(), m.producer(), m.triple(), m.flags(), m.functions(), m.typeTests(), m.kcfiCalls(), m.callbacks(), m.embedded());
     }
 
     /**

@@ -6,11 +6,13 @@ import java.util.List;
  * Everything the checks need from one LLVM module, independent of how it was read (libLLVM or the
  * pure-Java reader must produce equal values). {@code functions} are the module's own functions,
  * intrinsics left out. {@code module} numbers the modules of a
- * multi-module file (ThinLTO, rustc's linker-plugin LTO) from 0.
+ * multi-module file (ThinLTO, rustc's linker-plugin LTO) from 0. {@code embedded}: the module is
+ * the bitcode embedded in a native object ({@code -fembed-bitcode}, an rlib's objects), so its
+ * code is linked as machine code, outside any LTO unit; readers of bitcode files say false.
  */
 public record ModuleFacts(String path, int module, String producer, String triple, ModuleFlags flags,
                           List<FunctionFacts> functions, List<TypeTest> typeTests, List<KcfiCall> kcfiCalls,
-                          List<CallbackArgument> callbacks) {
+                          List<CallbackArgument> callbacks, boolean embedded) {
     public ModuleFacts {
         // Intrinsics are left out: they carry no CFI facts, and libLLVM adds, renames and drops
         // their declarations when it upgrades older bitcode, so listing them would tie the facts to
@@ -19,5 +21,10 @@ public record ModuleFacts(String path, int module, String producer, String tripl
         typeTests = List.copyOf(typeTests);
         kcfiCalls = List.copyOf(kcfiCalls);
         callbacks = List.copyOf(callbacks);
+    }
+
+    /** The same module, met as the bitcode embedded in a native object. */
+    public ModuleFacts asEmbedded() {
+        return new ModuleFacts(path, module, producer, triple, flags, functions, typeTests, kcfiCalls, callbacks, true);
     }
 }

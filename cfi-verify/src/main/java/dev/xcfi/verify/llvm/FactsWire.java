@@ -69,6 +69,7 @@ final class FactsWire {
             out.writeInt(c.arguments());
             string(out, c.passed());
         }
+        out.writeBoolean(m.embedded());
     }
 
     static ModuleFacts read(DataInputStream in) throws IOException {
@@ -93,7 +94,7 @@ final class FactsWire {
         for (int i = count(in); i > 0; i--) kcfi.add(new KcfiCall(string(in), in.readInt(), in.readInt(), string(in)));
         List<CallbackArgument> callbacks = new ArrayList<>();
         for (int i = count(in); i > 0; i--) callbacks.add(new CallbackArgument(string(in), string(in), in.readInt(), in.readInt(), string(in)));
-        return new ModuleFacts(path, module, producer, triple, flags, functions, tests, kcfi, callbacks);
+        return new ModuleFacts(path, module, producer, triple, flags, functions, tests, kcfi, callbacks, in.readBoolean());
     }
 
     private static int count(DataInputStream in) throws IOException {

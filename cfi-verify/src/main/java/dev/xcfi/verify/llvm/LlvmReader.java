@@ -216,7 +216,7 @@ public final class LlvmReader {
                 };
                 tests.add(new TypeTest(t.function(), id, t.kind()));
             }
-            return new ModuleFacts(path, module, producer, tripleText, flags, functions, tests, kcfiCalls, inProgramOrder(callbacks));
+            return new ModuleFacts(path, module, producer, tripleText, flags, functions, tests, kcfiCalls, inProgramOrder(callbacks), false);
         }
 
         /** A type test before its distinct node is numbered: {@code id} is the id string or the node's address. */

@@ -206,6 +206,77 @@ class VerifyFixturesTest {
         assertThat(verify("kcfi").findings()).doesNotContain("scheme-mismatch ");
     }
 
+    /**
+     * A callback defined in a module built without the sanitizer carries no id or hash: a callee
+     * that checks its call through the parameter traps. Each verdict is also checked by linking the
+     * program with lld and running it (132: SIGILL, the check's trap). Under cfi-icall, a definition
+     * linked as native code is reached through a jump-table entry made from the declaration: no trap,
+     * no finding.
+     */
+    @Test
+    void aCallbackBuiltWithoutTheSanitizerTrapsAndIsFound(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        java.nio.file.Files.writeString(dir.resolve("callee.c"), """
+                void cb(long);
+                __attribute__((noinline)) void run(void (*f)(long)) { f(1); }
+                void go(void) { run(cb); }
+                """);
+        java.nio.file.Files.writeString(dir.resolve("plain.c"), "void cb(long x) { }\n");
+        java.nio.file.Files.writeString(dir.resolve("main.c"), "void go(void);\nint main(void) { go(); return 0; }\n");
+        String callee = dir.resolve("callee.c").toString(), plain = dir.resolve("plain.c").toString();
+        compile(dir, "kcfi-callee.o", callee, "-fsanitize=kcfi", "-fembed-bitcode");
+        compile(dir, "kcfi-callee.bc", callee, "-fsanitize=kcfi", "-emit-llvm");
+        compile(dir, "plain.o", plain, "-fembed-bitcode");
+        compile(dir, "plain.bc", plain, "-emit-llvm");
+        compile(dir, "kcfi-plain.o", plain, "-fsanitize=kcfi", "-fembed-bitcode");
+        compile(dir, "cfi-callee.bc", callee, "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall");
+        compile(dir, "lto-plain.bc", plain, "-flto", "-fvisibility=hidden");
+        compile(dir, "main.o", dir.resolve("main.c").toString());
+        String finding = "callback-mismatch cb";
+
+        assertThat(verify(p(dir, "kcfi-callee.o"), p(dir, "plain.o")).findings()).containsExactly(finding);
+        for (String reader : List.of("java", "llvm")) {
+            Run r = verify("--reader=" + reader, p(dir, "kcfi-callee.bc"), p(dir, "plain.bc"));
+            assertThat(r.findings()).as(reader).containsExactly(finding);
+            assertThat(r.text()).as(reader).contains("which calls it with a KCFI check for 0xbde2bfc8, but cb is defined in a module built without KCFI");
+        }
+        assertThat(runs(dir, "kcfi-callee.o", "plain.o")).isEqualTo(132);
+        assertThat(verify(p(dir, "kcfi-callee.o"), p(dir, "kcfi-plain.o")).findings()).isEmpty();
+        assertThat(runs(dir, "kcfi-callee.o", "kcfi-plain.o")).isZero();
+
+        for (String reader : List.of("java", "llvm")) {
+            Run r = verify("--reader=" + reader, p(dir, "cfi-callee.bc"), p(dir, "lto-plain.bc"));
+            assertThat(r.findings()).as(reader).containsExactly(finding);
+            assertThat(r.text()).as(reader).contains("through a pointer of type id _ZTSFvlE, but cb is defined in a module built without CFI");
+        }
+        assertThat(runs(dir, "cfi-callee.bc", "lto-plain.bc", "-flto", "-fsanitize=cfi-icall", "-fvisibility=hidden")).isEqualTo(132);
+        assertThat(verify(p(dir, "cfi-callee.bc"), p(dir, "plain.o")).findings()).isEmpty();
+        assertThat(runs(dir, "cfi-callee.bc", "plain.o", "-flto", "-fsanitize=cfi-icall", "-fvisibility=hidden")).isZero();
+    }
+
+    private static void compile(Path dir, String out, String source, String... flags) throws Exception {
+        List<String> command = new ArrayList<>(List.of("clang-22", "-O1", "-c"));
+        command.addAll(List.of(flags));
+        command.addAll(List.of(source, "-o", dir.resolve(out).toString()));
+        dev.xcfi.encoding.golden.Compilers.run(command);
+    }
+
+    private static String p(Path dir, String file) {
+        return dir.resolve(file).toString();
+    }
+
+    /** Links the two objects with main.o (lld) and runs the program: its exit status. */
+    private static int runs(Path dir, String a, String b, String... flags) throws Exception {
+        Path exe = dir.resolve("prog-" + a + "-" + b);
+        List<String> command = new ArrayList<>(List.of("clang-22", "-fuse-ld=lld"));
+        command.addAll(List.of(flags));
+        command.addAll(List.of(p(dir, a), p(dir, b), p(dir, "main.o"), "-o", exe.toString()));
+        dev.xcfi.encoding.golden.Compilers.run(command);
+        Process run = new ProcessBuilder(exe.toString()).redirectErrorStream(true).start();
+        run.getInputStream().readAllBytes();
+        return run.waitFor();
+    }
+
     /** A shared object's cross-DSO check table only lists functions whose modules were built for it. */
     @Test
     void crossDsoOnOneSideIsASchemeMismatch(@TempDir Path dir) throws Exception {
