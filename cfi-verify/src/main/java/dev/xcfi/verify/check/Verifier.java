@@ -122,7 +122,14 @@ public final class Verifier {
 
     private enum Scheme { NONE, CFI_ICALL, KCFI }
 
-    private static Scheme scheme(ModuleFacts m) {
+    /** Each module's scheme, worked out once: the callback rule asks it per callback, and a module without CFI has to look at every function to say so. */
+    private final Map<ModuleFacts, Scheme> schemes = new java.util.IdentityHashMap<>();
+
+    private Scheme scheme(ModuleFacts m) {
+        return schemes.computeIfAbsent(m, Verifier::schemeOf);
+    }
+
+    private static Scheme schemeOf(ModuleFacts m) {
         if (m.flags().kcfi()) return Scheme.KCFI;
         if (!m.typeTests().isEmpty()) return Scheme.CFI_ICALL;
         for (FunctionFacts f : m.functions()) if (!f.typeIds().isEmpty()) return Scheme.CFI_ICALL;
