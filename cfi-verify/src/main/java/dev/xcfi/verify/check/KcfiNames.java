@@ -26,6 +26,8 @@ final class KcfiNames {
     private Map<Integer, String> xxHashes, fnvHashes;
     /** Per module configuration (target, integer normalization, hash algorithm): the ids tried for hashes. */
     private final Map<String, HashNames> spellings = new HashMap<>();
+    /** Each module's configuration, worked out from its triple and flags once, not per hash. */
+    private final Map<ModuleFacts, Optional<HashNames>> byModule = new java.util.IdentityHashMap<>();
 
     KcfiNames(List<ModuleFacts> modules) {
         this.modules = modules;
@@ -57,15 +59,20 @@ final class KcfiNames {
 
     private Optional<String> spelled(int hash, ModuleFacts module, String signature) {
         if (signature.isEmpty()) return Optional.empty();
+        return byModule.computeIfAbsent(module, this::spellingsFor).flatMap(names -> names.idOf(hash, signature));
+    }
+
+    /** The ids tried for a module's hashes; none for an unmodelled target (its types' codes are not known) or a hash clang 22 does not have. */
+    private Optional<HashNames> spellingsFor(ModuleFacts module) {
         Target target;
         KcfiHash algorithm;
         try {
             target = module.triple().isEmpty() ? Target.X86_64_LINUX_GNU : Target.of(module.triple());
             algorithm = KcfiHash.parse(module.flags().kcfiHash().orElse(KcfiHash.XXHASH64.flagValue()));
         } catch (IllegalArgumentException e) {
-            return Optional.empty();   // an unmodelled target (its types' codes are not known), or a hash clang 22 does not have
+            return Optional.empty();
         }
         CfiMode mode = CfiMode.of(module.flags().normalizeIntegers(), false);
-        return spellings.computeIfAbsent(target + " " + mode + " " + algorithm, k -> new HashNames(target, mode, algorithm)).idOf(hash, signature);
+        return Optional.of(spellings.computeIfAbsent(target + " " + mode + " " + algorithm, k -> new HashNames(target, mode, algorithm)));
     }
 }
