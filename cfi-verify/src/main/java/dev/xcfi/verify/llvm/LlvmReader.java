@@ -171,6 +171,8 @@ public final class LlvmReader {
         private final List<Ordered<CallbackArgument>> callbacks = new ArrayList<>();
         /** Per function (by index), its instructions' positions: built only for functions that hold a fact. */
         private final Map<Integer, Map<Long, Integer>> positions = new HashMap<>();
+        /** Per KCFI function (by index), its instructions in order, as {@link #body} walked them. */
+        private final Map<Integer, long[]> walked = new HashMap<>();
 
         ModuleWalk(MemorySegment context, Arena arena) throws Throwable {
             this.context = context;
@@ -195,6 +197,11 @@ public final class LlvmReader {
                 handles.add(fn);
                 functionIndex.put(fn.address(), functions.size() - 1);
             }
+            // KCFI bodies first: their walk also records each instruction's position, which the
+            // type tests and callbacks found below need (a second walk through libLLVM otherwise)
+            if (flags.kcfi()) {
+                for (int i = 0; i < handles.size(); i++) if (functions.get(i).definition()) body(i, functions.get(i).name(), handles.get(i));
+            }
             for (int i = 0; i < handles.size(); i++) {
                 MemorySegment fn = handles.get(i);
                 // Intrinsics by name (known to this libLLVM or not) are never callbacks.
@@ -203,7 +210,6 @@ public final class LlvmReader {
                 else if (!functions.get(i).isIntrinsic()) callbackUses(fn, functions.get(i).name());
                 TypeTest.Kind kind = TypeTest.Kind.of(functions.get(i).name()).orElse(null);
                 if (kind == TypeTest.Kind.SLOWPATH || kind == TypeTest.Kind.SLOWPATH_DIAG) slowPathUses(fn, kind);
-                if (flags.kcfi() && functions.get(i).definition()) body(functions.get(i).name(), fn);
             }
             MemorySegment triple = (MemorySegment) llvm.getTarget.invokeExact(mod);
             String tripleText = triple.equals(NULL) ? "" : triple.reinterpret(Long.MAX_VALUE).getString(0);
@@ -238,6 +244,12 @@ public final class LlvmReader {
         private int position(int function, MemorySegment instruction) throws Throwable {
             if (function < 0) return -1;
             Map<Long, Integer> map = positions.get(function);
+            if (map == null && walked.containsKey(function)) {
+                long[] order = walked.get(function);
+                map = new HashMap<>();
+                for (int i = 0; i < order.length; i++) map.put(order[i], i);
+                positions.put(function, map);
+            }
             if (map == null) {
                 map = new HashMap<>();
                 MemorySegment fn = handles.get(function);
@@ -391,16 +403,20 @@ public final class LlvmReader {
          * calls — directly, or (unoptimized code) through a load from a stack slot whose only store
          * is that parameter.
          */
-        private void body(String function, MemorySegment fn) throws Throwable {
+        private void body(int index, String function, MemorySegment fn) throws Throwable {
             int n = (int) llvm.countParams.invokeExact(fn);
             long[] params = new long[n];
             for (int i = 0; i < n; i++) params[i] = ((MemorySegment) llvm.getParam.invokeExact(fn, i)).address();
             List<MemorySegment> instructions = new ArrayList<>();
             Map<Long, int[]> slots = new HashMap<>();   // alloca → {stores, parameter stored (or -1)}
+            long[] order = new long[64];
+            int count = 0;
             for (MemorySegment bb = (MemorySegment) llvm.getFirstBasicBlock.invokeExact(fn); !bb.equals(NULL);
                  bb = (MemorySegment) llvm.getNextBasicBlock.invokeExact(bb)) {
                 for (MemorySegment inst = (MemorySegment) llvm.getFirstInstruction.invokeExact(bb); !inst.equals(NULL);
                      inst = (MemorySegment) llvm.getNextInstruction.invokeExact(inst)) {
+                    if (count == order.length) order = java.util.Arrays.copyOf(order, 2 * count);
+                    order[count++] = inst.address();
                     int opcode = (int) llvm.getInstructionOpcode.invokeExact(inst);
                     if (LibLlvm.isCall(opcode)) instructions.add(inst);
                     if (opcode != LibLlvm.OPCODE_STORE) continue;
@@ -411,6 +427,7 @@ public final class LlvmReader {
                     slot[1] = parameter(params, (MemorySegment) llvm.getOperand.invokeExact(inst, 0));
                 }
             }
+            walked.put(index, java.util.Arrays.copyOf(order, count));
             for (MemorySegment inst : instructions) {
                 MemorySegment called = (MemorySegment) llvm.getCalledValue.invokeExact(inst);
                 if (!((MemorySegment) llvm.isAFunction.invokeExact(called)).equals(NULL)) continue;
