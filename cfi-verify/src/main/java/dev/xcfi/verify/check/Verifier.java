@@ -182,39 +182,67 @@ public final class Verifier {
 
     private void declarations() {
         declarations.forEach((name, decls) -> {
-            List<Site> defs = definitions.get(name);
-            if (defs == null) return;
-            Site def = defs.get(0);
-            for (Site decl : decls) {
-                if (decl.module() == def.module()) continue;
-                if (def.function().kcfiType().isPresent() && decl.function().kcfiType().isPresent()) {
-                    int a = def.function().kcfiType().getAsInt(), b = decl.function().kcfiType().getAsInt();
-                    if (a != b) findings.add(kcfiDeclarationMismatch(name, decl, b, def, a));
-                    continue;
-                }
-                for (CfiMode mode : testedModes) {
-                    Optional<String> a = def.id(mode), b = decl.id(mode);
-                    if (a.isPresent() && b.isPresent() && !a.get().equals(b.get())) {
-                        findings.add(mismatch(Rule.DECLARATION_MISMATCH, name,
-                                name + " is declared with type id " + b.get() + " but defined with " + a.get()
-                                        + ": a call through a pointer of the declared type traps",
-                                decl, new Finding.Location(decl.where(), "declaration", b.get(), explain.decoded(b.get())),
-                                def, new Finding.Location(def.where(), "definition", a.get(), explain.decoded(a.get())),
-                                "make the declaration's parameter and return types the same as the definition's"));
-                        break;
-                    }
-                }
+            Site def = definition(name);
+            if (def == null) return;
+            for (Site decl : decls) if (decl.module() != def.module()) compare(name, decl, Use.DECLARATION, def);
+        });
+        // A weak definition (C's __attribute__((weak)) default) is, to the linker, a declaration
+        // once a strong definition exists: its module's pointers to it point to the strong one.
+        definitions.forEach((name, defs) -> {
+            Site strong = definition(name);
+            if (strong.function().linkage().isReplaceable()) return;
+            for (Site weak : defs) {
+                if (weak.module() != strong.module() && weak.function().linkage().isReplaceable()) compare(name, weak, Use.WEAK_DEFINITION, strong);
             }
         });
     }
 
-    /** With both hashes named, the part that differs and a repair, as for type ids. */
-    private Finding kcfiDeclarationMismatch(String name, Site decl, int declared, Site def, int defined) {
-        HashSide d = hashSide(decl.where(), "declaration", declared, decl.module(), decl.function().signature());
-        HashSide f = hashSide(def.where(), "definition", defined, def.module(), def.function().signature());
-        return mismatch(Rule.DECLARATION_MISMATCH, name, name + " is declared with KCFI hash " + hex(declared) + " but defined with " + hex(defined)
-                        + ": indirect calls through the declared type trap", decl, d.location(), d.id(), def, f.location(), f.id(),
-                "make the declaration's parameter and return types encode like the definition's");
+    /** The definition a name resolves to at link time: a strong one if there is one, else the first (weak) one. */
+    private Site definition(String name) {
+        List<Site> defs = definitions.get(name);
+        if (defs == null) return null;
+        for (Site d : defs) if (!d.function().linkage().isReplaceable()) return d;
+        return defs.get(0);
+    }
+
+    /** How a module that does not hold the definition knows a function: by a declaration, or by its own weak definition that the linker replaces. */
+    private enum Use {
+        DECLARATION("declaration", " is declared with ", "declared type"),
+        WEAK_DEFINITION("weak definition", " has a weak definition with ", "weak definition's type");
+
+        final String role, verb, pointerType;
+
+        Use(String role, String verb, String pointerType) {
+            this.role = role;
+            this.verb = verb;
+            this.pointerType = pointerType;
+        }
+    }
+
+    /** {@code use}'s view of {@code name} against the definition it links to: KCFI hashes when both have one, else the tested ids. */
+    private void compare(String name, Site use, Use how, Site def) {
+        String defined = how == Use.DECLARATION ? " but defined with " : " but the strong definition that replaces it carries ";
+        if (def.function().kcfiType().isPresent() && use.function().kcfiType().isPresent()) {
+            int a = def.function().kcfiType().getAsInt(), b = use.function().kcfiType().getAsInt();
+            if (a == b) return;
+            HashSide u = hashSide(use.where(), how.role, b, use.module(), use.function().signature());
+            HashSide d = hashSide(def.where(), "definition", a, def.module(), def.function().signature());
+            findings.add(mismatch(Rule.DECLARATION_MISMATCH, name, name + how.verb + "KCFI hash " + hex(b) + defined + hex(a)
+                            + ": indirect calls through the " + how.pointerType + " trap", use, u.location(), u.id(), def, d.location(), d.id(),
+                    "make the " + how.role + "'s parameter and return types encode like the definition's"));
+            return;
+        }
+        for (CfiMode mode : testedModes) {
+            Optional<String> a = def.id(mode), b = use.id(mode);
+            if (a.isPresent() && b.isPresent() && !a.get().equals(b.get())) {
+                findings.add(mismatch(Rule.DECLARATION_MISMATCH, name,
+                        name + how.verb + "type id " + b.get() + defined + a.get() + ": a call through a pointer of the " + how.pointerType + " traps",
+                        use, new Finding.Location(use.where(), how.role, b.get(), explain.decoded(b.get())),
+                        def, new Finding.Location(def.where(), "definition", a.get(), explain.decoded(a.get())),
+                        "make the " + how.role + "'s parameter and return types the same as the definition's"));
+                return;
+            }
+        }
     }
 
     // --- callback-mismatch ----------------------------------------------------------------------------
@@ -334,8 +362,8 @@ public final class Verifier {
         Map<String, Site> own = locals.get(caller);
         Site local = own == null ? null : own.get(name);
         if (local != null) return Optional.of(local);
-        List<Site> defs = definitions.get(name);
-        if (defs != null) return Optional.of(defs.get(0));
+        Site def = definition(name);
+        if (def != null) return Optional.of(def);
         for (Site s : declarations.getOrDefault(name, List.of())) if (s.module() == caller) return Optional.of(s);
         return Optional.empty();
     }
@@ -385,7 +413,7 @@ public final class Verifier {
 
     private void internalTypeIds() {
         definitions.forEach((name, defs) -> {
-            Site def = defs.get(0);
+            Site def = definition(name);
             if (!hasDistinctId(def.function())) return;
             List<Site> users = declarations.getOrDefault(name, List.of()).stream().filter(s -> s.module() != def.module()).toList();
             if (users.isEmpty()) return;

@@ -33,6 +33,12 @@ public record FunctionFacts(String name, boolean definition, Linkage linkage, Li
             return llvmLinkage >= 0 && llvmLinkage < all.length ? all[llvmLinkage] : EXTERNAL;
         }
 
+        /** A definition the linker drops when another module has a strong one (C's {@code __attribute__((weak))}, inline functions). */
+        public boolean isReplaceable() {
+            return this == WEAK_ANY || this == WEAK_ODR || this == LINK_ONCE_ANY || this == LINK_ONCE_ODR || this == LINK_ONCE_ODR_AUTO_HIDE
+                    || this == COMMON || this == EXTERNAL_WEAK;
+        }
+
         /** Visible to other modules at link time. */
         public boolean isExported() {
             return this != INTERNAL && this != PRIVATE && this != LINKER_PRIVATE && this != LINKER_PRIVATE_WEAK;

@@ -254,6 +254,45 @@ class VerifyFixturesTest {
         assertThat(runs(dir, "cfi-callee.bc", "plain.o", "-flto", "-fsanitize=cfi-icall", "-fvisibility=hidden")).isZero();
     }
 
+    /**
+     * A weak definition is replaced at link time by a strong one: pointers taken in the weak
+     * definition's module point to the strong one, which carries its own id. Confirmed by running.
+     */
+    @Test
+    void aWeakDefinitionReplacedByAStrongOneOfAnotherTypeTrapsAndIsFound(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        java.nio.file.Files.writeString(dir.resolve("weak.c"), """
+                __attribute__((weak)) void hook(long x) { }
+                void (*volatile p)(long);
+                void go(void) { p = hook; p(1); }
+                """);
+        java.nio.file.Files.writeString(dir.resolve("strong.c"), "void hook(int x) { }\n");
+        java.nio.file.Files.writeString(dir.resolve("same.c"), "void hook(long x) { }\n");
+        java.nio.file.Files.writeString(dir.resolve("main.c"), "void go(void);\nint main(void) { go(); return 0; }\n");
+        compile(dir, "main.o", dir.resolve("main.c").toString());
+        for (String c : List.of("weak", "strong", "same")) {
+            String source = dir.resolve(c + ".c").toString();
+            compile(dir, c + ".bc", source, "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall");
+            compile(dir, c + ".o", source, "-fsanitize=kcfi", "-fembed-bitcode");
+        }
+        String[] lto = {"-flto", "-fsanitize=cfi-icall", "-fvisibility=hidden"};
+        for (String reader : List.of("java", "llvm")) {
+            Run r = verify("--reader=" + reader, p(dir, "weak.bc"), p(dir, "strong.bc"));
+            assertThat(r.findings()).as(reader).containsExactly("declaration-mismatch hook");
+            assertThat(r.text()).as(reader).contains("hook has a weak definition with type id _ZTSFvlE but the strong definition that replaces it carries _ZTSFviE");
+        }
+        assertThat(runs(dir, "weak.bc", "strong.bc", lto)).isEqualTo(132);
+        assertThat(verify(p(dir, "weak.bc"), p(dir, "same.bc")).findings()).isEmpty();
+        assertThat(runs(dir, "weak.bc", "same.bc", lto)).isZero();
+
+        Run kcfi = verify(p(dir, "weak.o"), p(dir, "strong.o"));
+        assertThat(kcfi.findings()).containsExactly("declaration-mismatch hook");
+        assertThat(kcfi.text()).contains("hook has a weak definition with KCFI hash 0xbde2bfc8 but the strong definition that replaces it carries 0x019c0cac");
+        assertThat(runs(dir, "weak.o", "strong.o")).isEqualTo(132);
+        assertThat(verify(p(dir, "weak.o"), p(dir, "same.o")).findings()).isEmpty();
+        assertThat(runs(dir, "weak.o", "same.o")).isZero();
+    }
+
     private static void compile(Path dir, String out, String source, String... flags) throws Exception {
         List<String> command = new ArrayList<>(List.of("clang-22", "-O1", "-c"));
         command.addAll(List.of(flags));
