@@ -183,8 +183,14 @@ public final class Verifier {
     private void declarations() {
         declarations.forEach((name, decls) -> {
             Site def = definition(name);
-            if (def == null) return;
-            for (Site decl : decls) if (decl.module() != def.module()) compare(name, decl, Use.DECLARATION, def);
+            if (def != null) {
+                for (Site decl : decls) if (decl.module() != def.module()) compare(name, decl, Views.DECLARED_DEFINED, def);
+                return;
+            }
+            // Defined outside the analysed modules (a native library): the link keeps one
+            // declaration's ids for the function's jump-table entry, so the other modules' checks fail.
+            Site first = decls.get(0);
+            for (Site decl : decls) if (decl.module() != first.module()) compare(name, decl, Views.DECLARED_TWICE, first);
         });
         // A weak definition (C's __attribute__((weak)) default) is, to the linker, a declaration
         // once a strong definition exists: its module's pointers to it point to the strong one.
@@ -192,7 +198,7 @@ public final class Verifier {
             Site strong = definition(name);
             if (strong.function().linkage().isReplaceable()) return;
             for (Site weak : defs) {
-                if (weak.module() != strong.module() && weak.function().linkage().isReplaceable()) compare(name, weak, Use.WEAK_DEFINITION, strong);
+                if (weak.module() != strong.module() && weak.function().linkage().isReplaceable()) compare(name, weak, Views.WEAK_STRONG, strong);
             }
         });
     }
@@ -205,41 +211,48 @@ public final class Verifier {
         return defs.get(0);
     }
 
-    /** How a module that does not hold the definition knows a function: by a declaration, or by its own weak definition that the linker replaces. */
-    private enum Use {
-        DECLARATION("declaration", " is declared with ", "declared type"),
-        WEAK_DEFINITION("weak definition", " has a weak definition with ", "weak definition's type");
+    /** Two modules' views of one function that must agree, and how a finding words them: {@code use} is the view that traps. */
+    private enum Views {
+        DECLARED_DEFINED("declaration", " is declared with ", " but defined with ", "definition",
+                ": a call through a pointer of the declared type traps", ": indirect calls through the declared type trap"),
+        WEAK_STRONG("weak definition", " has a weak definition with ", " but the strong definition that replaces it carries ", "definition",
+                ": a call through a pointer of the weak definition's type traps", ": indirect calls through the weak definition's type trap"),
+        DECLARED_TWICE("declaration", " is declared with ", " but another module declares it with ", "other declaration",
+                ", and no analysed module defines it: the link keeps one declaration's id for it, so calls through pointers of the other type trap",
+                ", and no analysed module defines it: its definition carries one hash at most, so indirect calls through the other type trap");
 
-        final String role, verb, pointerType;
+        final String role, verb, against, otherRole, idConsequence, hashConsequence;
 
-        Use(String role, String verb, String pointerType) {
+        Views(String role, String verb, String against, String otherRole, String idConsequence, String hashConsequence) {
             this.role = role;
             this.verb = verb;
-            this.pointerType = pointerType;
+            this.against = against;
+            this.otherRole = otherRole;
+            this.idConsequence = idConsequence;
+            this.hashConsequence = hashConsequence;
         }
     }
 
-    /** {@code use}'s view of {@code name} against the definition it links to: KCFI hashes when both have one, else the tested ids. */
-    private void compare(String name, Site use, Use how, Site def) {
-        String defined = how == Use.DECLARATION ? " but defined with " : " but the strong definition that replaces it carries ";
-        if (def.function().kcfiType().isPresent() && use.function().kcfiType().isPresent()) {
-            int a = def.function().kcfiType().getAsInt(), b = use.function().kcfiType().getAsInt();
+    /** {@code use}'s view of {@code name} against {@code other}'s: KCFI hashes when both have one, else the tested ids. */
+    private void compare(String name, Site use, Views views, Site other) {
+        if (other.function().kcfiType().isPresent() && use.function().kcfiType().isPresent()) {
+            int a = other.function().kcfiType().getAsInt(), b = use.function().kcfiType().getAsInt();
             if (a == b) return;
-            HashSide u = hashSide(use.where(), how.role, b, use.module(), use.function().signature());
-            HashSide d = hashSide(def.where(), "definition", a, def.module(), def.function().signature());
-            findings.add(mismatch(Rule.DECLARATION_MISMATCH, name, name + how.verb + "KCFI hash " + hex(b) + defined + hex(a)
-                            + ": indirect calls through the " + how.pointerType + " trap", use, u.location(), u.id(), def, d.location(), d.id(),
-                    "make the " + how.role + "'s parameter and return types encode like the definition's"));
+            HashSide u = hashSide(use.where(), views.role, b, use.module(), use.function().signature());
+            HashSide o = hashSide(other.where(), views.otherRole, a, other.module(), other.function().signature());
+            findings.add(mismatch(Rule.DECLARATION_MISMATCH, name, name + views.verb + "KCFI hash " + hex(b) + views.against + hex(a)
+                            + views.hashConsequence, use, u.location(), u.id(), other, o.location(), o.id(),
+                    "make the " + views.role + "'s parameter and return types encode like the " + views.otherRole + "'s"));
             return;
         }
         for (CfiMode mode : testedModes) {
-            Optional<String> a = def.id(mode), b = use.id(mode);
+            Optional<String> a = other.id(mode), b = use.id(mode);
             if (a.isPresent() && b.isPresent() && !a.get().equals(b.get())) {
                 findings.add(mismatch(Rule.DECLARATION_MISMATCH, name,
-                        name + how.verb + "type id " + b.get() + defined + a.get() + ": a call through a pointer of the " + how.pointerType + " traps",
-                        use, new Finding.Location(use.where(), how.role, b.get(), explain.decoded(b.get())),
-                        def, new Finding.Location(def.where(), "definition", a.get(), explain.decoded(a.get())),
-                        "make the " + how.role + "'s parameter and return types the same as the definition's"));
+                        name + views.verb + "type id " + b.get() + views.against + a.get() + views.idConsequence,
+                        use, new Finding.Location(use.where(), views.role, b.get(), explain.decoded(b.get())),
+                        other, new Finding.Location(other.where(), views.otherRole, a.get(), explain.decoded(a.get())),
+                        "make the " + views.role + "'s parameter and return types the same as the " + views.otherRole + "'s"));
                 return;
             }
         }

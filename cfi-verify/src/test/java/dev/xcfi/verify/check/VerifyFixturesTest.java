@@ -293,6 +293,57 @@ class VerifyFixturesTest {
         assertThat(runs(dir, "weak.o", "same.o")).isZero();
     }
 
+    /**
+     * Two modules declare a function that none of them defines (it is in a native library) with
+     * different types: one declaration's id (or the definition's hash) is what pointers to it
+     * carry, so the other module's indirect calls through it trap. Confirmed by running both.
+     */
+    @Test
+    void twoDeclarationsOfAFunctionDefinedElsewhereThatDisagreeAreFound(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        java.nio.file.Files.writeString(dir.resolve("a.c"), "void ext(long);\nvoid (*volatile pa)(long);\nvoid from_a(void) { pa = ext; pa(1); }\n");
+        java.nio.file.Files.writeString(dir.resolve("b.c"), "void ext(int);\nvoid (*volatile pb)(int);\nvoid from_b(void) { pb = ext; pb(2); }\n");
+        java.nio.file.Files.writeString(dir.resolve("ext.c"), "void ext(long x) { }\n");
+        java.nio.file.Files.writeString(dir.resolve("main.c"),
+                "void from_a(void); void from_b(void);\nint main(int argc, char **argv) { if (argc > 1) from_b(); else from_a(); return 0; }\n");
+        compile(dir, "main.o", dir.resolve("main.c").toString());
+        compile(dir, "ext.o", dir.resolve("ext.c").toString());
+        compile(dir, "kcfi-ext.o", dir.resolve("ext.c").toString(), "-fsanitize=kcfi");
+        for (String c : List.of("a", "b")) {
+            compile(dir, c + ".bc", dir.resolve(c + ".c").toString(), "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall");
+            compile(dir, "kcfi-" + c + ".o", dir.resolve(c + ".c").toString(), "-fsanitize=kcfi", "-fembed-bitcode");
+        }
+        for (String reader : List.of("java", "llvm")) {
+            Run r = verify("--reader=" + reader, p(dir, "a.bc"), p(dir, "b.bc"));
+            assertThat(r.findings()).as(reader).containsExactly("declaration-mismatch ext");
+            assertThat(r.text()).as(reader).contains("ext is declared with type id _ZTSFviE but another module declares it with _ZTSFvlE, "
+                    + "and no analysed module defines it");
+        }
+        Run kcfi = verify(p(dir, "kcfi-a.o"), p(dir, "kcfi-b.o"));
+        assertThat(kcfi.findings()).containsExactly("declaration-mismatch ext");
+        assertThat(kcfi.text()).contains("ext is declared with KCFI hash 0x019c0cac but another module declares it with 0xbde2bfc8");
+        // with the definition given too, the int declaration is compared with the long definition
+        compile(dir, "kcfi-ext-embedded.o", dir.resolve("ext.c").toString(), "-fsanitize=kcfi", "-fembed-bitcode");
+        assertThat(verify(p(dir, "kcfi-a.o"), p(dir, "kcfi-b.o"), p(dir, "kcfi-ext-embedded.o")).text())
+                .contains("ext is declared with KCFI hash 0x019c0cac but defined with 0xbde2bfc8").doesNotContain("another module declares it");
+        for (String[] program : List.of(new String[] {"a.bc", "b.bc", "ext.o", "-flto", "-fsanitize=cfi-icall", "-fvisibility=hidden"},
+                new String[] {"kcfi-a.o", "kcfi-b.o", "kcfi-ext.o"})) {
+            List<String> command = new ArrayList<>(List.of("clang-22", "-fuse-ld=lld"));
+            for (String part : program) command.add(part.startsWith("-") ? part : p(dir, part));
+            Path exe = dir.resolve("prog-" + program[0]);
+            command.addAll(List.of(p(dir, "main.o"), "-o", exe.toString()));
+            dev.xcfi.encoding.golden.Compilers.run(command);
+            assertThat(exitOf(exe.toString())).as(program[0] + " from_a").isZero();
+            assertThat(exitOf(exe.toString(), "b")).as(program[0] + " from_b").isEqualTo(132);
+        }
+    }
+
+    private static int exitOf(String... command) throws Exception {
+        Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
+        run.getInputStream().readAllBytes();
+        return run.waitFor();
+    }
+
     private static void compile(Path dir, String out, String source, String... flags) throws Exception {
         List<String> command = new ArrayList<>(List.of("clang-22", "-O1", "-c"));
         command.addAll(List.of(flags));
