@@ -274,26 +274,49 @@ public final class Verifier {
                 if (unhardenedCallback(cb, callee.get(), passed.get(), reported)) continue;
                 if (kcfiCallback(cb, callee.get(), passed.get(), reported)) continue;
                 for (CfiMode mode : testedModes) {
-                    Optional<String> calleeId = callee.get().id(mode), passedId = passed.get().id(mode);
-                    if (calleeId.isEmpty() || passedId.isEmpty()) continue;
-                    String id = calleeId.get();
-                    Optional<Integer> parameter = parameters.computeIfAbsent(id + '\0' + cb.arguments() + '\0' + cb.argument(), k -> parameterOf(id, cb));
-                    if (parameter.isEmpty()) continue;
-                    Optional<String> expected = expectedIds.computeIfAbsent(id + '\0' + parameter.get(), k -> explain.expectedCallbackId(id, parameter.get()));
-                    if (expected.isEmpty() || expected.get().equals(passedId.get())) continue;
-                    if (!reported.add(cb.callee() + "\u0000" + cb.passed() + "\u0000" + parameter.get())) break;
+                    Optional<String> passedId = passed.get().id(mode);
+                    if (passedId.isEmpty()) continue;
+                    Optional<Expected> expected = expectedId(callee.get(), cb, mode);
+                    if (expected.isEmpty() || expected.get().id().equals(passedId.get())) continue;
+                    int parameter = expected.get().parameter();
+                    if (!reported.add(cb.callee() + "\u0000" + cb.passed() + "\u0000" + parameter)) break;
                     findings.add(mismatch(Rule.CALLBACK_MISMATCH, cb.passed(),
-                            cb.function() + " passes " + cb.passed() + " to " + cb.callee() + " (parameter " + (parameter.get() + 1)
-                                    + "), which calls it through a pointer of type id " + expected.get() + ", but " + cb.passed()
+                            cb.function() + " passes " + cb.passed() + " to " + cb.callee() + " (parameter " + (parameter + 1)
+                                    + "), which calls it through a pointer of type id " + expected.get().id() + ", but " + cb.passed()
                                     + " carries " + passedId.get() + ": the call back traps",
-                            callee.get(), new Finding.Location(callee.get().where(), "callee parameter " + (parameter.get() + 1) + " of " + cb.callee(), expected.get(),
-                                    explain.decoded(expected.get())),
-                            passed.get(), new Finding.Location(passed.get().where(), "passed function", passedId.get(), explain.decoded(passedId.get())),
+                            callee.get(), location(expected.get(), callee.get(), cb), passed.get(),
+                            new Finding.Location(passed.get().where(), "passed function", passedId.get(), explain.decoded(passedId.get())),
                             callbackFix(cb, isRust(callee.get().module()) == isRust(passed.get().module()))));
                     break;
                 }
             }
         }
+    }
+
+    /** The id a cfi-icall callee's call through a callback's parameter tests, and which id parameter that is. */
+    private record Expected(int parameter, String id) {}
+
+    /** Where a finding shows the expected id: the callee's parameter, decoded (only for findings: decoding is cold code). */
+    private Finding.Location location(Expected e, Site callee, CallbackArgument cb) {
+        return new Finding.Location(callee.where(), "callee parameter " + (e.parameter() + 1) + " of " + cb.callee(), e.id(), explain.decoded(e.id()));
+    }
+
+    /** In {@code mode}: decoded from the callee's own id, once per callee id and parameter. */
+    private Optional<Expected> expectedId(Site callee, CallbackArgument cb, CfiMode mode) {
+        Optional<String> calleeId = callee.id(mode);
+        if (calleeId.isEmpty()) return Optional.empty();
+        String id = calleeId.get();
+        Optional<Integer> parameter = parameters.computeIfAbsent(id + '\0' + cb.arguments() + '\0' + cb.argument(), k -> parameterOf(id, cb));
+        if (parameter.isEmpty()) return Optional.empty();
+        Optional<String> expected = expectedIds.computeIfAbsent(id + '\0' + parameter.get(), k -> explain.expectedCallbackId(id, parameter.get()));
+        return expected.map(e -> new Expected(parameter.get(), e));
+    }
+
+    /** The KCFI-checked calls a callee makes through the callback's parameter (the kcfi bundles its body has there). */
+    private static List<KcfiCall> callsThrough(Site callee, CallbackArgument cb) {
+        List<KcfiCall> calls = new ArrayList<>(1);
+        for (KcfiCall call : callee.module().kcfiCalls()) if (call.function().equals(cb.callee()) && call.parameter() == cb.argument()) calls.add(call);
+        return calls;
     }
 
     /**
@@ -310,8 +333,7 @@ public final class Verifier {
         Finding.Location expected = null;
         String check = null;
         if (checking == Scheme.KCFI) {
-            for (KcfiCall call : callee.module().kcfiCalls()) {
-                if (!call.function().equals(cb.callee()) || call.parameter() != cb.argument()) continue;
+            for (KcfiCall call : callsThrough(callee, cb)) {
                 expected = hashSide(callee.where(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), call.hash(), callee.module(),
                         call.signature()).location();
                 check = "with a KCFI check for " + hex(call.hash());
@@ -319,16 +341,10 @@ public final class Verifier {
             }
         } else {
             for (CfiMode mode : testedModes) {
-                Optional<String> calleeId = callee.id(mode);
-                if (calleeId.isEmpty()) continue;
-                String id = calleeId.get();
-                Optional<Integer> parameter = parameters.computeIfAbsent(id + '\0' + cb.arguments() + '\0' + cb.argument(), k -> parameterOf(id, cb));
-                if (parameter.isEmpty()) continue;
-                Optional<String> want = expectedIds.computeIfAbsent(id + '\0' + parameter.get(), k -> explain.expectedCallbackId(id, parameter.get()));
+                Optional<Expected> want = expectedId(callee, cb, mode);
                 if (want.isEmpty()) continue;
-                expected = new Finding.Location(callee.where(), "callee parameter " + (parameter.get() + 1) + " of " + cb.callee(), want.get(),
-                        explain.decoded(want.get()));
-                check = "through a pointer of type id " + want.get();
+                expected = location(want.get(), callee, cb);
+                check = "through a pointer of type id " + want.get().id();
                 break;
             }
         }
@@ -352,8 +368,8 @@ public final class Verifier {
     private boolean kcfiCallback(CallbackArgument cb, Site callee, Site passed, Set<String> reported) {
         if (!callee.module().flags().kcfi() || passed.function().kcfiType().isEmpty()) return false;
         int carried = passed.function().kcfiType().getAsInt();
-        for (KcfiCall call : callee.module().kcfiCalls()) {
-            if (!call.function().equals(cb.callee()) || call.parameter() != cb.argument() || call.hash() == carried) continue;
+        for (KcfiCall call : callsThrough(callee, cb)) {
+            if (call.hash() == carried) continue;
             if (!reported.add(cb.callee() + "\u0000" + cb.passed() + "\u0000" + cb.argument())) return true;
             HashSide expected = hashSide(callee.where(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), call.hash(), callee.module(),
                     call.signature());
