@@ -1,0 +1,148 @@
+package dev.xcfi.verify.check;
+
+import dev.xcfi.encoding.CfiMode;
+import dev.xcfi.types.Target;
+import dev.xcfi.verify.facts.FunctionFacts;
+import dev.xcfi.verify.facts.ModuleFacts;
+import dev.xcfi.verify.facts.TypeAttachment;
+import dev.xcfi.verify.facts.TypeIdRef;
+import dev.xcfi.verify.facts.TypeTest;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The modules that will be linked together, as the linker resolves their functions: which
+ * definition a name means, what each module sees, which scheme each was built with, and which
+ * id variants the program's checks test (every rustc function carries four variants and every
+ * clang function two, so agreement in an unused variant must not hide a disagreement in the
+ * tested one).
+ */
+final class Program {
+    private final List<ModuleFacts> modules;
+    private final Target target;
+    private final Set<CfiMode> testedModes;
+    private final Map<String, List<Site>> definitions = new LinkedHashMap<>();
+    private final Map<String, List<Site>> declarations = new LinkedHashMap<>();
+    /** Definitions with internal linkage (C's static functions), seen only from their own module: by module identity, then name. */
+    private final Map<ModuleFacts, Map<String, Site>> locals = new IdentityHashMap<>();
+    /** The ids and KCFI hashes some function in the analysed modules carries. */
+    private final Set<String> carriedIds = new HashSet<>();
+    private final Set<Integer> carriedHashes = new HashSet<>();
+    /** Each module's scheme, worked out once: rules ask it per callback, and a module without CFI has to look at every function to say so. */
+    private final Map<ModuleFacts, Scheme> schemes = new IdentityHashMap<>();
+
+    Program(List<ModuleFacts> modules) {
+        this.modules = modules;
+        this.target = target(modules);
+        this.testedModes = testedModes(modules);
+        for (ModuleFacts m : modules) {
+            Map<String, Site> own = new HashMap<>();
+            for (FunctionFacts f : m.functions()) index(m, f, own);
+            locals.put(m, own);
+        }
+    }
+
+    // The loops over every function and every test call a method per item: they run once, and C1
+    // compiles a method after a few hundred calls but a loop only after tens of thousands of turns.
+    private void index(ModuleFacts m, FunctionFacts f, Map<String, Site> own) {
+        if (f.definition() && f.linkage().isExported()) definitions.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(new Site(m, f));
+        else if (!f.definition()) declarations.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(new Site(m, f));
+        else own.put(f.name(), new Site(m, f));
+        for (TypeAttachment t : f.typeIds()) if (t.id() instanceof TypeIdRef.Named n) carriedIds.add(n.id());
+        if (f.kcfiType().isPresent()) carriedHashes.add(f.kcfiType().getAsInt());
+    }
+
+    private static Target target(List<ModuleFacts> modules) {
+        for (ModuleFacts m : modules) {
+            try {
+                if (!m.triple().isEmpty()) return Target.of(m.triple());
+            } catch (IllegalArgumentException e) {
+                // an unmodelled triple: try the next module
+            }
+        }
+        return Target.X86_64_LINUX_GNU;
+    }
+
+    /** The variants call sites test; without any cfi-icall test, the plain (or normalized) variant. */
+    private static Set<CfiMode> testedModes(List<ModuleFacts> modules) {
+        Set<CfiMode> modes = new LinkedHashSet<>();
+        boolean normalized = false;
+        for (ModuleFacts m : modules) {
+            normalized |= m.flags().normalizeIntegers();
+            for (TypeTest t : m.typeTests()) addMode(t, modes);
+        }
+        if (modes.isEmpty()) modes.add(CfiMode.of(normalized, false));
+        return modes;
+    }
+
+    private static void addMode(TypeTest t, Set<CfiMode> modes) {
+        if (t.id() instanceof TypeIdRef.Named n) modes.add(CfiMode.ofSuffixes(n.id()));
+    }
+
+    List<ModuleFacts> modules() {
+        return modules;
+    }
+
+    /** The target ids are decoded for: the first modelled triple among the modules. */
+    Target target() {
+        return target;
+    }
+
+    Set<CfiMode> testedModes() {
+        return testedModes;
+    }
+
+    Scheme scheme(ModuleFacts m) {
+        return schemes.computeIfAbsent(m, Scheme::of);
+    }
+
+    /** The exported definitions of each name, in module order (more than one: weak ones, or a link error). */
+    Map<String, List<Site>> definitions() {
+        return Collections.unmodifiableMap(definitions);
+    }
+
+    /** The declarations of each name, in module order. */
+    Map<String, List<Site>> declarations() {
+        return Collections.unmodifiableMap(declarations);
+    }
+
+    /** The definition a name resolves to at link time: a strong one if there is one, else the first (weak) one; null if none. */
+    Site definition(String name) {
+        List<Site> defs = definitions.get(name);
+        if (defs == null) return null;
+        for (Site d : defs) if (!d.function().linkage().isReplaceable()) return d;
+        return defs.get(0);
+    }
+
+    /**
+     * The function a name in {@code caller} means: its own static function of that name, else the
+     * exported definition wherever it is, else the declaration the calling module sees.
+     */
+    Optional<Site> site(String name, ModuleFacts caller) {
+        Map<String, Site> own = locals.get(caller);
+        Site local = own == null ? null : own.get(name);
+        if (local != null) return Optional.of(local);
+        Site def = definition(name);
+        if (def != null) return Optional.of(def);
+        for (Site s : declarations.getOrDefault(name, List.of())) if (s.module() == caller) return Optional.of(s);
+        return Optional.empty();
+    }
+
+    boolean carries(String id) {
+        return carriedIds.contains(id);
+    }
+
+    boolean carries(int hash) {
+        return carriedHashes.contains(hash);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.xcfi.verify.check;
+
+import dev.xcfi.verify.facts.ModuleFacts;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The two sides of a finding as reports show them: each id decoded to C and Rust, each KCFI hash
+ * named by the id it hashes where that can be found ({@link KcfiNames}), the part that differs
+ * and the repair for the languages involved ({@link Fixes}).
+ */
+final class Sides {
+    /** One side: where and in which role, and the id it carries (a type id, or the id its KCFI hash was found to be the hash of). */
+    record Side(Finding.Location location, Optional<String> id) {}
+
+    private final IdExplainer explain;
+    private final KcfiNames hashIds;
+
+    Sides(Program program) {
+        this.explain = new IdExplainer(program.target());
+        this.hashIds = new KcfiNames(program.modules());
+    }
+
+    IdExplainer explain() {
+        return explain;
+    }
+
+    Side id(String where, String role, String id) {
+        return new Side(new Finding.Location(where, role, id, explain.decoded(id)), Optional.of(id));
+    }
+
+    Side hash(String where, String role, int hash, ModuleFacts module, String signature) {
+        Optional<KcfiNames.HashedId> named = hashIds.idOf(hash, module, signature);
+        String decoded = named.map(h -> "hash of " + h.id() + (h.fnv() ? " (FNV-1a)" : "") + ": " + explain.decoded(h.id())).orElse("");
+        return new Side(new Finding.Location(where, role, hex(hash), decoded), named.map(KcfiNames.HashedId::id));
+    }
+
+    /**
+     * Two sides that disagree: the message, with the part that differs when both ids are known, and
+     * a repair; {@code sameLanguage}: the repair when both sides come from one compiler (no
+     * encoding attribute can bridge them).
+     */
+    Finding mismatch(Rule rule, String symbol, String message, Site a, Side sideA, Site b, Side sideB, String sameLanguage) {
+        Optional<IdExplainer.Difference> part = sideA.id().isPresent() && sideB.id().isPresent()
+                ? explain.difference(sideA.id().get(), sideB.id().get()) : Optional.empty();
+        String text = part.map(p -> message + "; " + p.text()).orElse(message);
+        return new Finding(rule, symbol, text, List.of(sideA.location(), sideB.location()), Fixes.suggest(a.isRust(), b.isRust(), part, sameLanguage));
+    }
+
+    static String hex(int hash) {
+        return String.format("0x%08x", hash);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.xcfi.verify.check;
+
+import dev.xcfi.verify.facts.KcfiCall;
+import dev.xcfi.verify.facts.ModuleFacts;
+import dev.xcfi.verify.facts.TypeIdRef;
+import dev.xcfi.verify.facts.TypeTest;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** unsatisfiable-check: an indirect-call check for an id or hash no function in the analysed modules carries. */
+final class UnsatisfiableChecks {
+    private final Program program;
+    private final Sides sides;
+    private final List<Finding> findings;
+    /** Per function, the ids and hashes already reported (a function may test one id many times). */
+    private final Map<String, Set<Object>> reported = new HashMap<>();
+
+    private UnsatisfiableChecks(Program program, Sides sides, List<Finding> findings) {
+        this.program = program;
+        this.sides = sides;
+        this.findings = findings;
+    }
+
+    static void find(Program program, Sides sides, List<Finding> findings) {
+        UnsatisfiableChecks rule = new UnsatisfiableChecks(program, sides, findings);
+        for (ModuleFacts m : program.modules()) {
+            for (TypeTest t : m.typeTests()) rule.check(m, t);
+            for (KcfiCall k : m.kcfiCalls()) rule.check(m, k);
+        }
+    }
+
+    // one method per item: these loops run once, and C1 compiles a method after a few hundred calls but a loop only after tens of thousands of turns
+    private void check(ModuleFacts m, TypeTest t) {
+        if (!(t.id() instanceof TypeIdRef.Named n) || program.carries(n.id()) || !firstTime(t.function(), n.id())) return;
+        findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, t.function(),
+                t.function() + " checks indirect calls against " + n.id() + ", which no function in the analysed modules carries: every such call traps",
+                List.of(sides.id(Site.where(m), "type test", n.id()).location()),
+                "if the target is in a module not given to xcfi, add it; otherwise fix the callee's type so its id is " + n.id()));
+    }
+
+    private void check(ModuleFacts m, KcfiCall k) {
+        if (program.carries(k.hash()) || !firstTime(k.function(), k.hash())) return;
+        findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, k.function(),
+                k.function() + " makes a KCFI-checked call expecting hash " + Sides.hex(k.hash()) + ", which no function in the analysed modules carries",
+                List.of(sides.hash(Site.where(m), "kcfi call", k.hash(), m, k.signature()).location()),
+                "if the target is in a module not given to xcfi, add it; otherwise fix the callee's type"));
+    }
+
+    private boolean firstTime(String function, Object what) {
+        return reported.computeIfAbsent(function, k -> new HashSet<>()).add(what);
+    }
+}
