@@ -3,6 +3,7 @@ package dev.xcfi.encoding;
 import dev.xcfi.types.ArrayType;
 import dev.xcfi.types.AtomicType;
 import dev.xcfi.types.BitIntType;
+import dev.xcfi.types.BlockPointerType;
 import dev.xcfi.types.BuiltinType;
 import dev.xcfi.types.CType;
 import dev.xcfi.types.ComplexType;
@@ -36,10 +37,12 @@ public final class CTypePrinter {
         if (t instanceof TypedefType td) return join(td.name(), inner);
         if (t instanceof TagType tag) return join(tag.enclosingFunction() != null || !tag.hasLinkage() ? tag.kind().keyword() + " " + tag.name() : tag.name(), inner);
         if (t instanceof QualifiedType q) {
-            return q.base() instanceof PointerType p ? pointer(p, qualifiers(q.qualifiers()), inner)
-                    : qualifiers(q.qualifiers()) + " " + declarator(q.base(), inner);
+            if (q.base() instanceof PointerType p) return pointer("*", p.pointee(), qualifiers(q.qualifiers()), inner);
+            if (q.base() instanceof BlockPointerType b) return pointer("^", b.pointee(), qualifiers(q.qualifiers()), inner);
+            return qualifiers(q.qualifiers()) + " " + declarator(q.base(), inner);
         }
-        if (t instanceof PointerType p) return pointer(p, "", inner);
+        if (t instanceof PointerType p) return pointer("*", p.pointee(), "", inner);
+        if (t instanceof BlockPointerType b) return pointer("^", b.pointee(), "", inner);
         if (t instanceof ArrayType a) {
             String length = a.size() instanceof ArrayType.Size.Fixed(long n) ? Long.toString(n)
                     : a.size() instanceof ArrayType.Size.Variable ? "*" : a.size() instanceof ArrayType.Size.Unknown(String e) ? e : "";
@@ -55,11 +58,12 @@ public final class CTypePrinter {
         return join((b.signed() ? "" : "unsigned ") + "_BitInt(" + b.bits() + ")", inner);
     }
 
-    private static String pointer(PointerType p, String quals, String inner) {
-        String d = "*" + quals + (!quals.isEmpty() && !inner.isEmpty() ? " " : "") + inner;
-        CType pointee = p.pointee().canonical();
-        if (pointee instanceof ArrayType || pointee instanceof FunctionType) d = "(" + d + ")";
-        return declarator(p.pointee(), d);
+    /** {@code *} for a pointer, {@code ^} for a block pointer (whose pointee is always a function). */
+    private static String pointer(String star, CType pointee, String quals, String inner) {
+        String d = star + quals + (!quals.isEmpty() && !inner.isEmpty() ? " " : "") + inner;
+        CType c = pointee.canonical();
+        if (c instanceof ArrayType || c instanceof FunctionType) d = "(" + d + ")";
+        return declarator(pointee, d);
     }
 
     private static String function(FunctionType f, String inner) {

@@ -3,6 +3,7 @@ package dev.xcfi.encoding;
 import dev.xcfi.types.ArrayType;
 import dev.xcfi.types.AtomicType;
 import dev.xcfi.types.BitIntType;
+import dev.xcfi.types.BlockPointerType;
 import dev.xcfi.types.BuiltinType;
 import dev.xcfi.types.BuiltinType.Kind;
 import dev.xcfi.types.CType;
@@ -230,6 +231,7 @@ public final class ClangEncoder {
         else if (t instanceof ComplexType c) complex(c);
         else if (t instanceof VectorType v) vector(v);
         else if (t instanceof BitIntType b) bitInt(b);
+        else if (t instanceof BlockPointerType b) blockPointer(b);
         m.remember(t);
     }
 
@@ -288,6 +290,12 @@ public final class ClangEncoder {
         if (t.inStd()) m.append("St");
         if (t.enclosingFunction() != null) m.append('Z').sourceName(t.enclosingFunction()).append('E');
         m.sourceName(t.name());
+    }
+
+    /** {@code U13block_pointer <function type>}: a vendor-qualified function type, both of them dictionary entries. */
+    private void blockPointer(BlockPointerType b) {
+        m.append("U13block_pointer");
+        type(b.pointee());
     }
 
     private void atomic(AtomicType a) {

@@ -3,6 +3,7 @@ package dev.xcfi.encoding;
 import dev.xcfi.types.ArrayType;
 import dev.xcfi.types.AtomicType;
 import dev.xcfi.types.BitIntType;
+import dev.xcfi.types.BlockPointerType;
 import dev.xcfi.types.BuiltinType;
 import dev.xcfi.types.BuiltinType.Kind;
 import dev.xcfi.types.CType;
@@ -83,6 +84,14 @@ public final class TypeIdDecoder extends IdReader {
                     return remember(function(cc));
                 }
                 if (name.equals("_Atomic")) return remember(new AtomicType(type()));
+                if (name.equals("block_pointer")) {
+                    int at = pos;
+                    if (!(type() instanceof FunctionType f)) {
+                        pos = at;
+                        throw error("expected a function type after U13block_pointer");
+                    }
+                    return remember(new BlockPointerType(f));
+                }
                 if (name.startsWith("AS")) return qualified(Qualifiers.addressSpace(Integer.parseInt(name.substring(2))));
                 throw error("unknown vendor qualifier U" + name.length() + name);
             }

@@ -13,7 +13,7 @@ package dev.xcfi.types;
  * substitution dictionary compares types for every component of every id.
  */
 public sealed interface CType
-        permits BuiltinType, BitIntType, ComplexType, VectorType, PointerType, QualifiedType, AtomicType,
+        permits BuiltinType, BitIntType, ComplexType, VectorType, PointerType, BlockPointerType, QualifiedType, AtomicType,
                 ArrayType, FunctionType, TagType, TypedefType {
 
     /** The type with every typedef looked through, as clang's canonical type. */
@@ -35,6 +35,7 @@ public sealed interface CType
             else if (t instanceof AtomicType a) t = a.value();
             else if (t instanceof ComplexType c) t = c.element();
             else if (t instanceof VectorType v) t = v.element();
+            else if (t instanceof BlockPointerType b) t = b.pointee();
             else return t.canonical() == t;
         }
     }

@@ -83,6 +83,7 @@ public final class TypeLayout {
         return switch (t) {
             case BuiltinType b -> builtin(b.kind());
             case PointerType p -> scalar(target.dataModel().pointerBits() / 8);
+            case BlockPointerType b -> scalar(target.dataModel().pointerBits() / 8);
             case ComplexType c -> of(c.element()).map(e -> new Layout(2 * e.size(), e.alignment()));
             case ArrayType a when a.size() instanceof ArrayType.Size.Fixed(long n) -> of(a.element()).map(e -> new Layout(n * e.size(), e.alignment()));
             case TagType tag when tag.kind() == TagType.Kind.ENUM -> {

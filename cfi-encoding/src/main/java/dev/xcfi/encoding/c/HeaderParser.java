@@ -7,6 +7,7 @@ import dev.xcfi.encoding.source.Token;
 import dev.xcfi.types.ArrayType;
 import dev.xcfi.types.AtomicType;
 import dev.xcfi.types.BitIntType;
+import dev.xcfi.types.BlockPointerType;
 import dev.xcfi.types.BuiltinType;
 import dev.xcfi.types.BuiltinType.Kind;
 import dev.xcfi.types.CType;
@@ -691,8 +692,18 @@ public final class HeaderParser {
         // outside them (clang: void (__attribute__((ms_abi)) *p)(int) makes the pointee ms_abi).
         List<Attribute> levelAttrs = List.of();
         List<Qualifiers> pointers = List.of();
+        // which of the pointers are block pointers (^): bit i for pointers.get(i); a long, not a list of records, on this hot path
+        long blocks = 0;
+        Token caret = null;
         while (true) {
-            if (accept("*")) {
+            boolean block = peek().is("^");
+            if (block) {
+                if (target.os() != Target.Os.DARWIN) throw error(peek().location(), "block pointer types need clang's -fblocks, which is on by default only for Darwin targets");
+                if (pointers.size() >= Long.SIZE) throw error(peek().location(), "more than " + Long.SIZE + " pointer levels before a block pointer");
+                blocks |= 1L << pointers.size();
+            }
+            if (block ? accept("^") : accept("*")) {
+                if (block) caret = peek();   // clang reports a block pointer's errors at the token after the caret
                 Qualifiers q = Qualifiers.NONE;
                 while (true) {
                     Token t = peek();
@@ -751,7 +762,7 @@ public final class HeaderParser {
             else break;
         }
         if (levelAttrs.isEmpty() && pointers.isEmpty() && suffixes.isEmpty()) return new Declarator(name, at, inner, attrs);
-        return new Declarator(name, at, new Derived(levelAttrs, pointers, suffixes, inner), attrs);
+        return new Declarator(name, at, new Derived(levelAttrs, pointers, blocks, caret, suffixes, inner), attrs);
     }
 
     /*
@@ -764,12 +775,18 @@ public final class HeaderParser {
     private final class Derived implements UnaryOperator<CType> {
         private final List<Attribute> levelAttributes;
         private final List<Qualifiers> pointers;
+        /** Bit i: {@code pointers.get(i)} is a block pointer ({@code ^}); {@code caret}: the token after one, where errors point. */
+        private final long blocks;
+        private final Token caret;
         private final List<UnaryOperator<CType>> suffixes;
         private final UnaryOperator<CType> inner;
 
-        Derived(List<Attribute> levelAttributes, List<Qualifiers> pointers, List<UnaryOperator<CType>> suffixes, UnaryOperator<CType> inner) {
+        Derived(List<Attribute> levelAttributes, List<Qualifiers> pointers, long blocks, Token caret, List<UnaryOperator<CType>> suffixes,
+                UnaryOperator<CType> inner) {
             this.levelAttributes = levelAttributes;
             this.pointers = pointers;
+            this.blocks = blocks;
+            this.caret = caret;
             this.suffixes = suffixes;
             this.inner = inner;
         }
@@ -777,9 +794,15 @@ public final class HeaderParser {
         @Override
         public CType apply(CType base) {
             CType t = applyFunctionAttributes(base, levelAttributes);
-            for (int i = 0; i < pointers.size(); i++) t = QualifiedType.of(new PointerType(t), pointers.get(i));
+            for (int i = 0; i < pointers.size(); i++) t = QualifiedType.of(pointerTo(t, (blocks >>> i & 1) != 0), pointers.get(i));
             for (int i = suffixes.size() - 1; i >= 0; i--) t = suffixes.get(i).apply(t);
             return inner.apply(t);
+        }
+
+        private CType pointerTo(CType t, boolean block) {
+            if (!block) return new PointerType(t);
+            if (!(t.canonical() instanceof FunctionType f)) throw error(caret.location(), "block pointer to non-function type is invalid");
+            return new BlockPointerType(f);
         }
     }
 

@@ -81,15 +81,17 @@ class MalformedInputTest {
         String tricky = Files.readString(Fixtures.c().resolve("tricky.h"));
         String corpus = Files.readString(Fixtures.corpusHeader(Target.X86_64_LINUX_GNU)).substring(0, 20_000);
         String layouts = Files.readString(Fixtures.header(Target.X86_64_LINUX_GNU, "layouts"));
+        String blocks = Files.readString(Fixtures.header(Target.AARCH64_APPLE_DARWIN, "blocks"));   // block pointers: Darwin only
         SplittableRandom r = new SplittableRandom(20261121);
         List<String> unexpected = new ArrayList<>();
         Outcomes outcomes = new Outcomes();
         for (int i = 0; i < MUTANTS; i++) {
-            String text = mutate(i % 3 == 0 ? tricky : i % 3 == 1 ? corpus : layouts, r);
+            String text = mutate(i % 4 == 0 ? tricky : i % 4 == 1 ? corpus : i % 4 == 2 ? layouts : blocks, r);
+            Target target = i % 4 == 3 ? Target.AARCH64_APPLE_DARWIN : Target.X86_64_LINUX_GNU;
             try {
-                ParsedHeader h = HeaderParser.parse(Target.X86_64_LINUX_GNU, List.of(Fixtures.c().resolve("include")),
+                ParsedHeader h = HeaderParser.parse(target, List.of(Fixtures.c().resolve("include")),
                         List.of(new HeaderParser.Input("m" + i + ".h", text, Fixtures.c())));
-                new DeclarationEncoder(Target.X86_64_LINUX_GNU, CfiMode.NORMALIZED_GENERALIZED, KcfiHash.XXHASH64).encodeAll(h.functions());
+                new DeclarationEncoder(target, CfiMode.NORMALIZED_GENERALIZED, KcfiHash.XXHASH64).encodeAll(h.functions());
                 outcomes.count(h.errors(), h.functions().size(), unexpected);
             } catch (RuntimeException | StackOverflowError e) {
                 unexpected.add("mutant " + i + ": " + e);
