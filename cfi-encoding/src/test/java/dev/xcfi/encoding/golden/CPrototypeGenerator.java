@@ -13,15 +13,18 @@ import java.util.SplittableRandom;
  */
 public final class CPrototypeGenerator {
     /** A C type as text: the specifier part and a function that wraps an inner declarator. */
-    private sealed interface G permits Base, Ptr, Arr, Fn, Qual {}
+    private sealed interface G permits Base, Ptr, Blk, Arr, Fn, Qual {}
     private record Base(String spelling, boolean scalarInteger, boolean isVoid) implements G {}
     private record Ptr(G to) implements G {}
+    /** A block pointer ({@code ^}): Darwin targets only, where clang enables blocks. */
+    private record Blk(Fn to) implements G {}
     private record Arr(G of, String size) implements G {}
     private record Fn(G ret, List<G> params, List<String> paramAttrs, boolean variadic, boolean unprototyped, String cc) implements G {}
     private record Qual(G base, String quals) implements G {}
 
     private final SplittableRandom rnd;
     private final Target target;
+    private final boolean blocks;
     private final List<String> bases = new ArrayList<>();
     private final List<String> ccs = new ArrayList<>();
     private int depth;
@@ -29,6 +32,7 @@ public final class CPrototypeGenerator {
     public CPrototypeGenerator(long seed, Target target) {
         this.rnd = new SplittableRandom(seed);
         this.target = target;
+        this.blocks = target.os() == Target.Os.DARWIN;
         for (String b : new String[] {"char", "signed char", "unsigned char", "short", "unsigned short", "int", "unsigned",
                 "long", "unsigned long", "long long", "unsigned long long", "_Bool", "float", "double", "long double",
                 "size_t", "ptrdiff_t", "wchar_t", "int8_t", "uint16_t", "int32_t", "uint64_t", "int64_t", "intptr_t",
@@ -135,7 +139,12 @@ public final class CPrototypeGenerator {
     }
 
     private G pointer() {
-        int r = rnd.nextInt(16);
+        // Darwin draws one more kind (a block pointer); the other targets' streams, and corpora, stay as they were
+        int r = rnd.nextInt(blocks ? 17 : 16);
+        if (r == 16) {
+            Fn f = function(false);
+            return new Blk(new Fn(f.ret, f.params, f.paramAttrs, f.variadic, f.unprototyped, null));   // no calling convention on a block
+        }
         G pointee;
         if (r < 6) pointee = value();
         else if (r < 8) pointee = new Base(r == 6 ? "void" : "struct Fwd", false, r == 6);
@@ -161,8 +170,10 @@ public final class CPrototypeGenerator {
         return switch (t) {
             case Base b -> b.spelling + (inner.isEmpty() ? "" : " " + inner);
             case Qual q when q.base instanceof Ptr p -> pointer(p, q.quals, inner);
+            case Qual q when q.base instanceof Blk b -> block(b, q.quals, inner);
             case Qual q -> q.quals + " " + print(q.base, inner);
             case Ptr p -> pointer(p, "", inner);
+            case Blk b -> block(b, "", inner);
             case Arr a -> print(a.of, inner + "[" + a.size + "]");
             case Fn f -> printFunction(f, inner);
         };
@@ -176,6 +187,10 @@ public final class CPrototypeGenerator {
         }
         if (p.to instanceof Arr || p.to instanceof Fn) d = "(" + d + ")";
         return print(p.to, d);
+    }
+
+    private String block(Blk b, String quals, String inner) {
+        return printFunction(b.to, "(^" + quals + (quals.isEmpty() || inner.isEmpty() ? "" : " ") + inner + ")");
     }
 
     private String printFunction(Fn f, String inner) {
