@@ -66,7 +66,7 @@ public final class HeaderParser {
                  "__float128", "__ibm128", "struct", "union", "enum", "typeof", "__typeof__", "__typeof", "typeof_unqual",
                  "__builtin_va_list", "__int128_t", "__uint128_t" -> Word.TYPE;
             case "const", "volatile", "restrict", "__restrict", "__restrict__", "__const", "__const__", "__volatile", "__volatile__",
-                 "_Atomic" -> Word.QUALIFIER;
+                 "_Atomic", "_Nonnull", "_Nullable", "_Null_unspecified", "_Nullable_result" -> Word.QUALIFIER;
             case "extern", "static", "inline", "__inline", "__inline__", "register", "auto", "_Thread_local", "thread_local",
                  "__thread", "__extension__", "constexpr" -> Word.STORAGE;
             case "__stdcall", "_stdcall", "__fastcall", "_fastcall", "__cdecl", "_cdecl", "__vectorcall", "__regcall" -> Word.CALLING_CONVENTION;
@@ -476,6 +476,9 @@ public final class HeaderParser {
         return switch (w) {
             case "const", "__const", "__const__" -> Qualifiers.CONST;
             case "volatile", "__volatile", "__volatile__" -> Qualifiers.VOLATILE;
+            // clang's nullability qualifiers (Apple's and Android's headers are full of them) are
+            // type sugar that no mangling spells
+            case "_Nonnull", "_Nullable", "_Null_unspecified", "_Nullable_result" -> Qualifiers.NONE;
             default -> Qualifiers.RESTRICT;
         };
     }
