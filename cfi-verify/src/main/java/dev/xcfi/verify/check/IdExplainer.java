@@ -55,18 +55,21 @@ final class IdExplainer {
     }
 
     private String explanation(String id) {
-        StringBuilder out = new StringBuilder();
+        // each side computed whole before it is written: a decoder can fail half-way
+        String c;
         try {
-            out.append("C: ").append(c(id).c());
+            c = c(id).c();
         } catch (IllegalArgumentException e) {
-            out.append("C: (not decodable)");
+            c = null;
         }
+        String rust;
         try {
-            out.append("; Rust: ").append(RustIdDecoder.decode(id).rust());
+            rust = RustIdDecoder.decode(id).rust();
         } catch (IllegalArgumentException e) {
-            out.append("; Rust: (not decodable)");
+            // an id C can read and Rust cannot spells a C-only type: a block pointer, a vector, _BitInt …
+            rust = c != null ? "(none: a C type with no Rust counterpart)" : "(not decodable)";
         }
-        return out.toString();
+        return "C: " + (c != null ? c : "(not decodable)") + "; Rust: " + rust;
     }
 
     /**
