@@ -1,0 +1,40 @@
+package dev.xcfi.verify.check;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The repairs a mismatch between clang and rustc gets, by what differs. */
+class FixesTest {
+    private static String fix(boolean rustLeft, String left, String right) {
+        return Fixes.suggest(rustLeft, !rustLeft, Optional.of(new IdExplainer.Difference("parameter 1", left, right)), "same-language fix");
+    }
+
+    @Test
+    void aCIntegerRustSpellsByWidthGetsANewtypeWithItsItaniumCode() {
+        assertThat(fix(true, "i64", "long")).startsWith("on the Rust side use a newtype that encodes as C `long`: "
+                + "#[repr(transparent)] #[cfi_encoding = \"l\"] pub struct CLong(pub i64);");
+        assertThat(fix(false, "unsigned long long", "u64")).contains("#[cfi_encoding = \"y\"] pub struct CUnsignedLongLong(pub u64);");
+        assertThat(fix(true, "u8", "unsigned char")).contains("#[cfi_encoding = \"h\"] pub struct CUnsignedChar(pub u8);");
+    }
+
+    @Test
+    void oneStructUnderTwoNamesGetsTheTagsName() {
+        assertThat(fix(true, "z_stream *", "z_stream_s *")).isEqualTo("the Rust type `z_stream` stands for C's `z_stream_s`, and ids spell "
+                + "type names (C: a struct's tag, never its typedef): name the Rust type z_stream_s, or give it C's encoding with "
+                + "#[cfi_encoding = \"10z_stream_s\"] (rustc's cfi_encoding feature)");
+        assertThat(fix(false, "const struct node *", "bindings::Node *")).contains("the Rust type `Node` stands for C's `node`");
+    }
+
+    @Test
+    void otherCrossLanguageDifferencesAndSameLanguageOnesGetTheGeneralRepair() {
+        assertThat(fix(true, "i32", "float")).isEqualTo("declare the Rust side with types that encode exactly like the C definition's");
+        assertThat(Fixes.suggest(false, true, Optional.of(new IdExplainer.Difference("the parameter count", null, null)), "same"))
+                .isEqualTo("declare the Rust side with types that encode exactly like the C definition's");
+        assertThat(Fixes.suggest(false, false, Optional.of(new IdExplainer.Difference("parameter 1", "long", "int")), "same-language fix"))
+                .isEqualTo("same-language fix");
+        assertThat(Fixes.suggest(true, false, Optional.empty(), "same-language fix")).isEqualTo("same-language fix");
+    }
+}
