@@ -48,7 +48,7 @@ public final class CTypePrinter {
                     : a.size() instanceof ArrayType.Size.Variable ? "*" : a.size() instanceof ArrayType.Size.Unknown(String e) ? e : "";
             return declarator(a.element(), inner + "[" + length + "]");
         }
-        if (t instanceof FunctionType f) return function(f, inner);
+        if (t instanceof FunctionType f) return function(f, inner, true);
         if (t instanceof AtomicType a) return join("_Atomic(" + print(a.value()) + ")", inner);
         if (t instanceof ComplexType c) return join("_Complex " + print(c.element()), inner);
         if (t instanceof VectorType v) {
@@ -61,17 +61,23 @@ public final class CTypePrinter {
     /** {@code *} for a pointer, {@code ^} for a block pointer (whose pointee is always a function). */
     private static String pointer(String star, CType pointee, String quals, String inner) {
         String d = star + quals + (!quals.isEmpty() && !inner.isEmpty() ? " " : "") + inner;
+        if (pointee instanceof FunctionType f && f.callingConvention().mangledName() != null) {
+            // Inside the parentheses, where clang gives it to the function just outside them: in front
+            // of the declaration it would go to the function nearest the declared name instead.
+            return function(f, "(__attribute__((" + f.callingConvention().mangledName() + ")) " + d + ")", false);
+        }
         CType c = pointee.canonical();
         if (c instanceof ArrayType || c instanceof FunctionType) d = "(" + d + ")";
         return declarator(pointee, d);
     }
 
-    private static String function(FunctionType f, String inner) {
+    /** {@code convention}: whether to write the calling convention in front (the declared function's own). */
+    private static String function(FunctionType f, String inner, boolean convention) {
         StringJoiner params = new StringJoiner(", ", "(", ")");
         if (f.prototyped() && f.parameters().isEmpty() && !f.variadic()) params.add("void");
         for (FunctionType.Parameter p : f.parameters()) params.add((p.noEscape() ? "__attribute__((noescape)) " : "") + print(p.type()));
         if (f.variadic()) params.add("...");
-        String cc = f.callingConvention().mangledName() != null ? "__attribute__((" + f.callingConvention().mangledName() + ")) " : "";
+        String cc = convention && f.callingConvention().mangledName() != null ? "__attribute__((" + f.callingConvention().mangledName() + ")) " : "";
         return cc + declarator(f.returnType(), inner + params);
     }
 
