@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import static dev.xcfi.types.BuiltinType.Kind.*;
 
@@ -194,16 +195,16 @@ public record Target(String triple, Arch arch, Os os, DataModel dataModel, boole
     }
 
     /** {@code sizeof} a builtin in bytes; empty for {@code void}. */
-    public java.util.OptionalInt sizeBytes(Kind kind) {
+    public OptionalInt sizeBytes(Kind kind) {
         return switch (kind) {
-            case VOID -> java.util.OptionalInt.empty();
-            case FLOAT -> java.util.OptionalInt.of(4);
-            case DOUBLE -> java.util.OptionalInt.of(8);
-            case FLOAT16, BFLOAT16, HALF -> java.util.OptionalInt.of(2);
-            case LONG_DOUBLE -> java.util.OptionalInt.of(longDoubleBytes());
-            case FLOAT128, IBM128 -> java.util.OptionalInt.of(16);
-            case NULLPTR -> java.util.OptionalInt.of(dataModel.pointerBits() / 8);
-            default -> java.util.OptionalInt.of(bits(kind) / 8);
+            case VOID -> OptionalInt.empty();
+            case FLOAT -> OptionalInt.of(4);
+            case DOUBLE -> OptionalInt.of(8);
+            case FLOAT16, BFLOAT16, HALF -> OptionalInt.of(2);
+            case LONG_DOUBLE -> OptionalInt.of(longDoubleBytes());
+            case FLOAT128, IBM128 -> OptionalInt.of(16);
+            case NULLPTR -> OptionalInt.of(dataModel.pointerBits() / 8);
+            default -> OptionalInt.of(bits(kind) / 8);
         };
     }
 
@@ -212,18 +213,18 @@ public record Target(String triple, Arch arch, Os os, DataModel dataModel, boole
      * 8-byte integers and doubles and its 12-byte long double (the System V i386 ABI), as clang 22
      * lays them out; empty for {@code void}.
      */
-    public java.util.OptionalInt alignmentBytes(Kind kind) {
-        java.util.OptionalInt size = sizeBytes(kind);
+    public OptionalInt alignmentBytes(Kind kind) {
+        OptionalInt size = sizeBytes(kind);
         if (size.isEmpty()) return size;
-        return arch == Arch.I686 && (size.getAsInt() == 8 || kind == Kind.LONG_DOUBLE) ? java.util.OptionalInt.of(4) : size;
+        return arch == Arch.I686 && (size.getAsInt() == 8 || kind == Kind.LONG_DOUBLE) ? OptionalInt.of(4) : size;
     }
 
     /**
      * GNU's {@code __alignof__} of a builtin, the alignment a variable of it gets: i686 prefers 8
      * for its 8-byte integers and doubles (which its structs put at 4); elsewhere the ABI's.
      */
-    public java.util.OptionalInt preferredAlignmentBytes(Kind kind) {
-        java.util.OptionalInt size = sizeBytes(kind);
+    public OptionalInt preferredAlignmentBytes(Kind kind) {
+        OptionalInt size = sizeBytes(kind);
         return arch == Arch.I686 && size.isPresent() && size.getAsInt() == 8 ? size : alignmentBytes(kind);
     }
 

@@ -18,8 +18,14 @@ public final class EmbeddedBitcode {
     private static final int SHT_NOBITS = 8;
     private static final int SHN_XINDEX = 0xffff;
     private static final int LC_SEGMENT = 0x1, LC_SEGMENT_64 = 0x19;
+    /** The section and segment names, as the headers hold them. */
+    private static final byte[] LLVMBC = ascii(".llvmbc"), BITCODE = ascii("__bitcode"), LLVM = ascii("__LLVM");
 
     private EmbeddedBitcode() {}
+
+    private static byte[] ascii(String name) {
+        return name.getBytes(StandardCharsets.US_ASCII);
+    }
 
     /** Whether {@code length} bytes at {@code from} are an ELF, Mach-O or COFF object (with or without bitcode). */
     public static boolean isObject(byte[] file, int from, int length) {
@@ -95,7 +101,7 @@ public final class EmbeddedBitcode {
                 long header = at(shoff, i, entry);
                 long name = u32(header);
                 if (name >= strtabSize) throw error("ELF section name offset " + name + " is outside the name table", header);
-                if (!named(strtab + name, strtab + strtabSize, ".llvmbc")) continue;
+                if (!named(strtab + name, strtab + strtabSize, LLVMBC)) continue;
                 if (u32(header + 4) == SHT_NOBITS) return Optional.empty();
                 long offset = is64 ? u64(header + 0x18) : u32(header + 0x10);
                 long size = is64 ? u64(header + 0x20) : u32(header + 0x14);
@@ -117,7 +123,7 @@ public final class EmbeddedBitcode {
                     if (sections > (size - (first - at)) / each) throw error("Mach-O segment lists more sections than its command holds", at);
                     for (long s = 0; s < sections; s++) {
                         long section = first + s * each;
-                        if (!fixedName(section, "__bitcode", 16) || !fixedName(section + 16, "__LLVM", 16)) continue;
+                        if (!fixedName(section, BITCODE, 16) || !fixedName(section + 16, LLVM, 16)) continue;
                         long bytes = is64 ? u64(section + 40) : u32(section + 36);
                         long offset = u32(section + (is64 ? 48 : 40));
                         checkSpan(offset, bytes, section);
@@ -134,7 +140,7 @@ public final class EmbeddedBitcode {
             if (sections > (length - 20) / 40) throw error("COFF section count " + sections + " does not fit in the object", 2);
             for (long i = 0; i < sections; i++) {
                 long header = 20 + i * 40;
-                if (!fixedName(header, ".llvmbc", 8)) continue;   // names of up to 8 bytes stand in the header itself
+                if (!fixedName(header, LLVMBC, 8)) continue;   // names of up to 8 bytes stand in the header itself
                 long size = u32(header + 16), offset = u32(header + 20);
                 checkSpan(offset, size, header);
                 return Optional.of(new Section(from + (int) offset, (int) size));
@@ -156,17 +162,15 @@ public final class EmbeddedBitcode {
         }
 
         /** Whether the NUL-terminated name at {@code at} (before {@code end}) is {@code name}. */
-        private boolean named(long at, long end, String name) {
-            byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+        private boolean named(long at, long end, byte[] n) {
             if (end - at < n.length + 1) return false;
             for (int k = 0; k < n.length; k++) if (file[from + (int) at + k] != n[k]) return false;
             return file[from + (int) at + n.length] == 0;
         }
 
         /** Whether the NUL-padded name of {@code width} bytes at {@code at} (Mach-O's 16, COFF's 8) is {@code name}. */
-        private boolean fixedName(long at, String name, int width) throws BitcodeException {
+        private boolean fixedName(long at, byte[] n, int width) throws BitcodeException {
             if (at < 0 || at > length - width) throw error("a section header runs past the end of the object", at);
-            byte[] n = name.getBytes(StandardCharsets.US_ASCII);
             for (int k = 0; k < width; k++) {
                 byte expected = k < n.length ? n[k] : 0;
                 if (file[from + (int) at + k] != expected) return false;

@@ -45,10 +45,7 @@ final class TypeTable {
                 case LABEL_CODE -> define(blocks, LABEL, Signature.UNKNOWN);
                 case INTEGER_CODE -> {
                     blocks.read(r, code);
-                    grow(0);
-                    starts[size] = -1;
-                    spellings[size] = r.size > 0 && r.ops[0] > 0 && r.ops[0] <= (1 << 23) ? Signature.integer((int) r.ops[0]) : Signature.UNKNOWN;
-                    kinds[size++] = INTEGER;
+                    add(INTEGER, r.size > 0 && r.ops[0] > 0 && r.ops[0] <= (1 << 23) ? Signature.integer((int) r.ops[0]) : Signature.UNKNOWN);
                 }
                 case METADATA_CODE -> define(blocks, METADATA, Signature.UNKNOWN);
                 case FUNCTION_CODE, FUNCTION_OLD -> {
@@ -69,8 +66,13 @@ final class TypeTable {
         }
     }
 
+    /** A type whose record says nothing more than its kind (and spelling). */
     private void define(BlockReader blocks, byte kind, String spelling) throws BitcodeException {
         blocks.skip();
+        add(kind, spelling);
+    }
+
+    private void add(byte kind, String spelling) {
         grow(0);
         starts[size] = -1;
         spellings[size] = spelling;

@@ -20,6 +20,7 @@ import dev.xcfi.types.rust.RawPointer;
 import dev.xcfi.types.rust.RustStd;
 import dev.xcfi.types.rust.RustType;
 import dev.xcfi.types.rust.Scalar;
+import dev.xcfi.verify.facts.Signature;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,8 +61,8 @@ final class HashNames {
     /** Every candidate id of a signature by its hash (ids of both languages; C's first where both give one hash). */
     private Map<Integer, String> candidates(String signature) {
         Map<Integer, String> ids = new HashMap<>();
-        List<String> scalars = scalars(signature);
-        if (scalars.isEmpty() || scalars.contains("?")) return ids;
+        List<String> scalars = Signature.parts(signature);
+        if (scalars.isEmpty() || scalars.contains(Signature.UNKNOWN)) return ids;
         boolean variadic = scalars.getLast().equals("...");
         List<String> types = variadic ? scalars.subList(0, scalars.size() - 1) : scalars;
         List<List<CType>> c = new ArrayList<>();
@@ -114,16 +115,6 @@ final class HashNames {
         } catch (RuntimeException e) {
             // a combination the encoder refuses (a type the target lacks): not a candidate
         }
-    }
-
-    /** {@code ret(p1,p2,...)} → {@code [ret, p1, p2, "..."]}; empty when it is not a signature. */
-    private static List<String> scalars(String signature) {
-        int open = signature.indexOf('(');
-        if (open <= 0 || !signature.endsWith(")")) return List.of();
-        List<String> out = new ArrayList<>(List.of(signature.substring(0, open)));
-        String inside = signature.substring(open + 1, signature.length() - 1);
-        if (!inside.isEmpty()) out.addAll(List.of(inside.split(",")));
-        return out;
     }
 
     /** All combinations, or none when there would be more than {@link #MAX_CANDIDATES}. */

@@ -26,7 +26,10 @@ final class IdExplainer {
     // The rules ask about the same ids again and again (a callee's, for each callback it takes; a
     // common id, in each finding it is in): each is decoded once. C views are kept with the
     // exception an undecodable id gave, to give it again.
-    private final Map<String, Object> cViews = new HashMap<>();
+    private final Map<String, CView> cViews = new HashMap<>();
+
+    /** An id decoded as C, or why it does not decode. */
+    private record CView(TypeIdDecoder.Decoded decoded, IllegalArgumentException error) {}
     private final Map<String, String> explanations = new HashMap<>();
 
     IdExplainer(Target target) {
@@ -34,15 +37,15 @@ final class IdExplainer {
     }
 
     private TypeIdDecoder.Decoded c(String id) {
-        Object view = cViews.computeIfAbsent(id, k -> {
+        CView view = cViews.computeIfAbsent(id, k -> {
             try {
-                return TypeIdDecoder.decode(k, target);
+                return new CView(TypeIdDecoder.decode(k, target), null);
             } catch (IllegalArgumentException e) {
-                return e;
+                return new CView(null, e);
             }
         });
-        if (view instanceof IllegalArgumentException e) throw e;
-        return (TypeIdDecoder.Decoded) view;
+        if (view.error() != null) throw view.error();
+        return view.decoded();
     }
 
     static boolean isRustc(String id) {

@@ -67,8 +67,10 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
 
-        /** An archive member for libLLVM: its name ({@code lib.a(old.o)}), bytes, and why the Java reader left it. */
-        /** {@code embedded}: the module was embedded in a native object (see {@link ModuleFacts#embedded}). */
+        /**
+         * An archive member for libLLVM: its name ({@code lib.a(old.o)}), bytes, why the Java reader
+         * left it, and whether it was embedded in a native object (see {@link ModuleFacts#embedded}).
+         */
         record Member(String name, byte[] bytes, String why, boolean embedded) {}
 
         record Failed(String message) implements Outcome {}
@@ -283,8 +285,9 @@ final class VerifyCommand implements Callable<Integer> {
         for (Path f : files) {
             try {
                 byte[] bytes = Files.readAllBytes(f);
-                if (BitcodeArchive.isArchive(bytes) || EmbeddedBitcode.isObject(bytes, 0, bytes.length)) {
-                    outcomes.put(f, new Outcome.Failed((BitcodeArchive.isArchive(bytes) ? "an ar archive" : "a native object")
+                boolean archive = BitcodeArchive.isArchive(bytes);
+                if (archive || EmbeddedBitcode.isObject(bytes, 0, bytes.length)) {
+                    outcomes.put(f, new Outcome.Failed((archive ? "an ar archive" : "a native object")
                             + ": the bitcode in it is read by the pure-Java reader (--reader auto or java)"));
                     continue;
                 }

@@ -23,6 +23,16 @@ public final class Signature {
         return out.append(')').toString();
     }
 
+    /** {@code ret(p1,p2,...)} → {@code [ret, p1, p2, "..."]}; empty when it is not a signature. */
+    public static List<String> parts(String signature) {
+        int open = signature.indexOf('(');
+        if (open <= 0 || !signature.endsWith(")")) return List.of();
+        List<String> out = new java.util.ArrayList<>(List.of(signature.substring(0, open)));
+        String inside = signature.substring(open + 1, signature.length() - 1);
+        if (!inside.isEmpty()) out.addAll(List.of(inside.split(",")));
+        return out;
+    }
+
     public static String integer(int bits) {
         return "i" + bits;
     }

@@ -244,26 +244,28 @@ public final class LlvmReader {
         private int position(int function, MemorySegment instruction) throws Throwable {
             if (function < 0) return -1;
             Map<Long, Integer> map = positions.get(function);
-            if (map == null && walked.containsKey(function)) {
-                long[] order = walked.get(function);
+            if (map == null) {
+                long[] order = walked.containsKey(function) ? walked.get(function) : instructions(handles.get(function));
                 map = new HashMap<>();
                 for (int i = 0; i < order.length; i++) map.put(order[i], i);
                 positions.put(function, map);
             }
-            if (map == null) {
-                map = new HashMap<>();
-                MemorySegment fn = handles.get(function);
-                int i = 0;
-                for (MemorySegment bb = (MemorySegment) llvm.getFirstBasicBlock.invokeExact(fn); !bb.equals(NULL);
-                     bb = (MemorySegment) llvm.getNextBasicBlock.invokeExact(bb)) {
-                    for (MemorySegment inst = (MemorySegment) llvm.getFirstInstruction.invokeExact(bb); !inst.equals(NULL);
-                         inst = (MemorySegment) llvm.getNextInstruction.invokeExact(inst)) {
-                        map.put(inst.address(), i++);
-                    }
-                }
-                positions.put(function, map);
-            }
             return map.getOrDefault(instruction.address(), -1);
+        }
+
+        /** A function's instructions in order (their addresses). */
+        private long[] instructions(MemorySegment fn) throws Throwable {
+            long[] order = new long[64];
+            int count = 0;
+            for (MemorySegment bb = (MemorySegment) llvm.getFirstBasicBlock.invokeExact(fn); !bb.equals(NULL);
+                 bb = (MemorySegment) llvm.getNextBasicBlock.invokeExact(bb)) {
+                for (MemorySegment inst = (MemorySegment) llvm.getFirstInstruction.invokeExact(bb); !inst.equals(NULL);
+                     inst = (MemorySegment) llvm.getNextInstruction.invokeExact(inst)) {
+                    if (count == order.length) order = java.util.Arrays.copyOf(order, 2 * count);
+                    order[count++] = inst.address();
+                }
+            }
+            return java.util.Arrays.copyOf(order, count);
         }
 
         private int distinct(long address) {
@@ -407,28 +409,22 @@ public final class LlvmReader {
             int n = (int) llvm.countParams.invokeExact(fn);
             long[] params = new long[n];
             for (int i = 0; i < n; i++) params[i] = ((MemorySegment) llvm.getParam.invokeExact(fn, i)).address();
-            List<MemorySegment> instructions = new ArrayList<>();
+            List<MemorySegment> calls = new ArrayList<>();
             Map<Long, int[]> slots = new HashMap<>();   // alloca → {stores, parameter stored (or -1)}
-            long[] order = new long[64];
-            int count = 0;
-            for (MemorySegment bb = (MemorySegment) llvm.getFirstBasicBlock.invokeExact(fn); !bb.equals(NULL);
-                 bb = (MemorySegment) llvm.getNextBasicBlock.invokeExact(bb)) {
-                for (MemorySegment inst = (MemorySegment) llvm.getFirstInstruction.invokeExact(bb); !inst.equals(NULL);
-                     inst = (MemorySegment) llvm.getNextInstruction.invokeExact(inst)) {
-                    if (count == order.length) order = java.util.Arrays.copyOf(order, 2 * count);
-                    order[count++] = inst.address();
-                    int opcode = (int) llvm.getInstructionOpcode.invokeExact(inst);
-                    if (LibLlvm.isCall(opcode)) instructions.add(inst);
-                    if (opcode != LibLlvm.OPCODE_STORE) continue;
-                    MemorySegment pointer = (MemorySegment) llvm.getOperand.invokeExact(inst, 1);
-                    if (opcodeOf(pointer) != LibLlvm.OPCODE_ALLOCA) continue;
-                    int[] slot = slots.computeIfAbsent(pointer.address(), k -> new int[] {0, -1});
-                    slot[0]++;
-                    slot[1] = parameter(params, (MemorySegment) llvm.getOperand.invokeExact(inst, 0));
-                }
+            long[] order = instructions(fn);
+            walked.put(index, order);   // the positions the use-list scans ask for later
+            for (long address : order) {
+                MemorySegment inst = MemorySegment.ofAddress(address);
+                int opcode = (int) llvm.getInstructionOpcode.invokeExact(inst);
+                if (LibLlvm.isCall(opcode)) calls.add(inst);
+                if (opcode != LibLlvm.OPCODE_STORE) continue;
+                MemorySegment pointer = (MemorySegment) llvm.getOperand.invokeExact(inst, 1);
+                if (opcodeOf(pointer) != LibLlvm.OPCODE_ALLOCA) continue;
+                int[] slot = slots.computeIfAbsent(pointer.address(), k -> new int[] {0, -1});
+                slot[0]++;
+                slot[1] = parameter(params, (MemorySegment) llvm.getOperand.invokeExact(inst, 0));
             }
-            walked.put(index, java.util.Arrays.copyOf(order, count));
-            for (MemorySegment inst : instructions) {
+            for (MemorySegment inst : calls) {
                 MemorySegment called = (MemorySegment) llvm.getCalledValue.invokeExact(inst);
                 if (!((MemorySegment) llvm.isAFunction.invokeExact(called)).equals(NULL)) continue;
                 int parameter = parameter(params, called);
