@@ -5,6 +5,7 @@ import dev.xcfi.verify.facts.FunctionFacts;
 import dev.xcfi.verify.facts.KcfiCall;
 import dev.xcfi.verify.facts.ModuleFacts;
 import dev.xcfi.verify.facts.ModuleFlags;
+import dev.xcfi.verify.facts.StoredFunction;
 import dev.xcfi.verify.facts.TypeAttachment;
 import dev.xcfi.verify.facts.TypeIdRef;
 import dev.xcfi.verify.facts.TypeTest;
@@ -54,6 +55,9 @@ final class ModuleReader {
     private final List<OptionalInt> kcfiTypes = new ArrayList<>();
     private final List<Integer> bodies = new ArrayList<>();
     private int nextBody;
+    // Global variables with an initializer, in module order: name and initializer value id
+    private final List<String> globalNames = new ArrayList<>();
+    private final List<Long> globalInitializers = new ArrayList<>();
     /** Function blocks met but not read yet: the function and where its block starts. */
     private record PendingBody(int function, BlockReader.ForkPoint at) {}
 
@@ -127,7 +131,12 @@ final class ModuleReader {
                 blocks.read(r, code, 6);
                 function();
             }
-            case GLOBALVAR, ALIAS, ALIAS_OLD, IFUNC -> {
+            case GLOBALVAR -> {
+                readBodies();
+                blocks.read(r, code, 6);
+                global();
+            }
+            case ALIAS, ALIAS_OLD, IFUNC -> {
                 readBodies();
                 blocks.skip();
                 values.add(ValueTable.OTHER, 0);
@@ -153,6 +162,19 @@ final class ModuleReader {
         kcfiTypes.add(OptionalInt.empty());
         if (definition) bodies.add(index);
         values.add(ValueTable.FUNCTION, index);
+    }
+
+    /** MODULE_CODE_GLOBALVAR: {@code [strtab offset, size, type, flags, initializer id + 1 or 0, linkage, ...]}. */
+    private void global() throws BitcodeException {
+        if (!strtabNames) throw new UnsupportedBitcodeException("global variable record before the module version", r.position, "");
+        long init = r.size > 4 ? r.op(4) : 0;
+        if (init > 0) {
+            long offset = r.op(0), length = r.op(1);
+            if (offset + length > strtabLength || offset < 0 || length < 0) throw blocks.error("global variable name outside the string table", r.position);
+            globalNames.add(new String(file, strtabOffset + (int) offset, (int) length, StandardCharsets.UTF_8));
+            globalInitializers.add(init - 1);
+        }
+        values.add(ValueTable.OTHER, 0);
     }
 
     /** Bitcode linkage codes (including the obsolete ones LLVM still reads) in the C API's terms. */
@@ -253,7 +275,31 @@ final class ModuleReader {
         List<TypeTest> tests = new ArrayList<>(typeTests.size());
         for (RawTypeTest t : typeTests) tests.add(typeTest(t, distinct));
         ModuleFlags flags = flags();
-        return new ModuleFacts(path, module, producer, triple, flags, functions, tests, flags.kcfi() ? kcfiCalls : List.of(), callbacks, false);
+        return new ModuleFacts(path, module, producer, triple, flags, functions, tests, flags.kcfi() ? kcfiCalls : List.of(), callbacks, stored(), false);
+    }
+
+    /** The functions each global's initializer holds, looking through structs, arrays and vectors (not through other globals). */
+    private List<StoredFunction> stored() {
+        List<StoredFunction> stored = new ArrayList<>();
+        for (int i = 0; i < globalNames.size(); i++) {
+            String global = globalNames.get(i);
+            if (StoredFunction.isToolchainGlobal(global)) continue;
+            java.util.LinkedHashSet<String> held = new java.util.LinkedHashSet<>();
+            heldFunctions(globalInitializers.get(i), held, new java.util.HashSet<>(), 0);
+            for (String f : held) stored.add(new StoredFunction(global, f));
+        }
+        return stored;
+    }
+
+    private void heldFunctions(long value, java.util.Set<String> held, java.util.Set<Long> seen, int depth) {
+        byte kind = values.kind(value);
+        if (kind == ValueTable.FUNCTION) {
+            String name = names.get(values.data(value));
+            if (!FunctionFacts.isIntrinsic(name)) held.add(name);
+            return;
+        }
+        if (depth >= StoredFunction.MAX_NESTING || !seen.add(value) || kind != ValueTable.AGGREGATE) return;
+        for (long element : values.elements(value)) heldFunctions(element, held, seen, depth + 1);
     }
 
     private FunctionFacts function(int i, Map<Long, Integer> distinct) {

@@ -10,12 +10,19 @@ import java.util.Arrays;
  * index, argument position or integer slot.
  */
 final class ValueTable extends LayeredTable<ValueTable> {
-    /** SLOT: an alloca; LOADED: a load from an alloca (data: the alloca's value id). */
-    static final byte FUNCTION = 1, INTEGER = 2, ARGUMENT = 3, SLOT = 4, LOADED = 5;
-    private static final int SETTYPE = 1, NULL = 2, INTEGER_CODE = 4, WIDE_INTEGER = 5;
+    /**
+     * SLOT: an alloca; LOADED: a load from an alloca (data: the alloca's value id); AGGREGATE: a
+     * module-level struct, array or vector constant (data: its slot in {@link #aggregates}), kept
+     * for the functions global initializers hold.
+     */
+    static final byte FUNCTION = 1, INTEGER = 2, ARGUMENT = 3, SLOT = 4, LOADED = 5, AGGREGATE = 6;
+    private static final int SETTYPE = 1, NULL = 2, INTEGER_CODE = 4, WIDE_INTEGER = 5, AGGREGATE_CODE = 7;
 
     private long[] integers;
     private int integerCount;
+    /** The element value ids of each module-level aggregate (a function's are not kept: no global holds them). */
+    private long[][] aggregates = new long[0][];
+    private int aggregateCount;
 
     ValueTable() {
         this(null, 1024);
@@ -43,6 +50,17 @@ final class ValueTable extends LayeredTable<ValueTable> {
         integerCount = 0;
     }
 
+    private void addAggregate(long[] elements) {
+        if (aggregateCount == aggregates.length) aggregates = Arrays.copyOf(aggregates, Math.max(16, aggregateCount * 2));
+        aggregates[aggregateCount] = elements;
+        add(AGGREGATE, aggregateCount++);
+    }
+
+    /** The element value ids of aggregate {@code id} (whose kind is {@link #AGGREGATE}). */
+    long[] elements(long id) {
+        return aggregates[data(id)];
+    }
+
     long integer(long id) {
         return id < base ? module.integer(id) : integers[data(id)];
     }
@@ -63,6 +81,15 @@ final class ValueTable extends LayeredTable<ValueTable> {
                     blocks.read(r, code);
                     if (current == TypeTable.INTEGER) addInteger(signed(r.op(0)));
                     else add(OTHER, 0);
+                }
+                case AGGREGATE_CODE -> {
+                    if (module == null) {
+                        blocks.read(r, code);
+                        addAggregate(Arrays.copyOf(r.ops, r.size));
+                    } else {
+                        blocks.skip();
+                        add(OTHER, 0);
+                    }
                 }
                 case NULL -> {
                     blocks.skip();

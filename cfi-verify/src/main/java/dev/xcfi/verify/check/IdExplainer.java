@@ -1,6 +1,7 @@
 package dev.xcfi.verify.check;
 
 import dev.xcfi.encoding.CTypePrinter;
+import dev.xcfi.encoding.CfiMode;
 import dev.xcfi.encoding.ClangEncoder;
 import dev.xcfi.encoding.RustIdDecoder;
 import dev.xcfi.encoding.RustcEncoder;
@@ -31,9 +32,25 @@ final class IdExplainer {
     /** An id decoded as C, or why it does not decode. */
     private record CView(TypeIdDecoder.Decoded decoded, IllegalArgumentException error) {}
     private final Map<String, String> explanations = new HashMap<>();
+    private final Map<String, Optional<String>> normalizedIds = new HashMap<>();
+
+    // One encoder each, made on first use: making one works out the target's codes (most of the
+    // cost of encoding one id cold), and the rules re-encode hundreds of ids in a large program.
+    private ClangEncoder clang;
+    private RustcEncoder rustc;
 
     IdExplainer(Target target) {
         this.target = target;
+    }
+
+    private ClangEncoder clang() {
+        if (clang == null) clang = ClangEncoder.of(target);
+        return clang;
+    }
+
+    private RustcEncoder rustc() {
+        if (rustc == null) rustc = RustcEncoder.of(target, Map.of());
+        return rustc;
     }
 
     private TypeIdDecoder.Decoded c(String id) {
@@ -156,6 +173,26 @@ final class IdExplainer {
     }
 
     /**
+     * The id under integer normalization, in the id's own pointer mode: where C's and Rust's
+     * spellings of one integer width ({@code long}, {@code long long}, {@code i64}) meet. Each id is
+     * re-encoded by the compiler that wrote it; empty when it does not decode.
+     */
+    Optional<String> normalized(String id) {
+        return normalizedIds.computeIfAbsent(id, k -> {
+            try {
+                if (isRustc(k)) {
+                    RustIdDecoder.Decoded d = RustIdDecoder.decode(k);
+                    return Optional.of(rustc().encode(d.sig(), CfiMode.of(true, d.mode().generalizePointers())).string());
+                }
+                TypeIdDecoder.Decoded d = c(k);
+                return Optional.of(clang().encode(d.type(), CfiMode.of(true, d.mode().generalizePointers())).string());
+            } catch (IllegalArgumentException | dev.xcfi.encoding.EncodingException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /**
      * The id a call through parameter {@code index} of {@code calleeId} tests, encoded the way the
      * callee's compiler encodes (clang for clang ids, rustc for rustc ids) in the callee id's mode.
      * Empty when that parameter is not a function pointer, or (rustc) its type names a crate's ADT:
@@ -166,13 +203,13 @@ final class IdExplainer {
             if (isRustc(calleeId)) {
                 RustIdDecoder.Decoded d = RustIdDecoder.decode(calleeId);
                 if (index >= d.sig().inputs().size() || !(d.sig().inputs().get(index) instanceof FnPointer fp)) return Optional.empty();
-                return Optional.of(RustcEncoder.of(target, Map.of()).encode(fp.sig(), d.mode()).string());
+                return Optional.of(rustc().encode(fp.sig(), d.mode()).string());
             }
             TypeIdDecoder.Decoded d = c(calleeId);
             if (index >= d.type().parameters().size()) return Optional.empty();
             CType p = d.type().parameters().get(index).type().unqualified();
             if (!(p instanceof PointerType ptr) || !(ptr.pointee().unqualified() instanceof FunctionType f)) return Optional.empty();
-            return Optional.of(ClangEncoder.of(target).encode(f, d.mode()).string());
+            return Optional.of(clang().encode(f, d.mode()).string());
         } catch (IllegalArgumentException | dev.xcfi.encoding.EncodingException e) {
             return Optional.empty();
         }

@@ -6,6 +6,7 @@ public enum Rule {
     CALLBACK_MISMATCH("callback-mismatch", Severity.ERROR),
     SCHEME_MISMATCH("scheme-mismatch", Severity.ERROR),
     UNSATISFIABLE_CHECK("unsatisfiable-check", Severity.WARNING),
+    TABLE_ENTRY_MISMATCH("table-entry-mismatch", Severity.WARNING),
     INTERNAL_TYPE_ID("internal-type-id", Severity.WARNING);
 
     public enum Severity { ERROR, WARNING }

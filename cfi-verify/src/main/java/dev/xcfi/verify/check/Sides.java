@@ -30,6 +30,11 @@ final class Sides {
         return new Side(new Finding.Location(where, role, id, explain.decoded(id)), Optional.of(id));
     }
 
+    /** The id a KCFI hash met in {@code module} on IR type {@code signature} is the hash of, where that can be found. */
+    Optional<String> hashedId(int hash, ModuleFacts module, String signature) {
+        return hashIds.idOf(hash, module, signature).map(KcfiNames.HashedId::id);
+    }
+
     Side hash(String where, String role, int hash, ModuleFacts module, String signature) {
         Optional<KcfiNames.HashedId> named = hashIds.idOf(hash, module, signature);
         String decoded = named.map(h -> "hash of " + h.id() + (h.fnv() ? " (FNV-1a)" : "") + ": " + explain.decoded(h.id())).orElse("");

@@ -17,6 +17,7 @@ public final class Verifier {
         DeclarationMismatches.find(program, sides, findings);
         CallbackMismatches.find(program, sides, findings);
         UnsatisfiableChecks.find(program, sides, findings);
+        TableEntryMismatches.find(program, sides, findings);
         InternalTypeIds.find(program, findings);
         return List.copyOf(findings);
     }

@@ -9,10 +9,13 @@ import java.util.List;
  * multi-module file (ThinLTO, rustc's linker-plugin LTO) from 0. {@code embedded}: the module is
  * the bitcode embedded in a native object ({@code -fembed-bitcode}, an rlib's objects), so its
  * code is linked as machine code, outside any LTO unit; readers of bitcode files say false.
+ * {@code stored}: the functions global initializers hold, by global in module order, each function
+ * once per global in the order its initializer names them (globals named {@code llvm.*}, such as
+ * {@code llvm.used} and {@code llvm.global_ctors}, are the toolchain's, not the program's tables).
  */
 public record ModuleFacts(String path, int module, String producer, String triple, ModuleFlags flags,
                           List<FunctionFacts> functions, List<TypeTest> typeTests, List<KcfiCall> kcfiCalls,
-                          List<CallbackArgument> callbacks, boolean embedded) {
+                          List<CallbackArgument> callbacks, List<StoredFunction> stored, boolean embedded) {
     public ModuleFacts {
         // Intrinsics are left out: they carry no CFI facts, and libLLVM adds, renames and drops
         // their declarations when it upgrades older bitcode, so listing them would tie the facts to
@@ -21,10 +24,11 @@ public record ModuleFacts(String path, int module, String producer, String tripl
         typeTests = List.copyOf(typeTests);
         kcfiCalls = List.copyOf(kcfiCalls);
         callbacks = List.copyOf(callbacks);
+        stored = List.copyOf(stored);
     }
 
     /** The same module, met as the bitcode embedded in a native object. */
     public ModuleFacts asEmbedded() {
-        return new ModuleFacts(path, module, producer, triple, flags, functions, typeTests, kcfiCalls, callbacks, true);
+        return new ModuleFacts(path, module, producer, triple, flags, functions, typeTests, kcfiCalls, callbacks, stored, true);
     }
 }

@@ -5,6 +5,7 @@ import dev.xcfi.verify.facts.FunctionFacts;
 import dev.xcfi.verify.facts.KcfiCall;
 import dev.xcfi.verify.facts.ModuleFacts;
 import dev.xcfi.verify.facts.ModuleFlags;
+import dev.xcfi.verify.facts.StoredFunction;
 import dev.xcfi.verify.facts.TypeAttachment;
 import dev.xcfi.verify.facts.TypeIdRef;
 import dev.xcfi.verify.facts.TypeTest;
@@ -69,6 +70,11 @@ final class FactsWire {
             out.writeInt(c.arguments());
             string(out, c.passed());
         }
+        out.writeInt(m.stored().size());
+        for (StoredFunction s : m.stored()) {
+            string(out, s.global());
+            string(out, s.function());
+        }
         out.writeBoolean(m.embedded());
     }
 
@@ -94,7 +100,9 @@ final class FactsWire {
         for (int i = count(in); i > 0; i--) kcfi.add(new KcfiCall(string(in), in.readInt(), in.readInt(), string(in)));
         List<CallbackArgument> callbacks = new ArrayList<>();
         for (int i = count(in); i > 0; i--) callbacks.add(new CallbackArgument(string(in), string(in), in.readInt(), in.readInt(), string(in)));
-        return new ModuleFacts(path, module, producer, triple, flags, functions, tests, kcfi, callbacks, in.readBoolean());
+        List<StoredFunction> stored = new ArrayList<>();
+        for (int i = count(in); i > 0; i--) stored.add(new StoredFunction(string(in), string(in)));
+        return new ModuleFacts(path, module, producer, triple, flags, functions, tests, kcfi, callbacks, stored, in.readBoolean());
     }
 
     private static int count(DataInputStream in) throws IOException {

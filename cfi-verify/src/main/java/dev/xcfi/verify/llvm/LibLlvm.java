@@ -48,7 +48,8 @@ final class LibLlvm {
             getNumOperandBundleArgs, getOperandBundleArgAtIndex, disposeOperandBundle, getNamedMetadataNumOperands,
             getNamedMetadataOperands, getTarget, getFirstUse, getNextUse, getUser, isAInstruction, getInstructionParent,
             getBasicBlockParent, countParams, getParam, globalGetValueType, getCalledFunctionType, getReturnType, countParamTypes,
-            getParamTypes, isFunctionVarArg, getTypeKind, getIntTypeWidth;
+            getParamTypes, isFunctionVarArg, getTypeKind, getIntTypeWidth, getFirstGlobal, getNextGlobal, getInitializer, getNumOperands,
+            isAConstantStruct, isAConstantArray, isAConstantVector;
 
     private LibLlvm(Path path, SymbolLookup symbols) {
         this.path = path;
@@ -125,6 +126,13 @@ final class LibLlvm {
         isFunctionVarArg = handle("LLVMIsFunctionVarArg", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         getTypeKind = handle("LLVMGetTypeKind", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         getIntTypeWidth = handle("LLVMGetIntTypeWidth", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        getFirstGlobal = handle("LLVMGetFirstGlobal", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getNextGlobal = handle("LLVMGetNextGlobal", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getInitializer = handle("LLVMGetInitializer", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getNumOperands = handle("LLVMGetNumOperands", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        isAConstantStruct = handle("LLVMIsAConstantStruct", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        isAConstantArray = handle("LLVMIsAConstantArray", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        isAConstantVector = handle("LLVMIsAConstantVector", FunctionDescriptor.of(ADDRESS, ADDRESS));
     }
 
     /** Opens the libLLVM at {@code path}; refuses one that lacks a function the reader needs. */

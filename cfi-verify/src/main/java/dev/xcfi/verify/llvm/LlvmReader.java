@@ -8,6 +8,7 @@ import dev.xcfi.verify.facts.KcfiCall;
 import dev.xcfi.verify.facts.ModuleFacts;
 import dev.xcfi.verify.facts.ModuleFlags;
 import dev.xcfi.verify.facts.Signature;
+import dev.xcfi.verify.facts.StoredFunction;
 import dev.xcfi.verify.facts.TypeAttachment;
 import dev.xcfi.verify.facts.TypeIdRef;
 import dev.xcfi.verify.facts.TypeTest;
@@ -222,7 +223,35 @@ public final class LlvmReader {
                 };
                 tests.add(new TypeTest(t.function(), id, t.kind()));
             }
-            return new ModuleFacts(path, module, producer, tripleText, flags, functions, tests, kcfiCalls, inProgramOrder(callbacks), false);
+            return new ModuleFacts(path, module, producer, tripleText, flags, functions, tests, kcfiCalls, inProgramOrder(callbacks), stored(mod), false);
+        }
+
+        /** The functions each global's initializer holds, looking through structs, arrays and vectors (not through other globals). */
+        private List<StoredFunction> stored(MemorySegment mod) throws Throwable {
+            List<StoredFunction> stored = new ArrayList<>();
+            for (MemorySegment g = (MemorySegment) llvm.getFirstGlobal.invokeExact(mod); !g.equals(NULL); g = (MemorySegment) llvm.getNextGlobal.invokeExact(g)) {
+                MemorySegment init = (MemorySegment) llvm.getInitializer.invokeExact(g);
+                if (init.equals(NULL)) continue;
+                String global = name(g);
+                if (StoredFunction.isToolchainGlobal(global)) continue;
+                java.util.LinkedHashSet<String> held = new java.util.LinkedHashSet<>();
+                heldFunctions(init, held, new java.util.HashSet<>(), 0);
+                for (String f : held) stored.add(new StoredFunction(global, f));
+            }
+            return stored;
+        }
+
+        private void heldFunctions(MemorySegment value, java.util.Set<String> held, java.util.Set<Long> seen, int depth) throws Throwable {
+            if (!((MemorySegment) llvm.isAFunction.invokeExact(value)).equals(NULL)) {
+                String name = name(value);
+                if (!FunctionFacts.isIntrinsic(name)) held.add(name);
+                return;
+            }
+            if (depth >= StoredFunction.MAX_NESTING || !seen.add(value.address())) return;
+            if (((MemorySegment) llvm.isAConstantStruct.invokeExact(value)).equals(NULL) && ((MemorySegment) llvm.isAConstantArray.invokeExact(value)).equals(NULL)
+                    && ((MemorySegment) llvm.isAConstantVector.invokeExact(value)).equals(NULL)) return;
+            int n = (int) llvm.getNumOperands.invokeExact(value);
+            for (int i = 0; i < n; i++) heldFunctions((MemorySegment) llvm.getOperand.invokeExact(value, i), held, seen, depth + 1);
         }
 
         /** A type test before its distinct node is numbered: {@code id} is the id string or the node's address. */

@@ -24,6 +24,7 @@ public final class SarifReport {
             Rule.CALLBACK_MISMATCH, "A function passed as a callback does not carry the id the callee checks",
             Rule.SCHEME_MISMATCH, "The modules were built with different CFI schemes or options",
             Rule.UNSATISFIABLE_CHECK, "An indirect-call check that no function in the program can pass",
+            Rule.TABLE_ENTRY_MISMATCH, "A function stored in a table carries an id no check tests, while a check tests its twin spelled with other integer types",
             Rule.INTERNAL_TYPE_ID, "A function with a module-local type id is used from other modules");
 
     private SarifReport() {}

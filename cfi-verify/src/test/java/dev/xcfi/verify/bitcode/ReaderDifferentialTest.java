@@ -55,6 +55,7 @@ class ReaderDifferentialTest {
             assertThat(a.typeTests()).as(where + ": type tests").containsExactlyElementsOf(e.typeTests());
             assertThat(a.kcfiCalls()).as(where + ": kcfi calls").containsExactlyElementsOf(e.kcfiCalls());
             assertThat(a.callbacks()).as(where + ": callbacks").containsExactlyElementsOf(e.callbacks());
+            assertThat(a.stored()).as(where + ": functions held by globals").containsExactlyElementsOf(e.stored());
             assertThat(a).as(where).isEqualTo(e);
         }
     }
@@ -159,6 +160,28 @@ class ReaderDifferentialTest {
             pub fn run(x: i64) -> i64 { apply(|y| y + 1, x) + apply(twice_rs, x) }
             fn twice_rs(x: i64) -> i64 { twice(x) }
             pub fn slice(f: fn(&[u8]) -> usize, s: &[u8]) -> usize { f(s) }
+            pub trait Shape { fn area(&self) -> i64; }
+            struct Square(i64);
+            impl Shape for Square { fn area(&self) -> i64 { self.0 * self.0 } }
+            pub fn shape(n: i64) -> Box<dyn Shape> { Box::new(Square(n)) }
+            #[repr(C)]
+            pub struct Ops { pub get: extern "C" fn(i64) -> i64, pub more: [Option<extern "C" fn(i64) -> i64>; 2] }
+            #[no_mangle]
+            pub static OPS: Ops = Ops { get: twice, more: [Some(twice), None] };
+            """;
+    /** Tables inside tables, a table of them, a lone pointer, and a function only llvm.used names. */
+    static final String TABLES = """
+            struct ops { long (*get)(long); void (*put)(int, ...); };
+            struct driver { const char *name; struct ops ops[2]; void (*probe)(void); };
+            static long one(long x) { return x; }
+            static long two(long x) { return 2 * x; }
+            static void put(int n, ...) { }
+            static void probe(void) { }
+            __attribute__((used)) static void kept(void) { }
+            const struct driver drivers[] = { { "a", { { one, put }, { two, put } }, probe }, { "b", { { two, put }, { one, 0 } }, 0 } };
+            void (*hook)(void) = probe;
+            long (*unset)(long);
+            long call(const struct driver *d, long x) { d->probe(); return d->ops[1].get(x); }
             """;
 
     @TestFactory
@@ -180,6 +203,26 @@ class ReaderDifferentialTest {
         List<DynamicTest> tests = new ArrayList<>();
         modules.forEach((name, p) -> tests.add(DynamicTest.dynamicTest(name, () -> assertSameFacts(p.toString(), Files.readAllBytes(p)))));
         return tests.stream();
+    }
+
+    /** The functions global initializers hold: first appearances in order, through nested aggregates, toolchain globals left out. */
+    @org.junit.jupiter.api.Test
+    void functionsHeldByGlobals(@TempDir Path dir) throws Exception {
+        for (String[] flags : List.of(new String[] {"-flto", "-fsanitize=cfi-icall", "-fvisibility=hidden"}, new String[] {"-emit-llvm", "-fsanitize=kcfi"},
+                new String[] {"-O0", "-flto", "-fsanitize=cfi-icall", "-fvisibility=hidden"})) {
+            Path bc = TestBitcode.clang(dir, "tables", TABLES, flags);
+            byte[] file = Files.readAllBytes(bc);
+            assertSameFacts(bc + " " + String.join(" ", flags), file);
+            assertThat(BitcodeReader.readFile("tables.bc", file).get(0).stored()).as(String.join(" ", flags)).extracting(s -> s.global() + " " + s.function())
+                    .containsExactly("drivers one", "drivers put", "drivers two", "drivers probe", "hook probe");
+        }
+        Path rs = TestBitcode.rustc(dir, "tables_rs", RUST, "-Zsanitizer=cfi", "-Clinker-plugin-lto");
+        byte[] file = Files.readAllBytes(rs);
+        assertSameFacts(rs.toString(), file);
+        List<dev.xcfi.verify.facts.StoredFunction> stored = BitcodeReader.readFile("tables_rs.bc", file).get(0).stored();
+        assertThat(stored).filteredOn(s -> s.global().equals("OPS")).singleElement().satisfies(s -> assertThat(s.function()).contains("twice"));
+        // the trait object's vtable holds its method
+        assertThat(stored).anySatisfy(s -> assertThat(s.function()).contains("area"));
     }
 
     private static Path cpp(Path dir) throws IOException, InterruptedException {

@@ -95,7 +95,7 @@ class VerifyFixturesTest {
         assertThat(exit).isEqualTo(2);
         JsonNode run = new ObjectMapper().readTree(out.toString()).get("runs").get(0);
         assertThat(run.get("tool").get("driver").get("rules")).extracting(n -> n.get("id").asText())
-                .containsExactly("declaration-mismatch", "callback-mismatch", "scheme-mismatch", "unsatisfiable-check", "internal-type-id");
+                .containsExactly("declaration-mismatch", "callback-mismatch", "scheme-mismatch", "unsatisfiable-check", "table-entry-mismatch", "internal-type-id");
         assertThat(run.get("results")).extracting(n -> n.get("ruleId").asText() + " " + n.get("level").asText() + " "
                 + n.get("locations").get(0).get("logicalLocations").get(0).get("name").asText())
                 .containsExactly("declaration-mismatch error hello_from_c", "declaration-mismatch error indirect_call_from_c",
@@ -335,6 +335,145 @@ class VerifyFixturesTest {
             dev.xcfi.encoding.golden.Compilers.run(command);
             assertThat(exitOf(exe.toString())).as(program[0] + " from_a").isZero();
             assertThat(exitOf(exe.toString(), "b")).as(program[0] + " from_b").isEqualTo(132);
+        }
+    }
+
+    /**
+     * The other direction: a C operations table holds {@code void c_log(long)}, and Rust calls
+     * through it as {@code extern "C" fn(i64)}: the call tests {@code _ZTSFvu3i64E}, which the C
+     * function does not carry. Confirmed by running (cfi-icall with LTO, and KCFI). The same cast
+     * within C ({@code (void (*)(long)) log_ll} with {@code void log_ll(long long)}) is left to
+     * clang's {@code -Wcast-function-type-strict}: not reported.
+     */
+    @Test
+    void aCTableThatRustCallsThroughWithAnotherIntegerTypeTrapsAndIsFound(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        dev.xcfi.encoding.golden.Compilers.requireRustc();
+        java.nio.file.Files.writeString(dir.resolve("table.c"), """
+                struct ops { void (*log)(long); void (*flush)(void); };
+                void c_log(long level) { }
+                static void flush(void) { }
+                const struct ops c_ops = { c_log, flush };
+                void go(void);
+                int main(void) { go(); return 0; }
+                """);
+        java.nio.file.Files.writeString(dir.resolve("go.rs"), """
+                #![no_std]
+                #[repr(C)]
+                pub struct Ops { pub log: extern "C" fn(i64), pub flush: extern "C" fn() }
+                extern "C" { static c_ops: Ops; }
+                #[no_mangle]
+                pub extern "C" fn go() { unsafe { (c_ops.flush)(); (c_ops.log)(1); } }
+                #[panic_handler]
+                fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
+                """);
+        compile(dir, "table.bc", p(dir, "table.c"), "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall");
+        compile(dir, "kcfi-table.o", p(dir, "table.c"), "-fsanitize=kcfi", "-fembed-bitcode");
+        rustc(dir, "go", "cfi");
+        rustc(dir, "go", "kcfi");
+        for (String reader : List.of("java", "llvm")) {
+            Run r = verify("--reader=" + reader, p(dir, "table.bc"), p(dir, "cfi-go.bc"));
+            // (and, true as well, no function carries the id go tests: its every call traps)
+            assertThat(r.findings()).as(reader).containsExactly("unsatisfiable-check go", "table-entry-mismatch c_log");
+            assertThat(r.exit()).isZero();   // warnings: the calls that read the table are not visible in the IR
+            assertThat(r.text()).as(reader).contains("c_log is stored in c_ops and carries _ZTSFvlE, which no checked call tests, but go checks "
+                    + "calls against _ZTSFvu3i64E, the same type but for how an integer type is spelled", "parameter 1 is `i64` vs `long`");
+            JsonNode stored = r.json().get("findings").get(1).get("locations").get(1);
+            assertThat(stored.get("path").asText() + " " + stored.get("role").asText()).isEqualTo(p(dir, "table.bc") + " function stored in c_ops");
+        }
+        Run kcfi = verify(p(dir, "kcfi-table.o"), p(dir, "kcfi-go.bc"));
+        assertThat(kcfi.findings()).containsExactly("unsatisfiable-check go", "table-entry-mismatch c_log");
+        assertThat(kcfi.text()).contains("c_log is stored in c_ops and carries KCFI hash 0xbde2bfc8, which no checked call expects, but go makes "
+                + "KCFI-checked calls expecting 0x0ffabd9f");
+        Path lto = dir.resolve("lto"), kcfiExe = dir.resolve("kcfi");
+        dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-fuse-ld=lld", "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall", p(dir, "table.bc"),
+                p(dir, "cfi-go.a"), "-o", lto.toString()));
+        dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-fuse-ld=lld", p(dir, "kcfi-table.o"), p(dir, "kcfi-go.a"), "-o", kcfiExe.toString()));
+        assertThat(exitOf(lto.toString())).as("cfi-icall").isEqualTo(132);
+        assertThat(exitOf(kcfiExe.toString())).as("kcfi").isEqualTo(132);
+
+        java.nio.file.Files.writeString(dir.resolve("cast.c"), """
+                struct ops { void (*log)(long); };
+                void log_ll(long long x) { }
+                const struct ops fast_ops = { (void (*)(long)) log_ll };
+                void go(const struct ops *o) { o->log(1); }
+                """);
+        compile(dir, "cast.bc", p(dir, "cast.c"), "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall");
+        assertThat(verify(p(dir, "cast.bc")).findings()).containsExactly("unsatisfiable-check go");
+    }
+
+    /** A no_std Rust crate {@code name}.rs built with {@code -Zsanitizer=scheme}: as bitcode to verify and as a staticlib to link. */
+    private static void rustc(Path dir, String name, String scheme) throws Exception {
+        for (String type : List.of("staticlib", "lib")) {
+            List<String> command = new ArrayList<>(List.of("rustc", "--edition", "2021", "--crate-type", type, "-Cpanic=abort", "-Copt-level=1",
+                    "-Zsanitizer=" + scheme, "-Cunsafe-allow-abi-mismatch=sanitizer"));
+            if (scheme.equals("cfi")) command.add("-Clinker-plugin-lto");
+            if (type.equals("lib")) command.add("--emit=llvm-bc");
+            command.addAll(List.of("-o", p(dir, scheme + "-" + name + (type.equals("lib") ? ".bc" : ".a")), p(dir, name + ".rs")));
+            dev.xcfi.encoding.golden.Compilers.run(command, java.util.Map.of("RUSTC_BOOTSTRAP", "1"));
+        }
+    }
+
+    /**
+     * The case xcfi exists for, in a table: a Rust static of a {@code #[repr(C)]} struct holds an
+     * {@code extern "C" fn(i64)}; C calls it through the field {@code void (*)(long)}. The Rust
+     * function carries {@code _ZTSFvu3i64E} (or its hash), C's call tests {@code _ZTSFvlE}. With
+     * the {@code cfi_encoding} newtype the program runs. Confirmed by linking and running all four.
+     */
+    @Test
+    void aRustStaticTableOfTheWrongIntegerTypeTrapsAndIsFound(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        dev.xcfi.encoding.golden.Compilers.requireRustc();
+        java.nio.file.Files.writeString(dir.resolve("main.c"), """
+                struct ops { void (*log)(long); void (*flush)(void); };
+                extern const struct ops rust_ops;
+                __attribute__((noinline)) void go(const struct ops *o) { o->flush(); o->log(1); }
+                void c_log(long x) { }
+                void (*volatile keep)(long) = c_log;
+                int main(void) { go(&rust_ops); return 0; }
+                """);
+        String rust = """
+                #![no_std]
+                #![feature(cfi_encoding)]
+                #[repr(transparent)]
+                #[cfi_encoding = "l"]
+                pub struct CLong(pub i64);
+                #[repr(C)]
+                pub struct Ops { pub log: extern "C" fn(LONG), pub flush: extern "C" fn() }
+                extern "C" fn rust_log(_x: LONG) {}
+                extern "C" fn rust_flush() {}
+                #[no_mangle]
+                pub static rust_ops: Ops = Ops { log: rust_log, flush: rust_flush };
+                #[panic_handler]
+                fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
+                """;
+        java.nio.file.Files.writeString(dir.resolve("ops.rs"), rust.replace("LONG", "i64"));
+        java.nio.file.Files.writeString(dir.resolve("fixed.rs"), rust.replace("LONG", "CLong"));
+        compile(dir, "main.bc", p(dir, "main.c"), "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall");
+        compile(dir, "kcfi-main.o", p(dir, "main.c"), "-fsanitize=kcfi", "-fembed-bitcode");
+        for (String crate : List.of("ops", "fixed")) {
+            rustc(dir, crate, "cfi");
+            rustc(dir, crate, "kcfi");
+        }
+        Run cfi = verify(p(dir, "main.bc"), p(dir, "cfi-ops.bc"));
+        assertThat(cfi.findings()).singleElement().asString().startsWith("table-entry-mismatch _R").contains("rust_log");
+        assertThat(cfi.text()).contains("is stored in rust_ops and carries _ZTSFvu3i64E, which no checked call tests, but go checks calls against _ZTSFvlE",
+                "parameter 1 is `long` vs `i64`");
+        assertThat(cfi.json().get("findings").get(0).get("fix").asText()).contains("#[cfi_encoding = \"l\"] pub struct CLong(pub i64)");
+        Run kcfi = verify(p(dir, "kcfi-main.o"), p(dir, "kcfi-ops.bc"));
+        assertThat(kcfi.findings()).singleElement().asString().startsWith("table-entry-mismatch _R").contains("rust_log");
+        assertThat(kcfi.text()).contains("go makes KCFI-checked calls expecting 0xbde2bfc8", "_ZTSFvu3i64E");
+        assertThat(kcfi.json().get("findings").get(0).get("locations").get(1).get("decoded").asText()).isEqualTo("hash of _ZTSFvu3i64E: C: void (i64); Rust: extern \"C\" fn(i64)");
+        assertThat(verify(p(dir, "main.bc"), p(dir, "cfi-fixed.bc")).findings()).isEmpty();
+        assertThat(verify(p(dir, "kcfi-main.o"), p(dir, "kcfi-fixed.bc")).findings()).isEmpty();
+        for (String crate : List.of("ops", "fixed")) {
+            Path lto = dir.resolve("lto-" + crate), kcfiExe = dir.resolve("kcfi-" + crate);
+            dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-fuse-ld=lld", "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall", p(dir, "main.bc"),
+                    p(dir, "cfi-" + crate + ".a"), "-o", lto.toString()));
+            dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-fuse-ld=lld", p(dir, "kcfi-main.o"), p(dir, "kcfi-" + crate + ".a"), "-o", kcfiExe.toString()));
+            int expected = crate.equals("ops") ? 132 : 0;
+            assertThat(exitOf(lto.toString())).as("cfi-icall " + crate).isEqualTo(expected);
+            assertThat(exitOf(kcfiExe.toString())).as("kcfi " + crate).isEqualTo(expected);
         }
     }
 

@@ -1,0 +1,163 @@
+package dev.xcfi.verify.check;
+
+import dev.xcfi.encoding.CfiMode;
+import dev.xcfi.verify.facts.KcfiCall;
+import dev.xcfi.verify.facts.ModuleFacts;
+import dev.xcfi.verify.facts.StoredFunction;
+import dev.xcfi.verify.facts.TypeIdRef;
+import dev.xcfi.verify.facts.TypeTest;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * table-entry-mismatch: a function stored in a global of one language (a Rust static of a
+ * {@code #[repr(C)]} struct, a C operations table) carries an id that no checked call tests,
+ * while a call in the other language tests an id that differs from it only in how an integer type
+ * is spelled (C's {@code long} against Rust's {@code i64}): the two are equal under integer
+ * normalization. Pointers are opaque in the IR, so which calls read the table cannot be seen; a
+ * function whose id nothing tests next to a tested twin is what such a call looks like. A warning,
+ * not an error: the function may only be called by code outside the analysed modules. Under KCFI
+ * the same with hashes, each named by the id it hashes ({@link KcfiNames}).
+ *
+ * <p>Only across languages: within C the same cast is for clang's
+ * {@code -Wcast-function-type-strict}, and comparing every untested entry with every test under
+ * normalization re-encodes hundreds of ids in a large C program (15 ms of SQLite's 180).
+ */
+final class TableEntryMismatches {
+    private final Program program;
+    private final Sides sides;
+    private final List<Finding> findings;
+    /** Per language (true: rustc's) and tested mode: the ids tested, each with its first test in module order. */
+    private final Map<Boolean, Map<CfiMode, Map<String, Tested>>> tested = new HashMap<>();
+    /** The same, by id under integer normalization; worked out on the first entry that needs it. */
+    private final Map<Boolean, Map<CfiMode, Map<String, Tested>>> byNormalized = new HashMap<>();
+    /** Per language: the hashes KCFI-checked calls expect, each with its first call; and by named id under normalization. */
+    private final Map<Boolean, Map<Integer, Called>> called = new HashMap<>();
+    private final Map<Boolean, Map<String, Called>> calledByNormalized = new HashMap<>();
+    /** Every id and hash some check tests, whatever its language: an entry carrying one of them is reachable. */
+    private final Set<String> anyTested = new HashSet<>();
+    private final Set<Integer> anyCalled = new HashSet<>();
+    private final Set<String> reported = new HashSet<>();
+
+    /** A type test and the module it is in. */
+    private record Tested(ModuleFacts module, TypeTest test, String id) {}
+
+    /** A KCFI-checked call and the module it is in. */
+    private record Called(ModuleFacts module, KcfiCall call) {}
+
+    private TableEntryMismatches(Program program, Sides sides, List<Finding> findings) {
+        this.program = program;
+        this.sides = sides;
+        this.findings = findings;
+    }
+
+    static void find(Program program, Sides sides, List<Finding> findings) {
+        boolean rust = false, c = false;
+        for (ModuleFacts m : program.modules()) {
+            if (Site.isRust(m)) rust = true;
+            else c = true;
+        }
+        if (!rust || !c) return;
+        TableEntryMismatches rule = new TableEntryMismatches(program, sides, findings);
+        for (ModuleFacts m : program.modules()) {
+            for (TypeTest t : m.typeTests()) rule.index(m, t);
+            for (KcfiCall k : m.kcfiCalls()) rule.index(m, k);
+        }
+        if (rule.anyTested.isEmpty() && rule.anyCalled.isEmpty()) return;
+        for (ModuleFacts m : program.modules()) for (StoredFunction s : m.stored()) rule.check(m, s);
+    }
+
+    private void index(ModuleFacts m, TypeTest t) {
+        if (!(t.id() instanceof TypeIdRef.Named n)) return;
+        anyTested.add(n.id());
+        tested.computeIfAbsent(Site.isRust(m), k -> new HashMap<>()).computeIfAbsent(CfiMode.ofSuffixes(n.id()), k -> new LinkedHashMap<>())
+                .putIfAbsent(n.id(), new Tested(m, t, n.id()));
+    }
+
+    private void index(ModuleFacts m, KcfiCall k) {
+        anyCalled.add(k.hash());
+        called.computeIfAbsent(Site.isRust(m), x -> new LinkedHashMap<>()).putIfAbsent(k.hash(), new Called(m, k));
+    }
+
+    private void check(ModuleFacts m, StoredFunction s) {
+        Optional<Site> stored = program.site(s.function(), m);
+        if (stored.isEmpty()) return;
+        if (stored.get().function().kcfiType().isPresent()) checkHash(s, stored.get());
+        else checkId(s, stored.get());
+    }
+
+    private void checkId(StoredFunction s, Site stored) {
+        boolean other = !stored.isRust();
+        for (CfiMode mode : program.testedModes()) {
+            Optional<String> carried = stored.id(mode);
+            if (carried.isEmpty()) continue;
+            if (anyTested.contains(carried.get())) return;
+            Map<String, Tested> tests = tested.getOrDefault(other, Map.of()).get(mode);
+            if (tests == null) continue;
+            Tested twin = normalized(stored, mode, carried.get()).map(k -> normalizedTests(other, mode, tests).get(k)).orElse(null);
+            if (twin == null || !reported.add(s.global() + '\0' + s.function())) return;
+            Site tester = program.site(twin.test().function(), twin.module()).orElse(stored);
+            findings.add(sides.mismatch(Rule.TABLE_ENTRY_MISMATCH, s.function(),
+                    s.function() + " is stored in " + s.global() + " and carries " + carried.get() + ", which no checked call tests, but "
+                            + twin.test().function() + " checks calls against " + twin.id() + ", the same type but for how an integer type is spelled: "
+                            + "if those calls go through " + s.global() + ", they trap",
+                    tester, sides.id(Site.where(twin.module()), "type test in " + twin.test().function(), twin.id()),
+                    stored, sides.id(stored.where(), "function stored in " + s.global(), carried.get()), fix(s)));
+            return;
+        }
+    }
+
+    private void checkHash(StoredFunction s, Site stored) {
+        int carried = stored.function().kcfiType().getAsInt();
+        boolean other = !stored.isRust();
+        Map<Integer, Called> calls = called.get(other);
+        if (anyCalled.contains(carried) || calls == null) return;
+        Optional<String> key = sides.hashedId(carried, stored.module(), stored.function().signature()).flatMap(sides.explain()::normalized);
+        Called twin = key.map(k -> normalizedCalls(other, calls).get(k)).orElse(null);
+        if (twin == null || !reported.add(s.global() + '\0' + s.function())) return;
+        KcfiCall call = twin.call();
+        Site caller = program.site(call.function(), twin.module()).orElse(stored);
+        findings.add(sides.mismatch(Rule.TABLE_ENTRY_MISMATCH, s.function(),
+                s.function() + " is stored in " + s.global() + " and carries KCFI hash " + Sides.hex(carried) + ", which no checked call expects, but "
+                        + call.function() + " makes KCFI-checked calls expecting " + Sides.hex(call.hash()) + ", the hash of the same type but for how an "
+                        + "integer type is spelled: if those calls go through " + s.global() + ", they trap",
+                caller, sides.hash(Site.where(twin.module()), "kcfi call in " + call.function(), call.hash(), twin.module(), call.signature()),
+                stored, sides.hash(stored.where(), "function stored in " + s.global(), carried, stored.module(), stored.function().signature()),
+                fix(s)));
+    }
+
+    private static String fix(StoredFunction s) {
+        return "give " + s.function() + " exactly the type of the function pointer " + s.global() + " holds it as (a cast in the initializer "
+                + "does not change the id calls check), or store a wrapper of that type that calls it";
+    }
+
+    /** The stored function's id under integer normalization: the variant rustc attaches, else the id re-encoded. */
+    private Optional<String> normalized(Site stored, CfiMode mode, String carried) {
+        Optional<String> attached = stored.id(CfiMode.of(true, mode.generalizePointers()));
+        return attached.isPresent() ? attached : sides.explain().normalized(carried);
+    }
+
+    private Map<String, Tested> normalizedTests(boolean rust, CfiMode mode, Map<String, Tested> tests) {
+        return byNormalized.computeIfAbsent(rust, k -> new HashMap<>()).computeIfAbsent(mode, k -> {
+            Map<String, Tested> index = new HashMap<>();
+            for (Tested t : tests.values()) sides.explain().normalized(t.id()).ifPresent(n -> index.putIfAbsent(n, t));
+            return index;
+        });
+    }
+
+    private Map<String, Called> normalizedCalls(boolean rust, Map<Integer, Called> calls) {
+        return calledByNormalized.computeIfAbsent(rust, k -> {
+            Map<String, Called> index = new HashMap<>();
+            for (Called c : calls.values()) {
+                sides.hashedId(c.call().hash(), c.module(), c.call().signature()).flatMap(sides.explain()::normalized).ifPresent(n -> index.putIfAbsent(n, c));
+            }
+            return index;
+        });
+    }
+}
