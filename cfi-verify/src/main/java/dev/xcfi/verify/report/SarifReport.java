@@ -3,6 +3,7 @@ package dev.xcfi.verify.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.xcfi.encoding.rust.RustSymbol;
 import dev.xcfi.verify.check.Finding;
 import dev.xcfi.verify.check.Rule;
 
@@ -77,7 +78,12 @@ public final class SarifReport {
     private static Map<String, Object> location(Finding.Location l, String symbol, int id) {
         Map<String, Object> loc = map("id", id, "physicalLocation", map("artifactLocation", map("uri", l.path())),
                 "message", map("text", l.role() + (l.typeId().isEmpty() ? "" : ": " + l.typeId()) + (l.decoded().isEmpty() ? "" : " (" + l.decoded() + ")")));
-        if (!symbol.isEmpty()) loc.put("logicalLocations", List.of(map("name", symbol, "kind", "function")));
+        if (!symbol.isEmpty()) {
+            // a Rust symbol's path is what people search for; the symbol itself is the decorated name
+            loc.put("logicalLocations", List.of(RustSymbol.demangle(symbol)
+                    .map(path -> map("name", symbol, "fullyQualifiedName", path, "decoratedName", symbol, "kind", "function"))
+                    .orElse(map("name", symbol, "kind", "function"))));
+        }
         return loc;
     }
 

@@ -1,5 +1,6 @@
 package dev.xcfi.verify.report;
 
+import dev.xcfi.encoding.rust.RustSymbol;
 import dev.xcfi.verify.check.Finding;
 import dev.xcfi.verify.check.Rule;
 
@@ -19,7 +20,9 @@ public final class TextReport {
         // what the baseline already had is counted, not shown again
         for (Finding f : r.findings()) if (!r.isKnown(f)) bySymbol.computeIfAbsent(f.symbol(), k -> new ArrayList<>()).add(f);
         bySymbol.forEach((symbol, fs) -> {
-            out.append(symbol.isEmpty() ? "(whole program)" : symbol).append('\n');
+            out.append(symbol.isEmpty() ? "(whole program)" : symbol);
+            RustSymbol.demangle(symbol).ifPresent(path -> out.append(" (").append(path).append(')'));
+            out.append('\n');
             for (Finding f : fs) {
                 out.append("  ").append(f.rule().severity().name().toLowerCase(Locale.ROOT)).append('[').append(f.rule().id()).append("]: ")
                         .append(f.message()).append('\n');
