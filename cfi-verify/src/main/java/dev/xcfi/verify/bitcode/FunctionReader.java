@@ -3,6 +3,7 @@ package dev.xcfi.verify.bitcode;
 import dev.xcfi.verify.facts.CallbackArgument;
 import dev.xcfi.verify.facts.FunctionFacts;
 import dev.xcfi.verify.facts.KcfiCall;
+import dev.xcfi.verify.facts.StoredFunction;
 import dev.xcfi.verify.facts.TypeTest;
 
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ final class FunctionReader {
 
     /** One body's facts, and its own attachments (`!type`, `!kcfi_type`) with their metadata resolved. */
     record Body(int function, List<RawTypeTest> typeTests, List<KcfiCall> kcfiCalls, List<CallbackArgument> callbacks,
-                List<RawAttachment> typeIds, OptionalInt kcfiType) {}
+                List<StoredFunction> stored, List<RawAttachment> typeIds, OptionalInt kcfiType) {}
 
     private final Module module;
     private int fn;
@@ -91,6 +92,8 @@ final class FunctionReader {
     private final List<RawTypeTest> typeTests = new ArrayList<>();
     private final List<KcfiCall> kcfiCalls = new ArrayList<>();
     private final List<CallbackArgument> callbacks = new ArrayList<>();
+    /** The functions this body's stores write to memory, each once, in instruction order. */
+    private final java.util.LinkedHashSet<String> stored = new java.util.LinkedHashSet<>();
     private long[] attachments;
     /** Per call: argument value ids and metadata ids (-1 when not that kind), and the bundles before it. */
     private long[] argValues = new long[16], argMetadata = new long[16];
@@ -115,6 +118,7 @@ final class FunctionReader {
         typeTests.clear();
         kcfiCalls.clear();
         callbacks.clear();
+        stored.clear();
         bundles.clear();
         kcfiPending.clear();
         slots.clear();
@@ -157,7 +161,7 @@ final class FunctionReader {
             } else if (module.kcfi() && code == LOAD) {
                 blocks.read(r, code);
                 load();
-            } else if (module.kcfi() && (code == STORE || code == STORE_ATOMIC)) {
+            } else if (code == STORE || code == STORE_ATOMIC) {
                 blocks.read(r, code);
                 store();
             } else if (code < PRODUCES_VALUE.length && PRODUCES_VALUE[code]) {
@@ -173,7 +177,9 @@ final class FunctionReader {
         List<RawAttachment> typeIds = attachments == null ? List.of() : new ArrayList<>(4);
         OptionalInt kcfi = attachments == null ? OptionalInt.empty()
                 : resolveAttachments(attachments, fn, metadata, values, module.metadata().size(), typeIds, OptionalInt.empty());
-        return new Body(fn, List.copyOf(typeTests), List.copyOf(kcfiCalls), List.copyOf(callbacks), typeIds, kcfi);
+        List<StoredFunction> storedFunctions = new ArrayList<>(stored.size());
+        for (String f : stored) storedFunctions.add(new StoredFunction(StoredFunction.Kind.STORE, module.names().get(fn), f));
+        return new Body(fn, List.copyOf(typeTests), List.copyOf(kcfiCalls), List.copyOf(callbacks), storedFunctions, typeIds, kcfi);
     }
 
     /** Function attachments are the even-length records: {@code [kind, md]...}; odd ones belong to instructions. */
@@ -205,13 +211,20 @@ final class FunctionReader {
         values.add(values.kind(pointer) == ValueTable.SLOT ? ValueTable.LOADED : ValueTable.OTHER, (int) pointer);
     }
 
-    /** STORE {@code [pointer (+type), value (+type), align, volatile...]}: counts the stores to each stack slot. */
+    /**
+     * STORE {@code [pointer (+type), value (+type), align, volatile...]}: a function's address
+     * written to memory is kept; in KCFI modules, the stores to each stack slot are counted.
+     */
     private void store() throws BitcodeException {
         int inst = values.size(), op = 0;
         long pointer = (inst - r.op(op++)) & 0xffffffffL;
         if (pointer >= inst) op++;
         long value = (inst - r.op(op)) & 0xffffffffL;
-        if (values.kind(pointer) != ValueTable.SLOT) return;
+        if (values.kind(value) == ValueTable.FUNCTION) {
+            String name = module.names().get(values.data(value));
+            if (!FunctionFacts.isIntrinsic(name)) stored.add(name);
+        }
+        if (!module.kcfi() || values.kind(pointer) != ValueTable.SLOT) return;
         int[] slot = slots.computeIfAbsent(pointer, k -> new int[] {0, -1});
         slot[0]++;
         slot[1] = values.kind(value) == ValueTable.ARGUMENT ? values.data(value) : -1;

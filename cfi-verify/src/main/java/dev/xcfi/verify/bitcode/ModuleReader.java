@@ -66,6 +66,7 @@ final class ModuleReader {
     private final List<RawTypeTest> typeTests = new ArrayList<>();
     private final List<KcfiCall> kcfiCalls = new ArrayList<>();
     private final List<CallbackArgument> callbacks = new ArrayList<>();
+    private final List<StoredFunction> storedByCode = new ArrayList<>();
 
     ModuleReader(byte[] file, int from, int to, int strtabOffset, int strtabLength, int parallelFrom) {
         this.file = file;
@@ -247,6 +248,7 @@ final class ModuleReader {
             typeTests.addAll(body.typeTests());
             kcfiCalls.addAll(body.kcfiCalls());
             callbacks.addAll(body.callbacks());
+            storedByCode.addAll(body.stored());
         }
     }
 
@@ -286,8 +288,9 @@ final class ModuleReader {
             if (StoredFunction.isToolchainGlobal(global)) continue;
             java.util.LinkedHashSet<String> held = new java.util.LinkedHashSet<>();
             heldFunctions(globalInitializers.get(i), held, new java.util.HashSet<>(), 0);
-            for (String f : held) stored.add(new StoredFunction(global, f));
+            for (String f : held) stored.add(new StoredFunction(StoredFunction.Kind.INITIALIZER, global, f));
         }
+        stored.addAll(storedByCode);
         return stored;
     }
 

@@ -16,8 +16,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * table-entry-mismatch: a function stored in a global of one language (a Rust static of a
- * {@code #[repr(C)]} struct, a C operations table) carries an id that no checked call tests,
+ * table-entry-mismatch: a function stored by one language (held by a C operations table or a Rust
+ * static of a {@code #[repr(C)]} struct, or written to memory: {@code ops->log = f}, a Rust struct
+ * of callbacks built at run time) carries an id that no checked call tests,
  * while a call in the other language tests an id that differs from it only in how an integer type
  * is spelled (C's {@code long} against Rust's {@code i64}): the two are equal under integer
  * normalization. Pointers are opaque in the IR, so which calls read the table cannot be seen; a
@@ -101,14 +102,14 @@ final class TableEntryMismatches {
             Map<String, Tested> tests = tested.getOrDefault(other, Map.of()).get(mode);
             if (tests == null) continue;
             Tested twin = normalized(stored, mode, carried.get()).map(k -> normalizedTests(other, mode, tests).get(k)).orElse(null);
-            if (twin == null || !reported.add(s.global() + '\0' + s.function())) return;
+            if (twin == null || !reported.add(s.where() + '\0' + s.function())) return;
             Site tester = program.site(twin.test().function(), twin.module()).orElse(stored);
             findings.add(sides.mismatch(Rule.TABLE_ENTRY_MISMATCH, s.function(),
-                    s.function() + " is stored in " + s.global() + " and carries " + carried.get() + ", which no checked call tests, but "
+                    s.function() + " is stored " + s.where() + " and carries " + carried.get() + ", which no checked call tests, but "
                             + twin.test().function() + " checks calls against " + twin.id() + ", the same type but for how an integer type is spelled: "
-                            + "if those calls go through " + s.global() + ", they trap",
+                            + "if those calls reach it, they trap",
                     tester, sides.id(Site.where(twin.module()), "type test in " + twin.test().function(), twin.id()),
-                    stored, sides.id(stored.where(), "function stored in " + s.global(), carried.get()), fix(s)));
+                    stored, sides.id(stored.where(), "function stored " + s.where(), carried.get()), fix(s)));
             return;
         }
     }
@@ -120,20 +121,20 @@ final class TableEntryMismatches {
         if (anyCalled.contains(carried) || calls == null) return;
         Optional<String> key = sides.hashedId(carried, stored.module(), stored.function().signature()).flatMap(sides.explain()::normalized);
         Called twin = key.map(k -> normalizedCalls(other, calls).get(k)).orElse(null);
-        if (twin == null || !reported.add(s.global() + '\0' + s.function())) return;
+        if (twin == null || !reported.add(s.where() + '\0' + s.function())) return;
         KcfiCall call = twin.call();
         Site caller = program.site(call.function(), twin.module()).orElse(stored);
         findings.add(sides.mismatch(Rule.TABLE_ENTRY_MISMATCH, s.function(),
-                s.function() + " is stored in " + s.global() + " and carries KCFI hash " + Sides.hex(carried) + ", which no checked call expects, but "
+                s.function() + " is stored " + s.where() + " and carries KCFI hash " + Sides.hex(carried) + ", which no checked call expects, but "
                         + call.function() + " makes KCFI-checked calls expecting " + Sides.hex(call.hash()) + ", the hash of the same type but for how an "
-                        + "integer type is spelled: if those calls go through " + s.global() + ", they trap",
+                        + "integer type is spelled: if those calls reach it, they trap",
                 caller, sides.hash(Site.where(twin.module()), "kcfi call in " + call.function(), call.hash(), twin.module(), call.signature()),
-                stored, sides.hash(stored.where(), "function stored in " + s.global(), carried, stored.module(), stored.function().signature()),
+                stored, sides.hash(stored.where(), "function stored " + s.where(), carried, stored.module(), stored.function().signature()),
                 fix(s)));
     }
 
     private static String fix(StoredFunction s) {
-        return "give " + s.function() + " exactly the type of the function pointer " + s.global() + " holds it as (a cast in the initializer "
+        return "give " + s.function() + " exactly the type of the function pointer it is stored as (a cast where it is stored "
                 + "does not change the id calls check), or store a wrapper of that type that calls it";
     }
 

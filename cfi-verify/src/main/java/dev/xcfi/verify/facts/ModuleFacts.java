@@ -11,7 +11,9 @@ import java.util.List;
  * code is linked as machine code, outside any LTO unit; readers of bitcode files say false.
  * {@code stored}: the functions global initializers hold, by global in module order, each function
  * once per global in the order its initializer names them (globals named {@code llvm.*}, such as
- * {@code llvm.used} and {@code llvm.global_ctors}, are the toolchain's, not the program's tables).
+ * {@code llvm.used} and {@code llvm.global_ctors}, are the toolchain's, not the program's tables);
+ * then the functions store instructions write to memory, by function and instruction order, each
+ * once per storing function.
  */
 public record ModuleFacts(String path, int module, String producer, String triple, ModuleFlags flags,
                           List<FunctionFacts> functions, List<TypeTest> typeTests, List<KcfiCall> kcfiCalls,

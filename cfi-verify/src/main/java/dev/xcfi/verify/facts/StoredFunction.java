@@ -1,12 +1,21 @@
 package dev.xcfi.verify.facts;
 
 /**
- * The address of {@code function} in the initializer of global {@code global}: an operations table,
- * a vtable, a callback variable. Whoever reads it from there may call it through a checked pointer
- * whose type the IR no longer says (pointers are opaque), so rules can only compare its id with the
- * ids the program's checks test.
+ * The address of {@code function} kept in memory rather than passed to a call: held by the
+ * initializer of global {@code holder} (an operations table, a vtable, a Rust {@code static}), or
+ * stored by an instruction of function {@code holder} ({@code ops->log = f}, a Rust struct of
+ * callbacks built on the stack). Whoever reads it back may call it through a checked pointer
+ * whose type the IR no longer says (pointers are opaque), so rules can only compare its id with
+ * the ids the program's checks test.
  */
-public record StoredFunction(String global, String function) {
+public record StoredFunction(Kind kind, String holder, String function) {
+    public enum Kind {
+        /** In the initializer of the global {@code holder}. */
+        INITIALIZER,
+        /** Stored by a {@code store} instruction in the function {@code holder}. */
+        STORE
+    }
+
     /**
      * How deep into nested structs and arrays both readers look: real tables nest a few levels (a
      * table of structs of tables); the bound keeps a crafted initializer from costing more.
@@ -16,5 +25,10 @@ public record StoredFunction(String global, String function) {
     /** {@code llvm.used}, {@code llvm.global_ctors} …: lists the toolchain reads, not tables the program calls through. */
     public static boolean isToolchainGlobal(String name) {
         return name.startsWith("llvm.");
+    }
+
+    /** "in ops" or "to memory by register_ops": where a report says it is kept. */
+    public String where() {
+        return kind == Kind.INITIALIZER ? "in " + holder : "to memory by " + holder;
     }
 }

@@ -72,7 +72,8 @@ final class FactsWire {
         }
         out.writeInt(m.stored().size());
         for (StoredFunction s : m.stored()) {
-            string(out, s.global());
+            out.writeByte(s.kind().ordinal());
+            string(out, s.holder());
             string(out, s.function());
         }
         out.writeBoolean(m.embedded());
@@ -101,7 +102,7 @@ final class FactsWire {
         List<CallbackArgument> callbacks = new ArrayList<>();
         for (int i = count(in); i > 0; i--) callbacks.add(new CallbackArgument(string(in), string(in), in.readInt(), in.readInt(), string(in)));
         List<StoredFunction> stored = new ArrayList<>();
-        for (int i = count(in); i > 0; i--) stored.add(new StoredFunction(string(in), string(in)));
+        for (int i = count(in); i > 0; i--) stored.add(new StoredFunction(StoredFunction.Kind.values()[in.readByte()], string(in), string(in)));
         return new ModuleFacts(path, module, producer, triple, flags, functions, tests, kcfi, callbacks, stored, in.readBoolean());
     }
 

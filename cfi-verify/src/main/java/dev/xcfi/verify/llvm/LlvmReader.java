@@ -170,6 +170,7 @@ public final class LlvmReader {
         private final List<Ordered<RawTypeTest>> typeTests = new ArrayList<>();
         private final List<KcfiCall> kcfiCalls = new ArrayList<>();
         private final List<Ordered<CallbackArgument>> callbacks = new ArrayList<>();
+        private final List<Ordered<StoredFunction>> storedByCode = new ArrayList<>();
         /** Per function (by index), its instructions' positions: built only for functions that hold a fact. */
         private final Map<Integer, Map<Long, Integer>> positions = new HashMap<>();
         /** Per KCFI function (by index), its instructions in order, as {@link #body} walked them. */
@@ -236,8 +237,10 @@ public final class LlvmReader {
                 if (StoredFunction.isToolchainGlobal(global)) continue;
                 java.util.LinkedHashSet<String> held = new java.util.LinkedHashSet<>();
                 heldFunctions(init, held, new java.util.HashSet<>(), 0);
-                for (String f : held) stored.add(new StoredFunction(global, f));
+                for (String f : held) stored.add(new StoredFunction(StoredFunction.Kind.INITIALIZER, global, f));
             }
+            // each function once per storing function, in program order, as the pure-Java reader lists them
+            stored.addAll(new java.util.LinkedHashSet<>(inProgramOrder(storedByCode)));
             return stored;
         }
 
@@ -397,12 +400,24 @@ public final class LlvmReader {
             }
         }
 
-        /** Direct calls that pass {@code fn}'s address as an argument, found through {@code fn}'s uses. */
+        /**
+         * Direct calls that pass {@code fn}'s address as an argument, and stores that write it to
+         * memory, found through {@code fn}'s uses.
+         */
         private void callbackUses(MemorySegment fn, String name) throws Throwable {
             java.util.Set<Long> seen = new java.util.HashSet<>();   // a call passing fn twice is two uses of it
             for (MemorySegment use = (MemorySegment) llvm.getFirstUse.invokeExact(fn); !use.equals(NULL);
                  use = (MemorySegment) llvm.getNextUse.invokeExact(use)) {
-                MemorySegment call = callInstruction((MemorySegment) llvm.getUser.invokeExact(use));
+                MemorySegment user = (MemorySegment) llvm.getUser.invokeExact(use);
+                if (opcodeOf(user) == LibLlvm.OPCODE_STORE && ((MemorySegment) llvm.getOperand.invokeExact(user, 0)).equals(fn)) {
+                    int enclosing = enclosingFunction(user);
+                    if (enclosing >= 0) {
+                        storedByCode.add(new Ordered<>(enclosing, position(enclosing, user), 0,
+                                new StoredFunction(StoredFunction.Kind.STORE, functionName(enclosing), name)));
+                    }
+                    continue;
+                }
+                MemorySegment call = callInstruction(user);
                 if (call == null || !seen.add(call.address())) continue;
                 MemorySegment callee = (MemorySegment) llvm.isAFunction.invokeExact((MemorySegment) llvm.getCalledValue.invokeExact(call));
                 if (callee.equals(NULL) || callee.equals(fn)) continue;

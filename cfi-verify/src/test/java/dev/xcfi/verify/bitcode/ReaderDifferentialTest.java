@@ -169,7 +169,7 @@ class ReaderDifferentialTest {
             #[no_mangle]
             pub static OPS: Ops = Ops { get: twice, more: [Some(twice), None] };
             """;
-    /** Tables inside tables, a table of them, a lone pointer, and a function only llvm.used names. */
+    /** Tables inside tables, a table of them, a lone pointer, a function only llvm.used names, and stores at run time. */
     static final String TABLES = """
             struct ops { long (*get)(long); void (*put)(int, ...); };
             struct driver { const char *name; struct ops ops[2]; void (*probe)(void); };
@@ -182,6 +182,8 @@ class ReaderDifferentialTest {
             void (*hook)(void) = probe;
             long (*unset)(long);
             long call(const struct driver *d, long x) { d->probe(); return d->ops[1].get(x); }
+            void install(struct ops *o) { o->get = two; o->put = put; hook = probe; }
+            void install_again(struct ops *o, int which) { o->get = which ? one : two; o[1].get = one; }
             """;
 
     @TestFactory
@@ -213,14 +215,16 @@ class ReaderDifferentialTest {
             Path bc = TestBitcode.clang(dir, "tables", TABLES, flags);
             byte[] file = Files.readAllBytes(bc);
             assertSameFacts(bc + " " + String.join(" ", flags), file);
-            assertThat(BitcodeReader.readFile("tables.bc", file).get(0).stored()).as(String.join(" ", flags)).extracting(s -> s.global() + " " + s.function())
-                    .containsExactly("drivers one", "drivers put", "drivers two", "drivers probe", "hook probe");
+            assertThat(BitcodeReader.readFile("tables.bc", file).get(0).stored()).as(String.join(" ", flags)).extracting(s -> s.kind() + " " + s.holder() + " " + s.function())
+                    .startsWith("INITIALIZER drivers one", "INITIALIZER drivers put", "INITIALIZER drivers two", "INITIALIZER drivers probe", "INITIALIZER hook probe",
+                            "STORE install two", "STORE install put", "STORE install probe")
+                    .contains("STORE install_again one");
         }
         Path rs = TestBitcode.rustc(dir, "tables_rs", RUST, "-Zsanitizer=cfi", "-Clinker-plugin-lto");
         byte[] file = Files.readAllBytes(rs);
         assertSameFacts(rs.toString(), file);
         List<dev.xcfi.verify.facts.StoredFunction> stored = BitcodeReader.readFile("tables_rs.bc", file).get(0).stored();
-        assertThat(stored).filteredOn(s -> s.global().equals("OPS")).singleElement().satisfies(s -> assertThat(s.function()).contains("twice"));
+        assertThat(stored).filteredOn(s -> s.holder().equals("OPS")).singleElement().satisfies(s -> assertThat(s.function()).contains("twice"));
         // the trait object's vtable holds its method
         assertThat(stored).anySatisfy(s -> assertThat(s.function()).contains("area"));
     }

@@ -402,6 +402,57 @@ class VerifyFixturesTest {
         assertThat(verify(p(dir, "cast.bc")).findings()).containsExactly("unsatisfiable-check go");
     }
 
+    /**
+     * Stored at run time, not in a table: Rust fills in a C struct of callbacks through a pointer
+     * ({@code (*ops).log = rust_log}), C calls through it. Confirmed by running.
+     */
+    @Test
+    void aRustFunctionStoredIntoACStructAtRunTimeTrapsAndIsFound(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        dev.xcfi.encoding.golden.Compilers.requireRustc();
+        java.nio.file.Files.writeString(dir.resolve("main.c"), """
+                struct ops { void (*log)(long); void (*flush)(void); };
+                void fill(void *);
+                void c_log(long x) { }
+                void (*volatile keep)(long) = c_log;
+                int main(void) { struct ops o; fill(&o); o.flush(); o.log(1); return 0; }
+                """);
+        java.nio.file.Files.writeString(dir.resolve("fill.rs"), """
+                #![no_std]
+                #[repr(C)]
+                pub struct Ops { pub log: extern "C" fn(i64), pub flush: extern "C" fn() }
+                extern "C" fn rust_log(_x: i64) {}
+                extern "C" fn rust_flush() {}
+                #[no_mangle]
+                pub unsafe extern "C" fn fill(ops: *mut core::ffi::c_void) {
+                    let ops = ops as *mut Ops;
+                    (*ops).log = rust_log;
+                    (*ops).flush = rust_flush;
+                }
+                #[panic_handler]
+                fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
+                """);
+        compile(dir, "main.bc", p(dir, "main.c"), "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall");
+        compile(dir, "kcfi-main.o", p(dir, "main.c"), "-fsanitize=kcfi", "-fembed-bitcode");
+        rustc(dir, "fill", "cfi");
+        rustc(dir, "fill", "kcfi");
+        for (String reader : List.of("java", "llvm")) {
+            Run r = verify("--reader=" + reader, p(dir, "main.bc"), p(dir, "cfi-fill.bc"));
+            assertThat(r.findings()).as(reader).singleElement().asString().startsWith("table-entry-mismatch _R").contains("rust_log");
+            assertThat(r.text()).as(reader).contains("is stored to memory by fill and carries _ZTSFvu3i64E, which no checked call tests, but main checks "
+                    + "calls against _ZTSFvlE");
+        }
+        Run kcfi = verify(p(dir, "kcfi-main.o"), p(dir, "kcfi-fill.bc"));
+        assertThat(kcfi.findings()).singleElement().asString().startsWith("table-entry-mismatch _R").contains("rust_log");
+        assertThat(kcfi.text()).contains("is stored to memory by fill and carries KCFI hash 0x0ffabd9f");
+        Path lto = dir.resolve("lto"), kcfiExe = dir.resolve("kcfi");
+        dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-fuse-ld=lld", "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall", p(dir, "main.bc"),
+                p(dir, "cfi-fill.a"), "-o", lto.toString()));
+        dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-fuse-ld=lld", p(dir, "kcfi-main.o"), p(dir, "kcfi-fill.a"), "-o", kcfiExe.toString()));
+        assertThat(exitOf(lto.toString())).as("cfi-icall").isEqualTo(132);
+        assertThat(exitOf(kcfiExe.toString())).as("kcfi").isEqualTo(132);
+    }
+
     /** A no_std Rust crate {@code name}.rs built with {@code -Zsanitizer=scheme}: as bitcode to verify and as a staticlib to link. */
     private static void rustc(Path dir, String name, String scheme) throws Exception {
         for (String type : List.of("staticlib", "lib")) {
