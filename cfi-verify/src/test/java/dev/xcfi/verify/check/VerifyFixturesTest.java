@@ -367,10 +367,8 @@ class VerifyFixturesTest {
                 #[panic_handler]
                 fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
                 """);
-        compile(dir, "table.bc", p(dir, "table.c"), "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall");
-        compile(dir, "kcfi-table.o", p(dir, "table.c"), "-fsanitize=kcfi", "-fembed-bitcode");
-        rustc(dir, "go", "cfi");
-        rustc(dir, "go", "kcfi");
+        buildC(dir, "table");
+        buildRust(dir, "go");
         for (String reader : List.of("java", "llvm")) {
             Run r = verify("--reader=" + reader, p(dir, "table.bc"), p(dir, "cfi-go.bc"));
             // (and, true as well, no function carries the id go tests: its every call traps)
@@ -385,12 +383,7 @@ class VerifyFixturesTest {
         assertThat(kcfi.findings()).containsExactly("unsatisfiable-check go", "table-entry-mismatch c_log");
         assertThat(kcfi.text()).contains("c_log is stored in c_ops and carries KCFI hash 0xbde2bfc8, which no checked call expects, but go makes "
                 + "KCFI-checked calls expecting 0x0ffabd9f");
-        Path lto = dir.resolve("lto"), kcfiExe = dir.resolve("kcfi");
-        dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-fuse-ld=lld", "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall", p(dir, "table.bc"),
-                p(dir, "cfi-go.a"), "-o", lto.toString()));
-        dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-fuse-ld=lld", p(dir, "kcfi-table.o"), p(dir, "kcfi-go.a"), "-o", kcfiExe.toString()));
-        assertThat(exitOf(lto.toString())).as("cfi-icall").isEqualTo(132);
-        assertThat(exitOf(kcfiExe.toString())).as("kcfi").isEqualTo(132);
+        assertThat(runMixed(dir, "table", "go")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
 
         java.nio.file.Files.writeString(dir.resolve("cast.c"), """
                 struct ops { void (*log)(long); };
@@ -432,10 +425,8 @@ class VerifyFixturesTest {
                 #[panic_handler]
                 fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
                 """);
-        compile(dir, "main.bc", p(dir, "main.c"), "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall");
-        compile(dir, "kcfi-main.o", p(dir, "main.c"), "-fsanitize=kcfi", "-fembed-bitcode");
-        rustc(dir, "fill", "cfi");
-        rustc(dir, "fill", "kcfi");
+        buildC(dir, "main");
+        buildRust(dir, "fill");
         for (String reader : List.of("java", "llvm")) {
             Run r = verify("--reader=" + reader, p(dir, "main.bc"), p(dir, "cfi-fill.bc"));
             assertThat(r.findings()).as(reader).singleElement().asString().startsWith("table-entry-mismatch _R").contains("rust_log");
@@ -445,24 +436,39 @@ class VerifyFixturesTest {
         Run kcfi = verify(p(dir, "kcfi-main.o"), p(dir, "kcfi-fill.bc"));
         assertThat(kcfi.findings()).singleElement().asString().startsWith("table-entry-mismatch _R").contains("rust_log");
         assertThat(kcfi.text()).contains("is stored to memory by fill and carries KCFI hash 0x0ffabd9f");
-        Path lto = dir.resolve("lto"), kcfiExe = dir.resolve("kcfi");
-        dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-fuse-ld=lld", "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall", p(dir, "main.bc"),
-                p(dir, "cfi-fill.a"), "-o", lto.toString()));
-        dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-fuse-ld=lld", p(dir, "kcfi-main.o"), p(dir, "kcfi-fill.a"), "-o", kcfiExe.toString()));
-        assertThat(exitOf(lto.toString())).as("cfi-icall").isEqualTo(132);
-        assertThat(exitOf(kcfiExe.toString())).as("kcfi").isEqualTo(132);
+        assertThat(runMixed(dir, "main", "fill")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
     }
 
-    /** A no_std Rust crate {@code name}.rs built with {@code -Zsanitizer=scheme}: as bitcode to verify and as a staticlib to link. */
-    private static void rustc(Path dir, String name, String scheme) throws Exception {
-        for (String type : List.of("staticlib", "lib")) {
-            List<String> command = new ArrayList<>(List.of("rustc", "--edition", "2021", "--crate-type", type, "-Cpanic=abort", "-Copt-level=1",
-                    "-Zsanitizer=" + scheme, "-Cunsafe-allow-abi-mismatch=sanitizer"));
-            if (scheme.equals("cfi")) command.add("-Clinker-plugin-lto");
-            if (type.equals("lib")) command.add("--emit=llvm-bc");
-            command.addAll(List.of("-o", p(dir, scheme + "-" + name + (type.equals("lib") ? ".bc" : ".a")), p(dir, name + ".rs")));
-            dev.xcfi.encoding.golden.Compilers.run(command, java.util.Map.of("RUSTC_BOOTSTRAP", "1"));
+    /** {@code name}.c built for cfi-icall ({@code name}.bc, LTO bitcode) and for KCFI ({@code kcfi-name}.o, its module embedded). */
+    private static void buildC(Path dir, String name) throws Exception {
+        compile(dir, name + ".bc", p(dir, name + ".c"), "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall");
+        compile(dir, "kcfi-" + name + ".o", p(dir, name + ".c"), "-fsanitize=kcfi", "-fembed-bitcode");
+    }
+
+    /**
+     * The no_std crate {@code name}.rs built with {@code -Zsanitizer=cfi} and {@code =kcfi}: as
+     * bitcode to verify ({@code cfi-name.bc}, {@code kcfi-name.bc}) and as a staticlib to link.
+     */
+    private static void buildRust(Path dir, String name) throws Exception {
+        for (String scheme : List.of("cfi", "kcfi")) {
+            for (String type : List.of("staticlib", "lib")) {
+                List<String> command = new ArrayList<>(List.of("rustc", "--edition", "2021", "--crate-type", type, "-Cpanic=abort", "-Copt-level=1",
+                        "-Zsanitizer=" + scheme, "-Cunsafe-allow-abi-mismatch=sanitizer"));
+                if (scheme.equals("cfi")) command.add("-Clinker-plugin-lto");
+                if (type.equals("lib")) command.add("--emit=llvm-bc");
+                command.addAll(List.of("-o", p(dir, scheme + "-" + name + (type.equals("lib") ? ".bc" : ".a")), p(dir, name + ".rs")));
+                dev.xcfi.encoding.golden.Compilers.run(command, java.util.Map.of("RUSTC_BOOTSTRAP", "1"));
+            }
         }
+    }
+
+    /** {@link #buildC} and {@link #buildRust}'s outputs linked with lld under cfi-icall (LTO) and under KCFI, and run: the two exit statuses. */
+    private static List<Integer> runMixed(Path dir, String c, String crate) throws Exception {
+        Path lto = dir.resolve("lto-" + c + "-" + crate), kcfi = dir.resolve("kcfi-" + c + "-" + crate);
+        dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-fuse-ld=lld", "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall", p(dir, c + ".bc"),
+                p(dir, "cfi-" + crate + ".a"), "-o", lto.toString()));
+        dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-fuse-ld=lld", p(dir, "kcfi-" + c + ".o"), p(dir, "kcfi-" + crate + ".a"), "-o", kcfi.toString()));
+        return List.of(exitOf(lto.toString()), exitOf(kcfi.toString()));
     }
 
     /**
@@ -500,12 +506,9 @@ class VerifyFixturesTest {
                 """;
         java.nio.file.Files.writeString(dir.resolve("ops.rs"), rust.replace("LONG", "i64"));
         java.nio.file.Files.writeString(dir.resolve("fixed.rs"), rust.replace("LONG", "CLong"));
-        compile(dir, "main.bc", p(dir, "main.c"), "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall");
-        compile(dir, "kcfi-main.o", p(dir, "main.c"), "-fsanitize=kcfi", "-fembed-bitcode");
-        for (String crate : List.of("ops", "fixed")) {
-            rustc(dir, crate, "cfi");
-            rustc(dir, crate, "kcfi");
-        }
+        buildC(dir, "main");
+        buildRust(dir, "ops");
+        buildRust(dir, "fixed");
         Run cfi = verify(p(dir, "main.bc"), p(dir, "cfi-ops.bc"));
         assertThat(cfi.findings()).singleElement().asString().startsWith("table-entry-mismatch _R").contains("rust_log");
         assertThat(cfi.json().get("findings").get(0).get("demangled").asText()).isEqualTo("ops::rust_log");
@@ -518,15 +521,8 @@ class VerifyFixturesTest {
         assertThat(kcfi.json().get("findings").get(0).get("locations").get(1).get("decoded").asText()).isEqualTo("hash of _ZTSFvu3i64E: C: void (i64); Rust: extern \"C\" fn(i64)");
         assertThat(verify(p(dir, "main.bc"), p(dir, "cfi-fixed.bc")).findings()).isEmpty();
         assertThat(verify(p(dir, "kcfi-main.o"), p(dir, "kcfi-fixed.bc")).findings()).isEmpty();
-        for (String crate : List.of("ops", "fixed")) {
-            Path lto = dir.resolve("lto-" + crate), kcfiExe = dir.resolve("kcfi-" + crate);
-            dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-fuse-ld=lld", "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall", p(dir, "main.bc"),
-                    p(dir, "cfi-" + crate + ".a"), "-o", lto.toString()));
-            dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "-fuse-ld=lld", p(dir, "kcfi-main.o"), p(dir, "kcfi-" + crate + ".a"), "-o", kcfiExe.toString()));
-            int expected = crate.equals("ops") ? 132 : 0;
-            assertThat(exitOf(lto.toString())).as("cfi-icall " + crate).isEqualTo(expected);
-            assertThat(exitOf(kcfiExe.toString())).as("kcfi " + crate).isEqualTo(expected);
-        }
+        assertThat(runMixed(dir, "main", "ops")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
+        assertThat(runMixed(dir, "main", "fixed")).as("exit under cfi-icall, KCFI").containsExactly(0, 0);
     }
 
     private static int exitOf(String... command) throws Exception {
