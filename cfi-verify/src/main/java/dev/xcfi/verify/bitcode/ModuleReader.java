@@ -75,6 +75,7 @@ final class ModuleReader {
         this.parallelFrom = parallelFrom;
         this.blocks = new BlockReader(new BitstreamCursor(file, from, to));
         this.metadata = new MetadataTable(file);
+        this.values.limitAggregates(to - from);
     }
 
     ModuleFacts read(String path, int module, String producer) throws BitcodeException {
@@ -302,7 +303,7 @@ final class ModuleReader {
             return;
         }
         if (depth >= StoredFunction.MAX_NESTING || !seen.add(value) || kind != ValueTable.AGGREGATE) return;
-        for (long element : values.elements(value)) heldFunctions(element, held, seen, depth + 1);
+        for (int element : values.elements(value)) heldFunctions(element, held, seen, depth + 1);
     }
 
     private FunctionFacts function(int i, Map<Long, Integer> distinct) {

@@ -21,8 +21,14 @@ final class ValueTable extends LayeredTable<ValueTable> {
     private long[] integers;
     private int integerCount;
     /** The element value ids of each module-level aggregate (a function's are not kept: no global holds them). */
-    private long[][] aggregates = new long[0][];
+    private int[][] aggregates = new int[0][];
     private int aggregateCount;
+    /**
+     * How many elements may be kept in all: a real module spends at least five bits on each (an
+     * operand, or a fixed field as wide as the value count needs), so a budget of two per byte of
+     * the module never binds; a crafted one of one-bit fields is refused rather than held.
+     */
+    private long elementBudget = Long.MAX_VALUE;
 
     ValueTable() {
         this(null, 1024);
@@ -50,14 +56,23 @@ final class ValueTable extends LayeredTable<ValueTable> {
         integerCount = 0;
     }
 
-    private void addAggregate(long[] elements) {
+    /** Keeps at most {@code 2 * moduleBytes} aggregate elements (see {@link #elementBudget}). */
+    void limitAggregates(long moduleBytes) {
+        elementBudget = 2 * moduleBytes;
+    }
+
+    private void addAggregate(Record r) throws BitcodeException {
+        elementBudget -= r.size;
+        if (elementBudget < 0) throw new BitcodeException("aggregate constants with more elements than the module has room for", r.position);
+        int[] elements = new int[r.size];
+        for (int i = 0; i < r.size; i++) elements[i] = r.ops[i] <= Integer.MAX_VALUE ? (int) r.ops[i] : -1;
         if (aggregateCount == aggregates.length) aggregates = Arrays.copyOf(aggregates, Math.max(16, aggregateCount * 2));
         aggregates[aggregateCount] = elements;
         add(AGGREGATE, aggregateCount++);
     }
 
-    /** The element value ids of aggregate {@code id} (whose kind is {@link #AGGREGATE}). */
-    long[] elements(long id) {
+    /** The element value ids of aggregate {@code id} (whose kind is {@link #AGGREGATE}); -1 for one out of range. */
+    int[] elements(long id) {
         return aggregates[data(id)];
     }
 
@@ -85,7 +100,7 @@ final class ValueTable extends LayeredTable<ValueTable> {
                 case AGGREGATE_CODE -> {
                     if (module == null) {
                         blocks.read(r, code);
-                        addAggregate(Arrays.copyOf(r.ops, r.size));
+                        addAggregate(r);
                     } else {
                         blocks.skip();
                         add(OTHER, 0);
