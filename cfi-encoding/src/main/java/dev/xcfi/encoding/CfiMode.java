@@ -33,8 +33,9 @@ public record CfiMode(boolean normalizeIntegers, boolean generalizePointers) {
         return this == PLAIN || equals(PLAIN) ? "plain" : suffix().substring(1);
     }
 
-    // Written out rather than generated: a record's generated equals and hashCode are bootstrapped
-    // through method handles on first use, a few milliseconds of a short verify run.
+    // Written out rather than generated: a record's generated equals, hashCode and toString are
+    // bootstrapped through method handles on first use (classes the AOT cache does not keep), a few
+    // milliseconds of a short verify run.
     @Override
     public boolean equals(Object o) {
         return o instanceof CfiMode m && m.normalizeIntegers == normalizeIntegers && m.generalizePointers == generalizePointers;
@@ -43,6 +44,11 @@ public record CfiMode(boolean normalizeIntegers, boolean generalizePointers) {
     @Override
     public int hashCode() {
         return (normalizeIntegers ? 1 : 0) | (generalizePointers ? 2 : 0);
+    }
+
+    @Override
+    public String toString() {
+        return "CfiMode[normalizeIntegers=" + normalizeIntegers + ", generalizePointers=" + generalizePointers + "]";
     }
 
     /** Parses a suffix-free id's mode from the suffixes at its end. */

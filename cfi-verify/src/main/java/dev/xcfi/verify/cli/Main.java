@@ -27,7 +27,9 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         // Buffered, not auto-flushed: a 100,000-row encode must not make 100,000 write calls.
         PrintWriter out = new PrintWriter(new java.io.BufferedWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), 1 << 16));
-        int status = run(args, out, new PrintWriter(System.err, true));
+        PrintWriter err = new PrintWriter(System.err, true);
+        // the launcher's AOT-cache training: the jar started as every run starts it, several runs in one JVM
+        int status = System.getProperty(AotTraining.PROPERTY) != null ? AotTraining.run(args, out, err) : run(args, out, err);
         System.out.flush();
         System.err.flush();
         // halt, not exit: xcfi has no shutdown hooks to run, and System.exit first starts the JDK's

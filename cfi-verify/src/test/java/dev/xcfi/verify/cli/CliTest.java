@@ -145,4 +145,21 @@ class CliTest {
         assertThat(d.status()).isEqualTo(1);
         assertThat(run("hash", "_ZTSFvlE").out()).isEqualTo("_ZTSFvlE\t0xbde2bfc8\t0x24efb23e\t0x8e148512407754da\n");
     }
+
+    /** The launcher's AOT training runs each fixture on its own, all in one JVM, and every run is one a user could make. */
+    @Test
+    void aotTrainingRunsEachFixtureAlone() {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        java.util.List<java.util.List<String>> runs = AotTraining.runs("verify", root);
+        assertThat(runs).contains(java.util.List.of("verify", "--reader", "java", root.resolve("fixtures/verify/kcfi").toString()));
+        for (java.util.List<String> run : runs) {
+            for (String arg : run) if (arg.startsWith(root.toString())) assertThat(Path.of(arg)).as(arg).exists();
+            assertThat(run(run.toArray(String[]::new)).err()).as(run.toString()).isEmpty();
+        }
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        assertThat(AotTraining.run(new String[] {"verify", root.toString()}, new PrintWriter(out), new PrintWriter(err))).isZero();
+        assertThat(out.toString()).contains("error[declaration-mismatch]: hello_from_c is declared", "warning[table-entry-mismatch]");
+        assertThat(AotTraining.runs("encode", root)).singleElement().satisfies(run -> assertThat(Path.of(run.get(3))).exists());
+        assertThat(AotTraining.run(new String[] {"verify"}, new PrintWriter(out), new PrintWriter(err))).isEqualTo(Main.USAGE);
+    }
 }
