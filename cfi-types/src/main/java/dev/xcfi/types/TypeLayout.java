@@ -80,19 +80,19 @@ public final class TypeLayout {
 
     public Optional<Layout> of(CType type) {
         CType t = type.canonical().unqualified();
-        return switch (t) {
-            case BuiltinType b -> builtin(b.kind());
-            case PointerType p -> scalar(target.dataModel().pointerBits() / 8);
-            case BlockPointerType b -> scalar(target.dataModel().pointerBits() / 8);
-            case ComplexType c -> of(c.element()).map(e -> new Layout(2 * e.size(), e.alignment()));
-            case ArrayType a when a.size() instanceof ArrayType.Size.Fixed(long n) -> of(a.element()).map(e -> new Layout(n * e.size(), e.alignment()));
-            case TagType tag when tag.kind() == TagType.Kind.ENUM -> {
-                OptionalLong size = enumSizes.apply(tag);
-                yield size.isPresent() ? enumeration(size.getAsLong()) : Optional.empty();
-            }
-            case TagType tag -> record(tag).map(RecordLayout::layout);
-            default -> Optional.empty();
-        };
+        // instanceof tests, not a pattern switch: the header parser asks this of every struct it
+        // defines, and a pattern switch's first run generates a class (≈ 4.5 ms of a short encode
+        // run, not kept by the AOT cache; docs/performance.md)
+        if (t instanceof BuiltinType b) return builtin(b.kind());
+        if (t instanceof PointerType || t instanceof BlockPointerType) return scalar(target.dataModel().pointerBits() / 8);
+        if (t instanceof ComplexType c) return of(c.element()).map(e -> new Layout(2 * e.size(), e.alignment()));
+        if (t instanceof ArrayType a && a.size() instanceof ArrayType.Size.Fixed(long n)) return of(a.element()).map(e -> new Layout(n * e.size(), e.alignment()));
+        if (t instanceof TagType tag && tag.kind() == TagType.Kind.ENUM) {
+            OptionalLong size = enumSizes.apply(tag);
+            return size.isPresent() ? enumeration(size.getAsLong()) : Optional.empty();
+        }
+        if (t instanceof TagType tag) return record(tag).map(RecordLayout::layout);
+        return Optional.empty();
     }
 
     private Optional<Layout> builtin(BuiltinType.Kind kind) {

@@ -46,7 +46,15 @@ final class AotTraining {
                 // the decoders' other branches, which the explanations of a large program's findings reach
                 runs.add(List.of("decode", "_ZTSFPKcPKvPFvPvEPA4_iE", "_ZTSFvu3refIu3i64EE", "_ZTSFvPKu3i64PFvu5usizeEE"));
             }
-            case "encode" -> runs.add(List.of("encode", "--target", "x86_64-linux-gnu", root.resolve("fixtures/c/corpus/x86_64-linux-gnu.h").toString()));
+            case "encode" -> {
+                Path c = root.resolve("fixtures/c");
+                runs.add(List.of("encode", "--target", "x86_64-linux-gnu", c.resolve("corpus/x86_64-linux-gnu.h").toString()));
+                // what real headers also have: macros, constant expressions in array bounds (sizeof,
+                // _Alignof, offsetof), the odd declarations of the hand-written cases
+                runs.add(List.of("encode", c.resolve("macros.h").toString()));
+                runs.add(List.of("encode", c.resolve("layouts.h").toString()));
+                runs.add(List.of("encode", "-I", c.resolve("include").toString(), c.resolve("tricky.h").toString()));
+            }
             default -> { }   // decode and hash: short runs whose classes the other two load
         }
         return runs;
