@@ -6,9 +6,19 @@ import dev.xcfi.encoding.ClangEncoder;
 import dev.xcfi.encoding.RustIdDecoder;
 import dev.xcfi.encoding.RustcEncoder;
 import dev.xcfi.encoding.TypeIdDecoder;
+import dev.xcfi.types.ArrayType;
+import dev.xcfi.types.AtomicType;
+import dev.xcfi.types.BitIntType;
+import dev.xcfi.types.BlockPointerType;
+import dev.xcfi.types.BuiltinType;
 import dev.xcfi.types.CType;
+import dev.xcfi.types.ComplexType;
 import dev.xcfi.types.FunctionType;
 import dev.xcfi.types.PointerType;
+import dev.xcfi.types.QualifiedType;
+import dev.xcfi.types.TagType;
+import dev.xcfi.types.TypedefType;
+import dev.xcfi.types.VectorType;
 import dev.xcfi.types.Target;
 import dev.xcfi.types.rust.FnPointer;
 
@@ -32,7 +42,7 @@ final class IdExplainer {
     /** An id decoded as C, or why it does not decode. */
     private record CView(TypeIdDecoder.Decoded decoded, IllegalArgumentException error) {}
     private final Map<String, String> explanations = new HashMap<>();
-    private final Map<String, Optional<String>> normalizedIds = new HashMap<>();
+    private final Map<String, Optional<String>> shapes = new HashMap<>();
 
     // One encoder each, made on first use: making one works out the target's codes (most of the
     // cost of encoding one id cold), and the rules re-encode hundreds of ids in a large program.
@@ -101,46 +111,47 @@ final class IdExplainer {
         String text() {
             return left == null ? where : where + " is `" + left + "` vs `" + right + "`";
         }
-
-        Difference inside(String outer) {
-            return new Difference(outer + where, left, right);
-        }
     }
 
-    /** Where ids {@code a} and {@code b} differ, looking inside function-pointer parameters; empty when no single part explains it. */
+    /** Where ids {@code a} and {@code b} first differ, looking inside function-pointer parameters; empty when no single part explains it. */
     Optional<Difference> difference(String a, String b) {
+        List<Difference> all = differences(a, b);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
+    }
+
+    /** Every part where ids {@code a} and {@code b} differ, in order: the return type, each parameter, the count, variadic. */
+    List<Difference> differences(String a, String b) {
+        List<Difference> out = new ArrayList<>(2);
         try {
-            return difference(c(a).type(), c(b).type());
+            differences(c(a).type(), c(b).type(), "", out);
         } catch (IllegalArgumentException e) {
-            return Optional.empty();   // an undecodable id has no part to point at
+            return List.of();   // an undecodable id has no part to point at
         }
+        return out;
     }
 
-    private static Optional<Difference> difference(FunctionType x, FunctionType y) {
-        Optional<Difference> inReturn = part(x.returnType(), y.returnType());
-        if (inReturn.isPresent()) return inReturn.map(d -> d.inside("the return type"));
+    private static void differences(FunctionType x, FunctionType y, String outer, List<Difference> out) {
+        part(x.returnType(), y.returnType(), outer + "the return type", out);
         int n = Math.min(x.parameters().size(), y.parameters().size());
-        for (int i = 0; i < n; i++) {
-            String where = "parameter " + (i + 1);
-            Optional<Difference> d = part(x.parameters().get(i).type(), y.parameters().get(i).type());
-            if (d.isPresent()) return d.map(inner -> inner.inside(where));
-        }
+        for (int i = 0; i < n; i++) part(x.parameters().get(i).type(), y.parameters().get(i).type(), outer + "parameter " + (i + 1), out);
         if (x.parameters().size() != y.parameters().size()) {
-            return Optional.of(new Difference("the parameter counts differ (" + x.parameters().size() + " vs " + y.parameters().size() + ")", null, null));
+            out.add(new Difference(outer + "the parameter counts differ (" + x.parameters().size() + " vs " + y.parameters().size() + ")", null, null));
+        } else if (x.variadic() != y.variadic()) {
+            out.add(new Difference(outer + "one side is variadic", null, null));
         }
-        return x.variadic() != y.variadic() ? Optional.of(new Difference("one side is variadic", null, null)) : Optional.empty();
     }
 
-    /** The types themselves, or for two function pointers the part inside them (its where is relative: "" or " (a function pointer): its …"). */
-    private static Optional<Difference> part(CType p, CType q) {
+    /** The types themselves, or for two function pointers the parts inside them. */
+    private static void part(CType p, CType q, String where, List<Difference> out) {
         String a = CTypePrinter.print(p), b = CTypePrinter.print(q);
-        if (a.equals(b)) return Optional.empty();
+        if (a.equals(b)) return;
         if (written(p) instanceof PointerType pp && written(pp.pointee()) instanceof FunctionType pf
                 && written(q) instanceof PointerType qp && written(qp.pointee()) instanceof FunctionType qf) {
-            Optional<Difference> inner = difference(pf, qf);
-            if (inner.isPresent()) return inner.map(d -> d.inside(" (a function pointer): its "));
+            int before = out.size();
+            differences(pf, qf, where + " (a function pointer): its ", out);
+            if (out.size() > before) return;
         }
-        return Optional.of(new Difference("", a, b));
+        out.add(new Difference(where, a, b));
     }
 
     /** Without qualifiers but, unlike {@link CType#unqualified()}, not canonical: {@code i64} must stay {@code i64}. */
@@ -173,23 +184,44 @@ final class IdExplainer {
     }
 
     /**
-     * The id under integer normalization, in the id's own pointer mode: where C's and Rust's
-     * spellings of one integer width ({@code long}, {@code long long}, {@code i64}) meet. Each id is
-     * re-encoded by the compiler that wrote it; empty when it does not decode.
+     * The id's shape: its function type with every struct, union and enum given one name, encoded
+     * with normalized integers (in the id's own pointer mode). Two ids of one shape are one type
+     * but for how integers are spelled ({@code long}, {@code long long}, Rust's {@code i64}) and
+     * what the records are called (C's {@code struct ctx *}, a hand-written binding's
+     * {@code *mut Ctx}, which rustc encodes by its name as it does every {@code #[repr(C)]} type).
+     * Empty when the id does not decode as a C function type (Rust references, trait objects,
+     * crate paths).
      */
-    Optional<String> normalized(String id) {
-        return normalizedIds.computeIfAbsent(id, k -> {
+    Optional<String> shape(String id) {
+        return shapes.computeIfAbsent(id, k -> {
             try {
-                if (isRustc(k)) {
-                    RustIdDecoder.Decoded d = RustIdDecoder.decode(k);
-                    return Optional.of(rustc().encode(d.sig(), CfiMode.of(true, d.mode().generalizePointers())).string());
-                }
                 TypeIdDecoder.Decoded d = c(k);
-                return Optional.of(clang().encode(d.type(), CfiMode.of(true, d.mode().generalizePointers())).string());
-            } catch (IllegalArgumentException | dev.xcfi.encoding.EncodingException e) {
+                FunctionType nameless = (FunctionType) nameless(d.type());
+                return Optional.of(clang().encode(nameless, CfiMode.of(true, d.mode().generalizePointers())).string());
+            } catch (IllegalArgumentException | ClassCastException | dev.xcfi.encoding.EncodingException e) {
                 return Optional.empty();
             }
         });
+    }
+
+    private static final TagType ANY_RECORD = TagType.named(TagType.Kind.STRUCT, "T");
+
+    /** {@code t} with every tag renamed {@link #ANY_RECORD} (a transparent union kept: it is encoded as its first member). */
+    private static CType nameless(CType t) {
+        if (t instanceof BuiltinType || t instanceof BitIntType) return t;
+        if (t instanceof TagType tag) return tag.transparentMember() != null ? tag : ANY_RECORD;
+        if (t instanceof TypedefType) return nameless(t.canonical());
+        if (t instanceof PointerType p) return new PointerType(nameless(p.pointee()));
+        if (t instanceof QualifiedType q) return QualifiedType.of(nameless(q.base()), q.qualifiers());
+        if (t instanceof ArrayType a) return new ArrayType(nameless(a.element()), a.size());
+        if (t instanceof AtomicType a) return new AtomicType(nameless(a.value()));
+        if (t instanceof ComplexType c) return new ComplexType(nameless(c.element()));
+        if (t instanceof VectorType v) return new VectorType(nameless(v.element()), v.count());
+        if (t instanceof BlockPointerType b) return new BlockPointerType((FunctionType) nameless(b.pointee()));
+        FunctionType f = (FunctionType) t;
+        List<FunctionType.Parameter> params = new ArrayList<>(f.parameters().size());
+        for (FunctionType.Parameter p : f.parameters()) params.add(new FunctionType.Parameter(nameless(p.type()), p.noEscape()));
+        return f.withReturnType(nameless(f.returnType())).withParameters(params);
     }
 
     /**

@@ -53,6 +53,23 @@ final class Sides {
         return new Finding(rule, symbol, text, List.of(sideA.location(), sideB.location()), Fixes.suggest(a.isRust(), b.isRust(), part, sameLanguage));
     }
 
+    /**
+     * Like {@link #mismatch}, naming every part that differs with a repair for each: two ids of one
+     * shape ({@link IdExplainer#shape}) often differ in an integer and in a record's name at once.
+     */
+    Finding mismatchInEveryPart(Rule rule, String symbol, String message, Site a, Side sideA, Site b, Side sideB, String sameLanguage) {
+        List<IdExplainer.Difference> parts = sideA.id().isPresent() && sideB.id().isPresent()
+                ? explain.differences(sideA.id().get(), sideB.id().get()) : List.of();
+        StringBuilder text = new StringBuilder(message);
+        java.util.Set<String> fixes = new java.util.LinkedHashSet<>();
+        for (IdExplainer.Difference d : parts) {
+            text.append("; ").append(d.text());
+            fixes.add(Fixes.suggest(a.isRust(), b.isRust(), Optional.of(d), sameLanguage));
+        }
+        if (parts.isEmpty()) fixes.add(Fixes.suggest(a.isRust(), b.isRust(), Optional.empty(), sameLanguage));
+        return new Finding(rule, symbol, text.toString(), List.of(sideA.location(), sideB.location()), String.join("; ", fixes));
+    }
+
     static String hex(int hash) {
         return String.format("0x%08x", hash);
     }

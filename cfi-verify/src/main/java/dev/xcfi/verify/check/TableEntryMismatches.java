@@ -18,17 +18,18 @@ import java.util.Set;
 /**
  * table-entry-mismatch: a function stored by one language (held by a C operations table or a Rust
  * static of a {@code #[repr(C)]} struct, or written to memory: {@code ops->log = f}, a Rust struct
- * of callbacks built at run time) carries an id that no checked call tests,
- * while a call in the other language tests an id that differs from it only in how an integer type
- * is spelled (C's {@code long} against Rust's {@code i64}): the two are equal under integer
- * normalization. Pointers are opaque in the IR, so which calls read the table cannot be seen; a
- * function whose id nothing tests next to a tested twin is what such a call looks like. A warning,
- * not an error: the function may only be called by code outside the analysed modules. Under KCFI
- * the same with hashes, each named by the id it hashes ({@link KcfiNames}).
+ * of callbacks built at run time) carries an id that no checked call tests, while a call in the
+ * other language tests an id of the same shape ({@link IdExplainer#shape}): the same type but for
+ * how integers are spelled (C's {@code long} against Rust's {@code i64}) or what its records are
+ * called ({@code struct ctx *} against a hand-written binding's {@code *mut Ctx}). Pointers are
+ * opaque in the IR, so which calls read the table cannot be seen; a function whose id nothing
+ * tests next to a tested twin is what such a call looks like. A warning, not an error: the
+ * function may only be called by code outside the analysed modules. Under KCFI the same with
+ * hashes, each named by the id it hashes ({@link KcfiNames}).
  *
  * <p>Only across languages: within C the same cast is for clang's
- * {@code -Wcast-function-type-strict}, and comparing every untested entry with every test under
- * normalization re-encodes hundreds of ids in a large C program (15 ms of SQLite's 180).
+ * {@code -Wcast-function-type-strict}, and comparing every untested entry with every test
+ * re-encodes hundreds of ids in a large C program (15 ms of SQLite's 180).
  */
 final class TableEntryMismatches {
     private final Program program;
@@ -36,11 +37,11 @@ final class TableEntryMismatches {
     private final List<Finding> findings;
     /** Per language (true: rustc's) and tested mode: the ids tested, each with its first test in module order. */
     private final Map<Boolean, Map<CfiMode, Map<String, Tested>>> tested = new HashMap<>();
-    /** The same, by id under integer normalization; worked out on the first entry that needs it. */
-    private final Map<Boolean, Map<CfiMode, Map<String, Tested>>> byNormalized = new HashMap<>();
-    /** Per language: the hashes KCFI-checked calls expect, each with its first call; and by named id under normalization. */
+    /** The same, by the ids' shapes ({@link IdExplainer#shape}); worked out on the first entry that needs it. */
+    private final Map<Boolean, Map<CfiMode, Map<String, Tested>>> byShape = new HashMap<>();
+    /** Per language: the hashes KCFI-checked calls expect, each with its first call; and by the shape of the id each hashes. */
     private final Map<Boolean, Map<Integer, Called>> called = new HashMap<>();
-    private final Map<Boolean, Map<String, Called>> calledByNormalized = new HashMap<>();
+    private final Map<Boolean, Map<String, Called>> calledByShape = new HashMap<>();
     /** Every id and hash some check tests, whatever its language: an entry carrying one of them is reachable. */
     private final Set<String> anyTested = new HashSet<>();
     private final Set<Integer> anyCalled = new HashSet<>();
@@ -101,13 +102,13 @@ final class TableEntryMismatches {
             if (anyTested.contains(carried.get())) return;
             Map<String, Tested> tests = tested.getOrDefault(other, Map.of()).get(mode);
             if (tests == null) continue;
-            Tested twin = normalized(stored, mode, carried.get()).map(k -> normalizedTests(other, mode, tests).get(k)).orElse(null);
+            Tested twin = sides.explain().shape(carried.get()).map(k -> shapedTests(other, mode, tests).get(k)).orElse(null);
             if (twin == null || !reported.add(s.where() + '\0' + s.function())) return;
             Site tester = program.site(twin.test().function(), twin.module()).orElse(stored);
-            findings.add(sides.mismatch(Rule.TABLE_ENTRY_MISMATCH, s.function(),
+            findings.add(sides.mismatchInEveryPart(Rule.TABLE_ENTRY_MISMATCH, s.function(),
                     s.function() + " is stored " + s.where() + " and carries " + carried.get() + ", which no checked call tests, but "
-                            + twin.test().function() + " checks calls against " + twin.id() + ", the same type but for how an integer type is spelled: "
-                            + "if those calls reach it, they trap",
+                            + twin.test().function() + " checks calls against " + twin.id() + ", a type of the same shape (it differs only in how integers are spelled "
+                            + "or what records are called): if those calls reach it, they trap",
                     tester, sides.id(Site.where(twin.module()), "type test in " + twin.test().function(), twin.id()),
                     stored, sides.id(stored.where(), "function stored " + s.where(), carried.get()), fix(s)));
             return;
@@ -119,15 +120,15 @@ final class TableEntryMismatches {
         boolean other = !stored.isRust();
         Map<Integer, Called> calls = called.get(other);
         if (anyCalled.contains(carried) || calls == null) return;
-        Optional<String> key = sides.hashedId(carried, stored.module(), stored.function().signature()).flatMap(sides.explain()::normalized);
-        Called twin = key.map(k -> normalizedCalls(other, calls).get(k)).orElse(null);
+        Optional<String> key = sides.hashedId(carried, stored.module(), stored.function().signature()).flatMap(sides.explain()::shape);
+        Called twin = key.map(k -> shapedCalls(other, calls).get(k)).orElse(null);
         if (twin == null || !reported.add(s.where() + '\0' + s.function())) return;
         KcfiCall call = twin.call();
         Site caller = program.site(call.function(), twin.module()).orElse(stored);
-        findings.add(sides.mismatch(Rule.TABLE_ENTRY_MISMATCH, s.function(),
+        findings.add(sides.mismatchInEveryPart(Rule.TABLE_ENTRY_MISMATCH, s.function(),
                 s.function() + " is stored " + s.where() + " and carries KCFI hash " + Sides.hex(carried) + ", which no checked call expects, but "
-                        + call.function() + " makes KCFI-checked calls expecting " + Sides.hex(call.hash()) + ", the hash of the same type but for how an "
-                        + "integer type is spelled: if those calls reach it, they trap",
+                        + call.function() + " makes KCFI-checked calls expecting " + Sides.hex(call.hash()) + ", the hash of a type of the same shape (it differs "
+                        + "only in how integers are spelled or what records are called): if those calls reach it, they trap",
                 caller, sides.hash(Site.where(twin.module()), "kcfi call in " + call.function(), call.hash(), twin.module(), call.signature()),
                 stored, sides.hash(stored.where(), "function stored " + s.where(), carried, stored.module(), stored.function().signature()),
                 fix(s)));
@@ -138,25 +139,19 @@ final class TableEntryMismatches {
                 + "does not change the id calls check), or store a wrapper of that type that calls it";
     }
 
-    /** The stored function's id under integer normalization: the variant rustc attaches, else the id re-encoded. */
-    private Optional<String> normalized(Site stored, CfiMode mode, String carried) {
-        Optional<String> attached = stored.id(CfiMode.of(true, mode.generalizePointers()));
-        return attached.isPresent() ? attached : sides.explain().normalized(carried);
-    }
-
-    private Map<String, Tested> normalizedTests(boolean rust, CfiMode mode, Map<String, Tested> tests) {
-        return byNormalized.computeIfAbsent(rust, k -> new HashMap<>()).computeIfAbsent(mode, k -> {
+    private Map<String, Tested> shapedTests(boolean rust, CfiMode mode, Map<String, Tested> tests) {
+        return byShape.computeIfAbsent(rust, k -> new HashMap<>()).computeIfAbsent(mode, k -> {
             Map<String, Tested> index = new HashMap<>();
-            for (Tested t : tests.values()) sides.explain().normalized(t.id()).ifPresent(n -> index.putIfAbsent(n, t));
+            for (Tested t : tests.values()) sides.explain().shape(t.id()).ifPresent(n -> index.putIfAbsent(n, t));
             return index;
         });
     }
 
-    private Map<String, Called> normalizedCalls(boolean rust, Map<Integer, Called> calls) {
-        return calledByNormalized.computeIfAbsent(rust, k -> {
+    private Map<String, Called> shapedCalls(boolean rust, Map<Integer, Called> calls) {
+        return calledByShape.computeIfAbsent(rust, k -> {
             Map<String, Called> index = new HashMap<>();
             for (Called c : calls.values()) {
-                sides.hashedId(c.call().hash(), c.module(), c.call().signature()).flatMap(sides.explain()::normalized).ifPresent(n -> index.putIfAbsent(n, c));
+                sides.hashedId(c.call().hash(), c.module(), c.call().signature()).flatMap(sides.explain()::shape).ifPresent(n -> index.putIfAbsent(n, c));
             }
             return index;
         });
