@@ -13,6 +13,10 @@ final class Fixes {
             Map.entry("char", "c"), Map.entry("signed char", "a"), Map.entry("unsigned char", "h"), Map.entry("short", "s"),
             Map.entry("unsigned short", "t"), Map.entry("int", "i"), Map.entry("unsigned int", "j"), Map.entry("long", "l"),
             Map.entry("unsigned long", "m"), Map.entry("long long", "x"), Map.entry("unsigned long long", "y"));
+    /** The alternative every integer repair ends with; said once when a finding has several. */
+    static final String OR_NORMALIZE = ", or build both sides with integer normalization (clang -fsanitize-cfi-icall-experimental-normalize-integers, "
+            + "rustc -Zsanitizer-cfi-normalize-integers)";
+
     private Fixes() {}
 
     /** A named type as the decoder prints it: a tag or a Rust path (its last segment kept), behind any pointers. */
@@ -36,9 +40,7 @@ final class Fixes {
                 String code = C_INTEGER_CODES.get(c);
                 if (code != null) {
                     return "on the Rust side use a newtype that encodes as C `" + c + "`: #[repr(transparent)] #[cfi_encoding = \"" + code
-                            + "\"] pub struct " + newtypeName(c) + "(pub " + rust + "); (the cfi_types crate provides these), "
-                            + "or build both sides with integer normalization (clang -fsanitize-cfi-icall-experimental-normalize-integers, "
-                            + "rustc -Zsanitizer-cfi-normalize-integers)";
+                            + "\"] pub struct " + newtypeName(c) + "(pub " + rust + "); (the cfi_types crate provides these)" + OR_NORMALIZE;
                 }
             }
             return "declare the Rust side with types that encode exactly like the C definition's";

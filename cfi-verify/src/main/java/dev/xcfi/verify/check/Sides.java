@@ -67,7 +67,17 @@ final class Sides {
             fixes.add(Fixes.suggest(a.isRust(), b.isRust(), Optional.of(d), sameLanguage));
         }
         if (parts.isEmpty()) fixes.add(Fixes.suggest(a.isRust(), b.isRust(), Optional.empty(), sameLanguage));
-        return new Finding(rule, symbol, text.toString(), List.of(sideA.location(), sideB.location()), String.join("; ", fixes));
+        // several integer repairs share their alternative: it is said once, last
+        List<String> each = new java.util.ArrayList<>();
+        boolean normalize = false;
+        for (String f : fixes) {
+            normalize |= f.endsWith(Fixes.OR_NORMALIZE);
+            each.add(fixes.size() > 1 && f.endsWith(Fixes.OR_NORMALIZE) ? f.substring(0, f.length() - Fixes.OR_NORMALIZE.length()) : f);
+        }
+        String fix = String.join("; ", each) + (fixes.size() > 1 && normalize
+                ? "; for the integers, integer normalization on both sides does as well" + Fixes.OR_NORMALIZE.substring(Fixes.OR_NORMALIZE.indexOf(" ("))
+                : "");
+        return new Finding(rule, symbol, text.toString(), List.of(sideA.location(), sideB.location()), fix);
     }
 
     static String hex(int hash) {

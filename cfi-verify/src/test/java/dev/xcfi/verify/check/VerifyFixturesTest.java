@@ -476,7 +476,11 @@ class VerifyFixturesTest {
             assertThat(r.text()).as(reader).contains("is stored in rust_ops and carries _ZTSFu3i32P3CtxPvS_u3i64E, which no checked call tests, "
                     + "but go checks calls against _ZTSFiP3ctxPvixE, a type of the same shape", "the return type is `int` vs `i32`; "
                     + "parameter 1 is `ctx *` vs `Ctx *`; parameter 3 is `int` vs `i32`; parameter 4 is `long long` vs `i64`");
-            assertThat(r.json().get("findings").get(0).get("fix").asText()).contains("#[cfi_encoding = \"3ctx\"]", "#[cfi_encoding = \"x\"]");
+            String fix = r.json().get("findings").get(0).get("fix").asText();
+            assertThat(fix).contains("#[cfi_encoding = \"i\"]", "#[cfi_encoding = \"3ctx\"]", "#[cfi_encoding = \"x\"]")
+                    .endsWith("; for the integers, integer normalization on both sides does as well (clang -fsanitize-cfi-icall-experimental-normalize-integers, "
+                            + "rustc -Zsanitizer-cfi-normalize-integers)");
+            assertThat(fix.split("integer normalization", -1)).as("said once").hasSize(2);
         }
         assertThat(verify(p(dir, "kcfi-reader.o"), p(dir, "kcfi-binding.bc")).findings()).isEmpty();
         assertThat(runMixed(dir, "reader", "binding")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
