@@ -51,8 +51,8 @@ final class CallbackMismatches {
             int parameter = expected.get().parameter();
             if (!firstReport(cb, parameter)) return;
             findings.add(sides.mismatch(Rule.CALLBACK_MISMATCH, cb.passed(),
-                    cb.function() + " passes " + cb.passed() + " to " + cb.callee() + " (parameter " + (parameter + 1)
-                            + "), which calls it through a pointer of type id " + expected.get().id() + ", but " + cb.passed()
+                    Sides.name(cb.function()) + " passes " + Sides.name(cb.passed()) + " to " + Sides.name(cb.callee()) + " (parameter " + (parameter + 1)
+                            + "), which calls it through a pointer of type id " + expected.get().id() + ", but " + Sides.name(cb.passed())
                             + " carries " + passedId.get() + ": the call back traps",
                     callee.get(), side(expected.get(), callee.get(), cb), passed.get(), sides.id(passed.get().where(), "passed function", passedId.get()),
                     fix(cb, callee.get().isRust() == passed.get().isRust())));
@@ -94,11 +94,11 @@ final class CallbackMismatches {
         if (!firstReport(cb, cb.argument())) return true;
         String sanitizer = kcfi ? "-fsanitize=kcfi (rustc -Zsanitizer=kcfi)" : "-fsanitize=cfi-icall (rustc -Zsanitizer=cfi)";
         findings.add(new Finding(Rule.CALLBACK_MISMATCH, cb.passed(),
-                cb.function() + " passes " + cb.passed() + " to " + cb.callee() + " (argument " + (cb.argument() + 1) + "), which calls it " + check
-                        + ", but " + cb.passed() + " is defined in a module built without " + (kcfi ? "KCFI" : "CFI") + " and carries no "
+                Sides.name(cb.function()) + " passes " + Sides.name(cb.passed()) + " to " + Sides.name(cb.callee()) + " (argument " + (cb.argument() + 1) + "), which calls it " + check
+                        + ", but " + Sides.name(cb.passed()) + " is defined in a module built without " + (kcfi ? "KCFI" : "CFI") + " and carries no "
                         + (kcfi ? "hash" : "type id") + ": the call back traps",
                 List.of(expected.location(), new Finding.Location(passed.where(), "passed function", "", "built without " + (kcfi ? "KCFI" : "CFI"))),
-                "build the module that defines " + cb.passed() + " with " + sanitizer + " as well"));
+                "build the module that defines " + Sides.name(cb.passed()) + " with " + sanitizer + " as well"));
         return true;
     }
 
@@ -113,8 +113,8 @@ final class CallbackMismatches {
         for (KcfiCall call : callsThrough(callee, cb)) {
             if (call.hash() == carried) continue;
             if (!firstReport(cb, cb.argument())) return true;
-            findings.add(sides.mismatch(Rule.CALLBACK_MISMATCH, cb.passed(), cb.function() + " passes " + cb.passed() + " to " + cb.callee() + " (argument "
-                            + (cb.argument() + 1) + "), which calls it with a KCFI check for " + Sides.hex(call.hash()) + ", but " + cb.passed() + " carries "
+            findings.add(sides.mismatch(Rule.CALLBACK_MISMATCH, cb.passed(), Sides.name(cb.function()) + " passes " + Sides.name(cb.passed()) + " to " + Sides.name(cb.callee()) + " (argument "
+                            + (cb.argument() + 1) + "), which calls it with a KCFI check for " + Sides.hex(call.hash()) + ", but " + Sides.name(cb.passed()) + " carries "
                             + Sides.hex(carried) + ": the call back traps",
                     callee, sides.hash(callee.where(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), call.hash(), callee.module(), call.signature()),
                     passed, sides.hash(passed.where(), "passed function", carried, passed.module(), passed.function().signature()),
@@ -171,7 +171,7 @@ final class CallbackMismatches {
      * language the usual cause is a cast where it is passed, which the check does not see.
      */
     private static String fix(CallbackArgument cb, boolean sameLanguage) {
-        String fix = "give " + cb.passed() + " exactly the parameter and return types of the function pointer " + cb.callee() + " expects";
+        String fix = "give " + Sides.name(cb.passed()) + " exactly the parameter and return types of the function pointer " + Sides.name(cb.callee()) + " expects";
         return sameLanguage ? fix + " (a cast where it is passed does not change the id the call checks), or pass a wrapper of that type that calls it" : fix;
     }
 }

@@ -80,6 +80,11 @@ final class Sides {
         return new Finding(rule, symbol, text.toString(), List.of(sideA.location(), sideB.location()), fix);
     }
 
+    /** A symbol as messages name it: a Rust v0 symbol by its path ({@code ops::rust_log}), others as they are. */
+    static String name(String symbol) {
+        return dev.xcfi.encoding.rust.RustSymbol.demangle(symbol).orElse(symbol);
+    }
+
     static String hex(int hash) {
         return String.format("0x%08x", hash);
     }

@@ -106,8 +106,8 @@ final class TableEntryMismatches {
             if (twin == null || !reported.add(s.where() + '\0' + s.function())) return;
             Site tester = program.site(twin.test().function(), twin.module()).orElse(stored);
             findings.add(sides.mismatchInEveryPart(Rule.TABLE_ENTRY_MISMATCH, s.function(),
-                    s.function() + " is stored " + s.where() + " and carries " + carried.get() + ", which no checked call tests, but "
-                            + twin.test().function() + " checks calls against " + twin.id() + ", a type of the same shape (it differs only in how integers are spelled "
+                    Sides.name(s.function()) + " is stored " + s.where() + " and carries " + carried.get() + ", which no checked call tests, but "
+                            + Sides.name(twin.test().function()) + " checks calls against " + twin.id() + ", a type of the same shape (it differs only in how integers are spelled "
                             + "or what records are called): if those calls reach it, they trap",
                     tester, sides.id(Site.where(twin.module()), "type test in " + twin.test().function(), twin.id()),
                     stored, sides.id(stored.where(), "function stored " + s.where(), carried.get()), fix(s)));
@@ -126,8 +126,8 @@ final class TableEntryMismatches {
         KcfiCall call = twin.call();
         Site caller = program.site(call.function(), twin.module()).orElse(stored);
         findings.add(sides.mismatchInEveryPart(Rule.TABLE_ENTRY_MISMATCH, s.function(),
-                s.function() + " is stored " + s.where() + " and carries KCFI hash " + Sides.hex(carried) + ", which no checked call expects, but "
-                        + call.function() + " makes KCFI-checked calls expecting " + Sides.hex(call.hash()) + ", the hash of a type of the same shape (it differs "
+                Sides.name(s.function()) + " is stored " + s.where() + " and carries KCFI hash " + Sides.hex(carried) + ", which no checked call expects, but "
+                        + Sides.name(call.function()) + " makes KCFI-checked calls expecting " + Sides.hex(call.hash()) + ", the hash of a type of the same shape (it differs "
                         + "only in how integers are spelled or what records are called): if those calls reach it, they trap",
                 caller, sides.hash(Site.where(twin.module()), "kcfi call in " + call.function(), call.hash(), twin.module(), call.signature()),
                 stored, sides.hash(stored.where(), "function stored " + s.where(), carried, stored.module(), stored.function().signature()),
@@ -135,7 +135,7 @@ final class TableEntryMismatches {
     }
 
     private static String fix(StoredFunction s) {
-        return "give " + s.function() + " exactly the type of the function pointer it is stored as (a cast where it is stored "
+        return "give " + Sides.name(s.function()) + " exactly the type of the function pointer it is stored as (a cast where it is stored "
                 + "does not change the id calls check), or store a wrapper of that type that calls it";
     }
 
