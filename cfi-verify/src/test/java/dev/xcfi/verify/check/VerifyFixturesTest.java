@@ -559,6 +559,7 @@ class VerifyFixturesTest {
         Run cfi = verify(p(dir, "main.bc"), p(dir, "cfi-ops.bc"));
         assertThat(cfi.findings()).singleElement().asString().startsWith("table-entry-mismatch _R").contains("rust_log");
         assertThat(cfi.json().get("findings").get(0).get("demangled").asText()).isEqualTo("ops::rust_log");
+        assertThat(cfi.json().get("findings").get(0).get("message").asText()).startsWith("ops::rust_log is stored in rust_ops");
         assertThat(cfi.text()).contains("is stored in rust_ops and carries _ZTSFvu3i64E, which no checked call tests, but go checks calls against _ZTSFvlE",
                 "parameter 1 is `long` vs `i64`");
         assertThat(cfi.json().get("findings").get(0).get("fix").asText()).contains("#[cfi_encoding = \"l\"] pub struct CLong(pub i64)");
