@@ -483,6 +483,18 @@ class VerifyFixturesTest {
             assertThat(fix.split("integer normalization", -1)).as("said once").hasSize(2);
         }
         assertThat(verify(p(dir, "kcfi-reader.o"), p(dir, "kcfi-binding.bc")).findings()).isEmpty();
+        // integer normalization on both sides leaves only the name apart, and only its repair
+        compile(dir, "reader-normalized.bc", p(dir, "reader.c"), "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall",
+                "-fsanitize-cfi-icall-experimental-normalize-integers");
+        dev.xcfi.encoding.golden.Compilers.run(List.of("rustc", "--edition", "2021", "--crate-type", "lib", "--emit=llvm-bc", "-Cpanic=abort", "-Copt-level=1",
+                "-Clinker-plugin-lto", "-Zsanitizer=cfi", "-Zsanitizer-cfi-normalize-integers", "-Cunsafe-allow-abi-mismatch=sanitizer,sanitizer-cfi-normalize-integers",
+                "-o", p(dir, "binding-normalized.bc"), p(dir, "binding.rs")), java.util.Map.of("RUSTC_BOOTSTRAP", "1"));
+        Run normalized = verify(p(dir, "reader-normalized.bc"), p(dir, "binding-normalized.bc"));
+        assertThat(normalized.findings()).singleElement().asString().startsWith("table-entry-mismatch _R");
+        assertThat(normalized.text()).contains("carries _ZTSFu3i32P3CtxPvS_u3i64E.normalized", "against _ZTSFu3i32P3ctxPvS_u3i64E.normalized",
+                "parameter 1 is `ctx *` vs `Ctx *`");
+        assertThat(normalized.json().get("findings").get(0).get("fix").asText()).startsWith("the Rust type `Ctx` stands for C's `ctx`")
+                .doesNotContain("normalization");
         assertThat(runMixed(dir, "reader", "binding")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
     }
 
