@@ -35,6 +35,7 @@ final class TypeTable {
     private int[] starts = new int[64];
     private int[] functions = new int[256];
     private int size, used;
+    private String[] signatures = new String[0];
 
     /** Reads the body of TYPE_BLOCK_ID_NEW. */
     void read(BlockReader blocks, Record r) throws BitcodeException {
@@ -112,11 +113,20 @@ final class TypeTable {
         return functions[starts[fn] + 3 + i];
     }
 
-    /** Function type {@code fn} as {@link Signature} spells it. */
+    /**
+     * Function type {@code fn} as {@link Signature} spells it, made once per type: a KCFI module
+     * asks it for every indirect call. Two body-reading threads may both make one; a String is
+     * safe to publish through a plain array, so either copy serves.
+     */
     String signature(int fn) {
+        if (signatures.length < size) signatures = Arrays.copyOf(signatures, size);
+        String known = fn >= 0 && fn < signatures.length ? signatures[fn] : null;
+        if (known != null) return known;
         java.util.List<String> parameters = new java.util.ArrayList<>(parameterCount(fn));
         for (int i = 0; i < parameterCount(fn); i++) parameters.add(spelling(parameterType(fn, i)));
-        return Signature.of(spelling(returnType(fn)), parameters, isVarArg(fn));
+        String made = Signature.of(spelling(returnType(fn)), parameters, isVarArg(fn));
+        if (fn >= 0 && fn < signatures.length) signatures[fn] = made;
+        return made;
     }
 
     private String spelling(int type) {
