@@ -45,7 +45,10 @@ final class HashNames {
     private final Target target;
     private final CfiMode mode;
     private final KcfiHash algorithm;
-    private final Map<String, Map<Integer, String>> bySignature = new HashMap<>();
+    // Each language's candidates are made only when asked: clang writes C encodings only, so a C
+    // program's hashes never pay for Rust's spellings (half the encodings, all in cold code).
+    private final Map<String, Map<Integer, String>> cBySignature = new HashMap<>();
+    private final Map<String, Map<Integer, String>> rustBySignature = new HashMap<>();
 
     HashNames(Target target, CfiMode mode, KcfiHash algorithm) {
         this.target = target;
@@ -53,59 +56,81 @@ final class HashNames {
         this.algorithm = algorithm;
     }
 
-    /** The type id whose hash {@code hash} is, among the spellings of {@code signature}. */
-    Optional<String> idOf(int hash, String signature) {
-        return Optional.ofNullable(bySignature.computeIfAbsent(signature, this::candidates).get(hash));
+    /**
+     * The type id whose hash {@code hash} is, among the spellings of {@code signature} in the
+     * language of the compiler that wrote it ({@code rustc}: rustc's, then C's — a type with
+     * {@code #[cfi_encoding]} is spelled as C spells it — else C's alone).
+     */
+    Optional<String> idOf(int hash, String signature, boolean rustc) {
+        if (rustc) {
+            String id = rustBySignature.computeIfAbsent(signature, this::rustCandidates).get(hash);
+            if (id != null) return Optional.of(id);
+        }
+        return Optional.ofNullable(cBySignature.computeIfAbsent(signature, this::cCandidates).get(hash));
     }
 
-    /** Every candidate id of a signature by its hash (ids of both languages; C's first where both give one hash). */
-    private Map<Integer, String> candidates(String signature) {
+    /** Every C candidate id of a signature by its hash. */
+    private Map<Integer, String> cCandidates(String signature) {
         Map<Integer, String> ids = new HashMap<>();
-        List<String> scalars = Signature.parts(signature);
-        if (scalars.isEmpty() || scalars.contains(Signature.UNKNOWN)) return ids;
-        boolean variadic = scalars.getLast().equals("...");
-        List<String> types = variadic ? scalars.subList(0, scalars.size() - 1) : scalars;
-        List<List<CType>> c = new ArrayList<>();
-        List<List<RustType>> rust = new ArrayList<>();
-        for (int i = 0; i < types.size(); i++) {
-            c.add(new ArrayList<>(cTypes(types.get(i), i == 0)));
-            rust.add(new ArrayList<>(rustTypes(types.get(i), i == 0)));
-        }
-        // A pointer may be a callback taking what the function itself takes (a registration
-        // function's usual shape: void (*)(long) beside a long): tried as void or int functions of
-        // no parameter or of one of the other parameters' spellings.
-        for (int i = 1; i < types.size(); i++) {
-            if (!types.get(i).equals("ptr")) continue;
-            List<CType> cOperands = new ArrayList<>();
-            List<RustType> rustOperands = new ArrayList<>();
-            for (int j = 1; j < types.size(); j++) {
-                if (j == i || types.get(j).equals("ptr")) continue;
-                cOperands.addAll(cTypes(types.get(j), false));
-                rustOperands.addAll(rustTypes(types.get(j), false));
-            }
-            for (CType result : List.of(BuiltinType.of(Kind.VOID), BuiltinType.of(Kind.INT))) {
-                c.get(i).add(PointerType.to(FunctionType.of(result)));
-                for (CType operand : cOperands) c.get(i).add(PointerType.to(FunctionType.of(result, operand)));
-            }
-            for (RustType result : List.of(RustType.UNIT, (RustType) Scalar.I32)) {
-                rust.get(i).add(new FnPointer(FnSig.of(Abi.C, result)));
-                for (RustType operand : rustOperands) rust.get(i).add(new FnPointer(FnSig.of(Abi.C, result, operand)));
-            }
-        }
+        List<String> types = types(signature);
+        if (types == null) return ids;
+        boolean variadic = signature.endsWith("...)");
+        List<List<CType>> choices = choices(types, this::cTypes, result -> PointerType.to(FunctionType.of(result)),
+                (result, operand) -> PointerType.to(FunctionType.of(result, operand)), List.of(BuiltinType.of(Kind.VOID), BuiltinType.of(Kind.INT)));
         ClangEncoder clang = ClangEncoder.of(target);
-        for (List<CType> combination : product(c)) {
+        for (List<CType> combination : product(choices)) {
             CType[] parameters = combination.subList(1, combination.size()).toArray(CType[]::new);
             FunctionType f = variadic ? FunctionType.variadic(combination.getFirst(), parameters) : FunctionType.of(combination.getFirst(), parameters);
             put(ids, () -> clang.encode(f, mode, algorithm));
         }
-        if (!variadic) {   // a Rust fn pointer type is variadic only in extern blocks' C-variadic functions: not guessed
-            RustcEncoder rustc = RustcEncoder.of(target, Map.of());
-            for (List<RustType> combination : product(rust)) {
-                FnSig sig = FnSig.of(Abi.C, combination.getFirst(), combination.subList(1, combination.size()).toArray(RustType[]::new));
-                put(ids, () -> rustc.encode(sig, mode, algorithm));
-            }
+        return ids;
+    }
+
+    /** Every Rust candidate id of a signature by its hash (a Rust fn pointer is variadic only in extern blocks' C-variadic functions: not guessed). */
+    private Map<Integer, String> rustCandidates(String signature) {
+        Map<Integer, String> ids = new HashMap<>();
+        List<String> types = types(signature);
+        if (types == null || signature.endsWith("...)")) return ids;
+        List<List<RustType>> choices = choices(types, this::rustTypes, result -> new FnPointer(FnSig.of(Abi.C, result)),
+                (result, operand) -> new FnPointer(FnSig.of(Abi.C, result, operand)), List.of(RustType.UNIT, (RustType) Scalar.I32));
+        RustcEncoder rustc = RustcEncoder.of(target, Map.of());
+        for (List<RustType> combination : product(choices)) {
+            FnSig sig = FnSig.of(Abi.C, combination.getFirst(), combination.subList(1, combination.size()).toArray(RustType[]::new));
+            put(ids, () -> rustc.encode(sig, mode, algorithm));
         }
         return ids;
+    }
+
+    /** The signature's return and parameter scalars, without the variadic mark; null when a part is unknown. */
+    private static List<String> types(String signature) {
+        List<String> scalars = Signature.parts(signature);
+        if (scalars.isEmpty() || scalars.contains(Signature.UNKNOWN)) return null;
+        return scalars.getLast().equals("...") ? scalars.subList(0, scalars.size() - 1) : scalars;
+    }
+
+    /**
+     * Each position's spellings. A pointer may also be a callback taking what the function itself
+     * takes (a registration function's usual shape: {@code void (*)(long)} beside a {@code long}):
+     * tried as functions of each result in {@code results}, of no parameter or of one of the other
+     * parameters' spellings.
+     */
+    private static <T> List<List<T>> choices(List<String> types, java.util.function.BiFunction<String, Boolean, List<T>> spellings,
+                                             java.util.function.Function<T, T> callbackOfNothing, java.util.function.BinaryOperator<T> callbackOf,
+                                             List<T> results) {
+        List<List<T>> choices = new ArrayList<>();
+        for (int i = 0; i < types.size(); i++) choices.add(new ArrayList<>(spellings.apply(types.get(i), i == 0)));
+        for (int i = 1; i < types.size(); i++) {
+            if (!types.get(i).equals("ptr")) continue;
+            List<T> operands = new ArrayList<>();
+            for (int j = 1; j < types.size(); j++) {
+                if (j != i && !types.get(j).equals("ptr")) operands.addAll(spellings.apply(types.get(j), false));
+            }
+            for (T result : results) {
+                choices.get(i).add(callbackOfNothing.apply(result));
+                for (T operand : operands) choices.get(i).add(callbackOf.apply(result, operand));
+            }
+        }
+        return choices;
     }
 
     private static void put(Map<Integer, String> ids, Supplier<HashedTypeId> encode) {

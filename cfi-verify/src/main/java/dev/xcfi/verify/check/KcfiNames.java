@@ -59,7 +59,7 @@ final class KcfiNames {
 
     private Optional<String> spelled(int hash, ModuleFacts module, String signature) {
         if (signature.isEmpty()) return Optional.empty();
-        return byModule.computeIfAbsent(module, this::spellingsFor).flatMap(names -> names.idOf(hash, signature));
+        return byModule.computeIfAbsent(module, this::spellingsFor).flatMap(names -> names.idOf(hash, signature, Site.isRust(module)));
     }
 
     /** The ids tried for a module's hashes; none for an unmodelled target (its types' codes are not known) or a hash clang 22 does not have. */
