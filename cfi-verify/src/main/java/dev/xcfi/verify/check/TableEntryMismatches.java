@@ -27,7 +27,10 @@ import java.util.Set;
  * function may only be called by code outside the analysed modules. Under KCFI the same with
  * hashes, each named by the id it hashes ({@link KcfiNames}).
  *
- * <p>Only across languages: within C the same cast is for clang's
+ * <p>Also, in any program: a function defined in a module built without the sanitizer but stored
+ * by one built with it (it carries no id or hash at all).
+ *
+ * <p>Twins only across languages: within C the same cast is for clang's
  * {@code -Wcast-function-type-strict}, and comparing every untested entry with every test
  * re-encodes hundreds of ids in a large C program (15 ms of SQLite's 180).
  */
@@ -60,13 +63,20 @@ final class TableEntryMismatches {
     }
 
     static void find(Program program, Sides sides, List<Finding> findings) {
-        boolean rust = false, c = false;
+        boolean rust = false, c = false, unhardened = false;
         for (ModuleFacts m : program.modules()) {
             if (Site.isRust(m)) rust = true;
             else c = true;
+            unhardened |= program.scheme(m) == Scheme.NONE;
+        }
+        TableEntryMismatches rule = new TableEntryMismatches(program, sides, findings);
+        if (unhardened) {
+            for (ModuleFacts m : program.modules()) {
+                if (program.scheme(m) == Scheme.NONE) continue;
+                for (StoredFunction s : m.stored()) rule.unhardened(m, s);
+            }
         }
         if (!rust || !c) return;
-        TableEntryMismatches rule = new TableEntryMismatches(program, sides, findings);
         for (ModuleFacts m : program.modules()) {
             for (TypeTest t : m.typeTests()) rule.index(m, t);
             for (KcfiCall k : m.kcfiCalls()) rule.index(m, k);
@@ -85,6 +95,28 @@ final class TableEntryMismatches {
     private void index(ModuleFacts m, KcfiCall k) {
         anyCalled.add(k.hash());
         called.computeIfAbsent(Site.isRust(m), x -> new LinkedHashMap<>()).putIfAbsent(k.hash(), new Called(m, k));
+    }
+
+    /**
+     * A function defined in a module built without the sanitizer, stored by a module built with
+     * it: it carries no id or hash, so a checked call through what holds it traps whatever its
+     * type. Under cfi-icall only a definition inside the LTO unit counts: one linked as native
+     * code is reached through a jump-table entry made from the storing module's declaration.
+     */
+    private void unhardened(ModuleFacts m, StoredFunction s) {
+        Site stored = program.site(s.function(), m).orElse(null);
+        if (stored == null || !stored.function().definition() || program.scheme(stored.module()) != Scheme.NONE) return;
+        Scheme scheme = program.scheme(m);
+        if (scheme == Scheme.CFI_ICALL && stored.module().embedded()) return;
+        if (!reported.add(s.where() + '\0' + s.function())) return;
+        boolean kcfi = scheme == Scheme.KCFI;
+        String sanitizer = kcfi ? "-fsanitize=kcfi (rustc -Zsanitizer=kcfi)" : "-fsanitize=cfi-icall (rustc -Zsanitizer=cfi)";
+        findings.add(new Finding(Rule.TABLE_ENTRY_MISMATCH, s.function(),
+                Sides.name(s.function()) + " is stored " + s.where() + " by a module built with " + (kcfi ? "KCFI" : "CFI") + ", but is defined in a module "
+                        + "built without it and carries no " + (kcfi ? "hash" : "type id") + ": a checked call that reaches it traps",
+                List.of(new Finding.Location(Site.where(m), "stored " + s.where(), "", "built with " + (kcfi ? "KCFI" : "CFI")),
+                        new Finding.Location(stored.where(), "definition", "", "built without " + (kcfi ? "KCFI" : "CFI"))),
+                "build the module that defines " + Sides.name(s.function()) + " with " + sanitizer + " as well"));
     }
 
     private void check(ModuleFacts m, StoredFunction s) {

@@ -498,6 +498,54 @@ class VerifyFixturesTest {
         assertThat(runMixed(dir, "reader", "binding")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
     }
 
+    /**
+     * A table in a module built with the sanitizer holds a function from a module built without
+     * it: no id, no hash — a checked call through the table traps whatever the types. Under
+     * cfi-icall only inside the LTO unit: a native definition is reached through a jump-table
+     * entry (runs). Confirmed by running all four.
+     */
+    @Test
+    void aTableEntryBuiltWithoutTheSanitizerTrapsAndIsFound(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        java.nio.file.Files.writeString(dir.resolve("table.c"), """
+                struct ops { void (*log)(long); };
+                void plain_log(long x);
+                const struct ops ops = { plain_log };
+                __attribute__((noinline)) void go(const struct ops *o) { o->log(1); }
+                int main(void) { go(&ops); return 0; }
+                """);
+        java.nio.file.Files.writeString(dir.resolve("plain.c"), "void plain_log(long x) { }\n");
+        String table = p(dir, "table.c"), plain = p(dir, "plain.c");
+        String[] lto = {"-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall"};
+        compile(dir, "kcfi-table.o", table, "-fsanitize=kcfi", "-fembed-bitcode");
+        compile(dir, "plain.o", plain, "-fembed-bitcode");
+        compile(dir, "kcfi-plain.o", plain, "-fsanitize=kcfi", "-fembed-bitcode");
+        compile(dir, "table.bc", table, lto);
+        compile(dir, "lto-plain.bc", plain, "-flto", "-fvisibility=hidden");
+        String finding = "table-entry-mismatch plain_log";
+        Run kcfi = verify(p(dir, "kcfi-table.o"), p(dir, "plain.o"));
+        assertThat(kcfi.findings()).containsExactly(finding);
+        assertThat(kcfi.text()).contains("plain_log is stored in ops by a module built with KCFI, but is defined in a module built without it and carries no hash");
+        assertThat(verify(p(dir, "kcfi-table.o"), p(dir, "kcfi-plain.o")).findings()).isEmpty();
+        for (String reader : List.of("java", "llvm")) {
+            Run r = verify("--reader=" + reader, p(dir, "table.bc"), p(dir, "lto-plain.bc"));
+            assertThat(r.findings()).as(reader).containsExactly(finding);
+            assertThat(r.text()).as(reader).contains("by a module built with CFI, but is defined in a module built without it and carries no type id");
+        }
+        assertThat(verify(p(dir, "table.bc"), p(dir, "plain.o")).findings()).isEmpty();
+        for (String[] program : List.of(new String[] {"kcfi-table.o", "plain.o"}, new String[] {"kcfi-table.o", "kcfi-plain.o"},
+                new String[] {"table.bc", "lto-plain.bc", "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall"},
+                new String[] {"table.bc", "plain.o", "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall"})) {
+            List<String> command = new ArrayList<>(List.of("clang-22", "-fuse-ld=lld"));
+            for (String part : program) command.add(part.startsWith("-") ? part : p(dir, part));
+            Path exe = dir.resolve("prog-" + program[0] + "-" + program[1]);
+            command.addAll(List.of("-o", exe.toString()));
+            dev.xcfi.encoding.golden.Compilers.run(command);
+            boolean traps = program[1].equals("plain.o") ? program[0].startsWith("kcfi") : program[1].equals("lto-plain.bc");
+            assertThat(exitOf(exe.toString())).as(String.join(" ", program)).isEqualTo(traps ? 132 : 0);
+        }
+    }
+
     /** {@code name}.c built for cfi-icall ({@code name}.bc, LTO bitcode) and for KCFI ({@code kcfi-name}.o, its module embedded). */
     private static void buildC(Path dir, String name) throws Exception {
         compile(dir, name + ".bc", p(dir, name + ".c"), "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall");
