@@ -25,7 +25,8 @@ import java.util.Set;
  * opaque in the IR, so which calls read the table cannot be seen; a function whose id nothing
  * tests next to a tested twin is what such a call looks like. A warning, not an error: the
  * function may only be called by code outside the analysed modules. Under KCFI the same with
- * hashes, each named by the id it hashes ({@link KcfiNames}).
+ * hashes, each named by the id it hashes ({@link KcfiNames}); where the entry's hash cannot be
+ * named (struct pointers), a call of the same IR type expecting a hash nothing carries.
  *
  * <p>Also, in any program: a function defined in a module built without the sanitizer but stored
  * by one built with it (it carries no id or hash at all).
@@ -154,16 +155,37 @@ final class TableEntryMismatches {
         if (anyCalled.contains(carried) || calls == null) return;
         Optional<String> key = sides.hashedId(carried, stored.module(), stored.function().signature()).flatMap(sides.explain()::shape);
         Called twin = key.map(k -> shapedCalls(other, calls).get(k)).orElse(null);
+        String why = "the hash of a type of the same shape (it differs only in how integers are spelled or what records are called)";
+        String fix = fix(s);
+        if (twin == null) {
+            twin = orphanedCall(calls, stored.function().signature());
+            why = "a hash no function carries, through the same IR type " + stored.function().signature() + " (neither hash can be named: a "
+                    + "struct pointer's name is not in the IR)";
+            fix = "declare " + (stored.isRust() ? Sides.name(s.function()) : "the Rust function-pointer type that calls it") + " with exactly the "
+                    + "C types of the other side: each struct named as C's tag (or given its encoding with #[cfi_encoding]), each integer as C's "
+                    + "(the cfi_types crate's newtypes), or build both sides with integer normalization if only integers differ";
+        }
         if (twin == null || !reported.add(s.where() + '\0' + s.function())) return;
         KcfiCall call = twin.call();
         Site caller = program.site(call.function(), twin.module()).orElse(stored);
         findings.add(sides.mismatchInEveryPart(Rule.TABLE_ENTRY_MISMATCH, s.function(),
                 Sides.name(s.function()) + " is stored " + s.where() + " and carries KCFI hash " + Sides.hex(carried) + ", which no checked call expects, but "
-                        + Sides.name(call.function()) + " makes KCFI-checked calls expecting " + Sides.hex(call.hash()) + ", the hash of a type of the same shape (it differs "
-                        + "only in how integers are spelled or what records are called): if those calls reach it, they trap",
+                        + Sides.name(call.function()) + " makes KCFI-checked calls expecting " + Sides.hex(call.hash()) + ", " + why
+                        + ": if those calls reach it, they trap",
                 caller, sides.hash(Site.where(twin.module()), "kcfi call in " + call.function(), call.hash(), twin.module(), call.signature()),
                 stored, sides.hash(stored.where(), "function stored " + s.where(), carried, stored.module(), stored.function().signature()),
-                fix(s)));
+                fix));
+    }
+
+    /**
+     * When neither hash can be named: the first call of the other language that expects a hash no
+     * function in the program carries (an unsatisfiable check) through the same IR type. Two
+     * orphans of one IR type across a language boundary are what a mistyped table entry leaves.
+     */
+    private Called orphanedCall(Map<Integer, Called> calls, String signature) {
+        if (signature.isEmpty()) return null;
+        for (Called c : calls.values()) if (c.call().signature().equals(signature) && !program.carries(c.call().hash())) return c;
+        return null;
     }
 
     private static String fix(StoredFunction s) {

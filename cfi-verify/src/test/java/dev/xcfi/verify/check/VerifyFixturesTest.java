@@ -443,8 +443,10 @@ class VerifyFixturesTest {
      * A hand-written binding: the Rust struct is {@code Ctx} where C's tag is {@code ctx} (rustc
      * encodes a {@code #[repr(C)]} struct by its name, as clang does a tag), and the integers are
      * Rust's. The entry's id and the test differ in four places, all named. Confirmed by running.
-     * Under KCFI the same program traps too, but is not reported: a hash of a signature with a
-     * struct pointer cannot be named by its id without debug information (docs/verify.md's gaps).
+     * Under KCFI the same program traps too, but is not reported while C has a function of the
+     * field's type: a hash of a signature with a struct pointer cannot be named by its id without
+     * debug information (docs/verify.md's gaps); without one, the call's orphaned check and the
+     * entry are paired by their IR type.
      */
     @Test
     void aRustTableEntryWhoseStructIsNamedOtherwiseTrapsAndIsFound(@TempDir Path dir) throws Exception {
@@ -483,6 +485,16 @@ class VerifyFixturesTest {
             assertThat(fix.split("integer normalization", -1)).as("said once").hasSize(2);
         }
         assertThat(verify(p(dir, "kcfi-reader.o"), p(dir, "kcfi-binding.bc")).findings()).isEmpty();
+        // ... unless the C side has no function of its own type: then the call's check is an orphan of
+        // the same IR type as the Rust entry, and the two are paired
+        java.nio.file.Files.writeString(dir.resolve("lonely.c"), java.nio.file.Files.readString(dir.resolve("reader.c"))
+                .replaceAll("(?m)^int c_read.*$|^int \\(\\*volatile keep\\).*$", ""));
+        buildC(dir, "lonely");
+        Run paired = verify(p(dir, "kcfi-lonely.o"), p(dir, "kcfi-binding.bc"));
+        assertThat(paired.findings()).hasSize(2).first().isEqualTo("unsatisfiable-check go");
+        assertThat(paired.findings().get(1)).startsWith("table-entry-mismatch _R").contains("rust_read");
+        assertThat(paired.text()).contains("a hash no function carries, through the same IR type i32(ptr,ptr,i32,i64)");
+        assertThat(runMixed(dir, "lonely", "binding")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
         // integer normalization on both sides leaves only the name apart, and only its repair
         compile(dir, "reader-normalized.bc", p(dir, "reader.c"), "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall",
                 "-fsanitize-cfi-icall-experimental-normalize-integers");
