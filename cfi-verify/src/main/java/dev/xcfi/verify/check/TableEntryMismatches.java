@@ -157,7 +157,7 @@ final class TableEntryMismatches {
         Called twin = key.map(k -> shapedCalls(other, calls).get(k)).orElse(null);
         String why = "the hash of a type of the same shape (it differs only in how integers are spelled or what records are called)";
         String fix = fix(s);
-        if (twin == null) {
+        if (twin == null && !isRustVtable(s, stored)) {
             twin = orphanedCall(calls, stored.function().signature());
             why = "a hash no function carries, through the same IR type " + stored.function().signature() + " (neither hash can be named: a "
                     + "struct pointer's name is not in the IR)";
@@ -175,6 +175,14 @@ final class TableEntryMismatches {
                 caller, sides.hash(Site.where(twin.module()), "kcfi call in " + call.function(), call.hash(), twin.module(), call.signature()),
                 stored, sides.hash(stored.where(), "function stored " + s.where(), carried, stored.module(), stored.function().signature()),
                 fix));
+    }
+
+    /**
+     * rustc's trait-object vtables ({@code vtable.0}, …): their methods take {@code &self} and are
+     * called by Rust's own checked calls, never by C; an IR type alone must not pair them with C.
+     */
+    private static boolean isRustVtable(StoredFunction s, Site stored) {
+        return s.kind() == StoredFunction.Kind.INITIALIZER && stored.isRust() && s.holder().matches("vtable\\.\\d+");
     }
 
     /**

@@ -558,6 +558,30 @@ class VerifyFixturesTest {
         }
     }
 
+    /** A Rust trait object's vtable method has the IR type of an orphaned C check, and nothing else in common: not paired. */
+    @Test
+    void aRustVtableIsNotPairedWithACCallByItsIrTypeAlone(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        dev.xcfi.encoding.golden.Compilers.requireRustc();
+        java.nio.file.Files.writeString(dir.resolve("caller.c"), "__attribute__((noinline)) long call(long (*f)(void *), void *p) { return f(p); }\n");
+        java.nio.file.Files.writeString(dir.resolve("shapes.rs"), """
+                #![no_std]
+                pub trait Shape { fn area(&self) -> i64; }
+                pub struct Square(pub i64);
+                impl Shape for Square { fn area(&self) -> i64 { self.0 } }
+                static SQUARE: Square = Square(3);
+                // the trait object is made (its vtable emitted) but not called here: its method's hash is tested by no call
+                #[no_mangle] pub extern "C" fn make() -> usize { core::hint::black_box(&SQUARE as &dyn Shape) as *const dyn Shape as *const u8 as usize }
+                #[panic_handler] fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
+                """);
+        buildC(dir, "caller");
+        buildRust(dir, "shapes");
+        assertThat(dev.xcfi.verify.bitcode.BitcodeReader.readFile("shapes", java.nio.file.Files.readAllBytes(dir.resolve("kcfi-shapes.bc"))).getFirst().stored())
+                .anySatisfy(s -> assertThat(s.holder() + " " + s.function()).startsWith("vtable.").contains("area"));
+        Run r = verify(p(dir, "kcfi-caller.o"), p(dir, "kcfi-shapes.bc"));
+        assertThat(r.findings()).contains("unsatisfiable-check call").noneMatch(f -> f.startsWith("table-entry-mismatch"));
+    }
+
     /** {@code name}.c built for cfi-icall ({@code name}.bc, LTO bitcode) and for KCFI ({@code kcfi-name}.o, its module embedded). */
     private static void buildC(Path dir, String name) throws Exception {
         compile(dir, name + ".bc", p(dir, name + ".c"), "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall");
