@@ -43,8 +43,10 @@ final class AotTraining {
                 }
                 // Not --format json or sarif: the cache's classes are all loaded when a run starts, and
                 // Jackson's 510 would cost every text run 13 ms to spare a JSON run loading them itself.
-                // the decoders' other branches, which the explanations of a large program's findings reach
+                // the decoders' other branches, which the explanations of a large program's findings
+                // reach; and `xcfi decode` and `xcfi hash`, which the launcher runs with this cache
                 runs.add(List.of("decode", "_ZTSFPKcPKvPFvPvEPA4_iE", "_ZTSFvu3refIu3i64EE", "_ZTSFvPKu3i64PFvu5usizeEE"));
+                runs.add(List.of("hash", "_ZTSFvlE", "_ZTSFvu3i64E.normalized"));
             }
             case "encode" -> {
                 Path c = root.resolve("fixtures/c");
