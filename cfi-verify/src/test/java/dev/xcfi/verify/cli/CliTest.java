@@ -151,8 +151,11 @@ class CliTest {
     void aotTrainingRunsEachFixtureAlone() {
         Path root = Path.of("..").toAbsolutePath().normalize();
         java.util.List<java.util.List<String>> runs = AotTraining.runs("verify", root);
-        assertThat(runs).contains(java.util.List.of("verify", "--reader", "java", root.resolve("fixtures/verify/kcfi").toString()));
-        for (java.util.List<String> run : runs) {
+        assertThat(runs).contains(java.util.List.of("verify", "--reader", "java", root.resolve("fixtures/verify/kcfi").toString()))
+                .noneMatch(run -> run.contains("--format"));
+        java.util.List<java.util.List<String>> json = AotTraining.runs("verify-json", root);
+        assertThat(json).containsAll(runs).anyMatch(run -> run.contains("json")).anyMatch(run -> run.contains("sarif"));
+        for (java.util.List<String> run : json) {
             for (String arg : run) if (arg.startsWith(root.toString())) assertThat(Path.of(arg)).as(arg).exists();
             assertThat(run(run.toArray(String[]::new)).err()).as(run.toString()).isEmpty();
         }
