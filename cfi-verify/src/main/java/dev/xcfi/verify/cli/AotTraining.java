@@ -53,7 +53,7 @@ final class AotTraining {
                 runs.add(List.of("decode", "_ZTSFPKcPKvPFvPvEPA4_iE", "_ZTSFvu3refIu3i64EE", "_ZTSFvPKu3i64PFvu5usizeEE"));
                 runs.add(List.of("hash", "_ZTSFvlE", "_ZTSFvu3i64E.normalized"));
             }
-            case "encode" -> {
+            case "encode", "encode-json" -> {
                 Path c = root.resolve("fixtures/c");
                 runs.add(List.of("encode", "--target", "x86_64-linux-gnu", c.resolve("corpus/x86_64-linux-gnu.h").toString()));
                 // what real headers also have: macros, constant expressions in array bounds (sizeof,
@@ -61,6 +61,7 @@ final class AotTraining {
                 runs.add(List.of("encode", c.resolve("macros.h").toString()));
                 runs.add(List.of("encode", c.resolve("layouts.h").toString()));
                 runs.add(List.of("encode", "-I", c.resolve("include").toString(), c.resolve("tricky.h").toString()));
+                if (command.equals("encode-json")) runs.add(List.of("encode", "--format", "json", c.resolve("examples/hello.h").toString()));
             }
             default -> { }   // decode and hash: short runs whose classes the other two load
         }

@@ -162,7 +162,8 @@ class CliTest {
         StringWriter out = new StringWriter(), err = new StringWriter();
         assertThat(AotTraining.run(new String[] {"verify", root.toString()}, new PrintWriter(out), new PrintWriter(err))).isZero();
         assertThat(out.toString()).contains("error[declaration-mismatch]: hello_from_c is declared", "warning[table-entry-mismatch]");
-        for (java.util.List<String> run : AotTraining.runs("encode", root)) {
+        assertThat(AotTraining.runs("encode-json", root)).containsAll(AotTraining.runs("encode", root)).anyMatch(run -> run.contains("json"));
+        for (java.util.List<String> run : AotTraining.runs("encode-json", root)) {
             assertThat(Path.of(run.getLast())).exists();
             assertThat(run(run.toArray(String[]::new)).status()).as(run.toString()).isZero();
         }
