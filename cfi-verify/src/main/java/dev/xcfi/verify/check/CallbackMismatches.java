@@ -62,15 +62,12 @@ final class CallbackMismatches {
 
     /**
      * A function defined in a module built without CFI, passed to a callee that checks its call
-     * through that parameter: the function carries no id and no hash, so no check can pass. Under
-     * cfi-icall only a definition inside the LTO unit counts: one linked as native code (embedded
-     * bitcode) is reached through the jump-table entry LowerTypeTests makes from a declaration,
-     * which carries the id. True when the callback is settled here (reported, or already reported).
+     * through that parameter: the function carries no id and no hash, so no check can pass
+     * ({@link Program#unhardened}). True when the callback is settled here (reported, or already reported).
      */
     private boolean unhardened(CallbackArgument cb, Site callee, Site passed) {
         Scheme checking = program.scheme(callee.module());
-        if (!passed.function().definition() || program.scheme(passed.module()) != Scheme.NONE || checking == Scheme.NONE) return false;
-        if (checking == Scheme.CFI_ICALL && passed.module().embedded()) return false;
+        if (!program.unhardened(checking, passed)) return false;
         boolean kcfi = checking == Scheme.KCFI;
         Sides.Side expected = null;
         String check = null;
@@ -92,13 +89,12 @@ final class CallbackMismatches {
         }
         if (expected == null) return false;
         if (!firstReport(cb, cb.argument())) return true;
-        String sanitizer = kcfi ? "-fsanitize=kcfi (rustc -Zsanitizer=kcfi)" : "-fsanitize=cfi-icall (rustc -Zsanitizer=cfi)";
         findings.add(new Finding(Rule.CALLBACK_MISMATCH, cb.passed(),
                 Sides.name(cb.function()) + " passes " + Sides.name(cb.passed()) + " to " + Sides.name(cb.callee()) + " (argument " + (cb.argument() + 1) + "), which calls it " + check
-                        + ", but " + Sides.name(cb.passed()) + " is defined in a module built without " + (kcfi ? "KCFI" : "CFI") + " and carries no "
-                        + (kcfi ? "hash" : "type id") + ": the call back traps",
-                List.of(expected.location(), new Finding.Location(passed.where(), "passed function", "", "built without " + (kcfi ? "KCFI" : "CFI"))),
-                "build the module that defines " + Sides.name(cb.passed()) + " with " + sanitizer + " as well"));
+                        + ", but " + Sides.name(cb.passed()) + " is defined in a module built without " + checking.label() + " and carries no "
+                        + checking.carried() + ": the call back traps",
+                List.of(expected.location(), new Finding.Location(passed.where(), "passed function", "", "built without " + checking.label())),
+                Sides.rebuild(cb.passed(), checking)));
         return true;
     }
 

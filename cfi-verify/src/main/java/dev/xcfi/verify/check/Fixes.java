@@ -1,5 +1,8 @@
 package dev.xcfi.verify.check;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +27,25 @@ final class Fixes {
     private static final Set<String> BUILTIN_WORDS = Set.of("void", "char", "short", "int", "long", "float", "double", "_Bool", "bool",
             "__int128", "_Float16", "__bf16", "__fp16", "__float128", "__ibm128", "i8", "i16", "i32", "i64", "i128", "u8", "u16", "u32",
             "u64", "u128", "isize", "usize", "f32", "f64", "char32_t", "c_void");
+
+    /**
+     * The repairs for two ids that differ in {@code parts}, each said once; several integer
+     * repairs share their alternative, which is said once, last.
+     */
+    static String suggest(boolean rustA, boolean rustB, List<IdExplainer.Difference> parts, String sameLanguage) {
+        if (parts.isEmpty()) return suggest(rustA, rustB, Optional.empty(), sameLanguage);
+        Set<String> fixes = new LinkedHashSet<>();
+        for (IdExplainer.Difference d : parts) fixes.add(suggest(rustA, rustB, Optional.of(d), sameLanguage));
+        if (fixes.size() == 1) return fixes.iterator().next();
+        List<String> each = new ArrayList<>();
+        boolean normalize = false;
+        for (String f : fixes) {
+            normalize |= f.endsWith(OR_NORMALIZE);
+            each.add(f.endsWith(OR_NORMALIZE) ? f.substring(0, f.length() - OR_NORMALIZE.length()) : f);
+        }
+        return String.join("; ", each)
+                + (normalize ? "; for the integers, integer normalization on both sides does as well" + OR_NORMALIZE.substring(OR_NORMALIZE.indexOf(" (")) : "");
+    }
 
     /**
      * A repair for two ids that differ where {@code difference} says; {@code rustA}/{@code rustB}:

@@ -113,13 +113,11 @@ final class IdExplainer {
         }
     }
 
-    /** Where ids {@code a} and {@code b} first differ, looking inside function-pointer parameters; empty when no single part explains it. */
-    Optional<Difference> difference(String a, String b) {
-        List<Difference> all = differences(a, b);
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
-    }
-
-    /** Every part where ids {@code a} and {@code b} differ, in order: the return type, each parameter, the count, variadic. */
+    /**
+     * Every part where ids {@code a} and {@code b} differ, in order — the return type, each
+     * parameter (inside function-pointer parameters), the count, variadic; empty when an id does
+     * not decode.
+     */
     List<Difference> differences(String a, String b) {
         List<Difference> out = new ArrayList<>(2);
         try {

@@ -138,6 +138,17 @@ final class Program {
         return Optional.empty();
     }
 
+    /**
+     * Whether {@code target}, reached from code built with {@code checking}, carries nothing a check
+     * could pass: a definition in a module built without CFI. Under cfi-icall only a definition
+     * inside the LTO unit counts: one linked as native code (embedded bitcode) is reached through
+     * the jump-table entry LowerTypeTests makes from a declaration, which carries the id.
+     */
+    boolean unhardened(Scheme checking, Site target) {
+        return checking != Scheme.NONE && target.function().definition() && scheme(target.module()) == Scheme.NONE
+                && !(checking == Scheme.CFI_ICALL && target.module().embedded());
+    }
+
     boolean carries(String id) {
         return carriedIds.contains(id);
     }

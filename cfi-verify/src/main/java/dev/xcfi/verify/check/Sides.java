@@ -47,10 +47,8 @@ final class Sides {
      * encoding attribute can bridge them).
      */
     Finding mismatch(Rule rule, String symbol, String message, Site a, Side sideA, Site b, Side sideB, String sameLanguage) {
-        Optional<IdExplainer.Difference> part = sideA.id().isPresent() && sideB.id().isPresent()
-                ? explain.difference(sideA.id().get(), sideB.id().get()) : Optional.empty();
-        String text = part.map(p -> message + "; " + p.text()).orElse(message);
-        return new Finding(rule, symbol, text, List.of(sideA.location(), sideB.location()), Fixes.suggest(a.isRust(), b.isRust(), part, sameLanguage));
+        List<IdExplainer.Difference> parts = parts(sideA, sideB);
+        return finding(rule, symbol, message, a, sideA, b, sideB, sameLanguage, parts.isEmpty() ? parts : parts.subList(0, 1));
     }
 
     /**
@@ -58,26 +56,23 @@ final class Sides {
      * shape ({@link IdExplainer#shape}) often differ in an integer and in a record's name at once.
      */
     Finding mismatchInEveryPart(Rule rule, String symbol, String message, Site a, Side sideA, Site b, Side sideB, String sameLanguage) {
-        List<IdExplainer.Difference> parts = sideA.id().isPresent() && sideB.id().isPresent()
-                ? explain.differences(sideA.id().get(), sideB.id().get()) : List.of();
+        return finding(rule, symbol, message, a, sideA, b, sideB, sameLanguage, parts(sideA, sideB));
+    }
+
+    private List<IdExplainer.Difference> parts(Side sideA, Side sideB) {
+        return sideA.id().isPresent() && sideB.id().isPresent() ? explain.differences(sideA.id().get(), sideB.id().get()) : List.of();
+    }
+
+    private static Finding finding(Rule rule, String symbol, String message, Site a, Side sideA, Site b, Side sideB, String sameLanguage,
+                                   List<IdExplainer.Difference> parts) {
         StringBuilder text = new StringBuilder(message);
-        java.util.Set<String> fixes = new java.util.LinkedHashSet<>();
-        for (IdExplainer.Difference d : parts) {
-            text.append("; ").append(d.text());
-            fixes.add(Fixes.suggest(a.isRust(), b.isRust(), Optional.of(d), sameLanguage));
-        }
-        if (parts.isEmpty()) fixes.add(Fixes.suggest(a.isRust(), b.isRust(), Optional.empty(), sameLanguage));
-        // several integer repairs share their alternative: it is said once, last
-        List<String> each = new java.util.ArrayList<>();
-        boolean normalize = false;
-        for (String f : fixes) {
-            normalize |= f.endsWith(Fixes.OR_NORMALIZE);
-            each.add(fixes.size() > 1 && f.endsWith(Fixes.OR_NORMALIZE) ? f.substring(0, f.length() - Fixes.OR_NORMALIZE.length()) : f);
-        }
-        String fix = String.join("; ", each) + (fixes.size() > 1 && normalize
-                ? "; for the integers, integer normalization on both sides does as well" + Fixes.OR_NORMALIZE.substring(Fixes.OR_NORMALIZE.indexOf(" ("))
-                : "");
-        return new Finding(rule, symbol, text.toString(), List.of(sideA.location(), sideB.location()), fix);
+        for (IdExplainer.Difference d : parts) text.append("; ").append(d.text());
+        return new Finding(rule, symbol, text.toString(), List.of(sideA.location(), sideB.location()), Fixes.suggest(a.isRust(), b.isRust(), parts, sameLanguage));
+    }
+
+    /** The repair for a function built without the sanitizer that code built with {@code scheme} reaches. */
+    static String rebuild(String function, Scheme scheme) {
+        return "build the module that defines " + name(function) + " with " + scheme.flags() + " as well";
     }
 
     /** A symbol as messages name it: a Rust v0 symbol by its path ({@code ops::rust_log}), others as they are. */

@@ -100,24 +100,24 @@ final class TableEntryMismatches {
 
     /**
      * A function defined in a module built without the sanitizer, stored by a module built with
-     * it: it carries no id or hash, so a checked call through what holds it traps whatever its
-     * type. Under cfi-icall only a definition inside the LTO unit counts: one linked as native
-     * code is reached through a jump-table entry made from the storing module's declaration.
+     * it ({@link Program#unhardened}): it carries no id or hash, so a checked call through what
+     * holds it traps whatever its type.
      */
     private void unhardened(ModuleFacts m, StoredFunction s) {
-        Site stored = program.site(s.function(), m).orElse(null);
-        if (stored == null || !stored.function().definition() || program.scheme(stored.module()) != Scheme.NONE) return;
         Scheme scheme = program.scheme(m);
-        if (scheme == Scheme.CFI_ICALL && stored.module().embedded()) return;
-        if (!reported.add(s.where() + '\0' + s.function())) return;
-        boolean kcfi = scheme == Scheme.KCFI;
-        String sanitizer = kcfi ? "-fsanitize=kcfi (rustc -Zsanitizer=kcfi)" : "-fsanitize=cfi-icall (rustc -Zsanitizer=cfi)";
+        Site stored = program.site(s.function(), m).orElse(null);
+        if (stored == null || !program.unhardened(scheme, stored) || !firstReport(s)) return;
         findings.add(new Finding(Rule.TABLE_ENTRY_MISMATCH, s.function(),
-                Sides.name(s.function()) + " is stored " + s.where() + " by a module built with " + (kcfi ? "KCFI" : "CFI") + ", but is defined in a module "
-                        + "built without it and carries no " + (kcfi ? "hash" : "type id") + ": a checked call that reaches it traps",
-                List.of(new Finding.Location(Site.where(m), "stored " + s.where(), "", "built with " + (kcfi ? "KCFI" : "CFI")),
-                        new Finding.Location(stored.where(), "definition", "", "built without " + (kcfi ? "KCFI" : "CFI"))),
-                "build the module that defines " + Sides.name(s.function()) + " with " + sanitizer + " as well"));
+                Sides.name(s.function()) + " is stored " + s.where() + " by a module built with " + scheme.label() + ", but is defined in a module "
+                        + "built without it and carries no " + scheme.carried() + ": a checked call that reaches it traps",
+                List.of(new Finding.Location(Site.where(m), "stored " + s.where(), "", "built with " + scheme.label()),
+                        new Finding.Location(stored.where(), "definition", "", "built without " + scheme.label())),
+                Sides.rebuild(s.function(), scheme)));
+    }
+
+    /** One finding per function and place it is stored, whichever way it is found. */
+    private boolean firstReport(StoredFunction s) {
+        return reported.add(s.where() + '\0' + s.function());
     }
 
     private void check(ModuleFacts m, StoredFunction s) {
@@ -136,7 +136,7 @@ final class TableEntryMismatches {
             Map<String, Tested> tests = tested.getOrDefault(other, Map.of()).get(mode);
             if (tests == null) continue;
             Tested twin = sides.explain().shape(carried.get()).map(k -> shapedTests(other, mode, tests).get(k)).orElse(null);
-            if (twin == null || !reported.add(s.where() + '\0' + s.function())) return;
+            if (twin == null || !firstReport(s)) return;
             Site tester = program.site(twin.test().function(), twin.module()).orElse(stored);
             findings.add(sides.mismatchInEveryPart(Rule.TABLE_ENTRY_MISMATCH, s.function(),
                     Sides.name(s.function()) + " is stored " + s.where() + " and carries " + carried.get() + ", which no checked call tests, but "
@@ -165,7 +165,7 @@ final class TableEntryMismatches {
                     + "C types of the other side: each struct named as C's tag (or given its encoding with #[cfi_encoding]), each integer as C's "
                     + "(the cfi_types crate's newtypes), or build both sides with integer normalization if only integers differ";
         }
-        if (twin == null || !reported.add(s.where() + '\0' + s.function())) return;
+        if (twin == null || !firstReport(s)) return;
         KcfiCall call = twin.call();
         Site caller = program.site(call.function(), twin.module()).orElse(stored);
         findings.add(sides.mismatchInEveryPart(Rule.TABLE_ENTRY_MISMATCH, s.function(),
