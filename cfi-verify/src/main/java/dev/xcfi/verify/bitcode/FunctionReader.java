@@ -1,6 +1,8 @@
 package dev.xcfi.verify.bitcode;
 
 import dev.xcfi.verify.facts.CallbackArgument;
+import dev.xcfi.verify.facts.DebugType;
+import dev.xcfi.verify.facts.DebugTypeWalk;
 import dev.xcfi.verify.facts.FunctionFacts;
 import dev.xcfi.verify.facts.KcfiCall;
 import dev.xcfi.verify.facts.StoredFunction;
@@ -81,7 +83,15 @@ final class FunctionReader {
 
     /** One body's facts, and its own attachments (`!type`, `!kcfi_type`) with their metadata resolved. */
     record Body(int function, List<RawTypeTest> typeTests, List<KcfiCall> kcfiCalls, List<CallbackArgument> callbacks,
-                List<StoredFunction> stored, List<RawAttachment> typeIds, OptionalInt kcfiType) {}
+                List<StoredFunction> stored, List<RawAttachment> typeIds, OptionalInt kcfiType, DebugTypes debugTypes) {}
+
+    /** The function types a body's own debug information spells, and the module nodes its walk reached (walked later, once). */
+    record DebugTypes(List<DebugType.Function> found, java.util.Set<Long> deferred) {
+        static final DebugTypes NONE = new DebugTypes(List.of(), java.util.Set.of());
+    }
+
+    /** LLVM's fixed metadata kind of {@code !dbg}. */
+    static final long DBG_KIND = 0;
 
     private final Module module;
     private int fn;
@@ -179,7 +189,24 @@ final class FunctionReader {
                 : resolveAttachments(attachments, fn, metadata, values, module.metadata().size(), typeIds, OptionalInt.empty());
         List<StoredFunction> storedFunctions = new ArrayList<>(stored.size());
         for (String f : stored) storedFunctions.add(new StoredFunction(StoredFunction.Kind.STORE, module.names().get(fn), f));
-        return new Body(fn, List.copyOf(typeTests), List.copyOf(kcfiCalls), List.copyOf(callbacks), storedFunctions, typeIds, kcfi);
+        return new Body(fn, List.copyOf(typeTests), List.copyOf(kcfiCalls), List.copyOf(callbacks), storedFunctions, typeIds, kcfi, debugTypes());
+    }
+
+    /** Walks this function's {@code !dbg} while its metadata is at hand: LLVM moves what only one function uses into its block. */
+    private DebugTypes debugTypes() {
+        long dbg = debugAttachment(attachments);
+        if (dbg < 0) return DebugTypes.NONE;
+        DebugTypeWalk walk = new DebugTypeWalk(new DebugInfoSource(metadata, values)).from(dbg);
+        return new DebugTypes(walk.found(), walk.deferred());
+    }
+
+    /** The last {@code !dbg} among {@code [kind, md]...} pairs, or -1. */
+    static long debugAttachment(long[] pairs) {
+        long dbg = -1;
+        for (int i = 0; pairs != null && i + 1 < pairs.length; i += 2) {
+            if (pairs[i] == DBG_KIND) dbg = pairs[i + 1];
+        }
+        return dbg;
     }
 
     /** Function attachments are the even-length records: {@code [kind, md]...}; odd ones belong to instructions. */

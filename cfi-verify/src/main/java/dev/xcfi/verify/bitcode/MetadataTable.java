@@ -7,21 +7,33 @@ import java.util.List;
 
 /**
  * The module-level metadata, numbered as LLVM numbers it (every record that defines metadata takes
- * the next id; METADATA_STRINGS takes one per string). Only strings, nodes and value references
- * are kept; debug-info records are counted, not stored. The module's table also holds the
+ * the next id; METADATA_STRINGS takes one per string). Strings, nodes and value references are
+ * kept, and of debug information the records that spell types ({@link #KEPT_DEBUG}); the rest is
+ * counted, not stored. The module's table also holds the
  * metadata kinds, the declarations' attachments and the {@code !llvm.module.flags} operands; a
  * function's table (LLVM moves metadata only one function uses into its block) extends it.
  */
 final class MetadataTable extends LayeredTable<MetadataTable> {
     /**
-     * NODE: a tuple whose operands are kept; DEBUG: a debug-info node (an MDNode too, operands not
-     * kept). The data is for a STRING its index into the string spans, for a NODE its start in
-     * {@link #pool}, for a VALUE the value id.
+     * NODE: a tuple whose operands are kept; DEBUG: a debug-info node (an MDNode too). The data is
+     * for a STRING its index into the string spans, for a NODE its start in {@link #pool}, for a
+     * VALUE the value id, for a DEBUG node its start in the pool ({@code [size + 1, code, operands...]})
+     * or -1 when its operands are not kept.
      */
     static final byte STRING = 1, NODE = 2, VALUE = 3, DEBUG = 4;
     private static final int STRING_OLD = 1, VALUE_CODE = 2, NODE_CODE = 3, NAME = 4, DISTINCT_NODE = 5, KIND = 6,
             OLD_NODE = 8, OLD_FN_NODE = 9, NAMED_NODE = 10, ATTACHMENT = 11, STRINGS = 35, GLOBAL_DECL_ATTACHMENT = 36,
             INDEX_OFFSET = 38, INDEX = 39, ARG_LIST = 46, LAST_KNOWN = 49;
+    /** Debug-info records that spell types, and the global variables and subprograms that lead to them. */
+    static final int SUBRANGE = 13, BASIC_TYPE = 15, DERIVED_TYPE = 17, COMPOSITE_TYPE = 18, SUBROUTINE_TYPE = 19, SUBPROGRAM = 21,
+            GLOBAL_VAR = 27, GLOBAL_VAR_EXPR = 37;
+    private static final boolean[] KEPT_DEBUG = new boolean[LAST_KNOWN + 1];
+
+    static {
+        for (int code : new int[] {SUBRANGE, BASIC_TYPE, DERIVED_TYPE, COMPOSITE_TYPE, SUBROUTINE_TYPE, SUBPROGRAM, GLOBAL_VAR, GLOBAL_VAR_EXPR}) {
+            KEPT_DEBUG[code] = true;
+        }
+    }
 
     private final byte[] file;
     private int[] stringOffsets, stringLengths;
@@ -149,8 +161,13 @@ final class MetadataTable extends LayeredTable<MetadataTable> {
                 case STRING_OLD, OLD_NODE, OLD_FN_NODE -> throw new UnsupportedBitcodeException("metadata in a pre-LLVM-4 format", blocks.cursor().position(), "");
                 default -> {
                     if (code > LAST_KNOWN) throw new UnsupportedBitcodeException("unknown metadata record " + code + " (newer than LLVM 22?)", blocks.cursor().position(), "");
-                    blocks.skip();
-                    add(code == ARG_LIST ? OTHER : DEBUG, 0);   // debug info: takes an id; only DIArgList is not a node
+                    if (KEPT_DEBUG[code]) {
+                        blocks.read(r, code);
+                        add(DEBUG, debugNode(code, r));
+                    } else {
+                        blocks.skip();
+                        add(code == ARG_LIST ? OTHER : DEBUG, -1);   // debug info: takes an id; only DIArgList is not a node
+                    }
                 }
             }
         }
@@ -177,6 +194,29 @@ final class MetadataTable extends LayeredTable<MetadataTable> {
             add(STRING, strings++);
             at += (int) n;
         }
+    }
+
+    /** The record code of a kept debug-info node, or -1. */
+    int debugCode(long md) {
+        if (md < base) return md < 0 ? -1 : module.debugCode(md);
+        if (kind(md) != DEBUG || data(md) < 0) return -1;
+        return pool[data(md) + 1];
+    }
+
+    /** Operand {@code i} of a kept debug-info record as written (0 when the record is shorter). */
+    int debugOperand(long md, int i) {
+        if (md < base) return module.debugOperand(md, i);
+        int start = data(md);
+        return i < pool[start] - 1 ? pool[start + 2 + i] : 0;
+    }
+
+    private int debugNode(int code, Record r) {
+        if (used + r.size + 2 > pool.length) pool = Arrays.copyOf(pool, Math.max(pool.length * 2, used + r.size + 2));
+        int start = used;
+        pool[used++] = r.size + 1;
+        pool[used++] = code;
+        for (int i = 0; i < r.size; i++) pool[used++] = (int) Math.min(r.ops[i], Integer.MAX_VALUE);
+        return start;
     }
 
     private int node(Record r) {

@@ -1,6 +1,8 @@
 package dev.xcfi.verify.bitcode;
 
 import dev.xcfi.verify.facts.CallbackArgument;
+import dev.xcfi.verify.facts.DebugType;
+import dev.xcfi.verify.facts.DebugTypeWalk;
 import dev.xcfi.verify.facts.FunctionFacts;
 import dev.xcfi.verify.facts.KcfiCall;
 import dev.xcfi.verify.facts.ModuleFacts;
@@ -57,6 +59,9 @@ final class ModuleReader {
     private int nextBody;
     // Global variables with an initializer, in module order: name and initializer value id
     private final List<String> globalNames = new ArrayList<>();
+    /** The function types the bodies' own debug information spells, and the module nodes their walks left for {@link #debugTypes()}. */
+    private final List<DebugType.Function> debugTypes = new ArrayList<>();
+    private final java.util.Set<Long> debugDeferred = new java.util.LinkedHashSet<>();
     private final List<Long> globalInitializers = new ArrayList<>();
     /** Function blocks met but not read yet: the function and where its block starts. */
     private record PendingBody(int function, BlockReader.ForkPoint at) {}
@@ -250,6 +255,8 @@ final class ModuleReader {
             kcfiCalls.addAll(body.kcfiCalls());
             callbacks.addAll(body.callbacks());
             storedByCode.addAll(body.stored());
+            debugTypes.addAll(body.debugTypes().found());
+            debugDeferred.addAll(body.debugTypes().deferred());
         }
     }
 
@@ -278,7 +285,20 @@ final class ModuleReader {
         List<TypeTest> tests = new ArrayList<>(typeTests.size());
         for (RawTypeTest t : typeTests) tests.add(typeTest(t, distinct));
         ModuleFlags flags = flags();
-        return new ModuleFacts(path, module, producer, triple, flags, functions, tests, flags.kcfi() ? kcfiCalls : List.of(), callbacks, stored(), false);
+        return new ModuleFacts(path, module, producer, triple, flags, functions, tests, flags.kcfi() ? kcfiCalls : List.of(), callbacks, stored(),
+                debugTypes(), false);
+    }
+
+    /** The bodies' finds and what the module's metadata spells from the nodes they reached, declarations and global variables. */
+    private List<DebugType.Function> debugTypes() {
+        DebugTypeWalk walk = new DebugTypeWalk(new DebugInfoSource(metadata, values));
+        for (long node : debugDeferred) walk.from(node);
+        for (long[] a : metadata.declarationAttachments) {
+            long dbg = FunctionReader.debugAttachment(java.util.Arrays.copyOfRange(a, 1, a.length));
+            if (dbg >= 0) walk.from(dbg);
+        }
+        debugTypes.addAll(walk.found());
+        return debugTypes.isEmpty() ? List.of() : DebugTypeWalk.sorted(debugTypes);
     }
 
     /** The functions each global's initializer holds, looking through structs, arrays and vectors (not through other globals). */

@@ -1,8 +1,12 @@
 package dev.xcfi.verify.check;
 
 import dev.xcfi.encoding.CfiMode;
+import dev.xcfi.encoding.ClangEncoder;
+import dev.xcfi.encoding.HashedTypeId;
 import dev.xcfi.encoding.KcfiHash;
+import dev.xcfi.types.FunctionType;
 import dev.xcfi.types.Target;
+import dev.xcfi.verify.facts.DebugType;
 import dev.xcfi.verify.facts.FunctionFacts;
 import dev.xcfi.verify.facts.ModuleFacts;
 import dev.xcfi.verify.facts.TypeAttachment;
@@ -15,8 +19,10 @@ import java.util.Optional;
 
 /**
  * Which type id a KCFI hash is the hash of: an id some analysed module carries (a cfi-icall build
- * of the same code, say; both algorithms are tried, since rustc and clang may differ), else one of
- * the usual spellings of the IR type of the function or call that has the hash ({@link HashNames}).
+ * of the same code, say; both algorithms are tried, since rustc and clang may differ), else an id
+ * the program's debug information spells ({@link DebugCTypes}: C modules built with {@code -g}
+ * name the structs behind their pointers), else one of the usual spellings of the IR type of the
+ * function or call that has the hash ({@link HashNames}).
  */
 final class KcfiNames {
     /** The id a KCFI hash was computed from, and whether by FNV-1a. */
@@ -24,10 +30,25 @@ final class KcfiNames {
 
     private final List<ModuleFacts> modules;
     private Map<Integer, String> xxHashes, fnvHashes;
-    /** Per module configuration (target, integer normalization, hash algorithm): the ids tried for hashes. */
-    private final Map<String, HashNames> spellings = new HashMap<>();
+    /** How a module's hashes are made: from ids for a target, in a mode, by an algorithm. */
+    private record Configuration(Target target, CfiMode mode, KcfiHash algorithm) {
+        // written out: a record's generated equals and hashCode are linked through method handles on first use (start-up time)
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Configuration c && target.equals(c.target) && mode.equals(c.mode) && algorithm == c.algorithm;
+        }
+
+        @Override
+        public int hashCode() {
+            return (31 * target.hashCode() + mode.hashCode()) * 31 + algorithm.hashCode();
+        }
+    }
+
+    /** Per configuration: the ids tried for hashes, and the ids the program's debug information spells, by hash. */
+    private final Map<Configuration, HashNames> spellings = new HashMap<>();
+    private final Map<Configuration, Map<Integer, String>> debugNames = new HashMap<>();
     /** Each module's configuration, worked out from its triple and flags once, not per hash. */
-    private final Map<ModuleFacts, Optional<HashNames>> byModule = new java.util.IdentityHashMap<>();
+    private final Map<ModuleFacts, Optional<Configuration>> byModule = new java.util.IdentityHashMap<>();
 
     KcfiNames(List<ModuleFacts> modules) {
         this.modules = modules;
@@ -39,7 +60,38 @@ final class KcfiNames {
         if (xxHashes.containsKey(hash)) return Optional.of(new HashedId(xxHashes.get(hash), false));
         if (fnvHashes.containsKey(hash)) return Optional.of(new HashedId(fnvHashes.get(hash), true));
         boolean fnv = module.flags().kcfiHash().orElse("").equals(KcfiHash.FNV1A.flagValue());
-        return spelled(hash, module, signature).map(id -> new HashedId(id, fnv));
+        Optional<Configuration> configuration = byModule.computeIfAbsent(module, KcfiNames::configuration);
+        if (configuration.isEmpty()) return Optional.empty();
+        Optional<String> debug = debugName(hash, module);
+        if (debug.isPresent()) return debug.map(id -> new HashedId(id, fnv));
+        return spelled(hash, module, signature, configuration.get()).map(id -> new HashedId(id, fnv));
+    }
+
+    /** The id of {@code hash} among those the program's debug information spells, made as {@code module} makes its hashes. */
+    Optional<String> debugName(int hash, ModuleFacts module) {
+        Optional<Configuration> configuration = byModule.computeIfAbsent(module, KcfiNames::configuration);
+        return configuration.map(c -> debugNames.computeIfAbsent(c, this::debugNames).get(hash));
+    }
+
+    /** The ids of every C function type the program's debug information spells, made as {@code c} makes them. */
+    private Map<Integer, String> debugNames(Configuration c) {
+        Map<Integer, String> ids = new HashMap<>();
+        ClangEncoder clang = null;
+        for (ModuleFacts m : modules) {
+            if (m.debugTypes().isEmpty() || Site.isRust(m)) continue;
+            if (clang == null) clang = ClangEncoder.of(c.target());
+            for (DebugType.Function f : m.debugTypes()) {
+                for (FunctionType type : DebugCTypes.of(f)) {
+                    try {
+                        HashedTypeId id = clang.encode(type, c.mode(), c.algorithm());
+                        ids.putIfAbsent(id.kcfi(), id.id().string());
+                    } catch (RuntimeException e) {
+                        // a type the target does not have, or one without linkage: no id to name a hash by
+                    }
+                }
+            }
+        }
+        return ids;
     }
 
     /** Worked out on the first hash only: a cfi-icall program (no hashes) never pays for it. */
@@ -57,22 +109,19 @@ final class KcfiNames {
         }
     }
 
-    private Optional<String> spelled(int hash, ModuleFacts module, String signature) {
+    private Optional<String> spelled(int hash, ModuleFacts module, String signature, Configuration c) {
         if (signature.isEmpty()) return Optional.empty();
-        return byModule.computeIfAbsent(module, this::spellingsFor).flatMap(names -> names.idOf(hash, signature, Site.isRust(module)));
+        return spellings.computeIfAbsent(c, k -> new HashNames(k.target(), k.mode(), k.algorithm())).idOf(hash, signature, Site.isRust(module));
     }
 
-    /** The ids tried for a module's hashes; none for an unmodelled target (its types' codes are not known) or a hash clang 22 does not have. */
-    private Optional<HashNames> spellingsFor(ModuleFacts module) {
-        Target target;
-        KcfiHash algorithm;
+    /** A module's configuration; none for an unmodelled target (its types' codes are not known) or a hash clang 22 does not have. */
+    private static Optional<Configuration> configuration(ModuleFacts module) {
         try {
-            target = module.triple().isEmpty() ? Target.X86_64_LINUX_GNU : Target.of(module.triple());
-            algorithm = KcfiHash.parse(module.flags().kcfiHash().orElse(KcfiHash.XXHASH64.flagValue()));
+            Target target = module.triple().isEmpty() ? Target.X86_64_LINUX_GNU : Target.of(module.triple());
+            KcfiHash algorithm = KcfiHash.parse(module.flags().kcfiHash().orElse(KcfiHash.XXHASH64.flagValue()));
+            return Optional.of(new Configuration(target, CfiMode.of(module.flags().normalizeIntegers(), false), algorithm));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        CfiMode mode = CfiMode.of(module.flags().normalizeIntegers(), false);
-        return Optional.of(spellings.computeIfAbsent(target + " " + mode + " " + algorithm, k -> new HashNames(target, mode, algorithm)));
     }
 }

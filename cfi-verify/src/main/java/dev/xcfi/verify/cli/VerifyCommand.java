@@ -321,7 +321,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** The worker names files by absolute path; the report uses the path as the user gave it. */
     private static ModuleFacts relabel(ModuleFacts m, String path) {
-        return new ModuleFacts(path, m.module(), m.producer(), m.triple(), m.flags(), m.functions(), m.typeTests(), m.kcfiCalls(), m.callbacks(), m.stored(), m.embedded());
+        return new ModuleFacts(path, m.module(), m.producer(), m.triple(), m.flags(), m.functions(), m.typeTests(), m.kcfiCalls(), m.callbacks(), m.stored(), m.debugTypes(), m.embedded());
     }
 
     /**

@@ -13,11 +13,13 @@ import java.util.List;
  * once per global in the order its initializer names them (globals named {@code llvm.*}, such as
  * {@code llvm.used} and {@code llvm.global_ctors}, are the toolchain's, not the program's tables);
  * then the functions store instructions write to memory, by function and instruction order, each
- * once per storing function.
+ * once per storing function. {@code debugTypes}: the function types the module's debug information
+ * spells ({@link DebugTypeWalk}), in {@link DebugTypeWalk#sorted} order; empty without {@code -g}.
  */
 public record ModuleFacts(String path, int module, String producer, String triple, ModuleFlags flags,
                           List<FunctionFacts> functions, List<TypeTest> typeTests, List<KcfiCall> kcfiCalls,
-                          List<CallbackArgument> callbacks, List<StoredFunction> stored, boolean embedded) {
+                          List<CallbackArgument> callbacks, List<StoredFunction> stored,
+                          List<DebugType.Function> debugTypes, boolean embedded) {
     public ModuleFacts {
         // Intrinsics are left out: they carry no CFI facts, and libLLVM adds, renames and drops
         // their declarations when it upgrades older bitcode, so listing them would tie the facts to
@@ -27,10 +29,11 @@ public record ModuleFacts(String path, int module, String producer, String tripl
         kcfiCalls = List.copyOf(kcfiCalls);
         callbacks = List.copyOf(callbacks);
         stored = List.copyOf(stored);
+        debugTypes = List.copyOf(debugTypes);
     }
 
     /** The same module, met as the bitcode embedded in a native object. */
     public ModuleFacts asEmbedded() {
-        return new ModuleFacts(path, module, producer, triple, flags, functions, typeTests, kcfiCalls, callbacks, stored, true);
+        return new ModuleFacts(path, module, producer, triple, flags, functions, typeTests, kcfiCalls, callbacks, stored, debugTypes, true);
     }
 }

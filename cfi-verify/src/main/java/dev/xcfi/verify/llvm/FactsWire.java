@@ -1,6 +1,8 @@
 package dev.xcfi.verify.llvm;
 
 import dev.xcfi.verify.facts.CallbackArgument;
+import dev.xcfi.verify.facts.DebugType;
+import dev.xcfi.verify.facts.DebugTypeWalk;
 import dev.xcfi.verify.facts.FunctionFacts;
 import dev.xcfi.verify.facts.KcfiCall;
 import dev.xcfi.verify.facts.ModuleFacts;
@@ -76,6 +78,8 @@ final class FactsWire {
             string(out, s.holder());
             string(out, s.function());
         }
+        out.writeInt(m.debugTypes().size());
+        for (DebugType.Function t : m.debugTypes()) debugType(out, t, 0);
         out.writeBoolean(m.embedded());
     }
 
@@ -103,7 +107,72 @@ final class FactsWire {
         for (int i = count(in); i > 0; i--) callbacks.add(new CallbackArgument(string(in), string(in), in.readInt(), in.readInt(), string(in)));
         List<StoredFunction> stored = new ArrayList<>();
         for (int i = count(in); i > 0; i--) stored.add(new StoredFunction(StoredFunction.Kind.values()[in.readByte()], string(in), string(in)));
-        return new ModuleFacts(path, module, producer, triple, flags, functions, tests, kcfi, callbacks, stored, in.readBoolean());
+        List<DebugType.Function> debugTypes = new ArrayList<>();
+        for (int i = count(in); i > 0; i--) {
+            if (!(debugType(in, 0) instanceof DebugType.Function f)) throw new IOException("corrupt worker answer: a debug type that is not a function type");
+            debugTypes.add(f);
+        }
+        return new ModuleFacts(path, module, producer, triple, flags, functions, tests, kcfi, callbacks, stored, debugTypes, in.readBoolean());
+    }
+
+    private static void debugType(DataOutputStream out, DebugType t, int depth) throws IOException {
+        if (depth > DebugTypeWalk.MAX_DEPTH + 1) throw new IOException("debug type nested too deeply");
+        switch (t) {
+            case DebugType.None n -> out.writeByte(0);
+            case DebugType.Basic b -> {
+                out.writeByte(1);
+                string(out, b.name());
+                out.writeLong(b.bits());
+            }
+            case DebugType.Derived d -> {
+                out.writeByte(2);
+                out.writeInt(d.tag());
+                string(out, d.name());
+                debugType(out, d.base(), depth + 1);
+            }
+            case DebugType.Composite c -> {
+                out.writeByte(3);
+                out.writeInt(c.tag());
+                string(out, c.name());
+                debugType(out, c.element(), depth + 1);
+                out.writeInt(c.counts().size());
+                for (long n : c.counts()) out.writeLong(n);
+                out.writeBoolean(c.vector());
+            }
+            case DebugType.Function f -> {
+                out.writeByte(4);
+                out.writeInt(f.types().size());
+                for (DebugType p : f.types()) debugType(out, p, depth + 1);
+            }
+            case DebugType.Other o -> {
+                out.writeByte(5);
+                out.writeInt(o.tag());
+            }
+        }
+    }
+
+    private static DebugType debugType(DataInputStream in, int depth) throws IOException {
+        if (depth > DebugTypeWalk.MAX_DEPTH + 1) throw new IOException("corrupt worker answer: debug type nested too deeply");
+        return switch (in.readByte()) {
+            case 0 -> DebugType.NONE;
+            case 1 -> new DebugType.Basic(string(in), in.readLong());
+            case 2 -> new DebugType.Derived(in.readInt(), string(in), debugType(in, depth + 1));
+            case 3 -> {
+                int tag = in.readInt();
+                String name = string(in);
+                DebugType element = debugType(in, depth + 1);
+                List<Long> counts = new ArrayList<>();
+                for (int k = count(in); k > 0; k--) counts.add(in.readLong());
+                yield new DebugType.Composite(tag, name, element, counts, in.readBoolean());
+            }
+            case 4 -> {
+                List<DebugType> types = new ArrayList<>();
+                for (int k = count(in); k > 0; k--) types.add(debugType(in, depth + 1));
+                yield new DebugType.Function(types);
+            }
+            case 5 -> new DebugType.Other(in.readInt());
+            default -> throw new IOException("corrupt worker answer: unknown debug type");
+        };
     }
 
     private static int count(DataInputStream in) throws IOException {

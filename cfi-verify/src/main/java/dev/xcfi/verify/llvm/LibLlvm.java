@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * Hand-written FFM bindings for the part of libLLVM's C API the reader uses (jextract's output may
@@ -49,7 +50,8 @@ final class LibLlvm {
             getNamedMetadataOperands, getTarget, getFirstUse, getNextUse, getUser, isAInstruction, getInstructionParent,
             getBasicBlockParent, countParams, getParam, globalGetValueType, getCalledFunctionType, getReturnType, countParamTypes,
             getParamTypes, isFunctionVarArg, getTypeKind, getIntTypeWidth, getFirstGlobal, getNextGlobal, getInitializer, getNumOperands,
-            isAConstantStruct, isAConstantArray, isAConstantVector;
+            isAConstantStruct, isAConstantArray, isAConstantVector, getSubprogram, getMetadataKind, getDINodeTag, diTypeGetName,
+            diTypeGetFlags, diTypeGetSizeInBits, valueAsMetadata;
 
     private LibLlvm(Path path, SymbolLookup symbols) {
         this.path = path;
@@ -133,6 +135,13 @@ final class LibLlvm {
         isAConstantStruct = handle("LLVMIsAConstantStruct", FunctionDescriptor.of(ADDRESS, ADDRESS));
         isAConstantArray = handle("LLVMIsAConstantArray", FunctionDescriptor.of(ADDRESS, ADDRESS));
         isAConstantVector = handle("LLVMIsAConstantVector", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getSubprogram = handle("LLVMGetSubprogram", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getMetadataKind = handle("LLVMGetMetadataKind", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        getDINodeTag = handle("LLVMGetDINodeTag", FunctionDescriptor.of(JAVA_SHORT, ADDRESS));
+        diTypeGetName = handle("LLVMDITypeGetName", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+        diTypeGetFlags = handle("LLVMDITypeGetFlags", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        diTypeGetSizeInBits = handle("LLVMDITypeGetSizeInBits", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+        valueAsMetadata = handle("LLVMValueAsMetadata", FunctionDescriptor.of(ADDRESS, ADDRESS));
     }
 
     /** Opens the libLLVM at {@code path}; refuses one that lacks a function the reader needs. */

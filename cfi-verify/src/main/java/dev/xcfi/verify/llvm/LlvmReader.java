@@ -3,6 +3,8 @@ package dev.xcfi.verify.llvm;
 import dev.xcfi.verify.bitcode.BitcodeException;
 import dev.xcfi.verify.bitcode.BitcodeFile;
 import dev.xcfi.verify.facts.CallbackArgument;
+import dev.xcfi.verify.facts.DebugType;
+import dev.xcfi.verify.facts.DebugTypeWalk;
 import dev.xcfi.verify.facts.FunctionFacts;
 import dev.xcfi.verify.facts.KcfiCall;
 import dev.xcfi.verify.facts.ModuleFacts;
@@ -224,7 +226,167 @@ public final class LlvmReader {
                 };
                 tests.add(new TypeTest(t.function(), id, t.kind()));
             }
-            return new ModuleFacts(path, module, producer, tripleText, flags, functions, tests, kcfiCalls, inProgramOrder(callbacks), stored(mod), false);
+            return new ModuleFacts(path, module, producer, tripleText, flags, functions, tests, kcfiCalls, inProgramOrder(callbacks), stored(mod),
+                    debugTypes(mod), false);
+        }
+
+        /** What the module's debug information spells, walked from each function's and global variable's {@code !dbg}. */
+        private List<DebugType.Function> debugTypes(MemorySegment mod) throws Throwable {
+            DebugTypeWalk walk = new DebugTypeWalk(new DebugInfo());
+            for (MemorySegment fn : handles) {
+                MemorySegment sp = (MemorySegment) llvm.getSubprogram.invokeExact(fn);
+                if (!sp.equals(NULL)) walk.from(sp.address());
+            }
+            for (MemorySegment g = (MemorySegment) llvm.getFirstGlobal.invokeExact(mod); !g.equals(NULL); g = (MemorySegment) llvm.getNextGlobal.invokeExact(g)) {
+                MemorySegment entries = (MemorySegment) llvm.globalCopyAllMetadata.invokeExact(g, length);
+                long count = length.get(JAVA_LONG, 0);
+                try {
+                    for (int i = 0; i < count; i++) {
+                        if ((int) llvm.valueMetadataEntriesGetKind.invokeExact(entries, i) != 0) continue;   // 0: LLVM's fixed kind of !dbg
+                        walk.from(((MemorySegment) llvm.valueMetadataEntriesGetMetadata.invokeExact(entries, i)).address());
+                    }
+                } finally {
+                    if (!entries.equals(NULL)) llvm.disposeValueMetadataEntries.invokeExact(entries);
+                }
+            }
+            return walk.found().isEmpty() ? List.of() : DebugTypeWalk.sorted(walk.found());
+        }
+
+        /**
+         * Debug-info nodes through the C API: kinds, tags, names and flags have functions of their
+         * own, the rest is read as node operands. LLVM 21 made a type's size and offset operands 3
+         * and 4, moving a derived type's base, a composite's base and elements and a function
+         * type's types two places on; a derived type's base is third from the end and a function
+         * type's types last in either layout, and a composite's operand 3 or 4 is a constant only in
+         * the new one.
+         */
+        private final class DebugInfo implements DebugTypeWalk.Source {
+            private static final long NULL_NODE = DebugTypeWalk.Source.NULL;
+            private final Map<Long, MemorySegment[]> operands = new HashMap<>();
+
+            @Override
+            public DebugTypeWalk.Kind kind(long node) {
+                int kind = call(() -> (int) llvm.getMetadataKind.invokeExact(metadata(node)));
+                return switch (kind) {
+                    case 4 -> DebugTypeWalk.Kind.TUPLE;
+                    case 7 -> DebugTypeWalk.Kind.GLOBAL_VARIABLE_EXPRESSION;
+                    case 9 -> DebugTypeWalk.Kind.SUBRANGE;
+                    case 11 -> DebugTypeWalk.Kind.BASIC;
+                    case 12 -> DebugTypeWalk.Kind.DERIVED;
+                    case 13 -> DebugTypeWalk.Kind.COMPOSITE;
+                    case 14 -> DebugTypeWalk.Kind.SUBROUTINE;
+                    case 17 -> DebugTypeWalk.Kind.SUBPROGRAM;
+                    case 24 -> DebugTypeWalk.Kind.VARIABLE;
+                    default -> DebugTypeWalk.Kind.OTHER;
+                };
+            }
+
+            @Override
+            public int tag(long node) {
+                return Short.toUnsignedInt(call(() -> (short) llvm.getDINodeTag.invokeExact(metadata(node))));
+            }
+
+            @Override
+            public String name(long node) {
+                MemorySegment chars = call(() -> (MemorySegment) llvm.diTypeGetName.invokeExact(metadata(node), length));
+                return LibLlvm.string(chars, length.get(JAVA_LONG, 0));
+            }
+
+            @Override
+            public long type(long node) {
+                MemorySegment[] ops = operandsOf(node);
+                return switch (kind(node)) {
+                    case DERIVED -> operand(ops, ops.length - 3);
+                    case COMPOSITE -> operand(ops, 3 + compositeShift(ops));
+                    case SUBPROGRAM -> operand(ops, 4);
+                    case VARIABLE -> operand(ops, 3);
+                    case GLOBAL_VARIABLE_EXPRESSION -> operand(ops, 0);
+                    default -> NULL_NODE;
+                };
+            }
+
+            @Override
+            public long elements(long node) {
+                MemorySegment[] ops = operandsOf(node);
+                return switch (kind(node)) {
+                    case COMPOSITE -> operand(ops, 4 + compositeShift(ops));
+                    case SUBROUTINE -> operand(ops, ops.length - 1);
+                    default -> NULL_NODE;
+                };
+            }
+
+            @Override
+            public int size(long tuple) {
+                return operandsOf(tuple).length;
+            }
+
+            @Override
+            public long element(long tuple, int i) {
+                return operand(operandsOf(tuple), i);
+            }
+
+            @Override
+            public long count(long subrange) {
+                MemorySegment[] ops = operandsOf(subrange);
+                if (ops.length == 0 || ops[0].equals(MemorySegment.NULL) || call(() -> (MemorySegment) llvm.isAConstantInt.invokeExact(ops[0])).equals(MemorySegment.NULL)) return -1;
+                return (int) (long) call(() -> (long) llvm.constIntGetSExtValue.invokeExact(ops[0]));
+            }
+
+            @Override
+            public long bits(long node) {
+                return (int) (long) call(() -> (long) llvm.diTypeGetSizeInBits.invokeExact(metadata(node)));
+            }
+
+            @Override
+            public int flags(long node) {
+                return call(() -> (int) llvm.diTypeGetFlags.invokeExact(metadata(node)));
+            }
+
+            private int compositeShift(MemorySegment[] ops) {
+                for (int i = 3; i <= 4 && i < ops.length; i++) {
+                    MemorySegment op = ops[i];
+                    if (!op.equals(MemorySegment.NULL) && !call(() -> (MemorySegment) llvm.isAConstantInt.invokeExact(op)).equals(MemorySegment.NULL)) return 2;
+                }
+                return 0;
+            }
+
+            /** Operand {@code i} as a metadata node, {@link DebugTypeWalk.Source#NULL} for a null or missing one. */
+            private long operand(MemorySegment[] ops, int i) {
+                if (i < 0 || i >= ops.length || ops[i].equals(MemorySegment.NULL)) return NULL_NODE;
+                MemorySegment op = ops[i];
+                return call(() -> (MemorySegment) llvm.valueAsMetadata.invokeExact(op)).address();
+            }
+
+            private MemorySegment[] operandsOf(long node) {
+                MemorySegment[] known = operands.get(node);
+                if (known != null) return known;
+                MemorySegment[] ops = call(() -> {
+                    MemorySegment value = (MemorySegment) llvm.metadataAsValue.invokeExact(context, metadata(node));
+                    if (((MemorySegment) llvm.isAMdNode.invokeExact(value)).equals(MemorySegment.NULL)) return new MemorySegment[0];
+                    return operands(value);
+                });
+                operands.put(node, ops);
+                return ops;
+            }
+
+            private static MemorySegment metadata(long node) {
+                return MemorySegment.ofAddress(node);
+            }
+        }
+
+        /** A libLLVM call from code that cannot declare {@code Throwable} (a {@link DebugTypeWalk.Source}). */
+        private interface Native<T> {
+            T get() throws Throwable;
+        }
+
+        private static <T> T call(Native<T> c) {
+            try {
+                return c.get();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
         }
 
         /** The functions each global's initializer holds, looking through structs, arrays and vectors (not through other globals). */

@@ -1,0 +1,91 @@
+package dev.xcfi.verify.check;
+
+import dev.xcfi.encoding.golden.Compilers;
+import dev.xcfi.verify.bitcode.BitcodeReader;
+import dev.xcfi.verify.facts.FunctionFacts;
+import dev.xcfi.verify.facts.ModuleFacts;
+import dev.xcfi.verify.llvm.LibLlvmLocator;
+import dev.xcfi.verify.llvm.LlvmReader;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * KCFI hashes named from debug information, against clang-22: the committed random prototype
+ * corpus of a target, compiled as definitions with {@code -g -fsanitize=kcfi}; each definition's
+ * hash, named from the module's debug information, must be the id clang gives it (the golden
+ * corpus of the encoder's tests). Every definition must be named except those whose declaration
+ * uses what debug information does not record.
+ */
+class DebugNamesTest {
+    /** A salt, a transparent union, {@code noescape}, an address space or a calling convention: not in debug information. */
+    private static final Pattern NOT_IN_DEBUG_INFO = Pattern.compile(
+            "cfi_salt|\\bTRU\\b|noescape|address_space|ms_abi|sysv_abi|stdcall|fastcall|vectorcall|regcall|preserve_|swiftcall|pcs\\(");
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @CsvSource({"x86_64-linux-gnu,plain", "x86_64-linux-gnu,normalized", "aarch64-linux-gnu,plain", "i686-linux-gnu,normalized"})
+    void everyDefinitionOfTheCorpusIsNamedAsClangNamesIt(String target, String mode) throws Exception {
+        Compilers.requireClang();
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        StringBuilder definitions = new StringBuilder();
+        Map<String, String> declarations = new HashMap<>();
+        Pattern prototype = Pattern.compile("^.*\\b(f\\d{4,})\\(.*;$");
+        for (String line : Files.readAllLines(root.resolve("fixtures/c/corpus/" + target + ".h"))) {
+            var m = prototype.matcher(line);
+            if (m.matches()) declarations.put(m.group(1), line);
+            definitions.append(m.matches() ? line.substring(0, line.length() - 1) + " {}" : line).append('\n');
+        }
+        Path c = Files.writeString(dir.resolve("defs.c"), definitions);
+        Path bc = dir.resolve("defs.bc");
+        List<String> command = new ArrayList<>(List.of("clang-22", "--target=" + target, "-ffreestanding", "-nostdlibinc", "-isystem",
+                root.resolve("fixtures/c/sysroot").toString(), "-w", "-g", "-O0", "-fsanitize=kcfi", "-emit-llvm", "-c"));
+        if (mode.equals("normalized")) command.add("-fsanitize-cfi-icall-experimental-normalize-integers");
+        command.addAll(List.of("-o", bc.toString(), c.toString()));
+        Compilers.run(command);
+        Map<String, String> golden = new HashMap<>();
+        for (String row : Files.readAllLines(root.resolve("fixtures/c/golden/" + target + "/corpus." + mode + ".tsv"))) {
+            String[] f = row.split("\t");
+            golden.put(f[0], f[1]);
+        }
+
+        byte[] file = Files.readAllBytes(bc);
+        ModuleFacts module = BitcodeReader.readFile(bc.toString(), file).getFirst();
+        // both readers find the same function types (the Java reader walks each body's own metadata apart)
+        ModuleFacts byLibLlvm = LlvmReader.openFirst(LibLlvmLocator.candidates(Optional.empty()), 22).readFile(bc.toString(), file).getFirst();
+        assertThat(module.debugTypes()).hasSizeGreaterThan(definitions.length() / 1000).isEqualTo(byLibLlvm.debugTypes());
+        assertThat(module).isEqualTo(byLibLlvm);
+        KcfiNames names = new KcfiNames(List.of(module));
+        int named = 0, definitionsSeen = 0;
+        List<String> missed = new ArrayList<>();
+        for (FunctionFacts f : module.functions()) {
+            if (!golden.containsKey(f.name())) continue;
+            definitionsSeen++;
+            assertThat(f.kcfiType()).as(f.name()).isPresent();
+            Optional<String> id = names.debugName(f.kcfiType().getAsInt(), module);
+            if (id.isPresent()) {
+                named++;
+                assertThat(id.get()).as(f.name()).isEqualTo(golden.get(f.name()));
+            } else if (!NOT_IN_DEBUG_INFO.matcher(declarations.get(f.name())).find()) {
+                missed.add(declarations.get(f.name()) + "  // clang: " + golden.get(f.name()));
+            }
+        }
+        System.out.printf("%s %s: %d of %d definitions named from debug information%n", target, mode, named, definitionsSeen);
+        assertThat(definitionsSeen).isEqualTo(golden.size());
+        assertThat(missed).isEmpty();
+        assertThat(named).isGreaterThan(definitionsSeen / 2);
+    }
+}
