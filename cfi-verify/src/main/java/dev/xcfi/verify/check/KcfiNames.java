@@ -3,9 +3,11 @@ package dev.xcfi.verify.check;
 import dev.xcfi.encoding.CfiMode;
 import dev.xcfi.encoding.ClangEncoder;
 import dev.xcfi.encoding.HashedTypeId;
+import dev.xcfi.encoding.RustcEncoder;
 import dev.xcfi.encoding.KcfiHash;
 import dev.xcfi.types.FunctionType;
 import dev.xcfi.types.Target;
+import dev.xcfi.types.rust.FnSig;
 import dev.xcfi.verify.facts.DebugType;
 import dev.xcfi.verify.facts.FunctionFacts;
 import dev.xcfi.verify.facts.ModuleFacts;
@@ -47,6 +49,9 @@ final class KcfiNames {
     /** Per configuration: the ids tried for hashes, and the ids the program's debug information spells, by hash. */
     private final Map<Configuration, HashNames> spellings = new HashMap<>();
     private final Map<Configuration, Map<Integer, String>> debugNames = new HashMap<>();
+    /** Per configuration: the C function types debug information spells, by their IR signature, and per signature their Rust twins' ids by hash. */
+    private final Map<Configuration, Map<String, List<FunctionType>>> debugBySignature = new HashMap<>();
+    private final Map<Configuration, Map<String, Map<Integer, String>>> twinNames = new HashMap<>();
     /** Each module's configuration, worked out from its triple and flags once, not per hash. */
     private final Map<ModuleFacts, Optional<Configuration>> byModule = new java.util.IdentityHashMap<>();
 
@@ -64,7 +69,50 @@ final class KcfiNames {
         if (configuration.isEmpty()) return Optional.empty();
         Optional<String> debug = debugName(hash, module);
         if (debug.isPresent()) return debug.map(id -> new HashedId(id, fnv));
-        return spelled(hash, module, signature, configuration.get()).map(id -> new HashedId(id, fnv));
+        Optional<String> spelled = spelled(hash, module, signature, configuration.get());
+        if (spelled.isPresent() || !Site.isRust(module) || signature.isEmpty()) return spelled.map(id -> new HashedId(id, fnv));
+        return Optional.ofNullable(twinNames(configuration.get(), signature).get(hash)).map(id -> new HashedId(id, fnv));
+    }
+
+    /**
+     * The ids of the Rust twins ({@link RustTwins}) of the C function types of IR type
+     * {@code signature} that the program's debug information spells, by hash: a Rust binding's
+     * {@code fn(*mut Ctx, i64)} is named through C's {@code void (struct ctx *, long)}.
+     */
+    private Map<Integer, String> twinNames(Configuration c, String signature) {
+        return twinNames.computeIfAbsent(c, k -> new HashMap<>()).computeIfAbsent(signature, s -> {
+            Map<Integer, String> ids = new HashMap<>();
+            List<FunctionType> types = debugBySignature.computeIfAbsent(c, this::debugBySignature).getOrDefault(s, List.of());
+            if (types.isEmpty()) return ids;
+            RustTwins twins = new RustTwins(c.target());
+            RustcEncoder rustc = RustcEncoder.of(c.target(), Map.of());
+            for (FunctionType f : types) {
+                for (FnSig sig : twins.of(f)) {
+                    try {
+                        HashedTypeId id = rustc.encode(sig, c.mode(), c.algorithm());
+                        ids.putIfAbsent(id.kcfi(), id.id().string());
+                    } catch (RuntimeException e) {
+                        // not a type rustc's encoder takes on this target
+                    }
+                }
+            }
+            return ids;
+        });
+    }
+
+    private Map<String, List<FunctionType>> debugBySignature(Configuration c) {
+        Map<String, List<FunctionType>> out = new HashMap<>();
+        RustTwins twins = new RustTwins(c.target());
+        for (ModuleFacts m : modules) {
+            if (m.debugTypes().isEmpty() || Site.isRust(m)) continue;
+            for (DebugType.Function f : m.debugTypes()) {
+                for (FunctionType type : DebugCTypes.of(f)) {
+                    String signature = twins.signature(type);
+                    if (signature != null) out.computeIfAbsent(signature, k -> new java.util.ArrayList<>()).add(type);
+                }
+            }
+        }
+        return out;
     }
 
     /** The id of {@code hash} among those the program's debug information spells, made as {@code module} makes its hashes. */

@@ -36,6 +36,41 @@ class DebugNamesTest {
     @TempDir
     Path dir;
 
+    @org.junit.jupiter.api.Test
+    void aBindingNamesItsStructsInRustsCase() {
+        assertThat(RustTwins.names("ctx")).containsExactly("ctx", "Ctx");
+        assertThat(RustTwins.names("sqlite3_changeset_iter")).containsExactly("sqlite3_changeset_iter", "Sqlite3ChangesetIter");
+        assertThat(RustTwins.names("Big")).containsExactly("Big");
+    }
+
+    /**
+     * A Rust definition of a C declaration, KCFI, with a struct pointer and Rust's {@code i64}:
+     * without debug information neither hash can be named; with C's, C's is named from it and
+     * Rust's as its twin, so the report says what differs.
+     */
+    @org.junit.jupiter.api.Test
+    void bothSidesOfAStructPointerMismatchAreNamedFromCsDebugInformation() throws Exception {
+        String c = """
+                struct ctx { int id; };
+                extern void rust_log(struct ctx *c, long v);
+                void use(void) { struct ctx c = {1}; rust_log(&c, 2); }
+                """;
+        Path rust = dev.xcfi.verify.TestBitcode.rustc(dir, "r", """
+                #![no_std]
+                #[repr(C)] pub struct Ctx { id: i32 }
+                #[no_mangle] pub extern "C" fn rust_log(_c: *mut Ctx, _v: i64) {}
+                """, "-Cpanic=abort", "-Zsanitizer=kcfi");
+        Path plain = dev.xcfi.verify.TestBitcode.clang(dir, "plain", c, "-fsanitize=kcfi", "-emit-llvm");
+        Path debug = dev.xcfi.verify.TestBitcode.clang(dir, "debug", c, "-g", "-fsanitize=kcfi", "-emit-llvm");
+        VerifyFixturesTest.Run without = VerifyFixturesTest.verify(plain.toString(), rust.toString());
+        assertThat(without.findings()).containsExactly("declaration-mismatch rust_log");
+        assertThat(without.text()).doesNotContain("hash of");
+        VerifyFixturesTest.Run with = VerifyFixturesTest.verify(debug.toString(), rust.toString());
+        assertThat(with.findings()).containsExactly("declaration-mismatch rust_log");
+        assertThat(with.text()).contains("parameter 1 is `ctx *` vs `Ctx *`", "hash of _ZTSFvP3ctxlE: C: void (ctx *, long)",
+                "hash of _ZTSFvP3Ctxu3i64E: C: void (Ctx *, i64)");
+    }
+
     @ParameterizedTest
     @CsvSource({"x86_64-linux-gnu,plain", "x86_64-linux-gnu,normalized", "aarch64-linux-gnu,plain", "i686-linux-gnu,normalized"})
     void everyDefinitionOfTheCorpusIsNamedAsClangNamesIt(String target, String mode) throws Exception {

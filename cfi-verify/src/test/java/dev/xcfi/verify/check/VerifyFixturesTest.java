@@ -443,10 +443,11 @@ class VerifyFixturesTest {
      * A hand-written binding: the Rust struct is {@code Ctx} where C's tag is {@code ctx} (rustc
      * encodes a {@code #[repr(C)]} struct by its name, as clang does a tag), and the integers are
      * Rust's. The entry's id and the test differ in four places, all named. Confirmed by running.
-     * Under KCFI the same program traps too, but is not reported while C has a function of the
-     * field's type: a hash of a signature with a struct pointer cannot be named by its id without
-     * debug information (docs/verify.md's gaps); without one, the call's orphaned check and the
-     * entry are paired by their IR type.
+     * Under KCFI the same program traps too, but without debug information it is not reported
+     * while C has a function of the field's type: a hash of a signature with a struct pointer
+     * cannot be named by its id (docs/verify.md's gaps); without one, the call's orphaned check and
+     * the entry are paired by their IR type. With C built with {@code -g}, C's hash is named from
+     * its debug information and the Rust entry's as its twin, and all four parts are reported.
      */
     @Test
     void aRustTableEntryWhoseStructIsNamedOtherwiseTrapsAndIsFound(@TempDir Path dir) throws Exception {
@@ -485,6 +486,15 @@ class VerifyFixturesTest {
             assertThat(fix.split("integer normalization", -1)).as("said once").hasSize(2);
         }
         assertThat(verify(p(dir, "kcfi-reader.o"), p(dir, "kcfi-binding.bc")).findings()).isEmpty();
+        // ... unless C's debug information names its hash (and through it the Rust binding's, as its twin)
+        compile(dir, "kcfi-g-reader.bc", p(dir, "reader.c"), "-g", "-fsanitize=kcfi", "-emit-llvm");
+        for (String reader : List.of("java", "llvm")) {
+            Run named = verify("--reader=" + reader, p(dir, "kcfi-g-reader.bc"), p(dir, "kcfi-binding.bc"));
+            assertThat(named.findings()).as(reader).singleElement().asString().startsWith("table-entry-mismatch _R").contains("rust_read");
+            assertThat(named.text()).as(reader).contains("go makes KCFI-checked calls expecting 0x11f722ed",
+                    "hash of _ZTSFiP3ctxPvixE: C: int (ctx *, void *, int, long long)", "hash of _ZTSFu3i32P3CtxPvS_u3i64E",
+                    "the return type is `int` vs `i32`; parameter 1 is `ctx *` vs `Ctx *`; parameter 3 is `int` vs `i32`; parameter 4 is `long long` vs `i64`");
+        }
         // ... unless the C side has no function of its own type: then the call's check is an orphan of
         // the same IR type as the Rust entry, and the two are paired
         java.nio.file.Files.writeString(dir.resolve("lonely.c"), java.nio.file.Files.readString(dir.resolve("reader.c"))
