@@ -52,6 +52,7 @@ final class KcfiNames {
     /** Per configuration: the C function types debug information spells, by their IR signature, and per signature their Rust twins' ids by hash. */
     private final Map<Configuration, Map<String, List<FunctionType>>> debugBySignature = new HashMap<>();
     private final Map<Configuration, Map<String, Map<Integer, String>>> twinNames = new HashMap<>();
+    private List<FunctionType> debugCTypes;
     /** Each module's configuration, worked out from its triple and flags once, not per hash. */
     private final Map<ModuleFacts, Optional<Configuration>> byModule = new java.util.IdentityHashMap<>();
 
@@ -103,14 +104,9 @@ final class KcfiNames {
     private Map<String, List<FunctionType>> debugBySignature(Configuration c) {
         Map<String, List<FunctionType>> out = new HashMap<>();
         RustTwins twins = new RustTwins(c.target());
-        for (ModuleFacts m : modules) {
-            if (m.debugTypes().isEmpty() || Site.isRust(m)) continue;
-            for (DebugType.Function f : m.debugTypes()) {
-                for (FunctionType type : DebugCTypes.of(f)) {
-                    String signature = twins.signature(type);
-                    if (signature != null) out.computeIfAbsent(signature, k -> new java.util.ArrayList<>()).add(type);
-                }
-            }
+        for (FunctionType type : debugCTypes()) {
+            String signature = twins.signature(type);
+            if (signature != null) out.computeIfAbsent(signature, k -> new java.util.ArrayList<>()).add(type);
         }
         return out;
     }
@@ -124,22 +120,29 @@ final class KcfiNames {
     /** The ids of every C function type the program's debug information spells, made as {@code c} makes them. */
     private Map<Integer, String> debugNames(Configuration c) {
         Map<Integer, String> ids = new HashMap<>();
-        ClangEncoder clang = null;
-        for (ModuleFacts m : modules) {
-            if (m.debugTypes().isEmpty() || Site.isRust(m)) continue;
-            if (clang == null) clang = ClangEncoder.of(c.target());
-            for (DebugType.Function f : m.debugTypes()) {
-                for (FunctionType type : DebugCTypes.of(f)) {
-                    try {
-                        HashedTypeId id = clang.encode(type, c.mode(), c.algorithm());
-                        ids.putIfAbsent(id.kcfi(), id.id().string());
-                    } catch (RuntimeException e) {
-                        // a type the target does not have, or one without linkage: no id to name a hash by
-                    }
-                }
+        if (debugCTypes().isEmpty()) return ids;
+        ClangEncoder clang = ClangEncoder.of(c.target());
+        for (FunctionType type : debugCTypes()) {
+            try {
+                HashedTypeId id = clang.encode(type, c.mode(), c.algorithm());
+                ids.putIfAbsent(id.kcfi(), id.id().string());
+            } catch (RuntimeException e) {
+                // a type the target does not have, or one without linkage: no id to name a hash by
             }
         }
         return ids;
+    }
+
+    /** The C function types the debug information of the program's C modules spells (Rust's spells Rust's types), read once. */
+    private List<FunctionType> debugCTypes() {
+        if (debugCTypes == null) {
+            debugCTypes = new java.util.ArrayList<>();
+            for (ModuleFacts m : modules) {
+                if (Site.isRust(m)) continue;
+                for (DebugType.Function f : m.debugTypes()) debugCTypes.addAll(DebugCTypes.of(f));
+            }
+        }
+        return debugCTypes;
     }
 
     /** Worked out on the first hash only: a cfi-icall program (no hashes) never pays for it. */

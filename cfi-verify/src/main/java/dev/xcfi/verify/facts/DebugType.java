@@ -48,8 +48,10 @@ public sealed interface DebugType {
         }
     }
 
-    /** Anything else (another language's construct). */
-    record Other(int tag) implements DebugType {}
+    /** Anything else (another language's construct, a node that is not a type). */
+    Other OTHER = new Other();
+
+    record Other() implements DebugType {}
 
     /**
      * A compact spelling that tells types apart and orders them the same way for any reader
@@ -70,8 +72,8 @@ public sealed interface DebugType {
             out.append('F').append(f.types().size()).append('(');
             for (DebugType p : f.types()) key(p, out);
             out.append(')');
-        } else if (t instanceof Other o) {
-            out.append('O').append(o.tag()).append(';');
+        } else if (t instanceof Other) {
+            out.append('O');
         }
     }
 }

@@ -28,7 +28,7 @@ public final class DebugTypeWalk {
     /** How many nodes one walk visits at most: bounds the work on hostile input (a real kernel module has far fewer). */
     public static final int MAX_NODES = 1 << 20;
 
-    public enum Kind { NONE, BASIC, DERIVED, COMPOSITE, SUBROUTINE, SUBPROGRAM, SUBRANGE, VARIABLE, GLOBAL_VARIABLE_EXPRESSION, TUPLE, OTHER }
+    public enum Kind { BASIC, DERIVED, COMPOSITE, SUBROUTINE, SUBPROGRAM, SUBRANGE, VARIABLE, GLOBAL_VARIABLE_EXPRESSION, TUPLE, OTHER }
 
     /** A reader's metadata, node by node; {@link #NULL} is a null operand. */
     public interface Source {
@@ -178,8 +178,7 @@ public final class DebugTypeWalk {
                 if (parts.isEmpty()) parts.add(DebugType.NONE);
                 yield new DebugType.Function(parts);
             }
-            case NONE -> DebugType.NONE;
-            default -> new DebugType.Other(0);   // tags of non-type nodes differ between the readers' views: not kept
+            default -> DebugType.OTHER;
         };
         trees.put(node, t);   // whole: a tree too deep never gets here
         return t;

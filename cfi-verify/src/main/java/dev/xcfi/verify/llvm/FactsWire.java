@@ -144,10 +144,7 @@ final class FactsWire {
                 out.writeInt(f.types().size());
                 for (DebugType p : f.types()) debugType(out, p, depth + 1);
             }
-            case DebugType.Other o -> {
-                out.writeByte(5);
-                out.writeInt(o.tag());
-            }
+            case DebugType.Other o -> out.writeByte(5);
         }
     }
 
@@ -170,7 +167,7 @@ final class FactsWire {
                 for (int k = count(in); k > 0; k--) types.add(debugType(in, depth + 1));
                 yield new DebugType.Function(types);
             }
-            case 5 -> new DebugType.Other(in.readInt());
+            case 5 -> DebugType.OTHER;
             default -> throw new IOException("corrupt worker answer: unknown debug type");
         };
     }

@@ -453,15 +453,7 @@ class VerifyFixturesTest {
     void aRustTableEntryWhoseStructIsNamedOtherwiseTrapsAndIsFound(@TempDir Path dir) throws Exception {
         dev.xcfi.encoding.golden.Compilers.requireClang();
         dev.xcfi.encoding.golden.Compilers.requireRustc();
-        java.nio.file.Files.writeString(dir.resolve("reader.c"), """
-                struct ctx { int n; };
-                struct ops { int (*read)(struct ctx *, void *, int, long long); };
-                extern const struct ops rust_ops;
-                __attribute__((noinline)) int go(const struct ops *o, struct ctx *c) { return o->read(c, 0, 1, 2); }
-                int c_read(struct ctx *c, void *b, int n, long long off) { return 0; }
-                int (*volatile keep)(struct ctx *, void *, int, long long) = c_read;
-                int main(void) { struct ctx c = {0}; return go(&rust_ops, &c); }
-                """);
+        java.nio.file.Files.copy(Fixtures.root().resolve("fixtures/verify/debuginfo.c"), dir.resolve("reader.c"));   // its binding, no_std to link, below
         java.nio.file.Files.writeString(dir.resolve("binding.rs"), """
                 #![no_std]
                 use core::ffi::{c_int, c_void};
