@@ -1,6 +1,7 @@
 package dev.xcfi.verify.bitcode;
 
 import dev.xcfi.verify.facts.DebugTypeWalk;
+import dev.xcfi.verify.facts.SourceLocation;
 import dev.xcfi.verify.facts.DebugTypeWalk.Kind;
 
 import java.util.OptionalInt;
@@ -105,6 +106,34 @@ final class DebugInfoSource implements DebugTypeWalk.Source {
     @Override
     public boolean deferred(long node) {
         return function && node < metadata.base;
+    }
+
+    /**
+     * Where a debug location is: the file of its scope (a subprogram's at operand 4, a lexical
+     * block's at 2; a file's name at 1 and folder at 2), as libLLVM's {@code DILocation} reports it.
+     */
+    SourceLocation location(long scope, long line, long column) {
+        long file = scope;
+        for (int hops = 0; hops < DebugTypeWalk.MAX_DEPTH && file != NULL; hops++) {
+            int code = metadata.debugCode(file);
+            if (code == MetadataTable.FILE) {
+                return SourceLocation.of(orEmpty(metadata.string(reference(file, 2))), orEmpty(metadata.string(reference(file, 1))), line, column);
+            }
+            if (code == MetadataTable.SUBPROGRAM) file = reference(file, 4);
+            else if (code == MetadataTable.LEXICAL_BLOCK || code == MetadataTable.LEXICAL_BLOCK_FILE) file = reference(file, 2);
+            else break;
+        }
+        return SourceLocation.NONE;
+    }
+
+    /** A subprogram's place: its file and line (operand 5). */
+    SourceLocation subprogram(long node) {
+        if (metadata.debugCode(node) != MetadataTable.SUBPROGRAM) return SourceLocation.NONE;
+        return location(node, Integer.toUnsignedLong(metadata.debugOperand(node, 5)), 0);
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     private long reference(long node, int operand) {

@@ -5,6 +5,7 @@ import dev.xcfi.verify.facts.DebugType;
 import dev.xcfi.verify.facts.DebugTypeWalk;
 import dev.xcfi.verify.facts.FunctionFacts;
 import dev.xcfi.verify.facts.KcfiCall;
+import dev.xcfi.verify.facts.SourceLocation;
 import dev.xcfi.verify.facts.StoredFunction;
 import dev.xcfi.verify.facts.TypeTest;
 
@@ -21,7 +22,7 @@ import java.util.OptionalInt;
 final class FunctionReader {
     private static final int CONSTANTS = 11, METADATA = 15, METADATA_ATTACHMENT = 16;
     private static final int INVOKE = 13, CALL = 34, OPERAND_BUNDLE = 55, CALLBR = 57, ATTACHMENT = 11;
-    private static final int ALLOCA = 19, LOAD = 20, STORE = 44, STORE_ATOMIC = 45;
+    private static final int ALLOCA = 19, LOAD = 20, STORE = 44, STORE_ATOMIC = 45, DEBUG_LOC_AGAIN = 33, DEBUG_LOC = 35;
     private static final int CALL_EXPLICIT_TYPE = 15, CALL_FMF = 17, INVOKE_EXPLICIT_TYPE = 13;
     private static final long OB_METADATA = 0x80000000L;
     /** Instruction records that define a value (every instruction but calls has a fixed type). */
@@ -56,7 +57,7 @@ final class FunctionReader {
 
     record RawAttachment(long offset, RawId id) {}
 
-    record RawTypeTest(int function, RawId id, TypeTest.Kind kind) {}
+    record RawTypeTest(int function, RawId id, TypeTest.Kind kind, SourceLocation source) {}
 
     /**
      * What the module's tables give a function body: all read-only while bodies are read. In a
@@ -83,7 +84,7 @@ final class FunctionReader {
 
     /** One body's facts, and its own attachments (`!type`, `!kcfi_type`) with their metadata resolved. */
     record Body(int function, List<RawTypeTest> typeTests, List<KcfiCall> kcfiCalls, List<CallbackArgument> callbacks,
-                List<StoredFunction> stored, List<RawAttachment> typeIds, OptionalInt kcfiType, DebugTypes debugTypes) {}
+                List<StoredFunction> stored, List<RawAttachment> typeIds, OptionalInt kcfiType, DebugTypes debugTypes, SourceLocation source) {}
 
     /** The function types a body's own debug information spells, and the module nodes its walk reached (walked later, once). */
     record DebugTypes(List<DebugType.Function> found, java.util.Set<Long> deferred) {
@@ -111,12 +112,23 @@ final class FunctionReader {
     /** KCFI calls before their parameter is known: {@code [hash, callee value id]}; and each stack slot's {@code [stores, parameter]}. */
     private final List<long[]> kcfiPending = new ArrayList<>();
     private final java.util.Map<Long, int[]> slots = new java.util.HashMap<>();
+    /** Each pending KCFI call's place in the source. */
+    private final List<SourceLocation> kcfiSources = new ArrayList<>();
+    /**
+     * The facts the last instruction added start at these indexes (type tests, KCFI calls,
+     * callbacks): a DEBUG_LOC record after an instruction places it. And the last DEBUG_LOC's
+     * line, column and scope, which DEBUG_LOC_AGAIN repeats.
+     */
+    private int testsFrom, kcfiFrom, callbacksFrom;
+    private long line, column, scope = -1;
+    private DebugInfoSource debugInfo;
 
     /** A reader for the bodies of one module, reused from one body to the next (one per thread). */
     FunctionReader(Module module) {
         this.module = module;
         this.values = new ValueTable(module.values());
         this.metadata = new MetadataTable(module.metadata());
+        this.debugInfo = new DebugInfoSource(metadata, values);
     }
 
     /** Reads the body of function {@code fn}, whose block {@code blocks} has just entered. */
@@ -131,7 +143,10 @@ final class FunctionReader {
         stored.clear();
         bundles.clear();
         kcfiPending.clear();
+        kcfiSources.clear();
         slots.clear();
+        testsFrom = kcfiFrom = callbacksFrom = 0;
+        scope = -1;
         attachments = null;
         try {
             return body(fnType);
@@ -159,7 +174,10 @@ final class FunctionReader {
                     }
                     default -> blocks.skipBlock();   // value names, use lists
                 }
+            } else if (code == DEBUG_LOC || code == DEBUG_LOC_AGAIN) {
+                debugLocation(code);
             } else if (code == CALL || code == INVOKE || code == CALLBR) {
+                factsFrom();
                 blocks.read(r, code);
                 call();
             } else if (code == OPERAND_BUNDLE) {
@@ -183,13 +201,49 @@ final class FunctionReader {
                 throw new UnsupportedBitcodeException("unknown instruction record " + code, blocks.cursor().position(), "");
             }
         }
-        for (long[] k : kcfiPending) kcfiCalls.add(new KcfiCall(module.names().get(fn), (int) k[0], parameter(k[1]), module.types().signature((int) k[2])));
+        for (int i = 0; i < kcfiPending.size(); i++) {
+            long[] k = kcfiPending.get(i);
+            kcfiCalls.add(new KcfiCall(module.names().get(fn), (int) k[0], parameter(k[1]), module.types().signature((int) k[2]), kcfiSources.get(i)));
+        }
         List<RawAttachment> typeIds = attachments == null ? List.of() : new ArrayList<>(4);
         OptionalInt kcfi = attachments == null ? OptionalInt.empty()
                 : resolveAttachments(attachments, fn, metadata, values, module.metadata().size(), typeIds, OptionalInt.empty());
         List<StoredFunction> storedFunctions = new ArrayList<>(stored.size());
         for (String f : stored) storedFunctions.add(new StoredFunction(StoredFunction.Kind.STORE, module.names().get(fn), f));
-        return new Body(fn, List.copyOf(typeTests), List.copyOf(kcfiCalls), List.copyOf(callbacks), storedFunctions, typeIds, kcfi, debugTypes());
+        long dbg = debugAttachment(attachments);
+        return new Body(fn, List.copyOf(typeTests), List.copyOf(kcfiCalls), List.copyOf(callbacks), storedFunctions, typeIds, kcfi, debugTypes(),
+                dbg < 0 ? SourceLocation.NONE : debugInfo.subprogram(dbg));
+    }
+
+    /** Only calls add facts that have a place; the facts an instruction adds start where it starts. */
+    private void factsFrom() {
+        testsFrom = typeTests.size();
+        kcfiFrom = kcfiPending.size();
+        callbacksFrom = callbacks.size();
+    }
+
+    /** DEBUG_LOC {@code [line, column, scope, inlinedAt, ...]} (or AGAIN: the last one) places the previous instruction's facts. */
+    private void debugLocation(int code) throws BitcodeException {
+        if (code == DEBUG_LOC) {
+            blocks.read(r, code);
+            line = r.op(0);
+            column = r.op(1);
+            scope = r.op(2) - 1;
+        } else {
+            blocks.skip();
+        }
+        if (testsFrom == typeTests.size() && kcfiFrom == kcfiPending.size() && callbacksFrom == callbacks.size()) return;
+        SourceLocation at = debugInfo.location(scope, line, column);
+        for (int i = testsFrom; i < typeTests.size(); i++) {
+            RawTypeTest t = typeTests.get(i);
+            typeTests.set(i, new RawTypeTest(t.function(), t.id(), t.kind(), at));
+        }
+        for (int i = kcfiFrom; i < kcfiSources.size(); i++) kcfiSources.set(i, at);
+        for (int i = callbacksFrom; i < callbacks.size(); i++) {
+            CallbackArgument c = callbacks.get(i);
+            callbacks.set(i, new CallbackArgument(c.function(), c.callee(), c.argument(), c.arguments(), c.passed(), at));
+        }
+        factsFrom();
     }
 
     /** Walks this function's {@code !dbg} while its metadata is at hand: LLVM moves what only one function uses into its block. */
@@ -355,6 +409,7 @@ final class FunctionReader {
             for (long[] b : bundles) {
                 if (!"kcfi".equals(module.bundleTags()[(int) b[0]]) || values.kind(b[1]) != ValueTable.INTEGER) continue;
                 kcfiPending.add(new long[] {values.integer(b[1]), callee, fnType});   // the parameter is known once every store is seen
+                kcfiSources.add(SourceLocation.NONE);
             }
             return;
         }
@@ -369,7 +424,7 @@ final class FunctionReader {
             } else if (args > at && argMetadata[at] >= 0) {
                 id = rawId(metadata, values, argMetadata[at], fn, module.metadata().size(), true);
             }
-            if (id != null) typeTests.add(new RawTypeTest(fn, id, test));
+            if (id != null) typeTests.add(new RawTypeTest(fn, id, test, SourceLocation.NONE));
         }
         if (callees.intrinsics()[target]) return;
         for (int i = 0; i < args; i++) {

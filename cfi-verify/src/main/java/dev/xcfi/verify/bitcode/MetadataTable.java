@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * The module-level metadata, numbered as LLVM numbers it (every record that defines metadata takes
  * the next id; METADATA_STRINGS takes one per string). Strings, nodes and value references are
- * kept, and of debug information the records that spell types ({@link #KEPT_DEBUG}); the rest is
- * counted, not stored. The module's table also holds the
+ * kept, and of debug information the records that spell types and place code in files
+ * ({@link #KEPT_DEBUG}); the rest is counted, not stored. The module's table also holds the
  * metadata kinds, the declarations' attachments and the {@code !llvm.module.flags} operands; a
  * function's table (LLVM moves metadata only one function uses into its block) extends it.
  */
@@ -27,10 +27,12 @@ final class MetadataTable extends LayeredTable<MetadataTable> {
     /** Debug-info records that spell types, and the global variables and subprograms that lead to them. */
     static final int SUBRANGE = 13, BASIC_TYPE = 15, DERIVED_TYPE = 17, COMPOSITE_TYPE = 18, SUBROUTINE_TYPE = 19, SUBPROGRAM = 21,
             GLOBAL_VAR = 27, GLOBAL_VAR_EXPR = 37;
+    /** And the ones that say which file a debug location's scope is in. */
+    static final int FILE = 16, LEXICAL_BLOCK = 22, LEXICAL_BLOCK_FILE = 23;
     private static final boolean[] KEPT_DEBUG = new boolean[LAST_KNOWN + 1];
 
     static {
-        for (int code : new int[] {SUBRANGE, BASIC_TYPE, DERIVED_TYPE, COMPOSITE_TYPE, SUBROUTINE_TYPE, SUBPROGRAM, GLOBAL_VAR, GLOBAL_VAR_EXPR}) {
+        for (int code : new int[] {SUBRANGE, BASIC_TYPE, DERIVED_TYPE, COMPOSITE_TYPE, SUBROUTINE_TYPE, SUBPROGRAM, GLOBAL_VAR, GLOBAL_VAR_EXPR, FILE, LEXICAL_BLOCK, LEXICAL_BLOCK_FILE}) {
             KEPT_DEBUG[code] = true;
         }
     }

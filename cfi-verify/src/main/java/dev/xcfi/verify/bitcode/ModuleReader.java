@@ -4,6 +4,7 @@ import dev.xcfi.verify.facts.CallbackArgument;
 import dev.xcfi.verify.facts.DebugType;
 import dev.xcfi.verify.facts.DebugTypeWalk;
 import dev.xcfi.verify.facts.FunctionFacts;
+import dev.xcfi.verify.facts.SourceLocation;
 import dev.xcfi.verify.facts.KcfiCall;
 import dev.xcfi.verify.facts.ModuleFacts;
 import dev.xcfi.verify.facts.ModuleFlags;
@@ -55,6 +56,8 @@ final class ModuleReader {
     private final List<Integer> functionTypes = new ArrayList<>();
     private final List<List<RawAttachment>> typeIds = new ArrayList<>();
     private final List<OptionalInt> kcfiTypes = new ArrayList<>();
+    /** Each function's place in the source (its subprogram's), with debug information. */
+    private final List<SourceLocation> sources = new ArrayList<>();
     private final List<Integer> bodies = new ArrayList<>();
     private int nextBody;
     // Global variables with an initializer, in module order: name and initializer value id
@@ -167,6 +170,7 @@ final class ModuleReader {
         functionTypes.add((int) type);
         typeIds.add(List.of());
         kcfiTypes.add(OptionalInt.empty());
+        sources.add(SourceLocation.NONE);
         if (definition) bodies.add(index);
         values.add(ValueTable.FUNCTION, index);
     }
@@ -250,6 +254,7 @@ final class ModuleReader {
             if (result instanceof RuntimeException e) throw e;
             FunctionReader.Body body = (FunctionReader.Body) result;
             typeIds.set(body.function(), body.typeIds());
+            sources.set(body.function(), body.source());
             kcfiTypes.set(body.function(), body.kcfiType());
             typeTests.addAll(body.typeTests());
             kcfiCalls.addAll(body.kcfiCalls());
@@ -272,7 +277,10 @@ final class ModuleReader {
             if (a.length > 0 && values.kind(a[0]) == ValueTable.FUNCTION) declared.merge(values.data(a[0]), java.util.Arrays.copyOfRange(a, 1, a.length),
                     (x, y) -> FunctionReader.append(x, y, 0, y.length));
         }
+        DebugInfoSource debugInfo = new DebugInfoSource(metadata, values);
         declared.forEach((fn, pairs) -> {
+            long dbg = FunctionReader.debugAttachment(pairs);
+            if (dbg >= 0) sources.set(fn, debugInfo.subprogram(dbg));
             List<RawAttachment> ids = new ArrayList<>(typeIds.get(fn));
             kcfiTypes.set(fn, FunctionReader.resolveAttachments(pairs, fn, metadata, values, metadata.size(), ids, kcfiTypes.get(fn)));
             typeIds.set(fn, ids);
@@ -331,11 +339,12 @@ final class ModuleReader {
         List<TypeAttachment> ids = new ArrayList<>(raw.size());
         for (RawAttachment a : raw) ids.add(new TypeAttachment(a.offset(), number(a.id(), distinct)));
         OptionalInt kcfi = kcfiTypes.get(i);
-        return new FunctionFacts(names.get(i), definitions.get(i), linkages.get(i), ids, kcfi, kcfi.isPresent() ? types.signature(functionTypes.get(i)) : "");
+        return new FunctionFacts(names.get(i), definitions.get(i), linkages.get(i), ids, kcfi, kcfi.isPresent() ? types.signature(functionTypes.get(i)) : "",
+                sources.get(i));
     }
 
     private TypeTest typeTest(RawTypeTest t, Map<Long, Integer> distinct) {
-        return new TypeTest(names.get(t.function()), number(t.id(), distinct), t.kind());
+        return new TypeTest(names.get(t.function()), number(t.id(), distinct), t.kind(), t.source());
     }
 
     /** Distinct nodes are numbered by first appearance: attachments in function order, then type tests. */

@@ -54,7 +54,7 @@ final class CallbackMismatches {
                     Sides.name(cb.function()) + " passes " + Sides.name(cb.passed()) + " to " + Sides.name(cb.callee()) + " (parameter " + (parameter + 1)
                             + "), which calls it through a pointer of type id " + expected.get().id() + ", but " + Sides.name(cb.passed())
                             + " carries " + passedId.get() + ": the call back traps",
-                    callee.get(), side(expected.get(), callee.get(), cb), passed.get(), sides.id(passed.get().where(), "passed function", passedId.get()),
+                    callee.get(), side(expected.get(), callee.get(), cb), passed.get(), sides.id(passed.get().where(), passed.get().function().source(), "passed function", passedId.get()),
                     fix(cb, callee.get().isRust() == passed.get().isRust())));
             return;
         }
@@ -73,7 +73,7 @@ final class CallbackMismatches {
         String check = null;
         if (kcfi) {
             for (KcfiCall call : callsThrough(callee, cb)) {
-                expected = sides.hash(callee.where(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), call.hash(), callee.module(),
+                expected = sides.hash(callee.where(), call.source(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), call.hash(), callee.module(),
                         call.signature());
                 check = "with a KCFI check for " + Sides.hex(call.hash());
                 break;
@@ -93,7 +93,7 @@ final class CallbackMismatches {
                 Sides.name(cb.function()) + " passes " + Sides.name(cb.passed()) + " to " + Sides.name(cb.callee()) + " (argument " + (cb.argument() + 1) + "), which calls it " + check
                         + ", but " + Sides.name(cb.passed()) + " is defined in a module built without " + checking.label() + " and carries no "
                         + checking.carried() + ": the call back traps",
-                List.of(expected.location(), new Finding.Location(passed.where(), "passed function", "", "built without " + checking.label())),
+                List.of(expected.location(), new Finding.Location(passed.where(), "passed function", "", "built without " + checking.label(), passed.function().source())),
                 Sides.rebuild(cb.passed(), checking)));
         return true;
     }
@@ -112,8 +112,8 @@ final class CallbackMismatches {
             findings.add(sides.mismatch(Rule.CALLBACK_MISMATCH, cb.passed(), Sides.name(cb.function()) + " passes " + Sides.name(cb.passed()) + " to " + Sides.name(cb.callee()) + " (argument "
                             + (cb.argument() + 1) + "), which calls it with a KCFI check for " + Sides.hex(call.hash()) + ", but " + Sides.name(cb.passed()) + " carries "
                             + Sides.hex(carried) + ": the call back traps",
-                    callee, sides.hash(callee.where(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), call.hash(), callee.module(), call.signature()),
-                    passed, sides.hash(passed.where(), "passed function", carried, passed.module(), passed.function().signature()),
+                    callee, sides.hash(callee.where(), call.source(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), call.hash(), callee.module(), call.signature()),
+                    passed, sides.hash(passed.where(), passed.function().source(), "passed function", carried, passed.module(), passed.function().signature()),
                     fix(cb, callee.isRust() == passed.isRust())));
             return true;
         }
@@ -140,7 +140,7 @@ final class CallbackMismatches {
 
     /** The expected id as a finding shows it: the callee's parameter, decoded (only for findings: decoding is cold code). */
     private Sides.Side side(Expected e, Site callee, CallbackArgument cb) {
-        return sides.id(callee.where(), "callee parameter " + (e.parameter() + 1) + " of " + cb.callee(), e.id());
+        return sides.id(callee.where(), callee.function().source(), "callee parameter " + (e.parameter() + 1) + " of " + cb.callee(), e.id());
     }
 
     /**

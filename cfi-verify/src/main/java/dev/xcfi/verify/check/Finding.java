@@ -1,5 +1,7 @@
 package dev.xcfi.verify.check;
 
+import dev.xcfi.verify.facts.SourceLocation;
+
 import java.util.List;
 
 /** One problem: the rule, the symbol it concerns ("" for the whole program), both sides, and a fix. */
@@ -8,6 +10,13 @@ public record Finding(Rule rule, String symbol, String message, List<Location> l
         locations = List.copyOf(locations);
     }
 
-    /** One side of a finding: where, in what role, the id there and what it means. */
-    public record Location(String path, String role, String typeId, String decoded) {}
+    /**
+     * One side of a finding: where (the module's file, and with debug information the place in the
+     * source), in what role, the id there and what it means.
+     */
+    public record Location(String path, String role, String typeId, String decoded, dev.xcfi.verify.facts.SourceLocation source) {
+        public Location(String path, String role, String typeId, String decoded) {
+            this(path, role, typeId, decoded, dev.xcfi.verify.facts.SourceLocation.NONE);
+        }
+    }
 }

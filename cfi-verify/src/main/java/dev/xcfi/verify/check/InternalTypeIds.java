@@ -21,8 +21,8 @@ final class InternalTypeIds {
             List<Site> users = program.declarations().getOrDefault(name, List.of()).stream().filter(s -> s.module() != def.module()).toList();
             if (users.isEmpty()) return;
             List<Finding.Location> locations = new ArrayList<>();
-            locations.add(new Finding.Location(def.where(), "definition", "distinct !{}", "a type without linkage"));
-            users.forEach(u -> locations.add(new Finding.Location(u.where(), "use", "", "")));
+            locations.add(new Finding.Location(def.where(), "definition", "distinct !{}", "a type without linkage", def.function().source()));
+            users.forEach(u -> locations.add(new Finding.Location(u.where(), "use", "", "", u.function().source())));
             findings.add(new Finding(Rule.INTERNAL_TYPE_ID, name,
                     name + " has a type without linkage (its id is a module-local node), but other modules use it: their checks can never match it",
                     locations, "give the types in its signature linkage (name them outside anonymous namespaces or static scopes)"));

@@ -1,5 +1,7 @@
 package dev.xcfi.verify.check;
 
+import dev.xcfi.verify.facts.SourceLocation;
+
 import dev.xcfi.verify.facts.ModuleFacts;
 
 import java.util.List;
@@ -26,8 +28,8 @@ final class Sides {
         return explain;
     }
 
-    Side id(String where, String role, String id) {
-        return new Side(new Finding.Location(where, role, id, explain.decoded(id)), Optional.of(id));
+    Side id(String where, SourceLocation source, String role, String id) {
+        return new Side(new Finding.Location(where, role, id, explain.decoded(id), source), Optional.of(id));
     }
 
     /** The id a KCFI hash met in {@code module} on IR type {@code signature} is the hash of, where that can be found. */
@@ -35,10 +37,10 @@ final class Sides {
         return hashIds.idOf(hash, module, signature).map(KcfiNames.HashedId::id);
     }
 
-    Side hash(String where, String role, int hash, ModuleFacts module, String signature) {
+    Side hash(String where, SourceLocation source, String role, int hash, ModuleFacts module, String signature) {
         Optional<KcfiNames.HashedId> named = hashIds.idOf(hash, module, signature);
         String decoded = named.map(h -> "hash of " + h.id() + (h.fnv() ? " (FNV-1a)" : "") + ": " + explain.decoded(h.id())).orElse("");
-        return new Side(new Finding.Location(where, role, hex(hash), decoded), named.map(KcfiNames.HashedId::id));
+        return new Side(new Finding.Location(where, role, hex(hash), decoded, source), named.map(KcfiNames.HashedId::id));
     }
 
     /**

@@ -111,7 +111,7 @@ final class TableEntryMismatches {
                 Sides.name(s.function()) + " is stored " + s.where() + " by a module built with " + scheme.label() + ", but is defined in a module "
                         + "built without it and carries no " + scheme.carried() + ": a checked call that reaches it traps",
                 List.of(new Finding.Location(Site.where(m), "stored " + s.where(), "", "built with " + scheme.label()),
-                        new Finding.Location(stored.where(), "definition", "", "built without " + scheme.label())),
+                        new Finding.Location(stored.where(), "definition", "", "built without " + scheme.label(), stored.function().source())),
                 Sides.rebuild(s.function(), scheme)));
     }
 
@@ -142,8 +142,8 @@ final class TableEntryMismatches {
                     Sides.name(s.function()) + " is stored " + s.where() + " and carries " + carried.get() + ", which no checked call tests, but "
                             + Sides.name(twin.test().function()) + " checks calls against " + twin.id() + ", a type of the same shape (it differs only in how integers are spelled "
                             + "or what records are called): if those calls reach it, they trap",
-                    tester, sides.id(Site.where(twin.module()), "type test in " + twin.test().function(), twin.id()),
-                    stored, sides.id(stored.where(), "function stored " + s.where(), carried.get()), fix(s)));
+                    tester, sides.id(Site.where(twin.module()), twin.test().source(), "type test in " + twin.test().function(), twin.id()),
+                    stored, sides.id(stored.where(), stored.function().source(), "function stored " + s.where(), carried.get()), fix(s)));
             return;
         }
     }
@@ -172,8 +172,8 @@ final class TableEntryMismatches {
                 Sides.name(s.function()) + " is stored " + s.where() + " and carries KCFI hash " + Sides.hex(carried) + ", which no checked call expects, but "
                         + Sides.name(call.function()) + " makes KCFI-checked calls expecting " + Sides.hex(call.hash()) + ", " + why
                         + ": if those calls reach it, they trap",
-                caller, sides.hash(Site.where(twin.module()), "kcfi call in " + call.function(), call.hash(), twin.module(), call.signature()),
-                stored, sides.hash(stored.where(), "function stored " + s.where(), carried, stored.module(), stored.function().signature()),
+                caller, sides.hash(Site.where(twin.module()), call.source(), "kcfi call in " + call.function(), call.hash(), twin.module(), call.signature()),
+                stored, sides.hash(stored.where(), stored.function().source(), "function stored " + s.where(), carried, stored.module(), stored.function().signature()),
                 fix));
     }
 

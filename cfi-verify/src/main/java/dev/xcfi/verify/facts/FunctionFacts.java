@@ -6,12 +6,17 @@ import java.util.OptionalInt;
 /**
  * What CFI sees of one function: its {@code !type} ids (rustc attaches four variants, clang two),
  * its {@code !kcfi_type} hash and, for a function with one, its IR type ({@link Signature}; empty
- * otherwise: only a hash needs it to be explained).
+ * otherwise: only a hash needs it to be explained) and, with debug information, where its source
+ * is ({@code source}: the definition's line, or a declaration's where the compiler describes it).
  */
 public record FunctionFacts(String name, boolean definition, Linkage linkage, List<TypeAttachment> typeIds, OptionalInt kcfiType,
-                            String signature) {
+                            String signature, SourceLocation source) {
     public FunctionFacts {
         typeIds = List.copyOf(typeIds);
+    }
+
+    public FunctionFacts(String name, boolean definition, Linkage linkage, List<TypeAttachment> typeIds, OptionalInt kcfiType, String signature) {
+        this(name, definition, linkage, typeIds, kcfiType, signature, SourceLocation.NONE);
     }
 
     public boolean isIntrinsic() {

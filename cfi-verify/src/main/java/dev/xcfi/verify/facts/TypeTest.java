@@ -2,9 +2,14 @@ package dev.xcfi.verify.facts;
 
 /**
  * A cfi-icall check inside {@code function}: a call of {@code llvm.type.test} (or its public and
- * checked-load forms), or, in cross-DSO builds, of {@code __cfi_slowpath} with a cross-DSO id.
+ * checked-load forms), or, in cross-DSO builds, of {@code __cfi_slowpath} with a cross-DSO id; at
+ * {@code source}, the checked call's place in the source when the module has debug information.
  */
-public record TypeTest(String function, TypeIdRef id, Kind kind) {
+public record TypeTest(String function, TypeIdRef id, Kind kind, SourceLocation source) {
+    public TypeTest(String function, TypeIdRef id, Kind kind) {
+        this(function, id, kind, SourceLocation.NONE);
+    }
+
     public enum Kind {
         TYPE_TEST("llvm.type.test"), PUBLIC_TYPE_TEST("llvm.public.type.test"), CHECKED_LOAD("llvm.type.checked.load"),
         SLOWPATH("__cfi_slowpath"), SLOWPATH_DIAG("__cfi_slowpath_diag");

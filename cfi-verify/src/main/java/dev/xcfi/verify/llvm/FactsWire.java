@@ -7,6 +7,7 @@ import dev.xcfi.verify.facts.FunctionFacts;
 import dev.xcfi.verify.facts.KcfiCall;
 import dev.xcfi.verify.facts.ModuleFacts;
 import dev.xcfi.verify.facts.ModuleFlags;
+import dev.xcfi.verify.facts.SourceLocation;
 import dev.xcfi.verify.facts.StoredFunction;
 import dev.xcfi.verify.facts.TypeAttachment;
 import dev.xcfi.verify.facts.TypeIdRef;
@@ -50,12 +51,14 @@ final class FactsWire {
             }
             optionalInt(out, fn.kcfiType());
             string(out, fn.signature());
+            source(out, fn.source());
         }
         out.writeInt(m.typeTests().size());
         for (TypeTest t : m.typeTests()) {
             string(out, t.function());
             ref(out, t.id());
             out.writeByte(t.kind().ordinal());
+            source(out, t.source());
         }
         out.writeInt(m.kcfiCalls().size());
         for (KcfiCall k : m.kcfiCalls()) {
@@ -63,6 +66,7 @@ final class FactsWire {
             out.writeInt(k.hash());
             out.writeInt(k.parameter());
             string(out, k.signature());
+            source(out, k.source());
         }
         out.writeInt(m.callbacks().size());
         for (CallbackArgument c : m.callbacks()) {
@@ -71,6 +75,7 @@ final class FactsWire {
             out.writeInt(c.argument());
             out.writeInt(c.arguments());
             string(out, c.passed());
+            source(out, c.source());
         }
         out.writeInt(m.stored().size());
         for (StoredFunction s : m.stored()) {
@@ -97,14 +102,14 @@ final class FactsWire {
             FunctionFacts.Linkage linkage = FunctionFacts.Linkage.of(in.readByte());
             List<TypeAttachment> types = new ArrayList<>();
             for (int k = count(in); k > 0; k--) types.add(new TypeAttachment(in.readLong(), ref(in)));
-            functions.add(new FunctionFacts(name, definition, linkage, types, optionalInt(in), string(in)));
+            functions.add(new FunctionFacts(name, definition, linkage, types, optionalInt(in), string(in), source(in)));
         }
         List<TypeTest> tests = new ArrayList<>();
-        for (int i = count(in); i > 0; i--) tests.add(new TypeTest(string(in), ref(in), TypeTest.Kind.values()[in.readByte()]));
+        for (int i = count(in); i > 0; i--) tests.add(new TypeTest(string(in), ref(in), TypeTest.Kind.values()[in.readByte()], source(in)));
         List<KcfiCall> kcfi = new ArrayList<>();
-        for (int i = count(in); i > 0; i--) kcfi.add(new KcfiCall(string(in), in.readInt(), in.readInt(), string(in)));
+        for (int i = count(in); i > 0; i--) kcfi.add(new KcfiCall(string(in), in.readInt(), in.readInt(), string(in), source(in)));
         List<CallbackArgument> callbacks = new ArrayList<>();
-        for (int i = count(in); i > 0; i--) callbacks.add(new CallbackArgument(string(in), string(in), in.readInt(), in.readInt(), string(in)));
+        for (int i = count(in); i > 0; i--) callbacks.add(new CallbackArgument(string(in), string(in), in.readInt(), in.readInt(), string(in), source(in)));
         List<StoredFunction> stored = new ArrayList<>();
         for (int i = count(in); i > 0; i--) stored.add(new StoredFunction(StoredFunction.Kind.values()[in.readByte()], string(in), string(in)));
         List<DebugType.Function> debugTypes = new ArrayList<>();
@@ -202,6 +207,19 @@ final class FactsWire {
             case 2 -> new TypeIdRef.CrossDso(in.readLong());
             default -> throw new IOException("unknown type id reference in the worker's answer");
         };
+    }
+
+    private static void source(DataOutputStream out, SourceLocation s) throws IOException {
+        string(out, s.directory());
+        string(out, s.file());
+        out.writeInt(s.line());
+        out.writeInt(s.column());
+    }
+
+    private static SourceLocation source(DataInputStream in) throws IOException {
+        String directory = string(in), file = string(in);
+        int line = in.readInt(), column = in.readInt();
+        return file == null || directory == null ? SourceLocation.NONE : SourceLocation.of(directory, file, line, column);
     }
 
     private static void optionalInt(DataOutputStream out, OptionalInt v) throws IOException {

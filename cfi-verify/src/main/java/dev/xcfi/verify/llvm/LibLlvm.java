@@ -51,7 +51,7 @@ final class LibLlvm {
             getBasicBlockParent, countParams, getParam, globalGetValueType, getCalledFunctionType, getReturnType, countParamTypes,
             getParamTypes, isFunctionVarArg, getTypeKind, getIntTypeWidth, getFirstGlobal, getNextGlobal, getInitializer, getNumOperands,
             isAConstantStruct, isAConstantArray, isAConstantVector, getSubprogram, getMetadataKind, getDINodeTag, diTypeGetName,
-            diTypeGetFlags, diTypeGetSizeInBits, valueAsMetadata;
+            diTypeGetFlags, diTypeGetSizeInBits, valueAsMetadata, getDebugLocDirectory, getDebugLocFilename, getDebugLocLine, getDebugLocColumn;
 
     private LibLlvm(Path path, SymbolLookup symbols) {
         this.path = path;
@@ -142,6 +142,10 @@ final class LibLlvm {
         diTypeGetFlags = handle("LLVMDITypeGetFlags", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         diTypeGetSizeInBits = handle("LLVMDITypeGetSizeInBits", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
         valueAsMetadata = handle("LLVMValueAsMetadata", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getDebugLocDirectory = handle("LLVMGetDebugLocDirectory", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+        getDebugLocFilename = handle("LLVMGetDebugLocFilename", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+        getDebugLocLine = handle("LLVMGetDebugLocLine", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        getDebugLocColumn = handle("LLVMGetDebugLocColumn", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     }
 
     /** Opens the libLLVM at {@code path}; refuses one that lacks a function the reader needs. */

@@ -10,6 +10,7 @@ import dev.xcfi.verify.facts.KcfiCall;
 import dev.xcfi.verify.facts.ModuleFacts;
 import dev.xcfi.verify.facts.ModuleFlags;
 import dev.xcfi.verify.facts.Signature;
+import dev.xcfi.verify.facts.SourceLocation;
 import dev.xcfi.verify.facts.StoredFunction;
 import dev.xcfi.verify.facts.TypeAttachment;
 import dev.xcfi.verify.facts.TypeIdRef;
@@ -224,7 +225,7 @@ public final class LlvmReader {
                     case TypeIdRef.CrossDso c -> c;
                     default -> new TypeIdRef.Distinct(distinct((Long) t.id()));
                 };
-                tests.add(new TypeTest(t.function(), id, t.kind()));
+                tests.add(new TypeTest(t.function(), id, t.kind(), t.source()));
             }
             return new ModuleFacts(path, module, producer, tripleText, flags, functions, tests, kcfiCalls, inProgramOrder(callbacks), stored(mod),
                     debugTypes(mod), false);
@@ -420,7 +421,19 @@ public final class LlvmReader {
         }
 
         /** A type test before its distinct node is numbered: {@code id} is the id string or the node's address. */
-        private record RawTypeTest(String function, Object id, TypeTest.Kind kind) {}
+        private record RawTypeTest(String function, Object id, TypeTest.Kind kind, SourceLocation source) {}
+
+        /** Where a function (its subprogram) or an instruction (its debug location) is in the source; a function has no column. */
+        private SourceLocation source(MemorySegment value, boolean instruction) throws Throwable {
+            int line = (int) llvm.getDebugLocLine.invokeExact(value);
+            if (line == 0) return SourceLocation.NONE;
+            MemorySegment file = (MemorySegment) llvm.getDebugLocFilename.invokeExact(value, length);
+            String name = LibLlvm.string(file, length.get(JAVA_LONG, 0));
+            MemorySegment dir = (MemorySegment) llvm.getDebugLocDirectory.invokeExact(value, length);
+            String directory = LibLlvm.string(dir, length.get(JAVA_LONG, 0));
+            return SourceLocation.of(directory, name, Integer.toUnsignedLong(line),
+                    instruction ? Integer.toUnsignedLong((int) llvm.getDebugLocColumn.invokeExact(value)) : 0);
+        }
 
         /** A fact found through a use list, with its enclosing function's index and its instruction's position there. */
         private record Ordered<T>(int function, int instruction, int argument, T fact) {}
@@ -497,7 +510,7 @@ public final class LlvmReader {
                 if (!entries.equals(NULL)) llvm.disposeValueMetadataEntries.invokeExact(entries);
             }
             return new FunctionFacts(name, definition, linkage, types, kcfi,
-                    kcfi.isPresent() ? signature((MemorySegment) llvm.globalGetValueType.invokeExact(fn)) : "");
+                    kcfi.isPresent() ? signature((MemorySegment) llvm.globalGetValueType.invokeExact(fn)) : "", source(fn, false));
         }
 
         /** A function type as {@link Signature} spells it. */
@@ -543,7 +556,7 @@ public final class LlvmReader {
                 Object id = rawTypeId((MemorySegment) llvm.getOperand.invokeExact(call, idOperand));
                 if (id == null) continue;
                 int enclosing = enclosingFunction(call);
-                typeTests.add(new Ordered<>(enclosing, position(enclosing, call), 0, new RawTypeTest(functionName(enclosing), id, kind)));
+                typeTests.add(new Ordered<>(enclosing, position(enclosing, call), 0, new RawTypeTest(functionName(enclosing), id, kind, source(call, true))));
             }
         }
 
@@ -558,7 +571,7 @@ public final class LlvmReader {
                 if (((MemorySegment) llvm.isAConstantInt.invokeExact(id)).equals(NULL)) continue;
                 int enclosing = enclosingFunction(call);
                 TypeIdRef.CrossDso ref = new TypeIdRef.CrossDso((long) llvm.constIntGetSExtValue.invokeExact(id));
-                typeTests.add(new Ordered<>(enclosing, position(enclosing, call), 0, new RawTypeTest(functionName(enclosing), ref, kind)));
+                typeTests.add(new Ordered<>(enclosing, position(enclosing, call), 0, new RawTypeTest(functionName(enclosing), ref, kind, source(call, true))));
             }
         }
 
@@ -589,7 +602,7 @@ public final class LlvmReader {
                 int enclosing = enclosingFunction(call);
                 for (int i = 0; i < args; i++) {
                     if (!((MemorySegment) llvm.getOperand.invokeExact(call, i)).equals(fn)) continue;
-                    callbacks.add(new Ordered<>(enclosing, position(enclosing, call), i, new CallbackArgument(functionName(enclosing), calleeName, i, args, name)));
+                    callbacks.add(new Ordered<>(enclosing, position(enclosing, call), i, new CallbackArgument(functionName(enclosing), calleeName, i, args, name, source(call, true))));
                 }
             }
         }
@@ -662,7 +675,7 @@ public final class LlvmReader {
                     if (!LibLlvm.string(tag, length.get(JAVA_LONG, 0)).equals("kcfi")) continue;
                     if ((int) llvm.getNumOperandBundleArgs.invokeExact(bundle) < 1) continue;
                     OptionalInt hash = constant((MemorySegment) llvm.getOperandBundleArgAtIndex.invokeExact(bundle, 0));
-                    if (hash.isPresent()) kcfiCalls.add(new KcfiCall(function, hash.getAsInt(), parameter, signature));
+                    if (hash.isPresent()) kcfiCalls.add(new KcfiCall(function, hash.getAsInt(), parameter, signature, source(inst, true)));
                 } finally {
                     llvm.disposeOperandBundle.invokeExact(bundle);
                 }

@@ -94,6 +94,7 @@ public final class JsonReport {
             lo.put("role", l.role());
             lo.put("typeId", l.typeId());
             lo.put("decoded", l.decoded());
+            if (l.source().isKnown()) lo.put("source", source(l.source()));
             locations.add(lo);
         }
         o.put("locations", locations);
@@ -101,4 +102,13 @@ public final class JsonReport {
         return o;
     }
 
+    /** A place in the source as the module's debug information gives it: the file as the compiler was given it, and its folder. */
+    private static Map<String, Object> source(dev.xcfi.verify.facts.SourceLocation s) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("file", s.file());
+        o.put("line", s.line());
+        if (s.column() > 0) o.put("column", s.column());
+        if (!s.directory().isEmpty()) o.put("directory", s.directory());
+        return o;
+    }
 }

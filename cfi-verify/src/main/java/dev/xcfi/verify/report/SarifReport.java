@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.xcfi.encoding.rust.RustSymbol;
 import dev.xcfi.verify.check.Finding;
 import dev.xcfi.verify.check.Rule;
+import dev.xcfi.verify.facts.SourceLocation;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,7 +77,7 @@ public final class SarifReport {
     }
 
     private static Map<String, Object> location(Finding.Location l, String symbol, int id) {
-        Map<String, Object> loc = map("id", id, "physicalLocation", map("artifactLocation", map("uri", l.path())),
+        Map<String, Object> loc = map("id", id, "physicalLocation", physical(l),
                 "message", map("text", l.role() + (l.typeId().isEmpty() ? "" : ": " + l.typeId()) + (l.decoded().isEmpty() ? "" : " (" + l.decoded() + ")")));
         if (!symbol.isEmpty()) {
             // a Rust symbol's path is what people search for; the symbol itself is the decorated name
@@ -85,6 +86,20 @@ public final class SarifReport {
                     .orElse(map("name", symbol, "kind", "function"))));
         }
         return loc;
+    }
+
+    /**
+     * The source line where the module's debug information gives one (what code scanning shows an
+     * alert on: the file as the compiler was given it, relative to the folder it ran in, which a
+     * build run from the repository's root makes repository-relative), else the module file.
+     */
+    private static Map<String, Object> physical(Finding.Location l) {
+        if (!l.source().isKnown()) return map("artifactLocation", map("uri", l.path()));
+        SourceLocation s = l.source();
+        Map<String, Object> region = map("startLine", s.line());
+        if (s.column() > 0) region.put("startColumn", s.column());
+        Map<String, Object> artifact = map("uri", s.file().startsWith("/") ? "file://" + s.file() : s.file());
+        return map("artifactLocation", artifact, "region", region, "properties", map("module", l.path(), "buildDirectory", s.directory()));
     }
 
     private static String level(Rule rule) {

@@ -29,6 +29,7 @@ public final class TextReport {
                 for (Finding.Location l : f.locations()) {
                     out.append("    ").append(l.role()).append(": ").append(l.path());
                     if (!l.typeId().isEmpty()) out.append("  ").append(l.typeId());
+                    if (l.source().isKnown()) out.append("  at ").append(l.source());
                     out.append('\n');
                     if (!l.decoded().isEmpty()) out.append("      ").append(l.decoded()).append('\n');
                 }

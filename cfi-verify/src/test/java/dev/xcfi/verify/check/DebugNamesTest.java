@@ -36,6 +36,32 @@ class DebugNamesTest {
     @TempDir
     Path dir;
 
+    /** Both readers place each side in the source from debug information; text, JSON and SARIF show it. */
+    @org.junit.jupiter.api.Test
+    void sidesArePlacedInTheSourceByDebugInformation() throws Exception {
+        for (String reader : List.of("java", "llvm")) {
+            VerifyFixturesTest.Run r = VerifyFixturesTest.verify("--reader=" + reader, "debuginfo");
+            var locations = r.json().get("findings").get(0).get("locations");
+            assertThat(locations.get(0).get("source").toString()).as(reader)
+                    .isEqualTo("{\"file\":\"fixtures/verify/debuginfo.c\",\"line\":9,\"column\":79,\"directory\":\".\"}");
+            assertThat(locations.get(1).get("source").toString()).as(reader)
+                    .isEqualTo("{\"file\":\"fixtures/rust/examples/ctx_binding.rs\",\"line\":15,\"directory\":\".\"}");
+        }
+        java.io.StringWriter out = new java.io.StringWriter();
+        dev.xcfi.verify.cli.Main.run(new String[] {"verify", "--format", "sarif", Path.of("..").toAbsolutePath().normalize().resolve("fixtures/verify/debuginfo").toString()},
+                new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()));
+        var result = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString()).get("runs").get(0).get("results").get(0);
+        var physical = result.get("locations").get(0).get("physicalLocation");
+        assertThat(physical.get("artifactLocation").get("uri").asText()).isEqualTo("fixtures/verify/debuginfo.c");
+        assertThat(physical.get("region").toString()).isEqualTo("{\"startLine\":9,\"startColumn\":79}");
+        assertThat(physical.get("properties").get("module").asText()).endsWith("fixtures/verify/debuginfo/c.bc");
+        assertThat(result.get("relatedLocations").get(0).get("physicalLocation").get("region").toString()).isEqualTo("{\"startLine\":15}");
+        // without debug information: the module file, and no source
+        VerifyFixturesTest.Run plain = VerifyFixturesTest.verify("kcfi");
+        assertThat(plain.json().get("findings").get(0).get("locations").get(0).has("source")).isFalse();
+        assertThat(plain.text()).doesNotContain("\"source\"");
+    }
+
     @org.junit.jupiter.api.Test
     void aBindingNamesItsStructsInRustsCase() {
         assertThat(RustTwins.names("ctx")).containsExactly("ctx", "Ctx");
