@@ -51,13 +51,22 @@ final class CallbackMismatches {
             int parameter = expected.get().parameter();
             if (!firstReport(cb, parameter)) return;
             findings.add(sides.mismatch(Rule.CALLBACK_MISMATCH, cb.passed(),
-                    Sides.name(cb.function()) + " passes " + Sides.name(cb.passed()) + " to " + Sides.name(cb.callee()) + " (parameter " + (parameter + 1)
-                            + "), which calls it through a pointer of type id " + expected.get().id() + ", but " + Sides.name(cb.passed())
+                    passes(cb, "parameter " + (parameter + 1)) + ", which calls it through a pointer of type id " + expected.get().id() + ", but " + Sides.name(cb.passed())
                             + " carries " + passedId.get() + ": the call back traps",
                     callee.get(), side(expected.get(), callee.get(), cb), passed.get(), sides.id(passed.get().where(), passed.get().function().source(), "passed function", passedId.get()),
                     fix(cb, callee.get().isRust() == passed.get().isRust())));
             return;
         }
+    }
+
+    /**
+     * "f passes g to h (argument 2)", and where the call is when the module has debug information:
+     * the place to look for the cast (the call's own line, which after inlining is in the inlined
+     * function's source, not f's).
+     */
+    private static String passes(CallbackArgument cb, String which) {
+        return Sides.name(cb.function()) + " passes " + Sides.name(cb.passed()) + " to " + Sides.name(cb.callee()) + " (" + which
+                + (cb.source().isKnown() ? ", the call at " + cb.source() : "") + ")";
     }
 
     /**
@@ -90,7 +99,7 @@ final class CallbackMismatches {
         if (expected == null) return false;
         if (!firstReport(cb, cb.argument())) return true;
         findings.add(new Finding(Rule.CALLBACK_MISMATCH, cb.passed(),
-                Sides.name(cb.function()) + " passes " + Sides.name(cb.passed()) + " to " + Sides.name(cb.callee()) + " (argument " + (cb.argument() + 1) + "), which calls it " + check
+                passes(cb, "argument " + (cb.argument() + 1)) + ", which calls it " + check
                         + ", but " + Sides.name(cb.passed()) + " is defined in a module built without " + checking.label() + " and carries no "
                         + checking.carried() + ": the call back traps",
                 List.of(expected.location(), new Finding.Location(passed.where(), "passed function", "", "built without " + checking.label(), passed.function().source())),
@@ -109,8 +118,7 @@ final class CallbackMismatches {
         for (KcfiCall call : callsThrough(callee, cb)) {
             if (call.hash() == carried) continue;
             if (!firstReport(cb, cb.argument())) return true;
-            findings.add(sides.mismatch(Rule.CALLBACK_MISMATCH, cb.passed(), Sides.name(cb.function()) + " passes " + Sides.name(cb.passed()) + " to " + Sides.name(cb.callee()) + " (argument "
-                            + (cb.argument() + 1) + "), which calls it with a KCFI check for " + Sides.hex(call.hash()) + ", but " + Sides.name(cb.passed()) + " carries "
+            findings.add(sides.mismatch(Rule.CALLBACK_MISMATCH, cb.passed(), passes(cb, "argument " + (cb.argument() + 1)) + ", which calls it with a KCFI check for " + Sides.hex(call.hash()) + ", but " + Sides.name(cb.passed()) + " carries "
                             + Sides.hex(carried) + ": the call back traps",
                     callee, sides.hash(callee.where(), call.source(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), call.hash(), callee.module(), call.signature()),
                     passed, sides.hash(passed.where(), passed.function().source(), "passed function", carried, passed.module(), passed.function().signature()),

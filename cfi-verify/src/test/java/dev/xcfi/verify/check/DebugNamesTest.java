@@ -62,6 +62,28 @@ class DebugNamesTest {
         assertThat(plain.text()).doesNotContain("\"source\"");
     }
 
+    /** A callback cast where it is passed: with {@code -g} the message says where the call that passes it is. */
+    @org.junit.jupiter.api.Test
+    void aCallbackMismatchSaysWhereTheCallIs() throws Exception {
+        Path bc = dev.xcfi.verify.TestBitcode.clang(dir, "cb", """
+                struct expr { int x; };
+                __attribute__((noinline)) void cleanup(void (*del)(void *), void *p) { del(p); }
+                static void expr_delete(struct expr *e) { e->x = 0; }
+                void run(struct expr *e) {
+                    cleanup((void (*)(void *)) expr_delete, e);
+                }
+                void free_it(void *p) { }
+                void (*volatile keep)(void *) = free_it;
+                """, "-g", "-fsanitize=kcfi", "-emit-llvm");
+        VerifyFixturesTest.Run r = VerifyFixturesTest.verify(bc.toString());
+        assertThat(r.findings()).containsExactly("callback-mismatch expr_delete");
+        String message = r.json().get("findings").get(0).get("message").asText();
+        assertThat(message).matches("run passes expr_delete to cleanup \\(argument 1, the call at .*cb\\.c:5:5\\), which calls it .*")
+                .endsWith("parameter 1 is `void *` vs `expr *`");
+        assertThat(r.json().get("findings").get(0).get("locations").get(0).get("source").get("line").asInt()).isEqualTo(2);
+        assertThat(r.json().get("findings").get(0).get("locations").get(1).get("source").get("line").asInt()).isEqualTo(3);
+    }
+
     @org.junit.jupiter.api.Test
     void aBindingNamesItsStructsInRustsCase() {
         assertThat(RustTwins.names("ctx")).containsExactly("ctx", "Ctx");
