@@ -255,6 +255,41 @@ final class BlockReader {
         operands(r, keep);
     }
 
+    /** Where the record {@link #next()} returned starts, for {@link #reread}. */
+    long recordStart() {
+        return recordStart;
+    }
+
+    /**
+     * Reads again the first {@code keep} operands of the record at {@code start} of the current
+     * block ({@link #recordStart}), leaving the reader where it was: a record passed over that
+     * turns out to be needed (the debug location a later DEBUG_LOC_AGAIN repeats). Abbreviations
+     * are only ever added to a block, so the one the record used is still there.
+     */
+    void reread(long start, Record r, int keep) throws BitcodeException {
+        long here = in.position();
+        Abbreviation wasPending = pending;
+        long wasCount = pendingCount;
+        in.seek(start);
+        int id = (int) in.fixed(widths[depth]);
+        int code;
+        if (id == UNABBREV_RECORD) {
+            pending = null;
+            pendingCount = -1;
+            code = code(in.vbr(6));
+        } else if (id >= 4 && id - 4 < abbreviationCounts[depth]) {
+            pending = abbreviations[depth][id - 4];
+            code = pending.literalCode >= 0 ? pending.literalCode : code(scalar((int) pending.ops[0], pending.ops[1]));
+        } else {
+            throw error("no record to read again", start);
+        }
+        r.clear(code, start);
+        operands(r, keep);
+        pending = wasPending;
+        pendingCount = wasCount;
+        in.seek(here);
+    }
+
     /** Skips the operands of the record whose code {@link #next()} returned. */
     void skip() throws BitcodeException {
         if (pending == null) operands(null, 0);

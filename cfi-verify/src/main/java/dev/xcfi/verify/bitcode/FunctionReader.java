@@ -121,6 +121,8 @@ final class FunctionReader {
      */
     private int testsFrom, kcfiFrom, callbacksFrom;
     private long line, column, scope = -1;
+    /** Where the last DEBUG_LOC passed over without decoding starts, or -1 when the last one was decoded. */
+    private long lastLocation = -1;
     private DebugInfoSource debugInfo;
 
     /** A reader for the bodies of one module, reused from one body to the next (one per thread). */
@@ -147,6 +149,7 @@ final class FunctionReader {
         slots.clear();
         testsFrom = kcfiFrom = callbacksFrom = 0;
         scope = -1;
+        lastLocation = -1;
         attachments = null;
         try {
             return body(fnType);
@@ -215,6 +218,13 @@ final class FunctionReader {
                 dbg < 0 ? SourceLocation.NONE : debugInfo.subprogram(dbg));
     }
 
+    private void location(Record loc) throws BitcodeException {
+        line = loc.op(0);
+        column = loc.op(1);
+        scope = loc.op(2) - 1;
+        lastLocation = -1;
+    }
+
     /** Only calls add facts that have a place; the facts an instruction adds start where it starts. */
     private void factsFrom() {
         testsFrom = typeTests.size();
@@ -222,17 +232,29 @@ final class FunctionReader {
         callbacksFrom = callbacks.size();
     }
 
-    /** DEBUG_LOC {@code [line, column, scope, inlinedAt, ...]} (or AGAIN: the last one) places the previous instruction's facts. */
+    /**
+     * DEBUG_LOC {@code [line, column, scope, inlinedAt, ...]} (or AGAIN: the last one) places the
+     * previous instruction's facts. Most instructions have none: a location is decoded only for
+     * those that do, and otherwise only where it starts is kept, in case an AGAIN needs it.
+     */
     private void debugLocation(int code) throws BitcodeException {
+        boolean placing = testsFrom < typeTests.size() || kcfiFrom < kcfiPending.size() || callbacksFrom < callbacks.size();
         if (code == DEBUG_LOC) {
-            blocks.read(r, code);
-            line = r.op(0);
-            column = r.op(1);
-            scope = r.op(2) - 1;
+            if (placing) {
+                blocks.read(r, code, 3);
+                location(r);
+            } else {
+                lastLocation = blocks.recordStart();
+                blocks.skip();
+            }
         } else {
             blocks.skip();
+            if (placing && lastLocation >= 0) {
+                blocks.reread(lastLocation, r, 3);
+                location(r);
+            }
         }
-        if (testsFrom == typeTests.size() && kcfiFrom == kcfiPending.size() && callbacksFrom == callbacks.size()) return;
+        if (!placing) return;
         SourceLocation at = debugInfo.location(scope, line, column);
         for (int i = testsFrom; i < typeTests.size(); i++) {
             RawTypeTest t = typeTests.get(i);
