@@ -132,6 +132,14 @@ final class DebugInfoSource implements DebugTypeWalk.Source {
         return location(node, Integer.toUnsignedLong(metadata.debugOperand(node, 5)), 0);
     }
 
+    /** A global variable's place: its first {@code !dbg} expression's variable, whose file is operand 4 and line 5. */
+    SourceLocation globalVariable(long expression) {
+        if (metadata.debugCode(expression) != MetadataTable.GLOBAL_VAR_EXPR) return SourceLocation.NONE;
+        long variable = reference(expression, 1);
+        if (metadata.debugCode(variable) != MetadataTable.GLOBAL_VAR) return SourceLocation.NONE;
+        return location(reference(variable, 4), Integer.toUnsignedLong(metadata.debugOperand(variable, 5)), 0);
+    }
+
     private static String orEmpty(String s) {
         return s == null ? "" : s;
     }

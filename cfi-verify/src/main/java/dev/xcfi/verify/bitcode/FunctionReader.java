@@ -105,6 +105,8 @@ final class FunctionReader {
     private final List<CallbackArgument> callbacks = new ArrayList<>();
     /** The functions this body's stores write to memory, each once, in instruction order. */
     private final java.util.LinkedHashSet<String> stored = new java.util.LinkedHashSet<>();
+    /** Each stored function's first store's place in the source, in {@link #stored}'s order. */
+    private final List<SourceLocation> storedSources = new ArrayList<>();
     private long[] attachments;
     /** Per call: argument value ids and metadata ids (-1 when not that kind), and the bundles before it. */
     private long[] argValues = new long[16], argMetadata = new long[16];
@@ -119,7 +121,7 @@ final class FunctionReader {
      * callbacks): a DEBUG_LOC record after an instruction places it. And the last DEBUG_LOC's
      * line, column and scope, which DEBUG_LOC_AGAIN repeats.
      */
-    private int testsFrom, kcfiFrom, callbacksFrom;
+    private int testsFrom, kcfiFrom, callbacksFrom, storedFrom;
     private long line, column, scope = -1;
     /** Where the last DEBUG_LOC passed over without decoding starts, or -1 when the last one was decoded. */
     private long lastLocation = -1;
@@ -143,11 +145,12 @@ final class FunctionReader {
         kcfiCalls.clear();
         callbacks.clear();
         stored.clear();
+        storedSources.clear();
         bundles.clear();
         kcfiPending.clear();
         kcfiSources.clear();
         slots.clear();
-        testsFrom = kcfiFrom = callbacksFrom = 0;
+        testsFrom = kcfiFrom = callbacksFrom = storedFrom = 0;
         scope = -1;
         lastLocation = -1;
         attachments = null;
@@ -193,6 +196,7 @@ final class FunctionReader {
                 blocks.read(r, code);
                 load();
             } else if (code == STORE || code == STORE_ATOMIC) {
+                factsFrom();
                 blocks.read(r, code);
                 store();
             } else if (code < PRODUCES_VALUE.length && PRODUCES_VALUE[code]) {
@@ -212,7 +216,8 @@ final class FunctionReader {
         OptionalInt kcfi = attachments == null ? OptionalInt.empty()
                 : resolveAttachments(attachments, fn, metadata, values, module.metadata().size(), typeIds, OptionalInt.empty());
         List<StoredFunction> storedFunctions = new ArrayList<>(stored.size());
-        for (String f : stored) storedFunctions.add(new StoredFunction(StoredFunction.Kind.STORE, module.names().get(fn), f));
+        int n = 0;
+        for (String f : stored) storedFunctions.add(new StoredFunction(StoredFunction.Kind.STORE, module.names().get(fn), f, storedSources.get(n++)));
         long dbg = debugAttachment(attachments);
         return new Body(fn, List.copyOf(typeTests), List.copyOf(kcfiCalls), List.copyOf(callbacks), storedFunctions, typeIds, kcfi, debugTypes(),
                 dbg < 0 ? SourceLocation.NONE : debugInfo.subprogram(dbg));
@@ -225,11 +230,12 @@ final class FunctionReader {
         lastLocation = -1;
     }
 
-    /** Only calls add facts that have a place; the facts an instruction adds start where it starts. */
+    /** Only calls and stores add facts that have a place; the facts an instruction adds start where it starts. */
     private void factsFrom() {
         testsFrom = typeTests.size();
         kcfiFrom = kcfiPending.size();
         callbacksFrom = callbacks.size();
+        storedFrom = storedSources.size();
     }
 
     /**
@@ -238,7 +244,8 @@ final class FunctionReader {
      * those that do, and otherwise only where it starts is kept, in case an AGAIN needs it.
      */
     private void debugLocation(int code) throws BitcodeException {
-        boolean placing = testsFrom < typeTests.size() || kcfiFrom < kcfiPending.size() || callbacksFrom < callbacks.size();
+        boolean placing = testsFrom < typeTests.size() || kcfiFrom < kcfiPending.size() || callbacksFrom < callbacks.size()
+                || storedFrom < storedSources.size();
         if (code == DEBUG_LOC) {
             if (placing) {
                 blocks.read(r, code, 3);
@@ -261,6 +268,7 @@ final class FunctionReader {
             typeTests.set(i, new RawTypeTest(t.function(), t.id(), t.kind(), at));
         }
         for (int i = kcfiFrom; i < kcfiSources.size(); i++) kcfiSources.set(i, at);
+        for (int i = storedFrom; i < storedSources.size(); i++) storedSources.set(i, at);
         for (int i = callbacksFrom; i < callbacks.size(); i++) {
             CallbackArgument c = callbacks.get(i);
             callbacks.set(i, new CallbackArgument(c.function(), c.callee(), c.argument(), c.arguments(), c.passed(), at));
@@ -325,7 +333,7 @@ final class FunctionReader {
         long value = (inst - r.op(op)) & 0xffffffffL;
         if (values.kind(value) == ValueTable.FUNCTION) {
             String name = module.names().get(values.data(value));
-            if (!FunctionFacts.isIntrinsic(name)) stored.add(name);
+            if (!FunctionFacts.isIntrinsic(name) && stored.add(name)) storedSources.add(SourceLocation.NONE);
         }
         if (!module.kcfi() || values.kind(pointer) != ValueTable.SLOT) return;
         int[] slot = slots.computeIfAbsent(pointer, k -> new int[] {0, -1});

@@ -66,6 +66,8 @@ final class ModuleReader {
     private final List<DebugType.Function> debugTypes = new ArrayList<>();
     private final java.util.Set<Long> debugDeferred = new java.util.LinkedHashSet<>();
     private final List<Long> globalInitializers = new ArrayList<>();
+    /** The value ids of the globals in {@link #globalNames}: their {@code !dbg} attachments are keyed by it. */
+    private final List<Integer> globalValues = new ArrayList<>();
     /** Function blocks met but not read yet: the function and where its block starts. */
     private record PendingBody(int function, BlockReader.ForkPoint at) {}
 
@@ -184,6 +186,7 @@ final class ModuleReader {
             if (offset + length > strtabLength || offset < 0 || length < 0) throw blocks.error("global variable name outside the string table", r.position);
             globalNames.add(new String(file, strtabOffset + (int) offset, (int) length, StandardCharsets.UTF_8));
             globalInitializers.add(init - 1);
+            globalValues.add(values.size());
         }
         values.add(ValueTable.OTHER, 0);
     }
@@ -317,10 +320,33 @@ final class ModuleReader {
             if (StoredFunction.isToolchainGlobal(global)) continue;
             java.util.LinkedHashSet<String> held = new java.util.LinkedHashSet<>();
             heldFunctions(globalInitializers.get(i), held, new java.util.HashSet<>(), 0);
-            for (String f : held) stored.add(new StoredFunction(StoredFunction.Kind.INITIALIZER, global, f));
+            if (held.isEmpty()) continue;
+            SourceLocation place = globalPlace(globalValues.get(i));
+            for (String f : held) stored.add(new StoredFunction(StoredFunction.Kind.INITIALIZER, global, f, place));
         }
         stored.addAll(storedByCode);
         return stored;
+    }
+
+    /** Each global value's first {@code !dbg} (as libLLVM's {@code getDebugInfo} orders them), made when a table needs one. */
+    private Map<Integer, Long> globalDebug;
+
+    /** Where global value {@code value} is defined. */
+    private SourceLocation globalPlace(int value) {
+        if (globalDebug == null) {
+            globalDebug = new HashMap<>();
+            for (long[] a : metadata.declarationAttachments) {
+                if (a.length == 0 || a[0] > Integer.MAX_VALUE || globalDebug.containsKey((int) a[0])) continue;
+                for (int i = 1; i + 1 < a.length; i += 2) {
+                    if (a[i] == FunctionReader.DBG_KIND) {
+                        globalDebug.put((int) a[0], a[i + 1]);
+                        break;
+                    }
+                }
+            }
+        }
+        Long dbg = globalDebug.get(value);
+        return dbg == null ? SourceLocation.NONE : new DebugInfoSource(metadata, values).globalVariable(dbg);
     }
 
     private void heldFunctions(long value, java.util.Set<String> held, java.util.Set<Long> seen, int depth) {

@@ -108,9 +108,9 @@ final class TableEntryMismatches {
         Site stored = program.site(s.function(), m).orElse(null);
         if (stored == null || !program.unhardened(scheme, stored) || !firstReport(s)) return;
         findings.add(new Finding(Rule.TABLE_ENTRY_MISMATCH, s.function(),
-                Sides.name(s.function()) + " is stored " + s.where() + " by a module built with " + scheme.label() + ", but is defined in a module "
+                Sides.name(s.function()) + " is stored " + s.placed() + " by a module built with " + scheme.label() + ", but is defined in a module "
                         + "built without it and carries no " + scheme.carried() + ": a checked call that reaches it traps",
-                List.of(new Finding.Location(Site.where(m), "stored " + s.where(), "", "built with " + scheme.label()),
+                List.of(new Finding.Location(Site.where(m), "stored " + s.where(), "", "built with " + scheme.label(), s.source()),
                         new Finding.Location(stored.where(), "definition", "", "built without " + scheme.label(), stored.function().source())),
                 Sides.rebuild(s.function(), scheme)));
     }
@@ -139,7 +139,7 @@ final class TableEntryMismatches {
             if (twin == null || !firstReport(s)) return;
             Site tester = program.site(twin.test().function(), twin.module()).orElse(stored);
             findings.add(sides.mismatchInEveryPart(Rule.TABLE_ENTRY_MISMATCH, s.function(),
-                    Sides.name(s.function()) + " is stored " + s.where() + " and carries " + carried.get() + ", which no checked call tests, but "
+                    Sides.name(s.function()) + " is stored " + s.placed() + " and carries " + carried.get() + ", which no checked call tests, but "
                             + Sides.name(twin.test().function()) + " checks calls against " + twin.id() + ", a type of the same shape (it differs only in how integers are spelled "
                             + "or what records are called): if those calls reach it, they trap",
                     tester, sides.id(Site.where(twin.module()), twin.test().source(), "type test in " + twin.test().function(), twin.id()),
@@ -169,7 +169,7 @@ final class TableEntryMismatches {
         KcfiCall call = twin.call();
         Site caller = program.site(call.function(), twin.module()).orElse(stored);
         findings.add(sides.mismatchInEveryPart(Rule.TABLE_ENTRY_MISMATCH, s.function(),
-                Sides.name(s.function()) + " is stored " + s.where() + " and carries KCFI hash " + Sides.hex(carried) + ", which no checked call expects, but "
+                Sides.name(s.function()) + " is stored " + s.placed() + " and carries KCFI hash " + Sides.hex(carried) + ", which no checked call expects, but "
                         + Sides.name(call.function()) + " makes KCFI-checked calls expecting " + Sides.hex(call.hash()) + ", " + why
                         + ": if those calls reach it, they trap",
                 caller, sides.hash(Site.where(twin.module()), call.source(), "kcfi call in " + call.function(), call.hash(), twin.module(), call.signature()),

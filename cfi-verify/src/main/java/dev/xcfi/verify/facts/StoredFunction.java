@@ -6,9 +6,14 @@ package dev.xcfi.verify.facts;
  * stored by an instruction of function {@code holder} ({@code ops->log = f}, a Rust struct of
  * callbacks built on the stack). Whoever reads it back may call it through a checked pointer
  * whose type the IR no longer says (pointers are opaque), so rules can only compare its id with
- * the ids the program's checks test.
+ * the ids the program's checks test. {@code source}: with debug information, the global's place
+ * in the source, or the (first) storing instruction's.
  */
-public record StoredFunction(Kind kind, String holder, String function) {
+public record StoredFunction(Kind kind, String holder, String function, SourceLocation source) {
+    public StoredFunction(Kind kind, String holder, String function) {
+        this(kind, holder, function, SourceLocation.NONE);
+    }
+
     public enum Kind {
         /** In the initializer of the global {@code holder}. */
         INITIALIZER,
@@ -27,8 +32,13 @@ public record StoredFunction(Kind kind, String holder, String function) {
         return name.startsWith("llvm.");
     }
 
-    /** "in ops" or "to memory by register_ops": where a report says it is kept. */
+    /** "in ops" or "to memory by register_ops": where a report says it is kept (part of a finding's identity: no line numbers). */
     public String where() {
         return kind == Kind.INITIALIZER ? "in " + holder : "to memory by " + holder;
+    }
+
+    /** {@link #where}, and its place in the source when the module has debug information (the global's definition, the first store). */
+    public String placed() {
+        return where() + (source.isKnown() ? " (at " + source + ")" : "");
     }
 }

@@ -82,6 +82,7 @@ final class FactsWire {
             out.writeByte(s.kind().ordinal());
             string(out, s.holder());
             string(out, s.function());
+            source(out, s.source());
         }
         out.writeInt(m.debugTypes().size());
         for (DebugType.Function t : m.debugTypes()) debugType(out, t, 0);
@@ -111,7 +112,7 @@ final class FactsWire {
         List<CallbackArgument> callbacks = new ArrayList<>();
         for (int i = count(in); i > 0; i--) callbacks.add(new CallbackArgument(string(in), string(in), in.readInt(), in.readInt(), string(in), source(in)));
         List<StoredFunction> stored = new ArrayList<>();
-        for (int i = count(in); i > 0; i--) stored.add(new StoredFunction(StoredFunction.Kind.values()[in.readByte()], string(in), string(in)));
+        for (int i = count(in); i > 0; i--) stored.add(new StoredFunction(StoredFunction.Kind.values()[in.readByte()], string(in), string(in), source(in)));
         List<DebugType.Function> debugTypes = new ArrayList<>();
         for (int i = count(in); i > 0; i--) {
             if (!(debugType(in, 0) instanceof DebugType.Function f)) throw new IOException("corrupt worker answer: a debug type that is not a function type");

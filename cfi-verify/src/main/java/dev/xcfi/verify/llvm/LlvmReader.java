@@ -400,10 +400,12 @@ public final class LlvmReader {
                 if (StoredFunction.isToolchainGlobal(global)) continue;
                 java.util.LinkedHashSet<String> held = new java.util.LinkedHashSet<>();
                 heldFunctions(init, held, new java.util.HashSet<>(), 0);
-                for (String f : held) stored.add(new StoredFunction(StoredFunction.Kind.INITIALIZER, global, f));
+                SourceLocation place = held.isEmpty() ? SourceLocation.NONE : source(g, false);
+                for (String f : held) stored.add(new StoredFunction(StoredFunction.Kind.INITIALIZER, global, f, place));
             }
             // each function once per storing function, in program order, as the pure-Java reader lists them
-            stored.addAll(new java.util.LinkedHashSet<>(inProgramOrder(storedByCode)));
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (StoredFunction s : inProgramOrder(storedByCode)) if (seen.add(s.holder() + '\0' + s.function())) stored.add(s);
             return stored;
         }
 
@@ -588,7 +590,7 @@ public final class LlvmReader {
                     int enclosing = enclosingFunction(user);
                     if (enclosing >= 0) {
                         storedByCode.add(new Ordered<>(enclosing, position(enclosing, user), 0,
-                                new StoredFunction(StoredFunction.Kind.STORE, functionName(enclosing), name)));
+                                new StoredFunction(StoredFunction.Kind.STORE, functionName(enclosing), name, source(user, true))));
                     }
                     continue;
                 }

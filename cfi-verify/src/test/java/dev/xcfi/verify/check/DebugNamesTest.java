@@ -41,6 +41,8 @@ class DebugNamesTest {
     void sidesArePlacedInTheSourceByDebugInformation() throws Exception {
         for (String reader : List.of("java", "llvm")) {
             VerifyFixturesTest.Run r = VerifyFixturesTest.verify("--reader=" + reader, "debuginfo");
+            assertThat(r.json().get("findings").get(0).get("message").asText()).as(reader)
+                    .startsWith("ctx_binding::rust_read is stored in rust_ops (at fixtures/rust/examples/ctx_binding.rs:20) and carries KCFI hash 0x3560a2a0");
             var locations = r.json().get("findings").get(0).get("locations");
             assertThat(locations.get(0).get("source").toString()).as(reader)
                     .isEqualTo("{\"file\":\"fixtures/verify/debuginfo.c\",\"line\":9,\"column\":79,\"directory\":\".\"}");
