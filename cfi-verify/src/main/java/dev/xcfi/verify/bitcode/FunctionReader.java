@@ -279,7 +279,7 @@ final class FunctionReader {
     /** Walks this function's {@code !dbg} while its metadata is at hand: LLVM moves what only one function uses into its block. */
     private DebugTypes debugTypes() {
         long dbg = debugAttachment(attachments);
-        if (dbg < 0) return DebugTypes.NONE;
+        if (dbg < 0 || !module.kcfi()) return DebugTypes.NONE;   // only KCFI hashes are named from them
         DebugTypeWalk walk = new DebugTypeWalk(new DebugInfoSource(metadata, values)).from(dbg);
         return new DebugTypes(walk.found(), walk.deferred());
     }

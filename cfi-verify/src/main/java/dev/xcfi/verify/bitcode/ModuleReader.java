@@ -297,7 +297,7 @@ final class ModuleReader {
         for (RawTypeTest t : typeTests) tests.add(typeTest(t, distinct));
         ModuleFlags flags = flags();
         return new ModuleFacts(path, module, producer, triple, flags, functions, tests, flags.kcfi() ? kcfiCalls : List.of(), callbacks, stored(),
-                debugTypes(), false);
+                flags.kcfi() ? debugTypes() : List.of(), false);
     }
 
     /** The bodies' finds and what the module's metadata spells from the nodes they reached, declarations and global variables. */

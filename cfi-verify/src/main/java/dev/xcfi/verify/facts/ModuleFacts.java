@@ -14,7 +14,8 @@ import java.util.List;
  * {@code llvm.used} and {@code llvm.global_ctors}, are the toolchain's, not the program's tables);
  * then the functions store instructions write to memory, by function and instruction order, each
  * once per storing function. {@code debugTypes}: the function types the module's debug information
- * spells ({@link DebugTypeWalk}), in {@link DebugTypeWalk#sorted} order; empty without {@code -g}.
+ * spells ({@link DebugTypeWalk}), in {@link DebugTypeWalk#sorted} order, for naming KCFI hashes:
+ * empty without {@code -g}, and for a module built without KCFI (its ids are strings already).
  */
 public record ModuleFacts(String path, int module, String producer, String triple, ModuleFlags flags,
                           List<FunctionFacts> functions, List<TypeTest> typeTests, List<KcfiCall> kcfiCalls,

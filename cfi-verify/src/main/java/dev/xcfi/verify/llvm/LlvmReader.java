@@ -228,7 +228,7 @@ public final class LlvmReader {
                 tests.add(new TypeTest(t.function(), id, t.kind(), t.source()));
             }
             return new ModuleFacts(path, module, producer, tripleText, flags, functions, tests, kcfiCalls, inProgramOrder(callbacks), stored(mod),
-                    debugTypes(mod), false);
+                    flags.kcfi() ? debugTypes(mod) : List.of(), false);
         }
 
         /** What the module's debug information spells, walked from each function's and global variable's {@code !dbg}. */
