@@ -122,6 +122,8 @@ final class FunctionReader {
      * line, column and scope, which DEBUG_LOC_AGAIN repeats.
      */
     private int testsFrom, kcfiFrom, callbacksFrom, storedFrom;
+    /** Whether the record just read was an instruction that added facts (and a DEBUG_LOC after it places them). */
+    private boolean placing;
     private long line, column, scope = -1;
     /** Where the last DEBUG_LOC passed over without decoding starts, or -1 when the last one was decoded. */
     private long lastLocation = -1;
@@ -151,6 +153,7 @@ final class FunctionReader {
         kcfiSources.clear();
         slots.clear();
         testsFrom = kcfiFrom = callbacksFrom = storedFrom = 0;
+        placing = false;
         scope = -1;
         lastLocation = -1;
         attachments = null;
@@ -164,6 +167,8 @@ final class FunctionReader {
     private Body body(int fnType) throws BitcodeException {
         for (int i = 0, n = module.types().parameterCount(fnType); i < n; i++) values.add(ValueTable.ARGUMENT, i);
         for (int code; (code = blocks.next()) != BlockReader.END; ) {
+            // a DEBUG_LOC places the instruction just before it: any other record ends that
+            if (code != DEBUG_LOC && code != DEBUG_LOC_AGAIN) placing = false;
             if (code == BlockReader.SUB_BLOCK) {
                 switch (blocks.subBlock()) {
                     case CONSTANTS -> {
@@ -186,6 +191,7 @@ final class FunctionReader {
                 factsFrom();
                 blocks.read(r, code);
                 call();
+                placing = addedFacts();
             } else if (code == OPERAND_BUNDLE) {
                 blocks.read(r, code);
                 bundle();
@@ -199,6 +205,7 @@ final class FunctionReader {
                 factsFrom();
                 blocks.read(r, code);
                 store();
+                placing = addedFacts();
             } else if (code < PRODUCES_VALUE.length && PRODUCES_VALUE[code]) {
                 blocks.skip();
                 values.add(ValueTable.OTHER, 0);
@@ -230,6 +237,10 @@ final class FunctionReader {
         lastLocation = -1;
     }
 
+    private boolean addedFacts() {
+        return testsFrom < typeTests.size() || kcfiFrom < kcfiPending.size() || callbacksFrom < callbacks.size() || storedFrom < storedSources.size();
+    }
+
     /** Only calls and stores add facts that have a place; the facts an instruction adds start where it starts. */
     private void factsFrom() {
         testsFrom = typeTests.size();
@@ -244,8 +255,6 @@ final class FunctionReader {
      * those that do, and otherwise only where it starts is kept, in case an AGAIN needs it.
      */
     private void debugLocation(int code) throws BitcodeException {
-        boolean placing = testsFrom < typeTests.size() || kcfiFrom < kcfiPending.size() || callbacksFrom < callbacks.size()
-                || storedFrom < storedSources.size();
         if (code == DEBUG_LOC) {
             if (placing) {
                 blocks.read(r, code, 3);
@@ -274,6 +283,7 @@ final class FunctionReader {
             callbacks.set(i, new CallbackArgument(c.function(), c.callee(), c.argument(), c.arguments(), c.passed(), at));
         }
         factsFrom();
+        placing = false;
     }
 
     /** Walks this function's {@code !dbg} while its metadata is at hand: LLVM moves what only one function uses into its block. */

@@ -64,6 +64,33 @@ class DebugNamesTest {
         assertThat(plain.text()).doesNotContain("\"source\"");
     }
 
+    /**
+     * A DEBUG_LOC places only the instruction just before it: a type test hoisted out of a loop
+     * (-O2) has none, and the branch after it, which has one, must not lend it its place. Both
+     * readers agree; the checked call in the loop keeps its own.
+     */
+    @org.junit.jupiter.api.Test
+    void aHoistedTypeTestHasNoPlace() throws Exception {
+        Path bc = dir.resolve("loop.bc");
+        Files.writeString(dir.resolve("loop.c"), """
+                typedef int (*cb_t)(void *, int);
+                int run(cb_t cb, void *p, int n) {
+                    int s = 0;
+                    for (int i = 0; i < n; i++) s += cb(p, i);
+                    return s;
+                }
+                """);
+        Compilers.run(List.of("clang-22", "-O2", "-g", "-flto", "-fsanitize=cfi-icall", "-fvisibility=hidden", "-c", dir.resolve("loop.c").toString(),
+                "-o", bc.toString()));
+        byte[] file = Files.readAllBytes(bc);
+        ModuleFacts java = BitcodeReader.readFile(bc.toString(), file).getFirst();
+        ModuleFacts llvm = LlvmReader.openFirst(LibLlvmLocator.candidates(Optional.empty()), 22).readFile(bc.toString(), file).getFirst();
+        assertThat(java.typeTests()).hasSize(1);
+        assertThat(java.typeTests().getFirst().source().isKnown()).isFalse();
+        assertThat(java.functions().stream().filter(f -> f.name().equals("run")).findFirst().orElseThrow().source().line()).isEqualTo(2);
+        assertThat(java).isEqualTo(llvm);
+    }
+
     /** A callback cast where it is passed: with {@code -g} the message says where the call that passes it is. */
     @org.junit.jupiter.api.Test
     void aCallbackMismatchSaysWhereTheCallIs() throws Exception {
