@@ -54,6 +54,8 @@ final class EncodeCommand implements Callable<Integer> {
     private final OptionSpec kcfiHash = model.option("--kcfi-hash", String.class, "xxhash64", "HASH", "KCFI hash: xxhash64 (default) or fnv1a.");
     private final OptionSpec format = model.option("--format", Format.class, "tsv", "FORMAT", "tsv (default), json or text.");
     private final OptionSpec includeDirs = model.repeated("-I", Path.class, "DIR", "Search DIR for #include \"...\" and <...> headers.");
+    private final OptionSpec defines = model.repeated("-D", String.class, "NAME[=VALUE]", "Define a macro, as clang's -D does (VALUE defaults to 1).");
+    private final OptionSpec undefines = model.repeated("-U", String.class, "NAME", "Undefine a macro (after every -D).");
     private final PositionalParamSpec files = model.operands(String.class, "FILE", "C headers (Rust sources with --lang rust), or - for standard input.");
 
     @Override
@@ -66,6 +68,7 @@ final class EncodeCommand implements Callable<Integer> {
         if (!language.equals("c")) throw new IllegalArgumentException("--lang must be c or rust, not '" + language + "'");
         KcfiHash hash = KcfiHash.parse(kcfiHash.getValue());
         List<HeaderParser.Input> inputs = new ArrayList<>();
+        commandLineMacros().ifPresent(inputs::add);
         for (String f : files.<List<String>>getValue()) inputs.add(read(f));
         PrintWriter out = model.spec().commandLine().getOut();
         PrintWriter err = model.spec().commandLine().getErr();
@@ -160,6 +163,26 @@ final class EncodeCommand implements Callable<Integer> {
         if (file.equals("-")) return "main";
         String n = Path.of(file).getFileName().toString();
         return (n.endsWith(".rs") ? n.substring(0, n.length() - 3) : n).replace('-', '_');
+    }
+
+    /**
+     * {@code -D} and {@code -U} as clang applies them: as the lines of a {@code <command line>}
+     * input read before the headers (an error in a value is reported there, as clang does).
+     */
+    private java.util.Optional<HeaderParser.Input> commandLineMacros() {
+        StringBuilder text = new StringBuilder();
+        for (String d : defines.<List<String>>getValue()) {
+            int eq = d.indexOf('=');
+            String name = eq < 0 ? d : d.substring(0, eq);
+            text.append("#define ").append(macroName(name, "-D")).append(' ').append(eq < 0 ? "1" : d.substring(eq + 1)).append('\n');
+        }
+        for (String u : undefines.<List<String>>getValue()) text.append("#undef ").append(macroName(u, "-U")).append('\n');
+        return text.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(new HeaderParser.Input("<command line>", text.toString(), null));
+    }
+
+    private static String macroName(String name, String option) {
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) throw new IllegalArgumentException(option + " needs a macro name, not '" + name + "'");
+        return name;
     }
 
     private static HeaderParser.Input read(String f) throws IOException {

@@ -46,6 +46,22 @@ class CliTest {
                 "g\t_ZTSFiPKczE\t0xce2ca9d7\t0xbc19fbeb1a9d66ef".replace("0xce2ca9d7\t0xbc19fbeb1a9d66ef", hashes("_ZTSFiPKczE")));
     }
 
+    /** -D and -U as clang's: a header configured by macros encodes as the configuration it is given. */
+    @Test
+    void macrosFromTheCommandLine() throws IOException {
+        String h = header("#ifdef WIDE\nvoid f(WIDE);\n#else\nvoid f(int);\n#endif\n#if LEVEL > 2\nvoid g(void);\n#endif\n").toString();
+        assertThat(run("encode", "--target", "x86_64-linux-gnu", h).out().lines().map(l -> l.split("\t")[1])).containsExactly("_ZTSFviE");
+        assertThat(run("encode", "--target", "x86_64-linux-gnu", "-DWIDE=long", "-D", "LEVEL=3", h).out().lines().map(l -> l.split("\t")[1]))
+                .containsExactly("_ZTSFvlE", "_ZTSFvvE");
+        assertThat(run("encode", "--target", "x86_64-linux-gnu", "-DWIDE=long", "-DLEVEL", h).out().lines().map(l -> l.split("\t")[0]))
+                .containsExactly("f");   // LEVEL is 1
+        assertThat(run("encode", "--target", "x86_64-linux-gnu", "-DWIDE=long", "-UWIDE", h).out().lines().map(l -> l.split("\t")[1]))
+                .containsExactly("_ZTSFviE");
+        Result bad = run("encode", "-D1X", h);
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).contains("-D needs a macro name, not '1X'").doesNotContain("Exception");
+    }
+
     @Test
     void modesAndHashAlgorithm() throws IOException {
         Path h = header("void f(long);\n");
