@@ -85,11 +85,26 @@ public final class ThunkArena implements AutoCloseable {
      *                                  not the Java type the prototype maps to (named in the message)
      */
     public MemorySegment upcall(String cPrototype, MethodHandle target) {
-        Signature signature = signature(cPrototype);
+        return upcall(signature(cPrototype), "'" + cPrototype + "'", target);
+    }
+
+    /**
+     * A C function pointer of the type {@code name} stands for in {@code header} — a typedef of a
+     * function or function-pointer type, or a declared function's own type — that calls
+     * {@code target}, tagged with that type's KCFI hash.
+     *
+     * @throws IllegalArgumentException if the header cannot be read or has no such name, or
+     *                                  {@code target}'s type is not the Java type the C type maps to
+     */
+    public MemorySegment upcall(CHeader header, String name, MethodHandle target) {
+        return upcall(signature(header, name), "'" + name + "' in " + header.file(), target);
+    }
+
+    private MemorySegment upcall(Signature signature, String what, MethodHandle target) {
         FunctionDescriptor descriptor = signature.descriptor();
         MethodType expected = descriptor.toMethodType();
         if (!target.type().equals(expected)) {
-            throw new IllegalArgumentException("'" + cPrototype + "' needs a method handle of type " + expected + ", not " + target.type());
+            throw new IllegalArgumentException(what + " needs a method handle of type " + expected + ", not " + target.type());
         }
         synchronized (this) {
             checkOpen();
@@ -107,7 +122,16 @@ public final class ThunkArena implements AutoCloseable {
 
     /** A pointer to {@code nativeFunction} that KCFI-checked callers of type {@code cPrototype} accept. */
     public MemorySegment retag(String cPrototype, MemorySegment nativeFunction) {
-        int hash = signature(cPrototype).hash();
+        return retag(signature(cPrototype), nativeFunction);
+    }
+
+    /** A pointer to {@code nativeFunction} that KCFI-checked callers of the type {@code name} stands for in {@code header} accept. */
+    public MemorySegment retag(CHeader header, String name, MemorySegment nativeFunction) {
+        return retag(signature(header, name), nativeFunction);
+    }
+
+    private MemorySegment retag(Signature signature, MemorySegment nativeFunction) {
+        int hash = signature.hash();
         synchronized (this) {
             checkOpen();
             return place(hash, nativeFunction);
@@ -126,9 +150,24 @@ public final class ThunkArena implements AutoCloseable {
     private final java.util.concurrent.ConcurrentHashMap<String, Signature> signatures = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Signature signature(String cPrototype) {
-        Signature known = signatures.get(cPrototype);
+        return signature(cPrototype, () -> prototype(cPrototype));
+    }
+
+    private Signature signature(CHeader header, String name) {
+        return signature(header.file().toAbsolutePath() + "\0" + header.includeDirs() + "\0" + name, () -> {
+            try {
+                return HeaderParser.named(scheme.target(), header.includeDirs(), List.of(HeaderParser.Input.of(header.file())), name);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read " + header.file() + ": " + e.getMessage());
+            }
+        });
+    }
+
+    /** {@code key}'s signature, parsed once per arena. */
+    private Signature signature(String key, java.util.function.Supplier<HeaderParser.Prototype> parse) {
+        Signature known = signatures.get(key);
         if (known != null) return known;
-        HeaderParser.Prototype prototype = prototype(cPrototype);
+        HeaderParser.Prototype prototype = parse.get();
         FunctionType type = prototype.type();
         FunctionDescriptor descriptor = null;
         RuntimeException noDescriptor = null;
@@ -138,7 +177,7 @@ public final class ThunkArena implements AutoCloseable {
             noDescriptor = e;
         }
         Signature s = new Signature(scheme.kcfi(type), descriptor, noDescriptor);
-        signatures.putIfAbsent(cPrototype, s);
+        signatures.putIfAbsent(key, s);
         return s;
     }
 

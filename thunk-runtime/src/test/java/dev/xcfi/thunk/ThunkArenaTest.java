@@ -172,6 +172,45 @@ class ThunkArenaTest {
         }
     }
 
+    /**
+     * Callback types named as the library's header names them (a typedef there, reached through
+     * an include folder): the hashes are the ones clang compiled the library's checks against.
+     */
+    @Test
+    void callbackTypesAreNamedAsTheLibrarysHeaderNamesThem() throws Throwable {
+        Path include = java.nio.file.Files.createDirectories(dir.resolve("include"));
+        java.nio.file.Files.writeString(include.resolve("callbacks-types.h"), """
+                typedef int (*compare_fn)(const void *, const void *);
+                typedef long long_fn(long);
+                """);
+        Path header = java.nio.file.Files.writeString(dir.resolve("callbacks.h"), """
+                #include <stddef.h>
+                #include "callbacks-types.h"
+                int sort_ints(int *values, size_t n, compare_fn cmp);
+                long call_long(long_fn *f, long x);
+                """);
+        CHeader h = CHeader.of(header, include);
+        MemorySegment labs = Linker.nativeLinker().defaultLookup().find("labs").orElseThrow();
+        try (ThunkArena arena = ThunkArena.open(CfiScheme.kcfiHost()); Arena memory = Arena.ofConfined()) {
+            MemorySegment values = memory.allocateFrom(JAVA_INT, 5, -3, 9, 0, 2, 2, -7);
+            MethodHandle sort = plain.function("sort_ints", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+            int ignored = (int) sort.invokeExact(values, 7L, arena.upcall(h, "compare_fn",
+                    method("compareInts", int.class, MemorySegment.class, MemorySegment.class)));
+            assertThat(values.toArray(JAVA_INT)).containsExactly(-7, -3, 0, 2, 2, 5, 9);
+            MethodHandle callLong = plain.function("call_long", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
+            assertThat((long) callLong.invokeExact(arena.retag(h, "long_fn", labs), -5L)).isEqualTo(5L);
+            assertThat((long) callLong.invokeExact(arena.upcall(h, "long_fn", method("increment", long.class, long.class)), 41L)).isEqualTo(42L);
+            // a declared function's own type
+            assertThat(arena.retag(h, "call_long", labs).address()).isNotZero();
+            assertThatThrownBy(() -> arena.upcall(h, "compare_fn", method("increment", long.class, long.class)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'compare_fn' in " + header + " needs a method handle of type (MemorySegment,MemorySegment)int");
+            assertThatThrownBy(() -> arena.upcall(h, "size_t", method("increment", long.class, long.class)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'size_t' is a typedef of");
+            assertThatThrownBy(() -> arena.retag(h, "nothing", labs))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no function, function type or function-pointer typedef named 'nothing'");
+        }
+    }
+
     @Test
     void retagMakesAnUntaggedNativeFunctionCallable() throws Throwable {
         MemorySegment labs = Linker.nativeLinker().defaultLookup().find("labs").orElseThrow();

@@ -178,6 +178,37 @@ public final class HeaderParser {
         }
     }
 
+    /**
+     * The function type {@code name} stands for in {@code inputs} (a header and what it includes,
+     * read as one translation unit): a typedef of a function or function-pointer type, or a
+     * declared function's own type; with the records the header defines, as {@link #prototype}
+     * gives them. Errors in other declarations do not matter, as in any header.
+     *
+     * @throws IllegalArgumentException when the header has no such name (its first error, if any, is named)
+     */
+    public static Prototype named(Target target, List<Path> includeDirs, List<Input> inputs, String name) {
+        Map<String, FunctionType> functions = new HashMap<>();
+        HeaderParser parser = new HeaderParser(target, f -> functions.putIfAbsent(f.name(), f.type()));
+        Preprocessor pp = new Preprocessor(target, includeDirs, parser.errors::add);
+        parser.packing = pp::packPragmaSeen;
+        for (Input in : inputs) {
+            pp.begin(in.name(), in.text(), in.directory());
+            parser.translationUnit(new TokenWindow(pp::next));
+        }
+        CType typedef = parser.typedefs.get(name);
+        if (typedef != null) {
+            CType c = typedef.canonical();
+            if (c.unqualified() instanceof PointerType ptr && ptr.pointee().canonical() instanceof FunctionType pf) return new Prototype(pf, parser.recordMembers, parser.layout);
+            if (c instanceof FunctionType f) return new Prototype(f, parser.recordMembers, parser.layout);
+            throw new IllegalArgumentException("'" + name + "' is a typedef of '" + typedef + "', not of a function or function-pointer type");
+        }
+        FunctionType declared = functions.get(name);
+        if (declared != null) return new Prototype(declared, parser.recordMembers, parser.layout);
+        throw new IllegalArgumentException("no function, function type or function-pointer typedef named '" + name + "' in "
+                + inputs.stream().map(Input::name).collect(java.util.stream.Collectors.joining(", "))
+                + (parser.errors.isEmpty() ? "" : " (first error: " + parser.errors.get(0).diagnostic() + ")"));
+    }
+
     public static Prototype prototype(Target target, String text) {
         String trimmed = text.strip();
         if (trimmed.endsWith(";")) trimmed = trimmed.substring(0, trimmed.length() - 1);
