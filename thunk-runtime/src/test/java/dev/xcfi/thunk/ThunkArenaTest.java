@@ -188,6 +188,8 @@ class ThunkArenaTest {
                 #include "callbacks-types.h"
                 int sort_ints(int *values, size_t n, compare_fn cmp);
                 long call_long(long_fn *f, long x);
+                struct sorter { size_t width; compare_fn cmp; };
+                typedef struct { long (*apply)(long); } holder_t;
                 """);
         CHeader h = CHeader.of(header, include);
         MemorySegment labs = Linker.nativeLinker().defaultLookup().find("labs").orElseThrow();
@@ -200,6 +202,16 @@ class ThunkArenaTest {
             MethodHandle callLong = plain.function("call_long", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
             assertThat((long) callLong.invokeExact(arena.retag(h, "long_fn", labs), -5L)).isEqualTo(5L);
             assertThat((long) callLong.invokeExact(arena.upcall(h, "long_fn", method("increment", long.class, long.class)), 41L)).isEqualTo(42L);
+            // a function-pointer member, of a struct by tag or of a typedef'd one
+            values = memory.allocateFrom(JAVA_INT, 3, 1, 2);
+            ignored = (int) sort.invokeExact(values, 3L, arena.upcall(h, "struct sorter.cmp",
+                    method("compareInts", int.class, MemorySegment.class, MemorySegment.class)));
+            assertThat(values.toArray(JAVA_INT)).containsExactly(1, 2, 3);
+            assertThat((long) callLong.invokeExact(arena.retag(h, "holder_t.apply", labs), -7L)).isEqualTo(7L);
+            assertThatThrownBy(() -> arena.retag(h, "struct sorter.width", labs))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("member 'struct sorter.width' is");
+            assertThatThrownBy(() -> arena.retag(h, "struct sorter.size", labs))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("struct sorter has no member 'size'");
             // a declared function's own type
             assertThat(arena.retag(h, "call_long", labs).address()).isNotZero();
             assertThatThrownBy(() -> arena.upcall(h, "compare_fn", method("increment", long.class, long.class)))

@@ -105,6 +105,9 @@ public final class HeaderParser {
      * or {@code #pragma pack}).
      */
     private final Map<TagType, List<CType>> recordMembers = new java.util.LinkedHashMap<>();
+    /** Each record's named members' types (for {@link #named}'s {@code struct ops.read}), and the record body being read's. */
+    private final Map<TagType, Map<String, CType>> memberTypes = new HashMap<>();
+    private Map<String, CType> memberNames = new HashMap<>();
     private List<CType> members;
     private final Consumer<FunctionDeclaration> declared;
     private TokenWindow tokens;
@@ -180,8 +183,9 @@ public final class HeaderParser {
 
     /**
      * The function type {@code name} stands for in {@code inputs} (a header and what it includes,
-     * read as one translation unit): a typedef of a function or function-pointer type, or a
-     * declared function's own type; with the records the header defines, as {@link #prototype}
+     * read as one translation unit): a typedef of a function or function-pointer type, a declared
+     * function's own type, or a function-pointer member of a struct or union
+     * ({@code struct ops.read}, {@code ops_t.read}); with the records the header defines, as {@link #prototype}
      * gives them. Errors in other declarations do not matter, as in any header.
      *
      * @throws IllegalArgumentException when the header has no such name (its first error, if any, is named)
@@ -195,6 +199,8 @@ public final class HeaderParser {
             pp.begin(in.name(), in.text(), in.directory());
             parser.translationUnit(new TokenWindow(pp::next));
         }
+        int dot = name.lastIndexOf('.');
+        if (dot > 0) return parser.member(name.substring(0, dot).strip(), name.substring(dot + 1).strip(), name);
         CType typedef = parser.typedefs.get(name);
         if (typedef != null) {
             CType c = typedef.canonical();
@@ -207,6 +213,21 @@ public final class HeaderParser {
         throw new IllegalArgumentException("no function, function type or function-pointer typedef named '" + name + "' in "
                 + inputs.stream().map(Input::name).collect(java.util.stream.Collectors.joining(", "))
                 + (parser.errors.isEmpty() ? "" : " (first error: " + parser.errors.get(0).diagnostic() + ")"));
+    }
+
+    /** The function type of member {@code member} (a function pointer) of the record {@code record} names: {@code struct tag}, {@code union tag} or a typedef. */
+    private Prototype member(String record, String member, String name) {
+        CType type;
+        if (record.startsWith("struct ") || record.startsWith("union ")) type = tags.get(record.substring(record.indexOf(' ') + 1).strip());
+        else type = typedefs.containsKey(record) ? typedefs.get(record).canonical() : null;
+        if (!(type instanceof TagType tag) || !memberTypes.containsKey(tag)) {
+            throw new IllegalArgumentException("'" + record + "' is not a struct or union defined in the header (in '" + name + "')");
+        }
+        CType m = memberTypes.get(tag).get(member);
+        if (m == null) throw new IllegalArgumentException(record + " has no member '" + member + "'");
+        CType c = m.canonical();
+        if (c.unqualified() instanceof PointerType ptr && ptr.pointee().canonical() instanceof FunctionType pf) return new Prototype(pf, recordMembers, layout);
+        throw new IllegalArgumentException("member '" + name + "' is '" + m + "', not a function pointer");
     }
 
     public static Prototype prototype(Target target, String text) {
@@ -586,11 +607,15 @@ public final class HeaderParser {
         }
         expect("{");
         List<CType> outer = members;
+        Map<String, CType> outerNames = memberNames;
         boolean outerUnnatural = unnaturalLayout;
         members = new ArrayList<>();
+        memberNames = new HashMap<>();
         unnaturalLayout = false;
         CType firstMember = kind == TagType.Kind.ENUM ? enumBody(tag, fixed) : recordBody();
         List<CType> own = members;
+        if (kind != TagType.Kind.ENUM) memberTypes.put(tag, memberNames);
+        memberNames = outerNames;
         boolean unnatural = unnaturalLayout;
         members = outer;
         unnaturalLayout = outerUnnatural;
@@ -622,6 +647,8 @@ public final class HeaderParser {
 
     private TagType renameAnonymous(TagType anonymous, String typedefName) {
         TagType named = TagType.named(anonymous.kind(), typedefName);
+        Map<String, CType> names = memberTypes.get(anonymous);
+        if (names != null) memberTypes.put(named, names);
         if (anonymous.transparentMember() != null) named = named.asTransparentUnion(anonymous.transparentMember());
         CType first = pendingFirstMembers.get(anonymous);
         if (first != null) pendingFirstMembers.put(named, first);
@@ -664,6 +691,7 @@ public final class HeaderParser {
                 CType type = applyFunctionAttributes(d.build.apply(applyTypeAttributes(s.base, attrs)), attrs);
                 if (first == null) first = type;
                 members.add(type);
+                if (d.name != null) memberNames.put(d.name, type);
             } while (accept(","));
             expect(";");
         }
