@@ -105,9 +105,16 @@ public final class HeaderParser {
      * or {@code #pragma pack}).
      */
     private final Map<TagType, List<CType>> recordMembers = new java.util.LinkedHashMap<>();
-    /** Each record's named members' types (for {@link #named}'s {@code struct ops.read}), and the record body being read's. */
-    private final Map<TagType, Map<String, CType>> memberTypes = new HashMap<>();
-    private Map<String, CType> memberNames = new HashMap<>();
+    /** Each record's named members (for {@link #named}'s {@code struct ops.read}), in order, and the record body being read's. */
+    private final Map<TagType, Map<String, Member>> memberTypes = new java.util.LinkedHashMap<>();
+    private Map<String, Member> memberNames = new java.util.LinkedHashMap<>();
+    /** Where each typedef is declared, in order. */
+    private final Map<String, SourceLocation> typedefLocations = new java.util.LinkedHashMap<>();
+
+    private record Member(CType type, SourceLocation location) {}
+
+    /** Records known by a typedef's name ({@code typedef struct {…} T;}): named {@code T}, not {@code struct T}. */
+    private final java.util.Set<TagType> typedefNamed = new java.util.HashSet<>();
     private List<CType> members;
     private final Consumer<FunctionDeclaration> declared;
     private TokenWindow tokens;
@@ -215,6 +222,52 @@ public final class HeaderParser {
                 + (parser.errors.isEmpty() ? "" : " (first error: " + parser.errors.get(0).diagnostic() + ")"));
     }
 
+    /** A function type a header names: a function's, a function or function-pointer typedef's, or a function-pointer member's ({@code struct ops.read}). */
+    public record NamedFunctionType(Kind kind, String name, FunctionType type, SourceLocation location) {
+        public enum Kind { FUNCTION, TYPEDEF, MEMBER }
+    }
+
+    /**
+     * Every function type {@code inputs} name: their functions in input order, then their typedefs
+     * of function and function-pointer types, then the function-pointer members of their structs
+     * and unions (a typedef'd anonymous record's by its typedef name), and the syntax errors.
+     */
+    public static List<NamedFunctionType> functionTypes(Target target, List<Path> includeDirs, List<Input> inputs, List<SyntaxException> errors) {
+        List<NamedFunctionType> out = new ArrayList<>();
+        HeaderParser parser = new HeaderParser(target, f -> out.add(new NamedFunctionType(NamedFunctionType.Kind.FUNCTION, f.name(), f.type(), f.location())));
+        Preprocessor pp = new Preprocessor(target, includeDirs, parser.errors::add);
+        parser.packing = pp::packPragmaSeen;
+        for (Input in : inputs) {
+            pp.begin(in.name(), in.text(), in.directory());
+            parser.translationUnit(new TokenWindow(pp::next));
+        }
+        errors.addAll(parser.errors);
+        parser.typedefLocations.forEach((name, at) -> {
+            FunctionType f = functionOf(parser.typedefs.get(name));
+            if (f != null && !StandardHeaders.isOwn(at.file())) out.add(new NamedFunctionType(NamedFunctionType.Kind.TYPEDEF, name, f, at));
+        });
+        parser.memberTypes.forEach((tag, members) -> {
+            if (!tag.hasLinkage()) return;   // anonymous: met again under its typedef name
+            String record = parser.typedefNamed.contains(tag) ? tag.name() : (tag.kind() == TagType.Kind.UNION ? "union " : "struct ") + tag.name();
+            members.forEach((member, m) -> {
+                FunctionType f = functionOf(m.type());
+                if (f != null && !StandardHeaders.isOwn(m.location().file())) {
+                    out.add(new NamedFunctionType(NamedFunctionType.Kind.MEMBER, record + "." + member, f, m.location()));
+                }
+            });
+        });
+        return out;
+    }
+
+    /** The function type {@code type} is or points to, or null. */
+    private static FunctionType functionOf(CType type) {
+        if (type == null) return null;
+        CType c = type.canonical();
+        if (c instanceof FunctionType f) return f;
+        if (c.unqualified() instanceof PointerType ptr && ptr.pointee().canonical() instanceof FunctionType pf) return pf;
+        return null;
+    }
+
     /** The function type of member {@code member} (a function pointer) of the record {@code record} names: {@code struct tag}, {@code union tag} or a typedef. */
     private Prototype member(String record, String member, String name) {
         CType type;
@@ -223,8 +276,9 @@ public final class HeaderParser {
         if (!(type instanceof TagType tag) || !memberTypes.containsKey(tag)) {
             throw new IllegalArgumentException("'" + record + "' is not a struct or union defined in the header (in '" + name + "')");
         }
-        CType m = memberTypes.get(tag).get(member);
-        if (m == null) throw new IllegalArgumentException(record + " has no member '" + member + "'");
+        Member found = memberTypes.get(tag).get(member);
+        if (found == null) throw new IllegalArgumentException(record + " has no member '" + member + "'");
+        CType m = found.type();
         CType c = m.canonical();
         if (c.unqualified() instanceof PointerType ptr && ptr.pointee().canonical() instanceof FunctionType pf) return new Prototype(pf, recordMembers, layout);
         throw new IllegalArgumentException("member '" + name + "' is '" + m + "', not a function pointer");
@@ -319,6 +373,7 @@ public final class HeaderParser {
                     type = makeTransparent(tag);
                 }
                 typedefs.put(d.name, new TypedefType(d.name, type));
+                typedefLocations.put(d.name, d.location());
             } else if ((type instanceof FunctionType built ? built : type.canonical()) instanceof FunctionType fn) {
                 if (peek().is("{") || (identifierList != null && !peek().is(";") && !peek().is(","))) {
                     fn = knrDefinition(fn);
@@ -607,10 +662,10 @@ public final class HeaderParser {
         }
         expect("{");
         List<CType> outer = members;
-        Map<String, CType> outerNames = memberNames;
+        Map<String, Member> outerNames = memberNames;
         boolean outerUnnatural = unnaturalLayout;
         members = new ArrayList<>();
-        memberNames = new HashMap<>();
+        memberNames = new java.util.LinkedHashMap<>();
         unnaturalLayout = false;
         CType firstMember = kind == TagType.Kind.ENUM ? enumBody(tag, fixed) : recordBody();
         List<CType> own = members;
@@ -647,8 +702,9 @@ public final class HeaderParser {
 
     private TagType renameAnonymous(TagType anonymous, String typedefName) {
         TagType named = TagType.named(anonymous.kind(), typedefName);
-        Map<String, CType> names = memberTypes.get(anonymous);
+        Map<String, Member> names = memberTypes.get(anonymous);
         if (names != null) memberTypes.put(named, names);
+        typedefNamed.add(named);
         if (anonymous.transparentMember() != null) named = named.asTransparentUnion(anonymous.transparentMember());
         CType first = pendingFirstMembers.get(anonymous);
         if (first != null) pendingFirstMembers.put(named, first);
@@ -691,7 +747,7 @@ public final class HeaderParser {
                 CType type = applyFunctionAttributes(d.build.apply(applyTypeAttributes(s.base, attrs)), attrs);
                 if (first == null) first = type;
                 members.add(type);
-                if (d.name != null) memberNames.put(d.name, type);
+                if (d.name != null) memberNames.put(d.name, new Member(type, d.location()));
             } while (accept(","));
             expect(";");
         }

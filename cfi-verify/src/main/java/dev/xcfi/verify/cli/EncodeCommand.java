@@ -170,13 +170,17 @@ final class EncodeCommand implements Callable<Integer> {
      * input read before the headers (an error in a value is reported there, as clang does).
      */
     private java.util.Optional<HeaderParser.Input> commandLineMacros() {
+        return commandLineMacros(defines.getValue(), undefines.getValue());
+    }
+
+    static java.util.Optional<HeaderParser.Input> commandLineMacros(List<String> defines, List<String> undefines) {
         StringBuilder text = new StringBuilder();
-        for (String d : defines.<List<String>>getValue()) {
+        for (String d : defines) {
             int eq = d.indexOf('=');
             String name = eq < 0 ? d : d.substring(0, eq);
             text.append("#define ").append(macroName(name, "-D")).append(' ').append(eq < 0 ? "1" : d.substring(eq + 1)).append('\n');
         }
-        for (String u : undefines.<List<String>>getValue()) text.append("#undef ").append(macroName(u, "-U")).append('\n');
+        for (String u : undefines) text.append("#undef ").append(macroName(u, "-U")).append('\n');
         return text.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(new HeaderParser.Input("<command line>", text.toString(), null));
     }
 
@@ -185,7 +189,7 @@ final class EncodeCommand implements Callable<Integer> {
         return name;
     }
 
-    private static HeaderParser.Input read(String f) throws IOException {
+    static HeaderParser.Input read(String f) throws IOException {
         if (f.equals("-")) return new HeaderParser.Input("<stdin>", new String(System.in.readAllBytes(), StandardCharsets.UTF_8), Path.of("").toAbsolutePath());
         Path p = Path.of(f);
         try {

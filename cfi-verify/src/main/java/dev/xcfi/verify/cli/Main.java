@@ -48,6 +48,7 @@ public final class Main implements Runnable {
         commands.put("encode", () -> new EncodeCommand().model);
         commands.put("decode", () -> new DecodeCommand().model);
         commands.put("hash", () -> new HashCommand().model);
+        commands.put("which", () -> new WhichCommand().model);
         commands.put("verify", () -> new VerifyCommand().model);
         java.util.function.Supplier<CommandModel> named = args.length > 0 ? commands.get(args[0]) : null;
         if (named != null) cli.addSubcommand(args[0], new CommandLine(named.get().spec()));

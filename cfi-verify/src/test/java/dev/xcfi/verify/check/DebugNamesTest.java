@@ -113,6 +113,26 @@ class DebugNamesTest {
         assertThat(r.json().get("findings").get(0).get("locations").get(1).get("source").get("line").asInt()).isEqualTo(3);
     }
 
+    /** What a KCFI trap reports, the hash a checked call expects, named by {@code xcfi which} from the source: clang's check is the member's type. */
+    @org.junit.jupiter.api.Test
+    void whichNamesTheHashAKcfiCheckExpects() throws Exception {
+        String source = """
+                struct file;
+                struct file_ops { long (*read)(struct file *, char *, unsigned long, long long *); int (*release)(struct file *); };
+                long vfs_read(const struct file_ops *ops, struct file *f, char *buf) { return ops->read(f, buf, 16, 0); }
+                """;
+        Path bc = dev.xcfi.verify.TestBitcode.clang(dir, "vfs", source, "-fsanitize=kcfi", "-emit-llvm");
+        ModuleFacts m = BitcodeReader.readFile(bc.toString(), Files.readAllBytes(bc)).getFirst();
+        assertThat(m.kcfiCalls()).hasSize(1);
+        String expected = dev.xcfi.encoding.KcfiHash.format(m.kcfiCalls().getFirst().hash());
+        java.io.StringWriter out = new java.io.StringWriter();
+        int status = dev.xcfi.verify.cli.Main.run(new String[] {"which", "--target", "x86_64-linux-gnu", expected, dir.resolve("vfs.c").toString()},
+                new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()));
+        assertThat(status).isZero();
+        assertThat(out.toString().lines()).singleElement().asString()
+                .startsWith(expected + "\tmember\tstruct file_ops.read\t_ZTSFlP4filePcmPxE\t").endsWith("\tlong (file *, char *, unsigned long, long long *)");
+    }
+
     @org.junit.jupiter.api.Test
     void aBindingNamesItsStructsInRustsCase() {
         assertThat(RustTwins.names("ctx")).containsExactly("ctx", "Ctx");

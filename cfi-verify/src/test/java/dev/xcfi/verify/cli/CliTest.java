@@ -62,6 +62,29 @@ class CliTest {
         assertThat(bad.err()).contains("-D needs a macro name, not '1X'").doesNotContain("Exception");
     }
 
+    /** A KCFI trap's "expected type: 0x…" named: every function type the header names whose hash it is. */
+    @Test
+    void whichNamesTheTypesAHashIsOf() throws IOException {
+        String h = header("""
+                typedef void (*log_fn)(long);
+                struct ops { log_fn log; int (*open)(const char *); };
+                typedef struct { void (*flush)(long); } sink_t;
+                void c_log(long);
+                int c_open(const char *path);
+                """).toString();
+        String log = hashes("_ZTSFvlE").split("\t")[0], open = hashes("_ZTSFiPKcE").split("\t")[0];
+        Result r = run("which", "--target", "x86_64-linux-gnu", log, h, "0xdeadbeef");
+        assertThat(r.out().lines().map(l -> String.join(" ", java.util.Arrays.copyOfRange(l.split("\t"), 0, Math.min(4, l.split("\t").length)))))
+                .containsExactly(log + " function c_log _ZTSFvlE", log + " typedef log_fn _ZTSFvlE", log + " member struct ops.log _ZTSFvlE",
+                        log + " member sink_t.flush _ZTSFvlE", "0xdeadbeef -");
+        assertThat(r.out().lines().findFirst().orElseThrow()).endsWith(h + ":4\tvoid (long)");
+        assertThat(r.status()).isEqualTo(1);
+        Result o = run("which", "--target", "x86_64-linux-gnu", open, h);
+        assertThat(o.status()).isZero();
+        assertThat(o.out().lines().map(l -> l.split("\t")[2])).containsExactly("c_open", "struct ops.open");
+        assertThat(run("which", h).status()).isEqualTo(2);
+    }
+
     @Test
     void modesAndHashAlgorithm() throws IOException {
         Path h = header("void f(long);\n");
