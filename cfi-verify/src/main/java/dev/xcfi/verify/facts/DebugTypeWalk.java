@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,12 +19,13 @@ import java.util.Set;
  * union members, array elements, parameters — so {@code ops->log}'s type is found from a function
  * that takes a {@code struct ops *}. Local variables are not followed: they are most of a module's
  * debug records, and the types they could add are nearly always reachable from a parameter or a
- * global (a local {@code void (*fp)(int)} of a type found nowhere else is missed). The result is a set: readers meet the
- * nodes in different orders (the Java reader walks each body's own metadata on the thread that
- * reads it, and the module's shared metadata once at the end), so {@link #sorted} orders it.
+ * global (a local {@code void (*fp)(int)} of a type found nowhere else is missed). The result is
+ * a set: readers meet the nodes in different orders (the Java reader walks each body's own
+ * metadata on the thread that reads it, and the module's shared metadata once at the end), so
+ * {@link #sorted} orders it.
  */
 public final class DebugTypeWalk {
-    /** How deep a type may nest before it is {@link DebugType.Other}: real C types nest a few levels. */
+    /** How deep a type may nest before its function type is left out: real C types nest a few levels. */
     public static final int MAX_DEPTH = 32;
     /** How many nodes one walk visits at most: bounds the work on hostile input (a real kernel module has far fewer). */
     public static final int MAX_NODES = 1 << 20;
@@ -36,7 +38,7 @@ public final class DebugTypeWalk {
 
         Kind kind(long node);
 
-        /** The DWARF tag of a debug-info node. */
+        /** The DWARF tag of a derived or composite type. */
         int tag(long node);
 
         /** A type's name, "" when it has none. */
@@ -72,7 +74,7 @@ public final class DebugTypeWalk {
     /** One per node: a structure is hashed only once, by {@link #sorted} (a deep type's record hash is a walk of its own). */
     private final List<DebugType.Function> found = new ArrayList<>();
     /** Each node once: many functions reach the same shared types. */
-    private final Set<Long> deferred = new java.util.LinkedHashSet<>();
+    private final Set<Long> deferred = new LinkedHashSet<>();
     private final Map<Long, DebugType> trees = new HashMap<>();
 
     public DebugTypeWalk(Source source) {
