@@ -56,7 +56,7 @@ final class VerifyCommand implements Callable<Integer> {
     private final PositionalParamSpec paths = model.operands(Path.class, "FILE|DIR", ".bc/.ll files, or folders searched for them");
 
     /** What became of one file: its facts and the reader that produced them, or why it was not read. */
-    private sealed interface Outcome {
+    sealed interface Outcome {
         /**
          * Read, perhaps in part: an archive's members that could not be read are {@code memberErrors},
          * those the Java reader leaves to libLLVM under {@code auto} are {@code forLlvm}.
@@ -131,7 +131,15 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     /** The pure-Java reader: in-process, since no input can crash it. {@code named}: given as an operand, not found in a folder. */
-    private static Outcome readInJava(Path f, boolean named, Reader reader) {
+    /** The modules of one bitcode file, archive or object, read by the pure-Java reader, or why not: for commands that look into bitcode. */
+    static List<ModuleFacts> modulesOf(Path f) throws IOException {
+        Outcome outcome = readInJava(f, true, Reader.java);
+        if (outcome instanceof Outcome.Read read) return read.modules();
+        if (outcome instanceof Outcome.Failed failed) throw new IOException(f + ": " + failed.message());
+        throw new IOException(f + ": not read: " + ((Outcome.ForLlvm) outcome).why());
+    }
+
+    static Outcome readInJava(Path f, boolean named, Reader reader) {
         try {
             byte[] bytes = contents(f);
             if (BitcodeArchive.isArchive(bytes)) return readArchive(f, bytes, named, reader);

@@ -8,6 +8,8 @@ import dev.xcfi.encoding.KcfiHash;
 import dev.xcfi.encoding.c.HeaderParser;
 import dev.xcfi.encoding.source.SyntaxException;
 import dev.xcfi.types.Target;
+import dev.xcfi.verify.check.HashUsers;
+import dev.xcfi.verify.facts.ModuleFacts;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
@@ -25,12 +27,15 @@ import java.util.concurrent.Callable;
  * Which of a code base's function types a KCFI hash is: a kernel's trap report says only
  * {@code expected type: 0x…}. Every function, function or function-pointer typedef and
  * function-pointer member the headers (or sources) name is hashed as clang hashes it, and the
- * ones that match are printed.
+ * ones that match are printed; in bitcode (LTO objects, archives, objects with embedded
+ * bitcode), the functions that carry it and the checked calls that expect it ({@link HashUsers}).
  */
 final class WhichCommand implements Callable<Integer> {
     final CommandModel model = new CommandModel("which", this,
             "Name the function types in C headers or sources whose KCFI hash is HASH (as a KCFI trap reports 'expected type: 0x...').",
-            "Rows: hash<TAB>kind<TAB>name<TAB>type_id<TAB>file:line<TAB>C type, kind function, typedef or member; a hash nothing has is hash<TAB>-, exit status 1.");
+            "Rows: hash<TAB>kind<TAB>name<TAB>type_id<TAB>file:line<TAB>C type, kind function, typedef or member; from bitcode also carried-by "
+                    + "(a function with the hash) and expected-by (a checked call in the function named), the id and place where known (else -); "
+                    + "a hash nothing has is hash<TAB>-, exit status 1.");
     private final OptionSpec target = model.choice("--target", EncodeCommand.TARGET_NAMES, "TRIPLE",
             "Target triple (default: this machine). Known: ${COMPLETION-CANDIDATES}");
     private final OptionSpec normalize = model.flag("--normalize-integers", "Integer normalization (-fsanitize-cfi-icall-experimental-normalize-integers).");
@@ -40,7 +45,7 @@ final class WhichCommand implements Callable<Integer> {
     private final OptionSpec defines = model.repeated("-D", String.class, "NAME[=VALUE]", "Define a macro, as clang's -D does (VALUE defaults to 1).");
     private final OptionSpec undefines = model.repeated("-U", String.class, "NAME", "Undefine a macro (after every -D).");
     private final PositionalParamSpec operands = model.operands(String.class, "HASH|FILE",
-            "KCFI hashes (0x followed by up to 8 hex digits) and the C headers or sources to look in.");
+            "KCFI hashes (0x followed by up to 8 hex digits), and the C headers or sources, or bitcode files, to look in.");
 
     @Override
     public Integer call() throws IOException {
@@ -51,16 +56,24 @@ final class WhichCommand implements Callable<Integer> {
         Map<Integer, String> hashes = new LinkedHashMap<>();
         List<HeaderParser.Input> inputs = new ArrayList<>();
         EncodeCommand.commandLineMacros(defines.getValue(), undefines.getValue()).ifPresent(inputs::add);
+        List<ModuleFacts> modules = new ArrayList<>();
+        boolean sources = false;
         for (String operand : operands.<List<String>>getValue()) {
-            if (operand.matches("0[xX][0-9a-fA-F]{1,8}")) hashes.put(Integer.parseUnsignedInt(operand.substring(2), 16), operand.toLowerCase(Locale.ROOT));
-            else inputs.add(EncodeCommand.read(operand));
+            if (operand.matches("0[xX][0-9a-fA-F]{1,8}")) {
+                hashes.put(Integer.parseUnsignedInt(operand.substring(2), 16), operand.toLowerCase(Locale.ROOT));
+            } else if (!operand.equals("-") && looksLikeBitcode(Path.of(operand))) {
+                modules.addAll(VerifyCommand.modulesOf(Path.of(operand)));
+            } else {
+                inputs.add(EncodeCommand.read(operand));
+                sources = true;
+            }
         }
         if (hashes.isEmpty()) throw new IllegalArgumentException("give at least one KCFI hash (0x...) to look for");
-        if (inputs.stream().noneMatch(in -> !in.name().equals("<command line>"))) throw new IllegalArgumentException("give at least one C header or source to look in");
+        if (!sources && modules.isEmpty()) throw new IllegalArgumentException("give at least one C header or source, or bitcode file, to look in");
         PrintWriter out = model.spec().commandLine().getOut();
         PrintWriter err = model.spec().commandLine().getErr();
         List<SyntaxException> errors = new ArrayList<>();
-        List<HeaderParser.NamedFunctionType> types = HeaderParser.functionTypes(t, includeDirs.getValue(), inputs, errors);
+        List<HeaderParser.NamedFunctionType> types = sources ? HeaderParser.functionTypes(t, includeDirs.getValue(), inputs, errors) : List.of();
         for (SyntaxException e : errors) err.println(e.diagnostic());
         ClangEncoder clang = ClangEncoder.of(t);
         Map<Integer, Boolean> found = new LinkedHashMap<>();
@@ -78,6 +91,12 @@ final class WhichCommand implements Callable<Integer> {
                     + (id.id().string() == null ? "<internal>" : id.id().string()) + "\t" + named.location().file() + ":" + named.location().line()
                     + "\t" + CTypePrinter.print(named.type()));
         }
+        for (HashUsers.Use use : HashUsers.of(new ArrayList<>(hashes.keySet()), modules)) {
+            found.put(use.hash(), true);
+            out.println(KcfiHash.format(use.hash()) + "\t" + (use.role() == HashUsers.Role.CARRIED ? "carried-by" : "expected-by") + "\t"
+                    + use.symbol() + "\t" + use.id().orElse("-") + "\t" + (use.source().isKnown() ? use.source().toString() : use.module())
+                    + "\t" + (use.decoded().isEmpty() ? "-" : use.decoded()));
+        }
         boolean all = true;
         for (Map.Entry<Integer, Boolean> e : found.entrySet()) {
             if (e.getValue()) continue;
@@ -85,5 +104,18 @@ final class WhichCommand implements Callable<Integer> {
             out.println(KcfiHash.format(e.getKey()) + "\t-");
         }
         return all && errors.isEmpty() ? Main.OK : Main.INPUT_ERRORS;
+    }
+
+    /** Bitcode, an archive or an object (which may embed bitcode), by their first bytes; anything else is read as C. */
+    private static boolean looksLikeBitcode(Path p) throws IOException {
+        byte[] head = new byte[4];
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(p)) {
+            int n = in.readNBytes(head, 0, 4);
+            if (n < 4) return false;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;   // reported as a C input that cannot be read
+        }
+        return (head[0] == 'B' && head[1] == 'C') || (head[0] == (byte) 0xde && head[1] == (byte) 0xc0 && head[2] == 0x17 && head[3] == 0x0b)
+                || (head[0] == '!' && head[1] == '<') || (head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F');
     }
 }

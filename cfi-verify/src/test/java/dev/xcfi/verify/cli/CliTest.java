@@ -85,6 +85,19 @@ class CliTest {
         assertThat(run("which", h).status()).isEqualTo(2);
     }
 
+    /** In bitcode, which functions carry a hash and which checked calls expect it, named and placed from debug information. */
+    @Test
+    void whichFindsWhoCarriesAndExpectsAHashInBitcode() {
+        java.nio.file.Path fixture = dev.xcfi.encoding.golden.Fixtures.root().resolve("fixtures/verify/debuginfo");
+        Result r = run("which", "0x11f722ed", "0x3560a2a0", "0x00000001", fixture.resolve("c.bc").toString(), fixture.resolve("rust.bc").toString());
+        assertThat(r.out().lines().map(l -> String.join(" ", java.util.Arrays.copyOfRange(l.split("\t"), 0, Math.min(5, l.split("\t").length)))))
+                .containsExactly("0x11f722ed carried-by c_read _ZTSFiP3ctxPvixE fixtures/verify/debuginfo.c:11",
+                        "0x11f722ed expected-by go _ZTSFiP3ctxPvixE fixtures/verify/debuginfo.c:9:79",
+                        "0x3560a2a0 carried-by _RNvCseoBkWPqXd6_11ctx_binding9rust_read _ZTSFu3i32P3CtxPvS_u3i64E fixtures/rust/examples/ctx_binding.rs:15",
+                        "0x00000001 -");
+        assertThat(r.status()).isEqualTo(1);
+    }
+
     @Test
     void modesAndHashAlgorithm() throws IOException {
         Path h = header("void f(long);\n");
