@@ -115,7 +115,11 @@ final class WhichCommand implements Callable<Integer> {
         } catch (java.nio.file.NoSuchFileException e) {
             return false;   // reported as a C input that cannot be read
         }
-        return (head[0] == 'B' && head[1] == 'C') || (head[0] == (byte) 0xde && head[1] == (byte) 0xc0 && head[2] == 0x17 && head[3] == 0x0b)
-                || (head[0] == '!' && head[1] == '<') || (head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F');
+        int b0 = head[0] & 0xff, b1 = head[1] & 0xff, b2 = head[2] & 0xff, b3 = head[3] & 0xff;
+        return (b0 == 'B' && b1 == 'C') || (b0 == 0xde && b1 == 0xc0 && b2 == 0x17 && b3 == 0x0b)   // bitcode, wrapped bitcode
+                || (b0 == '!' && b1 == '<')                                                      // ar archive
+                || (b0 == 0x7f && b1 == 'E' && b2 == 'L' && b3 == 'F')                            // ELF
+                || ((b0 == 0xcf || b0 == 0xce) && b1 == 0xfa && b2 == 0xed && b3 == 0xfe)        // Mach-O
+                || (b0 == 0x64 && b1 == 0x86) || (b0 == 0x64 && b1 == 0xaa);                      // COFF x86-64, ARM64
     }
 }
