@@ -22,7 +22,8 @@ import java.util.OptionalInt;
 final class FunctionReader {
     private static final int CONSTANTS = 11, METADATA = 15, METADATA_ATTACHMENT = 16;
     private static final int INVOKE = 13, CALL = 34, OPERAND_BUNDLE = 55, CALLBR = 57, ATTACHMENT = 11;
-    private static final int ALLOCA = 19, LOAD = 20, STORE = 44, STORE_ATOMIC = 45, DEBUG_LOC_AGAIN = 33, DEBUG_LOC = 35;
+    private static final int ALLOCA = 19, LOAD = 20, STORE = 44, STORE_ATOMIC = 45;
+    private static final int DEBUG_LOC_AGAIN = DebugLocations.DEBUG_LOC_AGAIN, DEBUG_LOC = DebugLocations.DEBUG_LOC;
     private static final int CALL_EXPLICIT_TYPE = 15, CALL_FMF = 17, INVOKE_EXPLICIT_TYPE = 13;
     private static final long OB_METADATA = 0x80000000L;
     /** Instruction records that define a value (every instruction but calls has a fixed type). */
@@ -116,18 +117,12 @@ final class FunctionReader {
     private final java.util.Map<Long, int[]> slots = new java.util.HashMap<>();
     /** Each pending KCFI call's place in the source. */
     private final List<SourceLocation> kcfiSources = new ArrayList<>();
-    /**
-     * The facts the last instruction added start at these indexes (type tests, KCFI calls,
-     * callbacks): a DEBUG_LOC record after an instruction places it. And the last DEBUG_LOC's
-     * line, column and scope, which DEBUG_LOC_AGAIN repeats.
-     */
+    /** The facts the last instruction added start at these indexes (type tests, KCFI calls, callbacks, stored functions). */
     private int testsFrom, kcfiFrom, callbacksFrom, storedFrom;
     /** Whether the record just read was an instruction that added facts (and a DEBUG_LOC after it places them). */
     private boolean placing;
-    private long line, column, scope = -1;
-    /** Where the last DEBUG_LOC passed over without decoding starts, or -1 when the last one was decoded. */
-    private long lastLocation = -1;
-    private DebugInfoSource debugInfo;
+    private final DebugInfoSource debugInfo;
+    private final DebugLocations locations;
 
     /** A reader for the bodies of one module, reused from one body to the next (one per thread). */
     FunctionReader(Module module) {
@@ -135,6 +130,7 @@ final class FunctionReader {
         this.values = new ValueTable(module.values());
         this.metadata = new MetadataTable(module.metadata());
         this.debugInfo = new DebugInfoSource(metadata, values);
+        this.locations = new DebugLocations(debugInfo);
     }
 
     /** Reads the body of function {@code fn}, whose block {@code blocks} has just entered. */
@@ -154,8 +150,7 @@ final class FunctionReader {
         slots.clear();
         testsFrom = kcfiFrom = callbacksFrom = storedFrom = 0;
         placing = false;
-        scope = -1;
-        lastLocation = -1;
+        locations.reset();
         attachments = null;
         try {
             return body(fnType);
@@ -230,13 +225,6 @@ final class FunctionReader {
                 dbg < 0 ? SourceLocation.NONE : debugInfo.subprogram(dbg));
     }
 
-    private void location(Record loc) throws BitcodeException {
-        line = loc.op(0);
-        column = loc.op(1);
-        scope = loc.op(2) - 1;
-        lastLocation = -1;
-    }
-
     private boolean addedFacts() {
         return testsFrom < typeTests.size() || kcfiFrom < kcfiPending.size() || callbacksFrom < callbacks.size() || storedFrom < storedSources.size();
     }
@@ -249,29 +237,10 @@ final class FunctionReader {
         storedFrom = storedSources.size();
     }
 
-    /**
-     * DEBUG_LOC {@code [line, column, scope, inlinedAt, ...]} (or AGAIN: the last one) places the
-     * previous instruction's facts. Most instructions have none: a location is decoded only for
-     * those that do, and otherwise only where it starts is kept, in case an AGAIN needs it.
-     */
+    /** A DEBUG_LOC or DEBUG_LOC_AGAIN: places the facts the instruction before it added, if any. */
     private void debugLocation(int code) throws BitcodeException {
-        if (code == DEBUG_LOC) {
-            if (placing) {
-                blocks.read(r, code, 3);
-                location(r);
-            } else {
-                lastLocation = blocks.recordStart();
-                blocks.skip();
-            }
-        } else {
-            blocks.skip();
-            if (placing && lastLocation >= 0) {
-                blocks.reread(lastLocation, r, 3);
-                location(r);
-            }
-        }
-        if (!placing) return;
-        SourceLocation at = debugInfo.location(scope, line, column);
+        SourceLocation at = locations.read(code, blocks, placing);
+        if (at == null) return;
         for (int i = testsFrom; i < typeTests.size(); i++) {
             RawTypeTest t = typeTests.get(i);
             typeTests.set(i, new RawTypeTest(t.function(), t.id(), t.kind(), at));
