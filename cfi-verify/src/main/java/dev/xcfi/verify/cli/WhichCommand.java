@@ -59,6 +59,7 @@ final class WhichCommand implements Callable<Integer> {
         List<ModuleFacts> modules = new ArrayList<>();
         boolean sources = false;
         for (String operand : operands.<List<String>>getValue()) {
+            if (operand.matches("0[xX][0-9a-fA-F]{9,}")) throw new IllegalArgumentException(operand + " is not a KCFI hash: those are 32 bits (up to 8 hex digits)");
             if (operand.matches("0[xX][0-9a-fA-F]{1,8}")) {
                 hashes.put(Integer.parseUnsignedInt(operand.substring(2), 16), operand.toLowerCase(Locale.ROOT));
             } else if (!operand.equals("-") && looksLikeBitcode(Path.of(operand))) {
