@@ -154,9 +154,10 @@ public final class ThunkArena implements AutoCloseable {
     }
 
     private Signature signature(CHeader header, String name) {
-        return signature(header.file().toAbsolutePath() + "\0" + header.includeDirs() + "\0" + name, () -> {
+        return signature(header.file().toAbsolutePath() + "\0" + header.includeDirs() + "\0" + header.defines() + "\0" + name, () -> {
             try {
-                return HeaderParser.named(scheme.target(), header.includeDirs(), List.of(HeaderParser.Input.of(header.file())), name);
+                List<HeaderParser.Input> inputs = List.of(new HeaderParser.Input("<command line>", header.commandLine(), null), HeaderParser.Input.of(header.file()));
+                return HeaderParser.named(scheme.target(), header.includeDirs(), inputs, name);
             } catch (java.io.IOException e) {
                 throw new IllegalArgumentException("cannot read " + header.file() + ": " + e.getMessage());
             }

@@ -190,6 +190,10 @@ class ThunkArenaTest {
                 long call_long(long_fn *f, long x);
                 struct sorter { size_t width; compare_fn cmp; };
                 typedef struct { long (*apply)(long); } holder_t;
+                #ifndef CALLBACK_ARG
+                #define CALLBACK_ARG int
+                #endif
+                typedef long (*configured_fn)(CALLBACK_ARG);
                 """);
         CHeader h = CHeader.of(header, include);
         MemorySegment labs = Linker.nativeLinker().defaultLookup().find("labs").orElseThrow();
@@ -214,6 +218,9 @@ class ThunkArenaTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("struct sorter has no member 'size'");
             // a declared function's own type
             assertThat(arena.retag(h, "call_long", labs).address()).isNotZero();
+            // a header configured by macros, read as the library was built
+            assertThat((long) callLong.invokeExact(arena.retag(h.define("CALLBACK_ARG", "long"), "configured_fn", labs), -9L)).isEqualTo(9L);
+            assertThatThrownBy(() -> h.define("1x", "long")).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> arena.upcall(h, "compare_fn", method("increment", long.class, long.class)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'compare_fn' in " + header + " needs a method handle of type (MemorySegment,MemorySegment)int");
             assertThatThrownBy(() -> arena.upcall(h, "size_t", method("increment", long.class, long.class)))

@@ -218,7 +218,7 @@ public final class HeaderParser {
         FunctionType declared = functions.get(name);
         if (declared != null) return new Prototype(declared, parser.recordMembers, parser.layout);
         throw new IllegalArgumentException("no function, function type or function-pointer typedef named '" + name + "' in "
-                + inputs.stream().map(Input::name).collect(java.util.stream.Collectors.joining(", "))
+                + inputs.stream().map(Input::name).filter(n -> !n.equals("<command line>")).collect(java.util.stream.Collectors.joining(", "))
                 + (parser.errors.isEmpty() ? "" : " (first error: " + parser.errors.get(0).diagnostic() + ")"));
     }
 
