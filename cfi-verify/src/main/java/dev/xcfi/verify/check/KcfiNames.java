@@ -22,8 +22,8 @@ import java.util.Optional;
 /**
  * Which type id a KCFI hash is the hash of: an id some analysed module carries (a cfi-icall build
  * of the same code, say; both algorithms are tried, since rustc and clang may differ), else an id
- * the program's debug information spells ({@link DebugCTypes}: C modules built with {@code -g}
- * name the structs behind their pointers), else one of the usual spellings of the IR type of the
+ * the program's debug information spells ({@link DebugCTypes}, {@link DebugRustTypes}: modules
+ * built with {@code -g} name the structs behind their pointers), else one of the usual spellings of the IR type of the
  * function or call that has the hash ({@link HashNames}).
  */
 final class KcfiNames {
@@ -53,6 +53,7 @@ final class KcfiNames {
     private final Map<Configuration, Map<String, List<FunctionType>>> debugBySignature = new HashMap<>();
     private final Map<Configuration, Map<String, Map<Integer, String>>> twinNames = new HashMap<>();
     private List<FunctionType> debugCTypes;
+    private List<FnSig> debugRustTypes;
     /** Each module's configuration, worked out from its triple and flags once, not per hash. */
     private final Map<ModuleFacts, Optional<Configuration>> byModule = new java.util.IdentityHashMap<>();
 
@@ -117,23 +118,39 @@ final class KcfiNames {
         return configuration.map(c -> debugNames.computeIfAbsent(c, this::debugNames).get(hash));
     }
 
-    /** The ids of every C function type the program's debug information spells, made as {@code c} makes them. */
+    /**
+     * The ids of every function type the program's debug information spells, made as {@code c}
+     * makes them: C modules' types as clang encodes them, Rust modules' as rustc does.
+     */
     private Map<Integer, String> debugNames(Configuration c) {
         Map<Integer, String> ids = new HashMap<>();
-        if (debugCTypes().isEmpty()) return ids;
-        ClangEncoder clang = ClangEncoder.of(c.target());
-        for (FunctionType type : debugCTypes()) {
-            try {
-                HashedTypeId id = clang.encode(type, c.mode(), c.algorithm());
-                ids.putIfAbsent(id.kcfi(), id.id().string());
-            } catch (RuntimeException e) {
-                // a type the target does not have, or one without linkage: no id to name a hash by
+        if (!debugCTypes().isEmpty()) {
+            ClangEncoder clang = ClangEncoder.of(c.target());
+            for (FunctionType type : debugCTypes()) {
+                try {
+                    HashedTypeId id = clang.encode(type, c.mode(), c.algorithm());
+                    ids.putIfAbsent(id.kcfi(), id.id().string());
+                } catch (RuntimeException e) {
+                    // a type the target does not have, or one without linkage: no id to name a hash by
+                }
+            }
+        }
+        if (!debugRustTypes().isEmpty()) {
+            // core's wrappers (Option, NonNull…) are spelled with core's disambiguator: rustc 1.95's
+            RustcEncoder rustc = RustcEncoder.of(c.target(), dev.xcfi.types.rust.RustStd.RUSTC_1_95_CRATES);
+            for (FnSig sig : debugRustTypes()) {
+                try {
+                    HashedTypeId id = rustc.encode(sig, c.mode(), c.algorithm());
+                    ids.putIfAbsent(id.kcfi(), id.id().string());
+                } catch (RuntimeException e) {
+                    // a type rustc's encoder does not take on this target
+                }
             }
         }
         return ids;
     }
 
-    /** The C function types the debug information of the program's C modules spells (Rust's spells Rust's types), read once. */
+    /** The C function types the debug information of the program's C modules spells, read once. */
     private List<FunctionType> debugCTypes() {
         if (debugCTypes == null) {
             debugCTypes = new java.util.ArrayList<>();
@@ -143,6 +160,18 @@ final class KcfiNames {
             }
         }
         return debugCTypes;
+    }
+
+    /** The Rust signatures the debug information of the program's Rust modules spells, read once. */
+    private List<FnSig> debugRustTypes() {
+        if (debugRustTypes == null) {
+            debugRustTypes = new java.util.ArrayList<>();
+            for (ModuleFacts m : modules) {
+                if (!Site.isRust(m)) continue;
+                for (DebugType.Function f : m.debugTypes()) debugRustTypes.addAll(DebugRustTypes.of(f));
+            }
+        }
+        return debugRustTypes;
     }
 
     /** Worked out on the first hash only: a cfi-icall program (no hashes) never pays for it. */

@@ -133,6 +133,72 @@ class DebugNamesTest {
                 .startsWith(expected + "\tmember\tstruct file_ops.read\t_ZTSFlP4filePcmPxE\t").endsWith("\tlong (file *, char *, unsigned long, long long *)");
     }
 
+    /**
+     * rustc's debug information names Rust hashes with no C module to twin them with, measured
+     * against rustc: the committed random Rust corpus compiled with {@code -g -Zsanitizer=kcfi}
+     * (the golden data's flags); each definition's hash named from the module's debug information
+     * alone must be the id rustc gives it (the golden corpus), and every signature of scalars,
+     * units, raw pointers and references to them (the shapes debug information spells whole) is named.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void rustDebugInformationNamesRustHashes(boolean normalized) throws Exception {
+        Compilers.requireRustc();
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Path bc = dir.resolve("corpus.bc");
+        List<String> command = new ArrayList<>(List.of("rustc", "--edition", "2021", "--crate-type", "lib", "--crate-name", "xcfi_fixture", "-Cmetadata=xcfi",
+                "-Ccodegen-units=1", "-Copt-level=1", "--emit=llvm-bc", "-A", "warnings", "-g", "-Zsanitizer=kcfi", "-Cpanic=abort",
+                "-Cunsafe-allow-abi-mismatch=sanitizer" + (normalized ? ",sanitizer-cfi-normalize-integers" : ""),
+                "-o", bc.toString(), root.resolve("fixtures/rust/corpus.rs").toString()));
+        if (normalized) command.add("-Zsanitizer-cfi-normalize-integers");
+        Compilers.run(command, Map.of("RUSTC_BOOTSTRAP", "1"));
+        Map<String, String[]> golden = new HashMap<>();
+        for (String row : Files.readAllLines(root.resolve("fixtures/rust/golden/corpus." + (normalized ? "normalized" : "plain") + ".tsv"))) {
+            String[] f = row.split("\t");
+            golden.put(f[0], f);
+        }
+        java.util.Set<String> simpleFns = new java.util.HashSet<>();
+        java.util.regex.Matcher simpleFn = SIMPLE_RUST_FN.matcher(Files.readString(root.resolve("fixtures/rust/corpus.rs")));
+        while (simpleFn.find()) simpleFns.add(simpleFn.group(1));
+        ModuleFacts m = BitcodeReader.readFile(bc.toString(), Files.readAllBytes(bc)).getFirst();
+        KcfiNames names = new KcfiNames(List.of(m));
+        int definitions = 0, named = 0, simple = 0;
+        List<String> simpleUnnamed = new ArrayList<>();
+        for (FunctionFacts f : m.functions()) {
+            String[] row = golden.get(f.name());
+            if (row == null || !f.definition() || f.kcfiType().isEmpty()) continue;
+            definitions++;
+            assertThat(dev.xcfi.encoding.KcfiHash.format(f.kcfiType().getAsInt())).as(f.name()).isEqualTo(row[2]);
+            Optional<String> name = names.debugName(f.kcfiType().getAsInt(), m);
+            if (name.isPresent()) {
+                named++;
+                assertThat(name.get()).as(f.name()).isEqualTo(row[1]);
+            }
+            if (simpleFns.contains(f.name())) {
+                simple++;
+                if (name.isEmpty()) simpleUnnamed.add(f.name() + " " + row[1]);
+            }
+        }
+        System.out.printf("Rust corpus, -g KCFI%s: %d of %d definitions named from debug information (%d of scalars and pointers, all named)%n",
+                normalized ? " (normalized integers)" : "", named, definitions, simple);
+        assertThat(simpleUnnamed).isEmpty();
+        assertThat(simple).isGreaterThan(20);
+        assertThat(definitions).isGreaterThan(300);
+        // without debug information, none of these is named by this path
+        ModuleFacts stripped = new ModuleFacts(m.path(), m.module(), m.producer(), m.triple(), m.flags(), m.functions(), m.typeTests(), m.kcfiCalls(),
+                m.callbacks(), m.stored(), List.of(), m.embedded());
+        FunctionFacts any = m.functions().stream().filter(f -> f.kcfiType().isPresent() && golden.containsKey(f.name())
+                && names.debugName(f.kcfiType().getAsInt(), m).isPresent()).findFirst().orElseThrow();
+        assertThat(new KcfiNames(List.of(stripped)).debugName(any.kcfiType().getAsInt(), stripped)).isEmpty();
+    }
+
+    /** A Rust type of scalars, unit, {@code c_void} and the C aliases, behind any raw pointers or references. */
+    private static final String SIMPLE_RUST_TYPE = "(?:\\*mut |\\*const |&'static mut |&'static |&mut |&)*"
+            + "(?:[iu](?:8|16|32|64|128|size)|f32|f64|bool|char|\\(\\)|c_void|c_(?:s|u)?char|c_u?short|c_u?int|c_u?long|c_u?longlong|c_float|c_double)";
+    /** A corpus definition whose parameters and result are all {@link #SIMPLE_RUST_TYPE}s: its name and signature. */
+    private static final Pattern SIMPLE_RUST_FN = Pattern.compile("fn ([der]\\d+)\\(((?:a\\d+: " + SIMPLE_RUST_TYPE + "(?:, )?)*)\\)(?: -> "
+            + SIMPLE_RUST_TYPE + ")? \\{");
+
     @org.junit.jupiter.api.Test
     void aBindingNamesItsStructsInRustsCase() {
         assertThat(RustTwins.names("ctx")).containsExactly("ctx", "Ctx");
