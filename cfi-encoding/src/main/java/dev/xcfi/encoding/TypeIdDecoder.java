@@ -210,6 +210,8 @@ public final class TypeIdDecoder extends IdReader {
                 int bits = Integer.parseInt(name.substring(1));
                 yield remember(new TypedefType(name, integerOfWidth(bits, signed)));   // printed as Rust writes it: i64
             }
+            // rustc's pointer-sized integers: C's integer of the target's pointer width (intptr_t's)
+            case "isize", "usize" -> remember(new TypedefType(name, integerOfWidth(target.dataModel().pointerBits(), name.charAt(0) == 'i')));
             default -> throw error("unknown vendor type u" + name.length() + name);
         };
     }

@@ -64,10 +64,37 @@ final class Fixes {
                     return "on the Rust side use a newtype that encodes as C `" + c + "`: #[repr(transparent)] #[cfi_encoding = \"" + code
                             + "\"] pub struct " + newtypeName(c) + "(pub " + rust + "); (the cfi_types crate provides these)" + OR_NORMALIZE;
                 }
+                Optional<String> pointed = pointedToInteger(c, rust);
+                if (pointed.isPresent()) return pointed.get();
             }
             return "declare the Rust side with types that encode exactly like the C definition's";
         }
         return sameLanguage;
+    }
+
+    /**
+     * {@code long long *} vs {@code i64 *}: an id spells the pointee, so the newtype goes behind the
+     * pointer ({@code *mut CLongLong}); C's {@code const} on the pointee says {@code *const}.
+     */
+    private static Optional<String> pointedToInteger(String c, String rust) {
+        String cBase = c, rustBase = rust, pointers = "";
+        while (cBase.endsWith("*") && rustBase.endsWith("*")) {
+            boolean constant = cBase.startsWith("const ") || cBase.endsWith("const *");
+            cBase = unqualified(cBase.substring(0, cBase.length() - 1));
+            rustBase = unqualified(rustBase.substring(0, rustBase.length() - 1));
+            pointers = (constant ? "*const " : "*mut ") + pointers;
+        }
+        String code = C_INTEGER_CODES.get(cBase);
+        if (pointers.isEmpty() || code == null || rustBase.contains(" ")) return Optional.empty();
+        String newtype = newtypeName(cBase);
+        return Optional.of("on the Rust side point to a newtype that encodes as C `" + cBase + "`: #[repr(transparent)] #[cfi_encoding = \"" + code
+                + "\"] pub struct " + newtype + "(pub " + rustBase + "); and declare `" + pointers + newtype + "` (the cfi_types crate provides these)"
+                + OR_NORMALIZE);
+    }
+
+    /** A spelling without its trailing blank and its {@code const}s ({@code const long long } → {@code long long}). */
+    private static String unqualified(String spelling) {
+        return spelling.replace("const ", "").replace(" const", "").trim();
     }
 
     /**

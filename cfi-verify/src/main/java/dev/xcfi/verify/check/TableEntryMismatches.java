@@ -153,14 +153,15 @@ final class TableEntryMismatches {
         boolean other = !stored.isRust();
         Map<Integer, Called> calls = called.get(other);
         if (anyCalled.contains(carried) || calls == null) return;
-        Optional<String> key = sides.hashedId(carried, stored.module(), stored.function().signature()).flatMap(sides.explain()::shape);
+        Optional<String> carriedId = sides.hashedId(carried, stored.module(), stored.function().signature());
+        Optional<String> key = carriedId.flatMap(sides.explain()::shape);
         Called twin = key.map(k -> shapedCalls(other, calls).get(k)).orElse(null);
         String why = "the hash of a type of the same shape (it differs only in how integers are spelled or what records are called)";
         String fix = fix(s);
         if (twin == null && !isRustVtable(s, stored)) {
             twin = orphanedCall(calls, stored.function().signature());
-            why = "a hash no function carries, through the same IR type " + stored.function().signature() + " (neither hash can be named: a "
-                    + "struct pointer's name is not in the IR)";
+            why = "a hash no function carries, through the same IR type " + stored.function().signature()
+                    + (twin == null ? "" : unnamed(carriedId.isPresent(), sides.hashedId(twin.call().hash(), twin.module(), twin.call().signature()).isPresent()));
             fix = "declare " + (stored.isRust() ? Sides.name(s.function()) : "the Rust function-pointer type that calls it") + " with exactly the "
                     + "C types of the other side: each struct named as C's tag (or given its encoding with #[cfi_encoding]), each integer as C's "
                     + "(the cfi_types crate's newtypes), or build both sides with integer normalization if only integers differ";
@@ -175,6 +176,17 @@ final class TableEntryMismatches {
                 caller, sides.hash(Site.where(twin.module()), call.source(), "kcfi call in " + call.function(), call.hash(), twin.module(), call.signature()),
                 stored, sides.hash(stored.where(), stored.function().source(), "function stored " + s.where(), carried, stored.module(), stored.function().signature()),
                 fix));
+    }
+
+    /**
+     * Why an entry and an orphaned call of one IR type are paired by that type alone: which hash
+     * cannot be named (a struct pointer's name is not in the IR; a module's debug information gives
+     * it), or, both named, that they differ in more than integer spellings and record names.
+     */
+    private static String unnamed(boolean entryNamed, boolean callNamed) {
+        if (entryNamed && callNamed) return " (the two types differ in more than how integers are spelled or what records are called)";
+        String which = entryNamed ? "the call's hash cannot" : callNamed ? "the entry's hash cannot" : "neither hash can";
+        return " (" + which + " be named: a struct pointer's name is not in the IR; debug information, -g, gives it)";
     }
 
     /**

@@ -513,6 +513,104 @@ class VerifyFixturesTest {
     }
 
     /**
+     * The kernel's shape: C calls through an operations table ({@code struct file_operations}) that a
+     * Rust driver fills, its fields declared as bindgen declares them
+     * ({@code Option<unsafe extern "C" fn(...)>}) with Rust's integers ({@code isize} for
+     * {@code long}, {@code usize} for {@code unsigned long}, {@code *mut i8} for {@code char *}).
+     * Every call traps (run). With both sides built with {@code -g} each hash is named — C's from
+     * C's debug information, the driver's from rustc's — and every differing part is reported, with
+     * a repair per part; the repaired driver verifies clean and runs. With only the driver's debug
+     * information, the report says which hash cannot be named.
+     */
+    @Test
+    void aKernelStyleOperationsTableFilledByARustDriverTrapsAndTheSuggestedRepairRuns(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        dev.xcfi.encoding.golden.Compilers.requireRustc();
+        java.nio.file.Files.writeString(dir.resolve("vfs.c"), """
+                struct file { int pos; };
+                struct inode { int mode; };
+                struct file_operations {
+                    long (*read)(struct file *, char *, unsigned long, long long *);
+                    int (*open)(struct inode *, struct file *);
+                };
+                extern const struct file_operations MY_FOPS;
+                long vfs_read(const struct file_operations *ops, struct file *f, char *buf, unsigned long n, long long *pos) {
+                    return ops->read(f, buf, n, pos);
+                }
+                int vfs_open(const struct file_operations *ops, struct inode *i, struct file *f) { return ops->open(i, f); }
+                int main(void) {
+                    struct file f = {0}; struct inode i = {0}; char buf[4]; long long pos = 0;
+                    return (int) vfs_read(&MY_FOPS, &f, buf, sizeof buf, &pos) + vfs_open(&MY_FOPS, &i, &f);
+                }
+                """);
+        String header = """
+                #![no_std]
+                #![allow(non_camel_case_types)]
+                #[repr(C)] pub struct file { pub pos: i32 }
+                #[repr(C)] pub struct inode { pub mode: i32 }
+                #[panic_handler] fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
+                """;
+        java.nio.file.Files.writeString(dir.resolve("drv.rs"), header + """
+                #[repr(C)] pub struct file_operations {
+                    pub read: Option<unsafe extern "C" fn(*mut file, *mut i8, usize, *mut i64) -> isize>,
+                    pub open: Option<unsafe extern "C" fn(*mut inode, *mut file) -> i32>,
+                }
+                unsafe extern "C" fn my_read(_f: *mut file, _buf: *mut i8, _n: usize, _pos: *mut i64) -> isize { 0 }
+                unsafe extern "C" fn my_open(_i: *mut inode, _f: *mut file) -> i32 { 0 }
+                #[no_mangle] pub static MY_FOPS: file_operations = file_operations { read: Some(my_read), open: Some(my_open) };
+                """);
+        buildC(dir, "vfs");
+        buildRust(dir, "drv");
+        compile(dir, "kcfi-g-vfs.bc", p(dir, "vfs.c"), "-g", "-fsanitize=kcfi", "-emit-llvm");
+        rustcKcfiWithDebugInformation(dir, "drv");
+        for (String reader : List.of("java", "llvm")) {
+            Run r = verify("--reader=" + reader, p(dir, "kcfi-g-vfs.bc"), p(dir, "kcfi-g-drv.bc"));
+            // the checked calls (in main too, where -O1 inlines them) expect hashes nothing carries; the two entries are why
+            assertThat(r.findings()).as(reader).filteredOn(f -> f.startsWith("table-entry-mismatch _R")).hasSize(2);
+            assertThat(r.findings()).as(reader).filteredOn(f -> !f.startsWith("table-entry-mismatch")).hasSize(4).allMatch(f -> f.startsWith("unsatisfiable-check"));
+            assertThat(r.text()).as(reader).contains("hash of _ZTSFlP4filePcmPxE: C: long (file *, char *, unsigned long, long long *)",
+                    "hash of _ZTSFu5isizeP4filePu2i8u5usizePu3i64E: C: isize (file *, i8 *, usize, i64 *); Rust: ",
+                    "the return type is `long` vs `isize`; parameter 2 is `char *` vs `i8 *`; parameter 3 is `unsigned long` vs `usize`; parameter 4 is `long long *` vs `i64 *`",
+                    "the return type is `int` vs `i32`");
+            String fix = r.json().get("findings").get(4).get("fix").asText();
+            assertThat(fix).as(reader).contains("pub struct CLong(pub isize)", "#[cfi_encoding = \"c\"] pub struct CChar(pub i8); and declare `*mut CChar`",
+                    "pub struct CUnsignedLong(pub usize)", "#[cfi_encoding = \"x\"] pub struct CLongLong(pub i64); and declare `*mut CLongLong`");
+        }
+        // only the driver's debug information: its hash is named, C's cannot be, and the report says so
+        assertThat(verify(p(dir, "kcfi-vfs.o"), p(dir, "kcfi-g-drv.bc")).text())
+                .contains("through the same IR type i64(ptr,ptr,i64,ptr) (the call's hash cannot be named", "hash of _ZTSFu5isizeP4filePu2i8u5usizePu3i64E");
+        assertThat(runMixed(dir, "vfs", "drv")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
+        // the repairs the report suggests, applied: clean, and the program runs
+        java.nio.file.Files.writeString(dir.resolve("fixed.rs"), "#![feature(cfi_encoding)]\n" + header + """
+                #[repr(transparent)] #[cfi_encoding = "l"] pub struct CLong(pub isize);
+                #[repr(transparent)] #[cfi_encoding = "c"] pub struct CChar(pub i8);
+                #[repr(transparent)] #[cfi_encoding = "m"] pub struct CUnsignedLong(pub usize);
+                #[repr(transparent)] #[cfi_encoding = "x"] pub struct CLongLong(pub i64);
+                #[repr(transparent)] #[cfi_encoding = "i"] pub struct CInt(pub i32);
+                #[repr(C)] pub struct file_operations {
+                    pub read: Option<unsafe extern "C" fn(*mut file, *mut CChar, CUnsignedLong, *mut CLongLong) -> CLong>,
+                    pub open: Option<unsafe extern "C" fn(*mut inode, *mut file) -> CInt>,
+                }
+                unsafe extern "C" fn my_read(_f: *mut file, _buf: *mut CChar, _n: CUnsignedLong, _pos: *mut CLongLong) -> CLong { CLong(0) }
+                unsafe extern "C" fn my_open(_i: *mut inode, _f: *mut file) -> CInt { CInt(0) }
+                #[no_mangle] pub static MY_FOPS: file_operations = file_operations { read: Some(my_read), open: Some(my_open) };
+                """.replace("#![no_std]\n", ""));
+        java.nio.file.Files.writeString(dir.resolve("fixed.rs"), "#![no_std]\n" + java.nio.file.Files.readString(dir.resolve("fixed.rs")));
+        buildRust(dir, "fixed");
+        rustcKcfiWithDebugInformation(dir, "fixed");
+        assertThat(verify(p(dir, "kcfi-g-vfs.bc"), p(dir, "kcfi-g-fixed.bc")).findings()).isEmpty();
+        assertThat(verify(p(dir, "vfs.bc"), p(dir, "cfi-fixed.bc")).findings()).isEmpty();
+        assertThat(runMixed(dir, "vfs", "fixed")).as("exit under cfi-icall, KCFI").containsExactly(0, 0);
+    }
+
+    /** The crate {@code name}.rs as KCFI bitcode with debug information: {@code kcfi-g-name.bc}. */
+    private static void rustcKcfiWithDebugInformation(Path dir, String name) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.run(List.of("rustc", "--edition", "2021", "--crate-type", "lib", "-Cpanic=abort", "-Copt-level=1", "-g",
+                "-Zsanitizer=kcfi", "-Cunsafe-allow-abi-mismatch=sanitizer", "--emit=llvm-bc", "-o", p(dir, "kcfi-g-" + name + ".bc"), p(dir, name + ".rs")),
+                java.util.Map.of("RUSTC_BOOTSTRAP", "1"));
+    }
+
+    /**
      * A table in a module built with the sanitizer holds a function from a module built without
      * it: no id, no hash — a checked call through the table traps whatever the types. Under
      * cfi-icall only inside the LTO unit: a native definition is reached through a jump-table
