@@ -38,7 +38,7 @@ final class AotTraining {
         switch (command) {
             case "verify", "verify-json" -> {
                 // each kind of program alone: what a real run meets
-                for (String fixture : List.of("fig4", "kcfi", "plugins", "bindings", "tables", "normalized", "thinlto", "debuginfo")) {
+                for (String fixture : List.of("fig4", "kcfi", "plugins", "bindings", "tables", "normalized", "thinlto", "debuginfo", "drivers")) {
                     runs.add(List.of("verify", "--reader", "java", verify.resolve(fixture).toString()));
                 }
                 // JSON and SARIF only for their own cache: the cache's classes are all loaded when a run

@@ -580,6 +580,12 @@ class VerifyFixturesTest {
         assertThat(verify(p(dir, "kcfi-vfs.o"), p(dir, "kcfi-g-drv.bc")).text())
                 .contains("through the same IR type i64(ptr,ptr,i64,ptr) (the call's hash cannot be named", "hash of _ZTSFu5isizeP4filePu2i8u5usizePu3i64E");
         assertThat(runMixed(dir, "vfs", "drv")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
+        // the other repair: integer normalization on both sides, the driver as it is
+        compile(dir, "kcfi-n-vfs.bc", p(dir, "vfs.c"), "-fsanitize=kcfi", "-fsanitize-cfi-icall-experimental-normalize-integers", "-emit-llvm");
+        dev.xcfi.encoding.golden.Compilers.run(List.of("rustc", "--edition", "2021", "--crate-type", "lib", "-Cpanic=abort", "-Copt-level=1",
+                "-Zsanitizer=kcfi", "-Zsanitizer-cfi-normalize-integers", "-Cunsafe-allow-abi-mismatch=sanitizer,sanitizer-cfi-normalize-integers",
+                "--emit=llvm-bc", "-o", p(dir, "kcfi-n-drv.bc"), p(dir, "drv.rs")), java.util.Map.of("RUSTC_BOOTSTRAP", "1"));
+        assertThat(verify(p(dir, "kcfi-n-vfs.bc"), p(dir, "kcfi-n-drv.bc")).findings()).isEmpty();
         // the repairs the report suggests, applied: clean, and the program runs
         java.nio.file.Files.writeString(dir.resolve("fixed.rs"), "#![feature(cfi_encoding)]\n" + header + """
                 #[repr(transparent)] #[cfi_encoding = "l"] pub struct CLong(pub isize);
