@@ -143,7 +143,7 @@ final class HashNames {
     }
 
     /** All combinations, or none when there would be more than {@link #MAX_CANDIDATES}. */
-    private static <T> List<List<T>> product(List<List<T>> choices) {
+    static <T> List<List<T>> product(List<List<T>> choices) {
         long count = 1;
         for (List<T> c : choices) count *= c.size();
         if (count == 0 || count > MAX_CANDIDATES) return List.of();

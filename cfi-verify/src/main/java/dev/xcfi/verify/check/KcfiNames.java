@@ -23,8 +23,9 @@ import java.util.Optional;
  * Which type id a KCFI hash is the hash of: an id some analysed module carries (a cfi-icall build
  * of the same code, say; both algorithms are tried, since rustc and clang may differ), else an id
  * the program's debug information spells ({@link DebugCTypes}, {@link DebugRustTypes}: modules
- * built with {@code -g} name the structs behind their pointers), else one of the usual spellings of the IR type of the
- * function or call that has the hash ({@link HashNames}).
+ * built with {@code -g} name the structs behind their pointers), else one of the usual spellings
+ * of the IR type of the function or call that has the hash ({@link HashNames}), else the other
+ * language's twin of a type debug information spells ({@link RustTwins}, {@link CTwins}).
  */
 final class KcfiNames {
     /** The id a KCFI hash was computed from, and whether by FNV-1a. */
@@ -52,6 +53,8 @@ final class KcfiNames {
     /** Per configuration: the C function types debug information spells, by their IR signature, and per signature their Rust twins' ids by hash. */
     private final Map<Configuration, Map<String, List<FunctionType>>> debugBySignature = new HashMap<>();
     private final Map<Configuration, Map<String, Map<Integer, String>>> twinNames = new HashMap<>();
+    /** Per configuration and IR signature: the C twins' ids of the Rust signatures debug information spells, by hash. */
+    private final Map<Configuration, Map<String, Map<Integer, String>>> cTwinNames = new HashMap<>();
     private List<FunctionType> debugCTypes;
     private List<FnSig> debugRustTypes;
     /** Each module's configuration, worked out from its triple and flags once, not per hash. */
@@ -72,8 +75,35 @@ final class KcfiNames {
         Optional<String> debug = debugName(hash, module);
         if (debug.isPresent()) return debug.map(id -> new HashedId(id, fnv));
         Optional<String> spelled = spelled(hash, module, signature, configuration.get());
-        if (spelled.isPresent() || !Site.isRust(module) || signature.isEmpty()) return spelled.map(id -> new HashedId(id, fnv));
-        return Optional.ofNullable(twinNames(configuration.get(), signature).get(hash)).map(id -> new HashedId(id, fnv));
+        if (spelled.isPresent() || signature.isEmpty()) return spelled.map(id -> new HashedId(id, fnv));
+        Map<Integer, String> twins = Site.isRust(module) ? twinNames(configuration.get(), signature) : cTwinNames(configuration.get(), signature);
+        return Optional.ofNullable(twins.get(hash)).map(id -> new HashedId(id, fnv));
+    }
+
+    /**
+     * The ids of the C twins ({@link CTwins}) of the Rust signatures of IR type {@code signature}
+     * that the program's debug information spells, by hash: C's {@code long (struct file *)} named
+     * through a Rust driver's {@code fn(*mut file) -> isize} when only the driver was built with {@code -g}.
+     */
+    private Map<Integer, String> cTwinNames(Configuration c, String signature) {
+        return cTwinNames.computeIfAbsent(c, k -> new HashMap<>()).computeIfAbsent(signature, s -> {
+            Map<Integer, String> ids = new HashMap<>();
+            if (debugRustTypes().isEmpty()) return ids;
+            CTwins twins = new CTwins(c.target());
+            ClangEncoder clang = ClangEncoder.of(c.target());
+            for (FnSig sig : debugRustTypes()) {
+                if (!s.equals(twins.signature(sig))) continue;
+                for (FunctionType f : twins.of(sig)) {
+                    try {
+                        HashedTypeId id = clang.encode(f, c.mode(), c.algorithm());
+                        ids.putIfAbsent(id.kcfi(), id.id().string());
+                    } catch (RuntimeException e) {
+                        // not a type clang's encoder takes on this target
+                    }
+                }
+            }
+            return ids;
+        });
     }
 
     /**

@@ -75,23 +75,9 @@ final class RustTwins {
         List<List<RustType>> choices = new ArrayList<>();
         choices.add(f.returnType() instanceof BuiltinType b && b.kind() == BuiltinType.Kind.VOID ? List.of(RustType.UNIT) : twins(f.returnType()));
         for (FunctionType.Parameter p : f.parameters()) choices.add(twins(p.type()));
-        long count = 1;
-        for (List<RustType> c : choices) count *= c.size();
-        if (count == 0 || count > HashNames.MAX_CANDIDATES) return List.of();
         List<FnSig> out = new ArrayList<>();
-        combine(choices, 0, new RustType[choices.size()], out);
+        for (List<RustType> c : HashNames.product(choices)) out.add(FnSig.of(Abi.C, c.getFirst(), c.subList(1, c.size()).toArray(RustType[]::new)));
         return out;
-    }
-
-    private static void combine(List<List<RustType>> choices, int at, RustType[] chosen, List<FnSig> out) {
-        if (at == chosen.length) {
-            out.add(FnSig.of(Abi.C, chosen[0], java.util.Arrays.copyOfRange(chosen, 1, chosen.length)));
-            return;
-        }
-        for (RustType t : choices.get(at)) {
-            chosen[at] = t;
-            combine(choices, at + 1, chosen, out);
-        }
     }
 
     private List<RustType> twins(CType type) {

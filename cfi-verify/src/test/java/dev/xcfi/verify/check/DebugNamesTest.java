@@ -200,6 +200,14 @@ class DebugNamesTest {
             + SIMPLE_RUST_TYPE + ")? \\{");
 
     @org.junit.jupiter.api.Test
+    void aRustRecordNamesItsCTagInCsCase() {
+        assertThat(CTwins.tagNames("Ctx")).containsExactly("Ctx", "ctx");
+        assertThat(CTwins.tagNames("Sqlite3ChangesetIter")).containsExactly("Sqlite3ChangesetIter", "sqlite3_changeset_iter");
+        assertThat(CTwins.tagNames("file")).containsExactly("file");
+        assertThat(CTwins.tagNames("file_operations")).containsExactly("file_operations");
+    }
+
+    @org.junit.jupiter.api.Test
     void aBindingNamesItsStructsInRustsCase() {
         assertThat(RustTwins.names("ctx")).containsExactly("ctx", "Ctx");
         assertThat(RustTwins.names("sqlite3_changeset_iter")).containsExactly("sqlite3_changeset_iter", "Sqlite3ChangesetIter");

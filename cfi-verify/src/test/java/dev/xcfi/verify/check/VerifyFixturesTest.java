@@ -520,7 +520,8 @@ class VerifyFixturesTest {
      * Every call traps (run). With both sides built with {@code -g} each hash is named — C's from
      * C's debug information, the driver's from rustc's — and every differing part is reported, with
      * a repair per part; the repaired driver verifies clean and runs. With only the driver's debug
-     * information, the report says which hash cannot be named.
+     * information C's hashes are named as the C twins of the driver's types; where C's struct is
+     * called otherwise, the report says which hash cannot be named.
      */
     @Test
     void aKernelStyleOperationsTableFilledByARustDriverTrapsAndTheSuggestedRepairRuns(@TempDir Path dir) throws Exception {
@@ -576,8 +577,13 @@ class VerifyFixturesTest {
             assertThat(fix).as(reader).contains("pub struct CLong(pub isize)", "#[cfi_encoding = \"c\"] pub struct CChar(pub i8); and declare `*mut CChar`",
                     "pub struct CUnsignedLong(pub usize)", "#[cfi_encoding = \"x\"] pub struct CLongLong(pub i64); and declare `*mut CLongLong`");
         }
-        // only the driver's debug information: its hash is named, C's cannot be, and the report says so
-        assertThat(verify(p(dir, "kcfi-vfs.o"), p(dir, "kcfi-g-drv.bc")).text())
+        // only the driver's debug information: C's hashes are named as C twins of the driver's types, the same report
+        assertThat(verify(p(dir, "kcfi-vfs.o"), p(dir, "kcfi-g-drv.bc")).text()).contains("hash of _ZTSFlP4filePcmPxE: C: long (file *, char *, unsigned long, long long *)",
+                "the return type is `long` vs `isize`; parameter 2 is `char *` vs `i8 *`; parameter 3 is `unsigned long` vs `usize`; parameter 4 is `long long *` vs `i64 *`");
+        // ... unless C calls its struct something the driver's name does not twin: then the report says which hash cannot be named
+        java.nio.file.Files.writeString(dir.resolve("kvfs.c"), java.nio.file.Files.readString(dir.resolve("vfs.c")).replace("struct file", "struct kfile"));
+        buildC(dir, "kvfs");
+        assertThat(verify(p(dir, "kcfi-kvfs.o"), p(dir, "kcfi-g-drv.bc")).text())
                 .contains("through the same IR type i64(ptr,ptr,i64,ptr) (the call's hash cannot be named", "hash of _ZTSFu5isizeP4filePu2i8u5usizePu3i64E");
         assertThat(runMixed(dir, "vfs", "drv")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
         // the other repair: integer normalization on both sides, the driver as it is
