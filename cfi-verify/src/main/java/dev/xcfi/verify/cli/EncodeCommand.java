@@ -94,31 +94,12 @@ final class EncodeCommand implements Callable<Integer> {
     private int rust(Target t, CfiMode mode) throws IOException {
         if (!kcfiHash.getValue().equals("xxhash64")) throw new IllegalArgumentException("rustc always uses xxHash64 for KCFI");
         List<String> files = this.files.getValue();
-        String crateName = this.crateName.getValue();
-        String rustc = this.rustc.getValue();
-        List<RustParser.Source> sources = new ArrayList<>();
-        for (String f : files) {
-            HeaderParser.Input in = read(f);
-            sources.add(new RustParser.Source(in.name(), in.text()));
-        }
-        String crate = crateName != null ? crateName : defaultCrateName(files.get(0));
-        Map<String, String> known = new HashMap<>(RustStd.RUSTC_1_95_CRATES);
-        known.putAll(crates.<Map<String, String>>getValue());
         PrintWriter out = model.spec().commandLine().getOut();
         PrintWriter err = model.spec().commandLine().getErr();
-        if (!known.containsKey(crate)) {
-            try {
-                Map<String, String> learned = RustcProbe.disambiguators(rustc, crate);
-                learned.keySet().retainAll(java.util.Set.of(crate, "core", "alloc", "std"));
-                learned.forEach(known::putIfAbsent);
-                err.println("xcfi: crate disambiguators learned from " + rustc + ": " + learned);
-            } catch (IOException e) {
-                err.println("xcfi: could not learn crate disambiguators from '" + rustc + "' (" + e.getMessage().lines().findFirst().orElse("")
-                        + "); ids that name crate '" + crate + "' will be error rows — pass --crate " + crate + "=…");
-            }
-        }
-        ParsedRust parsed = RustParser.parse(t, crate, sources);
-        List<EncodedRustDeclaration> rows = new RustDeclarationEncoder(t, known, mode).encodeAll(parsed.declarations());
+        RustEncoded encoded = encodeRust(t, mode, files, crateName.getValue(), crates.getValue(), rustc.getValue(), err);
+        String crate = encoded.crate();
+        ParsedRust parsed = encoded.parsed();
+        List<EncodedRustDeclaration> rows = encoded.rows();
         for (SyntaxException e : parsed.errors()) err.println(e.diagnostic());
         switch (format.<Format>getValue()) {
             case tsv -> rows.forEach(r -> out.println(r.tsv()));
@@ -156,6 +137,40 @@ final class EncodeCommand implements Callable<Integer> {
             }
         }
         return !parsed.errors().isEmpty() || rows.stream().anyMatch(r -> !r.ok()) ? Main.INPUT_ERRORS : Main.OK;
+    }
+
+    /** Rust sources' declarations as rustc encodes them: the crate they were read as, what was parsed, and the rows. */
+    record RustEncoded(String crate, ParsedRust parsed, List<EncodedRustDeclaration> rows) {}
+
+    /**
+     * Parses and encodes Rust sources ({@code encode --lang rust}, {@code which} on {@code .rs}
+     * files): the crate is {@code crateName} or the first file's; crate disambiguators are rustc
+     * 1.95's for core and alloc, then {@code crates}, then those {@code rustc} reports (said on
+     * {@code err}; without them, ids that name the crate are error rows).
+     */
+    static RustEncoded encodeRust(Target t, CfiMode mode, List<String> files, String crateName, Map<String, String> crates, String rustc,
+                                  PrintWriter err) throws IOException {
+        List<RustParser.Source> sources = new ArrayList<>();
+        for (String f : files) {
+            HeaderParser.Input in = read(f);
+            sources.add(new RustParser.Source(in.name(), in.text()));
+        }
+        String crate = crateName != null ? crateName : defaultCrateName(files.get(0));
+        Map<String, String> known = new HashMap<>(RustStd.RUSTC_1_95_CRATES);
+        known.putAll(crates);
+        if (!known.containsKey(crate)) {
+            try {
+                Map<String, String> learned = RustcProbe.disambiguators(rustc, crate);
+                learned.keySet().retainAll(java.util.Set.of(crate, "core", "alloc", "std"));
+                learned.forEach(known::putIfAbsent);
+                err.println("xcfi: crate disambiguators learned from " + rustc + ": " + learned);
+            } catch (IOException e) {
+                err.println("xcfi: could not learn crate disambiguators from '" + rustc + "' (" + e.getMessage().lines().findFirst().orElse("")
+                        + "); ids that name crate '" + crate + "' will be error rows — pass --crate " + crate + "=…");
+            }
+        }
+        ParsedRust parsed = RustParser.parse(t, crate, sources);
+        return new RustEncoded(crate, parsed, new RustDeclarationEncoder(t, known, mode).encodeAll(parsed.declarations()));
     }
 
     /** rustc's default crate name: the file name without extension, '-' as '_'. */

@@ -6,6 +6,9 @@ import dev.xcfi.encoding.ClangEncoder;
 import dev.xcfi.encoding.HashedTypeId;
 import dev.xcfi.encoding.KcfiHash;
 import dev.xcfi.encoding.c.HeaderParser;
+import dev.xcfi.encoding.rust.EncodedRustDeclaration;
+import dev.xcfi.encoding.rust.RustDeclaration;
+import dev.xcfi.encoding.rust.RustTypePrinter;
 import dev.xcfi.encoding.source.SyntaxException;
 import dev.xcfi.types.Target;
 import dev.xcfi.verify.check.HashUsers;
@@ -26,7 +29,8 @@ import java.util.concurrent.Callable;
 /**
  * Which of a code base's function types a KCFI hash is: a kernel's trap report says only
  * {@code expected type: 0x…}. Every function, function or function-pointer typedef and
- * function-pointer member the headers (or sources) name is hashed as clang hashes it, and the
+ * function-pointer member the headers (or sources) name is hashed as clang hashes it, every
+ * {@code fn}, {@code extern} fn and fn-pointer {@code type} of Rust sources as rustc does, and the
  * ones that match are printed; in bitcode (LTO objects, archives, objects with embedded
  * bitcode), the functions that carry it and the checked calls that expect it ({@link HashUsers}).
  */
@@ -44,8 +48,13 @@ final class WhichCommand implements Callable<Integer> {
     private final OptionSpec includeDirs = model.repeated("-I", Path.class, "DIR", "Search DIR for #include \"...\" and <...> headers.");
     private final OptionSpec defines = model.repeated("-D", String.class, "NAME[=VALUE]", "Define a macro, as clang's -D does (VALUE defaults to 1).");
     private final OptionSpec undefines = model.repeated("-U", String.class, "NAME", "Undefine a macro (after every -D).");
+    private final OptionSpec crateName = model.option("--crate-name", String.class, null, "NAME",
+            "Rust: the crate the .rs files belong to (default: the first one's name).");
+    private final OptionSpec crates = model.keyValues("--crate", "NAME=DISAMBIGUATOR",
+            "Rust: a crate disambiguator, as for encode --lang rust. Missing ones are learned from rustc.");
+    private final OptionSpec rustc = model.option("--rustc", String.class, "rustc", "RUSTC", "Rust: the rustc to learn crate disambiguators from.");
     private final PositionalParamSpec operands = model.operands(String.class, "HASH|FILE",
-            "KCFI hashes (0x followed by up to 8 hex digits), and the C headers or sources, or bitcode files, to look in.");
+            "KCFI hashes (0x followed by up to 8 hex digits), and the C headers or sources, Rust sources (.rs), or bitcode files, to look in.");
 
     @Override
     public Integer call() throws IOException {
@@ -57,11 +66,14 @@ final class WhichCommand implements Callable<Integer> {
         List<HeaderParser.Input> inputs = new ArrayList<>();
         EncodeCommand.commandLineMacros(defines.getValue(), undefines.getValue()).ifPresent(inputs::add);
         List<ModuleFacts> modules = new ArrayList<>();
+        List<String> rustFiles = new ArrayList<>();
         boolean sources = false;
         for (String operand : operands.<List<String>>getValue()) {
             if (operand.matches("0[xX][0-9a-fA-F]{9,}")) throw new IllegalArgumentException(operand + " is not a KCFI hash: those are 32 bits (up to 8 hex digits)");
             if (operand.matches("0[xX][0-9a-fA-F]{1,8}")) {
                 hashes.put(Integer.parseUnsignedInt(operand.substring(2), 16), operand.toLowerCase(Locale.ROOT));
+            } else if (operand.endsWith(".rs")) {
+                rustFiles.add(operand);
             } else if (!operand.equals("-") && looksLikeBitcode(Path.of(operand))) {
                 modules.addAll(VerifyCommand.modulesOf(Path.of(operand)));
             } else {
@@ -70,7 +82,10 @@ final class WhichCommand implements Callable<Integer> {
             }
         }
         if (hashes.isEmpty()) throw new IllegalArgumentException("give at least one KCFI hash (0x...) to look for");
-        if (!sources && modules.isEmpty()) throw new IllegalArgumentException("give at least one C header or source, or bitcode file, to look in");
+        if (!sources && modules.isEmpty() && rustFiles.isEmpty()) {
+            throw new IllegalArgumentException("give at least one C header or source, Rust source, or bitcode file, to look in");
+        }
+        if (!rustFiles.isEmpty() && algorithm != KcfiHash.XXHASH64) throw new IllegalArgumentException("rustc always uses xxHash64 for KCFI");
         PrintWriter out = model.spec().commandLine().getOut();
         PrintWriter err = model.spec().commandLine().getErr();
         List<SyntaxException> errors = new ArrayList<>();
@@ -91,6 +106,18 @@ final class WhichCommand implements Callable<Integer> {
             out.println(KcfiHash.format(id.kcfi()) + "\t" + named.kind().name().toLowerCase(Locale.ROOT) + "\t" + named.name() + "\t"
                     + (id.id().string() == null ? "<internal>" : id.id().string()) + "\t" + named.location().file() + ":" + named.location().line()
                     + "\t" + CTypePrinter.print(named.type()));
+        }
+        if (!rustFiles.isEmpty()) {
+            EncodeCommand.RustEncoded rust = EncodeCommand.encodeRust(t, mode, rustFiles, crateName.getValue(), crates.getValue(), rustc.getValue(), err);
+            for (SyntaxException e : rust.parsed().errors()) err.println(e.diagnostic());
+            if (!rust.parsed().errors().isEmpty()) errors.addAll(rust.parsed().errors());
+            for (EncodedRustDeclaration r : rust.rows()) {
+                if (!r.ok() || !hashes.containsKey(r.kcfi())) continue;
+                found.put(r.kcfi(), true);
+                String kind = r.declaration().kind() == RustDeclaration.Kind.FN_POINTER_TYPE ? "typedef" : "function";
+                out.println(KcfiHash.format(r.kcfi()) + "\t" + kind + "\t" + r.name() + "\t" + r.id().value() + "\t" + r.declaration().location().file()
+                        + ":" + r.declaration().location().line() + "\t" + RustTypePrinter.print(r.declaration().signature()));
+            }
         }
         for (HashUsers.Use use : HashUsers.of(new ArrayList<>(hashes.keySet()), modules)) {
             found.put(use.hash(), true);

@@ -98,6 +98,28 @@ class CliTest {
         assertThat(r.status()).isEqualTo(1);
     }
 
+    /**
+     * Rust sources too: every fn hashed as rustc hashes it. The driver's function is the one rustc's
+     * bitcode says carries the hash (the committed fixture, built by rustc from this source).
+     */
+    @Test
+    void whichNamesTheRustFunctionsWithAHash() {
+        java.nio.file.Path root = dev.xcfi.encoding.golden.Fixtures.root();
+        String source = root.resolve("fixtures/rust/examples/fops_driver.rs").toString();
+        Result carried = run("which", "0x2130c419", "0x47fbd8c7", root.resolve("fixtures/verify/drivers/rust.bc").toString());
+        assertThat(carried.out().lines().map(l -> l.split("\t")[3])).containsExactly("_ZTSFu5isizeP4filePu2i8u5usizePu3i64E", "_ZTSFu3i32P5inodeP4fileE");
+        Result r = run("which", "--crate", "fops_driver=shGS7jhLw6rC_", "0x2130c419", "0x47fbd8c7", "0x00000001", source);
+        assertThat(r.out().lines()).containsExactly(
+                "0x2130c419\tfunction\tdrv_read\t_ZTSFu5isizeP4filePu2i8u5usizePu3i64E\t" + source + ":23\t"
+                        + "unsafe extern \"C\" fn(*mut file, *mut i8, usize, *mut i64) -> isize",
+                "0x47fbd8c7\tfunction\tdrv_open\t_ZTSFu3i32P5inodeP4fileE\t" + source + ":27\tunsafe extern \"C\" fn(*mut inode, *mut file) -> i32",
+                "0x00000001\t-");
+        // the panic handler's &PanicInfo is a type xcfi does not model: said with its place, the rest still found
+        assertThat(r.err()).contains("fops_driver.rs:35:14: error: 'core::panic::PanicInfo' is not a type xcfi knows");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(run("which", "--kcfi-hash", "fnv1a", "0x2130c419", source).status()).isEqualTo(2);
+    }
+
     @Test
     void modesAndHashAlgorithm() throws IOException {
         Path h = header("void f(long);\n");
