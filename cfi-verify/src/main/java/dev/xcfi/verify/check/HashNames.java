@@ -133,7 +133,8 @@ final class HashNames {
         return choices;
     }
 
-    private static void put(Map<Integer, String> ids, Supplier<HashedTypeId> encode) {
+    /** Adds the id {@code encode} makes under its hash; a type the encoder refuses adds nothing. */
+    static void put(Map<Integer, String> ids, Supplier<HashedTypeId> encode) {
         try {
             HashedTypeId id = encode.get();
             ids.putIfAbsent(id.kcfi(), id.id().string());

@@ -2,7 +2,6 @@ package dev.xcfi.verify.check;
 
 import dev.xcfi.encoding.CfiMode;
 import dev.xcfi.encoding.ClangEncoder;
-import dev.xcfi.encoding.HashedTypeId;
 import dev.xcfi.encoding.RustcEncoder;
 import dev.xcfi.encoding.KcfiHash;
 import dev.xcfi.types.FunctionType;
@@ -93,14 +92,7 @@ final class KcfiNames {
             ClangEncoder clang = ClangEncoder.of(c.target());
             for (FnSig sig : debugRustTypes()) {
                 if (!s.equals(twins.signature(sig))) continue;
-                for (FunctionType f : twins.of(sig)) {
-                    try {
-                        HashedTypeId id = clang.encode(f, c.mode(), c.algorithm());
-                        ids.putIfAbsent(id.kcfi(), id.id().string());
-                    } catch (RuntimeException e) {
-                        // not a type clang's encoder takes on this target
-                    }
-                }
+                for (FunctionType f : twins.of(sig)) HashNames.put(ids, () -> clang.encode(f, c.mode(), c.algorithm()));
             }
             return ids;
         });
@@ -119,14 +111,7 @@ final class KcfiNames {
             RustTwins twins = new RustTwins(c.target());
             RustcEncoder rustc = RustcEncoder.of(c.target(), Map.of());
             for (FunctionType f : types) {
-                for (FnSig sig : twins.of(f)) {
-                    try {
-                        HashedTypeId id = rustc.encode(sig, c.mode(), c.algorithm());
-                        ids.putIfAbsent(id.kcfi(), id.id().string());
-                    } catch (RuntimeException e) {
-                        // not a type rustc's encoder takes on this target
-                    }
-                }
+                for (FnSig sig : twins.of(f)) HashNames.put(ids, () -> rustc.encode(sig, c.mode(), c.algorithm()));
             }
             return ids;
         });
@@ -156,26 +141,13 @@ final class KcfiNames {
         Map<Integer, String> ids = new HashMap<>();
         if (!debugCTypes().isEmpty()) {
             ClangEncoder clang = ClangEncoder.of(c.target());
-            for (FunctionType type : debugCTypes()) {
-                try {
-                    HashedTypeId id = clang.encode(type, c.mode(), c.algorithm());
-                    ids.putIfAbsent(id.kcfi(), id.id().string());
-                } catch (RuntimeException e) {
-                    // a type the target does not have, or one without linkage: no id to name a hash by
-                }
-            }
+            // a type the target does not have, or one without linkage, has no id to name a hash by
+            for (FunctionType type : debugCTypes()) HashNames.put(ids, () -> clang.encode(type, c.mode(), c.algorithm()));
         }
         if (!debugRustTypes().isEmpty()) {
             // core's wrappers (Option, NonNull…) are spelled with core's disambiguator: rustc 1.95's
             RustcEncoder rustc = RustcEncoder.of(c.target(), dev.xcfi.types.rust.RustStd.RUSTC_1_95_CRATES);
-            for (FnSig sig : debugRustTypes()) {
-                try {
-                    HashedTypeId id = rustc.encode(sig, c.mode(), c.algorithm());
-                    ids.putIfAbsent(id.kcfi(), id.id().string());
-                } catch (RuntimeException e) {
-                    // a type rustc's encoder does not take on this target
-                }
-            }
+            for (FnSig sig : debugRustTypes()) HashNames.put(ids, () -> rustc.encode(sig, c.mode(), c.algorithm()));
         }
         return ids;
     }
