@@ -46,6 +46,56 @@ class BitcodeReaderFuzzTest {
     }
 
     /**
+     * Past the reader: whatever facts a damaged module still gives, the rules and the three report
+     * formats take them without an exception — each mutant that reads is verified beside a real
+     * module of another seed (so the cross-module rules run: C beside Rust, KCFI beside cfi-icall,
+     * debug information beside none) and rendered as text, JSON and SARIF.
+     */
+    @Test
+    void mutantsThatReadAreVerifiedAndReportedWithoutAnException() throws IOException {
+        List<byte[]> seeds = seeds();
+        List<List<dev.xcfi.verify.facts.ModuleFacts>> partners = new ArrayList<>();
+        for (int i = 0; i < seeds.size(); i++) {
+            try {
+                partners.add(BitcodeReader.readFile("seed " + i + ".bc", seeds.get(i)));
+            } catch (BitcodeException e) {
+                // a seed that is damaged or too old on purpose (corrupt/, llvm14/): no partner
+            }
+        }
+        int verified = assertTimeoutPreemptively(Duration.ofMinutes(3), () -> {
+            Random random = new Random(SEED + 1);
+            int n = 0;
+            for (int i = 0; i < MUTANTS / 2; i++) {
+                byte[] mutant = mutate(random, seeds);
+                List<dev.xcfi.verify.facts.ModuleFacts> facts;
+                try {
+                    facts = BitcodeReader.readFile("mutant.bc", mutant);
+                } catch (BitcodeException e) {
+                    continue;   // refused: the campaign above checks how
+                }
+                List<dev.xcfi.verify.facts.ModuleFacts> partner = partners.get(random.nextInt(partners.size()));
+                List<dev.xcfi.verify.facts.ModuleFacts> program = new ArrayList<>(facts);
+                program.addAll(partner);
+                try {
+                    List<dev.xcfi.verify.check.Finding> findings = dev.xcfi.verify.check.Verifier.verify(program);
+                    dev.xcfi.verify.report.Report report = new dev.xcfi.verify.report.Report(List.of(
+                            new dev.xcfi.verify.report.Report.Input("mutant.bc", "java", facts),
+                            new dev.xcfi.verify.report.Report.Input("partner.bc", "java", partner)), findings, List.of());
+                    assertThat(dev.xcfi.verify.report.TextReport.render(report)).isNotEmpty();
+                    assertThat(dev.xcfi.verify.report.JsonReport.render(report)).startsWith("{");
+                    assertThat(dev.xcfi.verify.report.SarifReport.render(report)).startsWith("{");
+                } catch (Throwable t) {
+                    throw new AssertionError("mutant " + i + ": the rules or reports threw " + t + "\nbytes: " + Arrays.toString(mutant), t);
+                }
+                n++;
+            }
+            return n;
+        });
+        System.out.printf("verified and reported: %d of %d mutants that read%n", verified, MUTANTS / 2);
+        assertThat(verified).isGreaterThan(MUTANTS / 40);
+    }
+
+    /**
      * What a read costs beyond its facts must not grow with the number of functions: 20,000 tiny
      * functions (each with a {@code !type} and a type test, as cfi-icall modules have) allocate a
      * small multiple of the file, as SQLite does (1.5× measured).
