@@ -82,6 +82,8 @@ public final class RustParser {
     private final Module root;
     private final List<PendingFields> structs = new ArrayList<>();
     private final List<PendingSignature> signatures = new ArrayList<>();
+    /** Struct and union fields of fn-pointer type, resolved as type aliases are. */
+    private final List<PendingSignature> members = new ArrayList<>();
     private List<Token> tokens;
     private int pos;
 
@@ -316,7 +318,13 @@ public final class RustParser {
                     Token field = next();
                     if (!field.isIdentifier()) throw error(field, "expected a field name");
                     expect(":");
-                    fields.add(type());
+                    TypeSyntax type = type();
+                    fields.add(type);
+                    TypeSyntax.Fn fn = fnPointer(type);
+                    if (fn != null) {
+                        members.add(new PendingSignature(name.text() + "." + field.text(), RustDeclaration.Kind.MEMBER, field, null, fn.unsafe(),
+                                fn.params(), fn.variadic(), fn.ret(), module, fn));
+                    }
                     if (!accept(",")) {
                         expect("}");
                         break;
@@ -327,6 +335,16 @@ public final class RustParser {
         }
         define(module, name, def);
         if (kind == AdtDef.Kind.STRUCT) structs.add(new PendingFields(def, fields, module, generics));
+    }
+
+    /** The fn type of a field that holds a function pointer ({@code fn…}, or {@code Option<fn…>} as bindgen writes one), or null. */
+    private static TypeSyntax.Fn fnPointer(TypeSyntax type) {
+        if (type instanceof TypeSyntax.Fn fn) return fn;
+        if (type instanceof TypeSyntax.Path p && !p.segments().isEmpty() && p.segments().getLast().equals("Option")
+                && p.args().size() == 1 && p.args().getFirst() instanceof TypeSyntax.GenericSyntax.Type t && t.type() instanceof TypeSyntax.Fn fn) {
+            return fn;
+        }
+        return null;
     }
 
     private void trait(Module module) {
@@ -777,8 +795,16 @@ public final class RustParser {
                 s.def().withFields(List.of());
             }
         }
+        List<RustDeclaration> out = resolveSignatures(signatures);
+        List<RustDeclaration> fields = resolveSignatures(members);
+        errors.sort(java.util.Comparator.comparing((SyntaxException e) -> e.location().file()).thenComparingInt(e -> e.location().line())
+                .thenComparingInt(e -> e.location().column()));
+        return new ParsedRust(out, fields, errors);
+    }
+
+    private List<RustDeclaration> resolveSignatures(List<PendingSignature> pending) {
         List<RustDeclaration> out = new ArrayList<>();
-        for (PendingSignature p : signatures) {
+        for (PendingSignature p : pending) {
             try {
                 FnSig sig;
                 if (p.alias() != null) {
@@ -794,9 +820,7 @@ public final class RustParser {
                 errors.add(error(p.at(), e.getMessage()));
             }
         }
-        errors.sort(java.util.Comparator.comparing((SyntaxException e) -> e.location().file()).thenComparingInt(e -> e.location().line())
-                .thenComparingInt(e -> e.location().column()));
-        return new ParsedRust(out, errors);
+        return out;
     }
 
     /** The signature being identified: every region in it is erased. */

@@ -139,8 +139,8 @@ final class EncodeCommand implements Callable<Integer> {
         return !parsed.errors().isEmpty() || rows.stream().anyMatch(r -> !r.ok()) ? Main.INPUT_ERRORS : Main.OK;
     }
 
-    /** Rust sources' declarations as rustc encodes them: the crate they were read as, what was parsed, and the rows. */
-    record RustEncoded(String crate, ParsedRust parsed, List<EncodedRustDeclaration> rows) {}
+    /** Rust sources' declarations as rustc encodes them: the crate they were read as, what was parsed, the rows and the fn-pointer fields' rows. */
+    record RustEncoded(String crate, ParsedRust parsed, List<EncodedRustDeclaration> rows, List<EncodedRustDeclaration> members) {}
 
     /**
      * Parses and encodes Rust sources ({@code encode --lang rust}, {@code which} on {@code .rs}
@@ -170,7 +170,8 @@ final class EncodeCommand implements Callable<Integer> {
             }
         }
         ParsedRust parsed = RustParser.parse(t, crate, sources);
-        return new RustEncoded(crate, parsed, new RustDeclarationEncoder(t, known, mode).encodeAll(parsed.declarations()));
+        RustDeclarationEncoder encoder = new RustDeclarationEncoder(t, known, mode);
+        return new RustEncoded(crate, parsed, encoder.encodeAll(parsed.declarations()), encoder.encodeAll(parsed.members()));
     }
 
     /** rustc's default crate name: the file name without extension, '-' as '_'. */

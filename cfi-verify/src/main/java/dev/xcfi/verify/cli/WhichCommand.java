@@ -7,7 +7,6 @@ import dev.xcfi.encoding.HashedTypeId;
 import dev.xcfi.encoding.KcfiHash;
 import dev.xcfi.encoding.c.HeaderParser;
 import dev.xcfi.encoding.rust.EncodedRustDeclaration;
-import dev.xcfi.encoding.rust.RustDeclaration;
 import dev.xcfi.encoding.rust.RustTypePrinter;
 import dev.xcfi.encoding.source.SyntaxException;
 import dev.xcfi.types.Target;
@@ -30,7 +29,8 @@ import java.util.concurrent.Callable;
  * Which of a code base's function types a KCFI hash is: a kernel's trap report says only
  * {@code expected type: 0x…}. Every function, function or function-pointer typedef and
  * function-pointer member the headers (or sources) name is hashed as clang hashes it, every
- * {@code fn}, {@code extern} fn and fn-pointer {@code type} of Rust sources as rustc does, and the
+ * {@code fn}, {@code extern} fn, fn-pointer {@code type} and fn-pointer field of Rust sources as
+ * rustc does, and the
  * ones that match are printed; in bitcode (LTO objects, archives, objects with embedded
  * bitcode), the functions that carry it and the checked calls that expect it ({@link HashUsers}).
  */
@@ -111,10 +111,18 @@ final class WhichCommand implements Callable<Integer> {
             EncodeCommand.RustEncoded rust = EncodeCommand.encodeRust(t, mode, rustFiles, crateName.getValue(), crates.getValue(), rustc.getValue(), err);
             for (SyntaxException e : rust.parsed().errors()) err.println(e.diagnostic());
             if (!rust.parsed().errors().isEmpty()) errors.addAll(rust.parsed().errors());
-            for (EncodedRustDeclaration r : rust.rows()) {
+            List<EncodedRustDeclaration> all = new ArrayList<>(rust.rows());
+            all.addAll(rust.members());
+            all.sort(java.util.Comparator.comparing((EncodedRustDeclaration r) -> r.declaration().location().file())
+                    .thenComparingInt(r -> r.declaration().location().line()));   // source order, fields among the items
+            for (EncodedRustDeclaration r : all) {
                 if (!r.ok() || !hashes.containsKey(r.kcfi())) continue;
                 found.put(r.kcfi(), true);
-                String kind = r.declaration().kind() == RustDeclaration.Kind.FN_POINTER_TYPE ? "typedef" : "function";
+                String kind = switch (r.declaration().kind()) {
+                    case FN_POINTER_TYPE -> "typedef";
+                    case MEMBER -> "member";
+                    case FN, EXTERN_FN -> "function";
+                };
                 out.println(KcfiHash.format(r.kcfi()) + "\t" + kind + "\t" + r.name() + "\t" + r.id().value() + "\t" + r.declaration().location().file()
                         + ":" + r.declaration().location().line() + "\t" + RustTypePrinter.print(r.declaration().signature()));
             }

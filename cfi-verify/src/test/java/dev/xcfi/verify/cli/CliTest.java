@@ -109,7 +109,11 @@ class CliTest {
         Result carried = run("which", "0x2130c419", "0x47fbd8c7", root.resolve("fixtures/verify/drivers/rust.bc").toString());
         assertThat(carried.out().lines().map(l -> l.split("\t")[3])).containsExactly("_ZTSFu5isizeP4filePu2i8u5usizePu3i64E", "_ZTSFu3i32P5inodeP4fileE");
         Result r = run("which", "--crate", "fops_driver=shGS7jhLw6rC_", "0x2130c419", "0x47fbd8c7", "0x00000001", source);
+        // the table's fields (the type a Rust call through them checks) and the functions stored in it
         assertThat(r.out().lines()).containsExactly(
+                "0x2130c419\tmember\tfile_operations.read\t_ZTSFu5isizeP4filePu2i8u5usizePu3i64E\t" + source + ":19\t"
+                        + "unsafe extern \"C\" fn(*mut file, *mut i8, usize, *mut i64) -> isize",
+                "0x47fbd8c7\tmember\tfile_operations.open\t_ZTSFu3i32P5inodeP4fileE\t" + source + ":20\tunsafe extern \"C\" fn(*mut inode, *mut file) -> i32",
                 "0x2130c419\tfunction\tdrv_read\t_ZTSFu5isizeP4filePu2i8u5usizePu3i64E\t" + source + ":23\t"
                         + "unsafe extern \"C\" fn(*mut file, *mut i8, usize, *mut i64) -> isize",
                 "0x47fbd8c7\tfunction\tdrv_open\t_ZTSFu3i32P5inodeP4fileE\t" + source + ":27\tunsafe extern \"C\" fn(*mut inode, *mut file) -> i32",
@@ -118,6 +122,38 @@ class CliTest {
         assertThat(r.err()).contains("fops_driver.rs:35:14: error: 'core::panic::PanicInfo' is not a type xcfi knows");
         assertThat(r.status()).isEqualTo(1);
         assertThat(run("which", "--kcfi-hash", "fnv1a", "0x2130c419", source).status()).isEqualTo(2);
+    }
+
+    /**
+     * A Rust KCFI check through a struct's fn-pointer field expects the hash of the field's type:
+     * rustc's own check, read from its bitcode, is what {@code which} names as the member (bindgen's
+     * {@code Option<unsafe extern "C" fn>} and a plain {@code fn} field alike).
+     */
+    @Test
+    void whichNamesTheRustFieldARustKcfiCheckCallsThrough(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String source = """
+                #![no_std]
+                #[repr(C)] pub struct Ctx { pub n: i32 }
+                #[repr(C)] pub struct Ops {
+                    pub read: Option<unsafe extern "C" fn(*mut Ctx, *mut u8, usize) -> isize>,
+                    pub done: extern "C" fn(*mut Ctx),
+                }
+                #[no_mangle] pub unsafe extern "C" fn go(ops: &Ops, c: *mut Ctx, b: *mut u8) -> isize {
+                    (ops.done)(c);
+                    match ops.read { Some(f) => f(c, b, 4), None => -1 }
+                }
+                #[panic_handler] fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
+                """;
+        Path bc = dev.xcfi.verify.TestBitcode.rustc(dir, "ops", source, "-Zsanitizer=kcfi", "-Cpanic=abort");
+        var calls = dev.xcfi.verify.bitcode.BitcodeReader.readFile(bc.toString(), java.nio.file.Files.readAllBytes(bc)).getFirst().kcfiCalls();
+        assertThat(calls).hasSize(2);
+        java.util.List<String> hashes = calls.stream().map(c -> dev.xcfi.encoding.KcfiHash.format(c.hash())).toList();
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("which", "--crate", "ops=s0_"));
+        args.addAll(hashes);
+        args.add(dir.resolve("ops.rs").toString());
+        Result r = run(args.toArray(String[]::new));
+        assertThat(r.out().lines().map(l -> l.split("\t")[0] + " " + l.split("\t")[1] + " " + l.split("\t")[2]))
+                .containsExactlyInAnyOrder(hashes.get(0) + " member Ops.done", hashes.get(1) + " member Ops.read");
     }
 
     @Test
