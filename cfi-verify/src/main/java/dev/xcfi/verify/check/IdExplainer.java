@@ -99,6 +99,11 @@ final class IdExplainer {
             // an id C can read and Rust cannot spells a C-only type: a block pointer, a vector, _BitInt …
             rust = c != null ? "(none: a C type with no Rust counterpart)" : "(not decodable)";
         }
+        if (c == null && rust.equals("(not decodable)")) {
+            // neither C nor Rust: a C++ type (references, namespaces, templates) reads as C++
+            Optional<String> cxx = dev.xcfi.encoding.ItaniumDemangler.typeId(id);
+            if (cxx.isPresent()) return "C++: " + cxx.get();
+        }
         return "C: " + (c != null ? c : "(not decodable)") + "; Rust: " + rust;
     }
 

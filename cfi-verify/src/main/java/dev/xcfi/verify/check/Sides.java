@@ -79,7 +79,7 @@ final class Sides {
 
     /** A symbol as messages name it: a Rust v0 symbol by its path ({@code ops::rust_log}), others as they are. */
     static String name(String symbol) {
-        return dev.xcfi.encoding.rust.RustSymbol.demangle(symbol).orElse(symbol);
+        return dev.xcfi.encoding.SymbolNames.demangle(symbol).orElse(symbol);
     }
 
     static String hex(int hash) {

@@ -37,7 +37,7 @@ final class UnsatisfiableChecks {
     private void check(ModuleFacts m, TypeTest t) {
         if (!(t.id() instanceof TypeIdRef.Named n) || program.carries(n.id()) || !firstTime(t.function(), n.id())) return;
         findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, t.function(),
-                t.function() + " checks indirect calls against " + n.id() + ", which no function in the analysed modules carries: every such call traps",
+                Sides.name(t.function()) + " checks indirect calls against " + n.id() + ", which no function in the analysed modules carries: every such call traps",
                 List.of(sides.id(Site.where(m), t.source(), "type test", n.id()).location()),
                 "if the target is in a module not given to xcfi, add it; otherwise fix the callee's type so its id is " + n.id()));
     }
@@ -45,7 +45,7 @@ final class UnsatisfiableChecks {
     private void check(ModuleFacts m, KcfiCall k) {
         if (program.carries(k.hash()) || !firstTime(k.function(), k.hash())) return;
         findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, k.function(),
-                k.function() + " makes a KCFI-checked call expecting hash " + Sides.hex(k.hash()) + ", which no function in the analysed modules carries",
+                Sides.name(k.function()) + " makes a KCFI-checked call expecting hash " + Sides.hex(k.hash()) + ", which no function in the analysed modules carries",
                 List.of(sides.hash(Site.where(m), k.source(), "kcfi call", k.hash(), m, k.signature()).location()),
                 "if the target is in a module not given to xcfi, add it; otherwise fix the callee's type"));
     }

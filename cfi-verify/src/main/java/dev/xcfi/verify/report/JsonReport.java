@@ -3,7 +3,7 @@ package dev.xcfi.verify.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.xcfi.encoding.rust.RustSymbol;
+import dev.xcfi.encoding.SymbolNames;
 import dev.xcfi.verify.check.Finding;
 import dev.xcfi.verify.check.Rule;
 import dev.xcfi.verify.facts.ModuleFacts;
@@ -85,7 +85,7 @@ public final class JsonReport {
         o.put("rule", f.rule().id());
         o.put("severity", f.rule().severity().name().toLowerCase(Locale.ROOT));
         o.put("symbol", f.symbol());
-        RustSymbol.demangle(f.symbol()).ifPresent(path -> o.put("demangled", path));
+        SymbolNames.demangle(f.symbol()).ifPresent(path -> o.put("demangled", path));
         o.put("message", f.message());
         List<Object> locations = new ArrayList<>();
         for (Finding.Location l : f.locations()) {

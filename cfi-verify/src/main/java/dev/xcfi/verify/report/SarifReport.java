@@ -3,7 +3,7 @@ package dev.xcfi.verify.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.xcfi.encoding.rust.RustSymbol;
+import dev.xcfi.encoding.SymbolNames;
 import dev.xcfi.verify.check.Finding;
 import dev.xcfi.verify.check.Rule;
 import dev.xcfi.verify.facts.SourceLocation;
@@ -80,8 +80,8 @@ public final class SarifReport {
         Map<String, Object> loc = map("id", id, "physicalLocation", physical(l),
                 "message", map("text", l.role() + (l.typeId().isEmpty() ? "" : ": " + l.typeId()) + (l.decoded().isEmpty() ? "" : " (" + l.decoded() + ")")));
         if (!symbol.isEmpty()) {
-            // a Rust symbol's path is what people search for; the symbol itself is the decorated name
-            loc.put("logicalLocations", List.of(RustSymbol.demangle(symbol)
+            // a Rust symbol's path, a C++ symbol's signature, is what people search for; the symbol itself is the decorated name
+            loc.put("logicalLocations", List.of(SymbolNames.demangle(symbol)
                     .map(path -> map("name", symbol, "fullyQualifiedName", path, "decoratedName", symbol, "kind", "function"))
                     .orElse(map("name", symbol, "kind", "function"))));
         }

@@ -1,6 +1,6 @@
 package dev.xcfi.verify.report;
 
-import dev.xcfi.encoding.rust.RustSymbol;
+import dev.xcfi.encoding.SymbolNames;
 import dev.xcfi.verify.check.Finding;
 import dev.xcfi.verify.check.Rule;
 
@@ -21,7 +21,7 @@ public final class TextReport {
         for (Finding f : r.findings()) if (!r.isKnown(f)) bySymbol.computeIfAbsent(f.symbol(), k -> new ArrayList<>()).add(f);
         bySymbol.forEach((symbol, fs) -> {
             out.append(symbol.isEmpty() ? "(whole program)" : symbol);
-            RustSymbol.demangle(symbol).ifPresent(path -> out.append(" (").append(path).append(')'));
+            SymbolNames.demangle(symbol).ifPresent(path -> out.append(" (").append(path).append(')'));
             out.append('\n');
             for (Finding f : fs) {
                 out.append("  ").append(f.rule().severity().name().toLowerCase(Locale.ROOT)).append('[').append(f.rule().id()).append("]: ")
