@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 final class DecodeCommand implements Callable<Integer> {
     final CommandModel model = new CommandModel("decode", this, "Read CFI type ids back as types: id<TAB>C view<TAB>Rust view[<TAB>(mode)].",
             "_ZTSFvPFvlElE -> void (void (*)(long), long) / extern \"C\" fn(extern \"C\" fn(c_long), c_long).",
-            "A view an id cannot be read in (a rustc path in C, say) is '-'.");
+            "A view an id cannot be read in (a rustc path in C, say) is '-'; a C++ id, which neither reads, is id<TAB>C++: type<TAB>-.");
     private final OptionSpec target = model.choice("--target", EncodeCommand.TARGET_NAMES, "TRIPLE",
             "Target whose type codes to assume (default: this machine). Known: ${COMPLETION-CANDIDATES}");
     private final PositionalParamSpec ids = model.operands(String.class, "ID", "Type ids (_ZTS…, with any .normalized/.generalized suffix).");
@@ -43,6 +43,12 @@ final class DecodeCommand implements Callable<Integer> {
                 if (why == null) why = e.getMessage();
             }
             if (c == null && rust == null) {
+                java.util.Optional<String> cxx = dev.xcfi.encoding.ItaniumDemangler.typeId(id);
+                if (cxx.isPresent()) {
+                    String suffix = dev.xcfi.encoding.CfiMode.ofSuffixes(id).label();
+                    out.println(id + "\tC++: " + cxx.get() + "\t-" + (suffix.equals("plain") ? "" : "\t(" + suffix + ")"));
+                    continue;
+                }
                 err.println("xcfi: " + why);
                 status = Main.INPUT_ERRORS;
                 continue;

@@ -254,6 +254,11 @@ class CliTest {
         assertThat(d.err()).contains("refers to nothing yet");
         assertThat(d.status()).isEqualTo(1);
         assertThat(run("hash", "_ZTSFvlE").out()).isEqualTo("_ZTSFvlE\t0xbde2bfc8\t0x24efb23e\t0x8e148512407754da\n");
+        // a C++ id, which neither C nor Rust reads, reads as C++
+        Result cxx = run("decode", "_ZTSFvRN2ns6WidgetElE", "_ZTSFvMN2ns6WidgetEKFivEE.generalized");
+        assertThat(cxx.out()).isEqualTo("_ZTSFvRN2ns6WidgetElE\tC++: void (ns::Widget&, long)\t-\n"
+                + "_ZTSFvMN2ns6WidgetEKFivEE.generalized\tC++: void (int (ns::Widget::*)() const)\t-\t(generalized)\n");
+        assertThat(cxx.status()).isZero();
     }
 
     /** The launcher's AOT training runs each fixture on its own, all in one JVM, and every run is one a user could make. */
