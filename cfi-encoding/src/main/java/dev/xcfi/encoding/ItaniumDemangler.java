@@ -415,25 +415,13 @@ public final class ItaniumDemangler {
                     t = new Qualified(type(), quals.toString());
                 }
             }
-            case 'P' -> {
+            case 'P', 'R', 'O' -> {
                 pos++;
-                t = new Pointer(type(), "*");
+                t = new Pointer(type(), c == 'P' ? "*" : c == 'R' ? "&" : "&&");
             }
-            case 'R' -> {
+            case 'C', 'G' -> {
                 pos++;
-                t = new Pointer(type(), "&");
-            }
-            case 'O' -> {
-                pos++;
-                t = new Pointer(type(), "&&");
-            }
-            case 'C' -> {
-                pos++;
-                t = new Postfix(type(), " complex");
-            }
-            case 'G' -> {
-                pos++;
-                t = new Postfix(type(), " imaginary");
+                t = new Postfix(type(), c == 'C' ? " complex" : " imaginary");
             }
             case 'F' -> t = function();
             case 'A' -> {
