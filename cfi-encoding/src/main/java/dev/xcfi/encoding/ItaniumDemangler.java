@@ -64,6 +64,28 @@ public final class ItaniumDemangler {
         return d.whole(() -> d.type().print());
     }
 
+    /** A function type's result and parameters, each printed as C++. */
+    public record FunctionParts(String result, List<String> parameters) {}
+
+    /** The parts of a function type id ({@code _ZTSF…E}), to say which one differs from another id's; empty when not read. */
+    public static Optional<FunctionParts> functionParts(String id) {
+        String bare = id.endsWith(".virtual") ? id.substring(0, id.length() - ".virtual".length()) : id;
+        String mangling = bare.substring(0, bare.length() - CfiMode.ofSuffixes(bare).suffix().length());
+        if (!mangling.startsWith("_ZTSF")) return Optional.empty();
+        ItaniumDemangler d = new ItaniumDemangler(mangling);
+        d.pos = 4;
+        try {
+            if (d.type() instanceof Function f && d.pos == mangling.length()) {
+                List<String> params = new ArrayList<>();
+                for (Node p : f.params()) if (!(p instanceof Pack pack && pack.elements().isEmpty())) params.add(p.print());
+                return Optional.of(new FunctionParts(f.result().print(), params));
+            }
+        } catch (Refused | RuntimeException e) {
+            // not read: no parts to point at
+        }
+        return Optional.empty();
+    }
+
     /** A symbol ({@code _Z…}) as {@code llvm-cxxfilt} prints it; empty when it is not one or not read. */
     public static Optional<String> symbol(String name) {
         if (!name.startsWith("_Z")) return Optional.empty();

@@ -73,6 +73,10 @@ class ItaniumDemanglerTest {
         assertThat(ItaniumDemangler.typeId("_ZTSFvPFvlElE.normalized")).contains("void (void (*)(long), long)");
         assertThat(ItaniumDemangler.symbol("_ZL9on_widgetRN2ns6WidgetEl")).contains("on_widget(ns::Widget&, long)");
         assertThat(ItaniumDemangler.symbol("main")).isEmpty();
+        // the parts of a function type, for saying which one differs
+        assertThat(ItaniumDemangler.functionParts("_ZTSFPKcRN2ns6WidgetEzE.generalized"))
+                .contains(new ItaniumDemangler.FunctionParts("char const*", List.of("ns::Widget&", "...")));
+        assertThat(ItaniumDemangler.functionParts("_ZTSPFvvE")).isEmpty();
     }
 
     /** Cut, spliced and flipped manglings: refused or read, never an exception, never a deep recursion. */

@@ -128,8 +128,23 @@ final class IdExplainer {
         try {
             differences(c(a).type(), c(b).type(), "", out);
         } catch (IllegalArgumentException e) {
-            return List.of();   // an undecodable id has no part to point at
+            return cxxDifferences(a, b);   // a C++ id: its parts as C++ (a C id reads as C++ too)
         }
+        return out;
+    }
+
+    /** The parts of two ids that differ, both read as C++; empty when either is not read. */
+    private static List<Difference> cxxDifferences(String a, String b) {
+        Optional<dev.xcfi.encoding.ItaniumDemangler.FunctionParts> x = dev.xcfi.encoding.ItaniumDemangler.functionParts(a),
+                y = dev.xcfi.encoding.ItaniumDemangler.functionParts(b);
+        if (x.isEmpty() || y.isEmpty()) return List.of();
+        List<Difference> out = new ArrayList<>(2);
+        if (!x.get().result().equals(y.get().result())) out.add(new Difference("the return type", x.get().result(), y.get().result()));
+        List<String> p = x.get().parameters(), q = y.get().parameters();
+        for (int i = 0; i < Math.min(p.size(), q.size()); i++) {
+            if (!p.get(i).equals(q.get(i))) out.add(new Difference("parameter " + (i + 1), p.get(i), q.get(i)));
+        }
+        if (p.size() != q.size()) out.add(new Difference("the parameter counts differ (" + p.size() + " vs " + q.size() + ")", null, null));
         return out;
     }
 
