@@ -86,7 +86,7 @@ final class Program {
     }
 
     private static void addMode(TypeTest t, Set<CfiMode> modes) {
-        if (t.id() instanceof TypeIdRef.Named n) modes.add(CfiMode.ofSuffixes(n.id()));
+        if (t.id() instanceof TypeIdRef.Named n && n.isFunctionType()) modes.add(CfiMode.ofSuffixes(n.id()));
     }
 
     List<ModuleFacts> modules() {

@@ -87,7 +87,7 @@ final class TableEntryMismatches {
     }
 
     private void index(ModuleFacts m, TypeTest t) {
-        if (!(t.id() instanceof TypeIdRef.Named n)) return;
+        if (!(t.id() instanceof TypeIdRef.Named n) || !n.isFunctionType()) return;
         anyTested.add(n.id());
         tested.computeIfAbsent(Site.isRust(m), k -> new HashMap<>()).computeIfAbsent(CfiMode.ofSuffixes(n.id()), k -> new LinkedHashMap<>())
                 .putIfAbsent(n.id(), new Tested(m, t, n.id()));

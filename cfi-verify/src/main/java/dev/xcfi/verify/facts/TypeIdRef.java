@@ -8,7 +8,17 @@ package dev.xcfi.verify.facts;
  */
 public sealed interface TypeIdRef {
     /** A type id string such as {@code _ZTSFvlE} or {@code _ZTSFvlE.generalized}. */
-    record Named(String id) implements TypeIdRef {}
+    record Named(String id) implements TypeIdRef {
+        /**
+         * Whether it is a function type's id, the kind indirect calls test ({@code _ZTSF…}). C++'s
+         * other checks test class ids ({@code _ZTS4Base}: cfi-vcall, cfi-nvcall, the cast checks)
+         * and member-function ids ({@code _ZTSM4BaseFiiE.virtual}: cfi-mfcall), which vtables carry,
+         * not functions.
+         */
+        public boolean isFunctionType() {
+            return id.startsWith("_ZTSF") && !id.endsWith(".virtual");
+        }
+    }
 
     /** A distinct metadata node, numbered in the order the reader met it in its module. */
     record Distinct(int node) implements TypeIdRef {}

@@ -615,6 +615,40 @@ class VerifyFixturesTest {
         assertThat(runMixed(dir, "vfs", "fixed")).as("exit under cfi-icall, KCFI").containsExactly(0, 0);
     }
 
+    /**
+     * C++ with all of clang's CFI (-fsanitize=cfi): a virtual call tests the object's vtable
+     * against the class's id ({@code _ZTS4Base}), which vtables carry, not functions — no finding;
+     * an indirect call through a mistyped pointer in the same module still is one, and reads as C++.
+     */
+    @Test
+    void cxxVirtualCallChecksAreNotIndirectCallChecks(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        java.nio.file.Files.writeString(dir.resolve("v.cc"), """
+                struct Base { virtual int f(int); virtual ~Base(); };
+                struct Derived : Base { int f(int) override; };
+                int Base::f(int x) { return x; }
+                Base::~Base() {}
+                int Derived::f(int x) { return x + 1; }
+                int call(Base *b, int x) { return b->f(x); }
+                int (*fp)(int);
+                int icall(int x) { return fp(x); }
+                static int sq(int x) { return x * x; }
+                void setup() { fp = sq; }
+                namespace ns { struct W { int v; }; }
+                static long by_ref(ns::W &w) { return w.v; }
+                long (*wrong)(ns::W *, int) = reinterpret_cast<long (*)(ns::W *, int)>(by_ref);
+                long go(ns::W *w) { return wrong(w, 1); }
+                """);
+        compile(dir, "v.bc", p(dir, "v.cc"), "-flto", "-fvisibility=hidden", "-fsanitize=cfi");
+        var facts = dev.xcfi.verify.bitcode.BitcodeReader.readFile("v.bc", java.nio.file.Files.readAllBytes(dir.resolve("v.bc"))).getFirst();
+        assertThat(facts.typeTests()).extracting(t -> t.id().toString()).anyMatch(id -> id.contains("_ZTS4Base"));
+        for (String reader : List.of("java", "llvm")) {
+            Run r = verify("--reader=" + reader, p(dir, "v.bc"));
+            assertThat(r.findings()).as(reader).containsExactly("unsatisfiable-check _Z2goPN2ns1WE");
+            assertThat(r.text()).as(reader).contains("go(ns::W*) checks indirect calls against _ZTSFlPN2ns1WEiE", "C++: long (ns::W*, int)");
+        }
+    }
+
     /** The crate {@code name}.rs as KCFI bitcode with debug information: {@code kcfi-g-name.bc}. */
     private static void rustcKcfiWithDebugInformation(Path dir, String name) throws Exception {
         dev.xcfi.encoding.golden.Compilers.run(List.of("rustc", "--edition", "2021", "--crate-type", "lib", "-Cpanic=abort", "-Copt-level=1", "-g",
