@@ -649,6 +649,33 @@ class VerifyFixturesTest {
         }
     }
 
+    /**
+     * Rust trait objects: dropping a {@code Box<dyn Shape>} calls the vtable's drop entry through a
+     * check for {@code fn(*mut dyn Drop)}, but only when the entry is not null — rustc leaves it null
+     * for a type without drop glue. With no such type in the program no function carries that id,
+     * and nothing is called: no finding, under cfi-icall and KCFI.
+     */
+    @Test
+    void rustDropGlueOfTypesWithoutItIsNoUnsatisfiableCheck(@TempDir Path dir) throws Exception {
+        String source = """
+                pub trait Shape { fn area(&self) -> f64; fn scale(&mut self, k: f64); }
+                pub struct Sq(pub f64);
+                pub struct Circle(pub f64);
+                impl Shape for Sq { fn area(&self) -> f64 { self.0 * self.0 } fn scale(&mut self, k: f64) { self.0 *= k; } }
+                impl Shape for Circle { fn area(&self) -> f64 { 3.0 * self.0 * self.0 } fn scale(&mut self, k: f64) { self.0 *= k; } }
+                #[inline(never)] pub fn total(v: &mut [Box<dyn Shape>]) -> f64 { v.iter_mut().map(|s| { s.scale(2.0); s.area() }).sum() }
+                pub fn make() -> Vec<Box<dyn Shape>> { vec![Box::new(Sq(1.0)), Box::new(Circle(2.0))] }
+                pub fn run() -> usize { make().len() }
+                """;
+        Path cfi = dev.xcfi.verify.TestBitcode.rustc(dir, "shapes", source, "-Zsanitizer=cfi", "-Clinker-plugin-lto", "-Cpanic=abort");
+        var facts = dev.xcfi.verify.bitcode.BitcodeReader.readFile("shapes.bc", java.nio.file.Files.readAllBytes(cfi));
+        assertThat(facts.stream().flatMap(m -> m.typeTests().stream()).map(t -> t.id().toString()))
+                .anyMatch(id -> id.contains("4core3ops4drop4Drop"));   // the drop glue's check is there
+        assertThat(verify(cfi.toString()).findings()).isEmpty();
+        Path kcfi = dev.xcfi.verify.TestBitcode.rustc(dir, "shapes-k", source, "-Zsanitizer=kcfi", "-Cpanic=abort");
+        assertThat(verify(kcfi.toString()).findings()).isEmpty();
+    }
+
     /** The crate {@code name}.rs as KCFI bitcode with debug information: {@code kcfi-g-name.bc}. */
     private static void rustcKcfiWithDebugInformation(Path dir, String name) throws Exception {
         dev.xcfi.encoding.golden.Compilers.run(List.of("rustc", "--edition", "2021", "--crate-type", "lib", "-Cpanic=abort", "-Copt-level=1", "-g",
