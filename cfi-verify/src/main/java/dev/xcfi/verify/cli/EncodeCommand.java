@@ -208,6 +208,7 @@ final class EncodeCommand implements Callable<Integer> {
     static HeaderParser.Input read(String f) throws IOException {
         if (f.equals("-")) return new HeaderParser.Input("<stdin>", new String(System.in.readAllBytes(), StandardCharsets.UTF_8), Path.of("").toAbsolutePath());
         Path p = Path.of(f);
+        if (java.nio.file.Files.isDirectory(p)) throw new IOException("cannot read '" + f + "': it is a folder (give the files in it)");
         try {
             return HeaderParser.Input.of(p);
         } catch (NoSuchFileException e) {

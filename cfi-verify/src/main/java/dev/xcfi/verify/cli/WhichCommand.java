@@ -144,6 +144,7 @@ final class WhichCommand implements Callable<Integer> {
 
     /** Bitcode, an archive or an object (which may embed bitcode), by their first bytes; anything else is read as C. */
     private static boolean looksLikeBitcode(Path p) throws IOException {
+        if (java.nio.file.Files.isDirectory(p)) throw new IOException("cannot read '" + p + "': it is a folder (give the files in it)");
         byte[] head = new byte[4];
         try (java.io.InputStream in = java.nio.file.Files.newInputStream(p)) {
             int n = in.readNBytes(head, 0, 4);

@@ -122,6 +122,13 @@ class CliTest {
         assertThat(r.err()).contains("fops_driver.rs:35:14: error: 'core::panic::PanicInfo' is not a type xcfi knows");
         assertThat(r.status()).isEqualTo(1);
         assertThat(run("which", "--kcfi-hash", "fnv1a", "0x2130c419", source).status()).isEqualTo(2);
+        // a folder is a usage error that says so, for which and encode alike
+        String folder = root.resolve("fixtures/rust/examples").toString();
+        for (String[] args : java.util.List.of(new String[] {"which", "0x2130c419", folder}, new String[] {"encode", folder})) {
+            Result f = run(args);
+            assertThat(f.status()).isEqualTo(2);
+            assertThat(f.err()).isEqualTo("xcfi: cannot read '" + folder + "': it is a folder (give the files in it)\n");
+        }
     }
 
     /**
