@@ -87,13 +87,14 @@ final class TableEntryMismatches {
     }
 
     private void index(ModuleFacts m, TypeTest t) {
-        if (!(t.id() instanceof TypeIdRef.Named n) || !n.isFunctionType()) return;
+        if (!(t.id() instanceof TypeIdRef.Named n) || !CallChecks.needsCarrier(m, n)) return;
         anyTested.add(n.id());
         tested.computeIfAbsent(Site.isRust(m), k -> new HashMap<>()).computeIfAbsent(CfiMode.ofSuffixes(n.id()), k -> new LinkedHashMap<>())
                 .putIfAbsent(n.id(), new Tested(m, t, n.id()));
     }
 
     private void index(ModuleFacts m, KcfiCall k) {
+        if (!CallChecks.needsCarrier(m, k)) return;
         anyCalled.add(k.hash());
         called.computeIfAbsent(Site.isRust(m), x -> new LinkedHashMap<>()).putIfAbsent(k.hash(), new Called(m, k));
     }
