@@ -18,7 +18,7 @@ import java.util.Optional;
  * is {@code void (*)(long)} — the function's result on the left of the {@code *}, its parameters
  * on the right ({@link Node#left}, {@link Node#right}).
  */
-public final class ItaniumDemangler {
+public final class ItaniumDemangler extends IdReader {
     private static final int MAX_DEPTH = 256;
     private static final Map<String, String> OPERATORS = Map.ofEntries(
             Map.entry("nw", "new"), Map.entry("na", "new[]"), Map.entry("dl", "delete"), Map.entry("da", "delete[]"),
@@ -42,25 +42,28 @@ public final class ItaniumDemangler {
             Map.entry('i', "char32_t"), Map.entry('s', "char16_t"), Map.entry('u', "char8_t"), Map.entry('a', "auto"),
             Map.entry('c', "decltype(auto)"), Map.entry('n', "std::nullptr_t"));
 
-    private final String s;
-    private int pos, depth;
+    private int depth;
+    private static final Map<Character, String> ABBREVIATIONS = Map.of('a', "std::allocator", 'b', "std::basic_string", 's', "std::string",
+            'i', "std::istream", 'o', "std::ostream", 'd', "std::iostream");
     private final List<Node> substitutions = new ArrayList<>();
     /** The template arguments {@code T_}, {@code T0_}… refer to: the last ones an encoding's name had. */
     private List<Node> templateArgs = List.of();
 
-    private ItaniumDemangler(String s) {
-        this.s = s;
+    private ItaniumDemangler(String s, int pos) {
+        super(s, pos);
+    }
+
+    /** An id without its mode suffixes and cfi-vcall's and cfi-mfcall's ".virtual". */
+    private static String mangling(String id) {
+        String bare = id.endsWith(".virtual") ? id.substring(0, id.length() - ".virtual".length()) : id;
+        return bare.substring(0, bare.length() - CfiMode.ofSuffixes(bare).suffix().length());
     }
 
     /** A type id ({@code _ZTS…}, mode suffixes allowed) as the C++ type it names; empty when not read. */
     public static Optional<String> typeId(String id) {
-        // cfi-vcall's and cfi-mfcall's ids of member function pointers end in ".virtual"
-        String bare = id.endsWith(".virtual") ? id.substring(0, id.length() - ".virtual".length()) : id;
-        CfiMode mode = CfiMode.ofSuffixes(bare);
-        String mangling = bare.substring(0, bare.length() - mode.suffix().length());
+        String mangling = mangling(id);
         if (!mangling.startsWith("_ZTS")) return Optional.empty();
-        ItaniumDemangler d = new ItaniumDemangler(mangling);
-        d.pos = 4;
+        ItaniumDemangler d = new ItaniumDemangler(mangling, 4);
         return d.whole(() -> d.type().print());
     }
 
@@ -69,18 +72,16 @@ public final class ItaniumDemangler {
 
     /** The parts of a function type id ({@code _ZTSF…E}), to say which one differs from another id's; empty when not read. */
     public static Optional<FunctionParts> functionParts(String id) {
-        String bare = id.endsWith(".virtual") ? id.substring(0, id.length() - ".virtual".length()) : id;
-        String mangling = bare.substring(0, bare.length() - CfiMode.ofSuffixes(bare).suffix().length());
+        String mangling = mangling(id);
         if (!mangling.startsWith("_ZTSF")) return Optional.empty();
-        ItaniumDemangler d = new ItaniumDemangler(mangling);
-        d.pos = 4;
+        ItaniumDemangler d = new ItaniumDemangler(mangling, 4);
         try {
             if (d.type() instanceof Function f && d.pos == mangling.length()) {
                 List<String> params = new ArrayList<>();
                 for (Node p : f.params()) if (!(p instanceof Pack pack && pack.elements().isEmpty())) params.add(p.print());
                 return Optional.of(new FunctionParts(f.result().print(), params));
             }
-        } catch (Refused | RuntimeException e) {
+        } catch (RuntimeException e) {
             // not read: no parts to point at
         }
         return Optional.empty();
@@ -89,27 +90,22 @@ public final class ItaniumDemangler {
     /** A symbol ({@code _Z…}) as {@code llvm-cxxfilt} prints it; empty when it is not one or not read. */
     public static Optional<String> symbol(String name) {
         if (!name.startsWith("_Z")) return Optional.empty();
-        ItaniumDemangler d = new ItaniumDemangler(name);
-        d.pos = 2;
+        ItaniumDemangler d = new ItaniumDemangler(name, 2);
         return d.whole(d::encoding);
     }
 
-    private interface Reading {
-        String read() throws Refused;
-    }
-
-    private Optional<String> whole(Reading reading) {
+    private Optional<String> whole(java.util.function.Supplier<String> reading) {
         try {
-            String out = reading.read();
+            String out = reading.get();
             return pos == s.length() ? Optional.of(out) : Optional.empty();
-        } catch (Refused | RuntimeException e) {
+        } catch (RuntimeException e) {
             return Optional.empty();   // not a mangling this reader knows: the caller shows the raw text
         }
     }
 
     // ---- encodings ---------------------------------------------------------------------------
 
-    private String encoding() throws Refused {
+    private String encoding() {
         if (eat("TS")) return "typeinfo name for " + type().print();
         if (eat("TI")) return "typeinfo for " + type().print();
         if (eat("TV")) return "vtable for " + type().print();
@@ -119,7 +115,7 @@ public final class ItaniumDemangler {
         Scope scope = new Scope();
         Name name = name(scope, true);
         if (pos == s.length()) return name.text;   // a variable
-        if (s.charAt(pos) == '.') throw new Refused();   // clone suffixes (.cold, .llvm.…): left raw
+        if (s.charAt(pos) == '.') throw error("not read here");   // clone suffixes (.cold, .llvm.…): left raw
         Node result = null;
         if (name.template && !name.ctorDtorOrConversion) result = type();
         List<Node> params = parameters();
@@ -136,7 +132,7 @@ public final class ItaniumDemangler {
         return out.toString();
     }
 
-    private List<Node> parameters() throws Refused {
+    private List<Node> parameters() {
         List<Node> params = new ArrayList<>();
         while (pos < s.length() && s.charAt(pos) != 'E' && s.charAt(pos) != '.') {
             Node param = type();
@@ -166,12 +162,12 @@ public final class ItaniumDemangler {
     private record Name(String text, boolean template, boolean ctorDtorOrConversion) {}
 
     /** A name; {@code top}: the encoding's own, whose template arguments are what {@code T_} means in its signature. */
-    private Name name(Scope scope, boolean top) throws Refused {
+    private Name name(Scope scope, boolean top) {
         if (peek() == 'N') return nested(scope, top);
-        if (peek() == 'Z') throw new Refused();   // local names
+        if (peek() == 'Z') throw error("not read here");   // local names
         Node prefix;
         if (eat("St")) prefix = new Leaf("std::" + unqualified(null).text);
-        else if (peek() == 'S' && !isAbbreviation()) prefix = substitution();
+        else if (peek() == 'S') prefix = substitution();
         else prefix = new Leaf(unqualified(null).text);
         if (at('I')) {
             substitutions.add(prefix);
@@ -181,7 +177,7 @@ public final class ItaniumDemangler {
         return new Name(prefix.print(), false, false);
     }
 
-    private Name nested(Scope scope, boolean top) throws Refused {
+    private Name nested(Scope scope, boolean top) {
         expect('N');
         StringBuilder quals = new StringBuilder();
         if (eat("r")) quals.append(" restrict");
@@ -194,7 +190,7 @@ public final class ItaniumDemangler {
         boolean template = false, special = false;
         while (!eat("E")) {
             if (peek() == 'I') {
-                if (soFar == null) throw new Refused();
+                if (soFar == null) throw error("not read here");
                 List<Node> args = top ? templateArguments() : templateArgumentsKeepingScope();
                 soFar = soFar + arguments(args);
                 template = true;
@@ -214,7 +210,7 @@ public final class ItaniumDemangler {
             }
             if (!at('E')) substitutions.add(new Leaf(soFar));
         }
-        if (soFar == null) throw new Refused();
+        if (soFar == null) throw error("not read here");
         return new Name(soFar, template, special);
     }
 
@@ -239,18 +235,18 @@ public final class ItaniumDemangler {
     /** One component: its text, and whether it is a constructor, destructor or conversion. */
     private record Unqualified(String text, boolean special) {}
 
-    private Unqualified unqualified(String enclosing) throws Refused {
+    private Unqualified unqualified(String enclosing) {
         char c = peek();
         if (Character.isDigit(c)) {
-            String name = sourceName();
+            String name = identifier();
             while (at('B')) {
                 pos++;
-                name = name + "[abi:" + sourceName() + "]";
+                name = name + "[abi:" + identifier() + "]";
             }
             return new Unqualified(name, false);
         }
         if (c == 'C' && pos + 1 < s.length() && "123".indexOf(s.charAt(pos + 1)) >= 0 || c == 'D' && pos + 1 < s.length() && "012".indexOf(s.charAt(pos + 1)) >= 0) {
-            if (enclosing == null) throw new Refused();
+            if (enclosing == null) throw error("not read here");
             pos += 2;
             return new Unqualified(c == 'C' ? enclosing : "~" + enclosing, true);
         }
@@ -263,10 +259,10 @@ public final class ItaniumDemangler {
                 return new Unqualified("operator" + (word ? " " : "") + op, false);
             }
         }
-        throw new Refused();
+        throw error("not read here");
     }
 
-    private List<Node> templateArguments() throws Refused {
+    private List<Node> templateArguments() {
         expect('I');
         List<Node> args = new ArrayList<>();
         while (!eat("E")) {
@@ -291,7 +287,7 @@ public final class ItaniumDemangler {
     }
 
     /** {@code L <type> <value> E}: integers and booleans as C++ writes them, others as {@code (type)value}. */
-    private Node literal() throws Refused {
+    private Node literal() {
         if (eat("b0E")) return new Leaf("false");
         if (eat("b1E")) return new Leaf("true");
         Node type = type();
@@ -312,46 +308,23 @@ public final class ItaniumDemangler {
     }
 
     private boolean isAbbreviation() {
-        return pos + 1 < s.length() && "abdios".indexOf(s.charAt(pos + 1)) >= 0 && s.charAt(pos) == 'S';
+        return pos + 1 < s.length() && s.charAt(pos) == 'S' && ABBREVIATIONS.containsKey(s.charAt(pos + 1));
     }
 
-    private Node substitution() throws Refused {
-        expect('S');
-        if (pos < s.length()) {
-            String abbreviation = switch (s.charAt(pos)) {
-                case 'a' -> "std::allocator";
-                case 'b' -> "std::basic_string";
-                case 's' -> "std::string";
-                case 'i' -> "std::istream";
-                case 'o' -> "std::ostream";
-                case 'd' -> "std::iostream";
-                default -> null;
-            };
-            if (abbreviation != null) {
-                pos++;
-                return new Leaf(abbreviation);
-            }
+    /** {@code S_}, {@code S<n>_}: an earlier type or name; {@code Sa}, {@code Ss}…: the standard library's abbreviations. */
+    private Node substitution() {
+        String abbreviation = isAbbreviation() ? ABBREVIATIONS.get(s.charAt(pos + 1)) : null;
+        if (abbreviation != null) {
+            pos += 2;
+            return new Leaf(abbreviation);
         }
-        int index = 0;
-        if (peek() != '_') {
-            int v = 0;
-            while (peek() != '_') {
-                char c = next();
-                int digit = Character.isDigit(c) ? c - '0' : c >= 'A' && c <= 'Z' ? c - 'A' + 10 : -1;
-                if (digit < 0 || v > 1 << 20) throw new Refused();
-                v = v * 36 + digit;
-            }
-            index = v + 1;
-        }
-        expect('_');
-        if (index >= substitutions.size()) throw new Refused();
-        return substitutions.get(index);
+        return substitutions.get(substitutionIndex(substitutions.size()));
     }
 
     // ---- types -------------------------------------------------------------------------------
 
-    private Node type() throws Refused {
-        if (++depth > MAX_DEPTH) throw new Refused();
+    private Node type() {
+        if (++depth > MAX_DEPTH) throw error("not read here");
         try {
             return unlimitedType();
         } finally {
@@ -359,7 +332,7 @@ public final class ItaniumDemangler {
         }
     }
 
-    private Node unlimitedType() throws Refused {
+    private Node unlimitedType() {
         char c = peek();
         String builtin = BUILTINS.get(c);
         if (builtin != null) {
@@ -398,14 +371,14 @@ public final class ItaniumDemangler {
                     expect('_');
                     t = new Vector(type(), n);
                 } else if (d == 'p') {
-                    throw new Refused();   // pack expansions
+                    throw error("not read here");   // pack expansions
                 } else {
-                    throw new Refused();
+                    throw error("not read here");
                 }
             }
             case 'u' -> {
                 pos++;
-                String name = sourceName();
+                String name = identifier();
                 if (at('I')) {   // a vendor type's arguments print in parentheses: ref(u64)
                     String args = arguments(templateArgumentsKeepingScope());
                     t = new Leaf(name + "(" + args.substring(1, args.length() - 1) + ")");
@@ -417,7 +390,7 @@ public final class ItaniumDemangler {
                 // a run of vendor qualifiers is one candidate, the qualified type, as a run of cv-qualifiers is
                 List<String> qualifiers = new ArrayList<>();
                 while (eat("U")) {
-                    String qualifier = sourceName();
+                    String qualifier = identifier();
                     qualifiers.add(at('I') ? qualifier + arguments(templateArgumentsKeepingScope()) : qualifier);
                 }
                 t = type();
@@ -462,7 +435,7 @@ public final class ItaniumDemangler {
                 int index = 0;
                 if (peek() != '_') index = (int) number() + 1;
                 expect('_');
-                if (index >= templateArgs.size()) throw new Refused();
+                if (index >= templateArgs.size()) throw error("not read here");
                 t = templateArgs.get(index);
             }
             case 'S' -> {
@@ -476,7 +449,7 @@ public final class ItaniumDemangler {
             }
             case 'N', 'Z' -> t = new Leaf(name(new Scope(), false).text);
             default -> {
-                if (!Character.isDigit(c)) throw new Refused();
+                if (!Character.isDigit(c)) throw error("not read here");
                 t = new Leaf(name(new Scope(), false).text);
             }
         }
@@ -485,14 +458,14 @@ public final class ItaniumDemangler {
     }
 
     /** Template arguments inside a type: they do not change what {@code T_} refers to. */
-    private List<Node> templateArgumentsKeepingScope() throws Refused {
+    private List<Node> templateArgumentsKeepingScope() {
         List<Node> saved = templateArgs;
         List<Node> args = templateArguments();
         templateArgs = saved;
         return args;
     }
 
-    private Function function() throws Refused {
+    private Function function() {
         expect('F');
         eat("Y");   // extern "C" function types
         Node result = type();
@@ -515,30 +488,11 @@ public final class ItaniumDemangler {
 
     // ---- the cursor --------------------------------------------------------------------------
 
-    private String sourceName() throws Refused {
-        long n = number();
-        if (n <= 0 || pos + n > s.length()) throw new Refused();
-        String name = s.substring(pos, pos + (int) n);
-        pos += (int) n;
+    /** A source name, which is never empty. */
+    private String identifier() {
+        String name = sourceName();
+        if (name.isEmpty()) throw error("empty name");
         return name;
-    }
-
-    private long number() throws Refused {
-        int start = pos;
-        while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
-        if (start == pos || pos - start > 9) throw new Refused();
-        return Long.parseLong(s, start, pos, 10);
-    }
-
-    private char peek() throws Refused {
-        if (pos >= s.length()) throw new Refused();
-        return s.charAt(pos);
-    }
-
-    private char next() throws Refused {
-        char c = peek();
-        pos++;
-        return c;
     }
 
     /** Whether the next character is {@code c} (false at the end). */
@@ -550,18 +504,6 @@ public final class ItaniumDemangler {
         if (!s.startsWith(prefix, pos)) return false;
         pos += prefix.length();
         return true;
-    }
-
-    private void expect(char c) throws Refused {
-        if (pos >= s.length() || s.charAt(pos) != c) throw new Refused();
-        pos++;
-    }
-
-    /** A mangling this reader does not know. */
-    private static final class Refused extends Exception {
-        Refused() {
-            super(null, null, false, false);
-        }
     }
 
     // ---- printing ----------------------------------------------------------------------------
