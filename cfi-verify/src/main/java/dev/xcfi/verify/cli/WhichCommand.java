@@ -19,10 +19,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -56,13 +54,16 @@ final class WhichCommand implements Callable<Integer> {
     private final PositionalParamSpec operands = model.operands(String.class, "HASH|FILE",
             "KCFI hashes (0x followed by up to 8 hex digits), and the C headers or sources, Rust sources (.rs), or bitcode files, to look in.");
 
+    /** The hashes looked for, in the order given; those a row was printed for; where rows go. */
+    private final java.util.Set<Integer> hashes = new java.util.LinkedHashSet<>(), found = new java.util.HashSet<>();
+    private PrintWriter out;
+
     @Override
     public Integer call() throws IOException {
         String triple = target.getValue();
         Target t = triple == null ? Target.host() : Target.of(triple);
         CfiMode mode = CfiMode.of(normalize.getValue(), generalize.getValue());
         KcfiHash algorithm = KcfiHash.parse(kcfiHash.getValue());
-        Map<Integer, String> hashes = new LinkedHashMap<>();
         List<HeaderParser.Input> inputs = new ArrayList<>();
         EncodeCommand.commandLineMacros(defines.getValue(), undefines.getValue()).ifPresent(inputs::add);
         List<ModuleFacts> modules = new ArrayList<>();
@@ -71,7 +72,7 @@ final class WhichCommand implements Callable<Integer> {
         for (String operand : operands.<List<String>>getValue()) {
             if (operand.matches("0[xX][0-9a-fA-F]{9,}")) throw new IllegalArgumentException(operand + " is not a KCFI hash: those are 32 bits (up to 8 hex digits)");
             if (operand.matches("0[xX][0-9a-fA-F]{1,8}")) {
-                hashes.put(Integer.parseUnsignedInt(operand.substring(2), 16), operand.toLowerCase(Locale.ROOT));
+                hashes.add(Integer.parseUnsignedInt(operand.substring(2), 16));
             } else if (operand.endsWith(".rs")) {
                 rustFiles.add(operand);
             } else if (!operand.equals("-") && looksLikeBitcode(Path.of(operand))) {
@@ -86,14 +87,30 @@ final class WhichCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give at least one C header or source, Rust source, or bitcode file, to look in");
         }
         if (!rustFiles.isEmpty() && algorithm != KcfiHash.XXHASH64) throw new IllegalArgumentException("rustc always uses xxHash64 for KCFI");
-        PrintWriter out = model.spec().commandLine().getOut();
+        out = model.spec().commandLine().getOut();
         PrintWriter err = model.spec().commandLine().getErr();
         List<SyntaxException> errors = new ArrayList<>();
-        List<HeaderParser.NamedFunctionType> types = sources ? HeaderParser.functionTypes(t, includeDirs.getValue(), inputs, errors) : List.of();
-        for (SyntaxException e : errors) err.println(e.diagnostic());
-        ClangEncoder clang = ClangEncoder.of(t);
-        Map<Integer, Boolean> found = new LinkedHashMap<>();
-        hashes.keySet().forEach(h -> found.put(h, false));
+        if (sources) {
+            List<HeaderParser.NamedFunctionType> types = HeaderParser.functionTypes(t, includeDirs.getValue(), inputs, errors);
+            for (SyntaxException e : errors) err.println(e.diagnostic());
+            cRows(types, ClangEncoder.of(t), mode, algorithm);
+        }
+        if (!rustFiles.isEmpty()) {
+            EncodeCommand.RustEncoded rust = EncodeCommand.encodeRust(t, mode, rustFiles, crateName.getValue(), crates.getValue(), rustc.getValue(), err);
+            for (SyntaxException e : rust.parsed().errors()) err.println(e.diagnostic());
+            errors.addAll(rust.parsed().errors());
+            rustRows(rust);
+        }
+        for (HashUsers.Use use : HashUsers.of(new ArrayList<>(hashes), modules)) {
+            row(use.hash(), use.role() == HashUsers.Role.CARRIED ? "carried-by" : "expected-by", use.symbol(), use.id().orElse("-"),
+                    use.source().isKnown() ? use.source().toString() : use.module(), use.decoded().isEmpty() ? "-" : use.decoded());
+        }
+        for (int h : hashes) if (!found.contains(h)) out.println(KcfiHash.format(h) + "\t-");
+        return found.size() == hashes.size() && errors.isEmpty() ? Main.OK : Main.INPUT_ERRORS;
+    }
+
+    /** The C declarations with one of the hashes: functions, typedefs and members as clang hashes them. */
+    private void cRows(List<HeaderParser.NamedFunctionType> types, ClangEncoder clang, CfiMode mode, KcfiHash algorithm) {
         for (HeaderParser.NamedFunctionType named : types) {
             HashedTypeId id;
             try {
@@ -101,45 +118,34 @@ final class WhichCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 continue;   // a type the target does not have: no hash
             }
-            if (!hashes.containsKey(id.kcfi())) continue;
-            found.put(id.kcfi(), true);
-            out.println(KcfiHash.format(id.kcfi()) + "\t" + named.kind().name().toLowerCase(Locale.ROOT) + "\t" + named.name() + "\t"
-                    + (id.id().string() == null ? "<internal>" : id.id().string()) + "\t" + named.location().file() + ":" + named.location().line()
-                    + "\t" + CTypePrinter.print(named.type()));
+            if (!hashes.contains(id.kcfi())) continue;
+            row(id.kcfi(), named.kind().name().toLowerCase(Locale.ROOT), named.name(), id.id().string() == null ? "<internal>" : id.id().string(),
+                    named.location().file() + ":" + named.location().line(), CTypePrinter.print(named.type()));
         }
-        if (!rustFiles.isEmpty()) {
-            EncodeCommand.RustEncoded rust = EncodeCommand.encodeRust(t, mode, rustFiles, crateName.getValue(), crates.getValue(), rustc.getValue(), err);
-            for (SyntaxException e : rust.parsed().errors()) err.println(e.diagnostic());
-            if (!rust.parsed().errors().isEmpty()) errors.addAll(rust.parsed().errors());
-            List<EncodedRustDeclaration> all = new ArrayList<>(rust.rows());
-            all.addAll(rust.members());
-            all.sort(java.util.Comparator.comparing((EncodedRustDeclaration r) -> r.declaration().location().file())
-                    .thenComparingInt(r -> r.declaration().location().line()));   // source order, fields among the items
-            for (EncodedRustDeclaration r : all) {
-                if (!r.ok() || !hashes.containsKey(r.kcfi())) continue;
-                found.put(r.kcfi(), true);
-                String kind = switch (r.declaration().kind()) {
-                    case FN_POINTER_TYPE -> "typedef";
-                    case MEMBER -> "member";
-                    case FN, EXTERN_FN -> "function";
-                };
-                out.println(KcfiHash.format(r.kcfi()) + "\t" + kind + "\t" + r.name() + "\t" + r.id().value() + "\t" + r.declaration().location().file()
-                        + ":" + r.declaration().location().line() + "\t" + RustTypePrinter.print(r.declaration().signature()));
-            }
+    }
+
+    /** The Rust declarations and fields with one of the hashes, in source order (fields among the items). */
+    private void rustRows(EncodeCommand.RustEncoded rust) {
+        List<EncodedRustDeclaration> all = new ArrayList<>(rust.rows());
+        all.addAll(rust.members());
+        all.sort(java.util.Comparator.comparing((EncodedRustDeclaration r) -> r.declaration().location().file())
+                .thenComparingInt(r -> r.declaration().location().line()));
+        for (EncodedRustDeclaration r : all) {
+            if (!r.ok() || !hashes.contains(r.kcfi())) continue;
+            String kind = switch (r.declaration().kind()) {
+                case FN_POINTER_TYPE -> "typedef";
+                case MEMBER -> "member";
+                case FN, EXTERN_FN -> "function";
+            };
+            row(r.kcfi(), kind, r.name(), r.id().value(), r.declaration().location().file() + ":" + r.declaration().location().line(),
+                    RustTypePrinter.print(r.declaration().signature()));
         }
-        for (HashUsers.Use use : HashUsers.of(new ArrayList<>(hashes.keySet()), modules)) {
-            found.put(use.hash(), true);
-            out.println(KcfiHash.format(use.hash()) + "\t" + (use.role() == HashUsers.Role.CARRIED ? "carried-by" : "expected-by") + "\t"
-                    + use.symbol() + "\t" + use.id().orElse("-") + "\t" + (use.source().isKnown() ? use.source().toString() : use.module())
-                    + "\t" + (use.decoded().isEmpty() ? "-" : use.decoded()));
-        }
-        boolean all = true;
-        for (Map.Entry<Integer, Boolean> e : found.entrySet()) {
-            if (e.getValue()) continue;
-            all = false;
-            out.println(KcfiHash.format(e.getKey()) + "\t-");
-        }
-        return all && errors.isEmpty() ? Main.OK : Main.INPUT_ERRORS;
+    }
+
+    /** One row: hash, kind, name, type id, place, type. */
+    private void row(int hash, String kind, String name, String id, String place, String type) {
+        found.add(hash);
+        out.println(KcfiHash.format(hash) + "\t" + kind + "\t" + name + "\t" + id + "\t" + place + "\t" + type);
     }
 
     /** Bitcode, an archive or an object (which may embed bitcode), by their first bytes; anything else is read as C. */
