@@ -84,24 +84,11 @@ final class DebugRustTypes {
         throw new NotRead();
     }
 
-    /** {@code [unsafe ][extern "ABI" ]fn(...)}: a fn pointer's ABI and safety are in its name only. */
+    /** A fn pointer's ABI and safety are in its name only ({@code unsafe extern "C" fn(i32)}); its types are in the node. */
     private static FnSig fnPointer(String name, DebugType.Function f) throws NotRead {
-        String rest = name;
-        boolean unsafe = rest.startsWith("unsafe ");
-        if (unsafe) rest = rest.substring("unsafe ".length());
-        Abi abi = Abi.RUST;
-        if (rest.startsWith("extern \"")) {
-            int end = rest.indexOf('"', "extern \"".length());
-            if (end < 0) throw new NotRead();
-            try {
-                abi = Abi.parse(rest.substring("extern \"".length(), end));
-            } catch (IllegalArgumentException e) {
-                throw new NotRead();
-            }
-            rest = rest.substring(end + 1).stripLeading();
-        }
-        if (!rest.startsWith("fn(") || rest.contains("...")) throw new NotRead();
-        return signature(f, abi, unsafe);
+        if (name.contains("...")) throw new NotRead();
+        Spelling.Head head = new Spelling(name).head();
+        return signature(f, head.abi(), head.unsafe());
     }
 
     private static RustType pointee(DebugType t) throws NotRead {
@@ -180,7 +167,11 @@ final class DebugRustTypes {
             return path(recordTag);
         }
 
-        private FnSig fn() throws NotRead {
+        /** What comes before a fn type's parameters. */
+        record Head(Abi abi, boolean unsafe) {}
+
+        /** {@code [unsafe ][extern "ABI" ]fn(}. */
+        Head head() throws NotRead {
             boolean unsafe = eat("unsafe ");
             Abi abi = Abi.RUST;
             if (eat("extern \"")) {
@@ -195,13 +186,18 @@ final class DebugRustTypes {
                 expect(" ");
             }
             expect("fn(");
+            return new Head(abi, unsafe);
+        }
+
+        private FnSig fn() throws NotRead {
+            Head head = head();
             List<RustType> inputs = new ArrayList<>();
             while (!eat(")")) {
                 inputs.add(type(DebugType.STRUCTURE));
                 if (!eat(", ") && !text.startsWith(")", at)) throw new NotRead();
             }
             RustType output = eat(" -> ") ? type(DebugType.STRUCTURE) : RustType.UNIT;
-            return new FnSig(inputs, output, false, abi, unsafe, 0);
+            return new FnSig(inputs, output, false, head.abi(), head.unsafe(), 0);
         }
 
         /** {@code a::b::Name<args>}: a scalar, {@code c_void}, one of core's wrappers, or a record taken as {@code #[repr(C)]}. */
