@@ -152,28 +152,29 @@ final class KcfiNames {
         return ids;
     }
 
-    /** The C function types the debug information of the program's C modules spells, read once. */
+    /** The C function types the debug information of the program's C modules spells (read once, with Rust's). */
     private List<FunctionType> debugCTypes() {
-        if (debugCTypes == null) {
-            debugCTypes = new java.util.ArrayList<>();
-            for (ModuleFacts m : modules) {
-                if (Site.isRust(m)) continue;
-                for (DebugType.Function f : m.debugTypes()) debugCTypes.addAll(DebugCTypes.of(f));
-            }
-        }
+        if (debugCTypes == null) readDebugTypes();
         return debugCTypes;
     }
 
-    /** The Rust signatures the debug information of the program's Rust modules spells, read once. */
+    /** The Rust signatures the debug information of the program's Rust modules spells (read once, with C's). */
     private List<FnSig> debugRustTypes() {
-        if (debugRustTypes == null) {
-            debugRustTypes = new java.util.ArrayList<>();
-            for (ModuleFacts m : modules) {
-                if (!Site.isRust(m)) continue;
-                for (DebugType.Function f : m.debugTypes()) debugRustTypes.addAll(DebugRustTypes.of(f));
+        if (debugRustTypes == null) readDebugTypes();
+        return debugRustTypes;
+    }
+
+    /** Each module's debug types read in its own language: C's as C types, rustc's as Rust signatures. */
+    private void readDebugTypes() {
+        debugCTypes = new java.util.ArrayList<>();
+        debugRustTypes = new java.util.ArrayList<>();
+        for (ModuleFacts m : modules) {
+            boolean rust = Site.isRust(m);
+            for (DebugType.Function f : m.debugTypes()) {
+                if (rust) debugRustTypes.addAll(DebugRustTypes.of(f));
+                else debugCTypes.addAll(DebugCTypes.of(f));
             }
         }
-        return debugRustTypes;
     }
 
     /** Worked out on the first hash only: a cfi-icall program (no hashes) never pays for it. */
