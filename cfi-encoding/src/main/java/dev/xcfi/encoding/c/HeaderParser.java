@@ -152,6 +152,11 @@ public final class HeaderParser {
      */
     public static List<SyntaxException> parse(Target target, List<Path> includeDirs, List<Input> inputs,
                                               Consumer<FunctionDeclaration> declared) {
+        return read(target, includeDirs, inputs, declared).errors;
+    }
+
+    /** A parser that has read {@code inputs} as one translation unit, each function declaration handed to {@code declared}. */
+    private static HeaderParser read(Target target, List<Path> includeDirs, List<Input> inputs, Consumer<FunctionDeclaration> declared) {
         HeaderParser parser = new HeaderParser(target, declared);
         Preprocessor pp = new Preprocessor(target, includeDirs, parser.errors::add);
         parser.packing = pp::packPragmaSeen;
@@ -159,7 +164,7 @@ public final class HeaderParser {
             pp.begin(in.name(), in.text(), in.directory());
             parser.translationUnit(new TokenWindow(pp::next));
         }
-        return parser.errors;
+        return parser;
     }
 
     public static ParsedHeader parse(Target target, String name, String text) {
@@ -199,20 +204,13 @@ public final class HeaderParser {
      */
     public static Prototype named(Target target, List<Path> includeDirs, List<Input> inputs, String name) {
         Map<String, FunctionType> functions = new HashMap<>();
-        HeaderParser parser = new HeaderParser(target, f -> functions.putIfAbsent(f.name(), f.type()));
-        Preprocessor pp = new Preprocessor(target, includeDirs, parser.errors::add);
-        parser.packing = pp::packPragmaSeen;
-        for (Input in : inputs) {
-            pp.begin(in.name(), in.text(), in.directory());
-            parser.translationUnit(new TokenWindow(pp::next));
-        }
+        HeaderParser parser = read(target, includeDirs, inputs, f -> functions.putIfAbsent(f.name(), f.type()));
         int dot = name.lastIndexOf('.');
         if (dot > 0) return parser.member(name.substring(0, dot).strip(), name.substring(dot + 1).strip(), name);
         CType typedef = parser.typedefs.get(name);
         if (typedef != null) {
-            CType c = typedef.canonical();
-            if (c.unqualified() instanceof PointerType ptr && ptr.pointee().canonical() instanceof FunctionType pf) return new Prototype(pf, parser.recordMembers, parser.layout);
-            if (c instanceof FunctionType f) return new Prototype(f, parser.recordMembers, parser.layout);
+            FunctionType f = functionOf(typedef);
+            if (f != null) return new Prototype(f, parser.recordMembers, parser.layout);
             throw new IllegalArgumentException("'" + name + "' is a typedef of '" + typedef + "', not of a function or function-pointer type");
         }
         FunctionType declared = functions.get(name);
@@ -234,13 +232,8 @@ public final class HeaderParser {
      */
     public static List<NamedFunctionType> functionTypes(Target target, List<Path> includeDirs, List<Input> inputs, List<SyntaxException> errors) {
         List<NamedFunctionType> out = new ArrayList<>();
-        HeaderParser parser = new HeaderParser(target, f -> out.add(new NamedFunctionType(NamedFunctionType.Kind.FUNCTION, f.name(), f.type(), f.location())));
-        Preprocessor pp = new Preprocessor(target, includeDirs, parser.errors::add);
-        parser.packing = pp::packPragmaSeen;
-        for (Input in : inputs) {
-            pp.begin(in.name(), in.text(), in.directory());
-            parser.translationUnit(new TokenWindow(pp::next));
-        }
+        HeaderParser parser = read(target, includeDirs, inputs,
+                f -> out.add(new NamedFunctionType(NamedFunctionType.Kind.FUNCTION, f.name(), f.type(), f.location())));
         errors.addAll(parser.errors);
         parser.typedefLocations.forEach((name, at) -> {
             FunctionType f = functionOf(parser.typedefs.get(name));
@@ -278,10 +271,9 @@ public final class HeaderParser {
         }
         Member found = memberTypes.get(tag).get(member);
         if (found == null) throw new IllegalArgumentException(record + " has no member '" + member + "'");
-        CType m = found.type();
-        CType c = m.canonical();
-        if (c.unqualified() instanceof PointerType ptr && ptr.pointee().canonical() instanceof FunctionType pf) return new Prototype(pf, recordMembers, layout);
-        throw new IllegalArgumentException("member '" + name + "' is '" + m + "', not a function pointer");
+        FunctionType f = functionOf(found.type());   // a member is never a function itself: a function pointer
+        if (f != null) return new Prototype(f, recordMembers, layout);
+        throw new IllegalArgumentException("member '" + name + "' is '" + found.type() + "', not a function pointer");
     }
 
     public static Prototype prototype(Target target, String text) {
