@@ -9,8 +9,14 @@ abstract class IdReader {
     protected int pos;
 
     protected IdReader(String s, int pos) {
+        this(s, pos, LONGEST);
+    }
+
+    /** {@code forced}: the splits of ambiguous array lengths a previous reading asked for ({@link #retry}). */
+    protected IdReader(String s, int pos, int[] forced) {
         this.s = s;
         this.pos = pos;
+        this.forced = forced;
     }
 
     /** {@code S_} is 0, {@code S<base36 n>_} is n+1; the index must be below {@code size}. */
@@ -30,6 +36,78 @@ abstract class IdReader {
         expect('_');
         if (index >= size) throw error("substitution refers to nothing yet");
         return index;
+    }
+
+    /** The decoder's registrations so far (its dictionary's size, say): what a reading that failed is undone to. */
+    protected long mark() {
+        return 0;
+    }
+
+    /** Undoes the registrations made since {@code mark}. */
+    protected void reset(long mark) {}
+
+    /** No array length forced: each ambiguous length is read longest first. */
+    protected static final int[] LONGEST = {};
+    /** How many readings of one id {@link #retry} allows before it gives up (a pathological id has exponentially many). */
+    private static final int MAX_ATTEMPTS = 64;
+    /** Per ambiguous array length met so far, in reading order: the digits it left to its element (0: none) … */
+    private final int[] forced;
+    private int[] taken = new int[4];
+    /** … and how many other splits it had. */
+    private int[] splits = new int[4];
+    private int arrays;
+
+    /**
+     * rustc writes an array as {@code A<n><T>} with no separator, so when T is a name
+     * ({@code A48CGeneric}) the digits are ambiguous. The longest length is tried first, then
+     * shorter ones, each failed reading undone ({@link #reset}); when the element reads but the
+     * id fails later, {@link #retry} reads the id again with the next split.
+     */
+    protected final <A> A unseparatedArray(java.util.function.LongFunction<A> ofLength) {
+        int start = pos;
+        while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
+        int end = pos;
+        if (start == end) throw error("expected an array length");
+        int k = arrays++;
+        IllegalArgumentException last = null;
+        for (int choice = k < forced.length ? forced[k] : 0; choice < end - start; choice++) {
+            pos = end - choice;
+            long mark = mark();
+            try {
+                A array = ofLength.apply(Long.parseLong(s.substring(start, end - choice)));
+                if (k >= taken.length) {
+                    taken = java.util.Arrays.copyOf(taken, 2 * k + 2);
+                    splits = java.util.Arrays.copyOf(splits, 2 * k + 2);
+                }
+                taken[k] = choice;
+                splits[k] = end - start;
+                return array;
+            } catch (IllegalArgumentException e) {
+                last = e;
+                reset(mark);
+                arrays = k + 1;   // forget the arrays met inside the element
+            }
+        }
+        arrays = k;
+        throw last;
+    }
+
+    /**
+     * The forced splits for the next reading after this one failed with {@code failure}: the last
+     * ambiguous length that has another split takes it.
+     *
+     * @throws IllegalArgumentException {@code failure}, when no split is left to try
+     */
+    protected final int[] retry(IllegalArgumentException failure, int attempt) {
+        if (attempt >= MAX_ATTEMPTS) throw failure;
+        for (int k = Math.min(arrays, taken.length) - 1; k >= 0; k--) {
+            if (taken[k] + 1 < splits[k]) {
+                int[] next = java.util.Arrays.copyOf(taken, k + 1);
+                next[k]++;
+                return next;
+            }
+        }
+        throw failure;
     }
 
     protected String sourceName() {

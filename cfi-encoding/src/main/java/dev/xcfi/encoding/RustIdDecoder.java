@@ -28,8 +28,9 @@ import java.util.List;
  * {@code extern "C" fn(i64)}), rebuilding rustc's dictionary (a fn pointer is one entry,
  * {@code *const T} adds {@code K T} and {@code PK T}, {@code &mut T} adds {@code &T} and the
  * {@code U3mut} form, integers are entries). C builtin codes (from {@code #[cfi_encoding]} or a
- * clang id) read as the matching {@code core::ffi} names. Ids carry no ABI: the view assumes
- * {@code extern "C"}, the case that matters across languages.
+ * clang id) read as the matching {@code core::ffi} names; a clang id is read by clang's dictionary
+ * rules ({@link Compiler}). Ids carry no ABI: the view assumes {@code extern "C"}, the case that
+ * matters across languages.
  */
 public final class RustIdDecoder extends IdReader {
     /** The decoded signature, its mode, and the Rust-syntax view. */
@@ -42,21 +43,40 @@ public final class RustIdDecoder extends IdReader {
     /** A {@code K T} dictionary entry: the const-qualified pointee of a {@code *const T}, never a type by itself. */
     private record ConstQualified(RustType pointee) {}
 
-    /** The dictionary in rustc's order: types and {@link ConstQualified} entries. */
-    private final List<Object> dictionary = new ArrayList<>();
+    /** A function type as an entry of its own, as clang registers it before the pointer to it; never a type by itself. */
+    private record FunctionEntry(FnSig sig) {}
 
-    private RustIdDecoder(String s) {
-        super(s, 5);
+    /** The dictionary in the writer's order: types, {@link ConstQualified} and {@link FunctionEntry} entries. */
+    private final List<Object> dictionary = new ArrayList<>();
+    private final Compiler writer;
+
+    private RustIdDecoder(String s, Compiler writer, int[] splits) {
+        super(s, 5, splits);
+        this.writer = writer;
     }
 
-    /** @throws IllegalArgumentException naming the offset where the id stops being a rustc id */
+    /** An id rustc wrote. @throws IllegalArgumentException naming the offset where the id stops being a rustc id */
     public static Decoded decode(String id) {
+        return decode(id, Compiler.RUSTC);
+    }
+
+    /** An id {@code writer} wrote, read as a Rust signature. @throws IllegalArgumentException naming the offset where it stops being one */
+    public static Decoded decode(String id, Compiler writer) {
         CfiMode mode = CfiMode.ofSuffixes(id);
         String mangling = id.substring(0, id.length() - mode.suffix().length());
         if (!mangling.startsWith("_ZTSF")) throw new IllegalArgumentException("'" + id + "' is not a function type id");
-        RustIdDecoder d = new RustIdDecoder(mangling);
-        FnSig sig = d.signature(true);
-        if (d.pos != mangling.length()) throw d.error("unexpected text after the type");
+        FnSig sig = null;
+        int[] splits = LONGEST;
+        for (int attempt = 0; sig == null; attempt++) {
+            RustIdDecoder d = new RustIdDecoder(mangling, writer, splits);
+            try {
+                FnSig read = d.signature(true);
+                if (d.pos != mangling.length()) throw d.error("unexpected text after the type");
+                sig = read;
+            } catch (IllegalArgumentException e) {
+                splits = d.retry(e, attempt);   // an array length can be split otherwise
+            }
+        }
         // Only win64 keeps zero-sized arguments in an id: one at the top level reveals that ABI.
         boolean keepsZeroSized = sig.inputs().stream().anyMatch(t -> t instanceof Tuple tu && tu.isUnit()
                 || t instanceof ArrayType a && a.length() == 0);
@@ -103,7 +123,7 @@ public final class RustIdDecoder extends IdReader {
         switch (c) {
             case 'S' -> {
                 if (substitution() instanceof RustType t) return t;
-                throw error("a K-qualified entry cannot stand alone");
+                throw error("a K-qualified entry or a function type cannot stand alone");
             }
             case 'v' -> {
                 pos++;
@@ -127,9 +147,11 @@ public final class RustIdDecoder extends IdReader {
             }
             case 'P' -> {
                 pos++;
-                if (peek() == 'F') {   // one entry for the whole fn pointer
+                if (peek() == 'F') {   // rustc: one entry for the whole fn pointer; clang: the function type first
                     pos++;
-                    return remember(new FnPointer(signature(false)));
+                    FnSig sig = signature(false);
+                    if (writer.registersFunctionTypes()) dictionary.add(new FunctionEntry(sig));
+                    return remember(new FnPointer(sig));
                 }
                 if (peek() == 'K') {   // *const T: K T is an entry of its own, then P K T
                     pos++;
@@ -140,7 +162,9 @@ public final class RustIdDecoder extends IdReader {
                 if (peek() == 'S') {
                     Object entry = substitution();
                     if (entry instanceof ConstQualified k) return remember(new RawPointer(k.pointee(), false));
-                    return remember(new RawPointer((RustType) entry, true));
+                    if (entry instanceof FunctionEntry f) return remember(new FnPointer(f.sig()));
+                    if (entry instanceof RustType t) return remember(new RawPointer(t, true));
+                    throw error("a pointer to an entry that is not a type");
                 }
                 return remember(new RawPointer(type(), true));
             }
@@ -194,29 +218,26 @@ public final class RustIdDecoder extends IdReader {
         }
     }
 
-    /**
-     * {@code A<n><T>}: rustc writes no separator, so when T is a source name ({@code A48CGeneric}) the
-     * digits are ambiguous. Try the longest length first and fall back, undoing any dictionary entries.
-     */
+    /** {@code A<n><T>} as rustc writes it ({@link #unseparatedArray}), {@code A<n>_<T>} as clang does. */
     private ArrayType array() {
-        int start = pos;
-        while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
-        int end = pos;
-        if (start == end) throw error("expected an array length");
-        IllegalArgumentException last = null;
-        for (int split = end; split > start; split--) {
-            pos = split;
-            int entries = dictionary.size();
-            int regions = boundRegions;
-            try {
-                return new ArrayType(type(), Long.parseLong(s.substring(start, split)));
-            } catch (IllegalArgumentException e) {
-                last = e;
-                while (dictionary.size() > entries) dictionary.remove(dictionary.size() - 1);
-                boundRegions = regions;
-            }
+        if (writer == Compiler.CLANG) {
+            long length = number();
+            expect('_');
+            return new ArrayType(type(), length);
         }
-        throw last;
+        return unseparatedArray(length -> new ArrayType(type(), length));
+    }
+
+    @Override
+    protected long mark() {
+        return (long) dictionary.size() << 32 | boundRegions;
+    }
+
+    @Override
+    protected void reset(long mark) {
+        int entries = (int) (mark >>> 32);
+        while (dictionary.size() > entries) dictionary.remove(dictionary.size() - 1);
+        boundRegions = (int) mark;
     }
 
     private RustType vendor() {
@@ -405,10 +426,4 @@ public final class RustIdDecoder extends IdReader {
         dictionary.add(t);
         return t;
     }
-
-
-
-
-
-
 }

@@ -24,7 +24,8 @@ import java.util.List;
 /**
  * Reads a CFI type id back into a function type, so reports can say {@code void (void (*)(long), long)}
  * instead of {@code _ZTSFvPFvlElE}. It rebuilds the substitution dictionary in the same post-order
- * the encoders fill it, so {@code S_}…{@code S<n>_} resolve. Fixed-width vendor integers
+ * the encoders fill it, so {@code S_}…{@code S<n>_} resolve — by clang's rules or rustc's, which number
+ * entries after a function pointer differently ({@link Compiler}). Fixed-width vendor integers
  * ({@code u3i64}, from integer normalization or rustc) print by their Rust names ({@code i64}).
  */
 public final class TypeIdDecoder extends IdReader {
@@ -37,24 +38,45 @@ public final class TypeIdDecoder extends IdReader {
     }
 
     private final Target target;
+    private final Compiler writer;
     private final List<CType> dictionary = new ArrayList<>();
-    private TypeIdDecoder(String s, Target target) {
-        super(s, 4);
+    private TypeIdDecoder(String s, Target target, Compiler writer, int[] splits) {
+        super(s, 4, splits);
         this.target = target;
+        this.writer = writer;
     }
 
     /**
+     * An id clang wrote.
+     *
      * @throws IllegalArgumentException naming the offset where {@code id} stops being a type id
      */
     public static Decoded decode(String id, Target target) {
+        return decode(id, target, Compiler.CLANG);
+    }
+
+    /**
+     * An id {@code writer} wrote, read as a C type (a rustc id of an FFI signature reads as the C
+     * type it spells).
+     *
+     * @throws IllegalArgumentException naming the offset where {@code id} stops being a type id
+     */
+    public static Decoded decode(String id, Target target, Compiler writer) {
         CfiMode mode = CfiMode.ofSuffixes(id);
         String mangling = id.substring(0, id.length() - mode.suffix().length());
         if (!mangling.startsWith("_ZTS")) throw new IllegalArgumentException("'" + id + "' is not a CFI type id (no _ZTS prefix)");
-        TypeIdDecoder d = new TypeIdDecoder(mangling, target);
-        CType t = d.type();
-        if (d.pos != mangling.length()) throw d.error("unexpected text after the type");
-        if (!(t instanceof FunctionType f)) throw new IllegalArgumentException("'" + id + "' is not a function type id");
-        return new Decoded(f, mode, mangling);
+        int[] splits = LONGEST;
+        for (int attempt = 0; ; attempt++) {
+            TypeIdDecoder d = new TypeIdDecoder(mangling, target, writer, splits);
+            try {
+                CType t = d.type();
+                if (d.pos != mangling.length()) throw d.error("unexpected text after the type");
+                if (!(t instanceof FunctionType f)) throw new IllegalArgumentException("'" + id + "' is not a function type id");
+                return new Decoded(f, mode, mangling);
+            } catch (IllegalArgumentException e) {
+                splits = d.retry(e, attempt);   // rustc's array lengths can be split otherwise
+            }
+        }
     }
 
     private CType type() {
@@ -69,6 +91,10 @@ public final class TypeIdDecoder extends IdReader {
             }
             case 'P' -> {
                 pos++;
+                if (peek() == 'F' && !writer.registersFunctionTypes()) {   // rustc: the fn pointer is one entry
+                    pos++;
+                    return remember(new PointerType(function(CallingConvention.C)));
+                }
                 return remember(new PointerType(type()));
             }
             case 'r', 'V', 'K' -> {
@@ -101,6 +127,7 @@ public final class TypeIdDecoder extends IdReader {
             }
             case 'A' -> {
                 pos++;
+                if (writer == Compiler.RUSTC) return remember(unseparatedArray(n -> new ArrayType(type(), new ArrayType.Size.Fixed(n))));
                 ArrayType.Size size = Character.isDigit(peek()) ? new ArrayType.Size.Fixed(number()) : ArrayType.Size.INCOMPLETE;
                 expect('_');
                 return remember(new ArrayType(type(), size));
@@ -263,14 +290,18 @@ public final class TypeIdDecoder extends IdReader {
         return dictionary.get(substitutionIndex(dictionary.size()));
     }
 
+    @Override
+    protected long mark() {
+        return dictionary.size();
+    }
+
+    @Override
+    protected void reset(long mark) {
+        while (dictionary.size() > mark) dictionary.remove(dictionary.size() - 1);
+    }
+
     private CType remember(CType t) {
         dictionary.add(t);
         return t;
     }
-
-
-
-
-
-
 }

@@ -30,6 +30,32 @@ class TypeIdDecoderTest {
         assertThat(TypeIdDecoder.decode(id, Target.X86_64_LINUX_GNU).c()).isEqualTo(c);
     }
 
+    /** rustc writes a fn pointer as one dictionary entry, so its back-references after one are one lower than clang's. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "_ZTSFvPFviEPcS1_E | CLANG | void (void (*)(int), char *, char *)",
+            "_ZTSFvPFviEPcS0_E | RUSTC | void (void (*)(int), char *, char *)",
+            "_ZTSFvPFviEPcS0_E | CLANG | void (void (*)(int), char *, void (*)(int))",
+            "_ZTSFvPFvlES_E    | RUSTC | void (void (*)(long), void (*)(long))",
+            "_ZTSFvPFvlES0_E   | CLANG | void (void (*)(long), void (*)(long))",
+            "_ZTSFvP3CtxPFvu3i64EPFu3i32PvS1_ES4_E | RUSTC | void (Ctx *, void (*)(i64), i32 (*)(void *, i64), void *)",
+    })
+    void readsEachCompilersNumbering(String id, Compiler writer, String c) {
+        assertThat(TypeIdDecoder.decode(id, Target.X86_64_LINUX_GNU, writer).c()).isEqualTo(c);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "_ZTSFvPFviEPcS1_E | CLANG | extern \"C\" fn(extern \"C\" fn(c_int), *mut c_char, *mut c_char)",
+            "_ZTSFvPFviEPcS0_E | RUSTC | extern \"C\" fn(extern \"C\" fn(c_int), *mut c_char, *mut c_char)",
+            "_ZTSFvPFvlES0_E   | CLANG | extern \"C\" fn(extern \"C\" fn(c_long), extern \"C\" fn(c_long))",
+            "_ZTSFvPFvlEPS0_E  | CLANG | extern \"C\" fn(extern \"C\" fn(c_long), *mut extern \"C\" fn(c_long))",
+            "_ZTSFvPFvlEPS_E   | CLANG | extern \"C\" fn(extern \"C\" fn(c_long), extern \"C\" fn(c_long))",
+    })
+    void rustViewReadsEachCompilersNumbering(String id, Compiler writer, String rust) {
+        assertThat(RustIdDecoder.decode(id, writer).rust()).isEqualTo(rust);
+    }
+
     @ParameterizedTest
     @CsvSource({"_ZTSFvlX, offset 7", "_ZTSFvS_E, refers to nothing yet", "FvlE, no _ZTS prefix", "_ZTSFvu3i6, runs past the end"})
     void malformedIdsSayWhere(String id, String message) {
