@@ -1,6 +1,7 @@
 package dev.xcfi.verify.check;
 
 import dev.xcfi.encoding.CfiMode;
+import dev.xcfi.encoding.Compiler;
 import dev.xcfi.verify.facts.CallbackArgument;
 import dev.xcfi.verify.facts.KcfiCall;
 import dev.xcfi.verify.facts.ModuleFacts;
@@ -53,7 +54,7 @@ final class CallbackMismatches {
             findings.add(sides.mismatch(Rule.CALLBACK_MISMATCH, cb.passed(),
                     passes(cb, "parameter " + (parameter + 1)) + ", which calls it through a pointer of type id " + expected.get().id() + ", but " + Sides.name(cb.passed())
                             + " carries " + passedId.get() + ": the call back traps",
-                    callee.get(), side(expected.get(), callee.get(), cb), passed.get(), sides.id(passed.get().where(), passed.get().function().source(), "passed function", passedId.get()),
+                    callee.get(), side(expected.get(), callee.get(), cb), passed.get(), sides.id(passed.get().module(), passed.get().function().source(), "passed function", passedId.get()),
                     fix(cb, callee.get().isRust() == passed.get().isRust())));
             return;
         }
@@ -82,7 +83,7 @@ final class CallbackMismatches {
         String check = null;
         if (kcfi) {
             for (KcfiCall call : callsThrough(callee, cb)) {
-                expected = sides.hash(callee.where(), call.source(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), call.hash(), callee.module(),
+                expected = sides.hash(call.source(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), call.hash(), callee.module(),
                         call.signature());
                 check = "with a KCFI check for " + Sides.hex(call.hash());
                 break;
@@ -120,8 +121,8 @@ final class CallbackMismatches {
             if (!firstReport(cb, cb.argument())) return true;
             findings.add(sides.mismatch(Rule.CALLBACK_MISMATCH, cb.passed(), passes(cb, "argument " + (cb.argument() + 1)) + ", which calls it with a KCFI check for " + Sides.hex(call.hash()) + ", but " + Sides.name(cb.passed()) + " carries "
                             + Sides.hex(carried) + ": the call back traps",
-                    callee, sides.hash(callee.where(), call.source(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), call.hash(), callee.module(), call.signature()),
-                    passed, sides.hash(passed.where(), passed.function().source(), "passed function", carried, passed.module(), passed.function().signature()),
+                    callee, sides.hash(call.source(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), call.hash(), callee.module(), call.signature()),
+                    passed, sides.hash(passed.function().source(), "passed function", carried, passed.module(), passed.function().signature()),
                     fix(cb, callee.isRust() == passed.isRust())));
             return true;
         }
@@ -140,15 +141,17 @@ final class CallbackMismatches {
         Optional<String> calleeId = callee.id(mode);
         if (calleeId.isEmpty()) return Optional.empty();
         String id = calleeId.get();
-        Optional<Integer> parameter = parameters.computeIfAbsent(id + '\0' + cb.arguments() + '\0' + cb.argument(), k -> parameterOf(id, cb));
+        Compiler writer = Site.writer(callee.module());
+        Optional<Integer> parameter = parameters.computeIfAbsent(writer.ordinal() + id + '\0' + cb.arguments() + '\0' + cb.argument(), k -> parameterOf(id, writer, cb));
         if (parameter.isEmpty()) return Optional.empty();
-        Optional<String> expected = expectedIds.computeIfAbsent(id + '\0' + parameter.get(), k -> sides.explain().expectedCallbackId(id, parameter.get()));
+        Optional<String> expected = expectedIds.computeIfAbsent(writer.ordinal() + id + '\0' + parameter.get(),
+                k -> sides.explain().expectedCallbackId(id, writer, parameter.get()));
         return expected.map(e -> new Expected(parameter.get(), e));
     }
 
     /** The expected id as a finding shows it: the callee's parameter, decoded (only for findings: decoding is cold code). */
     private Sides.Side side(Expected e, Site callee, CallbackArgument cb) {
-        return sides.id(callee.where(), callee.function().source(), "callee parameter " + (e.parameter() + 1) + " of " + cb.callee(), e.id());
+        return sides.id(callee.module(), callee.function().source(), "callee parameter " + (e.parameter() + 1) + " of " + cb.callee(), e.id());
     }
 
     /**
@@ -156,10 +159,10 @@ final class CallbackMismatches {
      * otherwise (a Rust slice is two IR arguments, an sret pointer one more) only a lone
      * function-pointer parameter is certain.
      */
-    private Optional<Integer> parameterOf(String calleeId, CallbackArgument cb) {
-        Optional<Integer> count = sides.explain().parameterCount(calleeId);
+    private Optional<Integer> parameterOf(String calleeId, Compiler writer, CallbackArgument cb) {
+        Optional<Integer> count = sides.explain().parameterCount(calleeId, writer);
         if (count.isPresent() && count.get() == cb.arguments()) return Optional.of(cb.argument());
-        List<Integer> pointers = sides.explain().functionPointerParameters(calleeId);
+        List<Integer> pointers = sides.explain().functionPointerParameters(calleeId, writer);
         return pointers.size() == 1 ? Optional.of(pointers.get(0)) : Optional.empty();
     }
 

@@ -78,8 +78,8 @@ final class DeclarationMismatches {
             if (a == b) return;
             findings.add(sides.mismatch(Rule.DECLARATION_MISMATCH, name,
                     name + views.verb + "KCFI hash " + Sides.hex(b) + views.against + Sides.hex(a) + views.hashConsequence,
-                    use, sides.hash(use.where(), use.function().source(), views.role, b, use.module(), use.function().signature()),
-                    other, sides.hash(other.where(), other.function().source(), views.otherRole, a, other.module(), other.function().signature()),
+                    use, sides.hash(use.function().source(), views.role, b, use.module(), use.function().signature()),
+                    other, sides.hash(other.function().source(), views.otherRole, a, other.module(), other.function().signature()),
                     "make the " + views.role + "'s parameter and return types encode like the " + views.otherRole + "'s"));
             return;
         }
@@ -87,7 +87,7 @@ final class DeclarationMismatches {
             Optional<String> a = other.id(mode), b = use.id(mode);
             if (a.isPresent() && b.isPresent() && !a.get().equals(b.get())) {
                 findings.add(sides.mismatch(Rule.DECLARATION_MISMATCH, name, name + views.verb + "type id " + b.get() + views.against + a.get() + views.idConsequence,
-                        use, sides.id(use.where(), use.function().source(), views.role, b.get()), other, sides.id(other.where(), other.function().source(), views.otherRole, a.get()),
+                        use, sides.id(use.module(), use.function().source(), views.role, b.get()), other, sides.id(other.module(), other.function().source(), views.otherRole, a.get()),
                         "make the " + views.role + "'s parameter and return types the same as the " + views.otherRole + "'s"));
                 return;
             }

@@ -20,6 +20,13 @@ final class Fixes {
     static final String OR_NORMALIZE = ", or build both sides with integer normalization (clang -fsanitize-cfi-icall-experimental-normalize-integers, "
             + "rustc -Zsanitizer-cfi-normalize-integers)";
 
+    /**
+     * One type that each compiler numbers its own way: a back-reference numbers alike only to a type
+     * first written before the first function pointer, so reordering the C side is the repair.
+     */
+    static final String RENUMBERED = "no Rust type can make rustc number this id as clang does: in the C declaration put the function-pointer "
+            + "parameter last (or let every type repeated after it appear before it), or pass the callback as `void *` on both sides";
+
     private Fixes() {}
 
     /** A named type as the decoder prints it: a tag or a Rust path (its last segment kept), behind any pointers. */
@@ -55,6 +62,7 @@ final class Fixes {
     static String suggest(boolean rustA, boolean rustB, Optional<IdExplainer.Difference> difference, String sameLanguage) {
         if (rustA != rustB && difference.isPresent()) {
             IdExplainer.Difference d = difference.get();
+            if (d.numbering()) return RENUMBERED;
             Optional<String> names = renamedType(d, rustA);
             if (names.isPresent()) return names.get();
             if (d.left() != null) {

@@ -46,6 +46,6 @@ public final class HashUsers {
     }
 
     private static Use use(int hash, Role role, String symbol, ModuleFacts m, SourceLocation source, Optional<KcfiNames.HashedId> id, IdExplainer explain) {
-        return new Use(hash, role, symbol, Site.where(m), source, id.map(KcfiNames.HashedId::id), id.map(h -> explain.decoded(h.id())).orElse(""));
+        return new Use(hash, role, symbol, Site.where(m), source, id.map(KcfiNames.HashedId::id), id.map(h -> explain.decoded(h.id(), Site.writer(m))).orElse(""));
     }
 }

@@ -3,6 +3,7 @@ package dev.xcfi.verify.check;
 import dev.xcfi.encoding.CTypePrinter;
 import dev.xcfi.encoding.CfiMode;
 import dev.xcfi.encoding.ClangEncoder;
+import dev.xcfi.encoding.Compiler;
 import dev.xcfi.encoding.RustIdDecoder;
 import dev.xcfi.encoding.RustcEncoder;
 import dev.xcfi.encoding.TypeIdDecoder;
@@ -27,16 +28,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** Turns ids into words: both language views, the first parameter that differs, and the id a callback parameter expects. */
 final class IdExplainer {
-    /** rustc's vendor types ({@code u3i64}, {@code u5usize}, {@code u3refI…}) and crate paths mark an id as rustc's. */
-    private static final Pattern RUSTC_ID = Pattern.compile("u\\d+(i8|i16|i32|i64|i128|u8|u16|u32|u64|u128|isize|usize|f16|f32|f64|f128|char|str|never|ref|slice|tuple|dyn)|NtC|NvC");
     private final Target target;
     // The rules ask about the same ids again and again (a callee's, for each callback it takes; a
-    // common id, in each finding it is in): each is decoded once. C views are kept with the
-    // exception an undecodable id gave, to give it again.
+    // common id, in each finding it is in): each is decoded once per compiler that wrote it (one
+    // string can mean two types: Compiler). C views are kept with the exception an undecodable id
+    // gave, to give it again.
     private final Map<String, CView> cViews = new HashMap<>();
 
     /** An id decoded as C, or why it does not decode. */
@@ -63,10 +62,10 @@ final class IdExplainer {
         return rustc;
     }
 
-    private TypeIdDecoder.Decoded c(String id) {
-        CView view = cViews.computeIfAbsent(id, k -> {
+    private TypeIdDecoder.Decoded c(String id, Compiler writer) {
+        CView view = cViews.computeIfAbsent(key(id, writer), k -> {
             try {
-                return new CView(TypeIdDecoder.decode(k, target), null);
+                return new CView(TypeIdDecoder.decode(id, target, writer), null);
             } catch (IllegalArgumentException e) {
                 return new CView(null, e);
             }
@@ -75,26 +74,26 @@ final class IdExplainer {
         return view.decoded();
     }
 
-    static boolean isRustc(String id) {
-        return RUSTC_ID.matcher(id).find();
+    private static String key(String id, Compiler writer) {
+        return writer == Compiler.RUSTC ? "rustc\0" + id : id;
     }
 
-    /** {@code void (long)} / {@code extern "C" fn(c_long)}, or the reason it cannot be decoded. */
-    String decoded(String id) {
-        return explanations.computeIfAbsent(id, this::explanation);
+    /** {@code void (long)} / {@code extern "C" fn(c_long)} for an id {@code writer} wrote, or the reason it cannot be decoded. */
+    String decoded(String id, Compiler writer) {
+        return explanations.computeIfAbsent(key(id, writer), k -> explanation(id, writer));
     }
 
-    private String explanation(String id) {
+    private String explanation(String id, Compiler writer) {
         // each side computed whole before it is written: a decoder can fail half-way
         String c;
         try {
-            c = c(id).c();
+            c = c(id, writer).c();
         } catch (IllegalArgumentException e) {
             c = null;
         }
         String rust;
         try {
-            rust = RustIdDecoder.decode(id).rust();
+            rust = RustIdDecoder.decode(id, writer).rust();
         } catch (IllegalArgumentException e) {
             // an id C can read and Rust cannot spells a C-only type: a block pointer, a vector, _BitInt …
             rust = c != null ? "(none: a C type with no Rust counterpart)" : "(not decodable)";
@@ -108,29 +107,52 @@ final class IdExplainer {
     }
 
     /**
-     * The first part where two function types differ: {@code where} ("parameter 1", "parameter 1
-     * (a function pointer): its parameter 1") and, when it is one type against another, both types
-     * as printed; {@code left}/{@code right} are null for a count or variadic difference.
+     * A part where two function types differ: {@code where} ("parameter 1", "parameter 1 (a
+     * function pointer): its parameter 1") and, when it is one type against another, both types as
+     * printed; {@code left}/{@code right} are null for a count or variadic difference, and for
+     * {@link #numbering} (one type, numbered by two compilers' rules).
      */
-    record Difference(String where, String left, String right) {
+    record Difference(String where, String left, String right, boolean numbering) {
+        Difference(String where, String left, String right) {
+            this(where, left, right, false);
+        }
+
+        /** Ids of one type {@code type} that differ only in their back-references ({@code S0_} in one, {@code S1_} in the other). */
+        static Difference numbering(String type, String reference, String otherReference) {
+            return new Difference("both spell `" + type + "`, numbered by each compiler's rules (" + reference + " vs " + otherReference
+                    + "): rustc counts a function pointer as one substitution, clang counts its function type as well", null, null, true);
+        }
+
         String text() {
             return left == null ? where : where + " is `" + left + "` vs `" + right + "`";
         }
     }
 
     /**
-     * Every part where ids {@code a} and {@code b} differ, in order — the return type, each
-     * parameter (inside function-pointer parameters), the count, variadic; empty when an id does
-     * not decode.
+     * Every part where ids {@code a} (written by {@code writerA}) and {@code b} differ, in order —
+     * the return type, each parameter (inside function-pointer parameters), the count, variadic,
+     * or only their numbering; empty when an id does not decode.
      */
-    List<Difference> differences(String a, String b) {
+    List<Difference> differences(String a, Compiler writerA, String b, Compiler writerB) {
         List<Difference> out = new ArrayList<>(2);
         try {
-            differences(c(a).type(), c(b).type(), "", out);
+            TypeIdDecoder.Decoded x = c(a, writerA), y = c(b, writerB);
+            differences(x.type(), y.type(), "", out);
+            if (out.isEmpty() && writerA != writerB && !x.mangling().equals(y.mangling())) {
+                int at = 0;
+                while (x.mangling().charAt(at) == y.mangling().charAt(at)) at++;
+                out.add(Difference.numbering(x.c(), reference(x.mangling(), at), reference(y.mangling(), at)));
+            }
         } catch (IllegalArgumentException e) {
             return cxxDifferences(a, b);   // a C++ id: its parts as C++ (a C id reads as C++ too)
         }
         return out;
+    }
+
+    /** The back-reference ({@code S0_}) of {@code mangling} that position {@code at} is in. */
+    private static String reference(String mangling, int at) {
+        int start = mangling.lastIndexOf('S', at), end = mangling.indexOf('_', at);
+        return start < 0 || end < 0 ? mangling.substring(at) : mangling.substring(start, end + 1);
     }
 
     /** The parts of two ids that differ, both read as C++; empty when either is not read. */
@@ -178,18 +200,18 @@ final class IdExplainer {
     }
 
     /** How many parameters the id's function type has, if it decodes. */
-    Optional<Integer> parameterCount(String id) {
+    Optional<Integer> parameterCount(String id, Compiler writer) {
         try {
-            return Optional.of(c(id).type().parameters().size());
+            return Optional.of(c(id, writer).type().parameters().size());
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
     }
 
     /** Indexes of the id's parameters that are function pointers. */
-    List<Integer> functionPointerParameters(String id) {
+    List<Integer> functionPointerParameters(String id, Compiler writer) {
         try {
-            List<FunctionType.Parameter> ps = c(id).type().parameters();
+            List<FunctionType.Parameter> ps = c(id, writer).type().parameters();
             // a plain loop: a stream's lambda is a class generated at run time, which a short run pays for
             List<Integer> indexes = new ArrayList<>(2);
             for (int i = 0; i < ps.size(); i++) {
@@ -210,10 +232,10 @@ final class IdExplainer {
      * Empty when the id does not decode as a C function type (Rust references, trait objects,
      * crate paths).
      */
-    Optional<String> shape(String id) {
-        return shapes.computeIfAbsent(id, k -> {
+    Optional<String> shape(String id, Compiler writer) {
+        return shapes.computeIfAbsent(key(id, writer), k -> {
             try {
-                TypeIdDecoder.Decoded d = c(k);
+                TypeIdDecoder.Decoded d = c(id, writer);
                 FunctionType nameless = (FunctionType) nameless(d.type());
                 return Optional.of(clang().encode(nameless, CfiMode.of(true, d.mode().generalizePointers())).string());
             } catch (IllegalArgumentException | ClassCastException | dev.xcfi.encoding.EncodingException e) {
@@ -244,18 +266,18 @@ final class IdExplainer {
 
     /**
      * The id a call through parameter {@code index} of {@code calleeId} tests, encoded the way the
-     * callee's compiler encodes (clang for clang ids, rustc for rustc ids) in the callee id's mode.
-     * Empty when that parameter is not a function pointer, or (rustc) its type names a crate's ADT:
-     * the encoder refuses to guess a crate disambiguator.
+     * callee's compiler ({@code writer}) encodes, in the callee id's mode. Empty when that parameter
+     * is not a function pointer, or (rustc) its type names a crate's ADT: the encoder refuses to
+     * guess a crate disambiguator.
      */
-    Optional<String> expectedCallbackId(String calleeId, int index) {
+    Optional<String> expectedCallbackId(String calleeId, Compiler writer, int index) {
         try {
-            if (isRustc(calleeId)) {
+            if (writer == Compiler.RUSTC) {
                 RustIdDecoder.Decoded d = RustIdDecoder.decode(calleeId);
                 if (index >= d.sig().inputs().size() || !(d.sig().inputs().get(index) instanceof FnPointer fp)) return Optional.empty();
                 return Optional.of(rustc().encode(fp.sig(), d.mode()).string());
             }
-            TypeIdDecoder.Decoded d = c(calleeId);
+            TypeIdDecoder.Decoded d = c(calleeId, writer);
             if (index >= d.type().parameters().size()) return Optional.empty();
             CType p = d.type().parameters().get(index).type().unqualified();
             if (!(p instanceof PointerType ptr) || !(ptr.pointee().unqualified() instanceof FunctionType f)) return Optional.empty();

@@ -1,5 +1,9 @@
 package dev.xcfi.verify.check;
 
+import dev.xcfi.encoding.CfiMode;
+import dev.xcfi.encoding.ClangEncoder;
+import dev.xcfi.encoding.Compiler;
+import dev.xcfi.encoding.RustIdDecoder;
 import dev.xcfi.types.BuiltinType;
 import dev.xcfi.types.CType;
 import dev.xcfi.types.FunctionType;
@@ -28,12 +32,15 @@ import java.util.List;
  * {@code char *} as {@code c_void}, {@code u8} or {@code i8} pointers, and a pointer to
  * {@code struct ctx} as a pointer to a {@code #[repr(C)]} struct {@code ctx} or {@code Ctx} (rustc
  * spells such a struct by its name alone in an {@code extern "C"} signature, as clang spells a
- * tag), each pointer {@code *mut} or {@code *const}. Only signatures of scalars and pointers are
- * twinned, and at most {@value HashNames#MAX_CANDIDATES} per C type: a name is believed only
- * when its hash is the compiler's.
+ * tag), each pointer {@code *mut} or {@code *const}; and first the C type itself as a binding made
+ * with {@code #[cfi_encoding]} newtypes declares it (the cfi_types crate's way), which rustc numbers
+ * by its own rules. Only signatures of scalars and pointers are twinned, and at most
+ * {@value HashNames#MAX_CANDIDATES} per C type: a name is believed only when its hash is the
+ * compiler's.
  */
 final class RustTwins {
     private final Target target;
+    private ClangEncoder clang;
 
     RustTwins(Target target) {
         this.target = target;
@@ -72,12 +79,27 @@ final class RustTwins {
     /** The Rust signatures a binding of {@code f} may have; empty when it has a part not twinned or too many combinations. */
     List<FnSig> of(FunctionType f) {
         if (signature(f) == null) return List.of();
+        List<FnSig> out = new ArrayList<>();
+        spelledAsC(f).ifPresent(out::add);
         List<List<RustType>> choices = new ArrayList<>();
         choices.add(f.returnType() instanceof BuiltinType b && b.kind() == BuiltinType.Kind.VOID ? List.of(RustType.UNIT) : twins(f.returnType()));
         for (FunctionType.Parameter p : f.parameters()) choices.add(twins(p.type()));
-        List<FnSig> out = new ArrayList<>();
         for (List<RustType> c : HashNames.product(choices)) out.add(FnSig.of(Abi.C, c.getFirst(), c.subList(1, c.size()).toArray(RustType[]::new)));
         return out;
+    }
+
+    /**
+     * {@code f} exactly, as Rust declares it with a {@code #[cfi_encoding]} newtype for each C
+     * integer ({@code CInt} encoding as {@code i}) and records by their tags: clang's id read back
+     * as a Rust signature. Empty for a C type Rust has no spelling of.
+     */
+    private java.util.Optional<FnSig> spelledAsC(FunctionType f) {
+        try {
+            if (clang == null) clang = ClangEncoder.of(target);
+            return java.util.Optional.of(RustIdDecoder.decode(clang.encode(f, CfiMode.PLAIN).string(), Compiler.CLANG).sig());
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private List<RustType> twins(CType type) {

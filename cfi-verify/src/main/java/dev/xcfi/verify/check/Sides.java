@@ -1,8 +1,8 @@
 package dev.xcfi.verify.check;
 
-import dev.xcfi.verify.facts.SourceLocation;
-
+import dev.xcfi.encoding.Compiler;
 import dev.xcfi.verify.facts.ModuleFacts;
+import dev.xcfi.verify.facts.SourceLocation;
 
 import java.util.List;
 import java.util.Optional;
@@ -13,8 +13,11 @@ import java.util.Optional;
  * and the repair for the languages involved ({@link Fixes}).
  */
 final class Sides {
-    /** One side: where and in which role, and the id it carries (a type id, or the id its KCFI hash was found to be the hash of). */
-    record Side(Finding.Location location, Optional<String> id) {}
+    /**
+     * One side: where and in which role, the id it carries (a type id, or the id its KCFI hash was
+     * found to be the hash of) and the compiler that wrote that id.
+     */
+    record Side(Finding.Location location, Optional<String> id, Compiler writer) {}
 
     private final IdExplainer explain;
     private final KcfiNames hashIds;
@@ -28,8 +31,10 @@ final class Sides {
         return explain;
     }
 
-    Side id(String where, SourceLocation source, String role, String id) {
-        return new Side(new Finding.Location(where, role, id, explain.decoded(id), source), Optional.of(id));
+    /** The side of an id {@code module} carries or tests (its compiler wrote it). */
+    Side id(ModuleFacts module, SourceLocation source, String role, String id) {
+        Compiler writer = Site.writer(module);
+        return new Side(new Finding.Location(Site.where(module), role, id, explain.decoded(id, writer), source), Optional.of(id), writer);
     }
 
     /** The id a KCFI hash met in {@code module} on IR type {@code signature} is the hash of, where that can be found. */
@@ -37,10 +42,12 @@ final class Sides {
         return hashIds.idOf(hash, module, signature).map(KcfiNames.HashedId::id);
     }
 
-    Side hash(String where, SourceLocation source, String role, int hash, ModuleFacts module, String signature) {
+    /** The side of a KCFI hash met in {@code module}: its compiler hashed an id of its own writing. */
+    Side hash(SourceLocation source, String role, int hash, ModuleFacts module, String signature) {
+        Compiler writer = Site.writer(module);
         Optional<KcfiNames.HashedId> named = hashIds.idOf(hash, module, signature);
-        String decoded = named.map(h -> "hash of " + h.id() + (h.fnv() ? " (FNV-1a)" : "") + ": " + explain.decoded(h.id())).orElse("");
-        return new Side(new Finding.Location(where, role, hex(hash), decoded, source), named.map(KcfiNames.HashedId::id));
+        String decoded = named.map(h -> "hash of " + h.id() + (h.fnv() ? " (FNV-1a)" : "") + ": " + explain.decoded(h.id(), writer)).orElse("");
+        return new Side(new Finding.Location(Site.where(module), role, hex(hash), decoded, source), named.map(KcfiNames.HashedId::id), writer);
     }
 
     /**
@@ -62,7 +69,8 @@ final class Sides {
     }
 
     private List<IdExplainer.Difference> parts(Side sideA, Side sideB) {
-        return sideA.id().isPresent() && sideB.id().isPresent() ? explain.differences(sideA.id().get(), sideB.id().get()) : List.of();
+        return sideA.id().isPresent() && sideB.id().isPresent()
+                ? explain.differences(sideA.id().get(), sideA.writer(), sideB.id().get(), sideB.writer()) : List.of();
     }
 
     private static Finding finding(Rule rule, String symbol, String message, Site a, Side sideA, Site b, Side sideB, String sameLanguage,

@@ -1,6 +1,7 @@
 package dev.xcfi.verify.check;
 
 import dev.xcfi.encoding.CfiMode;
+import dev.xcfi.encoding.Compiler;
 import dev.xcfi.verify.facts.FunctionFacts;
 import dev.xcfi.verify.facts.ModuleFacts;
 import dev.xcfi.verify.facts.TypeAttachment;
@@ -34,5 +35,10 @@ record Site(ModuleFacts module, FunctionFacts function) {
 
     static boolean isRust(ModuleFacts m) {
         return m.producer().contains("-rust-");
+    }
+
+    /** The compiler that wrote the module's ids: they read back only by its numbering ({@link Compiler}). */
+    static Compiler writer(ModuleFacts m) {
+        return isRust(m) ? Compiler.RUSTC : Compiler.CLANG;
     }
 }

@@ -136,15 +136,15 @@ final class TableEntryMismatches {
             if (anyTested.contains(carried.get())) return;
             Map<String, Tested> tests = tested.getOrDefault(other, Map.of()).get(mode);
             if (tests == null) continue;
-            Tested twin = sides.explain().shape(carried.get()).map(k -> shapedTests(other, mode, tests).get(k)).orElse(null);
+            Tested twin = sides.explain().shape(carried.get(), Site.writer(stored.module())).map(k -> shapedTests(other, mode, tests).get(k)).orElse(null);
             if (twin == null || !firstReport(s)) return;
             Site tester = program.site(twin.test().function(), twin.module()).orElse(stored);
             findings.add(sides.mismatchInEveryPart(Rule.TABLE_ENTRY_MISMATCH, s.function(),
                     Sides.name(s.function()) + " is stored " + s.placed() + " and carries " + carried.get() + ", which no checked call tests, but "
-                            + Sides.name(twin.test().function()) + " checks calls against " + twin.id() + ", a type of the same shape (it differs only in how integers are spelled "
-                            + "or what records are called): if those calls reach it, they trap",
-                    tester, sides.id(Site.where(twin.module()), twin.test().source(), "type test in " + twin.test().function(), twin.id()),
-                    stored, sides.id(stored.where(), stored.function().source(), "function stored " + s.where(), carried.get()), fix(s)));
+                            + Sides.name(twin.test().function()) + " checks calls against " + twin.id() + ", a type of the same shape (it differs only in how integers are spelled, "
+                            + "what records are called or how substitutions are numbered): if those calls reach it, they trap",
+                    tester, sides.id(twin.module(), twin.test().source(), "type test in " + twin.test().function(), twin.id()),
+                    stored, sides.id(stored.module(), stored.function().source(), "function stored " + s.where(), carried.get()), fix(s)));
             return;
         }
     }
@@ -155,9 +155,10 @@ final class TableEntryMismatches {
         Map<Integer, Called> calls = called.get(other);
         if (anyCalled.contains(carried) || calls == null) return;
         Optional<String> carriedId = sides.hashedId(carried, stored.module(), stored.function().signature());
-        Optional<String> key = carriedId.flatMap(sides.explain()::shape);
+        Optional<String> key = carriedId.flatMap(id -> sides.explain().shape(id, Site.writer(stored.module())));
         Called twin = key.map(k -> shapedCalls(other, calls).get(k)).orElse(null);
-        String why = "the hash of a type of the same shape (it differs only in how integers are spelled or what records are called)";
+        String why = "the hash of a type of the same shape (it differs only in how integers are spelled, what records are called "
+                + "or how substitutions are numbered)";
         String fix = fix(s);
         if (twin == null && !isRustVtable(s, stored)) {
             twin = orphanedCall(calls, stored.function().signature());
@@ -174,8 +175,8 @@ final class TableEntryMismatches {
                 Sides.name(s.function()) + " is stored " + s.placed() + " and carries KCFI hash " + Sides.hex(carried) + ", which no checked call expects, but "
                         + Sides.name(call.function()) + " makes KCFI-checked calls expecting " + Sides.hex(call.hash()) + ", " + why
                         + ": if those calls reach it, they trap",
-                caller, sides.hash(Site.where(twin.module()), call.source(), "kcfi call in " + call.function(), call.hash(), twin.module(), call.signature()),
-                stored, sides.hash(stored.where(), stored.function().source(), "function stored " + s.where(), carried, stored.module(), stored.function().signature()),
+                caller, sides.hash(call.source(), "kcfi call in " + call.function(), call.hash(), twin.module(), call.signature()),
+                stored, sides.hash(stored.function().source(), "function stored " + s.where(), carried, stored.module(), stored.function().signature()),
                 fix));
     }
 
@@ -217,7 +218,7 @@ final class TableEntryMismatches {
     private Map<String, Tested> shapedTests(boolean rust, CfiMode mode, Map<String, Tested> tests) {
         return byShape.computeIfAbsent(rust, k -> new HashMap<>()).computeIfAbsent(mode, k -> {
             Map<String, Tested> index = new HashMap<>();
-            for (Tested t : tests.values()) sides.explain().shape(t.id()).ifPresent(n -> index.putIfAbsent(n, t));
+            for (Tested t : tests.values()) sides.explain().shape(t.id(), Site.writer(t.module())).ifPresent(n -> index.putIfAbsent(n, t));
             return index;
         });
     }
@@ -226,7 +227,8 @@ final class TableEntryMismatches {
         return calledByShape.computeIfAbsent(rust, k -> {
             Map<String, Called> index = new HashMap<>();
             for (Called c : calls.values()) {
-                sides.hashedId(c.call().hash(), c.module(), c.call().signature()).flatMap(sides.explain()::shape).ifPresent(n -> index.putIfAbsent(n, c));
+                sides.hashedId(c.call().hash(), c.module(), c.call().signature()).flatMap(id -> sides.explain().shape(id, Site.writer(c.module())))
+                        .ifPresent(n -> index.putIfAbsent(n, c));
             }
             return index;
         });

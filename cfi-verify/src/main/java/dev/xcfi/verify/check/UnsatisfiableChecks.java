@@ -38,7 +38,7 @@ final class UnsatisfiableChecks {
         if (!(t.id() instanceof TypeIdRef.Named n) || !CallChecks.needsCarrier(m, n) || program.carries(n.id()) || !firstTime(t.function(), n.id())) return;
         findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, t.function(),
                 Sides.name(t.function()) + " checks indirect calls against " + n.id() + ", which no function in the analysed modules carries: every such call traps",
-                List.of(sides.id(Site.where(m), t.source(), "type test", n.id()).location()),
+                List.of(sides.id(m, t.source(), "type test", n.id()).location()),
                 "if the target is in a module not given to xcfi, add it; otherwise fix the callee's type so its id is " + n.id()));
     }
 
@@ -46,7 +46,7 @@ final class UnsatisfiableChecks {
         if (!CallChecks.needsCarrier(m, k) || program.carries(k.hash()) || !firstTime(k.function(), k.hash())) return;
         findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, k.function(),
                 Sides.name(k.function()) + " makes a KCFI-checked call expecting hash " + Sides.hex(k.hash()) + ", which no function in the analysed modules carries",
-                List.of(sides.hash(Site.where(m), k.source(), "kcfi call", k.hash(), m, k.signature()).location()),
+                List.of(sides.hash(k.source(), "kcfi call", k.hash(), m, k.signature()).location()),
                 "if the target is in a module not given to xcfi, add it; otherwise fix the callee's type"));
     }
 

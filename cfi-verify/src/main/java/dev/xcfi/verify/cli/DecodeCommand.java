@@ -1,5 +1,6 @@
 package dev.xcfi.verify.cli;
 
+import dev.xcfi.encoding.Compiler;
 import dev.xcfi.encoding.RustIdDecoder;
 import dev.xcfi.encoding.TypeIdDecoder;
 import dev.xcfi.types.Target;
@@ -16,6 +17,9 @@ final class DecodeCommand implements Callable<Integer> {
             "A view an id cannot be read in (a rustc path in C, say) is '-'; a C++ id, which neither reads, is id<TAB>C++: type<TAB>-.");
     private final OptionSpec target = model.choice("--target", EncodeCommand.TARGET_NAMES, "TRIPLE",
             "Target whose type codes to assume (default: this machine). Known: ${COMPLETION-CANDIDATES}");
+    private final OptionSpec writer = model.choice("--writer", java.util.List.of("clang", "rustc"), "COMPILER",
+            "The compiler that wrote the ids, whose numbering of back-references both views then follow (rustc counts a function pointer "
+                    + "as one substitution, clang as two). Default: the C view as clang numbers, the Rust view as rustc does.");
     private final PositionalParamSpec ids = model.operands(String.class, "ID", "Type ids (_ZTS…, with any .normalized/.generalized suffix).");
 
     @Override
@@ -23,20 +27,25 @@ final class DecodeCommand implements Callable<Integer> {
         String triple = target.getValue();
         List<String> ids = this.ids.getValue();
         Target t = triple == null ? Target.host() : Target.of(triple);
+        String w = writer.getValue();
+        if (w != null && !w.equals("clang") && !w.equals("rustc")) throw new picocli.CommandLine.ParameterException(model.spec().commandLine(),
+                "--writer must be clang or rustc, not '" + w + "'");
+        Compiler cWriter = w == null ? Compiler.CLANG : Compiler.valueOf(w.toUpperCase(java.util.Locale.ROOT));
+        Compiler rustWriter = w == null ? Compiler.RUSTC : cWriter;
         PrintWriter out = model.spec().commandLine().getOut();
         PrintWriter err = model.spec().commandLine().getErr();
         int status = Main.OK;
         for (String id : ids) {
             String c = null, rust = null, mode = null, why = null;
             try {
-                TypeIdDecoder.Decoded d = TypeIdDecoder.decode(id, t);
+                TypeIdDecoder.Decoded d = TypeIdDecoder.decode(id, t, cWriter);
                 c = d.c();
                 mode = d.mode().label();
             } catch (IllegalArgumentException e) {
                 why = e.getMessage();
             }
             try {
-                RustIdDecoder.Decoded d = RustIdDecoder.decode(id);
+                RustIdDecoder.Decoded d = RustIdDecoder.decode(id, rustWriter);
                 rust = d.rust();
                 mode = d.mode().label();
             } catch (IllegalArgumentException e) {

@@ -677,6 +677,59 @@ class VerifyFixturesTest {
     }
 
     /** The crate {@code name}.rs as KCFI bitcode with debug information: {@code kcfi-g-name.bc}. */
+    /**
+     * One C type that the two compilers number differently: the Rust side spells every C type
+     * through {@code #[cfi_encoding]} newtypes, yet rustc's id of {@code for_each} ends {@code S0_}
+     * where clang's ends {@code S1_}. The program traps under both schemes; the report reads each
+     * id by its writer's rules (the same C type on both sides) and says so; the repair it suggests
+     * (the function pointer last) verifies clean and runs. Under KCFI, C's debug information names
+     * both hashes: the Rust one as the C type written by rustc.
+     */
+    @Test
+    void oneTypeThatTheCompilersNumberDifferentlyTrapsAndTheSuggestedReorderingRuns(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        dev.xcfi.encoding.golden.Compilers.requireRustc();
+        String c = java.nio.file.Files.readString(Fixtures.root().resolve("fixtures/verify/walker.c"));
+        String rust = java.nio.file.Files.readString(Fixtures.root().resolve("fixtures/rust/examples/walker.rs"));
+        java.nio.file.Files.writeString(dir.resolve("walk.c"), c);
+        java.nio.file.Files.writeString(dir.resolve("walker.rs"), rust);
+        buildC(dir, "walk");
+        buildRust(dir, "walker");
+        String renumbered = "both spell `void (void (*)(int), char *, char *)`, numbered by each compiler's rules (S0_ vs S1_)";
+        for (String reader : List.of("java", "llvm")) {
+            Run r = verify("--reader=" + reader, p(dir, "walk.bc"), p(dir, "cfi-walker.bc"));
+            assertThat(r.findings()).as(reader).containsExactly("declaration-mismatch for_each", "table-entry-mismatch for_each");
+            JsonNode declared = r.json().get("findings").get(0);
+            assertThat(declared.get("message").asText()).as(reader).endsWith(renumbered + ": rustc counts a function pointer as one substitution, "
+                    + "clang counts its function type as well");
+            assertThat(declared.get("locations").get(0).get("typeId").asText()).isEqualTo("_ZTSFvPFviEPcS0_E");
+            assertThat(declared.get("locations").get(1).get("typeId").asText()).isEqualTo("_ZTSFvPFviEPcS1_E");
+            for (JsonNode side : declared.get("locations")) {
+                assertThat(side.get("decoded").asText()).as(reader).isEqualTo("C: void (void (*)(int), char *, char *); "
+                        + "Rust: extern \"C\" fn(extern \"C\" fn(c_int), *mut c_char, *mut c_char)");
+            }
+            assertThat(declared.get("fix").asText()).as(reader).startsWith("no Rust type can make rustc number this id as clang does: "
+                    + "in the C declaration put the function-pointer parameter last");
+        }
+        compile(dir, "kcfi-g-walk.bc", p(dir, "walk.c"), "-g", "-fsanitize=kcfi", "-emit-llvm");
+        assertThat(verify(p(dir, "kcfi-g-walk.bc"), p(dir, "kcfi-walker.bc")).text())
+                .contains("hash of _ZTSFvPFviEPcS0_E: C: void (void (*)(int), char *, char *)", "hash of _ZTSFvPFviEPcS1_E: C: void (void (*)(int), char *, char *)",
+                        renumbered);
+        assertThat(runMixed(dir, "walk", "walker")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
+        // the repair: the callback last on both sides
+        java.nio.file.Files.writeString(dir.resolve("last.c"), c.replace("void for_each(void (*cb)(int), char *from, char *to)",
+                "void for_each(char *from, char *to, void (*cb)(int))"));
+        java.nio.file.Files.writeString(dir.resolve("last.rs"), rust
+                .replace("fn for_each(cb: extern \"C\" fn(CInt), from: *mut CChar, to: *mut CChar)", "fn for_each(from: *mut CChar, to: *mut CChar, cb: extern \"C\" fn(CInt))")
+                .replace("unsafe extern \"C\" fn(extern \"C\" fn(CInt), *mut CChar, *mut CChar)", "unsafe extern \"C\" fn(*mut CChar, *mut CChar, extern \"C\" fn(CInt))")
+                .replace("walk(add, text.as_mut_ptr(), text.as_mut_ptr().add(2))", "walk(text.as_mut_ptr(), text.as_mut_ptr().add(2), add)"));
+        buildC(dir, "last");
+        buildRust(dir, "last");
+        assertThat(verify(p(dir, "last.bc"), p(dir, "cfi-last.bc")).findings()).isEmpty();
+        assertThat(verify(p(dir, "kcfi-last.o"), p(dir, "kcfi-last.bc")).findings()).isEmpty();
+        assertThat(runMixed(dir, "last", "last")).as("exit under cfi-icall, KCFI").containsExactly(0, 0);
+    }
+
     private static void rustcKcfiWithDebugInformation(Path dir, String name) throws Exception {
         dev.xcfi.encoding.golden.Compilers.run(List.of("rustc", "--edition", "2021", "--crate-type", "lib", "-Cpanic=abort", "-Copt-level=1", "-g",
                 "-Zsanitizer=kcfi", "-Cunsafe-allow-abi-mismatch=sanitizer", "--emit=llvm-bc", "-o", p(dir, "kcfi-g-" + name + ".bc"), p(dir, name + ".rs")),

@@ -268,6 +268,21 @@ class CliTest {
         assertThat(cxx.status()).isZero();
     }
 
+    /** One id, two readings: which compiler wrote it decides what its back-references name. */
+    @Test
+    void decodeReadsByTheWritersNumbering() {
+        String id = "_ZTSFvPFviEPcS0_E";
+        assertThat(run("decode", "--target", "x86_64-linux-gnu", id).out()).isEqualTo(id + "\tvoid (void (*)(int), char *, void (*)(int))"
+                + "\textern \"C\" fn(extern \"C\" fn(c_int), *mut c_char, *mut c_char)\n");
+        assertThat(run("decode", "--target", "x86_64-linux-gnu", "--writer", "rustc", id).out()).isEqualTo(id + "\tvoid (void (*)(int), char *, char *)"
+                + "\textern \"C\" fn(extern \"C\" fn(c_int), *mut c_char, *mut c_char)\n");
+        assertThat(run("decode", "--target", "x86_64-linux-gnu", "--writer", "clang", id).out()).isEqualTo(id + "\tvoid (void (*)(int), char *, void (*)(int))"
+                + "\textern \"C\" fn(extern \"C\" fn(c_int), *mut c_char, extern \"C\" fn(c_int))\n");
+        Result bad = run("decode", "--writer", "gcc", id);
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).contains("--writer must be clang or rustc, not 'gcc'");
+    }
+
     /** The launcher's AOT training runs each fixture on its own, all in one JVM, and every run is one a user could make. */
     @Test
     void aotTrainingRunsEachFixtureAlone() {
