@@ -27,6 +27,16 @@ final class Fixes {
     static final String RENUMBERED = "no Rust type can make rustc number this id as clang does: in the C declaration put the function-pointer "
             + "parameter last (or let every type repeated after it appear before it), or pass the callback as `void *` on both sides";
 
+    /**
+     * rustc generalizes {@code *const T} and every function pointer to {@code *const ()}, clang a
+     * function pointer to {@code void *}: a generalized id with a function-pointer parameter never
+     * matches (a {@code #[cfi_encoding = "Pv"]} wrapper is a dictionary entry of its own, so it does
+     * not either, checked with rustc 1.95).
+     */
+    static final String GENERALIZED_CONST = "declare the Rust pointer `*mut`: C's does not point to const; if the parameter is a function "
+            + "pointer, no Rust type can match under pointer generalization (rustc generalizes a function pointer to `*const ()`, clang to "
+            + "`void *`): build both sides without it";
+
     private Fixes() {}
 
     /** A named type as the decoder prints it: a tag or a Rust path (its last segment kept), behind any pointers. */
@@ -74,6 +84,8 @@ final class Fixes {
                 }
                 Optional<String> pointed = pointedToInteger(c, rust);
                 if (pointed.isPresent()) return pointed.get();
+                if (c.equals("void *") && rust.equals("const void *")) return GENERALIZED_CONST;
+                if (c.equals("const void *") && rust.equals("void *")) return "declare the Rust pointer `*const`: C's points to const";
             }
             return "declare the Rust side with types that encode exactly like the C definition's";
         }

@@ -37,4 +37,14 @@ class FixesTest {
                 .isEqualTo("same-language fix");
         assertThat(Fixes.suggest(true, false, Optional.empty(), "same-language fix")).isEqualTo("same-language fix");
     }
+
+    @Test
+    void constnessAndTheCompilersOwnSpellingsGetTheirRepairs() {
+        assertThat(fix(true, "const void *", "void *")).isEqualTo(Fixes.GENERALIZED_CONST).contains("*mut", "function pointer");
+        assertThat(fix(false, "const void *", "void *")).isEqualTo("declare the Rust pointer `*const`: C's points to const");
+        IdExplainer.Difference renumbered = IdExplainer.Difference.numbering("void (void (*)(int), char *, char *)", "S0_", "S1_");
+        assertThat(Fixes.suggest(true, false, Optional.of(renumbered), "same")).isEqualTo(Fixes.RENUMBERED).contains("function-pointer parameter last");
+        // one compiler on both sides cannot number one type two ways: the same-language repair
+        assertThat(Fixes.suggest(false, false, Optional.of(renumbered), "same")).isEqualTo("same");
+    }
 }
