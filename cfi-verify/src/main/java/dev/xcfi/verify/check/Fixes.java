@@ -85,6 +85,8 @@ final class Fixes {
                 Optional<String> pointed = pointedToInteger(c, rust);
                 if (pointed.isPresent()) return pointed.get();
                 if (c.equals("void *") && rust.equals("const void *")) return GENERALIZED_CONST;
+                Optional<String> raw = rawPointerFor(c, rust);
+                if (raw.isPresent()) return raw.get();
                 if (c.equals("const void *") && rust.equals("void *")) return "declare the Rust pointer `*const`: C's points to const";
             }
             return "declare the Rust side with types that encode exactly like the C definition's";
@@ -110,6 +112,35 @@ final class Fixes {
         return Optional.of("on the Rust side point to a newtype that encodes as C `" + cBase + "`: #[repr(transparent)] #[cfi_encoding = \"" + code
                 + "\"] pub struct " + newtype + "(pub " + rustBase + "); and declare `" + pointers + newtype + "` (the cfi_types crate provides these)"
                 + OR_NORMALIZE);
+    }
+
+    /**
+     * {@code Option<&T>}, {@code &mut T}, {@code Option<NonNull<T>>} (printed {@code Option<*const T>})
+     * or {@code Option<extern "C" fn(…)>} where C has a pointer: rustc encodes references and
+     * {@code Option} as themselves, never as the pointer C passes, so only a raw pointer or a bare
+     * function pointer matches. {@code c} and {@code rust} are Rust views.
+     */
+    private static Optional<String> rawPointerFor(String c, String rust) {
+        boolean option = rust.startsWith("Option<") && rust.endsWith(">");
+        String inner = option ? rust.substring("Option<".length(), rust.length() - 1) : rust;
+        if (inner.startsWith("extern \"") || inner.startsWith("unsafe extern \"")) {
+            if (!option || !inner.equals(c)) return Optional.empty();
+            return Optional.of("rustc encodes `Option<…>` as the type core::option::Option, never as the function pointer it holds: declare the "
+                    + "parameter as the bare `unsafe extern \"C\" fn(…)` without the Option (it cannot be null then); where C must be given null, "
+                    + "no Rust type matches, so call the function directly rather than through a pointer");
+        }
+        String pointee;
+        if (inner.startsWith("&mut ")) pointee = inner.substring(5);
+        else if (inner.startsWith("&")) pointee = inner.substring(1);
+        else if (option && inner.startsWith("*const ")) pointee = inner.substring(7);   // NonNull<T>, a *const T inside
+        else return Optional.empty();
+        String cPointee = c.startsWith("*const ") ? c.substring(7) : c.startsWith("*mut ") ? c.substring(5) : null;
+        if (!pointee.equals(cPointee)) return Optional.empty();
+        // a record's name or c_void is what the binding writes; a C integer's view name (c_char) stands for a #[cfi_encoding] newtype
+        String kind = c.startsWith("*const ") ? "*const" : "*mut";
+        String declare = cPointee.equals("()") ? kind + " c_void" : cPointee.startsWith("c_") ? kind + " …" : c;
+        return Optional.of("declare the raw pointer `" + declare + "`: rustc encodes " + (option ? "`Option<…>`" : "a reference")
+                + " as " + (option ? "the type core::option::Option" : "a reference") + ", never as the pointer C's id has (a raw pointer may be null)");
     }
 
     /** A spelling without its trailing blank and its {@code const}s ({@code const long long } → {@code long long}). */

@@ -21,7 +21,9 @@ import dev.xcfi.types.TagType;
 import dev.xcfi.types.TypedefType;
 import dev.xcfi.types.VectorType;
 import dev.xcfi.types.Target;
+import dev.xcfi.encoding.rust.RustTypePrinter;
 import dev.xcfi.types.rust.FnPointer;
+import dev.xcfi.types.rust.FnSig;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -144,7 +146,33 @@ final class IdExplainer {
                 out.add(Difference.numbering(x.c(), reference(x.mangling(), at), reference(y.mangling(), at)));
             }
         } catch (IllegalArgumentException e) {
-            return cxxDifferences(a, b);   // a C++ id: its parts as C++ (a C id reads as C++ too)
+            // a type C has no spelling of: a Rust one (a reference, an Option) compares as Rust, a C++ one as C++
+            List<Difference> rust = rustDifferences(a, writerA, b, writerB);
+            return rust.isEmpty() ? cxxDifferences(a, b) : rust;
+        }
+        return out;
+    }
+
+    /** The parts of two ids that differ, both read as Rust signatures; empty when either is not read. */
+    private static List<Difference> rustDifferences(String a, Compiler writerA, String b, Compiler writerB) {
+        FnSig x, y;
+        try {
+            x = RustIdDecoder.decode(a, writerA).sig();
+            y = RustIdDecoder.decode(b, writerB).sig();
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
+        List<Difference> out = new ArrayList<>(2);
+        String p = RustTypePrinter.print(x.output()), q = RustTypePrinter.print(y.output());
+        if (!p.equals(q)) out.add(new Difference("the return type", p, q));
+        int n = Math.min(x.inputs().size(), y.inputs().size());
+        for (int i = 0; i < n; i++) {
+            p = RustTypePrinter.print(x.inputs().get(i));
+            q = RustTypePrinter.print(y.inputs().get(i));
+            if (!p.equals(q)) out.add(new Difference("parameter " + (i + 1), p, q));
+        }
+        if (x.inputs().size() != y.inputs().size()) {
+            out.add(new Difference("the parameter counts differ (" + x.inputs().size() + " vs " + y.inputs().size() + ")", null, null));
         }
         return out;
     }

@@ -14,6 +14,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -728,6 +729,94 @@ class VerifyFixturesTest {
         assertThat(verify(p(dir, "last.bc"), p(dir, "cfi-last.bc")).findings()).isEmpty();
         assertThat(verify(p(dir, "kcfi-last.o"), p(dir, "kcfi-last.bc")).findings()).isEmpty();
         assertThat(runMixed(dir, "last", "last")).as("exit under cfi-icall, KCFI").containsExactly(0, 0);
+    }
+
+    /**
+     * Bindings that use Rust's safe types for C's pointers: {@code Option<&T>}, {@code &mut T},
+     * {@code Option<NonNull<T>>} and a nullable callback {@code Option<unsafe extern "C" fn>}. rustc
+     * encodes each as itself, never as the pointer clang's id has, so every call through a pointer of
+     * the declared type traps. The report compares the two ids as Rust (C cannot read rustc's
+     * {@code Option}) and says which raw pointer, or which bare function pointer, to declare; so
+     * declared, the program verifies clean and runs. Confirmed by running both under cfi-icall and KCFI.
+     */
+    @Test
+    void rustReferencesAndOptionsForCPointersTrapAndTheRawPointersTheReportSuggestsRun(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        dev.xcfi.encoding.golden.Compilers.requireRustc();
+        java.nio.file.Files.writeString(dir.resolve("points.c"), """
+                struct point { int x, y; };
+                int point_sum(const struct point *p) { return p ? p->x + p->y : 0; }
+                void point_scale(struct point *p, int k) { p->x *= k; p->y *= k; }
+                void point_reset(struct point *p) { if (p) p->x = p->y = 0; }
+                int by_x(const void *a, const void *b) { return ((const struct point *) a)->x - ((const struct point *) b)->x; }
+                int compare(const void *a, const void *b, int (*cmp)(const void *, const void *)) { return cmp ? cmp(a, b) : 0; }
+                int rust_main(void);
+                int main(void) { return rust_main(); }
+                """);
+        String header = """
+                #![no_std]
+                #![feature(cfi_encoding)]
+                #![allow(non_camel_case_types)]
+                use core::ffi::c_void;
+                use core::ptr::NonNull;
+                #[repr(transparent)] #[cfi_encoding = "i"] #[derive(Clone, Copy)] pub struct CInt(pub i32);
+                #[repr(C)] pub struct point { x: i32, y: i32 }
+                #[panic_handler] fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
+                type Cmp = unsafe extern "C" fn(*const c_void, *const c_void) -> CInt;
+                extern "C" { fn by_x(a: *const c_void, b: *const c_void) -> CInt; }
+                """;
+        String body = """
+                extern "C" {
+                    fn point_sum(p: {SUM}) -> CInt;
+                    fn point_scale(p: {SCALE}, k: CInt);
+                    fn point_reset(p: {RESET});
+                    fn compare(a: *const c_void, b: *const c_void, cmp: {CMP}) -> CInt;
+                }
+                #[no_mangle] pub extern "C" fn rust_main() -> CInt {
+                    let mut p = point { x: 1, y: 2 };
+                    let q = point { x: 1, y: 5 };
+                    unsafe {
+                        let sum: unsafe extern "C" fn({SUM}) -> CInt = core::hint::black_box(point_sum);
+                        let scale: unsafe extern "C" fn({SCALE}, CInt) = core::hint::black_box(point_scale);
+                        let reset: unsafe extern "C" fn({RESET}) = core::hint::black_box(point_reset);
+                        let cmp: unsafe extern "C" fn(*const c_void, *const c_void, {CMP}) -> CInt = core::hint::black_box(compare);
+                        scale(&mut p, CInt(2));
+                        reset({NOTHING});
+                        CInt(sum({SUMMED}).0 - 6 + cmp((&p as *const point).cast(), (&q as *const point).cast(), {PASSED}).0 - 1)
+                    }
+                }
+                """;
+        java.nio.file.Files.writeString(dir.resolve("safe.rs"), header + filled(body, Map.of("SUM", "Option<&point>", "SCALE", "&mut point",
+                "RESET", "Option<NonNull<point>>", "CMP", "Option<Cmp>", "NOTHING", "None", "SUMMED", "Some(&p)", "PASSED", "Some(by_x)")));
+        java.nio.file.Files.writeString(dir.resolve("raw.rs"), header + filled(body, Map.of("SUM", "*const point", "SCALE", "*mut point",
+                "RESET", "*mut point", "CMP", "Cmp", "NOTHING", "core::ptr::null_mut()", "SUMMED", "&p", "PASSED", "by_x")));
+        buildC(dir, "points");
+        buildRust(dir, "safe");
+        buildRust(dir, "raw");
+        for (String reader : List.of("java", "llvm")) {
+            Run r = verify("--reader=" + reader, p(dir, "points.bc"), p(dir, "cfi-safe.bc"));
+            assertThat(r.findings()).as(reader).contains("declaration-mismatch point_sum", "declaration-mismatch point_scale",
+                    "declaration-mismatch point_reset", "declaration-mismatch compare");
+            Map<String, JsonNode> bySymbol = new java.util.HashMap<>();
+            for (JsonNode f : r.json().get("findings")) bySymbol.put(f.get("symbol").asText(), f);
+            assertThat(bySymbol.get("point_sum").get("message").asText()).endsWith("parameter 1 is `Option<&point>` vs `*const point`");
+            assertThat(bySymbol.get("point_sum").get("fix").asText()).startsWith("declare the raw pointer `*const point`");
+            assertThat(bySymbol.get("point_scale").get("message").asText()).endsWith("parameter 1 is `&mut point` vs `*mut point`");
+            assertThat(bySymbol.get("point_scale").get("fix").asText()).startsWith("declare the raw pointer `*mut point`: rustc encodes a reference");
+            assertThat(bySymbol.get("point_reset").get("fix").asText()).startsWith("declare the raw pointer `*mut point`: rustc encodes `Option<…>`");
+            assertThat(bySymbol.get("compare").get("fix").asText()).startsWith("rustc encodes `Option<…>` as the type core::option::Option, "
+                    + "never as the function pointer it holds: declare the parameter as the bare `unsafe extern \"C\" fn(…)`");
+        }
+        assertThat(runMixed(dir, "points", "safe")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
+        assertThat(verify(p(dir, "points.bc"), p(dir, "cfi-raw.bc")).findings()).isEmpty();
+        assertThat(verify(p(dir, "kcfi-points.o"), p(dir, "kcfi-raw.bc")).findings()).isEmpty();
+        assertThat(runMixed(dir, "points", "raw")).as("exit under cfi-icall, KCFI").containsExactly(0, 0);
+    }
+
+    /** {@code template} with each {@code {KEY}} replaced by its value. */
+    private static String filled(String template, Map<String, String> values) {
+        for (Map.Entry<String, String> e : values.entrySet()) template = template.replace("{" + e.getKey() + "}", e.getValue());
+        return template;
     }
 
     private static void rustcKcfiWithDebugInformation(Path dir, String name) throws Exception {
