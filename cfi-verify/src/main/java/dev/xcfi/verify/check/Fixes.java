@@ -87,6 +87,8 @@ final class Fixes {
                 if (c.equals("void *") && rust.equals("const void *")) return GENERALIZED_CONST;
                 Optional<String> raw = rawPointerFor(c, rust);
                 if (raw.isPresent()) return raw.get();
+                Optional<String> tagged = taggedInteger(c, rust);
+                if (tagged.isPresent()) return tagged.get();
                 if (c.equals("const void *") && rust.equals("void *")) return "declare the Rust pointer `*const`: C's points to const";
             }
             return "declare the Rust side with types that encode exactly like the C definition's";
@@ -141,6 +143,29 @@ final class Fixes {
         String declare = cPointee.equals("()") ? kind + " c_void" : cPointee.startsWith("c_") ? kind + " …" : c;
         return Optional.of("declare the raw pointer `" + declare + "`: rustc encodes " + (option ? "`Option<…>`" : "a reference")
                 + " as " + (option ? "the type core::option::Option" : "a reference") + ", never as the pointer C's id has (a raw pointer may be null)");
+    }
+
+    private static final Set<String> RUST_INTEGERS = Set.of("i8", "i16", "i32", "i64", "i128", "u8", "u16", "u32", "u64", "u128", "isize", "usize");
+
+    /**
+     * {@code color} vs {@code u32}: C's id spells an enum by its tag, and bindgen's default binding
+     * of a C enum is an integer alias ({@code pub type color = c_uint}); a newtype that encodes as
+     * the tag matches (checked with rustc 1.95: {@code #[cfi_encoding = "5color"]}).
+     */
+    private static Optional<String> taggedInteger(String c, String rust) {
+        String cBase = c, rustBase = rust, pointers = "";
+        while (cBase.endsWith("*") && rustBase.endsWith("*")) {
+            boolean constant = cBase.startsWith("const ") || cBase.endsWith("const *");
+            cBase = unqualified(cBase.substring(0, cBase.length() - 1));
+            rustBase = unqualified(rustBase.substring(0, rustBase.length() - 1));
+            pointers = (constant ? "*const " : "*mut ") + pointers;
+        }
+        if (!RUST_INTEGERS.contains(rustBase) || !cBase.matches("[A-Za-z_]\\w*") || BUILTIN_WORDS.contains(cBase)) return Optional.empty();
+        String newtype = RustTwins.names(cBase).getLast();
+        if (newtype.equals(cBase)) newtype = Character.toUpperCase(cBase.charAt(0)) + cBase.substring(1) + (Character.isUpperCase(cBase.charAt(0)) ? "Tag" : "");
+        return Optional.of("C's id spells `" + cBase + "` by its name (an enum's tag, most likely; bindgen binds it as an integer): on the Rust side use "
+                + "a newtype that encodes as that name: #[repr(transparent)] #[cfi_encoding = \"" + cBase.length() + cBase + "\"] pub struct " + newtype
+                + "(pub " + rustBase + ");" + (pointers.isEmpty() ? "" : " and declare `" + pointers + newtype + "`"));
     }
 
     /** A spelling without its trailing blank and its {@code const}s ({@code const long long } → {@code long long}). */

@@ -177,9 +177,21 @@ public final class SupervisedReader implements AutoCloseable {
             }
             version = text;
         } catch (IOException e) {
+            // EOF on the first answer: the worker JVM died before it said anything (a broken class path, say)
+            String why = e instanceof java.io.EOFException ? "it exited before answering" + exitStatus() : String.valueOf(e.getMessage());
             worker = null;
-            throw new IllegalStateException("cannot start the libLLVM reader process: " + e.getMessage());
+            throw new IllegalStateException("cannot start the libLLVM reader process: " + why);
         }
+    }
+
+    /** " (exit status N)" once the worker has ended, within a second; "" otherwise. */
+    private String exitStatus() {
+        try {
+            if (worker != null && worker.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) return " (exit status " + worker.exitValue() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "";
     }
 
     /** VmRSS from /proc; 0 where /proc is unavailable (then only the time limit applies). */

@@ -47,4 +47,13 @@ class FixesTest {
         // one compiler on both sides cannot number one type two ways: the same-language repair
         assertThat(Fixes.suggest(false, false, Optional.of(renumbered), "same")).isEqualTo("same");
     }
+
+    @Test
+    void anEnumBoundAsAnIntegerGetsANewtypeEncodingAsItsTag() {
+        assertThat(fix(true, "u32", "color")).isEqualTo("C's id spells `color` by its name (an enum's tag, most likely; bindgen binds it as an "
+                + "integer): on the Rust side use a newtype that encodes as that name: #[repr(transparent)] #[cfi_encoding = \"5color\"] pub struct Color(pub u32);");
+        assertThat(fix(false, "const dma_dir *", "u32 *")).contains("#[cfi_encoding = \"7dma_dir\"] pub struct DmaDir(pub u32); and declare `*const DmaDir`");
+        assertThat(fix(true, "u32", "int")).isEqualTo("on the Rust side use a newtype that encodes as C `int`: #[repr(transparent)] #[cfi_encoding = \"i\"] "
+                + "pub struct CInt(pub u32); (the cfi_types crate provides these)" + Fixes.OR_NORMALIZE);
+    }
 }

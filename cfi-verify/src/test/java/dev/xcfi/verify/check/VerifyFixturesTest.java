@@ -733,8 +733,9 @@ class VerifyFixturesTest {
 
     /**
      * Bindings that use Rust's safe types for C's pointers: {@code Option<&T>}, {@code &mut T},
-     * {@code Option<NonNull<T>>} and a nullable callback {@code Option<unsafe extern "C" fn>}. rustc
-     * encodes each as itself, never as the pointer clang's id has, so every call through a pointer of
+     * {@code Option<NonNull<T>>} and a nullable callback {@code Option<unsafe extern "C" fn>}, and
+     * bindgen's integer for a C enum. rustc encodes each as itself, never as the pointer (or the
+     * enum's tag) clang's id has, so every call through a pointer of
      * the declared type traps. The report compares the two ids as Rust (C cannot read rustc's
      * {@code Option}) and says which raw pointer, or which bare function pointer, to declare; so
      * declared, the program verifies clean and runs. Confirmed by running both under cfi-icall and KCFI.
@@ -750,6 +751,8 @@ class VerifyFixturesTest {
                 void point_reset(struct point *p) { if (p) p->x = p->y = 0; }
                 int by_x(const void *a, const void *b) { return ((const struct point *) a)->x - ((const struct point *) b)->x; }
                 int compare(const void *a, const void *b, int (*cmp)(const void *, const void *)) { return cmp ? cmp(a, b) : 0; }
+                enum color { RED, GREEN };
+                int paint(enum color c, int n) { return (int) c + n; }
                 int rust_main(void);
                 int main(void) { return rust_main(); }
                 """);
@@ -761,6 +764,8 @@ class VerifyFixturesTest {
                 use core::ptr::NonNull;
                 #[repr(transparent)] #[cfi_encoding = "i"] #[derive(Clone, Copy)] pub struct CInt(pub i32);
                 #[repr(C)] pub struct point { x: i32, y: i32 }
+                pub type color = u32;   // bindgen's default binding of a C enum
+                #[repr(transparent)] #[cfi_encoding = "5color"] #[derive(Clone, Copy)] pub struct Color(pub u32);
                 #[panic_handler] fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
                 type Cmp = unsafe extern "C" fn(*const c_void, *const c_void) -> CInt;
                 extern "C" { fn by_x(a: *const c_void, b: *const c_void) -> CInt; }
@@ -771,6 +776,7 @@ class VerifyFixturesTest {
                     fn point_scale(p: {SCALE}, k: CInt);
                     fn point_reset(p: {RESET});
                     fn compare(a: *const c_void, b: *const c_void, cmp: {CMP}) -> CInt;
+                    fn paint(c: {COLOR}, n: CInt) -> CInt;
                 }
                 #[no_mangle] pub extern "C" fn rust_main() -> CInt {
                     let mut p = point { x: 1, y: 2 };
@@ -780,23 +786,27 @@ class VerifyFixturesTest {
                         let scale: unsafe extern "C" fn({SCALE}, CInt) = core::hint::black_box(point_scale);
                         let reset: unsafe extern "C" fn({RESET}) = core::hint::black_box(point_reset);
                         let cmp: unsafe extern "C" fn(*const c_void, *const c_void, {CMP}) -> CInt = core::hint::black_box(compare);
+                        let paint: unsafe extern "C" fn({COLOR}, CInt) -> CInt = core::hint::black_box(paint);
                         scale(&mut p, CInt(2));
                         reset({NOTHING});
-                        CInt(sum({SUMMED}).0 - 6 + cmp((&p as *const point).cast(), (&q as *const point).cast(), {PASSED}).0 - 1)
+                        CInt(sum({SUMMED}).0 - 6 + cmp((&p as *const point).cast(), (&q as *const point).cast(), {PASSED}).0 - 1
+                                + paint({GREEN}, CInt(-1)).0)
                     }
                 }
                 """;
         java.nio.file.Files.writeString(dir.resolve("safe.rs"), header + filled(body, Map.of("SUM", "Option<&point>", "SCALE", "&mut point",
-                "RESET", "Option<NonNull<point>>", "CMP", "Option<Cmp>", "NOTHING", "None", "SUMMED", "Some(&p)", "PASSED", "Some(by_x)")));
+                "RESET", "Option<NonNull<point>>", "CMP", "Option<Cmp>", "NOTHING", "None", "SUMMED", "Some(&p)", "PASSED", "Some(by_x)",
+                "COLOR", "color", "GREEN", "1")));
         java.nio.file.Files.writeString(dir.resolve("raw.rs"), header + filled(body, Map.of("SUM", "*const point", "SCALE", "*mut point",
-                "RESET", "*mut point", "CMP", "Cmp", "NOTHING", "core::ptr::null_mut()", "SUMMED", "&p", "PASSED", "by_x")));
+                "RESET", "*mut point", "CMP", "Cmp", "NOTHING", "core::ptr::null_mut()", "SUMMED", "&p", "PASSED", "by_x",
+                "COLOR", "Color", "GREEN", "Color(1)")));
         buildC(dir, "points");
         buildRust(dir, "safe");
         buildRust(dir, "raw");
         for (String reader : List.of("java", "llvm")) {
             Run r = verify("--reader=" + reader, p(dir, "points.bc"), p(dir, "cfi-safe.bc"));
             assertThat(r.findings()).as(reader).contains("declaration-mismatch point_sum", "declaration-mismatch point_scale",
-                    "declaration-mismatch point_reset", "declaration-mismatch compare");
+                    "declaration-mismatch point_reset", "declaration-mismatch compare", "declaration-mismatch paint");
             Map<String, JsonNode> bySymbol = new java.util.HashMap<>();
             for (JsonNode f : r.json().get("findings")) bySymbol.put(f.get("symbol").asText(), f);
             assertThat(bySymbol.get("point_sum").get("message").asText()).endsWith("parameter 1 is `Option<&point>` vs `*const point`");
@@ -806,6 +816,8 @@ class VerifyFixturesTest {
             assertThat(bySymbol.get("point_reset").get("fix").asText()).startsWith("declare the raw pointer `*mut point`: rustc encodes `Option<…>`");
             assertThat(bySymbol.get("compare").get("fix").asText()).startsWith("rustc encodes `Option<…>` as the type core::option::Option, "
                     + "never as the function pointer it holds: declare the parameter as the bare `unsafe extern \"C\" fn(…)`");
+            assertThat(bySymbol.get("paint").get("message").asText()).endsWith("parameter 1 is `u32` vs `color`");
+            assertThat(bySymbol.get("paint").get("fix").asText()).contains("#[repr(transparent)] #[cfi_encoding = \"5color\"] pub struct Color(pub u32);");
         }
         assertThat(runMixed(dir, "points", "safe")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
         assertThat(verify(p(dir, "points.bc"), p(dir, "cfi-raw.bc")).findings()).isEmpty();
