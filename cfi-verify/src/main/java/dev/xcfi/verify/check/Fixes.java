@@ -101,18 +101,12 @@ final class Fixes {
      * pointer ({@code *mut CLongLong}); C's {@code const} on the pointee says {@code *const}.
      */
     private static Optional<String> pointedToInteger(String c, String rust) {
-        String cBase = c, rustBase = rust, pointers = "";
-        while (cBase.endsWith("*") && rustBase.endsWith("*")) {
-            boolean constant = cBase.startsWith("const ") || cBase.endsWith("const *");
-            cBase = unqualified(cBase.substring(0, cBase.length() - 1));
-            rustBase = unqualified(rustBase.substring(0, rustBase.length() - 1));
-            pointers = (constant ? "*const " : "*mut ") + pointers;
-        }
-        String code = C_INTEGER_CODES.get(cBase);
-        if (pointers.isEmpty() || code == null || rustBase.contains(" ")) return Optional.empty();
-        String newtype = newtypeName(cBase);
-        return Optional.of("on the Rust side point to a newtype that encodes as C `" + cBase + "`: #[repr(transparent)] #[cfi_encoding = \"" + code
-                + "\"] pub struct " + newtype + "(pub " + rustBase + "); and declare `" + pointers + newtype + "` (the cfi_types crate provides these)"
+        Pointees p = Pointees.of(c, rust);
+        String code = C_INTEGER_CODES.get(p.c());
+        if (p.pointers().isEmpty() || code == null || p.rust().contains(" ")) return Optional.empty();
+        String newtype = newtypeName(p.c());
+        return Optional.of("on the Rust side point to a newtype that encodes as C `" + p.c() + "`: #[repr(transparent)] #[cfi_encoding = \"" + code
+                + "\"] pub struct " + newtype + "(pub " + p.rust() + "); and declare `" + p.pointers() + newtype + "` (the cfi_types crate provides these)"
                 + OR_NORMALIZE);
     }
 
@@ -153,19 +147,31 @@ final class Fixes {
      * the tag matches (checked with rustc 1.95: {@code #[cfi_encoding = "5color"]}).
      */
     private static Optional<String> taggedInteger(String c, String rust) {
-        String cBase = c, rustBase = rust, pointers = "";
-        while (cBase.endsWith("*") && rustBase.endsWith("*")) {
-            boolean constant = cBase.startsWith("const ") || cBase.endsWith("const *");
-            cBase = unqualified(cBase.substring(0, cBase.length() - 1));
-            rustBase = unqualified(rustBase.substring(0, rustBase.length() - 1));
-            pointers = (constant ? "*const " : "*mut ") + pointers;
-        }
+        Pointees p = Pointees.of(c, rust);
+        String cBase = p.c(), rustBase = p.rust(), pointers = p.pointers();
         if (!RUST_INTEGERS.contains(rustBase) || !cBase.matches("[A-Za-z_]\\w*") || BUILTIN_WORDS.contains(cBase)) return Optional.empty();
         String newtype = RustTwins.names(cBase).getLast();
         if (newtype.equals(cBase)) newtype = Character.toUpperCase(cBase.charAt(0)) + cBase.substring(1) + (Character.isUpperCase(cBase.charAt(0)) ? "Tag" : "");
         return Optional.of("C's id spells `" + cBase + "` by its name (an enum's tag, most likely; bindgen binds it as an integer): on the Rust side use "
                 + "a newtype that encodes as that name: #[repr(transparent)] #[cfi_encoding = \"" + cBase.length() + cBase + "\"] pub struct " + newtype
                 + "(pub " + rustBase + ");" + (pointers.isEmpty() ? "" : " and declare `" + pointers + newtype + "`"));
+    }
+
+    /**
+     * Two spellings with their common pointer levels taken off: what each points to, and the Rust
+     * pointers to declare ({@code *mut *const }), C's {@code const} on a pointee saying {@code *const}.
+     */
+    private record Pointees(String c, String rust, String pointers) {
+        static Pointees of(String c, String rust) {
+            String cBase = c, rustBase = rust, pointers = "";
+            while (cBase.endsWith("*") && rustBase.endsWith("*")) {
+                boolean constant = cBase.startsWith("const ") || cBase.endsWith("const *");
+                cBase = unqualified(cBase.substring(0, cBase.length() - 1));
+                rustBase = unqualified(rustBase.substring(0, rustBase.length() - 1));
+                pointers = (constant ? "*const " : "*mut ") + pointers;
+            }
+            return new Pointees(cBase, rustBase, pointers);
+        }
     }
 
     /** A spelling without its trailing blank and its {@code const}s ({@code const long long } → {@code long long}). */
