@@ -73,6 +73,8 @@ final class Fixes {
         if (rustA != rustB && difference.isPresent()) {
             IdExplainer.Difference d = difference.get();
             if (d.numbering()) return RENUMBERED;
+            Optional<String> namespaced = d.left() == null ? Optional.empty() : namespaced(rustA ? d.right() : d.left(), rustA ? d.left() : d.right());
+            if (namespaced.isPresent()) return namespaced.get();
             Optional<String> names = renamedType(d, rustA);
             if (names.isPresent()) return names.get();
             if (d.left() != null) {
@@ -89,6 +91,7 @@ final class Fixes {
                 if (raw.isPresent()) return raw.get();
                 Optional<String> tagged = taggedInteger(c, rust);
                 if (tagged.isPresent()) return tagged.get();
+
                 if (c.equals("const void *") && rust.equals("void *")) return "declare the Rust pointer `*const`: C's points to const";
             }
             return "declare the Rust side with types that encode exactly like the C definition's";
@@ -172,6 +175,26 @@ final class Fixes {
             }
             return new Pointees(cBase, rustBase, pointers);
         }
+    }
+
+    /** A C++ class in namespaces behind pointers or references ({@code ui::Widget*}); {@code std}'s names are abbreviated in ids and left out. */
+    private static final Pattern CXX_NAMESPACED = Pattern.compile("(?:const )?((?:[A-Za-z_]\\w*::)+)([A-Za-z_]\\w*)(?: const)?[*& ]*");
+
+    /**
+     * {@code ui::Widget*} vs {@code Widget*}: clang++ spells a class with its namespaces
+     * ({@code N2ui6WidgetE}), a Rust binding's struct is its bare name; the struct given that
+     * encoding matches (checked with rustc 1.95 and clang++ 22).
+     */
+    private static Optional<String> namespaced(String c, String rust) {
+        Matcher m = CXX_NAMESPACED.matcher(c.trim());
+        if (!m.matches() || m.group(1).startsWith("std::")) return Optional.empty();
+        String rustName = typeName(rust);
+        if (rustName == null) return Optional.empty();
+        StringBuilder mangled = new StringBuilder("N");
+        for (String part : (m.group(1) + m.group(2)).split("::")) mangled.append(part.length()).append(part);
+        mangled.append('E');
+        return Optional.of("C++'s id spells the class with its namespaces, `" + m.group(1) + m.group(2) + "`: give the Rust type " + rustName
+                + " that encoding with #[cfi_encoding = \"" + mangled + "\"] (rustc's cfi_encoding feature)");
     }
 
     /** A spelling without its trailing blank and its {@code const}s ({@code const long long } → {@code long long}). */

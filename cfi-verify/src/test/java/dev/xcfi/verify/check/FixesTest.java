@@ -56,4 +56,13 @@ class FixesTest {
         assertThat(fix(true, "u32", "int")).isEqualTo("on the Rust side use a newtype that encodes as C `int`: #[repr(transparent)] #[cfi_encoding = \"i\"] "
                 + "pub struct CInt(pub u32); (the cfi_types crate provides these)" + Fixes.OR_NORMALIZE);
     }
+
+    @Test
+    void aCxxClassInANamespaceGetsItsNestedName() {
+        assertThat(fix(true, "Widget*", "ui::Widget*")).isEqualTo("C++'s id spells the class with its namespaces, `ui::Widget`: give the Rust type "
+                + "Widget that encoding with #[cfi_encoding = \"N2ui6WidgetE\"] (rustc's cfi_encoding feature)");
+        assertThat(fix(false, "const app::gfx::Widget*", "Widget*")).contains("#[cfi_encoding = \"N3app3gfx6WidgetE\"]");
+        assertThat(fix(true, "Gadget*", "ui::Widget*")).contains("give the Rust type Gadget that encoding with #[cfi_encoding = \"N2ui6WidgetE\"]");
+        assertThat(fix(true, "string*", "std::string*")).isEqualTo("declare the Rust side with types that encode exactly like the C definition's");
+    }
 }

@@ -651,6 +651,56 @@ class VerifyFixturesTest {
     }
 
     /**
+     * A Rust binding of a C++ library's {@code extern "C"} API: clang++ spells the class with its
+     * namespace ({@code PN2ui6WidgetE}), the binding's struct is plain {@code Widget}. The call
+     * through a pointer traps (cfi-icall and KCFI); the suggested {@code #[cfi_encoding]} makes both
+     * ids equal, and the program runs.
+     */
+    @Test
+    void aRustBindingOfANamespacedCxxClassTrapsAndItsSuggestedEncodingRuns(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        dev.xcfi.encoding.golden.Compilers.requireRustc();
+        java.nio.file.Files.writeString(dir.resolve("ui.cc"), """
+                namespace ui { struct Widget { int w; }; }
+                extern "C" int widget_width(ui::Widget *w) { return w->w - 3; }
+                extern "C" int rust_main(void);
+                int main() { return rust_main(); }
+                """);
+        String crate = """
+                #![no_std]
+                #![feature(cfi_encoding)]
+                #[repr(transparent)] #[cfi_encoding = "i"] #[derive(Clone, Copy)] pub struct CInt(pub i32);
+                #[repr(C)] ENCODING pub struct Widget { w: i32 }
+                #[panic_handler] fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
+                extern "C" { fn widget_width(w: *mut Widget) -> CInt; }
+                #[no_mangle] pub extern "C" fn rust_main() -> CInt {
+                    let mut w = Widget { w: 3 };
+                    let width: unsafe extern "C" fn(*mut Widget) -> CInt = core::hint::black_box(widget_width);
+                    unsafe { width(&mut w) }
+                }
+                """;
+        java.nio.file.Files.writeString(dir.resolve("plain.rs"), crate.replace("ENCODING ", ""));
+        java.nio.file.Files.writeString(dir.resolve("encoded.rs"), crate.replace("ENCODING", "#[cfi_encoding = \"N2ui6WidgetE\"]"));
+        compile(dir, "ui.bc", p(dir, "ui.cc"), "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall");
+        compile(dir, "kcfi-ui.o", p(dir, "ui.cc"), "-fsanitize=kcfi", "-fembed-bitcode");
+        buildRust(dir, "plain");
+        buildRust(dir, "encoded");
+        for (String reader : List.of("java", "llvm")) {
+            Run r = verify("--reader=" + reader, p(dir, "ui.bc"), p(dir, "cfi-plain.bc"));
+            assertThat(r.findings()).as(reader).containsExactly("declaration-mismatch widget_width");
+            JsonNode f = r.json().get("findings").get(0);
+            assertThat(f.get("message").asText()).endsWith("parameter 1 is `Widget*` vs `ui::Widget*`");
+            assertThat(f.get("locations").get(1).get("decoded").asText()).isEqualTo("C++: int (ui::Widget*)");
+            assertThat(f.get("fix").asText()).isEqualTo("C++'s id spells the class with its namespaces, `ui::Widget`: give the Rust type Widget "
+                    + "that encoding with #[cfi_encoding = \"N2ui6WidgetE\"] (rustc's cfi_encoding feature)");
+        }
+        assertThat(runMixed(dir, "ui", "plain")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
+        assertThat(verify(p(dir, "ui.bc"), p(dir, "cfi-encoded.bc")).findings()).isEmpty();
+        assertThat(verify(p(dir, "kcfi-ui.o"), p(dir, "kcfi-encoded.bc")).findings()).isEmpty();
+        assertThat(runMixed(dir, "ui", "encoded")).as("exit under cfi-icall, KCFI").containsExactly(0, 0);
+    }
+
+    /**
      * Rust trait objects: dropping a {@code Box<dyn Shape>} calls the vtable's drop entry through a
      * check for {@code fn(*mut dyn Drop)}, but only when the entry is not null — rustc leaves it null
      * for a type without drop glue. With no such type in the program no function carries that id,
