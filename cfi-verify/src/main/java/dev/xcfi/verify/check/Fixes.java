@@ -91,6 +91,8 @@ final class Fixes {
                 if (raw.isPresent()) return raw.get();
                 Optional<String> tagged = taggedInteger(c, rust);
                 if (tagged.isPresent()) return tagged.get();
+                Optional<String> plain = plainRustType(c, rust);
+                if (plain.isPresent()) return plain.get();
 
                 if (c.equals("const void *") && rust.equals("void *")) return "declare the Rust pointer `*const`: C's points to const";
             }
@@ -175,6 +177,21 @@ final class Fixes {
             }
             return new Pointees(cBase, rustBase, pointers);
         }
+    }
+
+    /**
+     * Where Rust has the very type C means and a binding wrote an integer instead: {@code _Bool} as
+     * {@code u8} (rustc encodes {@code bool} as {@code b}, as clang does), {@code void *} as
+     * {@code *mut u8} ({@code c_void} encodes as {@code v}).
+     */
+    private static Optional<String> plainRustType(String c, String rust) {
+        Pointees p = Pointees.of(c, rust);
+        if (!RUST_INTEGERS.contains(p.rust())) return Optional.empty();
+        if (p.c().equals("_Bool")) return Optional.of("declare `" + p.pointers() + "bool`: rustc encodes bool as C's _Bool (b), an integer as itself");
+        if (p.c().equals("void") && !p.pointers().isEmpty()) {
+            return Optional.of("declare `" + p.pointers() + "c_void`: rustc encodes c_void as C's void (v), " + p.rust() + " as itself");
+        }
+        return Optional.empty();
     }
 
     /** A C++ class in namespaces behind pointers or references ({@code ui::Widget*}); {@code std}'s names are abbreviated in ids and left out. */

@@ -51,20 +51,12 @@ final class Sides {
     }
 
     /**
-     * Two sides that disagree: the message, with the part that differs when both ids are known, and
-     * a repair; {@code sameLanguage}: the repair when both sides come from one compiler (no
-     * encoding attribute can bridge them).
+     * Two sides that disagree: the message, naming every part that differs when both ids are known
+     * (two ids often differ in an integer and in a record's name at once), with a repair for each;
+     * {@code sameLanguage}: the repair when both sides come from one compiler (no encoding attribute
+     * can bridge them).
      */
     Finding mismatch(Rule rule, String symbol, String message, Site a, Side sideA, Site b, Side sideB, String sameLanguage) {
-        List<IdExplainer.Difference> parts = parts(sideA, sideB);
-        return finding(rule, symbol, message, a, sideA, b, sideB, sameLanguage, parts.isEmpty() ? parts : parts.subList(0, 1));
-    }
-
-    /**
-     * Like {@link #mismatch}, naming every part that differs with a repair for each: two ids of one
-     * shape ({@link IdExplainer#shape}) often differ in an integer and in a record's name at once.
-     */
-    Finding mismatchInEveryPart(Rule rule, String symbol, String message, Site a, Side sideA, Site b, Side sideB, String sameLanguage) {
         return finding(rule, symbol, message, a, sideA, b, sideB, sameLanguage, parts(sideA, sideB));
     }
 

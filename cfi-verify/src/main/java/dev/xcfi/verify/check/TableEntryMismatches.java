@@ -139,7 +139,7 @@ final class TableEntryMismatches {
             Tested twin = sides.explain().shape(carried.get(), Site.writer(stored.module())).map(k -> shapedTests(other, mode, tests).get(k)).orElse(null);
             if (twin == null || !firstReport(s)) return;
             Site tester = program.site(twin.test().function(), twin.module()).orElse(stored);
-            findings.add(sides.mismatchInEveryPart(Rule.TABLE_ENTRY_MISMATCH, s.function(),
+            findings.add(sides.mismatch(Rule.TABLE_ENTRY_MISMATCH, s.function(),
                     Sides.name(s.function()) + " is stored " + s.placed() + " and carries " + carried.get() + ", which no checked call tests, but "
                             + Sides.name(twin.test().function()) + " checks calls against " + twin.id() + ", a type of the same shape (it differs only in how integers are spelled, "
                             + "what records are called or how substitutions are numbered): if those calls reach it, they trap",
@@ -171,7 +171,7 @@ final class TableEntryMismatches {
         if (twin == null || !firstReport(s)) return;
         KcfiCall call = twin.call();
         Site caller = program.site(call.function(), twin.module()).orElse(stored);
-        findings.add(sides.mismatchInEveryPart(Rule.TABLE_ENTRY_MISMATCH, s.function(),
+        findings.add(sides.mismatch(Rule.TABLE_ENTRY_MISMATCH, s.function(),
                 Sides.name(s.function()) + " is stored " + s.placed() + " and carries KCFI hash " + Sides.hex(carried) + ", which no checked call expects, but "
                         + Sides.name(call.function()) + " makes KCFI-checked calls expecting " + Sides.hex(call.hash()) + ", " + why
                         + ": if those calls reach it, they trap",

@@ -65,4 +65,11 @@ class FixesTest {
         assertThat(fix(true, "Gadget*", "ui::Widget*")).contains("give the Rust type Gadget that encoding with #[cfi_encoding = \"N2ui6WidgetE\"]");
         assertThat(fix(true, "string*", "std::string*")).isEqualTo("declare the Rust side with types that encode exactly like the C definition's");
     }
+
+    @Test
+    void boolAndVoidPointersWrittenAsIntegersGetRustsOwnTypes() {
+        assertThat(fix(true, "u8", "_Bool")).isEqualTo("declare `bool`: rustc encodes bool as C's _Bool (b), an integer as itself");
+        assertThat(fix(true, "u8 *", "void *")).isEqualTo("declare `*mut c_void`: rustc encodes c_void as C's void (v), u8 as itself");
+        assertThat(fix(false, "const void *", "i8 *")).startsWith("declare `*const c_void`");
+    }
 }

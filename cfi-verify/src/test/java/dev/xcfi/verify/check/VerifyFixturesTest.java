@@ -55,7 +55,7 @@ class VerifyFixturesTest {
         assertThat(hello.get("locations").get(1).get("decoded").asText()).isEqualTo("C: void (long); Rust: extern \"C\" fn(c_long)");
         assertThat(hello.get("fix").asText()).contains("#[cfi_encoding = \"l\"]");
         JsonNode nested = r.json().get("findings").get(1);
-        assertThat(nested.get("message").asText()).endsWith("parameter 1 (a function pointer): its parameter 1 is `i64` vs `long`");
+        assertThat(nested.get("message").asText()).endsWith("parameter 1 (a function pointer): its parameter 1 is `i64` vs `long`; parameter 2 is `i64` vs `long`");
         assertThat(nested.get("fix").asText()).contains("#[cfi_encoding = \"l\"]");
         JsonNode callback = r.json().get("findings").get(2);
         assertThat(callback.get("locations").get(0).get("typeId").asText()).isEqualTo("_ZTSFvlE");
