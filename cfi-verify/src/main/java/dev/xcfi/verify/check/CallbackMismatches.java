@@ -2,6 +2,7 @@ package dev.xcfi.verify.check;
 
 import dev.xcfi.encoding.CfiMode;
 import dev.xcfi.encoding.Compiler;
+import dev.xcfi.encoding.KcfiHash;
 import dev.xcfi.verify.facts.CallbackArgument;
 import dev.xcfi.verify.facts.KcfiCall;
 import dev.xcfi.verify.facts.ModuleFacts;
@@ -116,7 +117,9 @@ final class CallbackMismatches {
     private boolean kcfi(CallbackArgument cb, Site callee, Site passed) {
         if (!callee.module().flags().kcfi() || passed.function().kcfiType().isEmpty()) return false;
         int carried = passed.function().kcfiType().getAsInt();
-        for (KcfiCall call : callsThrough(callee, cb)) {
+        List<KcfiCall> calls = callsThrough(callee, cb);
+        if (calls.isEmpty()) kept(cb, callee, passed, carried);
+        for (KcfiCall call : calls) {
             if (call.hash() == carried) continue;
             if (!firstReport(cb, cb.argument())) return true;
             findings.add(sides.mismatch(Rule.CALLBACK_MISMATCH, cb.passed(), passes(cb, "argument " + (cb.argument() + 1)) + ", which calls it with a KCFI check for " + Sides.hex(call.hash()) + ", but " + Sides.name(cb.passed()) + " carries "
@@ -129,6 +132,29 @@ final class CallbackMismatches {
         return true;
     }
 
+    /**
+     * KCFI, a callee that keeps the callback rather than calling it (a registration:
+     * {@code set_handler(h)} stores it for a call made later, elsewhere): when the callee's own
+     * hash is named ({@link KcfiNames}), its type says which function pointer type the callback is
+     * taken as, and so which hash a call through it checks.
+     */
+    private void kept(CallbackArgument cb, Site callee, Site passed, int carried) {
+        if (!callee.function().definition() || callee.function().kcfiType().isEmpty()) return;
+        Optional<KcfiNames.HashedId> named = sides.hashedIdOf(callee.function().kcfiType().getAsInt(), callee.module(), callee.function().signature());
+        if (named.isEmpty()) return;
+        Optional<Expected> expected = expectedFrom(named.get().id(), callee, cb);
+        if (expected.isEmpty()) return;
+        int hash = (named.get().fnv() ? KcfiHash.FNV1A : KcfiHash.XXHASH64).hash(expected.get().id());
+        if (hash == carried || !firstReport(cb, expected.get().parameter())) return;
+        findings.add(sides.mismatch(Rule.CALLBACK_MISMATCH, cb.passed(),
+                passes(cb, "parameter " + (expected.get().parameter() + 1)) + ", whose type takes it as a pointer of type id " + expected.get().id()
+                        + ", so a call through it checks KCFI hash " + Sides.hex(hash) + ", but " + Sides.name(cb.passed()) + " carries " + Sides.hex(carried)
+                        + ": the call back traps",
+                callee, side(expected.get(), callee, cb),
+                passed, sides.hash(passed.function().source(), "passed function", carried, passed.module(), passed.function().signature()),
+                fix(cb, callee.isRust() == passed.isRust())));
+    }
+
     private boolean firstReport(CallbackArgument cb, int parameter) {
         return reported.add(cb.callee() + "\u0000" + cb.passed() + "\u0000" + parameter);
     }
@@ -139,8 +165,11 @@ final class CallbackMismatches {
     /** In {@code mode}: decoded from the callee's own id, once per callee id and parameter. */
     private Optional<Expected> expectedId(Site callee, CallbackArgument cb, CfiMode mode) {
         Optional<String> calleeId = callee.id(mode);
-        if (calleeId.isEmpty()) return Optional.empty();
-        String id = calleeId.get();
+        return calleeId.isEmpty() ? Optional.empty() : expectedFrom(calleeId.get(), callee, cb);
+    }
+
+    /** From the callee's id {@code id} (its own, or the one its KCFI hash was found to be the hash of). */
+    private Optional<Expected> expectedFrom(String id, Site callee, CallbackArgument cb) {
         Compiler writer = Site.writer(callee.module());
         Optional<Integer> parameter = parameters.computeIfAbsent(writer.ordinal() + id + '\0' + cb.arguments() + '\0' + cb.argument(), k -> parameterOf(id, writer, cb));
         if (parameter.isEmpty()) return Optional.empty();

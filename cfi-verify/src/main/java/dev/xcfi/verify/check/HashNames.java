@@ -143,24 +143,41 @@ final class HashNames {
         }
     }
 
-    /** All combinations, or none when there would be more than {@link #MAX_CANDIDATES}. */
+    /**
+     * All combinations of one choice per list; when there are more than {@link #MAX_CANDIDATES}, the
+     * most likely ones: each list is in order of likelihood, and combinations are taken by the sum
+     * of their choices' positions (every first choice, then one second choice, …) up to the bound.
+     */
     static <T> List<List<T>> product(List<List<T>> choices) {
         long count = 1;
-        for (List<T> c : choices) count *= c.size();
-        if (count == 0 || count > MAX_CANDIDATES) return List.of();
-        List<List<T>> out = new ArrayList<>(List.of(List.of()));
+        int worst = 0;
         for (List<T> c : choices) {
-            List<List<T>> next = new ArrayList<>();
-            for (List<T> prefix : out) {
-                for (T t : c) {
-                    List<T> longer = new ArrayList<>(prefix);
-                    longer.add(t);
-                    next.add(longer);
-                }
-            }
-            out = next;
+            count *= c.size();
+            worst += c.size() - 1;
         }
+        if (count == 0) return List.of();
+        List<List<T>> out = new ArrayList<>((int) Math.min(count, MAX_CANDIDATES));
+        if (count <= MAX_CANDIDATES) {
+            combine(choices, 0, new ArrayList<>(choices.size()), -1, out);
+            return out;
+        }
+        for (int rank = 0; rank <= worst && out.size() < MAX_CANDIDATES; rank++) combine(choices, 0, new ArrayList<>(choices.size()), rank, out);
         return out;
+    }
+
+    /** Appends the combinations that extend {@code prefix} with positions summing to {@code rank} (any, when negative). */
+    private static <T> void combine(List<List<T>> choices, int at, List<T> prefix, int rank, List<List<T>> out) {
+        if (out.size() >= MAX_CANDIDATES) return;
+        if (at == choices.size()) {
+            if (rank <= 0) out.add(List.copyOf(prefix));
+            return;
+        }
+        List<T> c = choices.get(at);
+        for (int i = 0; i < c.size() && (rank < 0 || i <= rank); i++) {
+            prefix.add(c.get(i));
+            combine(choices, at + 1, prefix, rank < 0 ? -1 : rank - i, out);
+            prefix.removeLast();
+        }
     }
 
     private List<CType> cTypes(String scalar, boolean isReturn) {

@@ -199,7 +199,7 @@ final class IdExplainer {
     }
 
     private static void differences(FunctionType x, FunctionType y, String outer, List<Difference> out) {
-        part(x.returnType(), y.returnType(), outer + "the return type", out);
+        part(x.returnType(), y.returnType(), outer.isEmpty() ? "the return type" : outer + "return type", out);
         int n = Math.min(x.parameters().size(), y.parameters().size());
         for (int i = 0; i < n; i++) part(x.parameters().get(i).type(), y.parameters().get(i).type(), outer + "parameter " + (i + 1), out);
         if (x.parameters().size() != y.parameters().size()) {

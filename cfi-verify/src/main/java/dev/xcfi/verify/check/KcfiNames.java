@@ -109,7 +109,8 @@ final class KcfiNames {
             List<FunctionType> types = debugBySignature.computeIfAbsent(c, this::debugBySignature).getOrDefault(s, List.of());
             if (types.isEmpty()) return ids;
             RustTwins twins = new RustTwins(c.target());
-            RustcEncoder rustc = RustcEncoder.of(c.target(), Map.of());
+            // Option, for bindgen's callback parameters, is spelled with core's disambiguator: rustc 1.95's
+            RustcEncoder rustc = RustcEncoder.of(c.target(), dev.xcfi.types.rust.RustStd.RUSTC_1_95_CRATES);
             for (FunctionType f : types) {
                 for (FnSig sig : twins.of(f)) HashNames.put(ids, () -> rustc.encode(sig, c.mode(), c.algorithm()));
             }

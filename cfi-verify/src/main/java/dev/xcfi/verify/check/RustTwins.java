@@ -15,6 +15,7 @@ import dev.xcfi.types.rust.Abi;
 import dev.xcfi.types.rust.Adt;
 import dev.xcfi.types.rust.AdtDef;
 import dev.xcfi.types.rust.DefPath;
+import dev.xcfi.types.rust.FnPointer;
 import dev.xcfi.types.rust.FnSig;
 import dev.xcfi.types.rust.RawPointer;
 import dev.xcfi.types.rust.RustStd;
@@ -32,7 +33,8 @@ import java.util.List;
  * {@code char *} as {@code c_void}, {@code u8} or {@code i8} pointers, and a pointer to
  * {@code struct ctx} as a pointer to a {@code #[repr(C)]} struct {@code ctx} or {@code Ctx} (rustc
  * spells such a struct by its name alone in an {@code extern "C"} signature, as clang spells a
- * tag), each pointer {@code *mut} or {@code *const}; and first the C type itself as a binding made
+ * tag), each pointer {@code *mut} or {@code *const}, a function pointer as each twin of its type,
+ * bare or in an {@code Option} (bindgen's spelling); and first the C type itself as a binding made
  * with {@code #[cfi_encoding]} newtypes declares it (the cfi_types crate's way), which rustc numbers
  * by its own rules. Only signatures of scalars and pointers are twinned, and at most
  * {@value HashNames#MAX_CANDIDATES} per C type: a name is believed only when its hash is the
@@ -117,6 +119,15 @@ final class RustTwins {
             targets.addAll(List.of(RustStd.C_VOID, Scalar.U8, Scalar.I8));
         } else if (pointee instanceof BuiltinType b && b.kind().isInteger()) {
             targets.addAll(scalars(b.kind()));
+        } else if (pointee instanceof FunctionType f) {
+            // a callback parameter: each twin of its type, bare or as bindgen declares it, Option<…>
+            List<RustType> callbacks = new ArrayList<>();
+            for (FnSig sig : of(f)) {
+                FnPointer fp = new FnPointer(sig);
+                callbacks.add(fp);
+                callbacks.add(Adt.of(RustStd.OPTION, fp));
+            }
+            return callbacks;
         } else {
             return List.of();
         }
@@ -144,6 +155,11 @@ final class RustTwins {
             default -> List.<RustType>of();
         });
         if (bits == target.dataModel().pointerBits()) out.addAll(List.of(Scalar.ISIZE, Scalar.USIZE));
+        // most likely first (HashNames.product takes the likeliest combinations when there are too many): C's own sign
+        if (kind.name().startsWith("UNSIGNED") && out.size() >= 2) {
+            java.util.Collections.swap(out, 0, 1);
+            if (out.size() == 4) java.util.Collections.swap(out, 2, 3);
+        }
         return out;
     }
 

@@ -42,6 +42,11 @@ final class Sides {
         return hashIds.idOf(hash, module, signature).map(KcfiNames.HashedId::id);
     }
 
+    /** {@link #hashedId}, with the algorithm that made the hash. */
+    Optional<KcfiNames.HashedId> hashedIdOf(int hash, ModuleFacts module, String signature) {
+        return hashIds.idOf(hash, module, signature);
+    }
+
     /** The side of a KCFI hash met in {@code module}: its compiler hashed an id of its own writing. */
     Side hash(SourceLocation source, String role, int hash, ModuleFacts module, String signature) {
         Compiler writer = Site.writer(module);

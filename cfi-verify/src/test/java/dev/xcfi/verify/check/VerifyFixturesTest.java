@@ -782,6 +782,58 @@ class VerifyFixturesTest {
     }
 
     /**
+     * A registration: C keeps the handler Rust passes ({@code set_handler(h)} stores it) and calls it
+     * later from another function, so no call through the parameter is in the callee. Under KCFI the
+     * callee's hash, named from C's debug information, says the type it takes the handler as, and
+     * so the hash the later call checks; under cfi-icall its id does. Both trap when run; the
+     * suggested newtype runs.
+     */
+    @Test
+    void aHandlerRegisteredForALaterCallTrapsUnderKcfiAndIsFoundFromTheRegistrationsType(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        dev.xcfi.encoding.golden.Compilers.requireRustc();
+        java.nio.file.Files.writeString(dir.resolve("events.c"), """
+                typedef void (*handler_t)(long);
+                static handler_t handler;
+                void set_handler(handler_t h) { handler = h; }
+                __attribute__((noinline)) void fire(long v) { if (handler) handler(v); }
+                void rust_main(void);
+                int main(void) { rust_main(); fire(7); return 0; }
+                """);
+        String crate = """
+                #![no_std]
+                #![feature(cfi_encoding)]
+                #[repr(transparent)] #[cfi_encoding = "l"] #[derive(Clone, Copy)] pub struct CLong(pub i64);
+                #[panic_handler] fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
+                extern "C" { fn set_handler(h: extern "C" fn(LONG)); }
+                extern "C" fn on_event(_v: LONG) {}
+                #[no_mangle] pub extern "C" fn rust_main() { unsafe { set_handler(on_event) } }
+                """;
+        java.nio.file.Files.writeString(dir.resolve("handler.rs"), crate.replace("LONG", "i64"));
+        java.nio.file.Files.writeString(dir.resolve("fixed.rs"), crate.replace("LONG", "CLong"));
+        buildC(dir, "events");
+        compile(dir, "kcfi-g-events.bc", p(dir, "events.c"), "-g", "-fsanitize=kcfi", "-emit-llvm");
+        buildRust(dir, "handler");
+        buildRust(dir, "fixed");
+        for (String reader : List.of("java", "llvm")) {
+            Run kcfi = verify("--reader=" + reader, p(dir, "kcfi-g-events.bc"), p(dir, "kcfi-handler.bc"));
+            JsonNode f = kcfi.json().get("findings").get(1);
+            assertThat(f.get("rule").asText()).as(reader).isEqualTo("callback-mismatch");
+            assertThat(f.get("message").asText()).as(reader).contains("passes handler::on_event to set_handler (parameter 1), whose type takes it as a pointer "
+                    + "of type id _ZTSFvlE, so a call through it checks KCFI hash 0xbde2bfc8, but handler::on_event carries 0x0ffabd9f").endsWith("parameter 1 is `long` vs `i64`");
+            assertThat(f.get("fix").asText()).as(reader).contains("#[cfi_encoding = \"l\"] pub struct CLong(pub i64);");
+            Run icall = verify("--reader=" + reader, p(dir, "events.bc"), p(dir, "cfi-handler.bc"));
+            assertThat(icall.findings()).as(reader).anyMatch(x -> x.startsWith("callback-mismatch _RNvCs"));
+        }
+        // without debug information the registration's hash is not named: the KCFI case is then not seen (docs say so)
+        assertThat(verify(p(dir, "kcfi-events.o"), p(dir, "kcfi-handler.bc")).findings()).noneMatch(x -> x.startsWith("callback-mismatch"));
+        assertThat(runMixed(dir, "events", "handler")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
+        assertThat(verify(p(dir, "kcfi-g-events.bc"), p(dir, "kcfi-fixed.bc")).findings()).noneMatch(x -> x.startsWith("callback-mismatch"));
+        assertThat(verify(p(dir, "events.bc"), p(dir, "cfi-fixed.bc")).findings()).noneMatch(x -> x.startsWith("callback-mismatch"));
+        assertThat(runMixed(dir, "events", "fixed")).as("exit under cfi-icall, KCFI").containsExactly(0, 0);
+    }
+
+    /**
      * Bindings that use Rust's safe types for C's pointers: {@code Option<&T>}, {@code &mut T},
      * {@code Option<NonNull<T>>} and a nullable callback {@code Option<unsafe extern "C" fn>}, and
      * bindgen's integer for a C enum. rustc encodes each as itself, never as the pointer (or the
