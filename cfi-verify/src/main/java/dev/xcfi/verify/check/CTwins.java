@@ -13,6 +13,7 @@ import dev.xcfi.types.rust.Abi;
 import dev.xcfi.types.rust.Adt;
 import dev.xcfi.types.rust.AdtDef;
 import dev.xcfi.types.rust.Alias;
+import dev.xcfi.types.rust.FnPointer;
 import dev.xcfi.types.rust.FnSig;
 import dev.xcfi.types.rust.GenericArg;
 import dev.xcfi.types.rust.RawPointer;
@@ -34,7 +35,8 @@ import java.util.List;
  * {@code char}, {@code signed char}, {@code unsigned char} or {@code void}, a {@code #[repr(C)]}
  * struct or union by its name or in C's snake_case ({@code Ctx}: {@code ctx};
  * {@code Sqlite3ChangesetIter}: {@code sqlite3_changeset_iter}), {@code *const}/{@code &} as a
- * pointer to {@code const}, and {@code Option<&T>}/{@code Option<NonNull<T>>} as a pointer.
+ * pointer to {@code const}, {@code Option<&T>}/{@code Option<NonNull<T>>} as a pointer, and a
+ * callback ({@code extern "C" fn}, bare or in an {@code Option}) as a pointer to each twin of its type.
  * Only signatures of scalars and such pointers are twinned, at most
  * {@value HashNames#MAX_CANDIDATES} per Rust signature; a name is believed only when its hash is the
  * compiler's.
@@ -61,7 +63,7 @@ final class CTwins {
     }
 
     private String scalar(RustType type) {
-        if (pointee(type) != null) return "ptr";
+        if (pointee(type) != null || callback(type) != null) return "ptr";
         if (!(type.resolved() instanceof Scalar s)) return null;
         if (s == Scalar.BOOL) return "i1";
         if (s == Scalar.F32) return "float";
@@ -81,6 +83,12 @@ final class CTwins {
     }
 
     private List<CType> twins(RustType type, int depth) {
+        FnSig callback = callback(type);
+        if (callback != null) {
+            List<CType> out = new ArrayList<>();
+            for (FunctionType f : of(callback)) out.add(PointerType.to(f));
+            return out;
+        }
         Pointee p = pointee(type);
         if (p != null) {
             List<CType> out = new ArrayList<>();
@@ -126,6 +134,16 @@ final class CTwins {
             if (t.type() instanceof Adt n && n.def() == RustStd.NON_NULL && n.args().size() == 1 && n.args().getFirst() instanceof GenericArg.Type inner) {
                 return new Pointee(inner.type(), false);
             }
+        }
+        return null;
+    }
+
+    /** The signature of a callback parameter: a bare {@code extern "C" fn}, or bindgen's {@code Option} of one; null otherwise. */
+    private static FnSig callback(RustType type) {
+        if (type.resolved() instanceof FnPointer f) return f.sig();
+        if (type instanceof Adt a && a.def() == RustStd.OPTION && a.args().size() == 1 && a.args().getFirst() instanceof GenericArg.Type t
+                && t.type().resolved() instanceof FnPointer f) {
+            return f.sig();
         }
         return null;
     }
