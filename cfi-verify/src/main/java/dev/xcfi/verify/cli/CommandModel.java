@@ -54,7 +54,7 @@ final class CommandModel {
 
     /** The operands: one or more, each converted to {@code type}; the value is a {@code List}. */
     PositionalParamSpec operands(Class<?> type, String label, String... description) {
-        PositionalParamSpec p = PositionalParamSpec.builder().type(List.class).auxiliaryTypes(type).arity("1..*")
+        PositionalParamSpec p = PositionalParamSpec.builder().type(List.class).auxiliaryTypes(type).arity("1..*").required(true)
                 .paramLabel(label).description(description).build();
         spec.addPositional(p);
         return p;

@@ -144,7 +144,10 @@ final class VerifyCommand implements Callable<Integer> {
             byte[] bytes = contents(f);
             if (BitcodeArchive.isArchive(bytes)) return readArchive(f, bytes, named, reader);
             if (EmbeddedBitcode.isObject(bytes, 0, bytes.length)) return readObject(f, bytes, named, reader);
-            if (!BitcodeFile.isBitcode(bytes)) return new Outcome.ForLlvm("textual IR");
+            if (!BitcodeFile.isBitcode(bytes)) {
+                String source = sourceHint(f);
+                return source != null ? new Outcome.Failed(source) : new Outcome.ForLlvm("textual IR");
+            }
             return new Outcome.Read("java", BitcodeReader.readFile(f.toString(), bytes));
         } catch (UnsupportedBitcodeException e) {
             return new Outcome.ForLlvm(e.getMessage());
@@ -153,6 +156,21 @@ final class VerifyCommand implements Callable<Integer> {
         } catch (IOException e) {
             return new Outcome.Failed("cannot read: " + e.getMessage());
         }
+    }
+
+    /** What to do with a source file given instead of what its compiler makes of it; null for other files (textual IR, say). */
+    private static String sourceHint(Path f) {
+        String name = f.getFileName() == null ? "" : f.getFileName().toString();
+        String ext = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
+        return switch (ext) {
+            case "c", "h" -> "a C source file, not LLVM bitcode: verify what clang makes of it (clang-22 -c -flto -fsanitize=cfi-icall, "
+                    + "or -fsanitize=kcfi -fembed-bitcode)";
+            case "cc", "cpp", "cxx", "hpp", "hh" -> "a C++ source file, not LLVM bitcode: verify what clang++ makes of it (clang++-22 -c -flto "
+                    + "-fsanitize=cfi-icall, or -fsanitize=kcfi -fembed-bitcode)";
+            case "rs" -> "a Rust source file, not LLVM bitcode: verify what rustc makes of it (--emit=llvm-bc with -Zsanitizer=cfi "
+                    + "-Clinker-plugin-lto or -Zsanitizer=kcfi, or the crate's rlib)";
+            default -> null;
+        };
     }
 
     private static final String NO_EMBEDDED_BITCODE = "a native object without LLVM bitcode (build it with -flto, or embed "

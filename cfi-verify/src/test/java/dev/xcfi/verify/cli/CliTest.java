@@ -268,6 +268,31 @@ class CliTest {
         assertThat(cxx.status()).isZero();
     }
 
+    /** A command given nothing to work on says what it needs, as a usage error (it once fell over a null list). */
+    @Test
+    void everyCommandWithoutOperandsIsAUsageError() {
+        for (String command : new String[] {"encode", "decode", "hash", "which", "verify"}) {
+            Result r = run(command);
+            assertThat(r.status()).as(command).isEqualTo(2);
+            assertThat(r.err()).as(command).startsWith("xcfi: Missing required parameter: '").contains("Usage: xcfi " + command).doesNotContain("Exception");
+        }
+    }
+
+    /** Sources given to verify in place of their bitcode: what to build instead, and the other inputs still read. */
+    @Test
+    void verifyGivenSourceFilesSaysToVerifyWhatTheCompilerMakesOfThem(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("app.rs"), "fn main() {}\n");
+        java.nio.file.Files.writeString(dir.resolve("lib.c"), "int f(void) { return 0; }\n");
+        java.nio.file.Files.writeString(dir.resolve("ui.cc"), "int g() { return 0; }\n");
+        Path fig4 = Path.of("..").toAbsolutePath().normalize().resolve("fixtures/verify/fig4/c.bc");
+        Result r = run("verify", dir.resolve("app.rs").toString(), dir.resolve("lib.c").toString(), dir.resolve("ui.cc").toString(), fig4.toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).contains("app.rs: a Rust source file, not LLVM bitcode: verify what rustc makes of it",
+                "lib.c: a C source file, not LLVM bitcode: verify what clang makes of it (clang-22 -c -flto -fsanitize=cfi-icall",
+                "ui.cc: a C++ source file, not LLVM bitcode");
+        assertThat(r.out()).contains("in 1 input (1 module); 3 unreadable");
+    }
+
     /** One id, two readings: which compiler wrote it decides what its back-references name. */
     @Test
     void decodeReadsByTheWritersNumbering() {
