@@ -41,7 +41,7 @@ final class EncodeCommand implements Callable<Integer> {
     final CommandModel model = new CommandModel("encode", this,
             "Print the CFI type id, KCFI hash and cross-DSO id of every function declared in C headers, exactly as clang 22 emits them for the target and mode.",
             "Rows: name<TAB>type_id<TAB>kcfi<TAB>cross_dso, in input order; a declaration the target cannot take is name<TAB>-<TAB>-<TAB>-<TAB>error: why (exit status 1).");
-    private final OptionSpec lang = model.option("--lang", String.class, "c", "LANG", "Input language: c or rust.");
+    private final OptionSpec lang = model.option("--lang", String.class, null, "LANG", "Input language: c or rust (default: rust when every file is a .rs file, else c).");
     private final OptionSpec crateName = model.option("--crate-name", String.class, null, "NAME",
             "Rust: the crate the input belongs to (default: the first file's name).");
     private final OptionSpec crates = model.keyValues("--crate", "NAME=DISAMBIGUATOR",
@@ -63,7 +63,7 @@ final class EncodeCommand implements Callable<Integer> {
         String triple = target.getValue();
         Target t = triple == null ? Target.host() : Target.of(triple);
         CfiMode mode = CfiMode.of(normalize.getValue(), generalize.getValue());
-        String language = lang.getValue();
+        String language = lang.getValue() != null ? lang.getValue() : languageOf(files.getValue());
         if (language.equals("rust")) return rust(t, mode);
         if (!language.equals("c")) throw new IllegalArgumentException("--lang must be c or rust, not '" + language + "'");
         KcfiHash hash = KcfiHash.parse(kcfiHash.getValue());
@@ -137,6 +137,18 @@ final class EncodeCommand implements Callable<Integer> {
             }
         }
         return !parsed.errors().isEmpty() || rows.stream().anyMatch(r -> !r.ok()) ? Main.INPUT_ERRORS : Main.OK;
+    }
+
+    /** Without --lang: Rust when every file is a {@code .rs} file, C otherwise (headers, sources, standard input). */
+    private static String languageOf(List<String> files) {
+        boolean anyRust = false, allRust = true;
+        for (String f : files) {
+            boolean rs = f.endsWith(".rs");
+            anyRust |= rs;
+            allRust &= rs;
+        }
+        if (anyRust && !allRust) throw new IllegalArgumentException("give Rust sources and C headers in separate runs (or say which with --lang)");
+        return allRust ? "rust" : "c";
     }
 
     /** Rust sources' declarations as rustc encodes them: the crate they were read as, what was parsed, the rows and the fn-pointer fields' rows. */

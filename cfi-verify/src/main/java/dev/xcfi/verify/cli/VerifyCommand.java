@@ -120,6 +120,7 @@ final class VerifyCommand implements Callable<Integer> {
                 errors.add(new Report.InputError(f.toString(), "not read: " + left.why()));
             }
         });
+        for (Path p : operands) if (Files.isDirectory(p) && nothingReadUnder(p, outcomes)) errors.add(new Report.InputError(p.toString(), NO_BITCODE_IN_FOLDER));
         List<Finding> findings = Verifier.verify(modules);
         Report report = new Report(inputs, findings, errors, accepted.map(b -> b.compare(findings)));
         model.spec().commandLine().getOut().print(switch (format.<ReportFormat>getValue()) {
@@ -156,6 +157,19 @@ final class VerifyCommand implements Callable<Integer> {
         } catch (IOException e) {
             return new Outcome.Failed("cannot read: " + e.getMessage());
         }
+    }
+
+    /** A folder named to verify that gave no module: a build that is not what the command thinks, which must not pass as clean. */
+    private static final String NO_BITCODE_IN_FOLDER = "a folder with no LLVM bitcode in it (no .bc or .ll file, no LTO object, no object "
+            + "or archive with embedded bitcode: build with -flto, or embed the modules with clang's -fembed-bitcode)";
+
+    /** Whether no file under {@code folder} gave a module, and none failed (a failure is reported on its own). */
+    private static boolean nothingReadUnder(Path folder, Map<Path, Outcome> outcomes) {
+        for (Map.Entry<Path, Outcome> e : outcomes.entrySet()) {
+            if (!e.getKey().startsWith(folder)) continue;
+            if (!(e.getValue() instanceof Outcome.Read read) || !read.modules().isEmpty()) return false;
+        }
+        return true;
     }
 
     /** What to do with a source file given instead of what its compiler makes of it; null for other files (textual IR, say). */

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -291,6 +292,37 @@ class CliTest {
                 "lib.c: a C source file, not LLVM bitcode: verify what clang makes of it (clang-22 -c -flto -fsanitize=cfi-icall",
                 "ui.cc: a C++ source file, not LLVM bitcode");
         assertThat(r.out()).contains("in 1 input (1 module); 3 unreadable");
+    }
+
+    /** A folder that gives no module (a build without -flto, a wrong path) must not pass as a clean program. */
+    @Test
+    void verifyOfAFolderWithoutBitcodeIsAnInputError(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path empty = java.nio.file.Files.createDirectory(dir.resolve("empty"));
+        Path notes = java.nio.file.Files.createDirectory(dir.resolve("notes"));
+        java.nio.file.Files.writeString(notes.resolve("README.txt"), "not a module\n");
+        for (Path folder : List.of(empty, notes)) {
+            Result r = run("verify", folder.toString());
+            assertThat(r.status()).as(folder.toString()).isEqualTo(2);
+            assertThat(r.out()).as(folder.toString()).contains(folder + ": a folder with no LLVM bitcode in it", "0 inputs (0 modules); 1 unreadable");
+        }
+        Path fig4 = Path.of("..").toAbsolutePath().normalize().resolve("fixtures/verify/fig4");
+        assertThat(run("verify", fig4.toString()).out()).doesNotContain("no LLVM bitcode").contains("in 2 inputs (3 modules)");
+    }
+
+    /** encode takes .rs files as Rust without --lang; C and Rust in one run is a usage error. */
+    @Test
+    void encodeReadsRustSourcesAsRustByTheirName(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path rs = dir.resolve("ffi.rs");
+        java.nio.file.Files.writeString(rs, "extern \"C\" { pub fn hello_from_c(arg: i64); }\n");
+        Result r = run("encode", "--crate", "ffi=abc_", "--target", "x86_64-linux-gnu", rs.toString());
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("hello_from_c\t_ZTSFvu3i64E\t0x0ffabd9f");
+        Path h = dir.resolve("ffi.h");
+        java.nio.file.Files.writeString(h, "void hello_from_c(long arg);\n");
+        Result mixed = run("encode", rs.toString(), h.toString());
+        assertThat(mixed.status()).isEqualTo(2);
+        assertThat(mixed.err()).contains("give Rust sources and C headers in separate runs (or say which with --lang)");
+        assertThat(run("encode", "--lang", "c", "--target", "x86_64-linux-gnu", h.toString()).out()).contains("hello_from_c\t_ZTSFvlE");
     }
 
     /** One id, two readings: which compiler wrote it decides what its back-references name. */
