@@ -70,49 +70,59 @@ final class Fixes {
      * they come from one compiler.
      */
     static String suggest(boolean rustA, boolean rustB, Optional<IdExplainer.Difference> difference, String sameLanguage) {
-        if (rustA != rustB && difference.isPresent()) {
-            IdExplainer.Difference d = difference.get();
-            if (d.numbering()) return RENUMBERED;
-            Optional<String> namespaced = d.left() == null ? Optional.empty() : namespaced(rustA ? d.right() : d.left(), rustA ? d.left() : d.right());
-            if (namespaced.isPresent()) return namespaced.get();
-            Optional<String> names = renamedType(d, rustA);
-            if (names.isPresent()) return names.get();
-            if (d.left() != null) {
-                String c = rustA ? d.right() : d.left(), rust = rustA ? d.left() : d.right();
-                String code = C_INTEGER_CODES.get(c);
-                if (code != null) {
-                    return "on the Rust side use a newtype that encodes as C `" + c + "`: #[repr(transparent)] #[cfi_encoding = \"" + code
-                            + "\"] pub struct " + newtypeName(c) + "(pub " + rust + "); (the cfi_types crate provides these)" + OR_NORMALIZE;
-                }
-                Optional<String> pointed = pointedToInteger(c, rust);
-                if (pointed.isPresent()) return pointed.get();
-                if (c.equals("void *") && rust.equals("const void *")) return GENERALIZED_CONST;
-                Optional<String> raw = rawPointerFor(c, rust);
-                if (raw.isPresent()) return raw.get();
-                Optional<String> tagged = taggedInteger(c, rust);
-                if (tagged.isPresent()) return tagged.get();
-                Optional<String> plain = plainRustType(c, rust);
-                if (plain.isPresent()) return plain.get();
+        if (rustA == rustB || difference.isEmpty()) return sameLanguage;
+        IdExplainer.Difference d = difference.get();
+        if (d.numbering()) return RENUMBERED;
+        if (d.left() == null) return DECLARE_EXACTLY;   // a count or variadic difference
+        String repair = repair(rustA ? d.right() : d.left(), rustA ? d.left() : d.right());
+        return repair != null ? repair : DECLARE_EXACTLY;
+    }
 
-                if (c.equals("const void *") && rust.equals("void *")) return "declare the Rust pointer `*const`: C's points to const";
-            }
-            return "declare the Rust side with types that encode exactly like the C definition's";
-        }
-        return sameLanguage;
+    private static final String DECLARE_EXACTLY = "declare the Rust side with types that encode exactly like the C definition's";
+
+    /**
+     * The repair for a part where C (or C++) has {@code c} and Rust has {@code rust}, both as the
+     * reading that tells them apart prints them; null when none is known. The most specific first.
+     */
+    private static String repair(String c, String rust) {
+        String r;
+        if ((r = namespaced(c, rust)) != null) return r;          // ui::Widget* vs Widget*
+        if ((r = renamedType(c, rust)) != null) return r;         // z_stream_s * vs z_stream *
+        if ((r = integer(c, rust)) != null) return r;             // long vs i64
+        if ((r = pointedToInteger(c, rust)) != null) return r;    // long long * vs i64 *
+        if ((r = constness(c, rust)) != null) return r;           // void * vs const void *
+        if ((r = rawPointerFor(c, rust)) != null) return r;       // *const point vs Option<&point>
+        if ((r = taggedInteger(c, rust)) != null) return r;       // color vs u32
+        return plainRustType(c, rust);                            // _Bool vs u8, void * vs u8 *
+    }
+
+    /** {@code long} vs {@code i64}: a newtype with the C integer's Itanium code. */
+    private static String integer(String c, String rust) {
+        String code = C_INTEGER_CODES.get(c);
+        if (code == null) return null;
+        return "on the Rust side use a newtype that encodes as C `" + c + "`: #[repr(transparent)] #[cfi_encoding = \"" + code
+                + "\"] pub struct " + newtypeName(c) + "(pub " + rust + "); (the cfi_types crate provides these)" + OR_NORMALIZE;
+    }
+
+    /** {@code void *} vs {@code const void *}, either way round. */
+    private static String constness(String c, String rust) {
+        if (c.equals("void *") && rust.equals("const void *")) return GENERALIZED_CONST;
+        if (c.equals("const void *") && rust.equals("void *")) return "declare the Rust pointer `*const`: C's points to const";
+        return null;
     }
 
     /**
      * {@code long long *} vs {@code i64 *}: an id spells the pointee, so the newtype goes behind the
      * pointer ({@code *mut CLongLong}); C's {@code const} on the pointee says {@code *const}.
      */
-    private static Optional<String> pointedToInteger(String c, String rust) {
+    private static String pointedToInteger(String c, String rust) {
         Pointees p = Pointees.of(c, rust);
         String code = C_INTEGER_CODES.get(p.c());
-        if (p.pointers().isEmpty() || code == null || p.rust().contains(" ")) return Optional.empty();
+        if (p.pointers().isEmpty() || code == null || p.rust().contains(" ")) return null;
         String newtype = newtypeName(p.c());
-        return Optional.of("on the Rust side point to a newtype that encodes as C `" + p.c() + "`: #[repr(transparent)] #[cfi_encoding = \"" + code
+        return "on the Rust side point to a newtype that encodes as C `" + p.c() + "`: #[repr(transparent)] #[cfi_encoding = \"" + code
                 + "\"] pub struct " + newtype + "(pub " + p.rust() + "); and declare `" + p.pointers() + newtype + "` (the cfi_types crate provides these)"
-                + OR_NORMALIZE);
+                + OR_NORMALIZE;
     }
 
     /**
@@ -121,27 +131,27 @@ final class Fixes {
      * {@code Option} as themselves, never as the pointer C passes, so only a raw pointer or a bare
      * function pointer matches. {@code c} and {@code rust} are Rust views.
      */
-    private static Optional<String> rawPointerFor(String c, String rust) {
+    private static String rawPointerFor(String c, String rust) {
         boolean option = rust.startsWith("Option<") && rust.endsWith(">");
         String inner = option ? rust.substring("Option<".length(), rust.length() - 1) : rust;
         if (inner.startsWith("extern \"") || inner.startsWith("unsafe extern \"")) {
-            if (!option || !inner.equals(c)) return Optional.empty();
-            return Optional.of("rustc encodes `Option<…>` as the type core::option::Option, never as the function pointer it holds: declare the "
+            if (!option || !inner.equals(c)) return null;
+            return "rustc encodes `Option<…>` as the type core::option::Option, never as the function pointer it holds: declare the "
                     + "parameter as the bare `unsafe extern \"C\" fn(…)` without the Option (it cannot be null then); where C must be given null, "
-                    + "no Rust type matches, so call the function directly rather than through a pointer");
+                    + "no Rust type matches, so call the function directly rather than through a pointer";
         }
         String pointee;
         if (inner.startsWith("&mut ")) pointee = inner.substring(5);
         else if (inner.startsWith("&")) pointee = inner.substring(1);
         else if (option && inner.startsWith("*const ")) pointee = inner.substring(7);   // NonNull<T>, a *const T inside
-        else return Optional.empty();
+        else return null;
         String cPointee = c.startsWith("*const ") ? c.substring(7) : c.startsWith("*mut ") ? c.substring(5) : null;
-        if (!pointee.equals(cPointee)) return Optional.empty();
+        if (!pointee.equals(cPointee)) return null;
         // a record's name or c_void is what the binding writes; a C integer's view name (c_char) stands for a #[cfi_encoding] newtype
         String kind = c.startsWith("*const ") ? "*const" : "*mut";
         String declare = cPointee.equals("()") ? kind + " c_void" : cPointee.startsWith("c_") ? kind + " …" : c;
-        return Optional.of("declare the raw pointer `" + declare + "`: rustc encodes " + (option ? "`Option<…>`" : "a reference")
-                + " as " + (option ? "the type core::option::Option" : "a reference") + ", never as the pointer C's id has (a raw pointer may be null)");
+        return "declare the raw pointer `" + declare + "`: rustc encodes " + (option ? "`Option<…>`" : "a reference")
+                + " as " + (option ? "the type core::option::Option" : "a reference") + ", never as the pointer C's id has (a raw pointer may be null)";
     }
 
     private static final Set<String> RUST_INTEGERS = Set.of("i8", "i16", "i32", "i64", "i128", "u8", "u16", "u32", "u64", "u128", "isize", "usize");
@@ -151,15 +161,15 @@ final class Fixes {
      * of a C enum is an integer alias ({@code pub type color = c_uint}); a newtype that encodes as
      * the tag matches (checked with rustc 1.95: {@code #[cfi_encoding = "5color"]}).
      */
-    private static Optional<String> taggedInteger(String c, String rust) {
+    private static String taggedInteger(String c, String rust) {
         Pointees p = Pointees.of(c, rust);
         String cBase = p.c(), rustBase = p.rust(), pointers = p.pointers();
-        if (!RUST_INTEGERS.contains(rustBase) || !cBase.matches("[A-Za-z_]\\w*") || BUILTIN_WORDS.contains(cBase)) return Optional.empty();
+        if (!RUST_INTEGERS.contains(rustBase) || !cBase.matches("[A-Za-z_]\\w*") || BUILTIN_WORDS.contains(cBase)) return null;
         String newtype = RustTwins.names(cBase).getLast();
         if (newtype.equals(cBase)) newtype = Character.toUpperCase(cBase.charAt(0)) + cBase.substring(1) + (Character.isUpperCase(cBase.charAt(0)) ? "Tag" : "");
-        return Optional.of("C's id spells `" + cBase + "` by its name (an enum's tag, most likely; bindgen binds it as an integer): on the Rust side use "
+        return "C's id spells `" + cBase + "` by its name (an enum's tag, most likely; bindgen binds it as an integer): on the Rust side use "
                 + "a newtype that encodes as that name: #[repr(transparent)] #[cfi_encoding = \"" + cBase.length() + cBase + "\"] pub struct " + newtype
-                + "(pub " + rustBase + ");" + (pointers.isEmpty() ? "" : " and declare `" + pointers + newtype + "`"));
+                + "(pub " + rustBase + ");" + (pointers.isEmpty() ? "" : " and declare `" + pointers + newtype + "`");
     }
 
     /**
@@ -184,14 +194,14 @@ final class Fixes {
      * {@code u8} (rustc encodes {@code bool} as {@code b}, as clang does), {@code void *} as
      * {@code *mut u8} ({@code c_void} encodes as {@code v}).
      */
-    private static Optional<String> plainRustType(String c, String rust) {
+    private static String plainRustType(String c, String rust) {
         Pointees p = Pointees.of(c, rust);
-        if (!RUST_INTEGERS.contains(p.rust())) return Optional.empty();
-        if (p.c().equals("_Bool")) return Optional.of("declare `" + p.pointers() + "bool`: rustc encodes bool as C's _Bool (b), an integer as itself");
+        if (!RUST_INTEGERS.contains(p.rust())) return null;
+        if (p.c().equals("_Bool")) return "declare `" + p.pointers() + "bool`: rustc encodes bool as C's _Bool (b), an integer as itself";
         if (p.c().equals("void") && !p.pointers().isEmpty()) {
-            return Optional.of("declare `" + p.pointers() + "c_void`: rustc encodes c_void as C's void (v), " + p.rust() + " as itself");
+            return "declare `" + p.pointers() + "c_void`: rustc encodes c_void as C's void (v), " + p.rust() + " as itself";
         }
-        return Optional.empty();
+        return null;
     }
 
     /** A C++ class in namespaces behind pointers or references ({@code ui::Widget*}); {@code std}'s names are abbreviated in ids and left out. */
@@ -202,16 +212,16 @@ final class Fixes {
      * ({@code N2ui6WidgetE}), a Rust binding's struct is its bare name; the struct given that
      * encoding matches (checked with rustc 1.95 and clang++ 22).
      */
-    private static Optional<String> namespaced(String c, String rust) {
+    private static String namespaced(String c, String rust) {
         Matcher m = CXX_NAMESPACED.matcher(c.trim());
-        if (!m.matches() || m.group(1).startsWith("std::")) return Optional.empty();
+        if (!m.matches() || m.group(1).startsWith("std::")) return null;
         String rustName = typeName(rust);
-        if (rustName == null) return Optional.empty();
+        if (rustName == null) return null;
         StringBuilder mangled = new StringBuilder("N");
         for (String part : (m.group(1) + m.group(2)).split("::")) mangled.append(part.length()).append(part);
         mangled.append('E');
-        return Optional.of("C++'s id spells the class with its namespaces, `" + m.group(1) + m.group(2) + "`: give the Rust type " + rustName
-                + " that encoding with #[cfi_encoding = \"" + mangled + "\"] (rustc's cfi_encoding feature)");
+        return "C++'s id spells the class with its namespaces, `" + m.group(1) + m.group(2) + "`: give the Rust type " + rustName
+                + " that encoding with #[cfi_encoding = \"" + mangled + "\"] (rustc's cfi_encoding feature)";
     }
 
     /** A spelling without its trailing blank and its {@code const}s ({@code const long long } → {@code long long}). */
@@ -224,14 +234,12 @@ final class Fixes {
      * name — C's the struct's tag (a typedef name is not in it), Rust's its own type's — so bindings
      * that name a struct after C's typedef never match.
      */
-    private static Optional<String> renamedType(IdExplainer.Difference d, boolean rustLeft) {
-        if (d.left() == null) return Optional.empty();
-        String left = typeName(d.left()), right = typeName(d.right());
-        if (left == null || right == null || left.equals(right)) return Optional.empty();
-        String c = rustLeft ? right : left, rust = rustLeft ? left : right;
-        return Optional.of("the Rust type `" + rust + "` stands for C's `" + c + "`, and ids spell type names (C: a struct's tag, "
-                + "never its typedef): name the Rust type " + c + ", or give it C's encoding with #[cfi_encoding = \""
-                + c.length() + c + "\"] (rustc's cfi_encoding feature)");
+    private static String renamedType(String c, String rust) {
+        String cName = typeName(c), rustName = typeName(rust);
+        if (cName == null || rustName == null || cName.equals(rustName)) return null;
+        return "the Rust type `" + rustName + "` stands for C's `" + cName + "`, and ids spell type names (C: a struct's tag, "
+                + "never its typedef): name the Rust type " + cName + ", or give it C's encoding with #[cfi_encoding = \""
+                + cName.length() + cName + "\"] (rustc's cfi_encoding feature)";
     }
 
     private static String typeName(String spelling) {

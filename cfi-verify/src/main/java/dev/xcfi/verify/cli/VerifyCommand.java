@@ -120,7 +120,10 @@ final class VerifyCommand implements Callable<Integer> {
                 errors.add(new Report.InputError(f.toString(), "not read: " + left.why()));
             }
         });
-        for (Path p : operands) if (Files.isDirectory(p) && nothingReadUnder(p, outcomes)) errors.add(new Report.InputError(p.toString(), NO_BITCODE_IN_FOLDER));
+        // nothing read at all must not pass as a clean program; a native-only folder beside real inputs is passed over
+        if (modules.isEmpty()) {
+            for (Path p : operands) if (Files.isDirectory(p) && nothingReadUnder(p, outcomes)) errors.add(new Report.InputError(p.toString(), NO_BITCODE_IN_FOLDER));
+        }
         List<Finding> findings = Verifier.verify(modules);
         Report report = new Report(inputs, findings, errors, accepted.map(b -> b.compare(findings)));
         model.spec().commandLine().getOut().print(switch (format.<ReportFormat>getValue()) {
@@ -159,7 +162,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    /** A folder named to verify that gave no module: a build that is not what the command thinks, which must not pass as clean. */
+    /** A folder named to verify that gave no module when nothing else did either: a build that is not what the command thinks. */
     private static final String NO_BITCODE_IN_FOLDER = "a folder with no LLVM bitcode in it (no .bc or .ll file, no LTO object, no object "
             + "or archive with embedded bitcode: build with -flto, or embed the modules with clang's -fembed-bitcode)";
 

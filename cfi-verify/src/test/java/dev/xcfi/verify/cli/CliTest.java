@@ -294,7 +294,7 @@ class CliTest {
         assertThat(r.out()).contains("in 1 input (1 module); 3 unreadable");
     }
 
-    /** A folder that gives no module (a build without -flto, a wrong path) must not pass as a clean program. */
+    /** A folder that gives no module (a build without -flto, a wrong path), with nothing else read, must not pass as a clean program. */
     @Test
     void verifyOfAFolderWithoutBitcodeIsAnInputError(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path empty = java.nio.file.Files.createDirectory(dir.resolve("empty"));
