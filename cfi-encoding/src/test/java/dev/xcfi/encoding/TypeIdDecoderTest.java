@@ -56,6 +56,19 @@ class TypeIdDecoderTest {
         assertThat(RustIdDecoder.decode(id, writer).rust()).isEqualTo(rust);
     }
 
+    /** rustc's unseparated array lengths: split where the whole id reads, and a hopeless id gives up after a bounded number of readings. */
+    @org.junit.jupiter.api.Test
+    void rustcArrayLengthsAreSplitWhereTheWholeIdReads() {
+        assertThat(TypeIdDecoder.decode("_ZTSFvPA1911max_align_tmE", Target.X86_64_LINUX_GNU, Compiler.RUSTC).c())
+                .isEqualTo("void (max_align_t (*)[19], unsigned long)");
+        assertThat(RustIdDecoder.decode("_ZTSFvPA1911max_align_tmE", Compiler.RUSTC).rust()).isEqualTo("extern \"C\" fn(*mut [max_align_t; 19], c_ulong)");
+        String hopeless = "_ZTSFv" + "PA12345671a".repeat(12) + "Q";
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+            assertThatThrownBy(() -> TypeIdDecoder.decode(hopeless, Target.X86_64_LINUX_GNU, Compiler.RUSTC)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> RustIdDecoder.decode(hopeless, Compiler.RUSTC)).isInstanceOf(IllegalArgumentException.class);
+        });
+    }
+
     @ParameterizedTest
     @CsvSource({"_ZTSFvlX, offset 7", "_ZTSFvS_E, refers to nothing yet", "FvlE, no _ZTS prefix", "_ZTSFvu3i6, runs past the end"})
     void malformedIdsSayWhere(String id, String message) {

@@ -130,19 +130,22 @@ class MalformedInputTest {
         List<String> unexpected = new ArrayList<>();
         for (int i = 0; i < 5 * MUTANTS; i++) {
             String id = mutate(ids.get(r.nextInt(ids.size())), r);
-            try {
-                TypeIdDecoder.decode(id, Target.X86_64_LINUX_GNU);
-            } catch (IllegalArgumentException e) {
-                // the expected outcome for most mutants
-            } catch (RuntimeException | StackOverflowError e) {
-                unexpected.add("C view of " + id + ": " + e);
-            }
-            try {
-                RustIdDecoder.decode(id);
-            } catch (IllegalArgumentException e) {
-                // expected
-            } catch (RuntimeException | StackOverflowError e) {
-                unexpected.add("Rust view of " + id + ": " + e);
+            // each view by each compiler's numbering (rustc's arrays make the C view retry readings)
+            for (dev.xcfi.encoding.Compiler writer : dev.xcfi.encoding.Compiler.values()) {
+                try {
+                    TypeIdDecoder.decode(id, Target.X86_64_LINUX_GNU, writer);
+                } catch (IllegalArgumentException e) {
+                    // the expected outcome for most mutants
+                } catch (RuntimeException | StackOverflowError e) {
+                    unexpected.add("C view (" + writer + ") of " + id + ": " + e);
+                }
+                try {
+                    RustIdDecoder.decode(id, writer);
+                } catch (IllegalArgumentException e) {
+                    // expected
+                } catch (RuntimeException | StackOverflowError e) {
+                    unexpected.add("Rust view (" + writer + ") of " + id + ": " + e);
+                }
             }
         }
         assertThat(unexpected).isEmpty();
