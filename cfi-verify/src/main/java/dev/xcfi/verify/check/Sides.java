@@ -74,7 +74,20 @@ final class Sides {
                                    List<IdExplainer.Difference> parts) {
         StringBuilder text = new StringBuilder(message);
         for (IdExplainer.Difference d : parts) text.append("; ").append(d.text());
-        return new Finding(rule, symbol, text.toString(), List.of(sideA.location(), sideB.location()), Fixes.suggest(a.isRust(), b.isRust(), parts, sameLanguage));
+        String fix = Fixes.suggest(a.isRust(), b.isRust(), parts, sameLanguage) + unnamedHashes(sideA, sideB);
+        return new Finding(rule, symbol, text.toString(), List.of(sideA.location(), sideB.location()), fix);
+    }
+
+    /**
+     * Where a KCFI hash stayed a number (no debug information, or a part it does not record such as a
+     * {@code cfi_salt}), the command that names it from the declaring source.
+     */
+    private static String unnamedHashes(Side sideA, Side sideB) {
+        StringBuilder hashes = new StringBuilder();
+        for (Side side : List.of(sideA, sideB)) {
+            if (side.id().isEmpty() && side.location().typeId().startsWith("0x")) hashes.append(hashes.isEmpty() ? "" : " ").append(side.location().typeId());
+        }
+        return hashes.isEmpty() ? "" : " (`xcfi which " + hashes + " FILE...` names a hash from the C headers or Rust sources that declare it)";
     }
 
     /** The repair for a function built without the sanitizer that code built with {@code scheme} reaches. */

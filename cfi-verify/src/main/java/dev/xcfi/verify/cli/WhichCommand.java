@@ -120,7 +120,8 @@ final class WhichCommand implements Callable<Integer> {
             }
             if (!hashes.contains(id.kcfi())) continue;
             row(id.kcfi(), named.kind().name().toLowerCase(Locale.ROOT), named.name(), id.id().string() == null ? "<internal>" : id.id().string(),
-                    named.location().file() + ":" + named.location().line(), CTypePrinter.print(named.type()));
+                    named.location().file() + ":" + named.location().line(),
+                    CTypePrinter.print(named.type()) + (id.id().salt().isEmpty() ? "" : " (salt \"" + id.id().salt() + "\", hashed as part of the id)"));
         }
     }
 

@@ -584,8 +584,11 @@ class VerifyFixturesTest {
         // ... unless C calls its struct something the driver's name does not twin: then the report says which hash cannot be named
         java.nio.file.Files.writeString(dir.resolve("kvfs.c"), java.nio.file.Files.readString(dir.resolve("vfs.c")).replace("struct file", "struct kfile"));
         buildC(dir, "kvfs");
-        assertThat(verify(p(dir, "kcfi-kvfs.o"), p(dir, "kcfi-g-drv.bc")).text())
-                .contains("through the same IR type i64(ptr,ptr,i64,ptr) (the call's hash cannot be named", "hash of _ZTSFu5isizeP4filePu2i8u5usizePu3i64E");
+        Run kvfs = verify(p(dir, "kcfi-kvfs.o"), p(dir, "kcfi-g-drv.bc"));
+        assertThat(kvfs.text()).contains("through the same IR type i64(ptr,ptr,i64,ptr) (the call's hash cannot be named", "hash of _ZTSFu5isizeP4filePu2i8u5usizePu3i64E");
+        // the hash that stays a number: the report says how to name it from C's header
+        assertThat(kvfs.json().get("findings")).anySatisfy(f -> assertThat(f.get("fix").asText())
+                .containsPattern("\\(`xcfi which 0x[0-9a-f]{8} FILE\\.\\.\\.` names a hash from the C headers or Rust sources that declare it\\)$"));
         assertThat(runMixed(dir, "vfs", "drv")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
         // the other repair: integer normalization on both sides, the driver as it is
         compile(dir, "kcfi-n-vfs.bc", p(dir, "vfs.c"), "-fsanitize=kcfi", "-fsanitize-cfi-icall-experimental-normalize-integers", "-emit-llvm");

@@ -325,6 +325,16 @@ class CliTest {
         assertThat(run("encode", "--lang", "c", "--target", "x86_64-linux-gnu", h.toString()).out()).contains("hello_from_c\t_ZTSFvlE");
     }
 
+    /** A salted declaration's hash is found, and the row says the salt is in it (the id alone hashes otherwise). */
+    @Test
+    void whichSaysWhenASaltIsInTheHash(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path h = dir.resolve("salted.h");
+        java.nio.file.Files.writeString(h, "void __attribute__((cfi_salt(\"v1\"))) handle(long v);\nvoid plain(long v);\n");
+        String salted = dev.xcfi.encoding.KcfiHash.format(dev.xcfi.encoding.KcfiHash.XXHASH64.hash("_ZTSFvlE.v1"));
+        Result r = run("which", "--target", "x86_64-linux-gnu", salted, h.toString());
+        assertThat(r.out()).isEqualTo(salted + "\tfunction\thandle\t_ZTSFvlE\t" + h + ":1\tvoid (long) (salt \"v1\", hashed as part of the id)\n");
+    }
+
     /** One id, two readings: which compiler wrote it decides what its back-references name. */
     @Test
     void decodeReadsByTheWritersNumbering() {
