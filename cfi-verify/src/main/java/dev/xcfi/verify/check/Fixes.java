@@ -135,7 +135,8 @@ final class Fixes {
         boolean option = rust.startsWith("Option<") && rust.endsWith(">");
         String inner = option ? rust.substring("Option<".length(), rust.length() - 1) : rust;
         if (inner.startsWith("extern \"") || inner.startsWith("unsafe extern \"")) {
-            if (!option || !inner.equals(c)) return null;
+            // the function types may differ too: those parts follow this one, each with its repair
+            if (!option || !(c.startsWith("extern \"") || c.startsWith("unsafe extern \""))) return null;
             return "rustc encodes `Option<…>` as the type core::option::Option, never as the function pointer it holds: declare the "
                     + "parameter as the bare `unsafe extern \"C\" fn(…)` without the Option (it cannot be null then); where C must be given null, "
                     + "no Rust type matches, so call the function directly rather than through a pointer";

@@ -24,6 +24,7 @@ import dev.xcfi.types.Target;
 import dev.xcfi.encoding.rust.RustTypePrinter;
 import dev.xcfi.types.rust.FnPointer;
 import dev.xcfi.types.rust.FnSig;
+import dev.xcfi.types.rust.RustType;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -153,8 +154,12 @@ final class IdExplainer {
         return out;
     }
 
-    /** The parts of two ids that differ, both read as Rust signatures; empty when either is not read. */
-    private static List<Difference> rustDifferences(String a, Compiler writerA, String b, Compiler writerB) {
+    /**
+     * The parts of two ids that differ, both read as Rust signatures; empty when either is not
+     * read. A callback that is an {@code Option} on one side only is that part, and then the parts
+     * inside the two function types, compared as C ({@link #asC}) so that their repairs are C's.
+     */
+    private List<Difference> rustDifferences(String a, Compiler writerA, String b, Compiler writerB) {
         FnSig x, y;
         try {
             x = RustIdDecoder.decode(a, writerA).sig();
@@ -163,18 +168,42 @@ final class IdExplainer {
             return List.of();
         }
         List<Difference> out = new ArrayList<>(2);
-        String p = RustTypePrinter.print(x.output()), q = RustTypePrinter.print(y.output());
-        if (!p.equals(q)) out.add(new Difference("the return type", p, q));
+        rustPart(x.output(), y.output(), "the return type", out);
         int n = Math.min(x.inputs().size(), y.inputs().size());
-        for (int i = 0; i < n; i++) {
-            p = RustTypePrinter.print(x.inputs().get(i));
-            q = RustTypePrinter.print(y.inputs().get(i));
-            if (!p.equals(q)) out.add(new Difference("parameter " + (i + 1), p, q));
-        }
+        for (int i = 0; i < n; i++) rustPart(x.inputs().get(i), y.inputs().get(i), "parameter " + (i + 1), out);
         if (x.inputs().size() != y.inputs().size()) {
             out.add(new Difference("the parameter counts differ (" + x.inputs().size() + " vs " + y.inputs().size() + ")", null, null));
         }
         return out;
+    }
+
+    private void rustPart(RustType p, RustType q, String where, List<Difference> out) {
+        String a = RustTypePrinter.print(p), b = RustTypePrinter.print(q);
+        if (a.equals(b)) return;
+        out.add(new Difference(where, a, b));
+        FnSig f = callback(p), g = callback(q);
+        if (f == null || g == null) return;
+        Optional<FunctionType> cf = asC(f), cg = asC(g);
+        if (cf.isPresent() && cg.isPresent()) differences(cf.get(), cg.get(), where + " (a function pointer): its ", out);
+    }
+
+    /** A callback's signature: a fn pointer's, or that of the fn pointer an {@code Option} holds (bindgen's nullable callback). */
+    private static FnSig callback(RustType t) {
+        if (t instanceof FnPointer f) return f.sig();
+        if (t instanceof dev.xcfi.types.rust.Adt a && a.def().path().name().equals("Option") && a.args().size() == 1
+                && a.args().getFirst() instanceof dev.xcfi.types.rust.GenericArg.Type arg && arg.type() instanceof FnPointer f) {
+            return f.sig();
+        }
+        return null;
+    }
+
+    /** A Rust signature as the C type rustc's id of it spells (its C builtins as C's, Rust's integers as {@code i32} …). */
+    private Optional<FunctionType> asC(FnSig sig) {
+        try {
+            return Optional.of(TypeIdDecoder.decode(rustc().encode(sig, CfiMode.PLAIN).string(), target, Compiler.RUSTC).type());
+        } catch (IllegalArgumentException | dev.xcfi.encoding.EncodingException e) {
+            return Optional.empty();
+        }
     }
 
     /** The back-reference ({@code S0_}) of {@code mangling} that position {@code at} is in. */

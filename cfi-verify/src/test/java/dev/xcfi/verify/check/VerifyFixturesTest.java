@@ -837,6 +837,43 @@ class VerifyFixturesTest {
     }
 
     /**
+     * A whole binding as bindgen writes one (fixtures/verify/kv.c, fixtures/rust/examples/kv_binding.rs):
+     * core::ffi's aliases, usize, Option callbacks (one kept for later, one called during the call),
+     * an integer for the enum. Every callback C calls traps; the report names every part of every
+     * mismatch with a repair, and the binding repaired that way (kv_binding_fixed.rs) verifies clean
+     * under cfi-icall and KCFI and runs. Both readers say the same.
+     */
+    @Test
+    void aBindgenStyleBindingTrapsAndTheBindingRepairedAsTheReportSaysRuns(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        dev.xcfi.encoding.golden.Compilers.requireRustc();
+        java.nio.file.Files.copy(Fixtures.root().resolve("fixtures/verify/kv.c"), dir.resolve("kv.c"));
+        for (String crate : List.of("kv_binding", "kv_binding_fixed")) {
+            java.nio.file.Files.copy(Fixtures.root().resolve("fixtures/rust/examples/" + crate + ".rs"), dir.resolve(crate + ".rs"));
+            buildRust(dir, crate);
+        }
+        buildC(dir, "kv");
+        for (String reader : List.of("java", "llvm")) {
+            Run r = verify("--reader=" + reader, p(dir, "kv.bc"), p(dir, "cfi-kv_binding.bc"));
+            assertThat(r.findings()).as(reader).contains("declaration-mismatch kv_open", "declaration-mismatch kv_set_logger", "declaration-mismatch kv_put",
+                    "declaration-mismatch kv_foreach", "declaration-mismatch kv_close").filteredOn(f -> f.startsWith("callback-mismatch")).hasSize(2);
+            Map<String, JsonNode> bySymbol = new java.util.HashMap<>();
+            for (JsonNode f : r.json().get("findings")) bySymbol.putIfAbsent(f.get("symbol").asText(), f);
+            assertThat(bySymbol.get("kv_set_logger").get("message").asText()).endsWith("parameter 2 is `Option<extern \"C\" fn(i32, *const i8)>` vs "
+                    + "`extern \"C\" fn(c_int, *const c_char)`; parameter 2 (a function pointer): its parameter 1 is `i32` vs `int`; "
+                    + "parameter 2 (a function pointer): its parameter 2 is `const i8 *` vs `const char *`");
+            assertThat(bySymbol.get("kv_set_logger").get("fix").asText()).contains("declare the parameter as the bare `unsafe extern \"C\" fn(…)`",
+                    "#[cfi_encoding = \"i\"] pub struct CInt(pub i32);", "#[cfi_encoding = \"c\"] pub struct CChar(pub i8); and declare `*const CChar`");
+            assertThat(bySymbol.get("kv_close").get("fix").asText()).contains("#[cfi_encoding = \"9kv_status\"] pub struct KvStatus(pub u32);");
+            assertThat(bySymbol.get("kv_put").get("fix").asText()).contains("#[cfi_encoding = \"m\"] pub struct CUnsignedLong(pub usize);");
+        }
+        assertThat(runMixed(dir, "kv", "kv_binding")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
+        assertThat(verify(p(dir, "kv.bc"), p(dir, "cfi-kv_binding_fixed.bc")).findings()).isEmpty();
+        assertThat(verify(p(dir, "kcfi-kv.o"), p(dir, "kcfi-kv_binding_fixed.bc")).findings()).isEmpty();
+        assertThat(runMixed(dir, "kv", "kv_binding_fixed")).as("exit under cfi-icall, KCFI").containsExactly(0, 0);
+    }
+
+    /**
      * Bindings that use Rust's safe types for C's pointers: {@code Option<&T>}, {@code &mut T},
      * {@code Option<NonNull<T>>} and a nullable callback {@code Option<unsafe extern "C" fn>}, and
      * bindgen's integer for a C enum. rustc encodes each as itself, never as the pointer (or the
