@@ -142,8 +142,8 @@ final class IdExplainer {
             TypeIdDecoder.Decoded x = c(a, writerA), y = c(b, writerB);
             differences(x.type(), y.type(), "", out);
             if (out.isEmpty() && writerA != writerB && !x.mangling().equals(y.mangling())) {
-                int at = 0;
-                while (x.mangling().charAt(at) == y.mangling().charAt(at)) at++;
+                int at = 0, end = Math.min(x.mangling().length(), y.mangling().length());
+                while (at < end - 1 && x.mangling().charAt(at) == y.mangling().charAt(at)) at++;
                 out.add(Difference.numbering(x.c(), reference(x.mangling(), at), reference(y.mangling(), at)));
             }
         } catch (IllegalArgumentException e) {
