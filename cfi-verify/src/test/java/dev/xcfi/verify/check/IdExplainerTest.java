@@ -45,4 +45,26 @@ class IdExplainerTest {
         assertThat(x86.differences("_ZTSFvPFvu3i64EPcS1_E", Compiler.RUSTC, "_ZTSFvPFvlEPcS1_E", Compiler.CLANG))
                 .extracting(IdExplainer.Difference::text).containsExactly("parameter 1 (a function pointer): its parameter 1 is `i64` vs `long`");
     }
+
+    /** Any two ids, each said to be either compiler's: the explainer answers, never throws (reports are rendered from its answers). */
+    @Test
+    void anyPairOfIdsByEitherCompilerIsExplainedWithoutAnException() throws java.io.IOException {
+        java.nio.file.Path root = dev.xcfi.encoding.golden.Fixtures.root();
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(root.resolve("fixtures/c/golden/x86_64-linux-gnu/corpus.plain.tsv"))) ids.add(line.split("\t")[1]);
+        for (String line : java.nio.file.Files.readAllLines(root.resolve("fixtures/rust/golden/corpus.plain.tsv"))) ids.add(line.split("\t")[1]);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(13);
+        IdExplainer x86 = new IdExplainer(Target.X86_64_LINUX_GNU);
+        int explained = 0;
+        for (int i = 0; i < 3_000; i++) {
+            String a = ids.get(r.nextInt(ids.size())), b = ids.get(r.nextInt(ids.size()));
+            Compiler wa = Compiler.values()[r.nextInt(2)], wb = Compiler.values()[r.nextInt(2)];
+            assertThat(x86.decoded(a, wa)).isNotEmpty();
+            java.util.List<IdExplainer.Difference> parts = x86.differences(a, wa, b, wb);
+            String fix = Fixes.suggest(wa == Compiler.RUSTC, wb == Compiler.RUSTC, parts, "same");
+            assertThat(fix).isNotEmpty();
+            if (!parts.isEmpty()) explained++;
+        }
+        assertThat(explained).isGreaterThan(1_000);
+    }
 }
