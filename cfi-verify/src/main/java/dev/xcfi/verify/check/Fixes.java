@@ -33,6 +33,9 @@ final class Fixes {
      * matches (a {@code #[cfi_encoding = "Pv"]} wrapper is a dictionary entry of its own, so it does
      * not either, checked with rustc 1.95).
      */
+    static final String GENERALIZED_CALLBACK = "no Rust type can match a function-pointer parameter under pointer generalization: build both "
+            + "sides without it (clang -fsanitize-cfi-icall-generalize-pointers, rustc -Zsanitizer-cfi-generalize-pointers)";
+
     static final String GENERALIZED_CONST = "declare the Rust pointer `*mut`: C's does not point to const; if the parameter is a function "
             + "pointer, no Rust type can match under pointer generalization (rustc generalizes a function pointer to `*const ()`, clang to "
             + "`void *`): build both sides without it";
@@ -72,7 +75,8 @@ final class Fixes {
     static String suggest(boolean rustA, boolean rustB, Optional<IdExplainer.Difference> difference, String sameLanguage) {
         if (rustA == rustB || difference.isEmpty()) return sameLanguage;
         IdExplainer.Difference d = difference.get();
-        if (d.numbering()) return RENUMBERED;
+        if (d.kind() == IdExplainer.Difference.Kind.NUMBERING) return RENUMBERED;
+        if (d.kind() == IdExplainer.Difference.Kind.GENERALIZED_CALLBACK) return GENERALIZED_CALLBACK;
         if (d.left() == null) return DECLARE_EXACTLY;   // a count or variadic difference
         String repair = repair(rustA ? d.right() : d.left(), rustA ? d.left() : d.right());
         return repair != null ? repair : DECLARE_EXACTLY;

@@ -115,15 +115,28 @@ final class IdExplainer {
      * printed; {@code left}/{@code right} are null for a count or variadic difference, and for
      * {@link #numbering} (one type, numbered by two compilers' rules).
      */
-    record Difference(String where, String left, String right, boolean numbering) {
+    record Difference(String where, String left, String right, Kind kind) {
+        /** What a difference is: two types at a part, or one of the two compilers' own ways with one type. */
+        enum Kind { PART, NUMBERING, GENERALIZED_CALLBACK }
+
         Difference(String where, String left, String right) {
-            this(where, left, right, false);
+            this(where, left, right, Kind.PART);
         }
 
         /** Ids of one type {@code type} that differ only in their back-references ({@code S0_} in one, {@code S1_} in the other). */
         static Difference numbering(String type, String reference, String otherReference) {
             return new Difference("both spell `" + type + "`, numbered by each compiler's rules (" + reference + " vs " + otherReference
-                    + "): rustc counts a function pointer as one substitution, clang counts its function type as well", null, null, true);
+                    + "): rustc counts a function pointer as one substitution, clang counts its function type as well", null, null, Kind.NUMBERING);
+        }
+
+        /** A function-pointer parameter of generalized ids: {@code const void *} to rustc, {@code void *} to clang. */
+        static Difference generalizedCallback(String where) {
+            return new Difference(where + " is a function pointer, which pointer generalization makes `*const ()` (PKv) in rustc's id and "
+                    + "`void *` (Pv) in clang's", null, null, Kind.GENERALIZED_CALLBACK);
+        }
+
+        boolean numbering() {
+            return kind == Kind.NUMBERING;
         }
 
         String text() {
@@ -204,6 +217,30 @@ final class IdExplainer {
         } catch (IllegalArgumentException | dev.xcfi.encoding.EncodingException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * {@code parts} of two generalized ids, a {@code const void *} vs {@code void *} parameter said
+     * to be the function pointer it is when either side's ungeneralized id ({@code plainA},
+     * {@code plainB}, which modules carry beside the generalized ones) has one there.
+     */
+    List<Difference> withGeneralizedCallbacks(List<Difference> parts, Optional<String> plainA, Compiler writerA, Optional<String> plainB, Compiler writerB) {
+        if (plainA.isEmpty() && plainB.isEmpty()) return parts;
+        List<Difference> out = new ArrayList<>(parts.size());
+        for (Difference d : parts) {
+            boolean constness = d.left() != null && (d.left().equals("const void *") && d.right().equals("void *")
+                    || d.left().equals("void *") && d.right().equals("const void *"));
+            if (constness && d.where().matches("parameter \\d+")) {
+                int index = Integer.parseInt(d.where().substring("parameter ".length())) - 1;
+                if (plainA.isPresent() && functionPointerParameters(plainA.get(), writerA).contains(index)
+                        || plainB.isPresent() && functionPointerParameters(plainB.get(), writerB).contains(index)) {
+                    out.add(Difference.generalizedCallback(d.where()));
+                    continue;
+                }
+            }
+            out.add(d);
+        }
+        return out;
     }
 
     /** The back-reference ({@code S0_}) of {@code mangling} that position {@code at} is in. */

@@ -1,5 +1,6 @@
 package dev.xcfi.verify.check;
 
+import dev.xcfi.encoding.CfiMode;
 import dev.xcfi.encoding.Compiler;
 import dev.xcfi.verify.facts.ModuleFacts;
 import dev.xcfi.verify.facts.SourceLocation;
@@ -62,7 +63,16 @@ final class Sides {
      * can bridge them).
      */
     Finding mismatch(Rule rule, String symbol, String message, Site a, Side sideA, Site b, Side sideB, String sameLanguage) {
-        return finding(rule, symbol, message, a, sideA, b, sideB, sameLanguage, parts(sideA, sideB));
+        List<IdExplainer.Difference> parts = explain.withGeneralizedCallbacks(parts(sideA, sideB), ungeneralized(a, sideA), sideA.writer(),
+                ungeneralized(b, sideB), sideB.writer());
+        return finding(rule, symbol, message, a, sideA, b, sideB, sameLanguage, parts);
+    }
+
+    /** The id {@code site} carries beside a side's generalized one (modules carry both), if the side's is generalized. */
+    private static Optional<String> ungeneralized(Site site, Side side) {
+        if (side.id().isEmpty()) return Optional.empty();
+        CfiMode mode = CfiMode.ofSuffixes(side.id().get());
+        return mode.generalizePointers() ? site.id(CfiMode.of(mode.normalizeIntegers(), false)) : Optional.empty();
     }
 
     private List<IdExplainer.Difference> parts(Side sideA, Side sideB) {

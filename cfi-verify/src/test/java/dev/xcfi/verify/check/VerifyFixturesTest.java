@@ -770,6 +770,15 @@ class VerifyFixturesTest {
                 .contains("hash of _ZTSFvPFviEPcS0_E: C: void (void (*)(int), char *, char *)", "hash of _ZTSFvPFviEPcS1_E: C: void (void (*)(int), char *, char *)",
                         renumbered);
         assertThat(runMixed(dir, "walk", "walker")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
+        // pointer generalization is no way out: rustc generalizes the function pointer to *const (), clang to void *
+        compile(dir, "g-walk.bc", p(dir, "walk.c"), "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall", "-fsanitize-cfi-icall-generalize-pointers");
+        dev.xcfi.encoding.golden.Compilers.run(List.of("rustc", "--edition", "2021", "--crate-type", "lib", "-Cpanic=abort", "-Copt-level=1",
+                "-Zsanitizer=cfi", "-Zsanitizer-cfi-generalize-pointers", "-Cunsafe-allow-abi-mismatch=sanitizer", "-Clinker-plugin-lto",
+                "--emit=llvm-bc", "-o", p(dir, "g-walker.bc"), p(dir, "walker.rs")), java.util.Map.of("RUSTC_BOOTSTRAP", "1"));
+        JsonNode generalized = verify(p(dir, "g-walk.bc"), p(dir, "g-walker.bc")).json().get("findings").get(0);
+        assertThat(generalized.get("message").asText()).endsWith("parameter 1 is a function pointer, which pointer generalization makes `*const ()` (PKv) "
+                + "in rustc's id and `void *` (Pv) in clang's");
+        assertThat(generalized.get("fix").asText()).isEqualTo(Fixes.GENERALIZED_CALLBACK);
         // the repair: the callback last on both sides
         java.nio.file.Files.writeString(dir.resolve("last.c"), c.replace("void for_each(void (*cb)(int), char *from, char *to)",
                 "void for_each(char *from, char *to, void (*cb)(int))"));
