@@ -698,9 +698,7 @@ class VerifyFixturesTest {
                     + "that encoding with #[cfi_encoding = \"N2ui6WidgetE\"] (rustc's cfi_encoding feature)");
         }
         assertThat(runMixed(dir, "ui", "plain")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
-        assertThat(verify(p(dir, "ui.bc"), p(dir, "cfi-encoded.bc")).findings()).isEmpty();
-        assertThat(verify(p(dir, "kcfi-ui.o"), p(dir, "kcfi-encoded.bc")).findings()).isEmpty();
-        assertThat(runMixed(dir, "ui", "encoded")).as("exit under cfi-icall, KCFI").containsExactly(0, 0);
+        assertCleanAndRuns(dir, "ui", "encoded");
     }
 
     /**
@@ -788,9 +786,7 @@ class VerifyFixturesTest {
                 .replace("walk(add, text.as_mut_ptr(), text.as_mut_ptr().add(2))", "walk(text.as_mut_ptr(), text.as_mut_ptr().add(2), add)"));
         buildC(dir, "last");
         buildRust(dir, "last");
-        assertThat(verify(p(dir, "last.bc"), p(dir, "cfi-last.bc")).findings()).isEmpty();
-        assertThat(verify(p(dir, "kcfi-last.o"), p(dir, "kcfi-last.bc")).findings()).isEmpty();
-        assertThat(runMixed(dir, "last", "last")).as("exit under cfi-icall, KCFI").containsExactly(0, 0);
+        assertCleanAndRuns(dir, "last", "last");
     }
 
     /**
@@ -866,8 +862,7 @@ class VerifyFixturesTest {
             Run r = verify("--reader=" + reader, p(dir, "kv.bc"), p(dir, "cfi-kv_binding.bc"));
             assertThat(r.findings()).as(reader).contains("declaration-mismatch kv_open", "declaration-mismatch kv_set_logger", "declaration-mismatch kv_put",
                     "declaration-mismatch kv_foreach", "declaration-mismatch kv_close").filteredOn(f -> f.startsWith("callback-mismatch")).hasSize(2);
-            Map<String, JsonNode> bySymbol = new java.util.HashMap<>();
-            for (JsonNode f : r.json().get("findings")) bySymbol.putIfAbsent(f.get("symbol").asText(), f);
+            Map<String, JsonNode> bySymbol = firstBySymbol(r);
             assertThat(bySymbol.get("kv_set_logger").get("message").asText()).endsWith("parameter 2 is `Option<extern \"C\" fn(i32, *const i8)>` vs "
                     + "`extern \"C\" fn(c_int, *const c_char)`; parameter 2 (a function pointer): its parameter 1 is `i32` vs `int`; "
                     + "parameter 2 (a function pointer): its parameter 2 is `const i8 *` vs `const char *`");
@@ -877,9 +872,7 @@ class VerifyFixturesTest {
             assertThat(bySymbol.get("kv_put").get("fix").asText()).contains("#[cfi_encoding = \"m\"] pub struct CUnsignedLong(pub usize);");
         }
         assertThat(runMixed(dir, "kv", "kv_binding")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
-        assertThat(verify(p(dir, "kv.bc"), p(dir, "cfi-kv_binding_fixed.bc")).findings()).isEmpty();
-        assertThat(verify(p(dir, "kcfi-kv.o"), p(dir, "kcfi-kv_binding_fixed.bc")).findings()).isEmpty();
-        assertThat(runMixed(dir, "kv", "kv_binding_fixed")).as("exit under cfi-icall, KCFI").containsExactly(0, 0);
+        assertCleanAndRuns(dir, "kv", "kv_binding_fixed");
     }
 
     /**
@@ -958,8 +951,7 @@ class VerifyFixturesTest {
             Run r = verify("--reader=" + reader, p(dir, "points.bc"), p(dir, "cfi-safe.bc"));
             assertThat(r.findings()).as(reader).contains("declaration-mismatch point_sum", "declaration-mismatch point_scale",
                     "declaration-mismatch point_reset", "declaration-mismatch compare", "declaration-mismatch paint");
-            Map<String, JsonNode> bySymbol = new java.util.HashMap<>();
-            for (JsonNode f : r.json().get("findings")) bySymbol.put(f.get("symbol").asText(), f);
+            Map<String, JsonNode> bySymbol = firstBySymbol(r);
             assertThat(bySymbol.get("point_sum").get("message").asText()).endsWith("parameter 1 is `Option<&point>` vs `*const point`");
             assertThat(bySymbol.get("point_sum").get("fix").asText()).startsWith("declare the raw pointer `*const point`");
             assertThat(bySymbol.get("point_scale").get("message").asText()).endsWith("parameter 1 is `&mut point` vs `*mut point`");
@@ -971,9 +963,21 @@ class VerifyFixturesTest {
             assertThat(bySymbol.get("paint").get("fix").asText()).contains("#[repr(transparent)] #[cfi_encoding = \"5color\"] pub struct Color(pub u32);");
         }
         assertThat(runMixed(dir, "points", "safe")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
-        assertThat(verify(p(dir, "points.bc"), p(dir, "cfi-raw.bc")).findings()).isEmpty();
-        assertThat(verify(p(dir, "kcfi-points.o"), p(dir, "kcfi-raw.bc")).findings()).isEmpty();
-        assertThat(runMixed(dir, "points", "raw")).as("exit under cfi-icall, KCFI").containsExactly(0, 0);
+        assertCleanAndRuns(dir, "points", "raw");
+    }
+
+    /** Built by {@link #buildC} and {@link #buildRust}: no finding under cfi-icall nor under KCFI, and the linked programs exit 0. */
+    private static void assertCleanAndRuns(Path dir, String c, String crate) throws Exception {
+        assertThat(verify(p(dir, c + ".bc"), p(dir, "cfi-" + crate + ".bc")).findings()).as("cfi-icall").isEmpty();
+        assertThat(verify(p(dir, "kcfi-" + c + ".o"), p(dir, "kcfi-" + crate + ".bc")).findings()).as("KCFI").isEmpty();
+        assertThat(runMixed(dir, c, crate)).as("exit under cfi-icall, KCFI").containsExactly(0, 0);
+    }
+
+    /** A report's findings by symbol, the first of each. */
+    private static Map<String, JsonNode> firstBySymbol(Run r) {
+        Map<String, JsonNode> bySymbol = new java.util.HashMap<>();
+        for (JsonNode f : r.json().get("findings")) bySymbol.putIfAbsent(f.get("symbol").asText(), f);
+        return bySymbol;
     }
 
     /** {@code template} with each {@code {KEY}} replaced by its value. */
