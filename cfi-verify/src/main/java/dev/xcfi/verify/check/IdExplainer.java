@@ -322,20 +322,52 @@ final class IdExplainer {
      * with normalized integers (in the id's own pointer mode). Two ids of one shape are one type
      * but for how integers are spelled ({@code long}, {@code long long}, Rust's {@code i64}) and
      * what the records are called (C's {@code struct ctx *}, a hand-written binding's
-     * {@code *mut Ctx}, which rustc encodes by its name as it does every {@code #[repr(C)]} type).
-     * Empty when the id does not decode as a C function type (Rust references, trait objects,
-     * crate paths).
+     * {@code *mut Ctx}, which rustc encodes by its name as it does every {@code #[repr(C)]} type),
+     * or for Rust's references and {@code Option}s where C has pointers ({@code &mut file} for
+     * {@code struct file *}: a binding's safe types, which rustc encodes as themselves). Empty when
+     * the id reads as neither (trait objects, crate paths).
      */
     Optional<String> shape(String id, Compiler writer) {
         return shapes.computeIfAbsent(key(id, writer), k -> {
             try {
-                TypeIdDecoder.Decoded d = c(id, writer);
-                FunctionType nameless = (FunctionType) nameless(d.type());
-                return Optional.of(clang().encode(nameless, CfiMode.of(true, d.mode().generalizePointers())).string());
+                FunctionType type;
+                CfiMode mode;
+                try {
+                    TypeIdDecoder.Decoded d = c(id, writer);
+                    type = d.type();
+                    mode = d.mode();
+                } catch (IllegalArgumentException notC) {
+                    RustIdDecoder.Decoded r = RustIdDecoder.decode(id, writer);
+                    Optional<FunctionType> asPointers = asC(pointersFor(r.sig()));
+                    if (asPointers.isEmpty()) return Optional.empty();
+                    type = asPointers.get();
+                    mode = r.mode();
+                }
+                FunctionType nameless = (FunctionType) nameless(type);
+                return Optional.of(clang().encode(nameless, CfiMode.of(true, mode.generalizePointers())).string());
             } catch (IllegalArgumentException | ClassCastException | dev.xcfi.encoding.EncodingException e) {
                 return Optional.empty();
             }
         });
+    }
+
+    /** {@code sig} with each reference, and each {@code Option} of a reference, pointer or fn pointer, as the raw pointer C passes. */
+    private static FnSig pointersFor(FnSig sig) {
+        List<RustType> inputs = new ArrayList<>(sig.inputs().size());
+        for (RustType t : sig.inputs()) inputs.add(pointerFor(t));
+        return new FnSig(inputs, pointerFor(sig.output()), sig.cVariadic(), sig.abi(), sig.unsafe(), sig.boundRegions());
+    }
+
+    private static RustType pointerFor(RustType t) {
+        if (t instanceof dev.xcfi.types.rust.Reference r) return new dev.xcfi.types.rust.RawPointer(pointerFor(r.pointee()), r.mutable());
+        if (t instanceof dev.xcfi.types.rust.RawPointer p) return new dev.xcfi.types.rust.RawPointer(pointerFor(p.pointee()), p.mutable());
+        if (t instanceof FnPointer f) return new FnPointer(pointersFor(f.sig()));
+        if (t instanceof dev.xcfi.types.rust.Adt a && a.def().path().name().equals("Option") && a.args().size() == 1
+                && a.args().getFirst() instanceof dev.xcfi.types.rust.GenericArg.Type arg
+                && (arg.type() instanceof dev.xcfi.types.rust.Reference || arg.type() instanceof dev.xcfi.types.rust.RawPointer || arg.type() instanceof FnPointer)) {
+            return pointerFor(arg.type());
+        }
+        return t;
     }
 
     private static final TagType ANY_RECORD = TagType.named(TagType.Kind.STRUCT, "T");

@@ -876,6 +876,50 @@ class VerifyFixturesTest {
     }
 
     /**
+     * A Rust table entry written with a reference where C's field has a pointer ({@code &mut file}
+     * for {@code struct file *}): rustc encodes the reference as itself, so C's call through the
+     * table traps. The entry is paired with C's check by shape (the reference read as the pointer
+     * it stands for) and the report says to declare the raw pointer; so declared it runs.
+     */
+    @Test
+    void aRustTableEntryTakingAReferenceWhereCHasAPointerIsPairedWithCsCheck(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        dev.xcfi.encoding.golden.Compilers.requireRustc();
+        java.nio.file.Files.writeString(dir.resolve("vfs.c"), """
+                struct file { int pos; };
+                struct ops { int (*open)(struct file *); };
+                extern const struct ops RUST_OPS;
+                __attribute__((noinline)) int vfs_open(const struct ops *o, struct file *f) { return o->open(f); }
+                int main(void) { struct file f = {0}; return vfs_open(&RUST_OPS, &f); }
+                """);
+        String crate = """
+                #![no_std]
+                #![feature(cfi_encoding)]
+                #![allow(non_camel_case_types)]
+                #[repr(transparent)] #[cfi_encoding = "i"] #[derive(Clone, Copy)] pub struct CInt(pub i32);
+                #[repr(C)] pub struct file { pub pos: i32 }
+                #[repr(C)] pub struct ops { pub open: Option<unsafe extern "C" fn(FILE) -> CInt> }
+                #[panic_handler] fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
+                unsafe extern "C" fn my_open(f: FILE) -> CInt { CInt((*f).pos) }
+                #[no_mangle] pub static RUST_OPS: ops = ops { open: Some(my_open) };
+                """;
+        java.nio.file.Files.writeString(dir.resolve("byref.rs"), crate.replace("FILE", "&mut file"));
+        java.nio.file.Files.writeString(dir.resolve("byptr.rs"), crate.replace("FILE", "*mut file"));
+        buildC(dir, "vfs");
+        buildRust(dir, "byref");
+        buildRust(dir, "byptr");
+        for (String reader : List.of("java", "llvm")) {
+            JsonNode entry = firstBySymbol(verify("--reader=" + reader, p(dir, "vfs.bc"), p(dir, "cfi-byref.bc"))).values().stream()
+                    .filter(f -> f.get("rule").asText().equals("table-entry-mismatch")).findFirst().orElseThrow();
+            assertThat(entry.get("message").asText()).as(reader).contains("carries _ZTSFiU3mutu3refI4fileEE", "vfs_open checks calls against _ZTSFiP4fileE")
+                    .endsWith("parameter 1 is `*mut file` vs `&mut file`");
+            assertThat(entry.get("fix").asText()).as(reader).startsWith("declare the raw pointer `*mut file`: rustc encodes a reference as a reference");
+        }
+        assertThat(runMixed(dir, "vfs", "byref")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
+        assertCleanAndRuns(dir, "vfs", "byptr");
+    }
+
+    /**
      * Bindings that use Rust's safe types for C's pointers: {@code Option<&T>}, {@code &mut T},
      * {@code Option<NonNull<T>>} and a nullable callback {@code Option<unsafe extern "C" fn>}, and
      * bindgen's integer for a C enum. rustc encodes each as itself, never as the pointer (or the
