@@ -68,11 +68,15 @@ final class Sides {
         return finding(rule, symbol, message, a, sideA, b, sideB, sameLanguage, parts);
     }
 
-    /** The id {@code site} carries beside a side's generalized one (modules carry both), if the side's is generalized. */
+    /**
+     * The id {@code site} carries beside a side's generalized one (modules carry both), if the
+     * side's id is generalized and is the site's own (a callback's expected id is not its callee's).
+     */
     private static Optional<String> ungeneralized(Site site, Side side) {
         if (side.id().isEmpty()) return Optional.empty();
         CfiMode mode = CfiMode.ofSuffixes(side.id().get());
-        return mode.generalizePointers() ? site.id(CfiMode.of(mode.normalizeIntegers(), false)) : Optional.empty();
+        if (!mode.generalizePointers() || !site.id(mode).equals(side.id())) return Optional.empty();
+        return site.id(CfiMode.of(mode.normalizeIntegers(), false));
     }
 
     private List<IdExplainer.Difference> parts(Side sideA, Side sideB) {
