@@ -164,17 +164,23 @@ final class CallbackMismatches {
 
     /** In {@code mode}: decoded from the callee's own id, once per callee id and parameter. */
     private Optional<Expected> expectedId(Site callee, CallbackArgument cb, CfiMode mode) {
-        Optional<String> calleeId = callee.id(mode);
-        return calleeId.isEmpty() ? Optional.empty() : expectedFrom(calleeId.get(), callee, cb);
+        // generalized ids have no function pointers left: the callee's ungeneralized id (modules carry both) says which
+        Optional<String> calleeId = callee.id(mode.generalizePointers() ? CfiMode.of(mode.normalizeIntegers(), false) : mode);
+        return calleeId.isEmpty() ? Optional.empty() : expectedFrom(calleeId.get(), callee, cb, mode);
     }
 
-    /** From the callee's id {@code id} (its own, or the one its KCFI hash was found to be the hash of). */
+    /** From the callee's id {@code id} (its own, or the one its KCFI hash was found to be the hash of), in the id's mode. */
     private Optional<Expected> expectedFrom(String id, Site callee, CallbackArgument cb) {
+        return expectedFrom(id, callee, cb, CfiMode.ofSuffixes(id));
+    }
+
+    /** The same, the expected id encoded in {@code mode}. */
+    private Optional<Expected> expectedFrom(String id, Site callee, CallbackArgument cb, CfiMode mode) {
         Compiler writer = Site.writer(callee.module());
         Optional<Integer> parameter = parameters.computeIfAbsent(writer.ordinal() + id + '\0' + cb.arguments() + '\0' + cb.argument(), k -> parameterOf(id, writer, cb));
         if (parameter.isEmpty()) return Optional.empty();
-        Optional<String> expected = expectedIds.computeIfAbsent(writer.ordinal() + id + '\0' + parameter.get(),
-                k -> sides.explain().expectedCallbackId(id, writer, parameter.get()));
+        Optional<String> expected = expectedIds.computeIfAbsent(writer.ordinal() + id + '\0' + parameter.get() + '\0' + mode.label(),
+                k -> sides.explain().expectedCallbackId(id, writer, parameter.get(), mode));
         return expected.map(e -> new Expected(parameter.get(), e));
     }
 

@@ -77,6 +77,10 @@ final class Fixes {
         IdExplainer.Difference d = difference.get();
         if (d.kind() == IdExplainer.Difference.Kind.NUMBERING) return RENUMBERED;
         if (d.kind() == IdExplainer.Difference.Kind.GENERALIZED_CALLBACK) return GENERALIZED_CALLBACK;
+        if (d.kind() == IdExplainer.Difference.Kind.GENERALIZED_DATA_POINTER) {
+            return (rustA ? d.left() : d.right()).equals("const void *") ? "declare the Rust pointer `*mut`: C's does not point to const"
+                    : "declare the Rust pointer `*const`: C's points to const";
+        }
         if (d.left() == null) return DECLARE_EXACTLY;   // a count or variadic difference
         String repair = repair(rustA ? d.right() : d.left(), rustA ? d.left() : d.right());
         return repair != null ? repair : DECLARE_EXACTLY;

@@ -117,7 +117,7 @@ final class IdExplainer {
      */
     record Difference(String where, String left, String right, Kind kind) {
         /** What a difference is: two types at a part, or one of the two compilers' own ways with one type. */
-        enum Kind { PART, NUMBERING, GENERALIZED_CALLBACK }
+        enum Kind { PART, NUMBERING, GENERALIZED_CALLBACK, GENERALIZED_DATA_POINTER }
 
         Difference(String where, String left, String right) {
             this(where, left, right, Kind.PART);
@@ -232,11 +232,15 @@ final class IdExplainer {
                     || d.left().equals("void *") && d.right().equals("const void *"));
             if (constness && d.where().matches("parameter \\d+")) {
                 int index = Integer.parseInt(d.where().substring("parameter ".length())) - 1;
-                if (plainA.isPresent() && functionPointerParameters(plainA.get(), writerA).contains(index)
-                        || plainB.isPresent() && functionPointerParameters(plainB.get(), writerB).contains(index)) {
+                Optional<Boolean> callbackA = plainA.map(id -> functionPointerParameters(id, writerA).contains(index)),
+                        callbackB = plainB.map(id -> functionPointerParameters(id, writerB).contains(index));
+                if (callbackA.orElse(false) || callbackB.orElse(false)) {
                     out.add(Difference.generalizedCallback(d.where()));
                     continue;
                 }
+                // an ungeneralized side that has no function pointer there: a pointer to const on one side only
+                out.add(new Difference(d.where(), d.left(), d.right(), Difference.Kind.GENERALIZED_DATA_POINTER));
+                continue;
             }
             out.add(d);
         }
@@ -397,17 +401,26 @@ final class IdExplainer {
      * guess a crate disambiguator.
      */
     Optional<String> expectedCallbackId(String calleeId, Compiler writer, int index) {
+        return expectedCallbackId(calleeId, writer, index, null);
+    }
+
+    /**
+     * The same in {@code mode} (null: the callee id's own): a generalized id has no function
+     * pointers left to find, so the callee's ungeneralized id is read and its parameter's type
+     * encoded generalized.
+     */
+    Optional<String> expectedCallbackId(String calleeId, Compiler writer, int index, CfiMode mode) {
         try {
             if (writer == Compiler.RUSTC) {
                 RustIdDecoder.Decoded d = RustIdDecoder.decode(calleeId);
                 if (index >= d.sig().inputs().size() || !(d.sig().inputs().get(index) instanceof FnPointer fp)) return Optional.empty();
-                return Optional.of(rustc().encode(fp.sig(), d.mode()).string());
+                return Optional.of(rustc().encode(fp.sig(), mode != null ? mode : d.mode()).string());
             }
             TypeIdDecoder.Decoded d = c(calleeId, writer);
             if (index >= d.type().parameters().size()) return Optional.empty();
             CType p = d.type().parameters().get(index).type().unqualified();
             if (!(p instanceof PointerType ptr) || !(ptr.pointee().unqualified() instanceof FunctionType f)) return Optional.empty();
-            return Optional.of(clang().encode(f, d.mode()).string());
+            return Optional.of(clang().encode(f, mode != null ? mode : d.mode()).string());
         } catch (IllegalArgumentException | dev.xcfi.encoding.EncodingException e) {
             return Optional.empty();
         }

@@ -790,6 +790,42 @@ class VerifyFixturesTest {
     }
 
     /**
+     * Under pointer generalization a generalized callee id has no function pointer left to say what
+     * a callback is called through: the callee's ungeneralized id (clang attaches both) does, so the
+     * callback is still checked. And a {@code const void *} vs {@code void *} part is told for what it
+     * is: the declaration's parameter is a function pointer (no Rust type can match), the
+     * callback's a pointer to const on the Rust side only (declare {@code *mut}).
+     */
+    @Test
+    void underPointerGeneralizationCallbacksAreStillCheckedAndFunctionPointersToldFromConstPointers(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        dev.xcfi.encoding.golden.Compilers.requireRustc();
+        java.nio.file.Files.writeString(dir.resolve("run.c"), "__attribute__((noinline)) void run(void (*cb)(void *p), void *p) { cb(p); }\n");
+        java.nio.file.Files.writeString(dir.resolve("peek.rs"), """
+                #![no_std]
+                use core::ffi::c_void;
+                #[panic_handler] fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
+                extern "C" { fn run(cb: unsafe extern "C" fn(*const c_void), p: *mut c_void); }
+                unsafe extern "C" fn peek(_p: *const c_void) {}
+                #[no_mangle] pub extern "C" fn go() { unsafe { run(core::mem::transmute(peek as unsafe extern "C" fn(*const c_void)), core::ptr::null_mut()) } }
+                """);
+        compile(dir, "run.bc", p(dir, "run.c"), "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall", "-fsanitize-cfi-icall-generalize-pointers");
+        dev.xcfi.encoding.golden.Compilers.run(List.of("rustc", "--edition", "2021", "--crate-type", "lib", "-Cpanic=abort", "-Copt-level=1",
+                "-Zsanitizer=cfi", "-Zsanitizer-cfi-generalize-pointers", "-Cunsafe-allow-abi-mismatch=sanitizer", "-Clinker-plugin-lto",
+                "--emit=llvm-bc", "-o", p(dir, "peek.bc"), p(dir, "peek.rs")), java.util.Map.of("RUSTC_BOOTSTRAP", "1"));
+        for (String reader : List.of("java", "llvm")) {
+            Map<String, JsonNode> bySymbol = firstBySymbol(verify("--reader=" + reader, p(dir, "run.bc"), p(dir, "peek.bc")));
+            assertThat(bySymbol.get("run").get("message").asText()).as(reader).endsWith("parameter 1 is a function pointer, which pointer "
+                    + "generalization makes `*const ()` (PKv) in rustc's id and `void *` (Pv) in clang's");
+            assertThat(bySymbol.get("run").get("fix").asText()).as(reader).isEqualTo(Fixes.GENERALIZED_CALLBACK);
+            JsonNode callback = bySymbol.values().stream().filter(f -> f.get("rule").asText().equals("callback-mismatch")).findFirst().orElseThrow();
+            assertThat(callback.get("message").asText()).as(reader).contains("which calls it through a pointer of type id _ZTSFvPvE.generalized",
+                    "carries _ZTSFvPKvE.generalized").endsWith("parameter 1 is `void *` vs `const void *`");
+            assertThat(callback.get("fix").asText()).as(reader).isEqualTo("declare the Rust pointer `*mut`: C's does not point to const");
+        }
+    }
+
+    /**
      * A registration: C keeps the handler Rust passes ({@code set_handler(h)} stores it) and calls it
      * later from another function, so no call through the parameter is in the callee. Under KCFI the
      * callee's hash, named from C's debug information, says the type it takes the handler as, and
