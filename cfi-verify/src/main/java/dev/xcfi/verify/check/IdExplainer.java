@@ -106,7 +106,9 @@ final class IdExplainer {
             Optional<String> cxx = dev.xcfi.encoding.ItaniumDemangler.typeId(id);
             if (cxx.isPresent()) return "C++: " + cxx.get();
         }
-        return "C: " + (c != null ? c : "(not decodable)") + "; Rust: " + rust;
+        // an id Rust can read and C cannot spells a Rust-only type: a reference, an Option, a crate's type …
+        String cView = c != null ? c : rust.startsWith("(") ? "(not decodable)" : "(none: a Rust type with no C counterpart)";
+        return "C: " + cView + "; Rust: " + rust;
     }
 
     /**

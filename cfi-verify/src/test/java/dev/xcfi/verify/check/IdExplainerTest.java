@@ -17,6 +17,7 @@ class IdExplainerTest {
         assertThat(darwin.decoded("_ZTSFvU13block_pointerFviES0_E", Compiler.CLANG))
                 .isEqualTo("C: void (void (^)(int), void (^)(int)); Rust: (none: a C type with no Rust counterpart)");
         assertThat(x86.decoded("_ZTSFvQE", Compiler.CLANG)).isEqualTo("C: (not decodable); Rust: (not decodable)");
+        assertThat(x86.decoded("_ZTSFvu3refIu3i32EE", Compiler.RUSTC)).isEqualTo("C: (none: a Rust type with no C counterpart); Rust: extern \"C\" fn(&i32)");
     }
 
     /** One string, two types: which compiler wrote it decides how its back-references read. */
