@@ -906,6 +906,11 @@ class VerifyFixturesTest {
                     "#[cfi_encoding = \"i\"] pub struct CInt(pub i32);", "#[cfi_encoding = \"c\"] pub struct CChar(pub i8); and declare `*const CChar`");
             assertThat(bySymbol.get("kv_close").get("fix").asText()).contains("#[cfi_encoding = \"9kv_status\"] pub struct KvStatus(pub u32);");
             assertThat(bySymbol.get("kv_put").get("fix").asText()).contains("#[cfi_encoding = \"m\"] pub struct CUnsignedLong(pub usize);");
+            // the checks no function passes are the other half of the callback mismatches, and say so
+            assertThat(r.json().get("findings")).filteredOn(f -> f.get("rule").asText().equals("unsatisfiable-check"))
+                    .extracting(f -> f.get("message").asText().replaceAll(".*; ", ""))
+                    .containsExactlyInAnyOrder("the callback-mismatch of kv_binding::log is why", "the callback-mismatch of kv_binding::count is why",
+                            "the callback-mismatch of kv_binding::log is why");
         }
         assertThat(runMixed(dir, "kv", "kv_binding")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
         assertCleanAndRuns(dir, "kv", "kv_binding_fixed");
