@@ -63,7 +63,21 @@ final class DecodeCommand implements Callable<Integer> {
                 continue;
             }
             out.println(id + "\t" + (c == null ? "-" : c) + "\t" + (rust == null ? "-" : rust) + (mode.equals("plain") ? "" : "\t(" + mode + ")"));
+            String asRustc = w == null && c != null ? cAsRustcWrote(id, t) : null;
+            if (asRustc != null && !asRustc.equals(c)) {
+                err.println("xcfi: " + id + " reads as another type if rustc wrote it (it numbers back-references after a function pointer "
+                        + "one lower than clang): --writer rustc reads it so");
+            }
         }
         return status;
+    }
+
+    /** The C view of {@code id} by rustc's numbering, or null. */
+    private static String cAsRustcWrote(String id, Target t) {
+        try {
+            return TypeIdDecoder.decode(id, t, Compiler.RUSTC).c();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

@@ -345,6 +345,10 @@ class CliTest {
                 + "\textern \"C\" fn(extern \"C\" fn(c_int), *mut c_char, *mut c_char)\n");
         assertThat(run("decode", "--target", "x86_64-linux-gnu", "--writer", "clang", id).out()).isEqualTo(id + "\tvoid (void (*)(int), char *, void (*)(int))"
                 + "\textern \"C\" fn(extern \"C\" fn(c_int), *mut c_char, extern \"C\" fn(c_int))\n");
+        // without --writer, an id the two numberings read differently says so (on stderr: the rows stay machine-readable)
+        assertThat(run("decode", "--target", "x86_64-linux-gnu", id).err()).contains(id + " reads as another type if rustc wrote it");
+        assertThat(run("decode", "--target", "x86_64-linux-gnu", "_ZTSFvPFvlElE").err()).isEmpty();
+        assertThat(run("decode", "--target", "x86_64-linux-gnu", "--writer", "clang", id).err()).isEmpty();
         Result bad = run("decode", "--writer", "gcc", id);
         assertThat(bad.status()).isEqualTo(2);
         assertThat(bad.err()).contains("--writer must be clang or rustc, not 'gcc'");
