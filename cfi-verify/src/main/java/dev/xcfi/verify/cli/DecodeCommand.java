@@ -4,36 +4,34 @@ import dev.xcfi.encoding.Compiler;
 import dev.xcfi.encoding.RustIdDecoder;
 import dev.xcfi.encoding.TypeIdDecoder;
 import dev.xcfi.types.Target;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 
-final class DecodeCommand implements Callable<Integer> {
-    final CommandModel model = new CommandModel("decode", this, "Read CFI type ids back as types: id<TAB>C view<TAB>Rust view[<TAB>(mode)].",
+final class DecodeCommand implements Command {
+    private final CommandModel model = new CommandModel("decode", "Read CFI type ids back as types: id<TAB>C view<TAB>Rust view[<TAB>(mode)].",
             "_ZTSFvPFvlElE -> void (void (*)(long), long) / extern \"C\" fn(extern \"C\" fn(c_long), c_long).",
             "A view an id cannot be read in (a rustc path in C, say) is '-'; a C++ id, which neither reads, is id<TAB>C++: type<TAB>-.");
-    private final OptionSpec target = model.choice("--target", EncodeCommand.TARGET_NAMES, "TRIPLE",
-            "Target whose type codes to assume (default: this machine). Known: ${COMPLETION-CANDIDATES}");
-    private final OptionSpec writer = model.choice("--writer", java.util.List.of("clang", "rustc"), "COMPILER",
+    private final CommandModel.Option<String> target = model.option("--target", "TRIPLE", null, String::valueOf,
+            "Target whose type codes to assume (default: this machine). Known: " + String.join(", ", EncodeCommand.TARGET_NAMES));
+    private final CommandModel.Option<String> writer = model.choice("--writer", "COMPILER", List.of("clang", "rustc"),
             "The compiler that wrote the ids, whose numbering of back-references both views then follow (rustc counts a function pointer "
                     + "as one substitution, clang as two). Default: the C view as clang numbers, the Rust view as rustc does.");
-    private final PositionalParamSpec ids = model.operands(String.class, "ID", "Type ids (_ZTS…, with any .normalized/.generalized suffix).");
+    private final CommandModel.Option<List<String>> ids = model.operands("ID", String::valueOf, "Type ids (_ZTS…, with any .normalized/.generalized suffix).");
 
     @Override
-    public Integer call() {
-        String triple = target.getValue();
-        List<String> ids = this.ids.getValue();
+    public CommandModel model() {
+        return model;
+    }
+
+    @Override
+    public int run(PrintWriter out, PrintWriter err) {
+        String triple = target.value();
+        List<String> ids = this.ids.value();
         Target t = triple == null ? Target.host() : Target.of(triple);
-        String w = writer.getValue();
-        if (w != null && !w.equals("clang") && !w.equals("rustc")) throw new picocli.CommandLine.ParameterException(model.spec().commandLine(),
-                "--writer must be clang or rustc, not '" + w + "'");
+        String w = writer.value();
         Compiler cWriter = w == null ? Compiler.CLANG : Compiler.valueOf(w.toUpperCase(java.util.Locale.ROOT));
         Compiler rustWriter = w == null ? Compiler.RUSTC : cWriter;
-        PrintWriter out = model.spec().commandLine().getOut();
-        PrintWriter err = model.spec().commandLine().getErr();
         int status = Main.OK;
         for (String id : ids) {
             String c = null, rust = null, mode = null, why = null;

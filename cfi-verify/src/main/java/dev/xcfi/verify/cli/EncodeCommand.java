@@ -20,8 +20,6 @@ import dev.xcfi.encoding.rust.RustTypePrinter;
 import dev.xcfi.types.rust.RustStd;
 import dev.xcfi.encoding.c.ParsedHeader;
 import dev.xcfi.types.Target;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,57 +30,59 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
-final class EncodeCommand implements Callable<Integer> {
+final class EncodeCommand implements Command {
     /** The targets xcfi knows, by short name, for --target's help. */
     static final List<String> TARGET_NAMES = Target.known().stream().map(Target::shortName).toList();
 
-    final CommandModel model = new CommandModel("encode", this,
+    private final CommandModel model = new CommandModel("encode",
             "Print the CFI type id, KCFI hash and cross-DSO id of every function declared in C headers, exactly as clang 22 emits them for the target and mode.",
             "Rows: name<TAB>type_id<TAB>kcfi<TAB>cross_dso, in input order; a declaration the target cannot take is name<TAB>-<TAB>-<TAB>-<TAB>error: why (exit status 1).");
-    private final OptionSpec lang = model.option("--lang", String.class, null, "LANG", "Input language: c or rust (default: rust when every file is a .rs file, else c).");
-    private final OptionSpec crateName = model.option("--crate-name", String.class, null, "NAME",
+    private final CommandModel.Option<String> lang = model.option("--lang", "LANG", null, String::valueOf, "Input language: c or rust (default: rust when every file is a .rs file, else c).");
+    private final CommandModel.Option<String> crateName = model.option("--crate-name", "NAME", null, String::valueOf,
             "Rust: the crate the input belongs to (default: the first file's name).");
-    private final OptionSpec crates = model.keyValues("--crate", "NAME=DISAMBIGUATOR",
+    private final CommandModel.Option<Map<String, String>> crates = model.keyValues("--crate", "NAME=DISAMBIGUATOR",
             "Rust: a crate disambiguator, the text between C and the name's length in an id (--crate core=sgEmfK2I1SDT_ for NtCsgEmfK2I1SDT_4core). Missing ones are learned from rustc.");
-    private final OptionSpec rustc = model.option("--rustc", String.class, "rustc", "RUSTC", "Rust: the rustc to learn crate disambiguators from.");
-    private final OptionSpec target = model.choice("--target", TARGET_NAMES, "TRIPLE",
-            "Target triple (default: this machine). Known: ${COMPLETION-CANDIDATES}");
-    private final OptionSpec normalize = model.flag("--normalize-integers", "Integer normalization (-fsanitize-cfi-icall-experimental-normalize-integers).");
-    private final OptionSpec generalize = model.flag("--generalize-pointers", "Pointer generalization (-fsanitize-cfi-icall-generalize-pointers).");
-    private final OptionSpec kcfiHash = model.option("--kcfi-hash", String.class, "xxhash64", "HASH", "KCFI hash: xxhash64 (default) or fnv1a.");
-    private final OptionSpec format = model.option("--format", Format.class, "tsv", "FORMAT", "tsv (default), json or text.");
-    private final OptionSpec includeDirs = model.repeated("-I", Path.class, "DIR", "Search DIR for #include \"...\" and <...> headers.");
-    private final OptionSpec defines = model.repeated("-D", String.class, "NAME[=VALUE]", "Define a macro, as clang's -D does (VALUE defaults to 1).");
-    private final OptionSpec undefines = model.repeated("-U", String.class, "NAME", "Undefine a macro (after every -D).");
-    private final PositionalParamSpec files = model.operands(String.class, "FILE", "C headers (Rust sources with --lang rust), or - for standard input.");
+    private final CommandModel.Option<String> rustc = model.option("--rustc", "RUSTC", "rustc", String::valueOf, "Rust: the rustc to learn crate disambiguators from.");
+    private final CommandModel.Option<String> target = model.option("--target", "TRIPLE", null, String::valueOf,
+            "Target triple (default: this machine). Known: " + String.join(", ", TARGET_NAMES));
+    private final CommandModel.Option<Boolean> normalize = model.flag("--normalize-integers", "Integer normalization (-fsanitize-cfi-icall-experimental-normalize-integers).");
+    private final CommandModel.Option<Boolean> generalize = model.flag("--generalize-pointers", "Pointer generalization (-fsanitize-cfi-icall-generalize-pointers).");
+    private final CommandModel.Option<String> kcfiHash = model.option("--kcfi-hash", "HASH", "xxhash64", String::valueOf, "KCFI hash: xxhash64 (default) or fnv1a.");
+    private final CommandModel.Option<Format> format = model.choice("--format", "FORMAT", Format.class, Format.tsv, "tsv (default), json or text.");
+    private final CommandModel.Option<List<Path>> includeDirs = model.repeated("-I", "DIR", Path::of, "Search DIR for #include \"...\" and <...> headers.");
+    private final CommandModel.Option<List<String>> defines = model.repeated("-D", "NAME[=VALUE]", String::valueOf, "Define a macro, as clang's -D does (VALUE defaults to 1).");
+    private final CommandModel.Option<List<String>> undefines = model.repeated("-U", "NAME", String::valueOf, "Undefine a macro (after every -D).");
+    private final CommandModel.Option<List<String>> files = model.operands("FILE", String::valueOf, "C headers (Rust sources with --lang rust), or - for standard input.");
 
     @Override
-    public Integer call() throws IOException {
-        String triple = target.getValue();
+    public CommandModel model() {
+        return model;
+    }
+
+    @Override
+    public int run(PrintWriter out, PrintWriter err) throws IOException {
+        String triple = target.value();
         Target t = triple == null ? Target.host() : Target.of(triple);
-        CfiMode mode = CfiMode.of(normalize.getValue(), generalize.getValue());
-        String language = lang.getValue() != null ? lang.getValue() : languageOf(files.getValue());
-        if (language.equals("rust")) return rust(t, mode);
+        CfiMode mode = CfiMode.of(normalize.value(), generalize.value());
+        String language = lang.value() != null ? lang.value() : languageOf(files.value());
+        if (language.equals("rust")) return rust(t, mode, out, err);
         if (!language.equals("c")) throw new IllegalArgumentException("--lang must be c or rust, not '" + language + "'");
-        KcfiHash hash = KcfiHash.parse(kcfiHash.getValue());
+        KcfiHash hash = KcfiHash.parse(kcfiHash.value());
         List<HeaderParser.Input> inputs = new ArrayList<>();
         commandLineMacros().ifPresent(inputs::add);
-        for (String f : files.<List<String>>getValue()) inputs.add(read(f));
-        PrintWriter out = model.spec().commandLine().getOut();
-        PrintWriter err = model.spec().commandLine().getErr();
+        for (String f : files.value()) inputs.add(read(f));
         DeclarationEncoder encoder = new DeclarationEncoder(t, mode, hash);
-        Format f = format.getValue();
+        Format f = format.value();
         if (f == Format.tsv) {
             try (TsvRows rows = new TsvRows(encoder, out)) {
-                List<SyntaxException> errors = HeaderParser.parse(t, includeDirs.getValue(), inputs, rows);
+                List<SyntaxException> errors = HeaderParser.parse(t, includeDirs.value(), inputs, rows);
                 boolean badRows = rows.finish();
                 for (SyntaxException e : errors) err.println(e.diagnostic());
                 return errors.isEmpty() && !badRows ? Main.OK : Main.INPUT_ERRORS;
             }
         }
-        ParsedHeader parsed = HeaderParser.parse(t, includeDirs.getValue(), inputs);
+        ParsedHeader parsed = HeaderParser.parse(t, includeDirs.value(), inputs);
         List<EncodedDeclaration> rows = encoder.encodeAll(parsed.functions());
         for (SyntaxException e : parsed.errors()) err.println(e.diagnostic());
         if (f == Format.text) text(out, rows, t, mode, hash);
@@ -91,17 +91,15 @@ final class EncodeCommand implements Callable<Integer> {
         return bad ? Main.INPUT_ERRORS : Main.OK;
     }
 
-    private int rust(Target t, CfiMode mode) throws IOException {
-        if (!kcfiHash.getValue().equals("xxhash64")) throw new IllegalArgumentException("rustc always uses xxHash64 for KCFI");
-        List<String> files = this.files.getValue();
-        PrintWriter out = model.spec().commandLine().getOut();
-        PrintWriter err = model.spec().commandLine().getErr();
-        RustEncoded encoded = encodeRust(t, mode, files, crateName.getValue(), crates.getValue(), rustc.getValue(), err);
+    private int rust(Target t, CfiMode mode, PrintWriter out, PrintWriter err) throws IOException {
+        if (!kcfiHash.value().equals("xxhash64")) throw new IllegalArgumentException("rustc always uses xxHash64 for KCFI");
+        List<String> files = this.files.value();
+        RustEncoded encoded = encodeRust(t, mode, files, crateName.value(), crates.value(), rustc.value(), err);
         String crate = encoded.crate();
         ParsedRust parsed = encoded.parsed();
         List<EncodedRustDeclaration> rows = encoded.rows();
         for (SyntaxException e : parsed.errors()) err.println(e.diagnostic());
-        switch (format.<Format>getValue()) {
+        switch (format.value()) {
             case tsv -> rows.forEach(r -> out.println(r.tsv()));
             case text -> {
                 out.println("# " + t.shortName() + ", " + mode.label() + " ids (rustc 1.95), crate " + crate);
@@ -198,7 +196,7 @@ final class EncodeCommand implements Callable<Integer> {
      * input read before the headers (an error in a value is reported there, as clang does).
      */
     private java.util.Optional<HeaderParser.Input> commandLineMacros() {
-        return commandLineMacros(defines.getValue(), undefines.getValue());
+        return commandLineMacros(defines.value(), undefines.value());
     }
 
     static java.util.Optional<HeaderParser.Input> commandLineMacros(List<String> defines, List<String> undefines) {

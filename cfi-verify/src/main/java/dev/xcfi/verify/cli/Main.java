@@ -1,27 +1,34 @@
 package dev.xcfi.verify.cli;
 
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * {@code xcfi}: exact CFI type ids for C, and (later) verification of linked modules.
+ * {@code xcfi}: exact CFI type ids for C and Rust, and verification of the modules that will be linked.
  * Exit status: 0 ok, 1 errors in the input or findings, 2 usage or unreadable input.
  */
-public final class Main implements Runnable {
+public final class Main {
     public static final int OK = 0;
     public static final int INPUT_ERRORS = 1;
     public static final int USAGE = 2;
 
-    static final CommandLine.IVersionProvider VERSION = () -> new String[] {"xcfi 0.1.0 (ids as clang 22 and rustc 1.95 emit them)"};
+    private static final String DESCRIPTION = "Cross-language CFI: the type ids clang and rustc emit, and why they differ.";
 
-    private final CommandModel model = new CommandModel("xcfi", this,
-            "Cross-language CFI: the type ids clang and rustc emit, and why they differ.");
+    /** The commands by name, in the order the help lists them; only the one named is built. */
+    private static final List<String> NAMES = List.of("encode", "decode", "hash", "which", "verify");
 
-    /** Runs when no command is named. */
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(model.spec().commandLine(), "missing command: encode, decode, hash or verify");
+    private Main() {}
+
+    private static Supplier<Command> command(String name) {
+        return switch (name) {
+            case "encode" -> EncodeCommand::new;
+            case "decode" -> DecodeCommand::new;
+            case "hash" -> HashCommand::new;
+            case "which" -> WhichCommand::new;
+            case "verify" -> VerifyCommand::new;
+            default -> null;
+        };
     }
 
     public static void main(String[] args) {
@@ -37,41 +44,61 @@ public final class Main implements Runnable {
         Runtime.getRuntime().halt(status);
     }
 
-    /**
-     * Runs the CLI with the given streams; used by tests as well as {@link #main}. Only the
-     * command the user named is built: picocli models every option of every command it is
-     * given, which is a third of a short {@code verify} run's time.
-     */
+    /** Runs the CLI with the given streams; used by tests as well as {@link #main}. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new Main().model.spec());
-        java.util.Map<String, java.util.function.Supplier<CommandModel>> commands = new java.util.LinkedHashMap<>();
-        commands.put("encode", () -> new EncodeCommand().model);
-        commands.put("decode", () -> new DecodeCommand().model);
-        commands.put("hash", () -> new HashCommand().model);
-        commands.put("which", () -> new WhichCommand().model);
-        commands.put("verify", () -> new VerifyCommand().model);
-        java.util.function.Supplier<CommandModel> named = args.length > 0 ? commands.get(args[0]) : null;
-        if (named != null) cli.addSubcommand(args[0], new CommandLine(named.get().spec()));
-        else commands.forEach((name, command) -> cli.addSubcommand(name, new CommandLine(command.get().spec())));
-        // picocli's own Path conversion calls Path.of reflectively, which spins method handles at start-up
-        cli.registerConverter(java.nio.file.Path.class, java.nio.file.Path::of);
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setExitCodeExceptionMapper(e -> USAGE);
-        // A user error is a message, never a stack trace.
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            err.println("xcfi: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
-            return e instanceof IllegalArgumentException || e instanceof java.io.IOException
-                    || e instanceof java.io.UncheckedIOException ? USAGE : INPUT_ERRORS;
-        });
-        cli.setParameterExceptionHandler((e, args2) -> {
-            err.println("xcfi: " + e.getMessage());
-            e.getCommandLine().usage(err);
+        try {
+            return dispatch(args, out, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static int dispatch(String[] args, PrintWriter out, PrintWriter err) {
+        String first = args.length > 0 ? args[0] : null;
+        Supplier<Command> named = first == null ? null : command(first);
+        if (named == null) {
+            if ("-h".equals(first) || "--help".equals(first)) {
+                out.print(rootUsage());
+                return OK;
+            }
+            if ("-V".equals(first) || "--version".equals(first)) {
+                out.println(CommandModel.VERSION);
+                return OK;
+            }
+            err.println("xcfi: " + (first == null ? "missing command: " : "unknown command '" + first + "': give one of ") + String.join(", ", NAMES));
+            err.print(rootUsage());
             return USAGE;
-        });
-        int code = cli.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        }
+        Command command = named.get();
+        CommandModel model = command.model();
+        try {
+            switch (model.parse(args, 1)) {
+                case HELP -> {
+                    out.print(model.usage());
+                    return OK;
+                }
+                case VERSION -> {
+                    out.println(CommandModel.VERSION);
+                    return OK;
+                }
+                case RUN -> { }
+            }
+        } catch (CommandModel.UsageException e) {
+            err.println("xcfi: " + e.getMessage());
+            err.print(model.usage());
+            return USAGE;
+        }
+        try {
+            return command.run(out, err);
+        } catch (Exception e) {
+            // A user error is a message, never a stack trace.
+            err.println("xcfi: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            return e instanceof IllegalArgumentException || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException ? USAGE : INPUT_ERRORS;
+        }
+    }
+
+    private static String rootUsage() {
+        return CommandModel.usage(DESCRIPTION, NAMES.stream().map(n -> command(n).get().model()).toList());
     }
 }

@@ -17,10 +17,9 @@ import dev.xcfi.verify.report.JsonReport;
 import dev.xcfi.verify.report.Report;
 import dev.xcfi.verify.report.SarifReport;
 import dev.xcfi.verify.report.TextReport;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,10 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-final class VerifyCommand implements Callable<Integer> {
+final class VerifyCommand implements Command {
     enum ReportFormat { text, json, sarif }
 
     /** The least severe finding that fails the run (exit 1). */
@@ -39,21 +37,26 @@ final class VerifyCommand implements Callable<Integer> {
 
     enum Reader { auto, java, llvm }
 
-    final CommandModel model = new CommandModel("verify", this,
+    private final CommandModel model = new CommandModel("verify",
             "Read the bitcode of every module that will be linked together (clang's and rustc's) and report the declarations, callbacks and scheme flags that will make an indirect call trap.",
             "Exit status: 2 if an input could not be read (the rest is still reported), else 1 if any error finding (or warning, with --fail-on warning), else 0.");
-    private final OptionSpec format = model.option("--format", ReportFormat.class, "text", "FORMAT",
+    private final CommandModel.Option<ReportFormat> format = model.choice("--format", "FORMAT", ReportFormat.class, ReportFormat.text,
             "text (default), json, or sarif (SARIF 2.1.0 for code scanning)");
-    private final OptionSpec reader = model.option("--reader", Reader.class, "auto", "READER",
+    private final CommandModel.Option<Reader> reader = model.choice("--reader", "READER", Reader.class, Reader.auto,
             "auto (default): the pure-Java reader, libLLVM for .ll files and bitcode it does not read (LLVM outside 15..22);",
             "java: the pure-Java reader only (no native code); llvm: libLLVM in a supervised worker process");
-    private final OptionSpec libllvm = model.option("--libllvm", Path.class, null, "PATH",
+    private final CommandModel.Option<Path> libllvm = model.option("--libllvm", "PATH", null, Path::of,
             "the libLLVM shared library to use (else $XCFI_LIBLLVM, then what llvm-config reports, Debian's, rustup's)");
-    private final OptionSpec failOn = model.option("--fail-on", FailOn.class, "error", "SEVERITY",
+    private final CommandModel.Option<FailOn> failOn = model.choice("--fail-on", "SEVERITY", FailOn.class, FailOn.error,
             "error (default): exit 1 on error findings; warning: on warnings too (a check no function passes traps every call through it)");
-    private final OptionSpec baseline = model.option("--baseline", Path.class, null, "FILE",
+    private final CommandModel.Option<Path> baseline = model.option("--baseline", "FILE", null, Path::of,
             "a JSON report of an earlier run (--format json): the findings it has are counted, not shown, and do not fail the run");
-    private final PositionalParamSpec paths = model.operands(Path.class, "FILE|DIR", ".bc/.ll files, or folders searched for them");
+    private final CommandModel.Option<List<Path>> paths = model.operands("FILE|DIR", Path::of, ".bc/.ll files, or folders searched for them");
+
+    @Override
+    public CommandModel model() {
+        return model;
+    }
 
     /** What became of one file: its facts and the reader that produced them, or why it was not read. */
     sealed interface Outcome {
@@ -80,15 +83,15 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public int run(PrintWriter out, PrintWriter err) throws IOException {
         // a baseline that cannot be used is a usage error, found before any input is read
-        Path baselineFile = baseline.getValue();
+        Path baselineFile = baseline.value();
         Optional<Baseline> accepted = baselineFile == null ? Optional.empty() : Optional.of(Baseline.read(baselineFile));
         List<Path> files = new ArrayList<>();
         List<Report.InputError> errors = new ArrayList<>();
-        List<Path> operands = paths.getValue();
+        List<Path> operands = paths.value();
         for (Path p : operands) collect(p, files, errors);
-        Reader reader = this.reader.getValue();
+        Reader reader = this.reader.value();
         java.util.Set<Path> named = new java.util.HashSet<>(operands);
         // Files are independent, and a -flto build folder holds hundreds of modules: they are read on
         // every core (one file alone keeps the caller's thread; its bodies are parallel already).
@@ -126,12 +129,12 @@ final class VerifyCommand implements Callable<Integer> {
         }
         List<Finding> findings = Verifier.verify(modules);
         Report report = new Report(inputs, findings, errors, accepted.map(b -> b.compare(findings)));
-        model.spec().commandLine().getOut().print(switch (format.<ReportFormat>getValue()) {
+        out.print(switch (format.value()) {
             case text -> TextReport.render(report);
             case json -> JsonReport.render(report) + "\n";
             case sarif -> SarifReport.render(report) + "\n";
         });
-        return report.exitStatus(failOn.<FailOn>getValue() == FailOn.warning);
+        return report.exitStatus(failOn.value() == FailOn.warning);
     }
 
     /** The pure-Java reader: in-process, since no input can crash it. {@code named}: given as an operand, not found in a folder. */
@@ -345,7 +348,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (readable.isEmpty()) return;
         Path library;
         try {
-            library = LlvmReader.openFirst(LibLlvmLocator.candidates(Optional.ofNullable(libllvm.getValue())), Math.max(major, 19)).library();
+            library = LlvmReader.openFirst(LibLlvmLocator.candidates(Optional.ofNullable(libllvm.value())), Math.max(major, 19)).library();
         } catch (IllegalArgumentException e) {
             if (reader == Reader.llvm) throw e;
             // auto: only these files needed libLLVM; the others are still reported

@@ -12,8 +12,6 @@ import dev.xcfi.encoding.source.SyntaxException;
 import dev.xcfi.types.Target;
 import dev.xcfi.verify.check.HashUsers;
 import dev.xcfi.verify.facts.ModuleFacts;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,7 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
+import java.util.Map;
 
 /**
  * Which of a code base's function types a KCFI hash is: a kernel's trap report says only
@@ -32,26 +30,26 @@ import java.util.concurrent.Callable;
  * ones that match are printed; in bitcode (LTO objects, archives, objects with embedded
  * bitcode), the functions that carry it and the checked calls that expect it ({@link HashUsers}).
  */
-final class WhichCommand implements Callable<Integer> {
-    final CommandModel model = new CommandModel("which", this,
+final class WhichCommand implements Command {
+    private final CommandModel model = new CommandModel("which",
             "Name the function types in C headers or sources whose KCFI hash is HASH (as a KCFI trap reports 'expected type: 0x...').",
             "Rows: hash<TAB>kind<TAB>name<TAB>type_id<TAB>file:line<TAB>C type, kind function, typedef or member; from bitcode also carried-by "
                     + "(a function with the hash) and expected-by (a checked call in the function named), the id and place where known (else -); "
                     + "a hash nothing has is hash<TAB>-, exit status 1.");
-    private final OptionSpec target = model.choice("--target", EncodeCommand.TARGET_NAMES, "TRIPLE",
-            "Target triple (default: this machine). Known: ${COMPLETION-CANDIDATES}");
-    private final OptionSpec normalize = model.flag("--normalize-integers", "Integer normalization (-fsanitize-cfi-icall-experimental-normalize-integers).");
-    private final OptionSpec generalize = model.flag("--generalize-pointers", "Pointer generalization (-fsanitize-cfi-icall-generalize-pointers).");
-    private final OptionSpec kcfiHash = model.option("--kcfi-hash", String.class, "xxhash64", "HASH", "KCFI hash: xxhash64 (default) or fnv1a.");
-    private final OptionSpec includeDirs = model.repeated("-I", Path.class, "DIR", "Search DIR for #include \"...\" and <...> headers.");
-    private final OptionSpec defines = model.repeated("-D", String.class, "NAME[=VALUE]", "Define a macro, as clang's -D does (VALUE defaults to 1).");
-    private final OptionSpec undefines = model.repeated("-U", String.class, "NAME", "Undefine a macro (after every -D).");
-    private final OptionSpec crateName = model.option("--crate-name", String.class, null, "NAME",
+    private final CommandModel.Option<String> target = model.option("--target", "TRIPLE", null, String::valueOf,
+            "Target triple (default: this machine). Known: " + String.join(", ", EncodeCommand.TARGET_NAMES));
+    private final CommandModel.Option<Boolean> normalize = model.flag("--normalize-integers", "Integer normalization (-fsanitize-cfi-icall-experimental-normalize-integers).");
+    private final CommandModel.Option<Boolean> generalize = model.flag("--generalize-pointers", "Pointer generalization (-fsanitize-cfi-icall-generalize-pointers).");
+    private final CommandModel.Option<String> kcfiHash = model.option("--kcfi-hash", "HASH", "xxhash64", String::valueOf, "KCFI hash: xxhash64 (default) or fnv1a.");
+    private final CommandModel.Option<List<Path>> includeDirs = model.repeated("-I", "DIR", Path::of, "Search DIR for #include \"...\" and <...> headers.");
+    private final CommandModel.Option<List<String>> defines = model.repeated("-D", "NAME[=VALUE]", String::valueOf, "Define a macro, as clang's -D does (VALUE defaults to 1).");
+    private final CommandModel.Option<List<String>> undefines = model.repeated("-U", "NAME", String::valueOf, "Undefine a macro (after every -D).");
+    private final CommandModel.Option<String> crateName = model.option("--crate-name", "NAME", null, String::valueOf,
             "Rust: the crate the .rs files belong to (default: the first one's name).");
-    private final OptionSpec crates = model.keyValues("--crate", "NAME=DISAMBIGUATOR",
+    private final CommandModel.Option<Map<String, String>> crates = model.keyValues("--crate", "NAME=DISAMBIGUATOR",
             "Rust: a crate disambiguator, as for encode --lang rust. Missing ones are learned from rustc.");
-    private final OptionSpec rustc = model.option("--rustc", String.class, "rustc", "RUSTC", "Rust: the rustc to learn crate disambiguators from.");
-    private final PositionalParamSpec operands = model.operands(String.class, "HASH|FILE",
+    private final CommandModel.Option<String> rustc = model.option("--rustc", "RUSTC", "rustc", String::valueOf, "Rust: the rustc to learn crate disambiguators from.");
+    private final CommandModel.Option<List<String>> operands = model.operands("HASH|FILE", String::valueOf,
             "KCFI hashes (0x followed by up to 8 hex digits), and the C headers or sources, Rust sources (.rs), or bitcode files, to look in.");
 
     /** The hashes looked for, in the order given; those a row was printed for; where rows go. */
@@ -59,17 +57,22 @@ final class WhichCommand implements Callable<Integer> {
     private PrintWriter out;
 
     @Override
-    public Integer call() throws IOException {
-        String triple = target.getValue();
+    public CommandModel model() {
+        return model;
+    }
+
+    @Override
+    public int run(PrintWriter out, PrintWriter err) throws IOException {
+        String triple = target.value();
         Target t = triple == null ? Target.host() : Target.of(triple);
-        CfiMode mode = CfiMode.of(normalize.getValue(), generalize.getValue());
-        KcfiHash algorithm = KcfiHash.parse(kcfiHash.getValue());
+        CfiMode mode = CfiMode.of(normalize.value(), generalize.value());
+        KcfiHash algorithm = KcfiHash.parse(kcfiHash.value());
         List<HeaderParser.Input> inputs = new ArrayList<>();
-        EncodeCommand.commandLineMacros(defines.getValue(), undefines.getValue()).ifPresent(inputs::add);
+        EncodeCommand.commandLineMacros(defines.value(), undefines.value()).ifPresent(inputs::add);
         List<ModuleFacts> modules = new ArrayList<>();
         List<String> rustFiles = new ArrayList<>();
         boolean sources = false;
-        for (String operand : operands.<List<String>>getValue()) {
+        for (String operand : operands.value()) {
             if (operand.matches("0[xX][0-9a-fA-F]{9,}")) throw new IllegalArgumentException(operand + " is not a KCFI hash: those are 32 bits (up to 8 hex digits)");
             if (operand.matches("0[xX][0-9a-fA-F]{1,8}")) {
                 hashes.add(Integer.parseUnsignedInt(operand.substring(2), 16));
@@ -87,16 +90,15 @@ final class WhichCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give at least one C header or source, Rust source, or bitcode file, to look in");
         }
         if (!rustFiles.isEmpty() && algorithm != KcfiHash.XXHASH64) throw new IllegalArgumentException("rustc always uses xxHash64 for KCFI");
-        out = model.spec().commandLine().getOut();
-        PrintWriter err = model.spec().commandLine().getErr();
+        this.out = out;
         List<SyntaxException> errors = new ArrayList<>();
         if (sources) {
-            List<HeaderParser.NamedFunctionType> types = HeaderParser.functionTypes(t, includeDirs.getValue(), inputs, errors);
+            List<HeaderParser.NamedFunctionType> types = HeaderParser.functionTypes(t, includeDirs.value(), inputs, errors);
             for (SyntaxException e : errors) err.println(e.diagnostic());
             cRows(types, ClangEncoder.of(t), mode, algorithm);
         }
         if (!rustFiles.isEmpty()) {
-            EncodeCommand.RustEncoded rust = EncodeCommand.encodeRust(t, mode, rustFiles, crateName.getValue(), crates.getValue(), rustc.getValue(), err);
+            EncodeCommand.RustEncoded rust = EncodeCommand.encodeRust(t, mode, rustFiles, crateName.value(), crates.value(), rustc.value(), err);
             for (SyntaxException e : rust.parsed().errors()) err.println(e.diagnostic());
             errors.addAll(rust.parsed().errors());
             rustRows(rust);
