@@ -60,14 +60,16 @@ final class ModuleReader {
     private final List<SourceLocation> sources = new ArrayList<>();
     private final List<Integer> bodies = new ArrayList<>();
     private int nextBody;
-    // Global variables with an initializer, in module order: name and initializer value id
-    private final List<String> globalNames = new ArrayList<>();
+    /**
+     * Global variables with an initializer, in module order, three longs each: where the name is in
+     * the string table (offset and length), the initializer's value id and the global's own. Most
+     * are string literals, which hold no function: their names are never made.
+     */
+    private long[] globals = new long[3 * 256];
+    private int globalCount;
     /** The function types the bodies' own debug information spells, and the module nodes their walks left for {@link #debugTypes()}. */
     private final List<DebugType.Function> debugTypes = new ArrayList<>();
     private final java.util.Set<Long> debugDeferred = new java.util.LinkedHashSet<>();
-    private final List<Long> globalInitializers = new ArrayList<>();
-    /** The value ids of the globals in {@link #globalNames}: their {@code !dbg} attachments are keyed by it. */
-    private final List<Integer> globalValues = new ArrayList<>();
     /** Function blocks met but not read yet: the function and where its block starts. */
     private record PendingBody(int function, BlockReader.ForkPoint at) {}
 
@@ -184,9 +186,11 @@ final class ModuleReader {
         if (init > 0) {
             long offset = r.op(0), length = r.op(1);
             if (offset + length > strtabLength || offset < 0 || length < 0) throw blocks.error("global variable name outside the string table", r.position);
-            globalNames.add(new String(file, strtabOffset + (int) offset, (int) length, StandardCharsets.UTF_8));
-            globalInitializers.add(init - 1);
-            globalValues.add(values.size());
+            if (3 * globalCount == globals.length) globals = java.util.Arrays.copyOf(globals, 2 * globals.length);
+            globals[3 * globalCount] = offset << 32 | length;
+            globals[3 * globalCount + 1] = init - 1;
+            globals[3 * globalCount + 2] = values.size();
+            globalCount++;
         }
         values.add(ValueTable.OTHER, 0);
     }
@@ -315,13 +319,17 @@ final class ModuleReader {
     /** The functions each global's initializer holds, looking through structs, arrays and vectors (not through other globals). */
     private List<StoredFunction> stored() {
         List<StoredFunction> stored = new ArrayList<>();
-        for (int i = 0; i < globalNames.size(); i++) {
-            String global = globalNames.get(i);
+        for (int i = 0; i < globalCount; i++) {
+            long initializer = globals[3 * i + 1];
+            byte kind = values.kind(initializer);
+            if (kind != ValueTable.FUNCTION && kind != ValueTable.AGGREGATE) continue;   // a string or a number
+            long name = globals[3 * i];
+            String global = new String(file, strtabOffset + (int) (name >>> 32), (int) name, StandardCharsets.UTF_8);
             if (StoredFunction.isToolchainGlobal(global)) continue;
             java.util.LinkedHashSet<String> held = new java.util.LinkedHashSet<>();
-            heldFunctions(globalInitializers.get(i), held, new java.util.HashSet<>(), 0);
+            heldFunctions(initializer, held, new java.util.HashSet<>(), 0);
             if (held.isEmpty()) continue;
-            SourceLocation place = globalPlace(globalValues.get(i));
+            SourceLocation place = globalPlace((int) globals[3 * i + 2]);
             for (String f : held) stored.add(new StoredFunction(StoredFunction.Kind.INITIALIZER, global, f, place));
         }
         stored.addAll(storedByCode);
