@@ -3,6 +3,7 @@ package dev.xcfi.verify.check;
 import dev.xcfi.encoding.CfiMode;
 import dev.xcfi.types.Target;
 import dev.xcfi.verify.facts.FunctionFacts;
+import dev.xcfi.verify.facts.KcfiCall;
 import dev.xcfi.verify.facts.ModuleFacts;
 import dev.xcfi.verify.facts.TypeAttachment;
 import dev.xcfi.verify.facts.TypeIdRef;
@@ -38,6 +39,9 @@ final class Program {
     /** The ids and KCFI hashes some function in the analysed modules carries. */
     private final Set<String> carriedIds = new HashSet<>();
     private final Set<Integer> carriedHashes = new HashSet<>();
+    /** The ids some type test in the analysed modules checks, and the KCFI hashes some indirect call checks. */
+    private final Set<String> checkedIds = new HashSet<>();
+    private final Set<Integer> checkedHashes = new HashSet<>();
     /** Each module's scheme, worked out once: rules ask it per callback, and a module without CFI has to look at every function to say so. */
     private final Map<ModuleFacts, Scheme> schemes = new IdentityHashMap<>();
 
@@ -46,6 +50,8 @@ final class Program {
         this.target = target(modules);
         this.testedModes = testedModes(modules);
         for (ModuleFacts m : modules) {
+            for (TypeTest t : m.typeTests()) checked(t);
+            for (KcfiCall k : m.kcfiCalls()) checkedHashes.add(k.hash());
             Map<String, Site> own = new HashMap<>();
             for (FunctionFacts f : m.functions()) index(m, f, own);
             locals.put(m, own);
@@ -60,6 +66,10 @@ final class Program {
         else own.put(f.name(), new Site(m, f));
         for (TypeAttachment t : f.typeIds()) if (t.id() instanceof TypeIdRef.Named n) carriedIds.add(n.id());
         if (f.kcfiType().isPresent()) carriedHashes.add(f.kcfiType().getAsInt());
+    }
+
+    private void checked(TypeTest t) {
+        if (t.id() instanceof TypeIdRef.Named n) checkedIds.add(n.id());
     }
 
     private static Target target(List<ModuleFacts> modules) {
@@ -155,5 +165,15 @@ final class Program {
 
     boolean carries(int hash) {
         return carriedHashes.contains(hash);
+    }
+
+    /** Whether some indirect call in the analysed modules is checked against {@code id}. */
+    boolean checks(String id) {
+        return checkedIds.contains(id);
+    }
+
+    /** Whether some indirect call in the analysed modules is checked against KCFI hash {@code hash}. */
+    boolean checks(int hash) {
+        return checkedHashes.contains(hash);
     }
 }

@@ -23,6 +23,7 @@ public final class SarifReport {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Map<Rule, String> DESCRIPTIONS = Map.of(
             Rule.DECLARATION_MISMATCH, "A function is declared in one module with a CFI type id other than its definition's",
+            Rule.LATENT_DECLARATION_MISMATCH, "A function is declared with a CFI type id other than its definition's, but no indirect call checks the declared id yet",
             Rule.CALLBACK_MISMATCH, "A function passed as a callback does not carry the id the callee checks",
             Rule.SCHEME_MISMATCH, "The modules were built with different CFI schemes or options",
             Rule.UNSATISFIABLE_CHECK, "An indirect-call check that no function in the program can pass",

@@ -234,10 +234,10 @@ class DebugNamesTest {
         Path plain = dev.xcfi.verify.TestBitcode.clang(dir, "plain", c, "-fsanitize=kcfi", "-emit-llvm");
         Path debug = dev.xcfi.verify.TestBitcode.clang(dir, "debug", c, "-g", "-fsanitize=kcfi", "-emit-llvm");
         VerifyFixturesTest.Run without = VerifyFixturesTest.verify(plain.toString(), rust.toString());
-        assertThat(without.findings()).containsExactly("declaration-mismatch rust_log");
+        assertThat(without.findings()).containsExactly("latent-declaration-mismatch rust_log");
         assertThat(without.text()).doesNotContain("hash of");
         VerifyFixturesTest.Run with = VerifyFixturesTest.verify(debug.toString(), rust.toString());
-        assertThat(with.findings()).containsExactly("declaration-mismatch rust_log");
+        assertThat(with.findings()).containsExactly("latent-declaration-mismatch rust_log");
         assertThat(with.text()).contains("parameter 1 is `ctx *` vs `Ctx *`", "hash of _ZTSFvP3ctxlE: C: void (ctx *, long)",
                 "hash of _ZTSFvP3Ctxu3i64E: C: void (Ctx *, i64)");
     }
