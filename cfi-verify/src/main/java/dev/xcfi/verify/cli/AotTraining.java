@@ -12,8 +12,8 @@ import java.util.List;
  * are a scheme mismatch, so the KCFI-only path (hash naming, the Rust encoder) was never trained
  * and a KCFI run paid for loading and generating its classes (docs/performance.md).
  *
- * <p>Usage: {@code java -Dxcfi.aot.training -XX:AOTCacheOutput=… -jar xcfi.jar verify|encode ROOT}:
- * started as every run starts the jar (with {@code -jar}; output written as a run writes it), so
+ * <p>Usage: {@code java -Dxcfi.aot.training -XX:AOTCacheOutput=… -cp xcfi.jar dev.xcfi.verify.cli.Main verify|encode ROOT}:
+ * started as every run starts the jar ({@code ./xcfi} uses {@code -cp}; output written as a run writes it), so
  * the cache also holds what that costs.
  */
 final class AotTraining {
