@@ -19,7 +19,8 @@ final class StandardHeaders {
      * clang's own headers' are not in the ids a program's files get.
      */
     static boolean isOwn(String file) {
-        return file.startsWith("<") && file.endsWith(">");
+        // "<stddef.h>", not "<stdin>" (standard input, whose declarations are the input's own)
+        return file.startsWith("<") && file.endsWith(".h>");
     }
 
     /** The text of {@code <name>} for {@code target}, or null if xcfi does not know that header. */

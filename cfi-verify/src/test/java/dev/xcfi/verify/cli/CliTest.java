@@ -237,6 +237,23 @@ class CliTest {
                 .startsWith("f\t_ZTSFvisE\t");
     }
 
+    /** "-" is standard input, whose declarations are listed like a file's (they were once taken for a standard header's, "<stdin>"). */
+    @Test
+    void encodeAndWhichReadStandardInputForADash() {
+        java.io.InputStream saved = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("void f(long);\nvoid g(int x, );\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            Result r = run("encode", "--target", "x86_64-linux-gnu", "-");
+            assertThat(r.out()).isEqualTo("f\t_ZTSFvlE\t0xbde2bfc8\t0x8e148512407754da\n");
+            assertThat(r.err()).startsWith("<stdin>:2:");
+            assertThat(r.status()).isEqualTo(1);
+            System.setIn(new java.io.ByteArrayInputStream("void f(long);\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            assertThat(run("which", "--target", "x86_64-linux-gnu", "0xbde2bfc8", "-").out()).startsWith("0xbde2bfc8\tfunction\tf\t_ZTSFvlE\t<stdin>:1\t");
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
     @Test
     void everyCommandHasHelpAndVersion() {
         for (String command : new String[] {"encode", "decode", "hash", "verify"}) {
