@@ -46,6 +46,9 @@ public record Baseline(List<Finding> findings) {
             root = new ObjectMapper().readTree(Files.readString(file));
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("the baseline " + file + " does not exist (write one with ./xcfi verify --format json ... > " + file + ")");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            // a module or an object given where the report belongs, say
+            throw new IllegalArgumentException("the baseline " + file + " is not JSON: not UTF-8 text (an xcfi JSON report, from ./xcfi verify --format json)");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("the baseline " + file + " is not JSON: " + e.getOriginalMessage()
                     + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");

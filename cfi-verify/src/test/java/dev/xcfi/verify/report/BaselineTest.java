@@ -108,6 +108,12 @@ class BaselineTest {
                 .satisfies(r -> assertThat(r.err()).isEqualTo("xcfi: the baseline " + missing + " does not exist (write one with ./xcfi verify --format json ... > "
                         + missing + ")\n"))
                 .satisfies(r -> assertThat(r.out()).isEmpty());
+        // a module given in the baseline's place: binary, not a decoding error's "Input length = 1"
+        String module = fixture("fig4/c.bc");
+        assertThat(run("verify", "--baseline", module, fixture("fig4")))
+                .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
+                .satisfies(r -> assertThat(r.err()).isEqualTo("xcfi: the baseline " + module + " is not JSON: not UTF-8 text (an xcfi JSON report, "
+                        + "from ./xcfi verify --format json)\n"));
         assertThat(run("verify", "--baseline", notJson.toString(), fixture("fig4")).err()).startsWith("xcfi: the baseline " + notJson + " is not JSON: ")
                 .contains("(line 2, column ");
         assertThat(run("verify", "--baseline", notReport.toString(), fixture("fig4")).err())
