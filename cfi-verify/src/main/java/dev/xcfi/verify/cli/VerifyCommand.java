@@ -96,7 +96,8 @@ final class VerifyCommand implements Command {
         // Files are independent, and a -flto build folder holds hundreds of modules: they are read on
         // every core (one file alone keeps the caller's thread; its bodies are parallel already).
         Stream<Path> each = files.size() > 1 ? files.parallelStream() : files.stream();
-        List<Outcome> results = each.map(f -> reader == Reader.llvm ? new Outcome.ForLlvm("") : readInJava(f, named.contains(f), reader)).toList();
+        List<Outcome> results = each.map(f -> isEmpty(f) ? new Outcome.Failed(EMPTY)
+                : reader == Reader.llvm ? new Outcome.ForLlvm("") : readInJava(f, named.contains(f), reader)).toList();
         Map<Path, Outcome> outcomes = new LinkedHashMap<>();
         for (int i = 0; i < files.size(); i++) outcomes.put(files.get(i), results.get(i));
         List<Path> forLlvm = outcomes.entrySet().stream().filter(e -> e.getValue() instanceof Outcome.ForLlvm).map(Map.Entry::getKey).toList();
@@ -135,6 +136,20 @@ final class VerifyCommand implements Command {
             case sarif -> SarifReport.render(report) + "\n";
         });
         return report.exitStatus(failOn.value() == FailOn.warning);
+    }
+
+    /**
+     * An empty file holds no module, whatever its name: libLLVM reads an empty {@code .ll} as an
+     * empty module, and a build step that wrote nothing must not pass as a program with no findings.
+     */
+    private static final String EMPTY = "an empty file: no module in it (did the build step that writes it fail?)";
+
+    private static boolean isEmpty(Path f) {
+        try {
+            return Files.isRegularFile(f) && Files.size(f) == 0;
+        } catch (IOException e) {
+            return false;   // reading it says why
+        }
     }
 
     /** The pure-Java reader: in-process, since no input can crash it. {@code named}: given as an operand, not found in a folder. */

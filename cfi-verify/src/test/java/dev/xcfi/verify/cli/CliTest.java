@@ -237,6 +237,19 @@ class CliTest {
                 .startsWith("f\t_ZTSFvisE\t");
     }
 
+    /** An empty file is an unreadable input under every reader (libLLVM would read an empty .ll as an empty module): exit 2, not a clean pass. */
+    @Test
+    void anEmptyInputIsAnErrorNotACleanProgram(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path empty = java.nio.file.Files.createFile(dir.resolve("app.bc"));
+        Path emptyIr = java.nio.file.Files.createFile(dir.resolve("lib.ll"));
+        for (String reader : new String[] {"auto", "java", "llvm"}) {
+            Result r = run("verify", "--reader", reader, empty.toString(), emptyIr.toString());
+            assertThat(r.status()).as(reader).isEqualTo(2);
+            assertThat(r.out()).as(reader).contains("error: " + empty + ": an empty file: no module in it")
+                    .endsWith("0 errors, 0 warnings in 0 inputs (0 modules); 2 unreadable\n");
+        }
+    }
+
     /** "-" is standard input, whose declarations are listed like a file's (they were once taken for a standard header's, "<stdin>"). */
     @Test
     void encodeAndWhichReadStandardInputForADash() {
