@@ -91,6 +91,7 @@ final class VerifyCommand implements Command {
         List<Report.InputError> errors = new ArrayList<>();
         List<Path> operands = paths.value();
         for (Path p : operands) collect(p, files, errors);
+        files = distinct(files);
         Reader reader = this.reader.value();
         java.util.Set<Path> named = new java.util.HashSet<>(operands);
         // Files are independent, and a -flto build folder holds hundreds of modules: they are read on
@@ -401,6 +402,16 @@ final class VerifyCommand implements Command {
         } catch (IOException e) {
             return true;   // unreadable: reading it reports why
         }
+    }
+
+    /**
+     * Each file once, as first named: a module is linked once however often the command line names
+     * it ({@code x.bc} and {@code ./x.bc}, or a file inside a folder also given).
+     */
+    private static List<Path> distinct(List<Path> files) {
+        Map<Path, Path> byLocation = new LinkedHashMap<>();
+        for (Path f : files) byLocation.putIfAbsent(f.toAbsolutePath().normalize(), f);
+        return new ArrayList<>(byLocation.values());
     }
 
     private static void collect(Path p, List<Path> files, List<Report.InputError> errors) {

@@ -250,6 +250,16 @@ class CliTest {
         }
     }
 
+    /** A module named twice, in two spellings or inside a folder also named, is one input: it is linked once. */
+    @Test
+    void aModuleNamedTwiceIsReadOnce() {
+        Path fig4 = Path.of("..").toAbsolutePath().normalize().resolve("fixtures/verify/fig4");
+        Result once = run("verify", fig4.toString());
+        Result twice = run("verify", fig4.toString(), fig4.resolve("c.bc").toString(), fig4.resolve("./c.bc").toString(),
+                fig4.resolve("../fig4/rust.bc").toString());
+        assertThat(twice.out()).isEqualTo(once.out()).endsWith("2 errors, 1 warning in 2 inputs (3 modules)\n");
+    }
+
     /** "-" is standard input, whose declarations are listed like a file's (they were once taken for a standard header's, "<stdin>"). */
     @Test
     void encodeAndWhichReadStandardInputForADash() {
