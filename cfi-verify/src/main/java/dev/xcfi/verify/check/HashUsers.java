@@ -16,7 +16,12 @@ import java.util.Optional;
  * bitcode.
  */
 public final class HashUsers {
-    public enum Role { CARRIED, EXPECTED }
+    /**
+     * CARRIED: a definition, whose preamble holds the hash; DECLARED: a module's declaration of a
+     * function says the hash (the definition, elsewhere, may carry another: what
+     * declaration-mismatch finds); EXPECTED: a checked call.
+     */
+    public enum Role { CARRIED, DECLARED, EXPECTED }
 
     /** One function or call with the hash: its symbol, module, place in the source, and the id and its C/Rust view where known. */
     public record Use(int hash, Role role, String symbol, String module, SourceLocation source, Optional<String> id, String decoded) {}
@@ -32,7 +37,7 @@ public final class HashUsers {
             for (ModuleFacts m : modules) {
                 for (FunctionFacts f : m.functions()) {
                     if (f.kcfiType().isEmpty() || f.kcfiType().getAsInt() != hash) continue;
-                    out.add(use(hash, Role.CARRIED, f.name(), m, f.source(), names.idOf(hash, m, f.signature()), explain));
+                    out.add(use(hash, f.definition() ? Role.CARRIED : Role.DECLARED, f.name(), m, f.source(), names.idOf(hash, m, f.signature()), explain));
                 }
             }
             for (ModuleFacts m : modules) {

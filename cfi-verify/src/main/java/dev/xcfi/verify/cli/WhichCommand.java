@@ -34,7 +34,8 @@ final class WhichCommand implements Command {
     private final CommandModel model = new CommandModel("which",
             "Name the function types in C headers or sources whose KCFI hash is HASH (as a KCFI trap reports 'expected type: 0x...').",
             "Rows: hash<TAB>kind<TAB>name<TAB>type_id<TAB>file:line<TAB>C type, kind function, typedef or member; from bitcode also carried-by "
-                    + "(a function with the hash) and expected-by (a checked call in the function named), the id and place where known (else -); "
+                    + "(a function defined with the hash), declaration (a module declares the function with it) and expected-by (a checked call in "
+                    + "the function named), the id and place where known (else -); "
                     + "a hash nothing has is hash<TAB>-, exit status 1.");
     private final CommandModel.Option<String> target = model.option("--target", "TRIPLE", null, String::valueOf,
             "Target triple (default: this machine). Known: " + String.join(", ", EncodeCommand.TARGET_NAMES));
@@ -55,6 +56,14 @@ final class WhichCommand implements Command {
     /** The hashes looked for, in the order given; those a row was printed for; where rows go. */
     private final java.util.Set<Integer> hashes = new java.util.LinkedHashSet<>(), found = new java.util.HashSet<>();
     private PrintWriter out;
+
+    private static String kind(HashUsers.Role role) {
+        return switch (role) {
+            case CARRIED -> "carried-by";
+            case DECLARED -> "declaration";
+            case EXPECTED -> "expected-by";
+        };
+    }
 
     @Override
     public CommandModel model() {
@@ -104,7 +113,7 @@ final class WhichCommand implements Command {
             rustRows(rust);
         }
         for (HashUsers.Use use : HashUsers.of(new ArrayList<>(hashes), modules)) {
-            row(use.hash(), use.role() == HashUsers.Role.CARRIED ? "carried-by" : "expected-by", use.symbol(), use.id().orElse("-"),
+            row(use.hash(), kind(use.role()), use.symbol(), use.id().orElse("-"),
                     use.source().isKnown() ? use.source().toString() : use.module(), use.decoded().isEmpty() ? "-" : use.decoded());
         }
         for (int h : hashes) if (!found.contains(h)) out.println(KcfiHash.format(h) + "\t-");

@@ -97,6 +97,12 @@ class CliTest {
                         "0x3560a2a0 carried-by _RNvCseoBkWPqXd6_11ctx_binding9rust_read _ZTSFu3i32P3CtxPvS_u3i64E fixtures/rust/examples/ctx_binding.rs:15",
                         "0x00000001 -");
         assertThat(r.status()).isEqualTo(1);
+        // a module's declaration of a function says a hash its definition need not carry: told apart from carrying it
+        java.nio.file.Path kcfi = dev.xcfi.encoding.golden.Fixtures.root().resolve("fixtures/verify/kcfi");
+        Result fig4 = run("which", "0x0ffabd9f", kcfi.resolve("c.bc").toString(), kcfi.resolve("rust.bc").toString());
+        assertThat(fig4.out().lines().map(l -> String.join(" ", java.util.Arrays.copyOfRange(l.split("\t"), 0, 3))))
+                .containsExactly("0x0ffabd9f carried-by hello_from_rust", "0x0ffabd9f carried-by hello_from_rust_again",
+                        "0x0ffabd9f declaration hello_from_c", "0x0ffabd9f expected-by call_Callback");
     }
 
     /**
