@@ -6,7 +6,7 @@ xcfi_java_ok() {
   if [ -f "$1/release" ]; then
     local line
     while IFS= read -r line; do
-      [[ $line =~ ^JAVA_VERSION=\"(2[5-9]|[3-9][0-9])[\".] ]] && return 0
+      case $line in JAVA_VERSION=*) [[ $line =~ ^JAVA_VERSION=\"(2[5-9]|[3-9][0-9])[\".] ]]; return ;; esac
     done < "$1/release"
     return 1
   fi
@@ -14,8 +14,10 @@ xcfi_java_ok() {
 }
 if [ -z "${JAVA_HOME:-}" ] || ! xcfi_java_ok "$JAVA_HOME"; then
   JAVA_HOME=""
-  for d in /usr/lib/jvm/*; do
-    if xcfi_java_ok "$d"; then JAVA_HOME="$d"; fi
+  # the last acceptable one in name order, as the newest: looked for from the end
+  jdks=(/usr/lib/jvm/*)
+  for ((i = ${#jdks[@]} - 1; i >= 0; i--)); do
+    if xcfi_java_ok "${jdks[i]}"; then JAVA_HOME="${jdks[i]}"; break; fi
   done
 fi
 if [ -z "$JAVA_HOME" ]; then
