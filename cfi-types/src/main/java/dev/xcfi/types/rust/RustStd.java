@@ -52,6 +52,16 @@ public final class RustStd {
             .withFields(List.of(new Param(0, "T")));
     public static final AdtDef MAYBE_UNINIT = new AdtDef(AdtDef.Kind.UNION, DefPath.of("core", "mem", "maybe_uninit", "MaybeUninit"), false, true, null, List.of(T));
 
+    /**
+     * The {@code T} of {@code def<T>} ({@code Option<T>}, {@code NonNull<T>} …) when {@code t} is
+     * that std type, however it was made — parsed, read from debug information or decoded from an
+     * id, so compared by path — or null.
+     */
+    public static RustType argumentOf(AdtDef def, RustType t) {
+        return t instanceof Adt a && a.def().path().equals(def.path()) && a.args().size() == 1
+                && a.args().getFirst() instanceof GenericArg.Type arg ? arg.type() : null;
+    }
+
     /** The std ADTs by the names FFI code uses for them (also reachable as std::…/core::… paths). */
     public static final Map<String, AdtDef> ADTS = Map.of(
             "Option", OPTION, "NonNull", NON_NULL, "PhantomData", PHANTOM_DATA,

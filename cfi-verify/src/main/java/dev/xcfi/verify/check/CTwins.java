@@ -15,7 +15,6 @@ import dev.xcfi.types.rust.AdtDef;
 import dev.xcfi.types.rust.Alias;
 import dev.xcfi.types.rust.FnPointer;
 import dev.xcfi.types.rust.FnSig;
-import dev.xcfi.types.rust.GenericArg;
 import dev.xcfi.types.rust.RawPointer;
 import dev.xcfi.types.rust.Reference;
 import dev.xcfi.types.rust.RustStd;
@@ -63,7 +62,7 @@ final class CTwins {
     }
 
     private String scalar(RustType type) {
-        if (pointee(type) != null || callback(type) != null) return "ptr";
+        if (pointee(type) != null || FnPointer.callbackSignature(type) != null) return "ptr";
         if (!(type.resolved() instanceof Scalar s)) return null;
         if (s == Scalar.BOOL) return "i1";
         if (s == Scalar.F32) return "float";
@@ -83,7 +82,7 @@ final class CTwins {
     }
 
     private List<CType> twins(RustType type, int depth) {
-        FnSig callback = callback(type);
+        FnSig callback = FnPointer.callbackSignature(type);
         if (callback != null) {
             List<CType> out = new ArrayList<>();
             for (FunctionType f : of(callback)) out.add(PointerType.to(f));
@@ -129,24 +128,12 @@ final class CTwins {
         if (type instanceof RawPointer p) return new Pointee(p.pointee(), !p.mutable());
         if (type instanceof Reference r) return new Pointee(r.pointee(), !r.mutable());
         // Option<&T> and Option<NonNull<T>> are pointers that may be null: what bindings write for C's nullable ones
-        if (type instanceof Adt a && a.def() == RustStd.OPTION && a.args().size() == 1 && a.args().getFirst() instanceof GenericArg.Type t) {
-            if (t.type() instanceof Reference r) return new Pointee(r.pointee(), !r.mutable());
-            if (t.type() instanceof Adt n && n.def() == RustStd.NON_NULL && n.args().size() == 1 && n.args().getFirst() instanceof GenericArg.Type inner) {
-                return new Pointee(inner.type(), false);
-            }
-        }
-        return null;
+        RustType held = RustStd.argumentOf(RustStd.OPTION, type);
+        if (held instanceof Reference r) return new Pointee(r.pointee(), !r.mutable());
+        RustType nonNull = held == null ? null : RustStd.argumentOf(RustStd.NON_NULL, held);
+        return nonNull == null ? null : new Pointee(nonNull, false);
     }
 
-    /** The signature of a callback parameter: a bare {@code extern "C" fn}, or bindgen's {@code Option} of one; null otherwise. */
-    private static FnSig callback(RustType type) {
-        if (type.resolved() instanceof FnPointer f) return f.sig();
-        if (type instanceof Adt a && a.def() == RustStd.OPTION && a.args().size() == 1 && a.args().getFirst() instanceof GenericArg.Type t
-                && t.type().resolved() instanceof FnPointer f) {
-            return f.sig();
-        }
-        return null;
-    }
 
     private int bits(Scalar s) {
         return s == Scalar.ISIZE || s == Scalar.USIZE ? target.dataModel().pointerBits() : s.bits();

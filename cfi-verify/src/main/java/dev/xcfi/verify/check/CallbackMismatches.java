@@ -125,7 +125,7 @@ final class CallbackMismatches {
             findings.add(sides.mismatch(Rule.CALLBACK_MISMATCH, cb.passed(), passes(cb, "argument " + (cb.argument() + 1)) + ", which calls it with a KCFI check for " + Sides.hex(call.hash()) + ", but " + Sides.name(cb.passed()) + " carries "
                             + Sides.hex(carried) + ": the call back traps",
                     callee, sides.hash(call.source(), "callee argument " + (cb.argument() + 1) + " of " + cb.callee(), call.hash(), callee.module(), call.signature()),
-                    passed, sides.hash(passed.function().source(), "passed function", carried, passed.module(), passed.function().signature()),
+                    passed, passedHash(passed, carried),
                     fix(cb, callee.isRust() == passed.isRust())));
             return true;
         }
@@ -151,8 +151,13 @@ final class CallbackMismatches {
                         + ", so a call through it checks KCFI hash " + Sides.hex(hash) + ", but " + Sides.name(cb.passed()) + " carries " + Sides.hex(carried)
                         + ": the call back traps",
                 callee, side(expected.get(), callee, cb),
-                passed, sides.hash(passed.function().source(), "passed function", carried, passed.module(), passed.function().signature()),
+                passed, passedHash(passed, carried),
                 fix(cb, callee.isRust() == passed.isRust())));
+    }
+
+    /** The passed function's side under KCFI: the hash it carries. */
+    private Sides.Side passedHash(Site passed, int carried) {
+        return sides.hash(passed.function().source(), "passed function", carried, passed.module(), passed.function().signature());
     }
 
     private boolean firstReport(CallbackArgument cb, int parameter) {

@@ -36,7 +36,10 @@ final class Fixes {
     static final String GENERALIZED_CALLBACK = "no Rust type can match a function-pointer parameter under pointer generalization: build both "
             + "sides without it (clang -fsanitize-cfi-icall-generalize-pointers, rustc -Zsanitizer-cfi-generalize-pointers)";
 
-    static final String GENERALIZED_CONST = "declare the Rust pointer `*mut`: C's does not point to const; if the parameter is a function "
+    private static final String DECLARE_MUT = "declare the Rust pointer `*mut`: C's does not point to const";
+    private static final String DECLARE_CONST = "declare the Rust pointer `*const`: C's points to const";
+
+    static final String GENERALIZED_CONST = DECLARE_MUT + "; if the parameter is a function "
             + "pointer, no Rust type can match under pointer generalization (rustc generalizes a function pointer to `*const ()`, clang to "
             + "`void *`): build both sides without it";
 
@@ -78,8 +81,7 @@ final class Fixes {
         if (d.kind() == IdExplainer.Difference.Kind.NUMBERING) return RENUMBERED;
         if (d.kind() == IdExplainer.Difference.Kind.GENERALIZED_CALLBACK) return GENERALIZED_CALLBACK;
         if (d.kind() == IdExplainer.Difference.Kind.GENERALIZED_DATA_POINTER) {
-            return (rustA ? d.left() : d.right()).equals("const void *") ? "declare the Rust pointer `*mut`: C's does not point to const"
-                    : "declare the Rust pointer `*const`: C's points to const";
+            return (rustA ? d.left() : d.right()).equals("const void *") ? DECLARE_MUT : DECLARE_CONST;
         }
         if (d.left() == null) return DECLARE_EXACTLY;   // a count or variadic difference
         String repair = repair(rustA ? d.right() : d.left(), rustA ? d.left() : d.right());
@@ -115,7 +117,7 @@ final class Fixes {
     /** {@code void *} vs {@code const void *}, either way round. */
     private static String constness(String c, String rust) {
         if (c.equals("void *") && rust.equals("const void *")) return GENERALIZED_CONST;
-        if (c.equals("const void *") && rust.equals("void *")) return "declare the Rust pointer `*const`: C's points to const";
+        if (c.equals("const void *") && rust.equals("void *")) return DECLARE_CONST;
         return null;
     }
 

@@ -196,20 +196,10 @@ final class IdExplainer {
         String a = RustTypePrinter.print(p), b = RustTypePrinter.print(q);
         if (a.equals(b)) return;
         out.add(new Difference(where, a, b));
-        FnSig f = callback(p), g = callback(q);
+        FnSig f = FnPointer.callbackSignature(p), g = FnPointer.callbackSignature(q);
         if (f == null || g == null) return;
         Optional<FunctionType> cf = asC(f), cg = asC(g);
         if (cf.isPresent() && cg.isPresent()) differences(cf.get(), cg.get(), where + " (a function pointer): its ", out);
-    }
-
-    /** A callback's signature: a fn pointer's, or that of the fn pointer an {@code Option} holds (bindgen's nullable callback). */
-    private static FnSig callback(RustType t) {
-        if (t instanceof FnPointer f) return f.sig();
-        if (t instanceof dev.xcfi.types.rust.Adt a && a.def().path().name().equals("Option") && a.args().size() == 1
-                && a.args().getFirst() instanceof dev.xcfi.types.rust.GenericArg.Type arg && arg.type() instanceof FnPointer f) {
-            return f.sig();
-        }
-        return null;
     }
 
     /** A Rust signature as the C type rustc's id of it spells (its C builtins as C's, Rust's integers as {@code i32} …). */
@@ -368,11 +358,8 @@ final class IdExplainer {
         if (t instanceof dev.xcfi.types.rust.Reference r) return new dev.xcfi.types.rust.RawPointer(pointerFor(r.pointee()), r.mutable());
         if (t instanceof dev.xcfi.types.rust.RawPointer p) return new dev.xcfi.types.rust.RawPointer(pointerFor(p.pointee()), p.mutable());
         if (t instanceof FnPointer f) return new FnPointer(pointersFor(f.sig()));
-        if (t instanceof dev.xcfi.types.rust.Adt a && a.def().path().name().equals("Option") && a.args().size() == 1
-                && a.args().getFirst() instanceof dev.xcfi.types.rust.GenericArg.Type arg
-                && (arg.type() instanceof dev.xcfi.types.rust.Reference || arg.type() instanceof dev.xcfi.types.rust.RawPointer || arg.type() instanceof FnPointer)) {
-            return pointerFor(arg.type());
-        }
+        RustType held = dev.xcfi.types.rust.RustStd.argumentOf(dev.xcfi.types.rust.RustStd.OPTION, t);
+        if (held instanceof dev.xcfi.types.rust.Reference || held instanceof dev.xcfi.types.rust.RawPointer || held instanceof FnPointer) return pointerFor(held);
         return t;
     }
 

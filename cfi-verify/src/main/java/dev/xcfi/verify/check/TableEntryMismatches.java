@@ -141,13 +141,16 @@ final class TableEntryMismatches {
             Site tester = program.site(twin.test().function(), twin.module()).orElse(stored);
             findings.add(sides.mismatch(Rule.TABLE_ENTRY_MISMATCH, s.function(),
                     Sides.name(s.function()) + " is stored " + s.placed() + " and carries " + carried.get() + ", which no checked call tests, but "
-                            + Sides.name(twin.test().function()) + " checks calls against " + twin.id() + ", a type of the same shape (it differs only in how integers, records "
-                            + "or pointers are spelled, or how substitutions are numbered): if those calls reach it, they trap",
+                            + Sides.name(twin.test().function()) + " checks calls against " + twin.id() + ", a type " + SAME_SHAPE + ": if those calls reach it, they trap",
                     tester, sides.id(twin.module(), twin.test().source(), "type test in " + twin.test().function(), twin.id()),
                     stored, sides.id(stored.module(), stored.function().source(), "function stored " + s.where(), carried.get()), fix(s)));
             return;
         }
     }
+
+    /** What makes two types twins ({@link IdExplainer#shape}), as a finding says it. */
+    private static final String SAME_SHAPE = "of the same shape (it differs only in how integers, records or pointers are spelled, "
+            + "or how substitutions are numbered)";
 
     private void checkHash(StoredFunction s, Site stored) {
         int carried = stored.function().kcfiType().getAsInt();
@@ -157,8 +160,7 @@ final class TableEntryMismatches {
         Optional<String> carriedId = sides.hashedId(carried, stored.module(), stored.function().signature());
         Optional<String> key = carriedId.flatMap(id -> sides.explain().shape(id, Site.writer(stored.module())));
         Called twin = key.map(k -> shapedCalls(other, calls).get(k)).orElse(null);
-        String why = "the hash of a type of the same shape (it differs only in how integers, records or pointers are spelled, "
-                + "or how substitutions are numbered)";
+        String why = "the hash of a type " + SAME_SHAPE;
         String fix = fix(s);
         if (twin == null && !isRustVtable(s, stored)) {
             twin = orphanedCall(calls, stored.function().signature());

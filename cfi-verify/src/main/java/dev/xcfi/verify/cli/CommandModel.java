@@ -110,10 +110,7 @@ final class CommandModel {
 
     /** An option that may be given many times: its values in the order given, empty when never given. */
     <T> Option<List<T>> repeated(String name, String label, Function<String, T> convert, String... description) {
-        return add(new Option<List<T>>(name, label, new ArrayList<>(), true, (list, arg) -> {
-            list.add(convert.apply(arg));
-            return list;
-        }, description));
+        return add(appending(name, label, convert, description));
     }
 
     /** A repeatable {@code KEY=VALUE} option: the pairs in the order given. */
@@ -128,12 +125,17 @@ final class CommandModel {
 
     /** The operands: one or more, each converted by {@code convert}. */
     <T> Option<List<T>> operands(String label, Function<String, T> convert, String... description) {
-        Option<List<T>> o = new Option<>(null, label, new ArrayList<>(), true, (list, arg) -> {
+        Option<List<T>> o = appending(null, label, convert, description);
+        operands = o;
+        return o;
+    }
+
+    /** An option (or the operands, unnamed) whose every argument, converted, is added to a list. */
+    private static <T> Option<List<T>> appending(String name, String label, Function<String, T> convert, String[] description) {
+        return new Option<>(name, label, new ArrayList<>(), true, (list, arg) -> {
             list.add(convert.apply(arg));
             return list;
         }, description);
-        operands = o;
-        return o;
     }
 
     private <T> Option<T> add(Option<T> option) {
