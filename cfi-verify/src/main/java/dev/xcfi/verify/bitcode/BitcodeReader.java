@@ -13,22 +13,26 @@ import java.util.List;
  */
 public final class BitcodeReader {
     public static final int OLDEST_LLVM = 15, NEWEST_LLVM = 22;
-    /** Bodies are read side by side from this many on: fewer are not worth the threads. */
-    public static final int PARALLEL_FROM = 64;
+    /**
+     * A module's first bodies are read on the caller's thread alone, the rest side by side: while
+     * the reader's code is cold, the JIT compiler needs the other core more than a second reading
+     * thread does (docs/performance.md), and fewer bodies are not worth the threads.
+     */
+    public static final int READ_ALONE_FIRST = 256;
     private static final int STRTAB_BLOB = 1;
 
     private BitcodeReader() {}
 
     public static List<ModuleFacts> readFile(String path, byte[] file) throws BitcodeException {
-        return readFile(path, file, PARALLEL_FROM);
+        return readFile(path, file, READ_ALONE_FIRST);
     }
 
     /**
-     * As {@link #readFile(String, byte[])}; a module's function bodies are read on several threads
-     * (the common fork-join pool and the caller) when it has at least {@code parallelFrom} of them
-     * ({@link Integer#MAX_VALUE}: never).
+     * As {@link #readFile(String, byte[])}; a module's first {@code aloneFirst} function bodies are
+     * read on the caller's thread, the rest on several threads (the common fork-join pool and the
+     * caller; {@link Integer#MAX_VALUE}: all on the caller's).
      */
-    public static List<ModuleFacts> readFile(String path, byte[] file, int parallelFrom) throws BitcodeException {
+    public static List<ModuleFacts> readFile(String path, byte[] file, int aloneFirst) throws BitcodeException {
         if (!BitcodeFile.isBitcode(file)) throw new UnsupportedBitcodeException("textual IR: the pure-Java reader reads bitcode only", -1, "");
         BitcodeFile.Layout layout = BitcodeFile.layout(file);
         int[] strtab = layout.strtab() == null ? new int[] {0, 0} : strtab(file, layout.strtab());
@@ -38,7 +42,7 @@ public final class BitcodeReader {
             String producer = ident == null ? "" : BitcodeFile.producer(file, ident);
             checkVersion(producer, layout.modules().get(i)[0] * 8L);
             int[] span = layout.modules().get(i);
-            out.add(new ModuleReader(file, span[0], span[1], strtab[0], strtab[1], parallelFrom).read(path, i, producer));
+            out.add(new ModuleReader(file, span[0], span[1], strtab[0], strtab[1], aloneFirst).read(path, i, producer));
         }
         return out;
     }

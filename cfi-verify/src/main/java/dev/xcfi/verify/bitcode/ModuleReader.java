@@ -39,7 +39,7 @@ final class ModuleReader {
 
     private final byte[] file;
     private final int strtabOffset, strtabLength;
-    private final int parallelFrom;
+    private final int aloneFirst;
     private final BlockReader blocks;
     private final Record r = new Record();
     private final TypeTable types = new TypeTable();
@@ -80,11 +80,11 @@ final class ModuleReader {
     private final List<CallbackArgument> callbacks = new ArrayList<>();
     private final List<StoredFunction> storedByCode = new ArrayList<>();
 
-    ModuleReader(byte[] file, int from, int to, int strtabOffset, int strtabLength, int parallelFrom) {
+    ModuleReader(byte[] file, int from, int to, int strtabOffset, int strtabLength, int aloneFirst) {
         this.file = file;
         this.strtabOffset = strtabOffset;
         this.strtabLength = strtabLength;
-        this.parallelFrom = parallelFrom;
+        this.aloneFirst = aloneFirst;
         this.blocks = new BlockReader(new BitstreamCursor(file, from, to));
         this.metadata = new MetadataTable(file);
         this.values.limitAggregates(to - from);
@@ -237,24 +237,16 @@ final class ModuleReader {
         FunctionReader.Module module = new FunctionReader.Module(types, values, metadata, bundleTags, names,
                 FunctionReader.Callees.of(names), flags().kcfi());
         Object[] results = new Object[pending.size()];
-        // Contiguous chunks, each with one reader and one block reader reused for its bodies: what
-        // a body costs beyond its own facts must not grow with the number of bodies.
-        boolean parallel = pending.size() >= parallelFrom;
-        int chunks = parallel ? Math.min(pending.size(), 4 * java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 4) : 1;
-        IntStream indexes = IntStream.range(0, chunks);
-        (parallel ? indexes.parallel() : indexes).forEach(chunk -> {
-            FunctionReader reader = new FunctionReader(module);
-            BlockReader body = null;
-            for (int i = chunk * pending.size() / chunks, end = (chunk + 1) * pending.size() / chunks; i < end; i++) {
-                PendingBody p = pending.get(i);
-                try {
-                    body = blocks.fork(p.at(), body);
-                    results[i] = reader.read(p.function(), functionTypes.get(p.function()), body);
-                } catch (BitcodeException | RuntimeException e) {
-                    results[i] = e;
-                }
-            }
-        });
+        // Contiguous ranges, each with one reader and one block reader reused for its bodies: what
+        // a body costs beyond its own facts must not grow with the number of bodies. The first
+        // ones on this thread alone (BitcodeReader.READ_ALONE_FIRST), the rest in chunks on all.
+        int alone = Math.min(pending.size(), aloneFirst);
+        readRange(module, results, 0, alone);
+        int rest = pending.size() - alone;
+        if (rest > 0) {
+            int chunks = Math.min(rest, 4 * java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 4);
+            IntStream.range(0, chunks).parallel().forEach(chunk -> readRange(module, results, alone + chunk * rest / chunks, alone + (chunk + 1) * rest / chunks));
+        }
         pending.clear();
         for (Object result : results) {
             if (result instanceof BitcodeException e) throw e;
@@ -269,6 +261,21 @@ final class ModuleReader {
             storedByCode.addAll(body.stored());
             debugTypes.addAll(body.debugTypes().found());
             debugDeferred.addAll(body.debugTypes().deferred());
+        }
+    }
+
+    /** Reads bodies {@code from..to} of {@link #pending} with one reader, each body's facts or failure into {@code results}. */
+    private void readRange(FunctionReader.Module module, Object[] results, int from, int to) {
+        FunctionReader reader = new FunctionReader(module);
+        BlockReader body = null;
+        for (int i = from; i < to; i++) {
+            PendingBody p = pending.get(i);
+            try {
+                body = blocks.fork(p.at(), body);
+                results[i] = reader.read(p.function(), functionTypes.get(p.function()), body);
+            } catch (BitcodeException | RuntimeException e) {
+                results[i] = e;
+            }
         }
     }
 

@@ -153,7 +153,13 @@ final class VerifyCommand implements Command {
         }
     }
 
-    /** The pure-Java reader: in-process, since no input can crash it. {@code named}: given as an operand, not found in a folder. */
+    /**
+     * How many of a module's bodies the reader reads on one thread before sharing the rest out
+     * ({@link BitcodeReader#READ_ALONE_FIRST}); the AOT training lowers it, so that its small
+     * fixtures take the parallel path too and the cache holds its classes.
+     */
+    static int bodiesAloneFirst = BitcodeReader.READ_ALONE_FIRST;
+
     /** The modules of one bitcode file, archive or object, read by the pure-Java reader, or why not: for commands that look into bitcode. */
     static List<ModuleFacts> modulesOf(Path f) throws IOException {
         Outcome outcome = readInJava(f, true, Reader.java);
@@ -162,6 +168,7 @@ final class VerifyCommand implements Command {
         throw new IOException(f + ": not read: " + ((Outcome.ForLlvm) outcome).why());
     }
 
+    /** The pure-Java reader: in-process, since no input can crash it. {@code named}: given as an operand, not found in a folder. */
     static Outcome readInJava(Path f, boolean named, Reader reader) {
         try {
             byte[] bytes = contents(f);
@@ -171,7 +178,7 @@ final class VerifyCommand implements Command {
                 String source = sourceHint(f);
                 return source != null ? new Outcome.Failed(source) : new Outcome.ForLlvm("textual IR");
             }
-            return new Outcome.Read("java", BitcodeReader.readFile(f.toString(), bytes));
+            return new Outcome.Read("java", BitcodeReader.readFile(f.toString(), bytes, bodiesAloneFirst));
         } catch (UnsupportedBitcodeException e) {
             return new Outcome.ForLlvm(e.getMessage());
         } catch (BitcodeException e) {
@@ -278,7 +285,7 @@ final class VerifyCommand implements Command {
             return new MemberRead(true, List.of(), new Report.InputError(name, e.getMessage()), null);
         }
         try {
-            List<ModuleFacts> modules = BitcodeReader.readFile(name, module);
+            List<ModuleFacts> modules = BitcodeReader.readFile(name, module, bodiesAloneFirst);
             return new MemberRead(true, embedded ? modules.stream().map(ModuleFacts::asEmbedded).toList() : modules, null, null);
         } catch (UnsupportedBitcodeException e) {
             return reader == Reader.auto ? new MemberRead(true, List.of(), null, new Outcome.Member(name, module, e.getMessage(), embedded))

@@ -98,4 +98,36 @@ class BitstreamCursorTest {
         assertThatThrownBy(() -> v.vbr(4)).isInstanceOf(BitcodeException.class).hasMessageStartingWith("VBR number too long");
         assertThatThrownBy(() -> in.seek(17)).isInstanceOf(BitcodeException.class);
     }
+
+    @Test
+    void skippingVbrsLandsWhereReadingThemWould() throws BitcodeException {
+        Random random = new Random(11);
+        for (int round = 0; round < 2_000; round++) {
+            Bits w = new Bits();
+            w.fixed(random.nextInt(8), random.nextInt(8));   // any alignment
+            long start = w.written;
+            int width = 2 + random.nextInt(31), n = random.nextInt(40);
+            for (int i = 0; i < n; i++) w.vbr(random.nextInt(4) == 0 ? random.nextLong() >>> random.nextInt(64) : random.nextInt(32), width);
+            long after = w.written;
+            w.fixed(0x2a5, 10);   // a marker
+            for (int i = random.nextInt(12); i > 0; i--) w.fixed(random.nextInt(256), 8);   // and maybe more bytes
+            byte[] bytes = w.bytes();
+            BitstreamCursor in = new BitstreamCursor(bytes, 0, bytes.length);
+            in.seek(start);
+            in.skipVbrs(width, n);
+            assertThat(in.position()).as("width %d, %d numbers", width, n).isEqualTo(after);
+            assertThat(in.fixed(10)).isEqualTo(0x2a5);
+        }
+    }
+
+    @Test
+    void skippingFailsAtTheEndAndOnNumbersTooLong() {
+        byte[] ones = new byte[64];
+        java.util.Arrays.fill(ones, (byte) 0xff);
+        assertThatThrownBy(() -> new BitstreamCursor(ones, 0, 64).skipVbrs(6, 1)).isInstanceOf(BitcodeException.class)
+                .hasMessageStartingWith("VBR number too long");
+        byte[] zeros = new byte[4];
+        BitstreamCursor in = new BitstreamCursor(zeros, 0, 4);   // 32 bits: five 6-bit numbers and two bits
+        assertThatThrownBy(() -> in.skipVbrs(6, 6)).isInstanceOf(BitcodeException.class).hasMessage("bitcode ends inside a field (at bit 30)");
+    }
 }
