@@ -23,7 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.stream.IntStream;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads one MODULE_BLOCK into {@link ModuleFacts}, equal to what {@code LlvmReader} extracts
@@ -237,15 +239,17 @@ final class ModuleReader {
         FunctionReader.Module module = new FunctionReader.Module(types, values, metadata, bundleTags, names,
                 FunctionReader.Callees.of(names), flags().kcfi());
         Object[] results = new Object[pending.size()];
-        // Contiguous ranges, each with one reader and one block reader reused for its bodies: what
-        // a body costs beyond its own facts must not grow with the number of bodies. The first
-        // ones on this thread alone (BitcodeReader.READ_ALONE_FIRST), the rest in chunks on all.
+        // The first bodies on this thread alone (BitcodeReader.READ_ALONE_FIRST); then this thread and
+        // the common pool's take the rest a few at a time, so that none waits long for another's last
+        // body (bodies differ in size a hundredfold: fixed shares left one thread idle for a tenth of the run).
         int alone = Math.min(pending.size(), aloneFirst);
-        readRange(module, results, 0, alone);
-        int rest = pending.size() - alone;
-        if (rest > 0) {
-            int chunks = Math.min(rest, 4 * java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 4);
-            IntStream.range(0, chunks).parallel().forEach(chunk -> readRange(module, results, alone + chunk * rest / chunks, alone + (chunk + 1) * rest / chunks));
+        readTaking(module, results, new AtomicInteger(), alone, alone);
+        if (alone < pending.size()) {
+            AtomicInteger next = new AtomicInteger(alone);
+            ForkJoinTask<?>[] helpers = new ForkJoinTask<?>[ForkJoinPool.getCommonPoolParallelism()];
+            for (int k = 0; k < helpers.length; k++) helpers[k] = ForkJoinPool.commonPool().submit(() -> readTaking(module, results, next, pending.size(), BODIES_PER_TAKE));
+            readTaking(module, results, next, pending.size(), BODIES_PER_TAKE);
+            for (ForkJoinTask<?> helper : helpers) helper.join();
         }
         pending.clear();
         for (Object result : results) {
@@ -264,17 +268,27 @@ final class ModuleReader {
         }
     }
 
-    /** Reads bodies {@code from..to} of {@link #pending} with one reader, each body's facts or failure into {@code results}. */
-    private void readRange(FunctionReader.Module module, Object[] results, int from, int to) {
+    /** Bodies a reading thread takes at a time once they are shared out. */
+    private static final int BODIES_PER_TAKE = 8;
+
+    /**
+     * Reads bodies of {@link #pending} below {@code last}, {@code take} at a time from {@code next},
+     * until none are left; each body's facts or failure goes into {@code results}. One function
+     * reader and one block reader serve them all: what a body costs beyond its own facts must not
+     * grow with the number of bodies.
+     */
+    private void readTaking(FunctionReader.Module module, Object[] results, AtomicInteger next, int last, int take) {
         FunctionReader reader = new FunctionReader(module);
         BlockReader body = null;
-        for (int i = from; i < to; i++) {
-            PendingBody p = pending.get(i);
-            try {
-                body = blocks.fork(p.at(), body);
-                results[i] = reader.read(p.function(), functionTypes.get(p.function()), body);
-            } catch (BitcodeException | RuntimeException e) {
-                results[i] = e;
+        for (int from; (from = next.getAndAdd(take)) < last; ) {
+            for (int i = from, to = Math.min(from + take, last); i < to; i++) {
+                PendingBody p = pending.get(i);
+                try {
+                    body = blocks.fork(p.at(), body);
+                    results[i] = reader.read(p.function(), functionTypes.get(p.function()), body);
+                } catch (BitcodeException | RuntimeException e) {
+                    results[i] = e;
+                }
             }
         }
     }
