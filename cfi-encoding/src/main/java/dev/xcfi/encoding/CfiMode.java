@@ -54,7 +54,6 @@ public record CfiMode(boolean normalizeIntegers, boolean generalizePointers) {
     /** Parses a suffix-free id's mode from the suffixes at its end. */
     public static CfiMode ofSuffixes(String id) {
         boolean g = id.endsWith(".generalized");
-        String rest = g ? id.substring(0, id.length() - ".generalized".length()) : id;
-        return of(rest.endsWith(".normalized"), g);
+        return of(id.endsWith(g ? ".normalized.generalized" : ".normalized"), g);
     }
 }

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  * </ul>
  */
 final class CallChecks {
+    private static final String DROP_GLUE_START = "_ZTSFvPu3dynI";
     private static final Pattern RUST_DROP_GLUE = Pattern.compile("_ZTSFvPu3dynIu\\d+NtNtNtC\\w+_4core3ops4drop4Dropu6regionEE(\\.normalized)?");
     private static final String RUST_1_95_DROP_GLUE = "_ZTSFvPu3dynIu39NtNtNtC" + RustStd.RUSTC_1_95_CRATES.get("core") + "4core3ops4drop4Dropu6regionEE";
     private static final Set<Integer> RUST_DROP_GLUE_HASHES = Set.of(KcfiHash.XXHASH64.hash(RUST_1_95_DROP_GLUE),
@@ -34,7 +35,7 @@ final class CallChecks {
 
     /** Whether a type test of {@code m} against {@code id} is a call some function must be able to pass. */
     static boolean needsCarrier(ModuleFacts m, TypeIdRef.Named id) {
-        return id.isFunctionType() && !(Site.isRust(m) && RUST_DROP_GLUE.matcher(id.id()).matches());
+        return id.isFunctionType() && !(id.id().startsWith(DROP_GLUE_START) && Site.isRust(m) && RUST_DROP_GLUE.matcher(id.id()).matches());
     }
 
     /** Whether a KCFI-checked call of {@code m} is one some function must be able to pass. */

@@ -31,7 +31,8 @@ import java.util.Set;
 final class Program {
     private final List<ModuleFacts> modules;
     private final Target target;
-    private final Set<CfiMode> testedModes;
+    /** The variants call sites test, in the order they are first met; without any cfi-icall test, the plain (or normalized) variant. */
+    private final Set<CfiMode> testedModes = new LinkedHashSet<>();
     private final Map<String, List<Site>> definitions = new LinkedHashMap<>();
     private final Map<String, List<Site>> declarations = new LinkedHashMap<>();
     /** Definitions with internal linkage (C's static functions), seen only from their own module: by module identity, then name. */
@@ -48,14 +49,16 @@ final class Program {
     Program(List<ModuleFacts> modules) {
         this.modules = modules;
         this.target = target(modules);
-        this.testedModes = testedModes(modules);
+        boolean normalized = false;
         for (ModuleFacts m : modules) {
+            normalized |= m.flags().normalizeIntegers();
             for (TypeTest t : m.typeTests()) checked(t);
             for (KcfiCall k : m.kcfiCalls()) checkedHashes.add(k.hash());
             Map<String, Site> own = new HashMap<>();
             for (FunctionFacts f : m.functions()) index(m, f, own);
             locals.put(m, own);
         }
+        if (testedModes.isEmpty()) testedModes.add(CfiMode.of(normalized, false));
     }
 
     // The loops over every function and every test call a method per item: they run once, and C1
@@ -68,8 +71,9 @@ final class Program {
         if (f.kcfiType().isPresent()) carriedHashes.add(f.kcfiType().getAsInt());
     }
 
+    /** A test's id is checked; the first test of each id adds its variant to the tested ones (a large module tests a few hundred ids thousands of times). */
     private void checked(TypeTest t) {
-        if (t.id() instanceof TypeIdRef.Named n) checkedIds.add(n.id());
+        if (t.id() instanceof TypeIdRef.Named n && checkedIds.add(n.id()) && n.isFunctionType()) testedModes.add(CfiMode.ofSuffixes(n.id()));
     }
 
     private static Target target(List<ModuleFacts> modules) {
@@ -81,22 +85,6 @@ final class Program {
             }
         }
         return Target.X86_64_LINUX_GNU;
-    }
-
-    /** The variants call sites test; without any cfi-icall test, the plain (or normalized) variant. */
-    private static Set<CfiMode> testedModes(List<ModuleFacts> modules) {
-        Set<CfiMode> modes = new LinkedHashSet<>();
-        boolean normalized = false;
-        for (ModuleFacts m : modules) {
-            normalized |= m.flags().normalizeIntegers();
-            for (TypeTest t : m.typeTests()) addMode(t, modes);
-        }
-        if (modes.isEmpty()) modes.add(CfiMode.of(normalized, false));
-        return modes;
-    }
-
-    private static void addMode(TypeTest t, Set<CfiMode> modes) {
-        if (t.id() instanceof TypeIdRef.Named n && n.isFunctionType()) modes.add(CfiMode.ofSuffixes(n.id()));
     }
 
     List<ModuleFacts> modules() {

@@ -1,5 +1,6 @@
 package dev.xcfi.verify.facts;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,7 +26,9 @@ public record ModuleFacts(String path, int module, String producer, String tripl
         // Intrinsics are left out: they carry no CFI facts, and libLLVM adds, renames and drops
         // their declarations when it upgrades older bitcode, so listing them would tie the facts to
         // the reader's LLVM version.
-        functions = functions.stream().filter(f -> !f.isIntrinsic()).toList();
+        List<FunctionFacts> own = new ArrayList<>(functions.size());
+        for (FunctionFacts f : functions) if (!f.isIntrinsic()) own.add(f);
+        functions = List.copyOf(own);
         typeTests = List.copyOf(typeTests);
         kcfiCalls = List.copyOf(kcfiCalls);
         callbacks = List.copyOf(callbacks);
