@@ -43,20 +43,25 @@ final class Program {
     /** The ids some type test in the analysed modules checks, and the KCFI hashes some indirect call checks. */
     private final Set<String> checkedIds = new HashSet<>();
     private final Set<Integer> checkedHashes = new HashSet<>();
+    /** The checks whose id or hash no function carries, in module order (each module's type tests, then its KCFI calls). */
+    private final List<Uncarried> uncarried = new ArrayList<>();
     /** Each module's scheme, worked out once: rules ask it per callback, and a module without CFI has to look at every function to say so. */
     private final Map<ModuleFacts, Scheme> schemes = new IdentityHashMap<>();
 
     Program(List<ModuleFacts> modules) {
         this.modules = modules;
         this.target = target(modules);
-        boolean normalized = false;
         for (ModuleFacts m : modules) {
-            normalized |= m.flags().normalizeIntegers();
-            for (TypeTest t : m.typeTests()) checked(t);
-            for (KcfiCall k : m.kcfiCalls()) checkedHashes.add(k.hash());
             Map<String, Site> own = new HashMap<>();
             for (FunctionFacts f : m.functions()) index(m, f, own);
             locals.put(m, own);
+        }
+        // then the checks, against what every module's functions carry
+        boolean normalized = false;
+        for (ModuleFacts m : modules) {
+            normalized |= m.flags().normalizeIntegers();
+            for (TypeTest t : m.typeTests()) checked(m, t);
+            for (KcfiCall k : m.kcfiCalls()) checked(m, k);
         }
         if (testedModes.isEmpty()) testedModes.add(CfiMode.of(normalized, false));
     }
@@ -71,9 +76,19 @@ final class Program {
         if (f.kcfiType().isPresent()) carriedHashes.add(f.kcfiType().getAsInt());
     }
 
-    /** A test's id is checked; the first test of each id adds its variant to the tested ones (a large module tests a few hundred ids thousands of times). */
-    private void checked(TypeTest t) {
-        if (t.id() instanceof TypeIdRef.Named n && checkedIds.add(n.id()) && n.isFunctionType()) testedModes.add(CfiMode.ofSuffixes(n.id()));
+    /**
+     * A test's id is checked; the first test of each id adds its variant to the tested ones (a large
+     * module tests a few hundred ids thousands of times); a test of an id no function carries is kept.
+     */
+    private void checked(ModuleFacts m, TypeTest t) {
+        if (!(t.id() instanceof TypeIdRef.Named n)) return;
+        if (checkedIds.add(n.id()) && n.isFunctionType()) testedModes.add(CfiMode.ofSuffixes(n.id()));
+        if (!carriedIds.contains(n.id())) uncarried.add(new Uncarried.Test(m, t, n));
+    }
+
+    private void checked(ModuleFacts m, KcfiCall k) {
+        checkedHashes.add(k.hash());
+        if (!carriedHashes.contains(k.hash())) uncarried.add(new Uncarried.Kcfi(m, k));
     }
 
     private static Target target(List<ModuleFacts> modules) {
@@ -147,12 +162,25 @@ final class Program {
                 && !(checking == Scheme.CFI_ICALL && target.module().embedded());
     }
 
-    boolean carries(String id) {
-        return carriedIds.contains(id);
-    }
-
     boolean carries(int hash) {
         return carriedHashes.contains(hash);
+    }
+
+    /**
+     * An indirect-call check that no function in the analysed modules can pass, whatever the target:
+     * a type test of an id none carries, or a KCFI-checked call of a hash none carries.
+     */
+    sealed interface Uncarried {
+        ModuleFacts module();
+
+        record Test(ModuleFacts module, TypeTest test, TypeIdRef.Named id) implements Uncarried {}
+
+        record Kcfi(ModuleFacts module, KcfiCall call) implements Uncarried {}
+    }
+
+    /** The checks no function carries the id or hash of, in module order (found while the program is indexed: one pass over thousands of tests). */
+    List<Uncarried> uncarried() {
+        return uncarried;
     }
 
     /** Whether some indirect call in the analysed modules is checked against {@code id}. */

@@ -13,29 +13,26 @@ import java.util.Set;
 
 /** unsatisfiable-check: an indirect-call check for an id or hash no function in the analysed modules carries. */
 final class UnsatisfiableChecks {
-    private final Program program;
     private final Sides sides;
     private final List<Finding> findings;
     /** Per function, the ids and hashes already reported (a function may test one id many times). */
     private final Map<String, Set<Object>> reported = new HashMap<>();
 
-    private UnsatisfiableChecks(Program program, Sides sides, List<Finding> findings) {
-        this.program = program;
+    private UnsatisfiableChecks(Sides sides, List<Finding> findings) {
         this.sides = sides;
         this.findings = findings;
     }
 
     static void find(Program program, Sides sides, List<Finding> findings) {
-        UnsatisfiableChecks rule = new UnsatisfiableChecks(program, sides, findings);
-        for (ModuleFacts m : program.modules()) {
-            for (TypeTest t : m.typeTests()) rule.check(m, t);
-            for (KcfiCall k : m.kcfiCalls()) rule.check(m, k);
+        UnsatisfiableChecks rule = new UnsatisfiableChecks(sides, findings);
+        for (Program.Uncarried u : program.uncarried()) {
+            if (u instanceof Program.Uncarried.Test t) rule.check(t.module(), t.test(), t.id());
+            else if (u instanceof Program.Uncarried.Kcfi k) rule.check(k.module(), k.call());
         }
     }
 
-    // one method per item: these loops run once, and C1 compiles a method after a few hundred calls but a loop only after tens of thousands of turns
-    private void check(ModuleFacts m, TypeTest t) {
-        if (!(t.id() instanceof TypeIdRef.Named n) || !CallChecks.needsCarrier(m, n) || program.carries(n.id()) || !firstTime(t.function(), n.id())) return;
+    private void check(ModuleFacts m, TypeTest t, TypeIdRef.Named n) {
+        if (!CallChecks.needsCarrier(m, n) || !firstTime(t.function(), n.id())) return;
         findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, t.function(),
                 Sides.name(t.function()) + " checks indirect calls against " + n.id() + ", which no function in the analysed modules carries: every such call traps",
                 List.of(sides.id(m, t.source(), "type test", n.id()).location()),
@@ -43,7 +40,7 @@ final class UnsatisfiableChecks {
     }
 
     private void check(ModuleFacts m, KcfiCall k) {
-        if (!CallChecks.needsCarrier(m, k) || program.carries(k.hash()) || !firstTime(k.function(), k.hash())) return;
+        if (!CallChecks.needsCarrier(m, k) || !firstTime(k.function(), k.hash())) return;
         findings.add(new Finding(Rule.UNSATISFIABLE_CHECK, k.function(),
                 Sides.name(k.function()) + " makes a KCFI-checked call expecting hash " + Sides.hex(k.hash()) + ", which no function in the analysed modules carries",
                 List.of(sides.hash(k.source(), "kcfi call", k.hash(), m, k.signature()).location()),
