@@ -13,7 +13,7 @@ final class DecodeCommand implements Command {
             "_ZTSFvPFvlElE -> void (void (*)(long), long) / extern \"C\" fn(extern \"C\" fn(c_long), c_long).",
             "A view an id cannot be read in (a rustc path in C, say) is '-'; a C++ id, which neither reads, is id<TAB>C++: type<TAB>-.");
     private final CommandModel.Option<String> target = model.option("--target", "TRIPLE", null, String::valueOf,
-            "Target whose type codes to assume (default: this machine). Known: " + String.join(", ", EncodeCommand.TARGET_NAMES));
+            "Target whose type codes to assume (default: this machine). Known: " + String.join(", ", TargetOptions.TARGET_NAMES));
     private final CommandModel.Option<String> writer = model.choice("--writer", "COMPILER", List.of("clang", "rustc"),
             "The compiler that wrote the ids, whose numbering of back-references both views then follow (rustc counts a function pointer "
                     + "as one substitution, clang as two). Default: the C view as clang numbers, the Rust view as rustc does.");

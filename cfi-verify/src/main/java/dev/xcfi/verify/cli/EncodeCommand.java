@@ -32,27 +32,14 @@ import java.util.List;
 import java.util.Map;
 
 final class EncodeCommand implements Command {
-    /** The targets xcfi knows, by short name, for --target's help. */
-    static final List<String> TARGET_NAMES = Target.known().stream().map(Target::shortName).toList();
-
     private final CommandModel model = new CommandModel("encode",
             "Print the CFI type id, KCFI hash and cross-DSO id of every function declared in C headers, exactly as clang 22 emits them for the target and mode.",
             "Rows: name<TAB>type_id<TAB>kcfi<TAB>cross_dso, in input order; a declaration the target cannot take is name<TAB>-<TAB>-<TAB>-<TAB>error: why (exit status 1).");
     private final CommandModel.Option<String> lang = model.option("--lang", "LANG", null, String::valueOf, "Input language: c or rust (default: rust when every file is a .rs file, else c).");
-    private final CommandModel.Option<String> crateName = model.option("--crate-name", "NAME", null, String::valueOf,
-            "Rust: the crate the input belongs to (default: the first file's name).");
-    private final CommandModel.Option<Map<String, String>> crates = model.keyValues("--crate", "NAME=DISAMBIGUATOR",
-            "Rust: a crate disambiguator, the text between C and the name's length in an id (--crate core=sgEmfK2I1SDT_ for NtCsgEmfK2I1SDT_4core). Missing ones are learned from rustc.");
-    private final CommandModel.Option<String> rustc = model.option("--rustc", "RUSTC", "rustc", String::valueOf, "Rust: the rustc to learn crate disambiguators from.");
-    private final CommandModel.Option<String> target = model.option("--target", "TRIPLE", null, String::valueOf,
-            "Target triple (default: this machine). Known: " + String.join(", ", TARGET_NAMES));
-    private final CommandModel.Option<Boolean> normalize = model.flag("--normalize-integers", "Integer normalization (-fsanitize-cfi-icall-experimental-normalize-integers).");
-    private final CommandModel.Option<Boolean> generalize = model.flag("--generalize-pointers", "Pointer generalization (-fsanitize-cfi-icall-generalize-pointers).");
-    private final CommandModel.Option<String> kcfiHash = model.option("--kcfi-hash", "HASH", "xxhash64", String::valueOf, "KCFI hash: xxhash64 (default) or fnv1a.");
+    private final CrateOptions crates = new CrateOptions(model);
+    private final TargetOptions ids = new TargetOptions(model);
     private final CommandModel.Option<Format> format = model.choice("--format", "FORMAT", Format.class, Format.tsv, "tsv (default), json or text.");
-    private final CommandModel.Option<List<Path>> includeDirs = model.repeated("-I", "DIR", Path::of, "Search DIR for #include \"...\" and <...> headers.");
-    private final CommandModel.Option<List<String>> defines = model.repeated("-D", "NAME[=VALUE]", String::valueOf, "Define a macro, as clang's -D does (VALUE defaults to 1).");
-    private final CommandModel.Option<List<String>> undefines = model.repeated("-U", "NAME", String::valueOf, "Undefine a macro (after every -D).");
+    private final PreprocessorOptions preprocessor = new PreprocessorOptions(model);
     private final CommandModel.Option<List<String>> files = model.operands("FILE", String::valueOf, "C headers (Rust sources with --lang rust), or - for standard input.");
 
     @Override
@@ -62,27 +49,26 @@ final class EncodeCommand implements Command {
 
     @Override
     public int run(PrintWriter out, PrintWriter err) throws IOException {
-        String triple = target.value();
-        Target t = triple == null ? Target.host() : Target.of(triple);
-        CfiMode mode = CfiMode.of(normalize.value(), generalize.value());
+        Target t = ids.target();
+        CfiMode mode = ids.mode();
         String language = lang.value() != null ? lang.value() : languageOf(files.value());
         if (language.equals("rust")) return rust(t, mode, out, err);
         if (!language.equals("c")) throw new IllegalArgumentException("--lang must be c or rust, not '" + language + "'");
-        KcfiHash hash = KcfiHash.parse(kcfiHash.value());
+        KcfiHash hash = ids.kcfiHash();
         List<HeaderParser.Input> inputs = new ArrayList<>();
-        commandLineMacros().ifPresent(inputs::add);
+        preprocessor.commandLineMacros().ifPresent(inputs::add);
         for (String f : files.value()) inputs.add(read(f));
         DeclarationEncoder encoder = new DeclarationEncoder(t, mode, hash);
         Format f = format.value();
         if (f == Format.tsv) {
             try (TsvRows rows = new TsvRows(encoder, out)) {
-                List<SyntaxException> errors = HeaderParser.parse(t, includeDirs.value(), inputs, rows);
+                List<SyntaxException> errors = HeaderParser.parse(t, preprocessor.includeDirs(), inputs, rows);
                 boolean badRows = rows.finish();
                 for (SyntaxException e : errors) err.println(e.diagnostic());
                 return errors.isEmpty() && !badRows ? Main.OK : Main.INPUT_ERRORS;
             }
         }
-        ParsedHeader parsed = HeaderParser.parse(t, includeDirs.value(), inputs);
+        ParsedHeader parsed = HeaderParser.parse(t, preprocessor.includeDirs(), inputs);
         List<EncodedDeclaration> rows = encoder.encodeAll(parsed.functions());
         for (SyntaxException e : parsed.errors()) err.println(e.diagnostic());
         if (f == Format.text) text(out, rows, t, mode, hash);
@@ -92,9 +78,9 @@ final class EncodeCommand implements Command {
     }
 
     private int rust(Target t, CfiMode mode, PrintWriter out, PrintWriter err) throws IOException {
-        if (!kcfiHash.value().equals("xxhash64")) throw new IllegalArgumentException("rustc always uses xxHash64 for KCFI");
+        if (ids.kcfiHash() != KcfiHash.XXHASH64) throw new IllegalArgumentException("rustc always uses xxHash64 for KCFI");
         List<String> files = this.files.value();
-        RustEncoded encoded = encodeRust(t, mode, files, crateName.value(), crates.value(), rustc.value(), err);
+        RustEncoded encoded = encodeRust(t, mode, files, crates, err);
         String crate = encoded.crate();
         ParsedRust parsed = encoded.parsed();
         List<EncodedRustDeclaration> rows = encoded.rows();
@@ -154,12 +140,12 @@ final class EncodeCommand implements Command {
 
     /**
      * Parses and encodes Rust sources ({@code encode --lang rust}, {@code which} on {@code .rs}
-     * files): the crate is {@code crateName} or the first file's; crate disambiguators are rustc
-     * 1.95's for core and alloc, then {@code crates}, then those {@code rustc} reports (said on
+     * files): the crate is the one named or the first file's; crate disambiguators are rustc
+     * 1.95's for core and alloc, then those given, then those the rustc named reports (said on
      * {@code err}; without them, ids that name the crate are error rows).
      */
-    static RustEncoded encodeRust(Target t, CfiMode mode, List<String> files, String crateName, Map<String, String> crates, String rustc,
-                                  PrintWriter err) throws IOException {
+    static RustEncoded encodeRust(Target t, CfiMode mode, List<String> files, CrateOptions options, PrintWriter err) throws IOException {
+        String crateName = options.crateName(), rustc = options.rustc();
         List<RustParser.Source> sources = new ArrayList<>();
         for (String f : files) {
             HeaderParser.Input in = read(f);
@@ -167,7 +153,7 @@ final class EncodeCommand implements Command {
         }
         String crate = crateName != null ? crateName : defaultCrateName(files.get(0));
         Map<String, String> known = new HashMap<>(RustStd.RUSTC_1_95_CRATES);
-        known.putAll(crates);
+        known.putAll(options.crates());
         if (!known.containsKey(crate)) {
             try {
                 Map<String, String> learned = RustcProbe.disambiguators(rustc, crate);
@@ -189,30 +175,6 @@ final class EncodeCommand implements Command {
         if (file.equals("-")) return "main";
         String n = Path.of(file).getFileName().toString();
         return (n.endsWith(".rs") ? n.substring(0, n.length() - 3) : n).replace('-', '_');
-    }
-
-    /**
-     * {@code -D} and {@code -U} as clang applies them: as the lines of a {@code <command line>}
-     * input read before the headers (an error in a value is reported there, as clang does).
-     */
-    private java.util.Optional<HeaderParser.Input> commandLineMacros() {
-        return commandLineMacros(defines.value(), undefines.value());
-    }
-
-    static java.util.Optional<HeaderParser.Input> commandLineMacros(List<String> defines, List<String> undefines) {
-        StringBuilder text = new StringBuilder();
-        for (String d : defines) {
-            int eq = d.indexOf('=');
-            String name = eq < 0 ? d : d.substring(0, eq);
-            text.append("#define ").append(macroName(name, "-D")).append(' ').append(eq < 0 ? "1" : d.substring(eq + 1)).append('\n');
-        }
-        for (String u : undefines) text.append("#undef ").append(macroName(u, "-U")).append('\n');
-        return text.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(new HeaderParser.Input("<command line>", text.toString(), null));
-    }
-
-    private static String macroName(String name, String option) {
-        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) throw new IllegalArgumentException(option + " needs a macro name, not '" + name + "'");
-        return name;
     }
 
     static HeaderParser.Input read(String f) throws IOException {

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Which of a code base's function types a KCFI hash is: a kernel's trap report says only
@@ -37,19 +36,9 @@ final class WhichCommand implements Command {
                     + "(a function defined with the hash), declaration (a module declares the function with it) and expected-by (a checked call in "
                     + "the function named), the id and place where known (else -); "
                     + "a hash nothing has is hash<TAB>-, exit status 1.");
-    private final CommandModel.Option<String> target = model.option("--target", "TRIPLE", null, String::valueOf,
-            "Target triple (default: this machine). Known: " + String.join(", ", EncodeCommand.TARGET_NAMES));
-    private final CommandModel.Option<Boolean> normalize = model.flag("--normalize-integers", "Integer normalization (-fsanitize-cfi-icall-experimental-normalize-integers).");
-    private final CommandModel.Option<Boolean> generalize = model.flag("--generalize-pointers", "Pointer generalization (-fsanitize-cfi-icall-generalize-pointers).");
-    private final CommandModel.Option<String> kcfiHash = model.option("--kcfi-hash", "HASH", "xxhash64", String::valueOf, "KCFI hash: xxhash64 (default) or fnv1a.");
-    private final CommandModel.Option<List<Path>> includeDirs = model.repeated("-I", "DIR", Path::of, "Search DIR for #include \"...\" and <...> headers.");
-    private final CommandModel.Option<List<String>> defines = model.repeated("-D", "NAME[=VALUE]", String::valueOf, "Define a macro, as clang's -D does (VALUE defaults to 1).");
-    private final CommandModel.Option<List<String>> undefines = model.repeated("-U", "NAME", String::valueOf, "Undefine a macro (after every -D).");
-    private final CommandModel.Option<String> crateName = model.option("--crate-name", "NAME", null, String::valueOf,
-            "Rust: the crate the .rs files belong to (default: the first one's name).");
-    private final CommandModel.Option<Map<String, String>> crates = model.keyValues("--crate", "NAME=DISAMBIGUATOR",
-            "Rust: a crate disambiguator, as for encode --lang rust. Missing ones are learned from rustc.");
-    private final CommandModel.Option<String> rustc = model.option("--rustc", "RUSTC", "rustc", String::valueOf, "Rust: the rustc to learn crate disambiguators from.");
+    private final TargetOptions ids = new TargetOptions(model);
+    private final PreprocessorOptions preprocessor = new PreprocessorOptions(model);
+    private final CrateOptions crates = new CrateOptions(model);
     private final CommandModel.Option<List<String>> operands = model.operands("HASH|FILE", String::valueOf,
             "KCFI hashes (0x followed by up to 8 hex digits), and the C headers or sources, Rust sources (.rs), or bitcode files, to look in.");
 
@@ -72,12 +61,11 @@ final class WhichCommand implements Command {
 
     @Override
     public int run(PrintWriter out, PrintWriter err) throws IOException {
-        String triple = target.value();
-        Target t = triple == null ? Target.host() : Target.of(triple);
-        CfiMode mode = CfiMode.of(normalize.value(), generalize.value());
-        KcfiHash algorithm = KcfiHash.parse(kcfiHash.value());
+        Target t = ids.target();
+        CfiMode mode = ids.mode();
+        KcfiHash algorithm = ids.kcfiHash();
         List<HeaderParser.Input> inputs = new ArrayList<>();
-        EncodeCommand.commandLineMacros(defines.value(), undefines.value()).ifPresent(inputs::add);
+        preprocessor.commandLineMacros().ifPresent(inputs::add);
         List<ModuleFacts> modules = new ArrayList<>();
         List<String> rustFiles = new ArrayList<>();
         boolean sources = false;
@@ -102,12 +90,12 @@ final class WhichCommand implements Command {
         this.out = out;
         List<SyntaxException> errors = new ArrayList<>();
         if (sources) {
-            List<HeaderParser.NamedFunctionType> types = HeaderParser.functionTypes(t, includeDirs.value(), inputs, errors);
+            List<HeaderParser.NamedFunctionType> types = HeaderParser.functionTypes(t, preprocessor.includeDirs(), inputs, errors);
             for (SyntaxException e : errors) err.println(e.diagnostic());
             cRows(types, ClangEncoder.of(t), mode, algorithm);
         }
         if (!rustFiles.isEmpty()) {
-            EncodeCommand.RustEncoded rust = EncodeCommand.encodeRust(t, mode, rustFiles, crateName.value(), crates.value(), rustc.value(), err);
+            EncodeCommand.RustEncoded rust = EncodeCommand.encodeRust(t, mode, rustFiles, crates, err);
             for (SyntaxException e : rust.parsed().errors()) err.println(e.diagnostic());
             errors.addAll(rust.parsed().errors());
             rustRows(rust);
