@@ -25,9 +25,11 @@ public record TypeTest(String function, TypeIdRef id, Kind kind, SourceLocation 
             return intrinsic;
         }
 
-        /** The kind a call of {@code callee} is, if it is one. */
+        private static final Kind[] ALL = values();
+
+        /** The kind a call of {@code callee} is, if it is one (asked once per function of a module: no copy of {@code values()} each time). */
         public static java.util.Optional<Kind> of(String callee) {
-            for (Kind k : values()) if (k.intrinsic.equals(callee)) return java.util.Optional.of(k);
+            for (Kind k : ALL) if (k.intrinsic.equals(callee)) return java.util.Optional.of(k);
             return java.util.Optional.empty();
         }
 
