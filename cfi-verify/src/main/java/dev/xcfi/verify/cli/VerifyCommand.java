@@ -51,7 +51,11 @@ final class VerifyCommand implements Command {
             "error (default): exit 1 on error findings; warning: on warnings too (a check no function passes traps every call through it)");
     private final CommandModel.Option<Path> baseline = model.option("--baseline", "FILE", null, Path::of,
             "a JSON report of an earlier run (--format json): the findings it has are counted, not shown, and do not fail the run");
-    private final CommandModel.Option<List<Path>> paths = model.operands("FILE|DIR", Path::of, ".bc/.ll files, or folders searched for them");
+    private final CommandModel.Option<List<Path>> paths = model.operands("FILE|DIR", Path::of,
+            ".bc/.ll files, objects and archives with bitcode, folders searched for them, or - for one module on standard input");
+
+    /** {@code -} among the operands: one module read from standard input, reported as {@code <stdin>}. */
+    private static final Path STANDARD_INPUT = Path.of("-"), STDIN = Path.of("<stdin>");
 
     @Override
     public CommandModel model() {
@@ -97,7 +101,7 @@ final class VerifyCommand implements Command {
         // Files are independent, and a -flto build folder holds hundreds of modules: they are read on
         // every core (one file alone keeps the caller's thread; its bodies are parallel already).
         Stream<Path> each = files.size() > 1 ? files.parallelStream() : files.stream();
-        List<Outcome> results = each.map(f -> isEmpty(f) ? new Outcome.Failed(EMPTY)
+        List<Outcome> results = each.map(f -> f.equals(STDIN) ? readStandardInput(reader) : isEmpty(f) ? new Outcome.Failed(EMPTY)
                 : reader == Reader.llvm ? new Outcome.ForLlvm("") : readInJava(f, named.contains(f), reader)).toList();
         Map<Path, Outcome> outcomes = new LinkedHashMap<>();
         for (int i = 0; i < files.size(); i++) outcomes.put(files.get(i), results.get(i));
@@ -171,7 +175,14 @@ final class VerifyCommand implements Command {
     /** The pure-Java reader: in-process, since no input can crash it. {@code named}: given as an operand, not found in a folder. */
     static Outcome readInJava(Path f, boolean named, Reader reader) {
         try {
-            byte[] bytes = contents(f);
+            return readInJava(f, contents(f), named, reader);
+        } catch (IOException e) {
+            return new Outcome.Failed("cannot read: " + e.getMessage());
+        }
+    }
+
+    private static Outcome readInJava(Path f, byte[] bytes, boolean named, Reader reader) {
+        try {
             if (BitcodeArchive.isArchive(bytes)) return readArchive(f, bytes, named, reader);
             if (EmbeddedBitcode.isObject(bytes, 0, bytes.length)) return readObject(f, bytes, named, reader);
             if (!BitcodeFile.isBitcode(bytes)) {
@@ -183,9 +194,26 @@ final class VerifyCommand implements Command {
             return new Outcome.ForLlvm(e.getMessage());
         } catch (BitcodeException e) {
             return new Outcome.Failed(e.getMessage());
-        } catch (IOException e) {
-            return new Outcome.Failed("cannot read: " + e.getMessage());
         }
+    }
+
+    /**
+     * The module on standard input ({@code clang -c -flto -o - x.c | xcfi verify -}): read once, by
+     * the pure-Java reader, or, as an archive member is, by libLLVM from a temporary file (textual
+     * IR, bitcode the Java reader does not read, {@code --reader llvm}).
+     */
+    private static Outcome readStandardInput(Reader reader) {
+        byte[] bytes;
+        try {
+            bytes = System.in.readAllBytes();
+        } catch (IOException e) {
+            return new Outcome.Failed("cannot read standard input: " + e.getMessage());
+        }
+        if (bytes.length == 0) return new Outcome.Failed("nothing on standard input (did the command writing to it fail?)");
+        Outcome read = reader == Reader.llvm ? new Outcome.ForLlvm("") : readInJava(STDIN, bytes, true, reader);
+        if (!(read instanceof Outcome.ForLlvm left)) return read;
+        if (reader == Reader.java) return new Outcome.Failed(left.why() + " (--reader auto or llvm reads it with libLLVM)");
+        return new Outcome.Read("llvm", List.of(), List.of(), List.of(new Outcome.Member(STDIN.toString(), bytes, left.why(), false)));
     }
 
     /** A folder named to verify that gave no module when nothing else did either: a build that is not what the command thinks. */
@@ -422,7 +450,9 @@ final class VerifyCommand implements Command {
     }
 
     private static void collect(Path p, List<Path> files, List<Report.InputError> errors) {
-        if (Files.isDirectory(p)) {
+        if (p.equals(STANDARD_INPUT)) {
+            files.add(STDIN);
+        } else if (Files.isDirectory(p)) {
             try (Stream<Path> s = Files.walk(p)) {
                 s.filter(Files::isRegularFile).filter(VerifyCommand::isModuleFile).sorted().forEach(files::add);
             } catch (IOException | java.io.UncheckedIOException e) {

@@ -266,6 +266,41 @@ class CliTest {
         assertThat(twice.out()).isEqualTo(once.out()).endsWith("2 errors, 1 warning in 2 inputs (3 modules)\n");
     }
 
+    /**
+     * {@code verify -} reads one module from standard input (a build piping clang's output), named
+     * {@code <stdin>} in the report, with each reader: textual IR through libLLVM as a file would be,
+     * and nothing at all is an error, not a clean program.
+     */
+    @Test
+    void verifyReadsOneModuleFromStandardInput(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path fig4 = Path.of("..").toAbsolutePath().normalize().resolve("fixtures/verify/fig4");
+        byte[] c = java.nio.file.Files.readAllBytes(fig4.resolve("c.bc"));
+        String fromFiles = run("verify", fig4.resolve("c.bc").toString(), fig4.resolve("rust.bc").toString()).out();
+        java.io.InputStream saved = System.in;
+        try {
+            for (String reader : new String[] {"auto", "java", "llvm"}) {
+                System.setIn(new java.io.ByteArrayInputStream(c));
+                Result r = run("verify", "--reader", reader, "-", fig4.resolve("rust.bc").toString());
+                assertThat(r.status()).as(reader).isEqualTo(1);
+                assertThat(r.out()).as(reader).isEqualTo(fromFiles.replace(fig4.resolve("c.bc").toString(), "<stdin>"))
+                        .contains("definition: <stdin>  _ZTSFvlE").endsWith("2 errors, 1 warning in 2 inputs (3 modules)\n");
+            }
+            dev.xcfi.encoding.golden.Compilers.run(List.of("llvm-dis-22", fig4.resolve("c.bc").toString(), "-o", dir.resolve("c.ll").toString()));
+            byte[] ir = java.nio.file.Files.readAllBytes(dir.resolve("c.ll"));
+            System.setIn(new java.io.ByteArrayInputStream(ir));
+            assertThat(run("verify", "-", fig4.resolve("rust.bc").toString()).out()).contains("definition: <stdin>  _ZTSFvlE")
+                    .endsWith("2 errors, 1 warning in 2 inputs (3 modules)\n");
+            System.setIn(new java.io.ByteArrayInputStream(ir));
+            assertThat(run("verify", "--reader", "java", "-").out()).contains("error: <stdin>: textual IR (--reader auto or llvm reads it with libLLVM)");
+            System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
+            Result empty = run("verify", "-");
+            assertThat(empty.status()).isEqualTo(2);
+            assertThat(empty.out()).startsWith("error: <stdin>: nothing on standard input");
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
     /** "-" is standard input, whose declarations are listed like a file's (they were once taken for a standard header's, "<stdin>"). */
     @Test
     void encodeAndWhichReadStandardInputForADash() {
