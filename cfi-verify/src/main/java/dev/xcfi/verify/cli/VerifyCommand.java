@@ -101,7 +101,7 @@ final class VerifyCommand implements Command {
         // Files are independent, and a -flto build folder holds hundreds of modules: they are read on
         // every core (one file alone keeps the caller's thread; its bodies are parallel already).
         Stream<Path> each = files.size() > 1 ? files.parallelStream() : files.stream();
-        List<Outcome> results = each.map(f -> f.equals(STDIN) ? readStandardInput(reader) : isEmpty(f) ? new Outcome.Failed(EMPTY)
+        List<Outcome> results = each.map(f -> isStream(f) ? readStream(f, reader) : isEmpty(f) ? new Outcome.Failed(EMPTY)
                 : reader == Reader.llvm ? new Outcome.ForLlvm("") : readInJava(f, named.contains(f), reader)).toList();
         Map<Path, Outcome> outcomes = new LinkedHashMap<>();
         for (int i = 0; i < files.size(); i++) outcomes.put(files.get(i), results.get(i));
@@ -198,22 +198,30 @@ final class VerifyCommand implements Command {
     }
 
     /**
-     * The module on standard input ({@code clang -c -flto -o - x.c | xcfi verify -}): read once, by
-     * the pure-Java reader, or, as an archive member is, by libLLVM from a temporary file (textual
-     * IR, bitcode the Java reader does not read, {@code --reader llvm}).
+     * Standard input, or a pipe named as a file ({@code <(clang … -o -)}, a FIFO): what cannot be
+     * sized or read twice.
      */
-    private static Outcome readStandardInput(Reader reader) {
+    private static boolean isStream(Path f) {
+        return f.equals(STDIN) || Files.exists(f) && !Files.isRegularFile(f) && !Files.isDirectory(f);
+    }
+
+    /**
+     * A module from a stream ({@code clang -c -flto -o - x.c | xcfi verify -}, or a pipe named as a
+     * file): read once, by the pure-Java reader, or as an archive member is, by libLLVM from a
+     * temporary file (textual IR, bitcode the Java reader does not read, {@code --reader llvm}).
+     */
+    private static Outcome readStream(Path f, Reader reader) {
         byte[] bytes;
         try {
-            bytes = System.in.readAllBytes();
+            bytes = f.equals(STDIN) ? System.in.readAllBytes() : Files.readAllBytes(f);   // (a pipe's size is 0: Files reads to its end)
         } catch (IOException e) {
-            return new Outcome.Failed("cannot read standard input: " + e.getMessage());
+            return new Outcome.Failed("cannot read: " + e.getMessage());
         }
-        if (bytes.length == 0) return new Outcome.Failed("nothing on standard input (did the command writing to it fail?)");
-        Outcome read = reader == Reader.llvm ? new Outcome.ForLlvm("") : readInJava(STDIN, bytes, true, reader);
+        if (bytes.length == 0) return new Outcome.Failed(f.equals(STDIN) ? "nothing on standard input (did the command writing to it fail?)" : EMPTY);
+        Outcome read = reader == Reader.llvm ? new Outcome.ForLlvm("") : readInJava(f, bytes, true, reader);
         if (!(read instanceof Outcome.ForLlvm left)) return read;
         if (reader == Reader.java) return new Outcome.Failed(left.why() + " (--reader auto or llvm reads it with libLLVM)");
-        return new Outcome.Read("llvm", List.of(), List.of(), List.of(new Outcome.Member(STDIN.toString(), bytes, left.why(), false)));
+        return new Outcome.Read("llvm", List.of(), List.of(), List.of(new Outcome.Member(f.toString(), bytes, left.why(), false)));
     }
 
     /** A folder named to verify that gave no module when nothing else did either: a build that is not what the command thinks. */

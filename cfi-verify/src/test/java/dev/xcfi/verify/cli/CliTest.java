@@ -299,6 +299,22 @@ class CliTest {
         } finally {
             System.setIn(saved);
         }
+        // a pipe named as a file (bash's <(clang … -o -), a FIFO) has no size and can be read once:
+        // it was taken for an empty file, then for textual IR
+        Path fifo = dir.resolve("c.bc");
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+        for (String reader : new String[] {"auto", "llvm"}) {
+            Thread writer = Thread.ofPlatform().start(() -> {
+                try {
+                    java.nio.file.Files.write(fifo, c);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Result r = run("verify", "--reader", reader, fifo.toString(), fig4.resolve("rust.bc").toString());
+            writer.join();
+            assertThat(r.out()).as(reader).isEqualTo(fromFiles.replace(fig4.resolve("c.bc").toString(), fifo.toString()));
+        }
     }
 
     /** "-" is standard input, whose declarations are listed like a file's (they were once taken for a standard header's, "<stdin>"). */
