@@ -7,6 +7,8 @@ package dev.xcfi.encoding;
 abstract class IdReader {
     protected final String s;
     protected int pos;
+    /** Types nested inside types: a real id is a few levels deep, and a hostile one must end in an error, not a StackOverflowError. */
+    private final dev.xcfi.encoding.source.RecursionLimit nesting = new dev.xcfi.encoding.source.RecursionLimit(256);
 
     protected IdReader(String s, int pos) {
         this(s, pos, LONGEST);
@@ -19,6 +21,15 @@ abstract class IdReader {
         this.forced = forced;
     }
 
+    /** One level deeper into a type ({@code P…}, a function's parameters …); pair with {@link #leaveType()}. */
+    protected final void enterType() {
+        if (!nesting.enter()) throw error("type nested more than " + nesting.max() + " levels deep");
+    }
+
+    protected final void leaveType() {
+        nesting.exit();
+    }
+
     /** {@code S_} is 0, {@code S<base36 n>_} is n+1; the index must be below {@code size}. */
     protected int substitutionIndex(int size) {
         expect('S');
@@ -29,6 +40,7 @@ abstract class IdReader {
                 char c = next();
                 int digit = Character.isDigit(c) ? c - '0' : (c >= 'A' && c <= 'Z') ? c - 'A' + 10 : -1;
                 if (digit < 0) throw error("bad substitution digit '" + c + "'");
+                if (v >= size) throw error("substitution refers to nothing yet");   // (and before v * 36 overflows)
                 v = v * 36 + digit;
             }
             index = v + 1;

@@ -19,7 +19,6 @@ import java.util.Optional;
  * on the right ({@link Node#left}, {@link Node#right}).
  */
 public final class ItaniumDemangler extends IdReader {
-    private static final int MAX_DEPTH = 256;
     private static final Map<String, String> OPERATORS = Map.ofEntries(
             Map.entry("nw", "new"), Map.entry("na", "new[]"), Map.entry("dl", "delete"), Map.entry("da", "delete[]"),
             Map.entry("ps", "+"), Map.entry("ng", "-"), Map.entry("ad", "&"), Map.entry("de", "*"), Map.entry("co", "~"),
@@ -42,7 +41,6 @@ public final class ItaniumDemangler extends IdReader {
             Map.entry('i', "char32_t"), Map.entry('s', "char16_t"), Map.entry('u', "char8_t"), Map.entry('a', "auto"),
             Map.entry('c', "decltype(auto)"), Map.entry('n', "std::nullptr_t"));
 
-    private int depth;
     private static final Map<Character, String> ABBREVIATIONS = Map.of('a', "std::allocator", 'b', "std::basic_string", 's', "std::string",
             'i', "std::istream", 'o', "std::ostream", 'd', "std::iostream");
     private final List<Node> substitutions = new ArrayList<>();
@@ -324,11 +322,11 @@ public final class ItaniumDemangler extends IdReader {
     // ---- types -------------------------------------------------------------------------------
 
     private Node type() {
-        if (++depth > MAX_DEPTH) throw error("not read here");
+        enterType();
         try {
             return unlimitedType();
         } finally {
-            depth--;
+            leaveType();
         }
     }
 

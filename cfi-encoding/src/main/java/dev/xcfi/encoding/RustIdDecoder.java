@@ -119,6 +119,15 @@ public final class RustIdDecoder extends IdReader {
     }
 
     private RustType type() {
+        enterType();
+        try {
+            return unnestedType();
+        } finally {
+            leaveType();
+        }
+    }
+
+    private RustType unnestedType() {
         char c = peek();
         switch (c) {
             case 'S' -> {

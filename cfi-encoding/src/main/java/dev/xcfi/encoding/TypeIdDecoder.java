@@ -80,6 +80,15 @@ public final class TypeIdDecoder extends IdReader {
     }
 
     private CType type() {
+        enterType();
+        try {
+            return unnestedType();
+        } finally {
+            leaveType();
+        }
+    }
+
+    private CType unnestedType() {
         char c = peek();
         switch (c) {
             case 'S' -> {

@@ -75,4 +75,18 @@ class TypeIdDecoderTest {
         assertThatThrownBy(() -> TypeIdDecoder.decode(id, Target.X86_64_LINUX_GNU))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
     }
+
+    /** Types nested thousands deep (a hostile id in a module's metadata, on decode's command line) end in an error, not a StackOverflowError. */
+    @org.junit.jupiter.api.Test
+    void idsNestedThousandsDeepAreErrors() {
+        String pointers = "_ZTSF" + "P".repeat(5000) + "vE";
+        assertThatThrownBy(() -> TypeIdDecoder.decode(pointers, Target.X86_64_LINUX_GNU)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("type nested more than 256 levels deep");
+        String references = "_ZTSFv" + "u3refI".repeat(3000) + "u3i64" + "E".repeat(3000) + "E";
+        assertThatThrownBy(() -> RustIdDecoder.decode(references, Compiler.RUSTC)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("type nested more than 256 levels deep");
+        assertThat(ItaniumDemangler.typeId("_ZTSN1a" + "PFvPFv".repeat(2000) + "E")).isEmpty();
+        String deepButReal = "_ZTSF" + "P".repeat(100) + "vE";   // a hundred levels still read
+        assertThat(TypeIdDecoder.decode(deepButReal, Target.X86_64_LINUX_GNU).c()).startsWith("void ****");
+    }
 }

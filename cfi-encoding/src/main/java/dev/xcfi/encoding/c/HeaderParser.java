@@ -364,7 +364,11 @@ public final class HeaderParser {
                 if (type.unqualified() instanceof TagType tag && tag.kind() == TagType.Kind.UNION && hasAttribute(attrs, "transparent_union")) {
                     type = makeTransparent(tag);
                 }
-                typedefs.put(d.name, new TypedefType(d.name, type));
+                TypedefType typedef = new TypedefType(d.name, type);
+                if (depth(typedef) > MAX_TYPEDEF_DEPTH) {
+                    throw error(d.location(), "type nested more than " + MAX_TYPEDEF_DEPTH + " levels deep through typedefs");
+                }
+                typedefs.put(d.name, typedef);
                 typedefLocations.put(d.name, d.location());
             } else if ((type instanceof FunctionType built ? built : type.canonical()) instanceof FunctionType fn) {
                 if (peek().is("{") || (identifierList != null && !peek().is(";") && !peek().is(","))) {
@@ -771,6 +775,36 @@ public final class HeaderParser {
         return null;
     }
 
+    /**
+     * How deep a typedef's type may nest, through the typedefs it names: each {@code typedef t1 *t2;}
+     * adds a level a declarator never shows, and every later use of the type (looking through
+     * typedefs, encoding) walks all of them.
+     */
+    private static final int MAX_TYPEDEF_DEPTH = 512;
+    /** Each typedef's depth, found once: a chain of typedefs is walked one link per new typedef. */
+    private final Map<TypedefType, Integer> typedefDepths = new java.util.IdentityHashMap<>();
+
+    private int depth(CType t) {
+        if (t instanceof TypedefType td) {
+            Integer known = typedefDepths.get(td);
+            if (known == null) typedefDepths.put(td, known = 1 + depth(td.aliased()));
+            return known;
+        }
+        if (t instanceof PointerType p) return 1 + depth(p.pointee());
+        if (t instanceof QualifiedType q) return 1 + depth(q.base());
+        if (t instanceof ArrayType a) return 1 + depth(a.element());
+        if (t instanceof BlockPointerType b) return 1 + depth(b.pointee());
+        if (t instanceof AtomicType a) return 1 + depth(a.value());
+        if (t instanceof ComplexType c) return 1 + depth(c.element());
+        if (t instanceof VectorType v) return 1 + depth(v.element());
+        if (t instanceof FunctionType f) {
+            int deepest = depth(f.returnType());
+            for (FunctionType.Parameter p : f.parameters()) deepest = Math.max(deepest, depth(p.type()));
+            return 1 + deepest;
+        }
+        return 1;   // a builtin, a tag, a _BitInt
+    }
+
     // --- declarators ------------------------------------------------------------------------------------
 
     /** A parsed declarator: the declared name (null when abstract) and how it derives from the base type. */
@@ -783,15 +817,19 @@ public final class HeaderParser {
     /** clang's default -fbracket-depth: deeper nesting is an error there too, and here it must not overflow the stack. */
     private final RecursionLimit declaratorNesting = new RecursionLimit(256);
 
+    // Each pointer is a level too: int ********…p nests as deeply as parentheses do.
     private Declarator declarator(boolean abstractAllowed) {
-        if (!declaratorNesting.enter()) {
-            throw error(peek().location(), "declarator nested more than " + declaratorNesting.max() + " levels deep");
-        }
+        int depth = declaratorNesting.depth();
+        enterDeclaratorLevel();
         try {
             return unnestedDeclarator(abstractAllowed);
         } finally {
-            declaratorNesting.exit();
+            declaratorNesting.restore(depth);
         }
+    }
+
+    private void enterDeclaratorLevel() {
+        if (!declaratorNesting.enter()) throw error(peek().location(), "declarator nested more than " + declaratorNesting.max() + " levels deep");
     }
 
     private Declarator unnestedDeclarator(boolean abstractAllowed) {
@@ -813,6 +851,7 @@ public final class HeaderParser {
                 blocks |= 1L << pointers.size();
             }
             if (block ? accept("^") : accept("*")) {
+                enterDeclaratorLevel();
                 if (block) caret = peek();   // clang reports a block pointer's errors at the token after the caret
                 Qualifiers q = Qualifiers.NONE;
                 while (true) {

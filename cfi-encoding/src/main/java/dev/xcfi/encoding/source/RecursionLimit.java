@@ -27,4 +27,13 @@ public final class RecursionLimit {
     public void exit() {
         depth--;
     }
+
+    /** The levels entered now: {@link #restore} takes a parser back to it, however many levels it entered since. */
+    public int depth() {
+        return depth;
+    }
+
+    public void restore(int depth) {
+        this.depth = depth;
+    }
 }

@@ -107,6 +107,15 @@ class HeaderParserTest {
         assertThat(deep.errors().get(0).diagnostic()).isEqualTo("t.h:1:262: error: declarator nested more than 256 levels deep");
         assertThat(names(deep)).containsExactly("g");
         assertThat(parse("#if " + "(".repeat(5000) + "1\n#endif\n").errors().get(0).diagnostic()).contains("constant expression nested too deeply");
+        // pointers nest as parentheses do, and typedefs of typedefs deeper still: each was a StackOverflowError
+        ParsedHeader stars = parse("void f(int " + "*".repeat(20_000) + "p);\nvoid g(void);\n");
+        assertThat(stars.errors().get(0).diagnostic()).isEqualTo("t.h:1:267: error: declarator nested more than 256 levels deep");
+        assertThat(names(stars)).containsExactly("g");
+        StringBuilder chain = new StringBuilder("typedef int t0;\n");
+        for (int i = 1; i < 20_000; i++) chain.append("typedef t").append(i - 1).append(" *t").append(i).append(";\n");
+        ParsedHeader typedefs = parse(chain + "void f(t19999 p);\nvoid g(t200 p);\n");
+        assertThat(typedefs.errors().get(0).diagnostic()).isEqualTo("t.h:257:15: error: type nested more than 512 levels deep through typedefs");
+        assertThat(names(typedefs)).containsExactly("g");
     }
 
     @Test

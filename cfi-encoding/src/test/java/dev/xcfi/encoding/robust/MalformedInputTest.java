@@ -35,6 +35,8 @@ class MalformedInputTest {
     static final int MUTANTS = 1500;
 
     private static final String PUNCT = "(){}[]<>;,*&#\"'\\/=:!0_aZ \n";
+    /** What nests when repeated: declarators and expressions, pointers in C and in ids, Rust references and fn pointers. */
+    private static final String[] NESTING = {"(", "*", "P", "PF", "u3refI", "&", "fn("};
 
     static String mutate(String s, SplittableRandom r) {
         StringBuilder b = new StringBuilder(s);
@@ -46,7 +48,7 @@ class MalformedInputTest {
                 case 1 -> b.deleteCharAt(at);
                 case 2 -> b.insert(at, b.substring(at, Math.min(b.length(), at + 1 + r.nextInt(40))));
                 case 3 -> b.setLength(at);
-                case 4 -> b.insert(at, "(".repeat(1 + r.nextInt(3000)));
+                case 4 -> b.insert(at, NESTING[r.nextInt(NESTING.length)].repeat(1 + r.nextInt(3000)));
                 default -> {
                     int from = r.nextInt(s.length());
                     b.insert(at, s, from, Math.min(s.length(), from + r.nextInt(80)));

@@ -91,6 +91,10 @@ public final class Main {
         }
         try {
             return command.run(out, err);
+        } catch (StackOverflowError e) {
+            // every parser and decoder bounds its nesting; this is the backstop for one that does not
+            err.println("xcfi: the input nests too deeply to be processed (thousands of levels of types or expressions)");
+            return INPUT_ERRORS;
         } catch (Exception e) {
             // A user error is a message, never a stack trace.
             err.println("xcfi: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
