@@ -317,8 +317,8 @@ public final class HeaderParser {
             try {
                 externalDeclaration();
             } catch (SyntaxException e) {
-                errors.add(e);
-                recover(start);
+                errors.add(e);   // before recovering reads on (and the preprocessor reports what it meets there)
+                if (recover(start)) errors.remove(e);   // a macro that did not expand broke it: the preprocessor said so
             }
             tokens.release(pos);
         }
@@ -327,18 +327,22 @@ public final class HeaderParser {
     /**
      * Skips the broken declaration as a unit, from its first token: to its ';' or past its balanced
      * braces (and a ';' right after them), so the next declaration is read whatever token failed.
+     * True when it held a macro invocation the preprocessor could not expand (and reported).
      */
-    private void recover(int start) {
+    private boolean recover(int start) {
         seek(start);
         int depth = 0;
+        boolean unexpanded = false;
         while (peek().kind() != Token.Kind.END) {
             Token t = next();
+            unexpanded |= t.kind() == Token.Kind.UNEXPANDED;
             if (t.is("{")) depth++;
             else if (t.is("}") && --depth <= 0) {
                 accept(";");
-                return;
-            } else if (t.is(";") && depth <= 0) return;
+                return unexpanded;
+            } else if (t.is(";") && depth <= 0) return unexpanded;
         }
+        return unexpanded;
     }
 
     private void externalDeclaration() {
@@ -720,8 +724,20 @@ public final class HeaderParser {
         return false;
     }
 
+    /** Records defined inside records: clang's -fbracket-depth bounds them too, and here they must not overflow the stack. */
+    private final RecursionLimit recordNesting = new RecursionLimit(256);
+
     /** Member declarations up to the closing brace; returns the first member's declared type. */
     private CType recordBody() {
+        if (!recordNesting.enter()) throw error(peek().location(), "struct or union nested more than " + recordNesting.max() + " levels deep");
+        try {
+            return unnestedRecordBody();
+        } finally {
+            recordNesting.exit();
+        }
+    }
+
+    private CType unnestedRecordBody() {
         CType first = null;
         while (!accept("}")) {
             if (peek().kind() == Token.Kind.END) throw error(peek().location(), "expected '}'");

@@ -227,6 +227,8 @@ final class Preprocessor {
             }
         } catch (SyntaxException e) {
             errors.accept(e);
+            // in place of the expansion: the declaration is dropped, not read without the macro's tokens (void f(X) as void f())
+            expanded.add(new Token(Token.Kind.UNEXPANDED, name.text(), name.location(), false));
             return;
         }
         expanded.addAll(out);

@@ -6,7 +6,11 @@ package dev.xcfi.encoding.source;
  * garbage-collection work of parsing.
  */
 public record Token(Kind kind, String text, String file, int line, int column, boolean startsLine) {
-    public enum Kind { IDENTIFIER, LIFETIME, NUMBER, STRING, CHARACTER, PUNCTUATOR, END }
+    /**
+     * {@code UNEXPANDED}: where a macro invocation stood that the preprocessor reported and could not
+     * expand; the declaration holding it is broken, and its error already said.
+     */
+    public enum Kind { IDENTIFIER, LIFETIME, NUMBER, STRING, CHARACTER, PUNCTUATOR, UNEXPANDED, END }
 
     public Token(Kind kind, String text, SourceLocation at, boolean startsLine) {
         this(kind, text, at.file(), at.line(), at.column(), startsLine);

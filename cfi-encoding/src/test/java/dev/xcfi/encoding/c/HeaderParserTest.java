@@ -116,6 +116,16 @@ class HeaderParserTest {
         ParsedHeader typedefs = parse(chain + "void f(t19999 p);\nvoid g(t200 p);\n");
         assertThat(typedefs.errors().get(0).diagnostic()).isEqualTo("t.h:257:15: error: type nested more than 512 levels deep through typedefs");
         assertThat(names(typedefs)).containsExactly("g");
+        ParsedHeader records = parse("struct a { " + "struct { ".repeat(5000) + "int x; " + "} m; ".repeat(5000) + "};\nvoid g(void);\n");
+        assertThat(records.errors().get(0).diagnostic()).startsWith("t.h:1:").endsWith(": error: struct or union nested more than 256 levels deep");
+        assertThat(names(records)).containsExactly("g");
+        // an expansion too large to hold leaves its declaration an error, not read without the macro's tokens (void f() for void f(X20))
+        StringBuilder bomb = new StringBuilder("#define X0 int\n");
+        for (int i = 1; i <= 24; i++) bomb.append("#define X").append(i).append(" X").append(i - 1).append(" X").append(i - 1).append('\n');
+        ParsedHeader expanded = parse(bomb + "void f(X24);\nvoid g(X1);\n");
+        assertThat(expanded.errors()).extracting(SyntaxException::diagnostic)
+                .containsExactly("t.h:26:8: error: macro expansion of 'X20' exceeds 1048576 tokens");
+        assertThat(names(expanded)).containsExactly("g");
     }
 
     @Test

@@ -36,12 +36,24 @@ public final class Main {
         PrintWriter out = new PrintWriter(new java.io.BufferedWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), 1 << 16));
         PrintWriter err = new PrintWriter(System.err, true);
         // the launcher's AOT-cache training: the jar started as every run starts it, several runs in one JVM
-        int status = System.getProperty(AotTraining.PROPERTY) != null ? AotTraining.run(args, out, err) : run(args, out, err);
+        int[] status = new int[1];
+        Runnable command = () -> status[0] = System.getProperty(AotTraining.PROPERTY) != null ? AotTraining.run(args, out, err) : run(args, out, err);
+        // On a thread with room for the parsers' nesting bounds (256 declarator levels, 512 of an
+        // expression): under C1 alone, as ./xcfi runs, a level takes several times the stack it
+        // does in C2's code, and the default 1 MB ran out before the bounds were reached. Only
+        // what is used is committed.
+        Thread thread = new Thread(null, command, "xcfi", 64L << 20);
+        thread.start();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         System.out.flush();
         System.err.flush();
         // halt, not exit: xcfi has no shutdown hooks to run, and System.exit first starts the JDK's
         // logging (to log the exit if asked to), milliseconds a short run notices (docs/performance.md).
-        Runtime.getRuntime().halt(status);
+        Runtime.getRuntime().halt(status[0]);
     }
 
     /** Runs the CLI with the given streams; used by tests as well as {@link #main}. */
