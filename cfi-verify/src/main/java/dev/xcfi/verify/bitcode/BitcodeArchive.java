@@ -11,8 +11,10 @@ import java.util.List;
  * linked like its members, so its bitcode members are modules to verify. Both formats in use:
  * GNU (names ending in {@code /}, long names in the {@code //} member referenced as {@code /N},
  * symbol tables {@code /} and {@code /SYM64/}) and BSD (long names as {@code #1/N}, stored in
- * front of the member's data; symbol tables {@code __.SYMDEF}). Thin archives, whose members are
- * paths to other files, are refused. Every size is checked against the file, as for bitcode.
+ * front of the member's data; symbol tables {@code __.SYMDEF}). A thin archive (GNU's, as the Linux
+ * kernel's {@code built-in.a}) stores only the paths of its members, relative to the archive:
+ * {@link #thinMembers} lists them, to be read as the files they are. Every size is checked against
+ * the file, as for bitcode.
  */
 public final class BitcodeArchive {
     private static final byte[] MAGIC = "!<arch>\n".getBytes(StandardCharsets.US_ASCII);
@@ -28,12 +30,29 @@ public final class BitcodeArchive {
         return startsWith(file, MAGIC) || startsWith(file, THIN);
     }
 
+    public static boolean isThin(byte[] file) {
+        return startsWith(file, THIN);
+    }
+
     /** The members that hold data, in archive order (symbol tables and the GNU name table left out). */
     public static List<Member> members(byte[] file) throws BitcodeException {
         if (startsWith(file, THIN)) {
-            throw new BitcodeException("a thin archive: its members are paths to other files, give xcfi those files", 0);
+            throw new BitcodeException("a thin archive: its members are paths to other files (read them with thinMembers)", 0);
         }
         if (!startsWith(file, MAGIC)) throw new BitcodeException("not an ar archive (no '!<arch>' magic)", 0);
+        return read(file, false);
+    }
+
+    /** A thin archive's members: the paths of their files as stored, relative to the archive's folder unless absolute. */
+    public static List<String> thinMembers(byte[] file) throws BitcodeException {
+        if (!startsWith(file, THIN)) throw new BitcodeException("not a thin archive (no '!<thin>' magic)", 0);
+        List<String> paths = new ArrayList<>();
+        for (Member m : read(file, true)) paths.add(m.name());
+        return paths;
+    }
+
+    /** The members in archive order; in a thin archive only the symbol and name tables have their data stored. */
+    private static List<Member> read(byte[] file, boolean thin) throws BitcodeException {
         List<Member> members = new ArrayList<>();
         int nameTable = -1, nameTableLength = 0;
         for (int at = MAGIC.length; at < file.length; ) {
@@ -42,9 +61,10 @@ public final class BitcodeArchive {
             String field = text(file, at, 16).stripTrailing();
             long size = decimal(file, at + 48, 10, at);
             int data = at + HEADER;
-            if (size > file.length - data) throw new BitcodeException("archive member '" + field + "' runs past the end of the file", at * 8L);
+            boolean stored = !thin || field.equals("//") || isSymbolTable(field);
+            if (stored && size > file.length - data) throw new BitcodeException("archive member '" + field + "' runs past the end of the file", at * 8L);
             int length = (int) size;
-            int next = data + length + (length & 1);   // members start at even offsets
+            int next = stored ? data + length + (length & 1) : data;   // members start at even offsets
             if (field.equals("//")) {
                 nameTable = data;
                 nameTableLength = length;
@@ -52,6 +72,7 @@ public final class BitcodeArchive {
                 String name;
                 int offset = data;
                 if (field.startsWith("#1/")) {   // BSD: the name is the first N bytes of the data
+                    if (!stored) throw new BitcodeException("a BSD member name in a thin archive (only GNU archives are thin)", at * 8L);
                     long n = decimal(field.substring(3).getBytes(StandardCharsets.US_ASCII), 0, field.length() - 3, at);
                     if (n > length) throw new BitcodeException("archive member name longer than the member", at * 8L);
                     name = text(file, data, (int) n).replace("\0", "");

@@ -448,6 +448,40 @@ final class VerifyCommand implements Command {
     }
 
     /**
+     * A file to read; a thin archive (the Linux kernel's {@code built-in.a}, {@code llvm-ar --thin})
+     * stands for its members' files, read as files are: a folder that holds both the archive and
+     * its members reads each module once ({@link #distinct}).
+     */
+    private static void add(Path f, List<Path> files, List<Report.InputError> errors) {
+        if (!Files.isRegularFile(f)) {   // a pipe is read once, to the end, by readStream: not opened here
+            files.add(f);
+            return;
+        }
+        byte[] head = new byte[8];
+        try (java.io.InputStream in = Files.newInputStream(f)) {
+            if (in.readNBytes(head, 0, head.length) < head.length || !BitcodeArchive.isThin(head)) {
+                files.add(f);
+                return;
+            }
+        } catch (IOException e) {
+            files.add(f);   // reading it reports why
+            return;
+        }
+        List<String> members;
+        try {
+            members = BitcodeArchive.thinMembers(Files.readAllBytes(f));
+        } catch (IOException | BitcodeException e) {
+            errors.add(new Report.InputError(f.toString(), e.getMessage()));
+            return;
+        }
+        for (String name : members) {
+            Path member = f.resolveSibling(name).normalize();   // (an absolute name stays itself)
+            if (Files.isReadable(member)) files.add(member);
+            else errors.add(new Report.InputError(f + "(" + name + ")", "a member of the thin archive, not found at " + member));
+        }
+    }
+
+    /**
      * Each file once, as first named: a module is linked once however often the command line names
      * it ({@code x.bc} and {@code ./x.bc}, or a file inside a folder also given).
      */
@@ -462,12 +496,12 @@ final class VerifyCommand implements Command {
             files.add(STDIN);
         } else if (Files.isDirectory(p)) {
             try (Stream<Path> s = Files.walk(p)) {
-                s.filter(Files::isRegularFile).filter(VerifyCommand::isModuleFile).sorted().forEach(files::add);
+                for (Path f : s.filter(Files::isRegularFile).filter(VerifyCommand::isModuleFile).sorted().toList()) add(f, files, errors);
             } catch (IOException | java.io.UncheckedIOException e) {
                 errors.add(new Report.InputError(p.toString(), "cannot list the folder: " + e.getMessage()));
             }
         } else if (Files.isReadable(p)) {
-            files.add(p);
+            add(p, files, errors);
         } else {
             errors.add(new Report.InputError(p.toString(), Files.exists(p) ? "not readable" : "no such file"));
         }

@@ -103,6 +103,53 @@ class BitcodeArchiveTest {
         assertThatThrownBy(() -> BitcodeArchive.members(ascii("!<thin>\n"))).hasMessageStartingWith("a thin archive");
     }
 
+    /**
+     * A thin archive as GNU ar and llvm-ar --thin write it: the symbol table and the name table
+     * stored, each member a header whose size is its file's and whose name is its path.
+     */
+    static byte[] thin(String... paths) {
+        StringBuilder names = new StringBuilder();
+        List<Integer> offsets = new java.util.ArrayList<>();
+        for (String p : paths) {
+            offsets.add(names.length());
+            names.append(p).append("/\n");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(ascii("!<thin>\n"));
+        byte[] symbols = ascii("\0\0\0\0");
+        out.writeBytes(header("/", String.valueOf(symbols.length)));
+        out.writeBytes(symbols);
+        byte[] table = ascii(names.toString());
+        out.writeBytes(header("//", String.valueOf(table.length)));
+        out.writeBytes(table);
+        if (table.length % 2 == 1) out.write('\n');
+        for (int i = 0; i < paths.length; i++) out.writeBytes(header("/" + offsets.get(i), "123456"));   // no data: the file has it
+        return out.toByteArray();
+    }
+
+    @Test
+    void aThinArchiveListsItsMembersPaths() throws BitcodeException {
+        byte[] a = thin("net/core/sock.o", "../lib/string.o", "/abs/x.bc");
+        assertThat(BitcodeArchive.isThin(a)).isTrue();
+        assertThat(BitcodeArchive.thinMembers(a)).containsExactly("net/core/sock.o", "../lib/string.o", "/abs/x.bc");
+        assertThatThrownBy(() -> BitcodeArchive.members(a)).hasMessageStartingWith("a thin archive");
+        assertThatThrownBy(() -> BitcodeArchive.thinMembers(new Ar().bytes())).hasMessageStartingWith("not a thin archive");
+        byte[] bsd = Arrays.copyOf(a, a.length);
+        System.arraycopy(ascii(pad("#1/12", 16)), 0, bsd, bsd.length - 60, 16);   // the last member named as BSD names them
+        assertThatThrownBy(() -> BitcodeArchive.thinMembers(bsd)).hasMessageStartingWith("a BSD member name in a thin archive");
+        java.util.Random random = new java.util.Random(9);
+        for (int i = 0; i < 5_000; i++) {
+            byte[] m = a.clone();
+            if (random.nextBoolean()) m[random.nextInt(m.length)] ^= (byte) (1 << random.nextInt(8));
+            else m = Arrays.copyOf(m, random.nextInt(m.length + 1));
+            try {
+                for (String path : BitcodeArchive.thinMembers(m)) assertThat(path.length()).isLessThan(m.length);
+            } catch (BitcodeException e) {
+                // the outcome for most
+            }
+        }
+    }
+
     @Test
     void recognisesBothMagics() {
         assertThat(BitcodeArchive.isArchive(ascii("!<arch>\n"))).isTrue();

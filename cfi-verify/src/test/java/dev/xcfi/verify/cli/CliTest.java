@@ -317,6 +317,30 @@ class CliTest {
         }
     }
 
+    /**
+     * A thin archive (the Linux kernel's built-in.a, llvm-ar --thin) stands for its members' files,
+     * relative to the archive: it was refused. A folder holding both reads each module once; a
+     * member that is gone is an error of its own.
+     */
+    @Test
+    void aThinArchiveIsReadAsItsMembersFiles(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path fig4 = Path.of("..").toAbsolutePath().normalize().resolve("fixtures/verify/fig4");
+        java.nio.file.Files.createDirectories(dir.resolve("net"));
+        java.nio.file.Files.copy(fig4.resolve("c.bc"), dir.resolve("net/c.bc"));
+        java.nio.file.Files.copy(fig4.resolve("rust.bc"), dir.resolve("rust.bc"));
+        Process ar = new ProcessBuilder("llvm-ar-22", "rc", "--thin", "built-in.a", "net/c.bc", "rust.bc").directory(dir.toFile()).inheritIO().start();
+        assertThat(ar.waitFor()).isZero();
+        String fromFiles = run("verify", dir.resolve("net/c.bc").toString(), dir.resolve("rust.bc").toString()).out();
+        Result archive = run("verify", dir.resolve("built-in.a").toString());
+        assertThat(archive.status()).isEqualTo(1);
+        assertThat(archive.out()).isEqualTo(fromFiles).endsWith("2 errors, 1 warning in 2 inputs (3 modules)\n");
+        assertThat(run("verify", dir.toString()).out()).endsWith("2 errors, 1 warning in 2 inputs (3 modules)\n");
+        java.nio.file.Files.delete(dir.resolve("net/c.bc"));
+        Result gone = run("verify", dir.resolve("built-in.a").toString());
+        assertThat(gone.status()).isEqualTo(2);
+        assertThat(gone.out()).contains("error: " + dir.resolve("built-in.a") + "(net/c.bc): a member of the thin archive, not found at " + dir.resolve("net/c.bc"));
+    }
+
     /** "-" is standard input, whose declarations are listed like a file's (they were once taken for a standard header's, "<stdin>"). */
     @Test
     void encodeAndWhichReadStandardInputForADash() {
