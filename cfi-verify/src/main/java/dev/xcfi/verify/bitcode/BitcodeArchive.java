@@ -37,7 +37,7 @@ public final class BitcodeArchive {
     /** The members that hold data, in archive order (symbol tables and the GNU name table left out). */
     public static List<Member> members(byte[] file) throws BitcodeException {
         if (startsWith(file, THIN)) {
-            throw new BitcodeException("a thin archive: its members are paths to other files (read them with thinMembers)", 0);
+            throw new BitcodeException("a thin archive: its members are paths to other files, give xcfi those files", 0);
         }
         if (!startsWith(file, MAGIC)) throw new BitcodeException("not an ar archive (no '!<arch>' magic)", 0);
         return read(file, false);

@@ -166,10 +166,18 @@ final class VerifyCommand implements Command {
 
     /** The modules of one bitcode file, archive or object, read by the pure-Java reader, or why not: for commands that look into bitcode. */
     static List<ModuleFacts> modulesOf(Path f) throws IOException {
-        Outcome outcome = readInJava(f, true, Reader.java);
-        if (outcome instanceof Outcome.Read read) return read.modules();
-        if (outcome instanceof Outcome.Failed failed) throw new IOException(f + ": " + failed.message());
-        throw new IOException(f + ": not read: " + ((Outcome.ForLlvm) outcome).why());
+        List<Path> files = new ArrayList<>();
+        List<Report.InputError> errors = new ArrayList<>();
+        add(f, files, errors);   // a thin archive: its members' files
+        if (!errors.isEmpty()) throw new IOException(errors.get(0).path() + ": " + errors.get(0).message());
+        List<ModuleFacts> modules = new ArrayList<>();
+        for (Path file : files) {
+            Outcome outcome = readInJava(file, true, Reader.java);
+            if (outcome instanceof Outcome.Read read) modules.addAll(read.modules());
+            else if (outcome instanceof Outcome.Failed failed) throw new IOException(file + ": " + failed.message());
+            else throw new IOException(file + ": not read: " + ((Outcome.ForLlvm) outcome).why());
+        }
+        return modules;
     }
 
     /** The pure-Java reader: in-process, since no input can crash it. {@code named}: given as an operand, not found in a folder. */

@@ -339,6 +339,15 @@ class CliTest {
         Result gone = run("verify", dir.resolve("built-in.a").toString());
         assertThat(gone.status()).isEqualTo(2);
         assertThat(gone.out()).contains("error: " + dir.resolve("built-in.a") + "(net/c.bc): a member of the thin archive, not found at " + dir.resolve("net/c.bc"));
+        // which looks into one the same way
+        Path kcfi = Path.of("..").toAbsolutePath().normalize().resolve("fixtures/verify/kcfi");
+        Process kcfiAr = new ProcessBuilder("llvm-ar-22", "rc", "--thin", dir.resolve("kcfi.a").toString(), kcfi.resolve("c.bc").toString(),
+                kcfi.resolve("rust.bc").toString()).inheritIO().start();
+        assertThat(kcfiAr.waitFor()).isZero();
+        Result which = run("which", "0x0ffabd9f", dir.resolve("kcfi.a").toString());
+        assertThat(which.status()).isZero();
+        assertThat(which.out()).isEqualTo(run("which", "0x0ffabd9f", kcfi.resolve("c.bc").toString(), kcfi.resolve("rust.bc").toString()).out())
+                .contains("\tcarried-by\thello_from_rust\t");
     }
 
     /** "-" is standard input, whose declarations are listed like a file's (they were once taken for a standard header's, "<stdin>"). */
