@@ -161,7 +161,7 @@ final class LibLlvm {
 
     private MethodHandle handle(String name, FunctionDescriptor descriptor) {
         MemorySegment address = symbols.find(name).orElseThrow(() -> new IllegalArgumentException(
-                path + " has no " + name + ": it is older than the LLVM 19 C API xcfi needs"));
+                path + " has no " + name + ": not a libLLVM, or one older than the LLVM 19 C API xcfi needs"));
         return LINKER.downcallHandle(address, descriptor);
     }
 
