@@ -79,7 +79,7 @@ public final class BitcodeFile {
             in.align32();
             long words = in.fixed(32);
             long blockEnd = in.position() + words * 32;
-            if (blockEnd > end * 8L) throw new BitcodeException("block " + id + " runs past the end of the file", blockStart);
+            if (blockEnd > end * 8L) throw new BitcodeException(BlockReader.blockName(id) + " runs past the end of the file (cut short?)", blockStart);
             int[] span = {(int) (blockStart / 8), (int) (blockEnd / 8)};
             switch (id) {
                 case IDENTIFICATION_BLOCK -> pendingIdentification = span;
