@@ -129,18 +129,20 @@ public final class RustParser {
 
     /**
      * Skips the broken item as a unit, from its first token: to its ';' or past its balanced braces,
-     * never past the brace that closes the enclosing module or extern block.
+     * never past the brace that closes the enclosing module or extern block. A ';' inside brackets
+     * or parentheses is an array type's ({@code [u8; 4]}), not the item's end.
      */
     private void recover(int start) {
         pos = start;
-        int depth = 0;
+        int depth = 0;   // braces, brackets and parentheses the item opened
         while (peek().kind() != Token.Kind.END) {
             Token t = peek();
             if (t.is("}") && depth == 0) break;   // the enclosing block's end: leave it to its owner
             next();
-            if (t.is("{")) depth++;
-            else if (t.is("}") && --depth == 0) return;
-            else if (t.is(";") && depth == 0) return;
+            if (t.is("{") || t.is("[") || t.is("(")) depth++;
+            else if (t.is("}") || t.is("]") || t.is(")")) {
+                if (depth > 0 && --depth == 0 && t.is("}")) return;
+            } else if (t.is(";") && depth == 0) return;
         }
         if (pos == start) next();
     }

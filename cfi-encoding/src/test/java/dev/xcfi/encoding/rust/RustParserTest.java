@@ -51,6 +51,10 @@ class RustParserTest {
         ParsedRust cyclic = parse("use a as b;\nuse b as a;\npub fn f(x: a) {}\npub fn g(x: u8) {}");
         assertThat(cyclic.errors().get(0).diagnostic()).startsWith("demo.rs:3:13: error: cyclic imports while resolving");
         assertThat(cyclic.declarations()).extracting(RustDeclaration::name).containsExactly("g");
+        // recovering from it skips the item whole: the ';' of an array type is not the item's end (one error, not one per array)
+        ParsedRust arrays = parse("pub fn f(p: " + "[".repeat(5000) + "u8" + "; 1]".repeat(5000) + ") {}\npub fn g(x: u8) {}");
+        assertThat(arrays.errors()).extracting(SyntaxException::diagnostic).containsExactly("demo.rs:1:213: error: type nested more than 200 levels deep");
+        assertThat(arrays.declarations()).extracting(RustDeclaration::name).containsExactly("g");
     }
 
     @Test
