@@ -21,13 +21,14 @@ abstract class IdReader {
         this.forced = forced;
     }
 
-    /** One level deeper into a type ({@code P…}, a function's parameters …); pair with {@link #leaveType()}. */
-    protected final void enterType() {
+    /** Reads a type one level deeper than the caller's ({@code P…}, a function's parameters …), within the bound. */
+    protected final <T> T nested(java.util.function.Supplier<T> readType) {
         if (!nesting.enter()) throw error("type nested more than " + nesting.max() + " levels deep");
-    }
-
-    protected final void leaveType() {
-        nesting.exit();
+        try {
+            return readType.get();
+        } finally {
+            nesting.exit();
+        }
     }
 
     /** {@code S_} is 0, {@code S<base36 n>_} is n+1; the index must be below {@code size}. */

@@ -322,12 +322,7 @@ public final class ItaniumDemangler extends IdReader {
     // ---- types -------------------------------------------------------------------------------
 
     private Node type() {
-        enterType();
-        try {
-            return unlimitedType();
-        } finally {
-            leaveType();
-        }
+        return nested(this::unlimitedType);
     }
 
     private Node unlimitedType() {

@@ -119,12 +119,7 @@ public final class RustIdDecoder extends IdReader {
     }
 
     private RustType type() {
-        enterType();
-        try {
-            return unnestedType();
-        } finally {
-            leaveType();
-        }
+        return nested(this::unnestedType);
     }
 
     private RustType unnestedType() {

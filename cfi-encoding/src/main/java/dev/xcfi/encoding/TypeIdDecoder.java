@@ -80,12 +80,7 @@ public final class TypeIdDecoder extends IdReader {
     }
 
     private CType type() {
-        enterType();
-        try {
-            return unnestedType();
-        } finally {
-            leaveType();
-        }
+        return nested(this::unnestedType);
     }
 
     private CType unnestedType() {
