@@ -11,6 +11,7 @@ import dev.xcfi.encoding.rust.RustTypePrinter;
 import dev.xcfi.encoding.source.SyntaxException;
 import dev.xcfi.types.Target;
 import dev.xcfi.verify.check.HashUsers;
+import dev.xcfi.verify.report.PrintableText;
 import dev.xcfi.verify.facts.ModuleFacts;
 
 import java.io.IOException;
@@ -145,7 +146,9 @@ final class WhichCommand implements Command {
     /** One row: hash, kind, name, type id, place, type. */
     private void row(int hash, String kind, String name, String id, String place, String type) {
         found.add(hash);
-        out.println(KcfiHash.format(hash) + "\t" + kind + "\t" + name + "\t" + id + "\t" + place + "\t" + type);
+        // names, ids and places come from the inputs: a tab or line break in one must not make another row, an ESC not reach the terminal
+        out.println(KcfiHash.format(hash) + "\t" + kind + "\t" + PrintableText.field(name) + "\t" + PrintableText.field(id) + "\t"
+                + PrintableText.field(place) + "\t" + PrintableText.field(type));
     }
 
     /** Bitcode, an archive or an object (which may embed bitcode), by their first bytes; anything else is read as C. */

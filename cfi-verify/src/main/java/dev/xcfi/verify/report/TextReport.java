@@ -45,7 +45,7 @@ public final class TextReport {
         r.baseline().ifPresent(b -> out.append("; ").append(b.known().size()).append(" known from the baseline, ").append(b.fixed().size())
                 .append(" of its findings gone"));
         if (!r.errors().isEmpty()) out.append("; ").append(r.errors().size()).append(" unreadable");
-        return out.append('\n').toString();
+        return PrintableText.lines(out.append('\n').toString());
     }
 
     private static StringBuilder count(StringBuilder out, long n, String noun) {

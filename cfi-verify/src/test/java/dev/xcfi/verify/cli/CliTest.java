@@ -350,6 +350,34 @@ class CliTest {
                 .contains("\tcarried-by\thello_from_rust\t");
     }
 
+    /**
+     * A name in a module is any byte string: an ESC in a hostile module's function name or type id
+     * reached the terminal (colours, the window title) through the text report; now it is \x1b.
+     */
+    @Test
+    void controlCharactersInAModuleNeverReachTheTerminal(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path ll = dir.resolve("esc.ll");
+        java.nio.file.Files.writeString(ll, """
+                target triple = "x86_64-unknown-linux-gnu"
+                define void @"evil\\1B[31mRED"(ptr %p) {
+                  %ok = call i1 @llvm.type.test(ptr %p, metadata !"_ZTSFvE\\1B]0;pwned\\07")
+                  br i1 %ok, label %c, label %t
+                c:
+                  call void %p()
+                  ret void
+                t:
+                  call void @llvm.trap()
+                  unreachable
+                }
+                declare i1 @llvm.type.test(ptr, metadata)
+                declare void @llvm.trap()
+                """);
+        dev.xcfi.encoding.golden.Compilers.run(List.of("llvm-as-22", ll.toString(), "-o", dir.resolve("esc.bc").toString()));
+        Result r = run("verify", dir.resolve("esc.bc").toString());
+        assertThat(r.out()).doesNotContain("\u001b").doesNotContain("\u0007")
+                .contains("evil\\x1b[31mRED checks indirect calls against _ZTSFvE\\x1b]0;pwned\\x07, which no function");
+    }
+
     /** "-" is standard input, whose declarations are listed like a file's (they were once taken for a standard header's, "<stdin>"). */
     @Test
     void encodeAndWhichReadStandardInputForADash() {
