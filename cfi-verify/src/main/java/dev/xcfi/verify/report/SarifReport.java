@@ -53,7 +53,7 @@ public final class SarifReport {
         List<Object> notifications = new ArrayList<>();
         for (Report.InputError e : r.errors()) {
             notifications.add(map("level", "error", "message", map("text", e.message()),
-                    "locations", List.of(map("physicalLocation", map("artifactLocation", map("uri", e.path()))))));
+                    "locations", List.of(map("physicalLocation", map("artifactLocation", map("uri", uri(e.path())))))));
         }
         Map<String, Object> run = map("tool", map("driver", map("name", "xcfi", "version", "0.1.0", "rules", rules)),
                 "invocations", List.of(map("executionSuccessful", r.errors().isEmpty(), "toolExecutionNotifications", notifications)),
@@ -95,12 +95,29 @@ public final class SarifReport {
      * build run from the repository's root makes repository-relative), else the module file.
      */
     private static Map<String, Object> physical(Finding.Location l) {
-        if (!l.source().isKnown()) return map("artifactLocation", map("uri", l.path()));
+        if (!l.source().isKnown()) return map("artifactLocation", map("uri", uri(l.path())));
         SourceLocation s = l.source();
         Map<String, Object> region = map("startLine", s.line());
         if (s.column() > 0) region.put("startColumn", s.column());
-        Map<String, Object> artifact = map("uri", s.file().startsWith("/") ? "file://" + s.file() : s.file());
+        Map<String, Object> artifact = map("uri", s.file().startsWith("/") ? "file://" + uri(s.file()) : uri(s.file()));
         return map("artifactLocation", artifact, "region", region, "properties", map("module", l.path(), "buildDirectory", s.directory()));
+    }
+
+    /**
+     * A path as a URI reference (SARIF's {@code uri} is one): a space, {@code #}, {@code ?},
+     * {@code %}, {@code :} (which would read as a scheme) and anything outside ASCII's printable
+     * path characters percent-encoded as UTF-8, so that {@code a b#1.bc} does not end at its
+     * fragment.
+     */
+    static String uri(String path) {
+        StringBuilder b = new StringBuilder(path.length());
+        for (byte x : path.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            char c = (char) (x & 0xff);
+            boolean plain = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~/!$&'()*+,;=@".indexOf(c) >= 0;
+            if (plain) b.append(c);
+            else b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+        }
+        return b.toString();
     }
 
     private static String level(Rule rule) {
