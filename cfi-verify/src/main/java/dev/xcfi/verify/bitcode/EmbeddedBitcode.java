@@ -7,7 +7,8 @@ import java.util.Optional;
  * Bitcode embedded in a native object file: the module the object was compiled from, kept for
  * link-time optimization. rustc puts it into every object of an rlib by default
  * ({@code -Cembed-bitcode=yes}), clang with {@code -fembed-bitcode}; ELF and COFF call the section
- * {@code .llvmbc}, Mach-O {@code __LLVM,__bitcode}. So a KCFI crate built without any LTO flag can
+ * {@code .llvmbc}, Mach-O {@code __LLVM,__bitcode}, a WebAssembly object has a custom section
+ * {@code .llvmbc}. So a KCFI crate built without any LTO flag can
  * still be verified from its rlib. Headers are read with every offset and count checked against
  * the object, as for bitcode; a malformation is a {@link BitcodeException} at its bit offset.
  */
@@ -27,9 +28,9 @@ public final class EmbeddedBitcode {
         return name.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Whether {@code length} bytes at {@code from} are an ELF, Mach-O or COFF object (with or without bitcode). */
+    /** Whether {@code length} bytes at {@code from} are an ELF, Mach-O, COFF or WebAssembly object (with or without bitcode). */
     public static boolean isObject(byte[] file, int from, int length) {
-        return elfClass(file, from, length) != 0 || machO(file, from, length) != 0 || isCoff(file, from, length);
+        return elfClass(file, from, length) != 0 || machO(file, from, length) != 0 || isCoff(file, from, length) || isWasm(file, from, length);
     }
 
     /** The embedded module of the object at {@code from}, or empty when it has none. */
@@ -40,7 +41,14 @@ public final class EmbeddedBitcode {
         int macho = machO(file, from, length);
         if (macho != 0) return o.machO(macho == 64);
         if (isCoff(file, from, length)) return o.coff();
-        throw new BitcodeException("not an ELF, Mach-O or COFF object", 0);
+        if (isWasm(file, from, length)) return o.wasm();
+        throw new BitcodeException("not an ELF, Mach-O, COFF or WebAssembly object", 0);
+    }
+
+    /** {@code \0asm} and binary format version 1. */
+    private static boolean isWasm(byte[] f, int at, int length) {
+        return length >= 8 && f[at] == 0 && f[at + 1] == 'a' && f[at + 2] == 's' && f[at + 3] == 'm'
+                && f[at + 4] == 1 && f[at + 5] == 0 && f[at + 6] == 0 && f[at + 7] == 0;
     }
 
     /** 1 (ELFCLASS32) or 2 (ELFCLASS64) for an ELF object, else 0. */
@@ -146,6 +154,38 @@ public final class EmbeddedBitcode {
                 return Optional.of(new Section(from + (int) offset, (int) size));
             }
             return Optional.empty();
+        }
+
+        /** Sections: an id byte and a LEB128 size; a custom section (id 0) starts with its LEB128-length name. */
+        Optional<Section> wasm() throws BitcodeException {
+            long at = 8;
+            while (at < length) {
+                int id = file[from + (int) at] & 0xff;
+                long[] size = leb128(at + 1);
+                long body = size[1];
+                checkSpan(body, size[0], at);
+                if (id == 0) {
+                    long[] name = leb128(body);
+                    if (name[0] > body + size[0] - name[1]) throw error("a WebAssembly section's name runs past the section", at);
+                    if (name[0] == LLVMBC.length && fixedName(name[1], LLVMBC, LLVMBC.length)) {
+                        long data = name[1] + name[0];
+                        return Optional.of(new Section(from + (int) data, (int) (body + size[0] - data)));
+                    }
+                }
+                at = body + size[0];
+            }
+            return Optional.empty();
+        }
+
+        /** An unsigned LEB128 of at most 32 bits at {@code at}: its value and the position after it. */
+        private long[] leb128(long at) throws BitcodeException {
+            long value = 0;
+            for (int shift = 0; shift < 35; shift += 7) {
+                int b = (int) unsigned(at++, 1);
+                value |= (long) (b & 0x7f) << shift;
+                if ((b & 0x80) == 0) return new long[] {value, at};
+            }
+            throw error("a WebAssembly number longer than 32 bits", at);
         }
 
         /** The file position of section header {@code index}. */

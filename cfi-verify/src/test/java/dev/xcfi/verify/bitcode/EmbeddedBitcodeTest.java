@@ -54,6 +54,9 @@ class EmbeddedBitcodeTest {
             assertThat(found(b.object())).as(target).isEqualTo(b.section());
             assertThat(BitcodeFile.isBitcode(found(b.object()))).as(target).isTrue();
         }
+        Built wasm = build("wasm32-unknown-unknown", ".llvmbc", "-w");   // a custom section
+        assertThat(EmbeddedBitcode.isObject(wasm.object(), 0, wasm.object().length)).isTrue();
+        assertThat(found(wasm.object())).isEqualTo(wasm.section());
         Built macho = build("arm64-apple-macos13", "__LLVM,__bitcode", "-w");
         assertThat(found(macho.object())).isEqualTo(macho.section());
         // and in the middle of a larger buffer, as an archive member is
@@ -94,7 +97,9 @@ class EmbeddedBitcodeTest {
         assertThat(EmbeddedBitcode.isObject(new byte[] {(byte) 0xcf, (byte) 0xfa, (byte) 0xed, (byte) 0xfe}, 0, 4)).isTrue();
         assertThat(EmbeddedBitcode.isObject(new byte[] {'B', 'C', (byte) 0xC0, (byte) 0xDE}, 0, 4)).isFalse();
         assertThatThrownBy(() -> EmbeddedBitcode.find(new byte[] {'B', 'C', (byte) 0xC0, (byte) 0xDE}, 0, 4))
-                .isInstanceOf(BitcodeException.class).hasMessageContaining("not an ELF, Mach-O or COFF object");
+                .isInstanceOf(BitcodeException.class).hasMessageContaining("not an ELF, Mach-O, COFF or WebAssembly object");
+        assertThat(EmbeddedBitcode.isObject(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0}, 0, 8)).isTrue();
+        assertThat(EmbeddedBitcode.isObject(new byte[] {0, 'a', 's', 'm', 2, 0, 0, 0}, 0, 8)).isFalse();   // another binary format version
     }
 
     @Test
@@ -117,7 +122,7 @@ class EmbeddedBitcodeTest {
     void damagedObjectsNeverEscapeTheirBytes() throws Exception {
         List<byte[]> objects = List.of(build("x86_64-linux-gnu", ".llvmbc", "-w").object(), build("i686-linux-gnu", ".llvmbc", "-w").object(),
                 build("powerpc64-linux-gnu", ".llvmbc", "-w").object(), build("arm64-apple-macos13", "__LLVM,__bitcode", "-w").object(),
-                build("x86_64-windows-gnu", ".llvmbc", "-w").object());
+                build("x86_64-windows-gnu", ".llvmbc", "-w").object(), build("wasm32-unknown-unknown", ".llvmbc", "-w").object());
         Random random = new Random(11);
         int sections = 0, errors = 0;
         for (int i = 0; i < 20_000; i++) {
