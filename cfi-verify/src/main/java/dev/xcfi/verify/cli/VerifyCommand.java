@@ -195,7 +195,9 @@ final class VerifyCommand implements Command {
             if (EmbeddedBitcode.isObject(bytes, 0, bytes.length)) return readObject(f, bytes, named, reader);
             if (!BitcodeFile.isBitcode(bytes)) {
                 String source = sourceHint(f);
-                return source != null ? new Outcome.Failed(source) : new Outcome.ForLlvm("textual IR");
+                if (source != null) return new Outcome.Failed(source);
+                // text goes to libLLVM as IR; binary is nothing xcfi reads, and libLLVM would only say "expected top-level entity"
+                return isBinary(bytes) ? new Outcome.Failed(binaryHint(bytes)) : new Outcome.ForLlvm("textual IR");
             }
             return new Outcome.Read("java", BitcodeReader.readFile(f.toString(), bytes, bodiesAloneFirst));
         } catch (UnsupportedBitcodeException e) {
@@ -230,6 +232,19 @@ final class VerifyCommand implements Command {
         if (!(read instanceof Outcome.ForLlvm left)) return read;
         if (reader == Reader.java) return new Outcome.Failed(left.why() + " (--reader auto or llvm reads it with libLLVM)");
         return new Outcome.Read("llvm", List.of(), List.of(), List.of(new Outcome.Member(f.toString(), bytes, left.why(), false)));
+    }
+
+    /** Text has no NUL in its first 4 KB; bitcode, objects and most other binary formats have one at once. */
+    private static boolean isBinary(byte[] bytes) {
+        for (int i = 0, n = Math.min(bytes.length, 4096); i < n; i++) if (bytes[i] == 0) return true;
+        return false;
+    }
+
+    private static String binaryHint(byte[] bytes) {
+        boolean universal = bytes.length >= 8 && (bytes[0] & 0xff) == 0xca && (bytes[1] & 0xff) == 0xfe && (bytes[2] & 0xff) == 0xba
+                && ((bytes[3] & 0xff) == 0xbe || (bytes[3] & 0xff) == 0xbf) && bytes[4] == 0 && bytes[5] == 0 && bytes[6] == 0 && (bytes[7] & 0xff) < 43;
+        if (universal) return "a universal (fat) Mach-O file, one object per architecture: verify one of them (llvm-lipo-22 -thin arm64 -output x.o FILE)";
+        return "neither LLVM bitcode nor textual IR, nor an object or archive xcfi reads (ELF, Mach-O, COFF, WebAssembly, ar)";
     }
 
     /** A folder named to verify that gave no module when nothing else did either: a build that is not what the command thinks. */

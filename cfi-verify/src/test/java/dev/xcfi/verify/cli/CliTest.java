@@ -378,6 +378,31 @@ class CliTest {
                 .contains("evil\\x1b[31mRED checks indirect calls against _ZTSFvE\\x1b]0;pwned\\x07, which no function");
     }
 
+    /**
+     * A binary file that is no format xcfi reads went to libLLVM as textual IR, which said only
+     * "expected top-level entity"; a universal Mach-O is told how to take one architecture out.
+     */
+    @Test
+    void aBinaryFileOfAnotherFormatSaysWhatItIsNot(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path c = java.nio.file.Files.writeString(dir.resolve("x.c"), "void f(long x) { (void)x; }\n");
+        for (String arch : new String[] {"x86_64", "arm64"}) {
+            dev.xcfi.encoding.golden.Compilers.run(List.of("clang-22", "--target=" + arch + "-apple-macos13", "-O1", "-c", "-fembed-bitcode", "-ffreestanding",
+                    c.toString(), "-o", dir.resolve(arch + ".o").toString()));
+        }
+        dev.xcfi.encoding.golden.Compilers.run(List.of("llvm-lipo-22", "-create", dir.resolve("x86_64.o").toString(), dir.resolve("arm64.o").toString(),
+                "-output", dir.resolve("fat.o").toString()));
+        Result fat = run("verify", dir.resolve("fat.o").toString());
+        assertThat(fat.status()).isEqualTo(2);
+        assertThat(fat.out()).startsWith("error: " + dir.resolve("fat.o") + ": a universal (fat) Mach-O file, one object per architecture: verify one of them");
+        assertThat(run("verify", dir.resolve("arm64.o").toString()).out()).endsWith("0 errors, 0 warnings in 1 input (1 module)\n");
+        byte[] binary = new byte[512];
+        new java.util.Random(3).nextBytes(binary);
+        binary[10] = 0;
+        Path other = java.nio.file.Files.write(dir.resolve("other.bc"), binary);
+        assertThat(run("verify", other.toString()).out())
+                .startsWith("error: " + other + ": neither LLVM bitcode nor textual IR, nor an object or archive xcfi reads (ELF, Mach-O, COFF, WebAssembly, ar)");
+    }
+
     /** "-" is standard input, whose declarations are listed like a file's (they were once taken for a standard header's, "<stdin>"). */
     @Test
     void encodeAndWhichReadStandardInputForADash() {
