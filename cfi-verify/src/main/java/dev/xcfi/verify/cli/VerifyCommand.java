@@ -101,8 +101,7 @@ final class VerifyCommand implements Command {
         // Files are independent, and a -flto build folder holds hundreds of modules: they are read on
         // every core (one file alone keeps the caller's thread; its bodies are parallel already).
         Stream<Path> each = files.size() > 1 ? files.parallelStream() : files.stream();
-        List<Outcome> results = each.map(f -> isStream(f) ? readStream(f, reader) : isEmpty(f) ? new Outcome.Failed(EMPTY)
-                : reader == Reader.llvm ? new Outcome.ForLlvm("") : readInJava(f, named.contains(f), reader)).toList();
+        List<Outcome> results = each.map(f -> read(f, named.contains(f), reader)).toList();
         Map<Path, Outcome> outcomes = new LinkedHashMap<>();
         for (int i = 0; i < files.size(); i++) outcomes.put(files.get(i), results.get(i));
         List<Path> forLlvm = outcomes.entrySet().stream().filter(e -> e.getValue() instanceof Outcome.ForLlvm).map(Map.Entry::getKey).toList();
@@ -149,12 +148,22 @@ final class VerifyCommand implements Command {
      */
     private static final String EMPTY = "an empty file: no module in it (did the build step that writes it fail?)";
 
-    private static boolean isEmpty(Path f) {
+    /**
+     * One file, as its kind says (one stat): standard input or a pipe named as a file
+     * ({@code <(clang … -o -)}, a FIFO), which cannot be sized or read twice, is read once by
+     * {@link #readStream}; an empty file is an error; the rest goes to its reader.
+     */
+    private static Outcome read(Path f, boolean named, Reader reader) {
+        if (f.equals(STDIN)) return readStream(f, reader);
+        java.nio.file.attribute.BasicFileAttributes a = null;
         try {
-            return Files.isRegularFile(f) && Files.size(f) == 0;
+            a = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class);
         } catch (IOException e) {
-            return false;   // reading it says why
+            // reading it says why
         }
+        if (a != null && a.isOther()) return readStream(f, reader);
+        if (a != null && a.isRegularFile() && a.size() == 0) return new Outcome.Failed(EMPTY);
+        return reader == Reader.llvm ? new Outcome.ForLlvm("") : readInJava(f, named, reader);
     }
 
     /**
@@ -205,14 +214,6 @@ final class VerifyCommand implements Command {
         } catch (BitcodeException e) {
             return new Outcome.Failed(e.getMessage());
         }
-    }
-
-    /**
-     * Standard input, or a pipe named as a file ({@code <(clang … -o -)}, a FIFO): what cannot be
-     * sized or read twice.
-     */
-    private static boolean isStream(Path f) {
-        return f.equals(STDIN) || Files.exists(f) && !Files.isRegularFile(f) && !Files.isDirectory(f);
     }
 
     /**
@@ -476,7 +477,10 @@ final class VerifyCommand implements Command {
      * its members reads each module once ({@link #distinct}).
      */
     private static void add(Path f, List<Path> files, List<Report.InputError> errors) {
-        if (!Files.isRegularFile(f)) {   // a pipe is read once, to the end, by readStream: not opened here
+        // a pipe is read once, to the end, by readStream: not opened here; .bc and .ll are what their
+        // names say, as for a folder's files (isModuleFile): no read of each module's head twice
+        String fileName = f.getFileName() == null ? "" : f.getFileName().toString();
+        if (fileName.endsWith(".bc") || fileName.endsWith(".ll") || !Files.isRegularFile(f)) {
             files.add(f);
             return;
         }
