@@ -219,6 +219,14 @@ final class BlockReader {
         return end;
     }
 
+    /** Leaves the block the reader is in at its declared end, its remaining records and blocks unread. */
+    void leave() throws BitcodeException {
+        if (depth == 0) throw error("no block to leave", in.position());
+        in.seek(ends[depth]);
+        depth--;
+        cachedPathDepth = -1;
+    }
+
     /** Skips the sub-block {@link #next()} announced, by its declared length. */
     void skipBlock() throws BitcodeException {
         in.seek(header());
