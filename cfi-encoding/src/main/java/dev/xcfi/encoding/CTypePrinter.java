@@ -35,7 +35,7 @@ public final class CTypePrinter {
     private static String declarator(CType t, String inner) {
         if (t instanceof BuiltinType b) return join(b.kind().spelling(), inner);
         if (t instanceof TypedefType td) return join(td.name(), inner);
-        if (t instanceof TagType tag) return join(tag.enclosingFunction() != null || !tag.hasLinkage() ? tag.kind().keyword() + " " + tag.name() : tag.name(), inner);
+        if (t instanceof TagType tag) return join(tag.keyword() ? tag.kind().keyword() + " " + tag.name() : tag.name(), inner);
         if (t instanceof QualifiedType q) {
             if (q.base() instanceof PointerType p) return pointer("*", p.pointee(), qualifiers(q.qualifiers()), inner);
             if (q.base() instanceof BlockPointerType b) return pointer("^", b.pointee(), qualifiers(q.qualifiers()), inner);

@@ -275,7 +275,7 @@ public record Target(String triple, Arch arch, Os os, DataModel dataModel, boole
     /** The type {@code __builtin_va_list} stands for. */
     public CType builtinVaList() {
         return switch (vaList) {
-            case X86_64_TAG_ARRAY -> new ArrayType(TagType.named(TagType.Kind.STRUCT, "__va_list_tag"), new ArrayType.Size.Fixed(1));
+            case X86_64_TAG_ARRAY -> new ArrayType(TagType.declared(TagType.Kind.STRUCT, "__va_list_tag"), new ArrayType.Size.Fixed(1));
             case CHAR_POINTER -> PointerType.to(BuiltinType.CHAR);
             case VOID_POINTER -> PointerType.to(BuiltinType.VOID);
             case AAPCS_STRUCT -> TagType.std(TagType.Kind.STRUCT, "__va_list");

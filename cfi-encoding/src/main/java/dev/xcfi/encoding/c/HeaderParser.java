@@ -648,7 +648,7 @@ public final class HeaderParser {
             TagType known = tags.get(nameTok.text());
             if (known != null) return known;
             if (prototypeDepth > 0) return TagType.local(kind, nameTok.text(), declaredName);
-            TagType fresh = TagType.named(kind, nameTok.text());
+            TagType fresh = TagType.declared(kind, nameTok.text());
             tags.put(nameTok.text(), fresh);
             return fresh;
         }
@@ -657,7 +657,7 @@ public final class HeaderParser {
             tag = TagType.anonymous(kind, anonymousTags++);
             s.anonymousTag = tag;
         } else {
-            tag = prototypeDepth > 0 ? TagType.local(kind, nameTok.text(), declaredName) : TagType.named(kind, nameTok.text());
+            tag = prototypeDepth > 0 ? TagType.local(kind, nameTok.text(), declaredName) : TagType.declared(kind, nameTok.text());
             if (prototypeDepth == 0) tags.put(nameTok.text(), tag);
         }
         expect("{");

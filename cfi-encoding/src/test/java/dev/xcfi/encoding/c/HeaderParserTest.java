@@ -295,6 +295,32 @@ class HeaderParserTest {
         assertThat(id("typedef union { int *i; long *l; } U __attribute__((transparent_union));\nvoid f(U);")).isEqualTo("_ZTSFvPiE");
     }
 
+    /**
+     * A type read from a header is printed as C spells it: tags with their keyword, a typedef-named
+     * anonymous record by its name. Decoded from the id, the same type (it encodes to the same id)
+     * prints its tags bare: the id has no struct/union/enum marker.
+     */
+    @Test
+    void tagsArePrintedWithTheirKeywords() {
+        ParsedHeader h = parse("""
+                struct point { int x, y; };
+                union u { int i; float f; };
+                enum color { RED };
+                typedef struct { int a; } anon_t;
+                typedef struct point point_t;
+                struct later;
+                void draw(point_t *p, union u v, enum color c, anon_t *a, const struct later *l);
+                """);
+        assertThat(h.errors()).isEmpty();
+        FunctionType draw = h.functions().getFirst().type();
+        assertThat(CTypePrinter.print(draw)).isEqualTo("void (struct point *, union u, enum color, anon_t *, const struct later *)");
+        String id = ClangEncoder.of(X86).encode(draw, CfiMode.PLAIN).value();
+        assertThat(id).isEqualTo("_ZTSFvP5point1u5colorP6anon_tPK5laterE");
+        FunctionType decoded = dev.xcfi.encoding.TypeIdDecoder.decode(id, X86).type();
+        assertThat(ClangEncoder.of(X86).encode(decoded, CfiMode.PLAIN).value()).isEqualTo(id);
+        assertThat(CTypePrinter.print(decoded)).isEqualTo("void (point *, u, color, anon_t *, const later *)");
+    }
+
     @Test
     void prototypesFromStrings() {
         FunctionType f = HeaderParser.parsePrototype(X86, "int cmp(const void *, const void *)");

@@ -117,7 +117,7 @@ final class DebugCTypes {
             if (c.name().isEmpty()) throw new NotC();   // no linkage: clang's id is a node of its own
             // AAPCS's va_list is clang's std::__va_list (St9__va_list); debug information drops the namespace
             if (c.tag() == DebugType.STRUCTURE && c.name().equals("__va_list")) return TagType.std(TagType.Kind.STRUCT, c.name());
-            return TagType.named(tagKind(c.tag()), c.name());
+            return TagType.declared(tagKind(c.tag()), c.name());
         }
         CType element = type(c.element());
         if (c.counts().isEmpty()) throw new NotC();

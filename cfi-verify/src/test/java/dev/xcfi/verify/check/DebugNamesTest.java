@@ -130,7 +130,7 @@ class DebugNamesTest {
                 new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()));
         assertThat(status).isZero();
         assertThat(out.toString().lines()).singleElement().asString()
-                .startsWith(expected + "\tmember\tstruct file_ops.read\t_ZTSFlP4filePcmPxE\t").endsWith("\tlong (file *, char *, unsigned long, long long *)");
+                .startsWith(expected + "\tmember\tstruct file_ops.read\t_ZTSFlP4filePcmPxE\t").endsWith("\tlong (struct file *, char *, unsigned long, long long *)");
     }
 
     /**
