@@ -50,8 +50,27 @@ public final class HeaderParser {
          * identifier they are an error at their line and column here as there.
          */
         public static Input of(Path file) throws IOException {
-            return new Input(file.toString(), new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8),
-                    file.toAbsolutePath().getParent());
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                return new Input(file.toString(), text(in), file.toAbsolutePath().getParent());
+            }
+        }
+
+        /** The longest source text read: far beyond any header (SQLite's amalgamation is 9 MB), well within a String. */
+        private static final int MAX_TEXT = 1 << 30;
+
+        /**
+         * A stream's text, as {@link #of} reads a file's. Source text has no NUL byte: one among the
+         * first 4 KB is a binary file (an object; a device such as /dev/zero, which never ends and
+         * was read until the heap ran out), refused once those are read.
+         */
+        public static String text(java.io.InputStream in) throws IOException {
+            byte[] head = in.readNBytes(4096);
+            for (byte b : head) if (b == 0) throw new IOException("a binary file, not source text");
+            byte[] rest = in.readNBytes(MAX_TEXT - head.length);
+            if (rest.length == MAX_TEXT - head.length && in.read() >= 0) throw new IOException("more than 1 GB, not source text");
+            byte[] all = java.util.Arrays.copyOf(head, head.length + rest.length);
+            System.arraycopy(rest, 0, all, head.length, rest.length);
+            return new String(all, java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

@@ -57,24 +57,31 @@ final class EncodeCommand implements Command {
         KcfiHash hash = ids.kcfiHash();
         List<HeaderParser.Input> inputs = new ArrayList<>();
         preprocessor.commandLineMacros().ifPresent(inputs::add);
-        for (String f : files.value()) inputs.add(read(f));
+        boolean unreadable = false;
+        for (String f : files.value()) {
+            HeaderParser.Input in = readOrSay(f, err);
+            if (in != null) inputs.add(in);
+            else unreadable = true;
+        }
         DeclarationEncoder encoder = new DeclarationEncoder(t, mode, hash);
         Format f = format.value();
+        boolean bad;
         if (f == Format.tsv) {
             try (TsvRows rows = new TsvRows(encoder, out)) {
                 List<SyntaxException> errors = HeaderParser.parse(t, preprocessor.includeDirs(), inputs, rows);
                 boolean badRows = rows.finish();
                 for (SyntaxException e : errors) err.println(e.diagnostic());
-                return errors.isEmpty() && !badRows ? Main.OK : Main.INPUT_ERRORS;
+                bad = !errors.isEmpty() || badRows;
             }
+        } else {
+            ParsedHeader parsed = HeaderParser.parse(t, preprocessor.includeDirs(), inputs);
+            List<EncodedDeclaration> rows = encoder.encodeAll(parsed.functions());
+            for (SyntaxException e : parsed.errors()) err.println(e.diagnostic());
+            if (f == Format.text) text(out, rows, t, mode, hash);
+            else json(out, rows, parsed.errors(), t, mode, hash);
+            bad = !parsed.errors().isEmpty() || rows.stream().anyMatch(r -> !r.ok());
         }
-        ParsedHeader parsed = HeaderParser.parse(t, preprocessor.includeDirs(), inputs);
-        List<EncodedDeclaration> rows = encoder.encodeAll(parsed.functions());
-        for (SyntaxException e : parsed.errors()) err.println(e.diagnostic());
-        if (f == Format.text) text(out, rows, t, mode, hash);
-        else json(out, rows, parsed.errors(), t, mode, hash);
-        boolean bad = !parsed.errors().isEmpty() || rows.stream().anyMatch(r -> !r.ok());
-        return bad ? Main.INPUT_ERRORS : Main.OK;
+        return unreadable ? Main.USAGE : bad ? Main.INPUT_ERRORS : Main.OK;
     }
 
     private int rust(Target t, CfiMode mode, PrintWriter out, PrintWriter err) throws IOException {
@@ -120,6 +127,7 @@ final class EncodeCommand implements Command {
                 out.println(json.writeValueAsString(root));
             }
         }
+        if (encoded.unreadable()) return Main.USAGE;
         return !parsed.errors().isEmpty() || rows.stream().anyMatch(r -> !r.ok()) ? Main.INPUT_ERRORS : Main.OK;
     }
 
@@ -136,7 +144,8 @@ final class EncodeCommand implements Command {
     }
 
     /** Rust sources' declarations as rustc encodes them: the crate they were read as, what was parsed, the rows and the fn-pointer fields' rows. */
-    record RustEncoded(String crate, ParsedRust parsed, List<EncodedRustDeclaration> rows, List<EncodedRustDeclaration> members) {}
+    /** {@code unreadable}: some file could not be read (said on err; the others were encoded). */
+    record RustEncoded(String crate, ParsedRust parsed, List<EncodedRustDeclaration> rows, List<EncodedRustDeclaration> members, boolean unreadable) {}
 
     /**
      * Parses and encodes Rust sources ({@code encode --lang rust}, {@code which} on {@code .rs}
@@ -147,14 +156,16 @@ final class EncodeCommand implements Command {
     static RustEncoded encodeRust(Target t, CfiMode mode, List<String> files, CrateOptions options, PrintWriter err) throws IOException {
         String crateName = options.crateName(), rustc = options.rustc();
         List<RustParser.Source> sources = new ArrayList<>();
+        boolean unreadable = false;
         for (String f : files) {
-            HeaderParser.Input in = read(f);
-            sources.add(new RustParser.Source(in.name(), in.text()));
+            HeaderParser.Input in = readOrSay(f, err);
+            if (in != null) sources.add(new RustParser.Source(in.name(), in.text()));
+            else unreadable = true;
         }
         String crate = crateName != null ? crateName : defaultCrateName(files.get(0));
         Map<String, String> known = new HashMap<>(RustStd.RUSTC_1_95_CRATES);
         known.putAll(options.crates());
-        if (!known.containsKey(crate)) {
+        if (!known.containsKey(crate) && !sources.isEmpty()) {
             try {
                 Map<String, String> learned = RustcProbe.disambiguators(rustc, crate);
                 learned.keySet().retainAll(java.util.Set.of(crate, "core", "alloc", "std"));
@@ -167,7 +178,7 @@ final class EncodeCommand implements Command {
         }
         ParsedRust parsed = RustParser.parse(t, crate, sources);
         RustDeclarationEncoder encoder = new RustDeclarationEncoder(t, known, mode);
-        return new RustEncoded(crate, parsed, encoder.encodeAll(parsed.declarations()), encoder.encodeAll(parsed.members()));
+        return new RustEncoded(crate, parsed, encoder.encodeAll(parsed.declarations()), encoder.encodeAll(parsed.members()), unreadable);
     }
 
     /** rustc's default crate name: the file name without extension, '-' as '_'. */
@@ -177,8 +188,27 @@ final class EncodeCommand implements Command {
         return (n.endsWith(".rs") ? n.substring(0, n.length() - 3) : n).replace('-', '_');
     }
 
+    /**
+     * The file, or null when it cannot be read, which is said on {@code err}: one unreadable file
+     * does not stop the others (the command then ends with status 2).
+     */
+    static HeaderParser.Input readOrSay(String f, PrintWriter err) {
+        try {
+            return read(f);
+        } catch (IOException e) {
+            err.println("xcfi: " + e.getMessage());
+            return null;
+        }
+    }
+
     static HeaderParser.Input read(String f) throws IOException {
-        if (f.equals("-")) return new HeaderParser.Input("<stdin>", new String(System.in.readAllBytes(), StandardCharsets.UTF_8), Path.of("").toAbsolutePath());
+        if (f.equals("-")) {
+            try {
+                return new HeaderParser.Input("<stdin>", HeaderParser.Input.text(System.in), Path.of("").toAbsolutePath());
+            } catch (IOException e) {
+                throw new IOException("cannot read standard input: " + e.getMessage());
+            }
+        }
         Path p = Path.of(f);
         if (java.nio.file.Files.isDirectory(p)) throw new IOException("cannot read '" + f + "': it is a folder (give the files in it)");
         try {

@@ -43,6 +43,12 @@ public final class Main {
         // does in C2's code, and the default 1 MB ran out before the bounds were reached. Only
         // what is used is committed.
         Thread thread = new Thread(null, command, "xcfi", 64L << 20);
+        // An error no command catches (a bug) must not end the run as if it had passed: CI reads the status.
+        thread.setUncaughtExceptionHandler((t, e) -> {
+            status[0] = USAGE;
+            System.err.println("xcfi: internal error, please report it: " + e);
+            e.printStackTrace();
+        });
         thread.start();
         try {
             thread.join();
@@ -103,6 +109,9 @@ public final class Main {
         }
         try {
             return command.run(out, err);
+        } catch (OutOfMemoryError e) {
+            err.println("xcfi: out of memory: " + heapLimit());
+            return USAGE;
         } catch (StackOverflowError e) {
             // every parser and decoder bounds its nesting; this is the backstop for one that does not
             err.println("xcfi: the input nests too deeply to be processed (thousands of levels of types or expressions)");
@@ -112,6 +121,11 @@ public final class Main {
             err.println("xcfi: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return e instanceof IllegalArgumentException || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException ? USAGE : INPUT_ERRORS;
         }
+    }
+
+    /** The heap's limit, and how to raise it. */
+    static String heapLimit() {
+        return "the JVM's heap is at most " + (Runtime.getRuntime().maxMemory() >> 20) + " MB (JAVA_TOOL_OPTIONS=-Xmx8g, say, raises it)";
     }
 
     private static String rootUsage() {

@@ -161,8 +161,8 @@ final class VerifyCommand implements Command {
         } catch (IOException e) {
             // reading it says why
         }
-        if (a != null && a.isOther()) return readStream(f, reader);
-        if (a != null && a.isRegularFile() && a.size() == 0) return new Outcome.Failed(EMPTY);
+        // (a file of size 0 may still have contents: /proc's and /sys's are made as they are read)
+        if (a != null && (a.isOther() || a.isRegularFile() && a.size() == 0)) return readStream(f, reader);
         return reader == Reader.llvm ? new Outcome.ForLlvm("") : readInJava(f, named, reader);
     }
 
@@ -195,7 +195,14 @@ final class VerifyCommand implements Command {
             return readInJava(f, contents(f), named, reader);
         } catch (IOException e) {
             return new Outcome.Failed("cannot read: " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            return new Outcome.Failed(outOfMemory());
         }
+    }
+
+    /** A file too large for the heap (the reader needs a small multiple of the file). */
+    private static String outOfMemory() {
+        return "not enough memory to read it: " + Main.heapLimit();
     }
 
     private static Outcome readInJava(Path f, byte[] bytes, boolean named, Reader reader) {
@@ -223,16 +230,51 @@ final class VerifyCommand implements Command {
      */
     private static Outcome readStream(Path f, Reader reader) {
         byte[] bytes;
-        try {
-            bytes = f.equals(STDIN) ? System.in.readAllBytes() : Files.readAllBytes(f);   // (a pipe's size is 0: Files reads to its end)
+        try (java.io.InputStream in = f.equals(STDIN) ? System.in : Files.newInputStream(f)) {
+            bytes = drain(in);
         } catch (IOException e) {
             return new Outcome.Failed("cannot read: " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            return new Outcome.Failed(outOfMemory());
         }
         if (bytes.length == 0) return new Outcome.Failed(f.equals(STDIN) ? "nothing on standard input (did the command writing to it fail?)" : EMPTY);
+        if (!isReadable(bytes)) return new Outcome.Failed(binaryHint(bytes));
         Outcome read = reader == Reader.llvm ? new Outcome.ForLlvm("") : readInJava(f, bytes, true, reader);
         if (!(read instanceof Outcome.ForLlvm left)) return read;
         if (reader == Reader.java) return new Outcome.Failed(left.why() + " (--reader auto or llvm reads it with libLLVM)");
         return new Outcome.Read("llvm", List.of(), List.of(), List.of(new Outcome.Member(f.toString(), bytes, left.why(), false)));
+    }
+
+    /** How much of a stream says what it is: every format's magic, and enough to tell text ({@link #isBinary}). */
+    private static final int HEAD = 4096;
+    /** The most a stream is read into: the largest Java array. */
+    private static final int MAX_STREAM = Integer.MAX_VALUE - 8;
+
+    /**
+     * A stream's bytes to its end, or only its first {@link #HEAD} when they are nothing xcfi
+     * reads: a device such as /dev/zero or /dev/urandom never ends, and was read until the heap ran out.
+     */
+    private static byte[] drain(java.io.InputStream in) throws IOException {
+        byte[] bytes = new byte[1 << 16];
+        int n = 0;
+        boolean looked = false;
+        for (int got; (got = in.read(bytes, n, bytes.length - n)) >= 0; ) {
+            n += got;
+            if (!looked && n >= HEAD) {
+                looked = true;
+                if (!isReadable(java.util.Arrays.copyOf(bytes, HEAD))) return java.util.Arrays.copyOf(bytes, HEAD);
+            }
+            if (n == bytes.length) {
+                if (n == MAX_STREAM) throw new IOException("more than 2 GB, larger than any module xcfi reads");
+                bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(MAX_STREAM, 2L * n));
+            }
+        }
+        return java.util.Arrays.copyOf(bytes, n);
+    }
+
+    /** Whether the head of a file is something xcfi reads: bitcode, an archive, an object, or text (textual IR). */
+    private static boolean isReadable(byte[] head) {
+        return BitcodeFile.isBitcode(head) || BitcodeArchive.isArchive(head) || EmbeddedBitcode.isObject(head, 0, head.length) || !isBinary(head);
     }
 
     /** Text has no NUL in its first 4 KB; bitcode, objects and most other binary formats have one at once. */
@@ -380,7 +422,9 @@ final class VerifyCommand implements Command {
                         ? new Outcome.Read(r.reader(), r.modules().stream().map(m -> {
                             ModuleFacts named = relabel(m, member.name());
                             return member.embedded() ? named.asEmbedded() : named;
-                        }).toList()) : o);
+                        }).toList())
+                        // libLLVM names the temporary file: the member is what the user knows
+                        : o instanceof Outcome.Failed failed ? new Outcome.Failed(failed.message().replace(file.toString(), member.name())) : o);
             });
         } finally {
             try (Stream<Path> s = Files.list(dir)) {
@@ -413,7 +457,7 @@ final class VerifyCommand implements Command {
         List<Path> readable = new ArrayList<>();
         for (Path f : files) {
             try {
-                byte[] bytes = Files.readAllBytes(f);
+                byte[] bytes = contents(f);
                 boolean archive = BitcodeArchive.isArchive(bytes);
                 if (archive || EmbeddedBitcode.isObject(bytes, 0, bytes.length)) {
                     outcomes.put(f, new Outcome.Failed((archive ? "an ar archive" : "a native object")

@@ -69,21 +69,30 @@ final class WhichCommand implements Command {
         preprocessor.commandLineMacros().ifPresent(inputs::add);
         List<ModuleFacts> modules = new ArrayList<>();
         List<String> rustFiles = new ArrayList<>();
-        boolean sources = false;
+        boolean sources = false, unreadable = false;
         for (String operand : operands.value()) {
             if (operand.matches("0[xX][0-9a-fA-F]{9,}")) throw new IllegalArgumentException(operand + " is not a KCFI hash: those are 32 bits (up to 8 hex digits)");
             if (operand.matches("0[xX][0-9a-fA-F]{1,8}")) {
                 hashes.add(Integer.parseUnsignedInt(operand.substring(2), 16));
-            } else if (operand.endsWith(".rs")) {
-                rustFiles.add(operand);
-            } else if (!operand.equals("-") && looksLikeBitcode(Path.of(operand))) {
-                modules.addAll(VerifyCommand.modulesOf(Path.of(operand)));
-            } else {
-                inputs.add(EncodeCommand.read(operand));
-                sources = true;
+                continue;
+            }
+            // one file that cannot be read is said and passed over: the others are still looked in (status 2)
+            try {
+                if (operand.endsWith(".rs")) {
+                    rustFiles.add(operand);
+                } else if (!operand.equals("-") && looksLikeBitcode(Path.of(operand))) {
+                    modules.addAll(VerifyCommand.modulesOf(Path.of(operand)));
+                } else {
+                    inputs.add(EncodeCommand.read(operand));
+                    sources = true;
+                }
+            } catch (IOException e) {
+                err.println("xcfi: " + e.getMessage());
+                unreadable = true;
             }
         }
         if (hashes.isEmpty()) throw new IllegalArgumentException("give at least one KCFI hash (0x...) to look for");
+        if (unreadable && !sources && modules.isEmpty() && rustFiles.isEmpty()) return Main.USAGE;
         if (!sources && modules.isEmpty() && rustFiles.isEmpty()) {
             throw new IllegalArgumentException("give at least one C header or source, Rust source, or bitcode file, to look in");
         }
@@ -97,6 +106,7 @@ final class WhichCommand implements Command {
         }
         if (!rustFiles.isEmpty()) {
             EncodeCommand.RustEncoded rust = EncodeCommand.encodeRust(t, mode, rustFiles, crates, err);
+            unreadable |= rust.unreadable();
             for (SyntaxException e : rust.parsed().errors()) err.println(e.diagnostic());
             errors.addAll(rust.parsed().errors());
             rustRows(rust);
@@ -106,6 +116,7 @@ final class WhichCommand implements Command {
                     use.source().isKnown() ? use.source().toString() : use.module(), use.decoded().isEmpty() ? "-" : use.decoded());
         }
         for (int h : hashes) if (!found.contains(h)) out.println(KcfiHash.format(h) + "\t-");
+        if (unreadable) return Main.USAGE;
         return found.size() == hashes.size() && errors.isEmpty() ? Main.OK : Main.INPUT_ERRORS;
     }
 

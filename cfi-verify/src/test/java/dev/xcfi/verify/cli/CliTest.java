@@ -139,6 +139,29 @@ class CliTest {
     }
 
     /**
+     * One file that cannot be read (missing, binary, a device that never ends) is said and passed
+     * over: the other files' rows are still printed, and the status is 2. Before, encode and which
+     * stopped at it and printed nothing else; /dev/zero was read until the heap ran out.
+     */
+    @Test
+    void oneUnreadableFileDoesNotStopTheOthers(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path ok = java.nio.file.Files.writeString(dir.resolve("ok.h"), "void f(long);\nvoid g(int);\n");
+        String missing = dir.resolve("missing.h").toString();
+        Result encode = run("encode", "--target", "x86_64-linux-gnu", missing, ok.toString(), "/dev/zero");
+        assertThat(encode.out().lines()).containsExactly("f\t_ZTSFvlE\t0xbde2bfc8\t0x8e148512407754da", "g\t_ZTSFviE\t0x019c0cac\t0x86b911eb21626b05");
+        assertThat(encode.err().lines()).containsExactly("xcfi: cannot read '" + missing + "': no such file",
+                "xcfi: cannot read '/dev/zero': a binary file, not source text");
+        assertThat(encode.status()).isEqualTo(2);
+        Result which = run("which", "--target", "x86_64-linux-gnu", "0xbde2bfc8", "/dev/urandom", dir.resolve("gone.bc").toString(), ok.toString());
+        assertThat(which.out().lines()).containsExactly("0xbde2bfc8\tfunction\tf\t_ZTSFvlE\t" + ok + ":1\tvoid (long)");
+        assertThat(which.err()).contains("cannot read '/dev/urandom': a binary file", "cannot read '" + dir.resolve("gone.bc") + "': no such file");
+        assertThat(which.status()).isEqualTo(2);
+        Result rust = run("encode", "--lang", "rust", dir.resolve("gone.rs").toString());
+        assertThat(rust.err()).isEqualTo("xcfi: cannot read '" + dir.resolve("gone.rs") + "': no such file\n");   // and no rustc asked about a crate with no file
+        assertThat(rust.status()).isEqualTo(2);
+    }
+
+    /**
      * A Rust KCFI check through a struct's fn-pointer field expects the hash of the field's type:
      * rustc's own check, read from its bitcode, is what {@code which} names as the member (bindgen's
      * {@code Option<unsafe extern "C" fn>} and a plain {@code fn} field alike).
@@ -314,6 +337,45 @@ class CliTest {
             Result r = run("verify", "--reader", reader, fifo.toString(), fig4.resolve("rust.bc").toString());
             writer.join();
             assertThat(r.out()).as(reader).isEqualTo(fromFiles.replace(fig4.resolve("c.bc").toString(), fifo.toString()));
+        }
+    }
+
+    /**
+     * A stream is read to its end only when its head is something xcfi reads: /dev/zero and
+     * /dev/urandom never end, and were read until the heap ran out — an OutOfMemoryError's stack
+     * trace, and exit status 0, which a CI job takes for a pass. A file of size 0 may still have
+     * contents (/proc's); what libLLVM says of a stream names the stream, not xcfi's temporary copy.
+     */
+    @Test
+    void endlessDevicesAndSizelessFilesAreReadAsFarAsTheyNeed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        for (String device : new String[] {"/dev/zero", "/dev/urandom"}) {
+            long start = System.nanoTime();
+            Result r = run("verify", device, "--reader", "auto");
+            assertThat(r.status()).as(device).isEqualTo(2);
+            assertThat(r.out()).as(device).startsWith("error: " + device + ": neither LLVM bitcode nor textual IR")
+                    .endsWith("0 errors, 0 warnings in 0 inputs (0 modules); 1 unreadable\n");
+            assertThat(System.nanoTime() - start).as(device + ": the head alone is read").isLessThan(10_000_000_000L);
+        }
+        Result version = run("verify", "/proc/version");
+        assertThat(version.status()).isEqualTo(2);
+        assertThat(version.out()).startsWith("error: /proc/version: /proc/version:1:1: error: expected top-level entity").doesNotContain("xcfi-members");
+        // a stream whose head is a module's is read whole, however long (here past the first buffer's 64 KB)
+        StringBuilder source = new StringBuilder("typedef void (*cb)(long);\n");
+        for (int i = 0; i < 1500; i++) source.append("void f").append(i).append("(cb c, long x) { c(x + ").append(i).append("); }\n");
+        Path big = dev.xcfi.verify.TestBitcode.clang(dir, "big", source.toString(), "-flto", "-fvisibility=hidden", "-fsanitize=cfi-icall");
+        byte[] module = java.nio.file.Files.readAllBytes(big);
+        assertThat(module.length).isGreaterThan(1 << 16);
+        String fromFile = run("verify", "--format", "json", big.toString()).out();
+        java.io.InputStream saved = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(module));
+            Result r = run("verify", "--format", "json", "-");
+            assertThat(r.status()).isZero();
+            assertThat(r.out()).isEqualTo(fromFile.replace(big.toString(), "<stdin>")).contains("\"functions\" : 1500");
+            System.setIn(new java.io.ByteArrayInputStream(new byte[1 << 20]));
+            assertThat(run("verify", "-").out()).startsWith("error: <stdin>: neither LLVM bitcode nor textual IR");
+        } finally {
+            System.setIn(saved);
         }
     }
 
