@@ -91,6 +91,7 @@ public final class CTypePrinter {
     }
 
     private static String join(String specifier, String inner) {
-        return inner.isEmpty() ? specifier : specifier + " " + inner;
+        // an array's brackets follow the type directly, as clang prints them: int[3], but int (*)[3]
+        return inner.isEmpty() ? specifier : inner.charAt(0) == '[' ? specifier + inner : specifier + " " + inner;
     }
 }

@@ -124,6 +124,12 @@ public final class HeaderParser {
      * or {@code #pragma pack}).
      */
     private final Map<TagType, List<CType>> recordMembers = new java.util.LinkedHashMap<>();
+    /**
+     * Tags declared but not (yet) defined: an array of one is an error in clang ("array has
+     * incomplete element type"), so it has no id. (Tags the parser did not declare itself, such as
+     * the target's {@code __va_list_tag}, are complete.)
+     */
+    private final java.util.Set<String> incompleteTags = new java.util.HashSet<>();
     /** Each record's named members (for {@link #named}'s {@code struct ops.read}), in order, and the record body being read's. */
     private final Map<TagType, Map<String, Member>> memberTypes = new java.util.LinkedHashMap<>();
     private Map<String, Member> memberNames = new java.util.LinkedHashMap<>();
@@ -666,9 +672,9 @@ public final class HeaderParser {
             if (nameTok == null) throw error(peek().location(), "expected identifier or '{' after '" + keyword + "'");
             TagType known = tags.get(nameTok.text());
             if (known != null) return known;
-            if (prototypeDepth > 0) return TagType.local(kind, nameTok.text(), declaredName);
-            TagType fresh = TagType.declared(kind, nameTok.text());
-            tags.put(nameTok.text(), fresh);
+            TagType fresh = prototypeDepth > 0 ? TagType.local(kind, nameTok.text(), declaredName) : TagType.declared(kind, nameTok.text());
+            if (fixed == null) incompleteTags.add(tagKey(fresh));   // (an enum with a fixed type is complete: enum E : int;)
+            if (prototypeDepth == 0) tags.put(nameTok.text(), fresh);
             return fresh;
         }
         TagType tag;
@@ -680,6 +686,7 @@ public final class HeaderParser {
             if (prototypeDepth == 0) tags.put(nameTok.text(), tag);
         }
         expect("{");
+        incompleteTags.remove(tagKey(tag));
         List<CType> outer = members;
         Map<String, Member> outerNames = memberNames;
         boolean outerUnnatural = unnaturalLayout;
@@ -709,6 +716,32 @@ public final class HeaderParser {
             layout.of(tag);   // laid out now, while the records it holds are: no long chains of them later
         }
         return tag;
+    }
+
+    /** A tag's identity for {@link #incompleteTags}, whatever a transparent_union attribute added to it. */
+    private static String tagKey(TagType t) {
+        return t.kind() + " " + t.name() + " " + t.enclosingFunction();
+    }
+
+    /**
+     * Why clang refuses an array of {@code element} ({@code at}: its '['), or null: an incomplete
+     * element type (void, an array of unknown length, a tag declared but not defined), or a size in
+     * bytes that does not fit in size_t's bits (at most 61: clang's limit, so that a size in bits
+     * fits in 64).
+     */
+    private String arrayError(CType element, ArrayType.Size size) {
+        CType c = element.canonical().unqualified();
+        boolean incomplete = c instanceof BuiltinType b && b.kind() == Kind.VOID
+                || c instanceof ArrayType a && a.size() == ArrayType.Size.INCOMPLETE
+                || c instanceof TagType tag && incompleteTags.contains(tagKey(tag));
+        if (incomplete) return "array has incomplete element type '" + dev.xcfi.encoding.CTypePrinter.print(element) + "'";
+        if (!(size instanceof ArrayType.Size.Fixed(long n))) return null;
+        OptionalLong bytes = layout.sizeOf(element);
+        if (bytes.isEmpty()) return null;
+        int bits = Math.min(61, target.dataModel().pointerBits());
+        java.math.BigInteger total = new java.math.BigInteger(Long.toUnsignedString(n)).multiply(java.math.BigInteger.valueOf(bytes.getAsLong()));
+        if (total.bitLength() <= bits) return null;
+        return "array is too large (" + String.format(java.util.Locale.ROOT, "%,d", new java.math.BigInteger(Long.toUnsignedString(n))).replace(',', '\'') + " elements)";
     }
 
     private CType makeTransparent(TagType tag) {
@@ -991,10 +1024,24 @@ public final class HeaderParser {
     }
 
     /** {@code [N]}, {@code [*]}, {@code []}: an array of the element type. */
-    private record ArrayOf(ArrayType.Size size, Token close) implements UnaryOperator<CType> {
+    private final class ArrayOf implements UnaryOperator<CType> {
+        private final ArrayType.Size size;
+        /** '[', the bound's first token (or ']' when there is none), and ']': where errors point. */
+        private final Token open, bound, close;
+
+        ArrayOf(ArrayType.Size size, Token open, Token bound, Token close) {
+            this.size = size;
+            this.open = open;
+            this.bound = bound;
+            this.close = close;
+        }
+
         @Override
         public CType apply(CType element) {
             if (element.canonical() instanceof FunctionType) throw error(close.location(), "array of functions is not allowed");
+            String refused = arrayError(element, size);
+            // clang points at the bracket for the element, at the bound for the size
+            if (refused != null) throw error((refused.startsWith("array is too large") ? bound : open).location(), refused);
             return new ArrayType(element, size);
         }
     }
@@ -1037,6 +1084,7 @@ public final class HeaderParser {
     }
 
     private UnaryOperator<CType> arraySuffix() {
+        Token open = peek();
         expect("[");
         List<Token> size = new ArrayList<>();
         int depth = 0;
@@ -1066,7 +1114,7 @@ public final class HeaderParser {
         } else {
             s = bound(size, close.location());
         }
-        return new ArrayOf(s, close);
+        return new ArrayOf(s, open, size.isEmpty() ? close : size.getFirst(), close);
     }
 
     private UnaryOperator<CType> functionSuffix(boolean mayBeIdentifierList) {

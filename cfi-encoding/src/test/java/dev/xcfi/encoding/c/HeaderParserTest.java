@@ -321,6 +321,56 @@ class HeaderParserTest {
         assertThat(CTypePrinter.print(decoded)).isEqualTo("void (point *, u, color, anon_t *, const later *)");
     }
 
+    /**
+     * Arrays clang refuses have no id: an incomplete element type (void, an array of unknown
+     * length, a tag declared but not defined at that point), or a size in bytes beyond size_t's
+     * bits (61 at most). xcfi gave them ids. Measured against clang-22 -fsyntax-only on each
+     * target's size_t: the same errors, at the same lines and columns, and only those.
+     */
+    @Test
+    void arraysClangRefusesAreErrorsWhereClangSays(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        String text = """
+                struct Inc;
+                union U;
+                enum E;
+                struct Later;
+                struct Done { int x; };
+                enum Fixed : short;
+                typedef int F(void);
+                void d1(struct Inc p[3]);
+                void d2(struct Inc (*p)[]);
+                void d3(void (*p)[3]);
+                void d4(int (*p)[3][]);
+                void d5(union U p[][2]);
+                void d6(enum E (*p)[2]);
+                void d7(struct Later (*p)[2]);
+                struct Later { char c; };
+                void ok1(struct Later (*p)[2], struct Done (*q)[4], enum Fixed (*r)[8], struct Inc *(*s)[2]);
+                void big1(int (*p)[(1ULL << 61) / 4]);
+                void ok2(int (*p)[(1ULL << 61) / 4 - 1]);
+                void big2(char (*p)[1ULL << 61]);
+                void ok3(char (*p)[(1ULL << 61) - 1]);
+                void big3(struct Done (*p)[0x7fffffffffffffff]);
+                void big4(int (*p)[0x40000000]);
+                void ok4(char (*p)[0xffffffff]);
+                void ok5(int (*p)[1][2][3], double (*q)[7]);
+                """;
+        java.nio.file.Path h = java.nio.file.Files.writeString(dir.resolve("t.c"), text);
+        for (Target target : List.of(X86, Target.I686_LINUX_GNU)) {
+            Process p = new ProcessBuilder("clang-22", "--target=" + target.triple(), "-fsyntax-only", "-fno-caret-diagnostics", "-fno-color-diagnostics",
+                    "-Wno-everything", h.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
+            List<String> clang = new String(p.getInputStream().readAllBytes()).lines().filter(l -> l.contains(": error: "))
+                    .map(l -> l.replace(h.toString(), "t.c")).toList();
+            p.waitFor();
+            ParsedHeader parsed = HeaderParser.parse(target, "t.c", text);
+            assertThat(parsed.errors()).extracting(SyntaxException::diagnostic).as(target.triple()).containsExactlyElementsOf(clang);
+            assertThat(names(parsed)).as(target.triple()).contains("ok1", "ok4", "ok5").doesNotContain("d1", "d7", "big3");
+            // 2^32 bytes: too large where size_t has 32 bits only
+            assertThat(names(parsed).contains("big4")).as(target.triple()).isEqualTo(target == X86);
+        }
+    }
+
     @Test
     void prototypesFromStrings() {
         FunctionType f = HeaderParser.parsePrototype(X86, "int cmp(const void *, const void *)");

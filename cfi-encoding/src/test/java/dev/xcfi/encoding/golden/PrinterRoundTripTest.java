@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What reports print for an id is C that means that id: every string id of the random corpus,
- * of {@code layouts.h} and of {@code blocks.h}, decoded and printed as a declaration, parses back (each tag the id names declared as a
+ * of {@code layouts.h} and of {@code blocks.h}, decoded and printed as a declaration, parses back (each tag the id names defined as a
  * struct: an id does not say struct, union or enum, and names them alike) to a function whose id
  * is the one printed.
  */
@@ -58,7 +58,8 @@ class PrinterRoundTripTest {
                     StringBuilder text = new StringBuilder("#include <stddef.h>\n#include <stdarg.h>\n");
                     Set<String> tags = new TreeSet<>();
                     tags(d.type(), tags);
-                    for (String tag : tags) text.append("typedef struct ").append(tag).append(' ').append(tag).append(";\n");
+                    // defined, not only declared: an id may hold an array of one, which needs a complete element type
+                    for (String tag : tags) text.append("typedef struct ").append(tag).append(" { char c; } ").append(tag).append(";\n");
                     ParsedHeader h = HeaderParser.parse(target, "printed.h", text + text0 + "\n");
                     if (!h.errors().isEmpty() || h.functions().size() != 1) {
                         failures.add(target.shortName() + ": " + id + " printed as `" + printed + "`: " + h.errors());
