@@ -445,6 +445,8 @@ public final class HeaderParser {
     private static final class Specifiers {
         boolean isTypedef;
         CType base;
+        /** The first storage class no parameter may have (all but register): where its error points. */
+        Token storage;
         TagType anonymousTag;
         List<Attribute> attributes = List.of();
         /** {@code _Alignas}, {@code alignas} or {@code __declspec(align)}: a layout xcfi does not model. */
@@ -457,6 +459,8 @@ public final class HeaderParser {
     private Specifiers specifiers() {
         Specifiers s = new Specifiers();
         Token start = peek();
+        Token restrictAt = null, atomicAt = null;
+        long bitIntWidth = 0;
         int signed = 0, unsigned = 0, shorts = 0, longs = 0, ints = 0, chars = 0, complex = 0;
         Kind kind = null;
         CType explicit = null;
@@ -478,7 +482,10 @@ public final class HeaderParser {
                     next();
                     s.isTypedef = true;
                 }
-                case STORAGE -> next();
+                case STORAGE -> {
+                    next();
+                    if (s.storage == null && !w.equals("register") && !w.equals("__extension__")) s.storage = t;
+                }
                 case OTHER_SPECIFIER -> {
                     next();
                     if (w.equals("_Noreturn")) {
@@ -497,13 +504,18 @@ public final class HeaderParser {
                     next();
                     if (w.equals("_Atomic") && peek().is("(")) {
                         next();
-                        explicit = setExplicit(explicit, new AtomicType(typeName()), t);
+                        CType value = typeName();
+                        atomicError(value, t, true);
+                        explicit = setExplicit(explicit, new AtomicType(value), t);
                         expect(")");
                         any = true;
                     } else if (w.equals("_Atomic")) {
                         atomic = true;
+                        atomicAt = t;
                     } else {
-                        quals = quals.with(qualifier(w));
+                        Qualifiers q = qualifier(w);
+                        if (q == Qualifiers.RESTRICT && restrictAt == null) restrictAt = t;
+                        quals = quals.with(q);
                     }
                 }
                 case TYPE -> {
@@ -547,14 +559,12 @@ public final class HeaderParser {
                     } else if (w.equals("_BitInt")) {
                         next();
                         expect("(");
-                        long bits = constantUntil(")");
+                        bitIntWidth = constantUntil(")");
                         expect(")");
-                        if (bits < 1 || bits > MAX_BITINT_WIDTH) {
-                            throw error(t.location(), "_BitInt width " + bits + " is outside 1.." + MAX_BITINT_WIDTH);
-                        }
                         bitIntAt = t;
-                        // signedness may still follow ("_BitInt(7) unsigned"); checked once the specifiers end
-                        explicit = setExplicit(explicit, new BitIntType(false, (int) bits), t);
+                        // signedness may still follow ("_BitInt(7) unsigned"): the width is checked, and
+                        // the type made, once the specifiers end
+                        explicit = setExplicit(explicit, new BitIntType(false, 1), t);
                         any = true;
                     } else if (typedefs.containsKey(w) && explicit == null && kind == null && !any) {
                         // the predefined typedefs (__builtin_va_list, __int128_t, …) and a typedef named bool
@@ -582,17 +592,52 @@ public final class HeaderParser {
                 }
             }
         }
-        if (explicit instanceof BitIntType b && bitIntAt != null && unsigned == 0) {
-            if (b.bits() < 2) throw error(bitIntAt.location(), "signed _BitInt must have a bit size of at least 2");
-            explicit = new BitIntType(true, b.bits());
+        if (bitIntAt != null) {
+            boolean isSigned = unsigned == 0;
+            String which = isSigned ? "signed" : "unsigned";
+            // clang points at the declaration's first specifier
+            if (bitIntWidth < (isSigned ? 2 : 1)) throw error(start.location(), which + " _BitInt must have a bit size of at least " + (isSigned ? 2 : 1));
+            if (bitIntWidth > MAX_BITINT_WIDTH) throw error(start.location(), which + " _BitInt of bit sizes greater than " + MAX_BITINT_WIDTH + " not supported");
+            explicit = new BitIntType(isSigned, (int) bitIntWidth);
         }
         CType base = explicit != null ? checkNoBuiltinWords(explicit, kind, signed, unsigned == 0 || explicit instanceof BitIntType ? 0 : unsigned, shorts, longs, ints, chars, start)
                 : builtin(kind, signed, unsigned, shorts, longs, ints, chars, start, s.isTypedef || !s.attributes.isEmpty() || !quals.isEmpty() || atomic || noReturn);
         if (complex > 0) base = new ComplexType(base);
-        if (atomic) base = new AtomicType(base);
+        if (atomic) {
+            atomicError(base, atomicAt, false);
+            base = new AtomicType(base);
+        }
+        if (restrictAt != null) restrictError(base, restrictAt);
         s.base = QualifiedType.of(base, quals);
         if (noReturn) s.attributes = plus(s.attributes, new Attribute("noreturn", List.of(), start.location()));
         return s;
+    }
+
+    /**
+     * clang's refusals of {@code _Atomic(T)} ({@code parenthesized}) and {@code _Atomic T}: an array,
+     * a function, an incomplete type; a qualified one in parentheses. (Its messages end in a space.)
+     */
+    private void atomicError(CType value, Token at, boolean parenthesized) {
+        CType c = value.canonical();
+        String printed = "'" + dev.xcfi.encoding.CTypePrinter.print(value) + "' ";
+        if (c instanceof ArrayType) throw error(at.location(), "_Atomic cannot be applied to array type " + printed);
+        if (c instanceof FunctionType) throw error(at.location(), "_Atomic cannot be applied to function type " + printed);
+        if (c instanceof BuiltinType b && b.kind() == Kind.VOID || c instanceof TagType tag && incompleteTags.contains(tagKey(tag))) {
+            throw error(at.location(), "_Atomic cannot be applied to incomplete type " + printed);
+        }
+        if (parenthesized && c instanceof QualifiedType) throw error(at.location(), "_Atomic cannot be applied to qualified type " + printed);
+    }
+
+    /** restrict qualifies a pointer to an object (through arrays, whose elements it qualifies), nothing else. */
+    private static void restrictError(CType type, Token at) {
+        CType c = type.canonical().unqualified();
+        while (c instanceof ArrayType a) c = a.element().canonical().unqualified();
+        if (c instanceof PointerType p && p.pointee().canonical() instanceof FunctionType) {
+            throw error(at.location(), "pointer to function type '" + dev.xcfi.encoding.CTypePrinter.print(p.pointee()) + "' may not be 'restrict' qualified");
+        }
+        if (!(c instanceof PointerType)) {
+            throw error(at.location(), "restrict requires a pointer or reference ('" + dev.xcfi.encoding.CTypePrinter.print(type) + "' is invalid)");
+        }
     }
 
     private boolean isBuiltinWord(String w) {
@@ -908,6 +953,7 @@ public final class HeaderParser {
         // outside them (clang: void (__attribute__((ms_abi)) *p)(int) makes the pointee ms_abi).
         List<Attribute> levelAttrs = List.of();
         List<Qualifiers> pointers = List.of();
+        List<Token> stars = List.of();
         // which of the pointers are block pointers (^): bit i for pointers.get(i); a long, not a list of records, on this hot path
         long blocks = 0;
         Token caret = null;
@@ -918,6 +964,7 @@ public final class HeaderParser {
                 if (pointers.size() >= Long.SIZE) throw error(peek().location(), "more than " + Long.SIZE + " pointer levels before a block pointer");
                 blocks |= 1L << pointers.size();
             }
+            Token star = peek();
             if (block ? accept("^") : accept("*")) {
                 enterDeclaratorLevel();
                 if (block) caret = peek();   // clang reports a block pointer's errors at the token after the caret
@@ -941,6 +988,7 @@ public final class HeaderParser {
                     }
                 }
                 pointers = plus(pointers, q);
+                stars = plus(stars, star);
             } else if (isAttributeStart(peek())) {
                 for (Attribute a : attributeList()) {
                     if (isFunctionTypeAttribute(a)) levelAttrs = plus(levelAttrs, a);
@@ -974,12 +1022,12 @@ public final class HeaderParser {
         if (name != null && prototypeDepth == 0) declaredName = name;
         List<UnaryOperator<CType>> suffixes = List.of();
         while (true) {
-            if (peek().is("[")) suffixes = plus(suffixes, arraySuffix());
+            if (peek().is("[")) suffixes = plus(suffixes, arraySuffix(name));
             else if (peek().is("(")) suffixes = plus(suffixes, functionSuffix(name != null && identifierList == null));
             else break;
         }
         if (levelAttrs.isEmpty() && pointers.isEmpty() && suffixes.isEmpty()) return new Declarator(name, at, inner, attrs);
-        return new Declarator(name, at, new Derived(levelAttrs, pointers, blocks, caret, suffixes, inner), attrs);
+        return new Declarator(name, at, new Derived(levelAttrs, pointers, stars, blocks, caret, suffixes, inner), attrs);
     }
 
     /*
@@ -992,16 +1040,19 @@ public final class HeaderParser {
     private final class Derived implements UnaryOperator<CType> {
         private final List<Attribute> levelAttributes;
         private final List<Qualifiers> pointers;
+        /** Each pointer's '*' (or '^'): where a restrict error points. */
+        private final List<Token> stars;
         /** Bit i: {@code pointers.get(i)} is a block pointer ({@code ^}); {@code caret}: the token after one, where errors point. */
         private final long blocks;
         private final Token caret;
         private final List<UnaryOperator<CType>> suffixes;
         private final UnaryOperator<CType> inner;
 
-        Derived(List<Attribute> levelAttributes, List<Qualifiers> pointers, long blocks, Token caret, List<UnaryOperator<CType>> suffixes,
-                UnaryOperator<CType> inner) {
+        Derived(List<Attribute> levelAttributes, List<Qualifiers> pointers, List<Token> stars, long blocks, Token caret,
+                List<UnaryOperator<CType>> suffixes, UnaryOperator<CType> inner) {
             this.levelAttributes = levelAttributes;
             this.pointers = pointers;
+            this.stars = stars;
             this.blocks = blocks;
             this.caret = caret;
             this.suffixes = suffixes;
@@ -1011,7 +1062,14 @@ public final class HeaderParser {
         @Override
         public CType apply(CType base) {
             CType t = applyFunctionAttributes(base, levelAttributes);
-            for (int i = 0; i < pointers.size(); i++) t = QualifiedType.of(pointerTo(t, (blocks >>> i & 1) != 0), pointers.get(i));
+            for (int i = 0; i < pointers.size(); i++) {
+                t = pointerTo(t, (blocks >>> i & 1) != 0);
+                if (pointers.get(i).isRestrict() && t instanceof PointerType p && p.pointee().canonical() instanceof FunctionType) {
+                    throw error(stars.get(i).location(), "pointer to function type '" + dev.xcfi.encoding.CTypePrinter.print(p.pointee())
+                            + "' may not be 'restrict' qualified");
+                }
+                t = QualifiedType.of(t, pointers.get(i));
+            }
             for (int i = suffixes.size() - 1; i >= 0; i--) t = suffixes.get(i).apply(t);
             return inner.apply(t);
         }
@@ -1026,19 +1084,25 @@ public final class HeaderParser {
     /** {@code [N]}, {@code [*]}, {@code []}: an array of the element type. */
     private final class ArrayOf implements UnaryOperator<CType> {
         private final ArrayType.Size size;
-        /** '[', the bound's first token (or ']' when there is none), and ']': where errors point. */
-        private final Token open, bound, close;
+        /** '[' and the bound's first token (or ']' when there is none): where errors point. */
+        private final Token open, bound;
+        /** The declarator's name, or null: clang's errors name it. */
+        private final String declared;
 
-        ArrayOf(ArrayType.Size size, Token open, Token bound, Token close) {
+        ArrayOf(ArrayType.Size size, Token open, Token bound, String declared) {
             this.size = size;
             this.open = open;
             this.bound = bound;
-            this.close = close;
+            this.declared = declared;
         }
 
         @Override
         public CType apply(CType element) {
-            if (element.canonical() instanceof FunctionType) throw error(close.location(), "array of functions is not allowed");
+            if (element.canonical() instanceof FunctionType) {
+                String written = dev.xcfi.encoding.CTypePrinter.print(element), meant = dev.xcfi.encoding.CTypePrinter.print(element.canonical());
+                throw error(open.location(), "'" + (declared == null ? "type name" : declared) + "' declared as array of functions of type '" + written + "'"
+                        + (written.equals(meant) ? "" : " (aka '" + meant + "')"));
+            }
             String refused = arrayError(element, size);
             // clang points at the bracket for the element, at the bound for the size
             if (refused != null) throw error((refused.startsWith("array is too large") ? bound : open).location(), refused);
@@ -1057,8 +1121,9 @@ public final class HeaderParser {
         public CType apply(CType ret) {
             FunctionType f = new FunctionType(ret.canonical(), parameters, variadic, prototyped, CallingConvention.C, false, "");
             CType r = f.returnType() instanceof QualifiedType q ? q.base() : f.returnType();
-            if (r instanceof FunctionType) throw error(open.location(), "function cannot return function type");
-            if (r instanceof ArrayType) throw error(open.location(), "function cannot return array type");
+            String returned = "'" + dev.xcfi.encoding.CTypePrinter.print(r) + "'";
+            if (r instanceof FunctionType) throw error(open.location(), "function cannot return function type " + returned);
+            if (r instanceof ArrayType) throw error(open.location(), "function cannot return array type " + returned);
             return f;
         }
     }
@@ -1083,7 +1148,8 @@ public final class HeaderParser {
         return t.isIdentifier() && !isTypeStart(t);
     }
 
-    private UnaryOperator<CType> arraySuffix() {
+    /** {@code declared}: the declarator's name, which clang's errors about the bound name (null when abstract). */
+    private UnaryOperator<CType> arraySuffix(String declared) {
         Token open = peek();
         expect("[");
         List<Token> size = new ArrayList<>();
@@ -1112,9 +1178,9 @@ public final class HeaderParser {
         } else if (size.size() == 1 && size.get(0).is("*")) {
             s = ArrayType.Size.variable();
         } else {
-            s = bound(size, close.location());
+            s = bound(size, close.location(), declared);
         }
-        return new ArrayOf(s, open, size.isEmpty() ? close : size.getFirst(), close);
+        return new ArrayOf(s, open, size.isEmpty() ? close : size.getFirst(), declared);
     }
 
     private UnaryOperator<CType> functionSuffix(boolean mayBeIdentifierList) {
@@ -1144,16 +1210,24 @@ public final class HeaderParser {
         prototypeDepth++;
         try {
             do {
-                if (accept("...")) {
+                if (peek().is("...")) {
+                    // C23 allows it, clang's default (gnu17) does not
+                    if (params.isEmpty()) throw error(peek().location(), "ISO C requires a named parameter before '...'");
+                    next();
                     variadic = true;
                     break;
                 }
                 Specifiers s = specifiers();
+                if (s.storage != null) throw error(s.storage.location(), parameterStorageError(s.storage.text()));
                 Declarator d = declarator(true);
                 List<Attribute> attrs = joined(s.attributes, d.attributes, attributesAndAsm());
                 CType type = applyFunctionAttributes(d.build.apply(applyTypeAttributes(s.base, attrs)), attrs);
-                if (type.canonical() instanceof BuiltinType b && b.kind() == Kind.VOID) {
-                    throw error(d.location(), "'void' must be the first and only parameter if specified");
+                if (type.canonical().unqualified() instanceof BuiltinType b && b.kind() == Kind.VOID) {
+                    boolean only = params.isEmpty() && peek().is(")");
+                    if (d.name() != null) throw error(d.location(), "argument may not have 'void' type");
+                    if (only && type.canonical() instanceof QualifiedType) throw error(open.location(), "'void' as parameter must not have type qualifiers");
+                    if (!only) throw error(d.location(), "'void' must be the first and only parameter if specified");
+                    continue;   // (V), V a typedef of void: no parameters, as (void)
                 }
                 params.add(new FunctionType.Parameter(FunctionType.adjust(type), hasAttribute(attrs, "noescape")));
             } while (accept(","));
@@ -1162,6 +1236,15 @@ public final class HeaderParser {
         }
         expect(")");
         return new FunctionReturning(params, variadic, true, open);
+    }
+
+    /** clang's words for a storage class on a parameter (register alone is allowed). */
+    private static String parameterStorageError(String word) {
+        return switch (word) {
+            case "inline", "__inline", "__inline__" -> "'inline' can only appear on functions";
+            case "_Thread_local", "thread_local", "__thread" -> "'" + word + "' is only allowed on variable declarations";
+            default -> "invalid storage class specifier in function declarator";
+        };
     }
 
     /** A type name, as in {@code typeof(…)} or {@code _Atomic(…)}. */
@@ -1375,10 +1458,12 @@ public final class HeaderParser {
      * An array's length: fixed, variable (a name that is no constant, as a parameter n in [n]), or
      * unknown to xcfi ({@code sizeof(struct S)}: clang knows it, and an id that spells it cannot be given).
      */
-    private ArrayType.Size bound(List<Token> expr, SourceLocation at) {
+    private ArrayType.Size bound(List<Token> expr, SourceLocation at, String declared) {
         try {
             OptionalLong n = ConstantExpression.evaluateIfConstant(expr, at, t -> enumConstants.get(t.text()), types);
-            if (n.isPresent() && n.getAsLong() < 0) throw error(expr.get(0).location(), "array size is negative");   // clang's words
+            if (n.isPresent() && n.getAsLong() < 0) {   // clang's words
+                throw error(expr.get(0).location(), declared == null ? "array size is negative" : "'" + declared + "' declared as an array with a negative size");
+            }
             return n.isPresent() ? new ArrayType.Size.Fixed(n.getAsLong()) : ArrayType.Size.variable();
         } catch (ConstantExpression.NotComputed e) {
             return new ArrayType.Size.Unknown(e.what());
