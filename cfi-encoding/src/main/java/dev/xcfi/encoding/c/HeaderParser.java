@@ -82,7 +82,7 @@ public final class HeaderParser {
         return switch (w) {
             case "void", "char", "short", "int", "long", "float", "double", "signed", "unsigned", "__signed", "__signed__",
                  "_Bool", "bool", "_Complex", "__complex__", "_BitInt", "__int128", "_Float16", "__bf16", "__fp16",
-                 "__float128", "__ibm128", "struct", "union", "enum", "typeof", "__typeof__", "__typeof", "typeof_unqual",
+                 "__float128", "__ibm128", "struct", "union", "enum", "typeof", "__typeof__", "__typeof", "typeof_unqual", "__typeof_unqual__", "__typeof_unqual",
                  "__builtin_va_list", "__int128_t", "__uint128_t" -> Word.TYPE;
             case "const", "volatile", "restrict", "__restrict", "__restrict__", "__const", "__const__", "__volatile", "__volatile__",
                  "_Atomic", "_Nonnull", "_Nullable", "_Null_unspecified", "_Nullable_result" -> Word.QUALIFIER;
@@ -549,12 +549,12 @@ public final class HeaderParser {
                         TagType tag = tagSpecifier(w, s);
                         explicit = setExplicit(explicit, tag, t);
                         any = true;
-                    } else if (w.equals("typeof") || w.equals("__typeof__") || w.equals("__typeof") || w.equals("typeof_unqual")) {
+                    } else if (w.startsWith("typeof") || w.startsWith("__typeof")) {
                         next();
                         expect("(");
                         CType ty = typeName();
                         expect(")");
-                        explicit = setExplicit(explicit, w.equals("typeof_unqual") ? ty.unqualified() : ty, t);
+                        explicit = setExplicit(explicit, w.contains("unqual") ? ty.unqualified() : ty, t);
                         any = true;
                     } else if (w.equals("_BitInt")) {
                         next();

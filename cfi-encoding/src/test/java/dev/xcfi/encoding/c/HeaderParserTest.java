@@ -292,6 +292,10 @@ class HeaderParserTest {
         assertThat(id("[[gnu::ms_abi]] void f(long);")).isEqualTo("_ZTSU6ms_abiFvlE");
         assertThat(id("int kr(a, b) int a; char *b; { return a; }")).isEqualTo("_ZTSFiiPcE");
         assertThat(id("typedef struct { int x; } T;\nvoid f(T *);")).isEqualTo("_ZTSFvP1TE");
+        // clang's typeof spellings in every mode; the _unqual ones drop the qualifiers (as clang-22 encodes them)
+        assertThat(id("void f(__typeof_unqual__(const int) *x);")).isEqualTo("_ZTSFvPiE");
+        assertThat(id("void f(__typeof_unqual(const int) *x);")).isEqualTo("_ZTSFvPiE");
+        assertThat(id("void f(__typeof(const int) *x);")).isEqualTo("_ZTSFvPKiE");
         assertThat(id("typedef union { int *i; long *l; } U __attribute__((transparent_union));\nvoid f(U);")).isEqualTo("_ZTSFvPiE");
     }
 
