@@ -2,6 +2,7 @@ package dev.xcfi.encoding;
 
 import dev.xcfi.types.rust.Abi;
 import dev.xcfi.types.rust.Adt;
+import dev.xcfi.types.rust.NonZero;
 import dev.xcfi.types.rust.AdtDef;
 import dev.xcfi.types.rust.ArrayType;
 import dev.xcfi.types.rust.DefPath;
@@ -277,6 +278,17 @@ public final class RustIdDecoder extends IdReader {
             }
             case "param" -> {
                 return remember(RustType.UNIT);
+            }
+            case "pat" -> {
+                // u3patI <integer> <pattern as rustc prints it> E: the pattern of NonZero<T>, no other
+                expect('I');
+                RustType t = type();
+                if (!(t instanceof Scalar integer) || !integer.isInteger()) throw error("a pattern type over " + t + ", not an integer");
+                NonZero n = new NonZero(integer);
+                if (!s.startsWith(n.pattern(), pos)) throw error("a pattern other than NonZero<" + integer.spelling() + ">'s " + n.pattern());
+                pos += n.pattern().length();
+                expect('E');
+                return remember(n);
             }
             default -> {
                 Scalar sc = Scalar.ofSpelling(name);

@@ -4,6 +4,7 @@ import dev.xcfi.types.Target;
 import dev.xcfi.types.rust.Abi;
 import dev.xcfi.types.rust.Adt;
 import dev.xcfi.types.rust.AdtDef;
+import dev.xcfi.types.rust.NonZero;
 import dev.xcfi.types.rust.Alias;
 import dev.xcfi.types.rust.ArrayType;
 import dev.xcfi.types.rust.DefPath;
@@ -175,6 +176,8 @@ public final class RustcEncoder {
             case Foreign f -> f;
             case Param p -> p;
             case DynTrait d -> dyn(d, unwrapping);
+            // normalization renames the integer, and with it the pattern (isize::MIN becomes i64::MIN)
+            case NonZero n -> normalize && normalized(n.integer()) != n.integer() ? new NonZero(normalized(n.integer())) : n;
         };
     }
 
@@ -362,6 +365,11 @@ public final class RustcEncoder {
             else m.sourceName(f.path().name());
         } else if (t instanceof DynTrait d) dyn(d, c);
         else if (t instanceof Param) m.append("u5param");
+        else if (t instanceof NonZero n) {
+            m.append("u3patI");
+            type(n.integer(), c);
+            m.append(n.pattern()).append('E');
+        }
         else throw new AssertionError("aliases are resolved before encoding: " + t);
         if (!m.substituteWritten(t, start)) m.remember(t);
     }

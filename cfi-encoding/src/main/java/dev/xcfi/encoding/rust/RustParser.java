@@ -9,6 +9,7 @@ import dev.xcfi.types.rust.Abi;
 import dev.xcfi.types.rust.Adt;
 import dev.xcfi.types.rust.AdtDef;
 import dev.xcfi.types.rust.Alias;
+import dev.xcfi.types.rust.NonZero;
 import dev.xcfi.types.rust.ArrayType;
 import dev.xcfi.types.rust.DefPath;
 import dev.xcfi.types.rust.DynTrait;
@@ -1072,6 +1073,7 @@ public final class RustParser {
             if (s != null && s != Scalar.NEVER && p.args().isEmpty()) return s;
         }
         Object item = lookup(segs, module, p.at());
+        if (item == NON_ZERO) return nonZero(p, module, generics);
         return switch (item) {
             case AdtDef def -> new Adt(def, genericArgs(def, p, module, generics));
             case Alias a -> a;
@@ -1085,6 +1087,18 @@ public final class RustParser {
     /** std types a signature may name that xcfi does not model: they get a clearer message than "cannot find". */
     private static final java.util.Set<String> STD_PRELUDE = java.util.Set.of("Vec", "String", "Box", "Rc", "Arc", "HashMap",
             "Result", "Cell", "RefCell", "Pin", "CStr", "CString", "OsStr", "Path");
+
+    /** What {@code core::num::NonZero} names: its argument decides the type. */
+    private static final Object NON_ZERO = new Object();
+
+    /** {@code NonZero<T>}: T must be a primitive integer (rustc's ZeroablePrimitive), written or through an alias. */
+    private RustType nonZero(TypeSyntax.Path p, Module module, List<AdtDef.GenericParam> generics) {
+        if (p.args().size() == 1 && p.args().getFirst() instanceof TypeSyntax.GenericSyntax.Type ty
+                && resolve(ty.type(), module, generics).resolved() instanceof Scalar s && s.isInteger()) {
+            return new NonZero(s);
+        }
+        throw error(p.at(), "NonZero takes one primitive integer type: NonZero<u32>");
+    }
 
     private List<GenericArg> genericArgs(AdtDef def, TypeSyntax.Path p, Module module, List<AdtDef.GenericParam> generics) {
         List<GenericArg> out = new ArrayList<>();
@@ -1206,18 +1220,22 @@ public final class RustParser {
         String last = segs.get(segs.size() - 1);
         boolean std = root.equals("std") || root.equals("core") || root.equals("alloc") || root.equals("libc");
         if (!std && segs.size() == 1 && STD_PRELUDE.contains(root)) {
-            throw error(at, "'" + root + "' is not a type xcfi knows yet (it knows the std::ffi C aliases, c_void, Option, NonNull, "
+            throw error(at, "'" + root + "' is not a type xcfi knows yet (it knows the std::ffi C aliases, c_void, Option, NonNull, NonZero, "
                     + "PhantomData, ManuallyDrop, MaybeUninit, and the crate's own types)");
         }
         if (!std) throw error(at, "cannot find type '" + String.join("::", segs) + "'");
         Alias c = RustStd.cAlias(last, target);
         if (c != null) return c;
+        // core::num::NonZeroU32 and the like; NonZero<T> takes its integer from the arguments (path())
+        if (last.equals("NonZero") && (root.equals("core") || root.equals("std"))) return NON_ZERO;
+        Scalar nonZero = last.startsWith("NonZero") && !root.equals("libc") ? Scalar.ofSpelling(last.substring(7).toLowerCase(java.util.Locale.ROOT)) : null;
+        if (nonZero != null && nonZero.isInteger()) return new Alias(last, new NonZero(nonZero));
         AdtDef adt = RustStd.ADTS.get(last);
         if (adt != null && !root.equals("libc")) return adt;
         DefPath trait = RustStd.TRAITS.get(last);
         if (trait != null && !root.equals("libc")) return trait;
         throw error(at, "'" + String.join("::", segs) + "' is not a type xcfi knows (std::ffi C aliases, c_void, Option, NonNull, "
-                + "PhantomData, ManuallyDrop, MaybeUninit)");
+                + "PhantomData, ManuallyDrop, MaybeUninit, NonZero)");
     }
 
     // --- token helpers -----------------------------------------------------------------------------

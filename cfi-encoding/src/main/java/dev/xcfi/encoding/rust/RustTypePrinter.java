@@ -1,5 +1,6 @@
 package dev.xcfi.encoding.rust;
 
+import dev.xcfi.types.rust.NonZero;
 import dev.xcfi.types.rust.Abi;
 import dev.xcfi.types.rust.Adt;
 import dev.xcfi.types.rust.Alias;
@@ -68,6 +69,7 @@ public final class RustTypePrinter {
         if (t instanceof Foreign f) return f.path().name();
         if (t instanceof Alias a) return a.name();
         if (t instanceof Param p) return p.name();
+        if (t instanceof NonZero n) return "NonZero<" + n.integer().spelling() + ">";
         return dyn((DynTrait) t);   // the last kind of RustType
     }
 

@@ -50,4 +50,31 @@ class LiveRustcTest {
             assertThat(actual).hasSameSizeAs(expected);
         }
     }
+
+    /**
+     * NonZero integers (FFI-safe, Option<NonZero…> too): rustc 1.95 encodes the pattern type a
+     * NonZero wraps, pattern text and all ({@code u3patIu3i64(i64::MIN..=-1 | 1..)E}), and
+     * normalization renames the integer inside it (isize's pattern is i64's). Every alias and
+     * spelling, in all four modes, ids and KCFI hashes as rustc gives them.
+     */
+    @Test
+    void nonZeroIntegersMatchInstalledRustc() throws Exception {
+        String source = """
+                use core::num::*;
+                #[no_mangle] pub extern "C" fn n1(a: NonZeroU8, b: NonZeroU16, c: NonZeroU32, d: NonZeroU64, e: NonZeroU128, f: NonZeroUsize) {}
+                #[no_mangle] pub extern "C" fn n2(a: NonZeroI8, b: NonZeroI16, c: NonZeroI32, d: NonZeroI64, e: NonZeroI128, f: NonZeroIsize) {}
+                #[no_mangle] pub extern "C" fn n3(a: NonZero<u32>, b: Option<NonZero<i64>>, c: *const NonZeroU32) {}
+                #[no_mangle] pub extern "C" fn n4(a: core::num::NonZero<core::ffi::c_long>, b: std::num::NonZeroI32) -> Option<NonZeroUsize> { None }
+                #[no_mangle] pub extern "C" fn n5(cb: Option<unsafe extern "C" fn(NonZeroU32, *mut NonZeroI16) -> NonZeroU64>) {}
+                """;
+        Path rs = work.resolve("nonzero.rs");
+        Files.writeString(rs, source);
+        List<String> names = List.of("n1", "n2", "n3", "n4", "n5");
+        RustcOracle.Result rustc = new RustcOracle(work).rows(rs, names);
+        Map<String, String> crates = new HashMap<>(RustStd.RUSTC_1_95_CRATES);
+        crates.putAll(rustc.crates());
+        for (CfiMode mode : CfiMode.all()) {
+            assertThat(RustGoldenTest.actualRows(rs, mode, crates)).as(mode.label()).containsExactlyElementsOf(rustc.rows().get(mode));
+        }
+    }
 }

@@ -9,7 +9,7 @@ package dev.xcfi.types.rust;
  * {@code c_long}, rustc saw {@code i64}".
  */
 public sealed interface RustType
-        permits Scalar, Tuple, ArrayType, Slice, RawPointer, Reference, FnPointer, Adt, Foreign, Alias, Param, DynTrait {
+        permits Scalar, Tuple, ArrayType, Slice, RawPointer, Reference, FnPointer, Adt, Foreign, Alias, Param, DynTrait, NonZero {
 
     /** The type with every alias looked through (what rustc encodes). */
     RustType resolved();

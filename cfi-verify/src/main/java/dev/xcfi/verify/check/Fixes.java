@@ -96,6 +96,7 @@ final class Fixes {
      */
     private static String repair(String c, String rust) {
         String r;
+        if ((r = nonZero(c, rust)) != null) return r;             // c_uint vs NonZero<u32>
         if ((r = namespaced(c, rust)) != null) return r;          // ui::Widget* vs Widget*
         if ((r = renamedType(c, rust)) != null) return r;         // z_stream_s * vs z_stream *
         if ((r = integer(c, rust)) != null) return r;             // long vs i64
@@ -105,6 +106,26 @@ final class Fixes {
         if ((r = taggedInteger(c, rust)) != null) return r;       // color vs u32
         return plainRustType(c, rust);                            // _Bool vs u8, void * vs u8 *
     }
+
+    /**
+     * {@code c_uint} vs {@code NonZero<u32>} (or an {@code Option} of it): rustc encodes the
+     * pattern type a NonZero wraps, which no C type is; the plain integer is what matches.
+     */
+    private static String nonZero(String c, String rust) {
+        int at = rust.startsWith("NonZero<") ? 0 : rust.startsWith("Option<NonZero<") ? 7 : -1;
+        if (at < 0 || rust.indexOf('>', at) < 0) return null;
+        String why = "rustc encodes `" + rust + "` as a pattern type, which no C type is: declare the plain integer on the Rust side "
+                + "and check for zero there";
+        // the parts are compared as Rust (C cannot read the pattern): C's integer has its core::ffi name
+        String integer = integer(C_ALIAS_SPELLINGS.getOrDefault(c, c), rust.substring(at + 8, rust.indexOf('>', at)));
+        return integer == null ? why : why + "; " + integer;
+    }
+
+    /** core::ffi's C integer aliases, as C spells the types. */
+    private static final Map<String, String> C_ALIAS_SPELLINGS = Map.ofEntries(Map.entry("c_char", "char"), Map.entry("c_schar", "signed char"),
+            Map.entry("c_uchar", "unsigned char"), Map.entry("c_short", "short"), Map.entry("c_ushort", "unsigned short"), Map.entry("c_int", "int"),
+            Map.entry("c_uint", "unsigned int"), Map.entry("c_long", "long"), Map.entry("c_ulong", "unsigned long"), Map.entry("c_longlong", "long long"),
+            Map.entry("c_ulonglong", "unsigned long long"));
 
     /** {@code long} vs {@code i64}: a newtype with the C integer's Itanium code. */
     private static String integer(String c, String rust) {

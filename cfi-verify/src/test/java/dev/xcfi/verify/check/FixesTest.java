@@ -48,6 +48,16 @@ class FixesTest {
         assertThat(Fixes.suggest(false, false, Optional.of(renumbered), "same")).isEqualTo("same");
     }
 
+    /** rustc encodes NonZero<T> as the pattern type it wraps, which no C type is: the plain integer is the repair. */
+    @Test
+    void aNonZeroIntegerGetsThePlainIntegerBack() {
+        assertThat(fix(true, "NonZero<u32>", "c_uint")).isEqualTo("rustc encodes `NonZero<u32>` as a pattern type, which no C type is: "
+                + "declare the plain integer on the Rust side and check for zero there; on the Rust side use a newtype that encodes as C "
+                + "`unsigned int`: #[repr(transparent)] #[cfi_encoding = \"j\"] pub struct CUnsignedInt(pub u32); (the cfi_types crate provides these)"
+                + Fixes.OR_NORMALIZE);
+        assertThat(fix(false, "c_long", "Option<NonZero<i64>>")).contains("`Option<NonZero<i64>>` as a pattern type", "pub struct CLong(pub i64);");
+    }
+
     @Test
     void anEnumBoundAsAnIntegerGetsANewtypeEncodingAsItsTag() {
         assertThat(fix(true, "u32", "color")).isEqualTo("C's id spells `color` by its name (an enum's tag, most likely; bindgen binds it as an "

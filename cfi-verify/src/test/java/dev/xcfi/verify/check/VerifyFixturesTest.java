@@ -972,6 +972,50 @@ class VerifyFixturesTest {
     }
 
     /**
+     * A Rust function taking and returning {@code NonZeroU32} where C has {@code unsigned}: rustc
+     * 1.95 encodes the pattern type a NonZero wraps ({@code u3patIu3u321..E}), which no C type is,
+     * so C's call through its pointer traps. The report reads the id (both parts named) and says to
+     * declare the plain integer; so declared, the program verifies clean and runs, under cfi-icall
+     * and KCFI.
+     */
+    @Test
+    void aNonZeroIntegerWhereCHasAnIntegerTrapsAndThePlainIntegerRuns(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        dev.xcfi.encoding.golden.Compilers.requireRustc();
+        java.nio.file.Files.writeString(dir.resolve("ids.c"), """
+                typedef unsigned (*next_id)(unsigned);
+                unsigned rust_next(unsigned);
+                __attribute__((noinline)) unsigned call(next_id f, unsigned x) { return f(x); }
+                int main(void) { return call(rust_next, 6) == 7 ? 0 : 1; }
+                """);
+        String crate = """
+                #![no_std]
+                #![feature(cfi_encoding)]
+                #[panic_handler] fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
+                #[repr(transparent)] #[cfi_encoding = "j"] #[derive(Clone, Copy)] pub struct CUnsignedInt(pub u32);
+                #[no_mangle] pub extern "C" fn rust_next(x: ARG) -> ARG { BODY }
+                """;
+        java.nio.file.Files.writeString(dir.resolve("nonzero.rs"), crate.replace("ARG", "core::num::NonZeroU32")
+                .replace("BODY", "unsafe { core::num::NonZeroU32::new_unchecked(x.get() + 1) }"));
+        // repaired as the report says: the plain integer, as a newtype that encodes as C's
+        java.nio.file.Files.writeString(dir.resolve("plain.rs"), crate.replace("ARG", "CUnsignedInt").replace("BODY", "CUnsignedInt(x.0 + 1)"));
+        buildC(dir, "ids");
+        buildRust(dir, "nonzero");
+        buildRust(dir, "plain");
+        for (String reader : List.of("java", "llvm")) {
+            JsonNode m = firstBySymbol(verify("--reader=" + reader, p(dir, "ids.bc"), p(dir, "cfi-nonzero.bc"))).get("rust_next");
+            assertThat(m.get("rule").asText()).as(reader).isEqualTo("declaration-mismatch");
+            assertThat(m.get("message").asText()).as(reader).contains("declared with type id _ZTSFjjE but defined with _ZTSFu3patIu3u321..ES0_E")
+                    .endsWith("the return type is `c_uint` vs `NonZero<u32>`; parameter 1 is `c_uint` vs `NonZero<u32>`");
+            assertThat(m.get("fix").asText()).as(reader).startsWith("rustc encodes `NonZero<u32>` as a pattern type, which no C type is: "
+                    + "declare the plain integer on the Rust side and check for zero there; ")
+                    .contains("#[cfi_encoding = \"j\"] pub struct CUnsignedInt(pub u32);");
+        }
+        assertThat(runMixed(dir, "ids", "nonzero")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
+        assertCleanAndRuns(dir, "ids", "plain");
+    }
+
+    /**
      * Bindings that use Rust's safe types for C's pointers: {@code Option<&T>}, {@code &mut T},
      * {@code Option<NonNull<T>>} and a nullable callback {@code Option<unsafe extern "C" fn>}, and
      * bindgen's integer for a C enum. rustc encodes each as itself, never as the pointer (or the
