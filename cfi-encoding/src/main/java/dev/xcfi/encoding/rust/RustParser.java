@@ -1085,7 +1085,7 @@ public final class RustParser {
     }
 
     /** std types a signature may name that xcfi does not model: they get a clearer message than "cannot find". */
-    private static final java.util.Set<String> STD_PRELUDE = java.util.Set.of("Vec", "String", "Box", "Rc", "Arc", "HashMap",
+    private static final java.util.Set<String> STD_PRELUDE = java.util.Set.of("Vec", "String", "Rc", "Arc", "HashMap",
             "Result", "Cell", "RefCell", "Pin", "CStr", "CString", "OsStr", "Path");
 
     /** What {@code core::num::NonZero} names: its argument decides the type. */
@@ -1126,6 +1126,8 @@ public final class RustParser {
                     if (w < written.size() && written.get(w) instanceof TypeSyntax.GenericSyntax.Type ty) {
                         w++;
                         out.add(new GenericArg.Type(resolve(ty.type(), module, generics)));
+                    } else if (def == RustStd.BOX && param.name().equals("A")) {
+                        out.add(new GenericArg.Type(new Adt(RustStd.GLOBAL, List.of())));   // the default allocator
                     } else {
                         throw error(p.at(), "missing generic argument '" + param.name() + "' of " + def.path().name());
                     }
@@ -1210,7 +1212,8 @@ public final class RustParser {
                 inGlob = false;
             }
         }
-        if (RustStd.ADTS.containsKey(name) && name.equals("Option")) return RustStd.OPTION;   // the prelude
+        if (name.equals("Option")) return RustStd.OPTION;   // the prelude
+        if (name.equals("Box")) return RustStd.BOX;         // std's prelude (alloc::boxed::Box in no_std)
         return null;
     }
 

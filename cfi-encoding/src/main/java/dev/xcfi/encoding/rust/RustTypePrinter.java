@@ -57,6 +57,11 @@ public final class RustTypePrinter {
         if (t instanceof FnPointer f) return print(f.sig());
         if (t instanceof Adt a) {
             StringBuilder sb = new StringBuilder(a.def().path().name());
+            // Box<T, Global> as it is written: Box<T>
+            if (a.def().path().equals(RustStd.BOX.path()) && a.args().size() == 2 && a.args().get(1) instanceof GenericArg.Type g
+                    && g.type() instanceof Adt alloc && alloc.def().path().equals(RustStd.GLOBAL.path())) {
+                return sb.append("<").append(a.args().getFirst() instanceof GenericArg.Type first ? print(first.type()) : "_").append(">").toString();
+            }
             if (!a.args().isEmpty()) {
                 StringJoiner j = new StringJoiner(", ", "<", ">");
                 for (GenericArg g : a.args()) {

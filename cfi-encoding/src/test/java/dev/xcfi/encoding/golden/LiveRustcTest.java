@@ -52,6 +52,34 @@ class LiveRustcTest {
     }
 
     /**
+     * {@code Box<T>} in extern "C" signatures (FFI-safe for a sized T; cbindgen's idiom for handing
+     * ownership across): rustc encodes it by its path with the default allocator written out
+     * ({@code Box<T, Global>}), not as the pointer C has. In all four modes, ids and KCFI hashes as
+     * rustc gives them.
+     */
+    @Test
+    void boxesMatchInstalledRustc() throws Exception {
+        String source = """
+                #![feature(allocator_api)]
+                extern crate alloc;
+                #[repr(C)] pub struct Thing { x: i32 }
+                pub struct Opaque { y: u8 }
+                #[no_mangle] pub extern "C" fn b1(t: Box<Thing>) {}
+                #[no_mangle] pub extern "C" fn b2(t: Option<Box<Thing>>) -> Box<i32> { Box::new(1) }
+                #[no_mangle] pub extern "C" fn b3(t: alloc::boxed::Box<Opaque, alloc::alloc::Global>, u: *mut Box<u8>) {}
+                #[no_mangle] pub extern "C" fn b4(cb: extern "C" fn(Box<Thing>) -> Option<Box<Opaque>>) {}
+                """;
+        Path rs = work.resolve("boxes.rs");
+        Files.writeString(rs, source);
+        RustcOracle.Result rustc = new RustcOracle(work).rows(rs, List.of("b1", "b2", "b3", "b4"));
+        Map<String, String> crates = new HashMap<>(RustStd.RUSTC_1_95_CRATES);
+        crates.putAll(rustc.crates());
+        for (CfiMode mode : CfiMode.all()) {
+            assertThat(RustGoldenTest.actualRows(rs, mode, crates)).as(mode.label()).containsExactlyElementsOf(rustc.rows().get(mode));
+        }
+    }
+
+    /**
      * NonZero integers (FFI-safe, Option<NonZero…> too): rustc 1.95 encodes the pattern type a
      * NonZero wraps, pattern text and all ({@code u3patIu3i64(i64::MIN..=-1 | 1..)E}), and
      * normalization renames the integer inside it (isize's pattern is i64's). Every alias and

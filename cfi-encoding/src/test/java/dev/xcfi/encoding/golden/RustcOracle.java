@@ -161,21 +161,19 @@ public final class RustcOracle {
                 String body = md.get(e.getValue()).trim();
                 f.kcfiTypes.put(e.getKey(), body.substring(body.indexOf(' ') + 1));
             }
-            for (String body : md.values()) {
-                Matcher c = CRATE_ID.matcher(body);
-                while (c.find()) {
-                    int len = Integer.parseInt(c.group(2));
-                    if (c.group(3).length() >= len) f.crates.put(c.group(3).substring(0, len), c.group(1));
-                }
-            }
-            for (String id : f.calls.values()) {
-                Matcher c = CRATE_ID.matcher(id);
-                while (c.find()) {
-                    int len = Integer.parseInt(c.group(2));
-                    if (c.group(3).length() >= len) f.crates.put(c.group(3).substring(0, len), c.group(1));
-                }
-            }
+            for (String body : md.values()) f.crates(body);
+            for (String id : f.calls.values()) f.crates(id);
             return f;
+        }
+
+        /** The crates an id names, with their disambiguators; the search goes on right after each crate's name (an id may name several). */
+        private void crates(String id) {
+            Matcher c = CRATE_ID.matcher(id);
+            for (int from = 0; from < id.length() && c.find(from); ) {
+                int len = Integer.parseInt(c.group(2));
+                if (c.group(3).length() >= len) crates.put(c.group(3).substring(0, len), c.group(1));
+                from = c.start(3) + Math.min(len, c.group(3).length());
+            }
         }
 
         /** The function's id for the mode: the one whose suffixes are exactly the mode's. */

@@ -51,6 +51,12 @@ public final class RustStd {
     public static final AdtDef MANUALLY_DROP = new AdtDef(AdtDef.Kind.STRUCT, DefPath.of("core", "mem", "manually_drop", "ManuallyDrop"), false, true, null, List.of(T))
             .withFields(List.of(new Param(0, "T")));
     public static final AdtDef MAYBE_UNINIT = new AdtDef(AdtDef.Kind.UNION, DefPath.of("core", "mem", "maybe_uninit", "MaybeUninit"), false, true, null, List.of(T));
+    /** The allocator a {@code Box} names when none is written ({@code Box<T>} is {@code Box<T, Global>}, and rustc encodes both). */
+    public static final AdtDef GLOBAL = new AdtDef(AdtDef.Kind.STRUCT, DefPath.of("alloc", "alloc", "Global"), false, false, null, List.of())
+            .withFields(List.of());
+    /** {@code Box<T, A = Global>}: FFI-safe for a sized T, and encoded by its path, not as the pointer C has. */
+    public static final AdtDef BOX = new AdtDef(AdtDef.Kind.STRUCT, DefPath.of("alloc", "boxed", "Box"), false, false, null,
+            List.of(T, new AdtDef.GenericParam("A", AdtDef.GenericParam.TYPE)));
 
     /**
      * The {@code T} of {@code def<T>} ({@code Option<T>}, {@code NonNull<T>} …) when {@code t} is
@@ -65,7 +71,7 @@ public final class RustStd {
     /** The std ADTs by the names FFI code uses for them (also reachable as std::…/core::… paths). */
     public static final Map<String, AdtDef> ADTS = Map.of(
             "Option", OPTION, "NonNull", NON_NULL, "PhantomData", PHANTOM_DATA,
-            "ManuallyDrop", MANUALLY_DROP, "MaybeUninit", MAYBE_UNINIT);
+            "ManuallyDrop", MANUALLY_DROP, "MaybeUninit", MAYBE_UNINIT, "Box", BOX, "Global", GLOBAL);
 
     // --- traits a dyn type can name -----------------------------------------------------------
 

@@ -173,8 +173,10 @@ final class Fixes {
                     + "no Rust type matches, so call the function directly rather than through a pointer";
         }
         String pointee;
+        boolean box = inner.startsWith("Box<") && inner.endsWith(">");   // cbindgen's idiom for handing ownership across
         if (inner.startsWith("&mut ")) pointee = inner.substring(5);
         else if (inner.startsWith("&")) pointee = inner.substring(1);
+        else if (box) pointee = inner.substring(4, inner.length() - 1);
         else if (option && inner.startsWith("*const ")) pointee = inner.substring(7);   // NonNull<T>, a *const T inside
         else return null;
         String cPointee = c.startsWith("*const ") ? c.substring(7) : c.startsWith("*mut ") ? c.substring(5) : null;
@@ -182,8 +184,10 @@ final class Fixes {
         // a record's name or c_void is what the binding writes; a C integer's view name (c_char) stands for a #[cfi_encoding] newtype
         String kind = c.startsWith("*const ") ? "*const" : "*mut";
         String declare = cPointee.equals("()") ? kind + " c_void" : cPointee.startsWith("c_") ? kind + " …" : c;
-        return "declare the raw pointer `" + declare + "`: rustc encodes " + (option ? "`Option<…>`" : "a reference")
-                + " as " + (option ? "the type core::option::Option" : "a reference") + ", never as the pointer C's id has (a raw pointer may be null)";
+        return "declare the raw pointer `" + declare + "`" + (box ? " and convert with Box::into_raw and Box::from_raw" : "") + ": rustc encodes "
+                + (option ? "`Option<…>`" : box ? "`Box<…>`" : "a reference") + " as "
+                + (option ? "the type core::option::Option" : box ? "the type alloc::boxed::Box" : "a reference") + ", never as the pointer C's id has"
+                + (box && !option ? "" : " (a raw pointer may be null)");
     }
 
     private static final Set<String> RUST_INTEGERS = Set.of("i8", "i16", "i32", "i64", "i128", "u8", "u16", "u32", "u64", "u128", "isize", "usize");

@@ -48,6 +48,16 @@ class FixesTest {
         assertThat(Fixes.suggest(false, false, Optional.of(renumbered), "same")).isEqualTo("same");
     }
 
+    /** A Box (cbindgen's ownership idiom) is encoded as alloc::boxed::Box: the raw pointer, converted at the boundary. */
+    @Test
+    void aBoxGetsTheRawPointer() {
+        assertThat(fix(true, "Box<thing>", "*mut thing")).isEqualTo("declare the raw pointer `*mut thing` and convert with Box::into_raw and "
+                + "Box::from_raw: rustc encodes `Box<…>` as the type alloc::boxed::Box, never as the pointer C's id has");
+        assertThat(fix(false, "*mut thing", "Option<Box<thing>>")).endsWith("rustc encodes `Option<…>` as the type core::option::Option, "
+                + "never as the pointer C's id has (a raw pointer may be null)");
+        assertThat(fix(true, "Box<other>", "*mut thing")).isEqualTo("declare the Rust side with types that encode exactly like the C definition's");
+    }
+
     /** rustc encodes NonZero<T> as the pattern type it wraps, which no C type is: the plain integer is the repair. */
     @Test
     void aNonZeroIntegerGetsThePlainIntegerBack() {

@@ -972,6 +972,56 @@ class VerifyFixturesTest {
     }
 
     /**
+     * cbindgen's idiom for handing ownership across: {@code extern "C" fn thing_free(t:
+     * Option<Box<thing>>)} where the C header says {@code void thing_free(struct thing *)}. rustc
+     * encodes the Option and the Box by their paths ({@code Box<thing, Global>}), never as the
+     * pointer C's id has, so C's call through a {@code void (*)(struct thing *)} traps. The report
+     * says to declare the raw pointer and convert with Box::from_raw; so declared, it runs.
+     */
+    @Test
+    void aBoxWhereCHasAPointerTrapsAndTheRawPointerRuns(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        dev.xcfi.encoding.golden.Compilers.requireRustc();
+        java.nio.file.Files.writeString(dir.resolve("owner.c"), """
+                struct thing { int x; };
+                typedef void (*drop_fn)(struct thing *);
+                void thing_free(struct thing *t);
+                __attribute__((noinline)) void drop_with(drop_fn f, struct thing *t) { f(t); }
+                static struct thing one = {1};
+                int main(void) { drop_with(thing_free, &one); return 0; }
+                """);
+        String crate = """
+                #![no_std]
+                extern crate alloc;
+                use alloc::boxed::Box;
+                #[panic_handler] fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
+                // an allocator the crate needs to link (nothing is allocated: C owns the thing)
+                struct NoHeap;
+                unsafe impl core::alloc::GlobalAlloc for NoHeap {
+                    unsafe fn alloc(&self, _: core::alloc::Layout) -> *mut u8 { core::ptr::null_mut() }
+                    unsafe fn dealloc(&self, _: *mut u8, _: core::alloc::Layout) {}
+                }
+                #[global_allocator] static HEAP: NoHeap = NoHeap;
+                #[repr(C)] pub struct thing { x: i32 }
+                #[no_mangle] pub extern "C" fn thing_free(t: ARG) { BODY }
+                """;
+        java.nio.file.Files.writeString(dir.resolve("boxed.rs"), crate.replace("ARG", "Option<Box<thing>>").replace("BODY", "core::mem::forget(t)"));
+        java.nio.file.Files.writeString(dir.resolve("raw.rs"), crate.replace("ARG", "*mut thing")
+                .replace("BODY", "if !t.is_null() { core::mem::forget(unsafe { Box::from_raw(t) }) }"));
+        buildC(dir, "owner");
+        buildRust(dir, "boxed");
+        buildRust(dir, "raw");
+        for (String reader : List.of("java", "llvm")) {
+            JsonNode m = firstBySymbol(verify("--reader=" + reader, p(dir, "owner.bc"), p(dir, "cfi-boxed.bc"))).get("thing_free");
+            assertThat(m.get("message").asText()).as(reader).endsWith("parameter 1 is `*mut thing` vs `Option<Box<thing>>`");
+            assertThat(m.get("fix").asText()).as(reader).startsWith("declare the raw pointer `*mut thing` and convert with Box::into_raw and "
+                    + "Box::from_raw: rustc encodes `Option<…>` as the type core::option::Option");
+        }
+        assertThat(runMixed(dir, "owner", "boxed")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
+        assertCleanAndRuns(dir, "owner", "raw");
+    }
+
+    /**
      * A Rust function taking and returning {@code NonZeroU32} where C has {@code unsigned}: rustc
      * 1.95 encodes the pattern type a NonZero wraps ({@code u3patIu3u321..E}), which no C type is,
      * so C's call through its pointer traps. The report reads the id (both parts named) and says to
