@@ -82,8 +82,8 @@ public final class HeaderParser {
         return switch (w) {
             case "void", "char", "short", "int", "long", "float", "double", "signed", "unsigned", "__signed", "__signed__",
                  "_Bool", "bool", "_Complex", "__complex__", "_BitInt", "__int128", "_Float16", "__bf16", "__fp16",
-                 "__float128", "__ibm128", "struct", "union", "enum", "typeof", "__typeof__", "__typeof", "typeof_unqual", "__typeof_unqual__", "__typeof_unqual",
-                 "__builtin_va_list", "__int128_t", "__uint128_t" -> Word.TYPE;
+                 "__float128", "__ibm128", "struct", "union", "enum", "typeof", "__typeof__", "__typeof", "typeof_unqual",
+                 "__typeof_unqual__", "__typeof_unqual", "__builtin_va_list", "__int128_t", "__uint128_t" -> Word.TYPE;
             case "const", "volatile", "restrict", "__restrict", "__restrict__", "__const", "__const__", "__volatile", "__volatile__",
                  "_Atomic", "_Nonnull", "_Nullable", "_Null_unspecified", "_Nullable_result" -> Word.QUALIFIER;
             case "extern", "static", "inline", "__inline", "__inline__", "register", "auto", "_Thread_local", "thread_local",
@@ -130,6 +130,8 @@ public final class HeaderParser {
      * the target's {@code __va_list_tag}, are complete.)
      */
     private final java.util.Set<String> incompleteTags = new java.util.HashSet<>();
+    /** Their names alone: looked up first, with no key to build (every array of a tag asks). */
+    private final java.util.Set<String> incompleteNames = new java.util.HashSet<>();
     /** Each record's named members (for {@link #named}'s {@code struct ops.read}), in order, and the record body being read's. */
     private final Map<TagType, Map<String, Member>> memberTypes = new java.util.LinkedHashMap<>();
     private Map<String, Member> memberNames = new java.util.LinkedHashMap<>();
@@ -718,7 +720,10 @@ public final class HeaderParser {
             TagType known = tags.get(nameTok.text());
             if (known != null) return known;
             TagType fresh = prototypeDepth > 0 ? TagType.local(kind, nameTok.text(), declaredName) : TagType.declared(kind, nameTok.text());
-            if (fixed == null) incompleteTags.add(tagKey(fresh));   // (an enum with a fixed type is complete: enum E : int;)
+            if (fixed == null) {   // (an enum with a fixed type is complete: enum E : int;)
+                incompleteTags.add(tagKey(fresh));
+                incompleteNames.add(fresh.name());
+            }
             if (prototypeDepth == 0) tags.put(nameTok.text(), fresh);
             return fresh;
         }
@@ -778,13 +783,18 @@ public final class HeaderParser {
         CType c = element.canonical().unqualified();
         boolean incomplete = c instanceof BuiltinType b && b.kind() == Kind.VOID
                 || c instanceof ArrayType a && a.size() == ArrayType.Size.INCOMPLETE
-                || c instanceof TagType tag && incompleteTags.contains(tagKey(tag));
+                || c instanceof TagType tag && incompleteNames.contains(tag.name()) && incompleteTags.contains(tagKey(tag));
         if (incomplete) return "array has incomplete element type '" + dev.xcfi.encoding.CTypePrinter.print(element) + "'";
         if (!(size instanceof ArrayType.Size.Fixed(long n))) return null;
+        // (a scalar or pointer is at most a few dozen bytes: a million of them fit in any size_t, unlaid out)
+        if (n >= 0 && n < 1 << 20 && !(c instanceof ArrayType || c instanceof TagType || c instanceof VectorType)) return null;
         OptionalLong bytes = layout.sizeOf(element);
         if (bytes.isEmpty()) return null;
         int bits = Math.min(61, target.dataModel().pointerBits());
-        java.math.BigInteger total = new java.math.BigInteger(Long.toUnsignedString(n)).multiply(java.math.BigInteger.valueOf(bytes.getAsLong()));
+        long each = bytes.getAsLong();
+        // the usual array fits at a glance; a huge one is multiplied out exactly
+        if (n >= 0 && n < 1L << 31 && each < 1L << 29 && n * each < 1L << bits) return null;
+        java.math.BigInteger total = new java.math.BigInteger(Long.toUnsignedString(n)).multiply(java.math.BigInteger.valueOf(each));
         if (total.bitLength() <= bits) return null;
         return "array is too large (" + String.format(java.util.Locale.ROOT, "%,d", new java.math.BigInteger(Long.toUnsignedString(n))).replace(',', '\'') + " elements)";
     }
@@ -953,7 +963,8 @@ public final class HeaderParser {
         // outside them (clang: void (__attribute__((ms_abi)) *p)(int) makes the pointee ms_abi).
         List<Attribute> levelAttrs = List.of();
         List<Qualifiers> pointers = List.of();
-        List<Token> stars = List.of();
+        // where a restrict-qualified pointer's '*' is, by pointer level (null until one is: this is a hot path)
+        Map<Integer, Token> restrictStars = null;
         // which of the pointers are block pointers (^): bit i for pointers.get(i); a long, not a list of records, on this hot path
         long blocks = 0;
         Token caret = null;
@@ -988,7 +999,10 @@ public final class HeaderParser {
                     }
                 }
                 pointers = plus(pointers, q);
-                stars = plus(stars, star);
+                if (q.isRestrict()) {
+                    if (restrictStars == null) restrictStars = new HashMap<>();
+                    restrictStars.put(pointers.size() - 1, star);
+                }
             } else if (isAttributeStart(peek())) {
                 for (Attribute a : attributeList()) {
                     if (isFunctionTypeAttribute(a)) levelAttrs = plus(levelAttrs, a);
@@ -1027,7 +1041,7 @@ public final class HeaderParser {
             else break;
         }
         if (levelAttrs.isEmpty() && pointers.isEmpty() && suffixes.isEmpty()) return new Declarator(name, at, inner, attrs);
-        return new Declarator(name, at, new Derived(levelAttrs, pointers, stars, blocks, caret, suffixes, inner), attrs);
+        return new Declarator(name, at, new Derived(levelAttrs, pointers, restrictStars, blocks, caret, suffixes, inner), attrs);
     }
 
     /*
@@ -1040,19 +1054,19 @@ public final class HeaderParser {
     private final class Derived implements UnaryOperator<CType> {
         private final List<Attribute> levelAttributes;
         private final List<Qualifiers> pointers;
-        /** Each pointer's '*' (or '^'): where a restrict error points. */
-        private final List<Token> stars;
+        /** The '*' of each restrict-qualified pointer, by level (null when there is none): where a restrict error points. */
+        private final Map<Integer, Token> restrictStars;
         /** Bit i: {@code pointers.get(i)} is a block pointer ({@code ^}); {@code caret}: the token after one, where errors point. */
         private final long blocks;
         private final Token caret;
         private final List<UnaryOperator<CType>> suffixes;
         private final UnaryOperator<CType> inner;
 
-        Derived(List<Attribute> levelAttributes, List<Qualifiers> pointers, List<Token> stars, long blocks, Token caret,
+        Derived(List<Attribute> levelAttributes, List<Qualifiers> pointers, Map<Integer, Token> restrictStars, long blocks, Token caret,
                 List<UnaryOperator<CType>> suffixes, UnaryOperator<CType> inner) {
             this.levelAttributes = levelAttributes;
             this.pointers = pointers;
-            this.stars = stars;
+            this.restrictStars = restrictStars;
             this.blocks = blocks;
             this.caret = caret;
             this.suffixes = suffixes;
@@ -1064,8 +1078,8 @@ public final class HeaderParser {
             CType t = applyFunctionAttributes(base, levelAttributes);
             for (int i = 0; i < pointers.size(); i++) {
                 t = pointerTo(t, (blocks >>> i & 1) != 0);
-                if (pointers.get(i).isRestrict() && t instanceof PointerType p && p.pointee().canonical() instanceof FunctionType) {
-                    throw error(stars.get(i).location(), "pointer to function type '" + dev.xcfi.encoding.CTypePrinter.print(p.pointee())
+                if (restrictStars != null && pointers.get(i).isRestrict() && t instanceof PointerType p && p.pointee().canonical() instanceof FunctionType) {
+                    throw error(restrictStars.get(i).location(), "pointer to function type '" + dev.xcfi.encoding.CTypePrinter.print(p.pointee())
                             + "' may not be 'restrict' qualified");
                 }
                 t = QualifiedType.of(t, pointers.get(i));
@@ -1121,9 +1135,9 @@ public final class HeaderParser {
         public CType apply(CType ret) {
             FunctionType f = new FunctionType(ret.canonical(), parameters, variadic, prototyped, CallingConvention.C, false, "");
             CType r = f.returnType() instanceof QualifiedType q ? q.base() : f.returnType();
-            String returned = "'" + dev.xcfi.encoding.CTypePrinter.print(r) + "'";
-            if (r instanceof FunctionType) throw error(open.location(), "function cannot return function type " + returned);
-            if (r instanceof ArrayType) throw error(open.location(), "function cannot return array type " + returned);
+            // (the message is made only when it is needed: this runs for every function type)
+            if (r instanceof FunctionType) throw error(open.location(), "function cannot return function type '" + dev.xcfi.encoding.CTypePrinter.print(r) + "'");
+            if (r instanceof ArrayType) throw error(open.location(), "function cannot return array type '" + dev.xcfi.encoding.CTypePrinter.print(r) + "'");
             return f;
         }
     }
