@@ -80,6 +80,31 @@ class LiveRustcTest {
     }
 
     /**
+     * Cells and atomics: {@code Cell<T>} and {@code UnsafeCell<T>} are transparent (rustc encodes
+     * the T); core::sync::atomic's types are {@code repr(C)}, so rustc encodes each by its bare name
+     * ({@code 9AtomicU32}; {@code AtomicPtr<T>} without its argument), never as C's {@code _Atomic}.
+     */
+    @Test
+    void cellsAndAtomicsMatchInstalledRustc() throws Exception {
+        String source = """
+                use core::cell::{Cell, UnsafeCell};
+                use core::sync::atomic::*;
+                #[no_mangle] pub extern "C" fn c1(x: &Cell<u32>, y: *const UnsafeCell<i32>, z: &Cell<*mut u8>) {}
+                #[no_mangle] pub extern "C" fn c2(a: &AtomicU32, b: *const AtomicBool, c: &AtomicI64, d: *mut AtomicUsize) {}
+                #[no_mangle] pub extern "C" fn c3(p: &AtomicPtr<u8>, q: &core::sync::atomic::AtomicPtr<i32>, r: &AtomicU8, s: &AtomicIsize) {}
+                #[no_mangle] pub extern "C" fn c4(cb: extern "C" fn(&AtomicU32) -> u32) {}
+                """;
+        Path rs = work.resolve("cells.rs");
+        Files.writeString(rs, source);
+        RustcOracle.Result rustc = new RustcOracle(work).rows(rs, List.of("c1", "c2", "c3", "c4"));
+        Map<String, String> crates = new HashMap<>(RustStd.RUSTC_1_95_CRATES);
+        crates.putAll(rustc.crates());
+        for (CfiMode mode : CfiMode.all()) {
+            assertThat(RustGoldenTest.actualRows(rs, mode, crates)).as(mode.label()).containsExactlyElementsOf(rustc.rows().get(mode));
+        }
+    }
+
+    /**
      * NonZero integers (FFI-safe, Option<NonZero…> too): rustc 1.95 encodes the pattern type a
      * NonZero wraps, pattern text and all ({@code u3patIu3i64(i64::MIN..=-1 | 1..)E}), and
      * normalization renames the integer inside it (isize's pattern is i64's). Every alias and

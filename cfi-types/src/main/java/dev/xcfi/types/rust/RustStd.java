@@ -51,6 +51,28 @@ public final class RustStd {
     public static final AdtDef MANUALLY_DROP = new AdtDef(AdtDef.Kind.STRUCT, DefPath.of("core", "mem", "manually_drop", "ManuallyDrop"), false, true, null, List.of(T))
             .withFields(List.of(new Param(0, "T")));
     public static final AdtDef MAYBE_UNINIT = new AdtDef(AdtDef.Kind.UNION, DefPath.of("core", "mem", "maybe_uninit", "MaybeUninit"), false, true, null, List.of(T));
+    /** {@code Cell<T>} and {@code UnsafeCell<T>}: transparent, so rustc encodes the T they hold. */
+    public static final AdtDef CELL = new AdtDef(AdtDef.Kind.STRUCT, DefPath.of("core", "cell", "Cell"), false, true, null, List.of(T))
+            .withFields(List.of(new Param(0, "T")));
+    public static final AdtDef UNSAFE_CELL = new AdtDef(AdtDef.Kind.STRUCT, DefPath.of("core", "cell", "UnsafeCell"), false, true, null, List.of(T))
+            .withFields(List.of(new Param(0, "T")));
+
+    /**
+     * core::sync::atomic's types: {@code #[repr(C, align(N))]}, so rustc encodes each by its bare
+     * name ({@code 9AtomicU32}; {@code AtomicPtr<T>} as {@code 9AtomicPtr}), never as C's
+     * {@code _Atomic} type.
+     */
+    private static Map<String, AdtDef> atomics() {
+        Map<String, AdtDef> out = new java.util.LinkedHashMap<>();
+        for (String n : List.of("AtomicBool", "AtomicI8", "AtomicI16", "AtomicI32", "AtomicI64", "AtomicIsize", "AtomicU8", "AtomicU16",
+                "AtomicU32", "AtomicU64", "AtomicUsize")) {
+            out.put(n, new AdtDef(AdtDef.Kind.STRUCT, DefPath.of("core", "sync", "atomic", n), true, false, null, List.of()).withFields(List.of()));
+        }
+        out.put("AtomicPtr", new AdtDef(AdtDef.Kind.STRUCT, DefPath.of("core", "sync", "atomic", "AtomicPtr"), true, false, null, List.of(T))
+                .withFields(List.of()));
+        return out;
+    }
+
     /** The allocator a {@code Box} names when none is written ({@code Box<T>} is {@code Box<T, Global>}, and rustc encodes both). */
     public static final AdtDef GLOBAL = new AdtDef(AdtDef.Kind.STRUCT, DefPath.of("alloc", "alloc", "Global"), false, false, null, List.of())
             .withFields(List.of());
@@ -69,9 +91,16 @@ public final class RustStd {
     }
 
     /** The std ADTs by the names FFI code uses for them (also reachable as std::…/core::… paths). */
-    public static final Map<String, AdtDef> ADTS = Map.of(
-            "Option", OPTION, "NonNull", NON_NULL, "PhantomData", PHANTOM_DATA,
-            "ManuallyDrop", MANUALLY_DROP, "MaybeUninit", MAYBE_UNINIT, "Box", BOX, "Global", GLOBAL);
+    public static final Map<String, AdtDef> ADTS = adts();
+
+    private static Map<String, AdtDef> adts() {
+        Map<String, AdtDef> all = new java.util.HashMap<>(Map.of(
+                "Option", OPTION, "NonNull", NON_NULL, "PhantomData", PHANTOM_DATA,
+                "ManuallyDrop", MANUALLY_DROP, "MaybeUninit", MAYBE_UNINIT, "Box", BOX, "Global", GLOBAL,
+                "Cell", CELL, "UnsafeCell", UNSAFE_CELL));
+        all.putAll(atomics());
+        return Map.copyOf(all);
+    }
 
     // --- traits a dyn type can name -----------------------------------------------------------
 

@@ -97,6 +97,7 @@ final class Fixes {
     private static String repair(String c, String rust) {
         String r;
         if ((r = nonZero(c, rust)) != null) return r;             // c_uint vs NonZero<u32>
+        if ((r = atomic(c, rust)) != null) return r;              // _Atomic(unsigned int) * vs &AtomicU32
         if ((r = namespaced(c, rust)) != null) return r;          // ui::Widget* vs Widget*
         if ((r = renamedType(c, rust)) != null) return r;         // z_stream_s * vs z_stream *
         if ((r = integer(c, rust)) != null) return r;             // long vs i64
@@ -119,6 +120,25 @@ final class Fixes {
         // the parts are compared as Rust (C cannot read the pattern): C's integer has its core::ffi name
         String integer = integer(C_ALIAS_SPELLINGS.getOrDefault(c, c), rust.substring(at + 8, rust.indexOf('>', at)));
         return integer == null ? why : why + "; " + integer;
+    }
+
+    private static final Pattern C_ATOMIC = Pattern.compile("(?:_Atomic\\((.+)\\)|(.+) _Atomic) ?\\*");
+    private static final Pattern RUST_ATOMIC = Pattern.compile(".*\\b(Atomic(?:Bool|[IU](?:8|16|32|64|size)))\\b.*");
+
+    /**
+     * C's {@code _Atomic(unsigned int) *} vs Rust's {@code &AtomicU32} (or a pointer to it): rustc
+     * encodes core::sync::atomic's types by their names, C's id spells {@code U7_Atomic} and the
+     * integer. A newtype with C's encoding, behind a {@code *mut}, matches (checked with rustc 1.95).
+     */
+    private static String atomic(String c, String rust) {
+        java.util.regex.Matcher cm = C_ATOMIC.matcher(c), rm = RUST_ATOMIC.matcher(rust);
+        if (!cm.matches() || !rm.matches()) return null;
+        String integer = (cm.group(1) != null ? cm.group(1) : cm.group(2)).strip();
+        String code = C_INTEGER_CODES.get(integer);
+        if (code == null) return null;
+        String newtype = "CAtomic" + newtypeName(integer).substring(1);
+        return "no Rust type encodes as C's `_Atomic` (rustc encodes core::sync::atomic's types by their names): declare `*mut " + newtype
+                + "` with #[repr(transparent)] #[cfi_encoding = \"U7_Atomic" + code + "\"] pub struct " + newtype + "(pub " + rm.group(1) + ");";
     }
 
     /** core::ffi's C integer aliases, as C spells the types. */

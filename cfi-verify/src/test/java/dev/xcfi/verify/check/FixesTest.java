@@ -58,6 +58,15 @@ class FixesTest {
         assertThat(fix(true, "Box<other>", "*mut thing")).isEqualTo("declare the Rust side with types that encode exactly like the C definition's");
     }
 
+    /** An atomic is encoded by its name in Rust, as U7_Atomic and the integer in C: a newtype with C's encoding. */
+    @Test
+    void anAtomicGetsANewtypeWithCsAtomicEncoding() {
+        assertThat(fix(false, "unsigned int _Atomic*", "ref(AtomicU32)")).endsWith("declare `*mut CAtomicUnsignedInt` with #[repr(transparent)] "
+                + "#[cfi_encoding = \"U7_Atomicj\"] pub struct CAtomicUnsignedInt(pub AtomicU32);");
+        assertThat(fix(false, "_Atomic(long) *", "*const AtomicI64")).contains("#[cfi_encoding = \"U7_Atomicl\"] pub struct CAtomicLong(pub AtomicI64);");
+        assertThat(fix(false, "_Atomic(struct s) *", "&AtomicU32")).isEqualTo("declare the Rust side with types that encode exactly like the C definition's");
+    }
+
     /** rustc encodes NonZero<T> as the pattern type it wraps, which no C type is: the plain integer is the repair. */
     @Test
     void aNonZeroIntegerGetsThePlainIntegerBack() {

@@ -1022,6 +1022,47 @@ class VerifyFixturesTest {
     }
 
     /**
+     * A shared counter: C passes {@code _Atomic unsigned *}, Rust takes {@code &AtomicU32}. rustc
+     * encodes the atomic by its name ({@code u3refI9AtomicU32E}), clang {@code PU7_Atomicj}, so the
+     * call through C's pointer traps. The report suggests a newtype with C's encoding behind a
+     * {@code *mut}; so declared, the program verifies clean and runs, under cfi-icall and KCFI.
+     */
+    @Test
+    void anAtomicWhereCHasAnAtomicPointerTrapsAndTheNewtypeRuns(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        dev.xcfi.encoding.golden.Compilers.requireRustc();
+        java.nio.file.Files.writeString(dir.resolve("counter.c"), """
+                typedef void (*bump_fn)(_Atomic unsigned *);
+                void bump(_Atomic unsigned *c);
+                __attribute__((noinline)) void call(bump_fn f, _Atomic unsigned *c) { f(c); }
+                int main(void) { _Atomic unsigned n = 41; call(bump, &n); return n == 42 ? 0 : 1; }
+                """);
+        String crate = """
+                #![no_std]
+                #![feature(cfi_encoding)]
+                use core::sync::atomic::{AtomicU32, Ordering};
+                #[panic_handler] fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
+                #[repr(transparent)] #[cfi_encoding = "U7_Atomicj"] pub struct CAtomicUnsignedInt(pub AtomicU32);
+                #[no_mangle] pub extern "C" fn bump(c: ARG) { BODY }
+                """;
+        java.nio.file.Files.writeString(dir.resolve("atomic.rs"), crate.replace("ARG", "&AtomicU32").replace("BODY", "c.fetch_add(1, Ordering::Relaxed);"));
+        java.nio.file.Files.writeString(dir.resolve("newtype.rs"), crate.replace("ARG", "*mut CAtomicUnsignedInt")
+                .replace("BODY", "unsafe { (*c).0.fetch_add(1, Ordering::Relaxed); }"));
+        buildC(dir, "counter");
+        buildRust(dir, "atomic");
+        buildRust(dir, "newtype");
+        for (String reader : List.of("java", "llvm")) {
+            JsonNode m = firstBySymbol(verify("--reader=" + reader, p(dir, "counter.bc"), p(dir, "cfi-atomic.bc"))).get("bump");
+            assertThat(m.get("message").asText()).as(reader).contains("declared with type id _ZTSFvPU7_AtomicjE but defined with _ZTSFvu3refI9AtomicU32EE");
+            assertThat(m.get("fix").asText()).as(reader).isEqualTo("no Rust type encodes as C's `_Atomic` (rustc encodes core::sync::atomic's types "
+                    + "by their names): declare `*mut CAtomicUnsignedInt` with #[repr(transparent)] #[cfi_encoding = \"U7_Atomicj\"] pub struct "
+                    + "CAtomicUnsignedInt(pub AtomicU32);");
+        }
+        assertThat(runMixed(dir, "counter", "atomic")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
+        assertCleanAndRuns(dir, "counter", "newtype");
+    }
+
+    /**
      * A Rust function taking and returning {@code NonZeroU32} where C has {@code unsigned}: rustc
      * 1.95 encodes the pattern type a NonZero wraps ({@code u3patIu3u321..E}), which no C type is,
      * so C's call through its pointer traps. The report reads the id (both parts named) and says to
