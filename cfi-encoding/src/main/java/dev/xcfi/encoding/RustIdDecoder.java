@@ -203,20 +203,8 @@ public final class RustIdDecoder extends IdReader {
                     DefPath path = new DefPath("?", List.of(new DefPath.Segment('t', name, ++spelledNames)));
                     return remember(new Foreign(path, null));
                 }
-                String cName = switch (c) {
-                    case 'c' -> "c_char";
-                    case 'a' -> "c_schar";
-                    case 'h' -> "c_uchar";
-                    case 's' -> "c_short";
-                    case 't' -> "c_ushort";
-                    case 'i' -> "c_int";
-                    case 'j' -> "c_uint";
-                    case 'l' -> "c_long";
-                    case 'm' -> "c_ulong";
-                    case 'x' -> "c_longlong";
-                    case 'y' -> "c_ulonglong";
-                    default -> throw error("unknown type code '" + c + "'");
-                };
+                String cName = RustStd.C_INTEGER_ALIASES.get(c);
+                if (cName == null) throw error("unknown type code '" + c + "'");
                 pos++;   // a builtin cfi_encoding: not a dictionary entry
                 return new Foreign(DefPath.of("core", "ffi", cName), String.valueOf(c));
             }

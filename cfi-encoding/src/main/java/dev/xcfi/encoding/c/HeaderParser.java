@@ -130,8 +130,6 @@ public final class HeaderParser {
      * the target's {@code __va_list_tag}, are complete.)
      */
     private final java.util.Set<String> incompleteTags = new java.util.HashSet<>();
-    /** Their names alone: looked up first, with no key to build (every array of a tag asks). */
-    private final java.util.Set<String> incompleteNames = new java.util.HashSet<>();
     /** Each record's named members (for {@link #named}'s {@code struct ops.read}), in order, and the record body being read's. */
     private final Map<TagType, Map<String, Member>> memberTypes = new java.util.LinkedHashMap<>();
     private Map<String, Member> memberNames = new java.util.LinkedHashMap<>();
@@ -722,7 +720,6 @@ public final class HeaderParser {
             TagType fresh = prototypeDepth > 0 ? TagType.local(kind, nameTok.text(), declaredName) : TagType.declared(kind, nameTok.text());
             if (fixed == null) {   // (an enum with a fixed type is complete: enum E : int;)
                 incompleteTags.add(tagKey(fresh));
-                incompleteNames.add(fresh.name());
             }
             if (prototypeDepth == 0) tags.put(nameTok.text(), fresh);
             return fresh;
@@ -768,9 +765,13 @@ public final class HeaderParser {
         return tag;
     }
 
-    /** A tag's identity for {@link #incompleteTags}, whatever a transparent_union attribute added to it. */
+    /**
+     * A tag's identity for {@link #incompleteTags}, whatever a transparent_union attribute added to
+     * it: its name (struct, union and enum share C's one tag namespace), and the function a local
+     * tag belongs to. No string is built for a file-scope tag: every array of a tag asks.
+     */
     private static String tagKey(TagType t) {
-        return t.kind() + " " + t.name() + " " + t.enclosingFunction();
+        return t.enclosingFunction() == null ? t.name() : t.enclosingFunction() + " " + t.name();
     }
 
     /**
@@ -783,7 +784,7 @@ public final class HeaderParser {
         CType c = element.canonical().unqualified();
         boolean incomplete = c instanceof BuiltinType b && b.kind() == Kind.VOID
                 || c instanceof ArrayType a && a.size() == ArrayType.Size.INCOMPLETE
-                || c instanceof TagType tag && incompleteNames.contains(tag.name()) && incompleteTags.contains(tagKey(tag));
+                || c instanceof TagType tag && incompleteTags.contains(tagKey(tag));
         if (incomplete) return "array has incomplete element type '" + dev.xcfi.encoding.CTypePrinter.print(element) + "'";
         if (!(size instanceof ArrayType.Size.Fixed(long n))) return null;
         // (a scalar or pointer is at most a few dozen bytes: a million of them fit in any size_t, unlaid out)

@@ -17,6 +17,15 @@ public final class RustStd {
     /** {@code core::ffi::c_void}: rustc's encoder turns it into {@code ()}. */
     public static final Alias C_VOID = new Alias("core::ffi::c_void", RustType.UNIT);
 
+    /**
+     * core::ffi's C integer aliases by the Itanium code of the C type each stands for ({@code l}:
+     * {@code c_long}): how a {@code #[cfi_encoding]} builtin code and C's spelling of an integer
+     * are named on the Rust side.
+     */
+    public static final Map<Character, String> C_INTEGER_ALIASES = Map.ofEntries(Map.entry('c', "c_char"), Map.entry('a', "c_schar"),
+            Map.entry('h', "c_uchar"), Map.entry('s', "c_short"), Map.entry('t', "c_ushort"), Map.entry('i', "c_int"), Map.entry('j', "c_uint"),
+            Map.entry('l', "c_long"), Map.entry('m', "c_ulong"), Map.entry('x', "c_longlong"), Map.entry('y', "c_ulonglong"));
+
     /** The C alias {@code name} ({@code c_long}, …) for {@code target}, or null if there is none of that name. */
     public static Alias cAlias(String name, Target target) {
         int intBits = target.dataModel().intBits(), longBits = target.dataModel().longBits();

@@ -1,5 +1,7 @@
 package dev.xcfi.verify.check;
 
+import dev.xcfi.types.rust.RustStd;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -118,7 +120,7 @@ final class Fixes {
         String why = "rustc encodes `" + rust + "` as a pattern type, which no C type is: declare the plain integer on the Rust side "
                 + "and check for zero there";
         // the parts are compared as Rust (C cannot read the pattern): C's integer has its core::ffi name
-        String integer = integer(C_ALIAS_SPELLINGS.getOrDefault(c, c), rust.substring(at + 8, rust.indexOf('>', at)));
+        String integer = integer(cSpelling(c), rust.substring(at + 8, rust.indexOf('>', at)));
         return integer == null ? why : why + "; " + integer;
     }
 
@@ -131,7 +133,7 @@ final class Fixes {
      * integer. A newtype with C's encoding, behind a {@code *mut}, matches (checked with rustc 1.95).
      */
     private static String atomic(String c, String rust) {
-        java.util.regex.Matcher cm = C_ATOMIC.matcher(c), rm = RUST_ATOMIC.matcher(rust);
+        Matcher cm = C_ATOMIC.matcher(c), rm = RUST_ATOMIC.matcher(rust);
         if (!cm.matches() || !rm.matches()) return null;
         String integer = (cm.group(1) != null ? cm.group(1) : cm.group(2)).strip();
         String code = C_INTEGER_CODES.get(integer);
@@ -141,11 +143,13 @@ final class Fixes {
                 + "` with #[repr(transparent)] #[cfi_encoding = \"U7_Atomic" + code + "\"] pub struct " + newtype + "(pub " + rm.group(1) + ");";
     }
 
-    /** core::ffi's C integer aliases, as C spells the types. */
-    private static final Map<String, String> C_ALIAS_SPELLINGS = Map.ofEntries(Map.entry("c_char", "char"), Map.entry("c_schar", "signed char"),
-            Map.entry("c_uchar", "unsigned char"), Map.entry("c_short", "short"), Map.entry("c_ushort", "unsigned short"), Map.entry("c_int", "int"),
-            Map.entry("c_uint", "unsigned int"), Map.entry("c_long", "long"), Map.entry("c_ulong", "unsigned long"), Map.entry("c_longlong", "long long"),
-            Map.entry("c_ulonglong", "unsigned long long"));
+    /** C's spelling of a core::ffi integer alias ({@code c_uint}: {@code unsigned int}), through their shared Itanium code; else {@code name}. */
+    private static String cSpelling(String name) {
+        for (Map.Entry<String, String> e : C_INTEGER_CODES.entrySet()) {
+            if (name.equals(RustStd.C_INTEGER_ALIASES.get(e.getValue().charAt(0)))) return e.getKey();
+        }
+        return name;
+    }
 
     /** {@code long} vs {@code i64}: a newtype with the C integer's Itanium code. */
     private static String integer(String c, String rust) {
@@ -204,10 +208,10 @@ final class Fixes {
         // a record's name or c_void is what the binding writes; a C integer's view name (c_char) stands for a #[cfi_encoding] newtype
         String kind = c.startsWith("*const ") ? "*const" : "*mut";
         String declare = cPointee.equals("()") ? kind + " c_void" : cPointee.startsWith("c_") ? kind + " …" : c;
-        return "declare the raw pointer `" + declare + "`" + (box ? " and convert with Box::into_raw and Box::from_raw" : "") + ": rustc encodes "
-                + (option ? "`Option<…>`" : box ? "`Box<…>`" : "a reference") + " as "
-                + (option ? "the type core::option::Option" : box ? "the type alloc::boxed::Box" : "a reference") + ", never as the pointer C's id has"
-                + (box && !option ? "" : " (a raw pointer may be null)");
+        String encoded = option ? "`Option<…>` as the type core::option::Option" : box ? "`Box<…>` as the type alloc::boxed::Box" : "a reference as a reference";
+        String convert = box ? " and convert with Box::into_raw and Box::from_raw" : "";
+        String nullable = box && !option ? "" : " (a raw pointer may be null)";   // (a Box is never null: nothing is lost)
+        return "declare the raw pointer `" + declare + "`" + convert + ": rustc encodes " + encoded + ", never as the pointer C's id has" + nullable;
     }
 
     private static final Set<String> RUST_INTEGERS = Set.of("i8", "i16", "i32", "i64", "i128", "u8", "u16", "u32", "u64", "u128", "isize", "usize");

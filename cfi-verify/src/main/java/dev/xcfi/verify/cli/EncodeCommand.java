@@ -143,8 +143,11 @@ final class EncodeCommand implements Command {
         return allRust ? "rust" : "c";
     }
 
-    /** Rust sources' declarations as rustc encodes them: the crate they were read as, what was parsed, the rows and the fn-pointer fields' rows. */
-    /** {@code unreadable}: some file could not be read (said on err; the others were encoded). */
+    /**
+     * Rust sources' declarations as rustc encodes them: the crate they were read as, what was
+     * parsed, the rows and the fn-pointer fields' rows; {@code unreadable}: some file could not be
+     * read (said on err; the others were encoded).
+     */
     record RustEncoded(String crate, ParsedRust parsed, List<EncodedRustDeclaration> rows, List<EncodedRustDeclaration> members, boolean unreadable) {}
 
     /**

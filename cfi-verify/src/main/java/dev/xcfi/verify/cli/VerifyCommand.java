@@ -262,7 +262,8 @@ final class VerifyCommand implements Command {
             n += got;
             if (!looked && n >= HEAD) {
                 looked = true;
-                if (!isReadable(java.util.Arrays.copyOf(bytes, HEAD))) return java.util.Arrays.copyOf(bytes, HEAD);
+                byte[] head = java.util.Arrays.copyOf(bytes, HEAD);
+                if (!isReadable(head)) return head;
             }
             if (n == bytes.length) {
                 if (n == MAX_STREAM) throw new IOException("more than 2 GB, larger than any module xcfi reads");
