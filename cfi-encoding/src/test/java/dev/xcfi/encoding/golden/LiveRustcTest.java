@@ -51,6 +51,18 @@ class LiveRustcTest {
         }
     }
 
+    /** {@code source}'s functions {@code names}, as xcfi encodes them, against rustc's ids and KCFI hashes in all four modes. */
+    private static void matchesInstalledRustc(String file, String source, List<String> names) throws Exception {
+        Path rs = work.resolve(file);
+        Files.writeString(rs, source);
+        RustcOracle.Result rustc = new RustcOracle(work).rows(rs, names);
+        Map<String, String> crates = new HashMap<>(RustStd.RUSTC_1_95_CRATES);
+        crates.putAll(rustc.crates());
+        for (CfiMode mode : CfiMode.all()) {
+            assertThat(RustGoldenTest.actualRows(rs, mode, crates)).as(mode.label()).containsExactlyElementsOf(rustc.rows().get(mode));
+        }
+    }
+
     /**
      * {@code Box<T>} in extern "C" signatures (FFI-safe for a sized T; cbindgen's idiom for handing
      * ownership across): rustc encodes it by its path with the default allocator written out
@@ -69,14 +81,7 @@ class LiveRustcTest {
                 #[no_mangle] pub extern "C" fn b3(t: alloc::boxed::Box<Opaque, alloc::alloc::Global>, u: *mut Box<u8>) {}
                 #[no_mangle] pub extern "C" fn b4(cb: extern "C" fn(Box<Thing>) -> Option<Box<Opaque>>) {}
                 """;
-        Path rs = work.resolve("boxes.rs");
-        Files.writeString(rs, source);
-        RustcOracle.Result rustc = new RustcOracle(work).rows(rs, List.of("b1", "b2", "b3", "b4"));
-        Map<String, String> crates = new HashMap<>(RustStd.RUSTC_1_95_CRATES);
-        crates.putAll(rustc.crates());
-        for (CfiMode mode : CfiMode.all()) {
-            assertThat(RustGoldenTest.actualRows(rs, mode, crates)).as(mode.label()).containsExactlyElementsOf(rustc.rows().get(mode));
-        }
+        matchesInstalledRustc("boxes.rs", source, List.of("b1", "b2", "b3", "b4"));
     }
 
     /**
@@ -94,14 +99,7 @@ class LiveRustcTest {
                 #[no_mangle] pub extern "C" fn c3(p: &AtomicPtr<u8>, q: &core::sync::atomic::AtomicPtr<i32>, r: &AtomicU8, s: &AtomicIsize) {}
                 #[no_mangle] pub extern "C" fn c4(cb: extern "C" fn(&AtomicU32) -> u32) {}
                 """;
-        Path rs = work.resolve("cells.rs");
-        Files.writeString(rs, source);
-        RustcOracle.Result rustc = new RustcOracle(work).rows(rs, List.of("c1", "c2", "c3", "c4"));
-        Map<String, String> crates = new HashMap<>(RustStd.RUSTC_1_95_CRATES);
-        crates.putAll(rustc.crates());
-        for (CfiMode mode : CfiMode.all()) {
-            assertThat(RustGoldenTest.actualRows(rs, mode, crates)).as(mode.label()).containsExactlyElementsOf(rustc.rows().get(mode));
-        }
+        matchesInstalledRustc("cells.rs", source, List.of("c1", "c2", "c3", "c4"));
     }
 
     /**
@@ -120,14 +118,6 @@ class LiveRustcTest {
                 #[no_mangle] pub extern "C" fn n4(a: core::num::NonZero<core::ffi::c_long>, b: std::num::NonZeroI32) -> Option<NonZeroUsize> { None }
                 #[no_mangle] pub extern "C" fn n5(cb: Option<unsafe extern "C" fn(NonZeroU32, *mut NonZeroI16) -> NonZeroU64>) {}
                 """;
-        Path rs = work.resolve("nonzero.rs");
-        Files.writeString(rs, source);
-        List<String> names = List.of("n1", "n2", "n3", "n4", "n5");
-        RustcOracle.Result rustc = new RustcOracle(work).rows(rs, names);
-        Map<String, String> crates = new HashMap<>(RustStd.RUSTC_1_95_CRATES);
-        crates.putAll(rustc.crates());
-        for (CfiMode mode : CfiMode.all()) {
-            assertThat(RustGoldenTest.actualRows(rs, mode, crates)).as(mode.label()).containsExactlyElementsOf(rustc.rows().get(mode));
-        }
+        matchesInstalledRustc("nonzero.rs", source, List.of("n1", "n2", "n3", "n4", "n5"));
     }
 }

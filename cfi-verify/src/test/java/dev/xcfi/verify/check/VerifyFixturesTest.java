@@ -980,16 +980,14 @@ class VerifyFixturesTest {
      */
     @Test
     void aBoxWhereCHasAPointerTrapsAndTheRawPointerRuns(@TempDir Path dir) throws Exception {
-        dev.xcfi.encoding.golden.Compilers.requireClang();
-        dev.xcfi.encoding.golden.Compilers.requireRustc();
-        java.nio.file.Files.writeString(dir.resolve("owner.c"), """
+        String c = """
                 struct thing { int x; };
                 typedef void (*drop_fn)(struct thing *);
                 void thing_free(struct thing *t);
                 __attribute__((noinline)) void drop_with(drop_fn f, struct thing *t) { f(t); }
                 static struct thing one = {1};
                 int main(void) { drop_with(thing_free, &one); return 0; }
-                """);
+                """;
         String crate = """
                 #![no_std]
                 extern crate alloc;
@@ -1005,20 +1003,14 @@ class VerifyFixturesTest {
                 #[repr(C)] pub struct thing { x: i32 }
                 #[no_mangle] pub extern "C" fn thing_free(t: ARG) { BODY }
                 """;
-        java.nio.file.Files.writeString(dir.resolve("boxed.rs"), crate.replace("ARG", "Option<Box<thing>>").replace("BODY", "core::mem::forget(t)"));
-        java.nio.file.Files.writeString(dir.resolve("raw.rs"), crate.replace("ARG", "*mut thing")
-                .replace("BODY", "if !t.is_null() { core::mem::forget(unsafe { Box::from_raw(t) }) }"));
-        buildC(dir, "owner");
-        buildRust(dir, "boxed");
-        buildRust(dir, "raw");
-        for (String reader : List.of("java", "llvm")) {
-            JsonNode m = firstBySymbol(verify("--reader=" + reader, p(dir, "owner.bc"), p(dir, "cfi-boxed.bc"))).get("thing_free");
-            assertThat(m.get("message").asText()).as(reader).endsWith("parameter 1 is `*mut thing` vs `Option<Box<thing>>`");
-            assertThat(m.get("fix").asText()).as(reader).startsWith("declare the raw pointer `*mut thing` and convert with Box::into_raw and "
-                    + "Box::from_raw: rustc encodes `Option<…>` as the type core::option::Option");
-        }
-        assertThat(runMixed(dir, "owner", "boxed")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
-        assertCleanAndRuns(dir, "owner", "raw");
+        trapsAsWrittenAndRunsRepaired(dir, "owner", c, "thing_free",
+                "boxed", crate.replace("ARG", "Option<Box<thing>>").replace("BODY", "core::mem::forget(t)"),
+                "raw", crate.replace("ARG", "*mut thing").replace("BODY", "if !t.is_null() { core::mem::forget(unsafe { Box::from_raw(t) }) }"),
+                (reader, m) -> {
+                    assertThat(m.get("message").asText()).as(reader).endsWith("parameter 1 is `*mut thing` vs `Option<Box<thing>>`");
+                    assertThat(m.get("fix").asText()).as(reader).startsWith("declare the raw pointer `*mut thing` and convert with Box::into_raw and "
+                            + "Box::from_raw: rustc encodes `Option<…>` as the type core::option::Option");
+                });
     }
 
     /**
@@ -1029,14 +1021,12 @@ class VerifyFixturesTest {
      */
     @Test
     void anAtomicWhereCHasAnAtomicPointerTrapsAndTheNewtypeRuns(@TempDir Path dir) throws Exception {
-        dev.xcfi.encoding.golden.Compilers.requireClang();
-        dev.xcfi.encoding.golden.Compilers.requireRustc();
-        java.nio.file.Files.writeString(dir.resolve("counter.c"), """
+        String c = """
                 typedef void (*bump_fn)(_Atomic unsigned *);
                 void bump(_Atomic unsigned *c);
                 __attribute__((noinline)) void call(bump_fn f, _Atomic unsigned *c) { f(c); }
                 int main(void) { _Atomic unsigned n = 41; call(bump, &n); return n == 42 ? 0 : 1; }
-                """);
+                """;
         String crate = """
                 #![no_std]
                 #![feature(cfi_encoding)]
@@ -1045,21 +1035,15 @@ class VerifyFixturesTest {
                 #[repr(transparent)] #[cfi_encoding = "U7_Atomicj"] pub struct CAtomicUnsignedInt(pub AtomicU32);
                 #[no_mangle] pub extern "C" fn bump(c: ARG) { BODY }
                 """;
-        java.nio.file.Files.writeString(dir.resolve("atomic.rs"), crate.replace("ARG", "&AtomicU32").replace("BODY", "c.fetch_add(1, Ordering::Relaxed);"));
-        java.nio.file.Files.writeString(dir.resolve("newtype.rs"), crate.replace("ARG", "*mut CAtomicUnsignedInt")
-                .replace("BODY", "unsafe { (*c).0.fetch_add(1, Ordering::Relaxed); }"));
-        buildC(dir, "counter");
-        buildRust(dir, "atomic");
-        buildRust(dir, "newtype");
-        for (String reader : List.of("java", "llvm")) {
-            JsonNode m = firstBySymbol(verify("--reader=" + reader, p(dir, "counter.bc"), p(dir, "cfi-atomic.bc"))).get("bump");
-            assertThat(m.get("message").asText()).as(reader).contains("declared with type id _ZTSFvPU7_AtomicjE but defined with _ZTSFvu3refI9AtomicU32EE");
-            assertThat(m.get("fix").asText()).as(reader).isEqualTo("no Rust type encodes as C's `_Atomic` (rustc encodes core::sync::atomic's types "
-                    + "by their names): declare `*mut CAtomicUnsignedInt` with #[repr(transparent)] #[cfi_encoding = \"U7_Atomicj\"] pub struct "
-                    + "CAtomicUnsignedInt(pub AtomicU32);");
-        }
-        assertThat(runMixed(dir, "counter", "atomic")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
-        assertCleanAndRuns(dir, "counter", "newtype");
+        trapsAsWrittenAndRunsRepaired(dir, "counter", c, "bump",
+                "atomic", crate.replace("ARG", "&AtomicU32").replace("BODY", "c.fetch_add(1, Ordering::Relaxed);"),
+                "newtype", crate.replace("ARG", "*mut CAtomicUnsignedInt").replace("BODY", "unsafe { (*c).0.fetch_add(1, Ordering::Relaxed); }"),
+                (reader, m) -> {
+                    assertThat(m.get("message").asText()).as(reader).contains("declared with type id _ZTSFvPU7_AtomicjE but defined with _ZTSFvu3refI9AtomicU32EE");
+                    assertThat(m.get("fix").asText()).as(reader).isEqualTo("no Rust type encodes as C's `_Atomic` (rustc encodes core::sync::atomic's types "
+                            + "by their names): declare `*mut CAtomicUnsignedInt` with #[repr(transparent)] #[cfi_encoding = \"U7_Atomicj\"] pub struct "
+                            + "CAtomicUnsignedInt(pub AtomicU32);");
+                });
     }
 
     /**
@@ -1071,14 +1055,12 @@ class VerifyFixturesTest {
      */
     @Test
     void aNonZeroIntegerWhereCHasAnIntegerTrapsAndThePlainIntegerRuns(@TempDir Path dir) throws Exception {
-        dev.xcfi.encoding.golden.Compilers.requireClang();
-        dev.xcfi.encoding.golden.Compilers.requireRustc();
-        java.nio.file.Files.writeString(dir.resolve("ids.c"), """
+        String c = """
                 typedef unsigned (*next_id)(unsigned);
                 unsigned rust_next(unsigned);
                 __attribute__((noinline)) unsigned call(next_id f, unsigned x) { return f(x); }
                 int main(void) { return call(rust_next, 6) == 7 ? 0 : 1; }
-                """);
+                """;
         String crate = """
                 #![no_std]
                 #![feature(cfi_encoding)]
@@ -1086,24 +1068,41 @@ class VerifyFixturesTest {
                 #[repr(transparent)] #[cfi_encoding = "j"] #[derive(Clone, Copy)] pub struct CUnsignedInt(pub u32);
                 #[no_mangle] pub extern "C" fn rust_next(x: ARG) -> ARG { BODY }
                 """;
-        java.nio.file.Files.writeString(dir.resolve("nonzero.rs"), crate.replace("ARG", "core::num::NonZeroU32")
-                .replace("BODY", "unsafe { core::num::NonZeroU32::new_unchecked(x.get() + 1) }"));
-        // repaired as the report says: the plain integer, as a newtype that encodes as C's
-        java.nio.file.Files.writeString(dir.resolve("plain.rs"), crate.replace("ARG", "CUnsignedInt").replace("BODY", "CUnsignedInt(x.0 + 1)"));
-        buildC(dir, "ids");
-        buildRust(dir, "nonzero");
-        buildRust(dir, "plain");
+        trapsAsWrittenAndRunsRepaired(dir, "ids", c, "rust_next",
+                "nonzero", crate.replace("ARG", "core::num::NonZeroU32").replace("BODY", "unsafe { core::num::NonZeroU32::new_unchecked(x.get() + 1) }"),
+                // repaired as the report says: the plain integer, as a newtype that encodes as C's
+                "plain", crate.replace("ARG", "CUnsignedInt").replace("BODY", "CUnsignedInt(x.0 + 1)"),
+                (reader, m) -> {
+                    assertThat(m.get("rule").asText()).as(reader).isEqualTo("declaration-mismatch");
+                    assertThat(m.get("message").asText()).as(reader).contains("declared with type id _ZTSFjjE but defined with _ZTSFu3patIu3u321..ES0_E")
+                            .endsWith("the return type is `c_uint` vs `NonZero<u32>`; parameter 1 is `c_uint` vs `NonZero<u32>`");
+                    assertThat(m.get("fix").asText()).as(reader).startsWith("rustc encodes `NonZero<u32>` as a pattern type, which no C type is: "
+                            + "declare the plain integer on the Rust side and check for zero there; ")
+                            .contains("#[cfi_encoding = \"j\"] pub struct CUnsignedInt(pub u32);");
+                });
+    }
+
+    /**
+     * A C program and a Rust crate as written and as the report says to repair it: each reader's
+     * finding for {@code symbol} is checked by {@code finding}; the crate as written traps (132)
+     * under cfi-icall and KCFI, the repaired one verifies clean under both and runs.
+     */
+    private static void trapsAsWrittenAndRunsRepaired(Path dir, String c, String cSource, String symbol, String written, String writtenSource,
+                                                      String repaired, String repairedSource,
+                                                      java.util.function.BiConsumer<String, JsonNode> finding) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        dev.xcfi.encoding.golden.Compilers.requireRustc();
+        java.nio.file.Files.writeString(dir.resolve(c + ".c"), cSource);
+        java.nio.file.Files.writeString(dir.resolve(written + ".rs"), writtenSource);
+        java.nio.file.Files.writeString(dir.resolve(repaired + ".rs"), repairedSource);
+        buildC(dir, c);
+        buildRust(dir, written);
+        buildRust(dir, repaired);
         for (String reader : List.of("java", "llvm")) {
-            JsonNode m = firstBySymbol(verify("--reader=" + reader, p(dir, "ids.bc"), p(dir, "cfi-nonzero.bc"))).get("rust_next");
-            assertThat(m.get("rule").asText()).as(reader).isEqualTo("declaration-mismatch");
-            assertThat(m.get("message").asText()).as(reader).contains("declared with type id _ZTSFjjE but defined with _ZTSFu3patIu3u321..ES0_E")
-                    .endsWith("the return type is `c_uint` vs `NonZero<u32>`; parameter 1 is `c_uint` vs `NonZero<u32>`");
-            assertThat(m.get("fix").asText()).as(reader).startsWith("rustc encodes `NonZero<u32>` as a pattern type, which no C type is: "
-                    + "declare the plain integer on the Rust side and check for zero there; ")
-                    .contains("#[cfi_encoding = \"j\"] pub struct CUnsignedInt(pub u32);");
+            finding.accept(reader, firstBySymbol(verify("--reader=" + reader, p(dir, c + ".bc"), p(dir, "cfi-" + written + ".bc"))).get(symbol));
         }
-        assertThat(runMixed(dir, "ids", "nonzero")).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
-        assertCleanAndRuns(dir, "ids", "plain");
+        assertThat(runMixed(dir, c, written)).as("exit under cfi-icall, KCFI").containsExactly(132, 132);
+        assertCleanAndRuns(dir, c, repaired);
     }
 
     /**
