@@ -114,6 +114,27 @@ public final class HeaderParser {
     private final Map<String, TagType> tags = new HashMap<>();
     private static final long MAX_ADDRESS_SPACE = 8388581;   // clang 22's
     private final Map<String, Long> enumConstants = new HashMap<>();
+    /**
+     * Each enumerator's type for typeof, as clang's default gnu17 gives it: the fixed type of
+     * {@code enum E : T}, else int; absent beyond int (clang then picks long or unsigned long by
+     * rules xcfi does not follow).
+     */
+    private final Map<String, CType> enumeratorTypes = new HashMap<>();
+    /**
+     * The file-scope objects and functions declared so far, for {@code typeof(name)}; the arrays an
+     * initializer sizes by a rule xcfi does not follow ({@code int a[] = {[9] = 1}}) are also in
+     * {@link #sizedByInitializers}.
+     */
+    private final Map<String, CType> ordinary = new HashMap<>();
+    private final java.util.Set<String> sizedByInitializers = new java.util.HashSet<>();
+    /**
+     * The parameters named so far in the prototypes being read, innermost last, for
+     * {@code void f(int n, typeof(n) m)}: a stack of arrays, since every prototype pushes its
+     * parameters and typeof is rare (nothing is allocated per prototype).
+     */
+    private String[] parameterNames = new String[16];
+    private CType[] parameterTypes = new CType[16];
+    private int parameterCount;
     /** The size of each enum defined so far (an enum only declared has none yet). */
     private final Map<TagType, Long> enumSizes = new HashMap<>();
     /** First members of unions, kept in case a later {@code typedef … __attribute__((transparent_union))} names them. */
@@ -185,6 +206,7 @@ public final class HeaderParser {
         HeaderParser parser = new HeaderParser(target, declared);
         Preprocessor pp = new Preprocessor(target, includeDirs, parser.errors::add);
         parser.packing = pp::packPragmaSeen;
+        parser.keepingTypes = pp::typeofMentioned;
         for (Input in : inputs) {
             pp.begin(in.name(), in.text(), in.directory());
             parser.translationUnit(new TokenWindow(pp::next));
@@ -308,6 +330,7 @@ public final class HeaderParser {
         HeaderParser parser = new HeaderParser(target, f -> { });
         Preprocessor pp = new Preprocessor(target, List.of(), parser.errors::add);
         parser.packing = pp::packPragmaSeen;
+        parser.keepingTypes = pp::typeofMentioned;
         if (split >= 0) {
             pp.begin("<prototype>", trimmed.substring(0, split + 1), null);
             parser.translationUnit(new TokenWindow(pp::next));
@@ -356,16 +379,26 @@ public final class HeaderParser {
      */
     private boolean recover(int start) {
         seek(start);
-        int depth = 0;
+        // Braces opened inside parentheses are a GNU statement expression's ({ …; }), not a body's:
+        // their ';' and '}' end nothing. A ';' outside braces ends the declaration even with a '('
+        // left open, so one unbalanced declaration cannot swallow the rest of the file.
+        int bodies = 0, statements = 0, parentheses = 0;
         boolean unexpanded = false;
         while (peek().kind() != Token.Kind.END) {
             Token t = next();
             unexpanded |= t.kind() == Token.Kind.UNEXPANDED;
-            if (t.is("{")) depth++;
-            else if (t.is("}") && --depth <= 0) {
-                accept(";");
-                return unexpanded;
-            } else if (t.is(";") && depth <= 0) return unexpanded;
+            if (t.is("(")) parentheses++;
+            else if (t.is(")")) parentheses = Math.max(0, parentheses - 1);
+            else if (t.is("{")) {
+                if (parentheses > 0 || statements > 0) statements++;
+                else bodies++;
+            } else if (t.is("}")) {
+                if (statements > 0) statements--;
+                else if (--bodies <= 0) {
+                    accept(";");
+                    return unexpanded;
+                }
+            } else if (t.is(";") && bodies <= 0 && statements == 0) return unexpanded;
         }
         return unexpanded;
     }
@@ -400,6 +433,7 @@ public final class HeaderParser {
                 typedefs.put(d.name, typedef);
                 typedefLocations.put(d.name, d.location());
             } else if ((type instanceof FunctionType built ? built : type.canonical()) instanceof FunctionType fn) {
+                declareOrdinary(d.name, type);
                 if (peek().is("{") || (identifierList != null && !peek().is(";") && !peek().is(","))) {
                     fn = knrDefinition(fn);
                     declared.accept(new FunctionDeclaration(d.name, fn, d.location()));
@@ -412,14 +446,129 @@ public final class HeaderParser {
                 }
                 SourceLocation at = d.location();
                 if (!StandardHeaders.isOwn(at.file())) declared.accept(new FunctionDeclaration(d.name, fn, at));
-            } else if (accept("=")) {
-                balancedUntil(",", ";");
+            } else {
+                declareOrdinary(d.name, type);
+                if (accept("=")) {
+                    List<Token> initializer = balancedUntil(",", ";");
+                    if (type.canonical().unqualified() instanceof ArrayType a && a.size() instanceof ArrayType.Size.Incomplete) {
+                        long length = initializedLength(initializer);
+                        if (length >= 0) ordinary.put(d.name, new ArrayType(a.element(), new ArrayType.Size.Fixed(length)));
+                        else sizedByInitializers.add(d.name);
+                    }
+                }
             }
             if (accept(",")) continue;
             expect(";");
             return;
         }
     }
+
+    /**
+     * Whether declarations' types are kept for typeof: only once a file that mentions typeof has
+     * been read. A 100,000-prototype header kept every function's type until its end, and
+     * collecting the garbage around them made it 23% slower to encode; kernels, whose headers use
+     * typeof, mention it in the first file they include (compiler_types.h), and so does glibc's
+     * sys/cdefs.h. {@link #declarationsUnkept}: some declaration was passed over.
+     */
+    private java.util.function.BooleanSupplier keepingTypes = () -> true;
+    private boolean declarationsUnkept;
+
+    /** A file-scope object or function: the first declaration's type (a later one may only complete it). */
+    private void declareOrdinary(String name, CType type) {
+        if (!keepingTypes.getAsBoolean()) {
+            declarationsUnkept = true;
+            return;
+        }
+        CType earlier = ordinary.get(name);
+        if (earlier == null || earlier.canonical().unqualified() instanceof ArrayType a && a.size() instanceof ArrayType.Size.Incomplete) {
+            ordinary.put(name, type);
+            sizedByInitializers.remove(name);
+        }
+    }
+
+    /**
+     * The length an initializer gives an array declared without one: a brace list's elements when
+     * none is designated ({@code {1, 2, 3}}), a plain string's characters and NUL; -1 otherwise.
+     */
+    private static long initializedLength(List<Token> initializer) {
+        if (initializer.size() == 1 && initializer.get(0).kind() == Token.Kind.STRING && initializer.get(0).text().startsWith("\"")) {
+            String value = LiteralText.decode(initializer.get(0).text());
+            return value.chars().allMatch(c -> c < 0x80) ? value.length() + 1L : -1;
+        }
+        if (initializer.size() < 2 || !initializer.get(0).is("{") || !initializer.get(initializer.size() - 1).is("}")) return -1;
+        long elements = 0;
+        int depth = 0;
+        boolean empty = true;
+        for (Token t : initializer.subList(1, initializer.size() - 1)) {
+            if (depth == 0 && empty && (t.is("[") || t.is("."))) return -1;   // a designator places elements where it says
+            if (t.is("(") || t.is("{") || t.is("[")) depth++;
+            else if (t.is(")") || t.is("}") || t.is("]")) depth--;
+            if (depth == 0 && t.is(",")) {
+                if (empty) return -1;
+                elements++;
+                empty = true;
+            } else {
+                empty = false;
+            }
+        }
+        return empty ? elements : elements + 1;   // (a trailing comma adds none)
+    }
+
+    /** What typeof's expressions see: the names declared so far, members and type names. */
+    private final TypeofExpression.Scope typeofScope = new TypeofExpression.Scope() {
+        @Override
+        public CType ordinary(String name) {
+            CType parameter = parameter(name);
+            return parameter != null ? parameter : ordinary.get(name);
+        }
+
+        @Override
+        public boolean isSizedByInitializer(String name) {
+            return parameter(name) == null && sizedByInitializers.contains(name);
+        }
+
+        @Override
+        public boolean keptEveryDeclaration() {
+            return !declarationsUnkept;
+        }
+
+        @Override
+        public boolean isEnumerator(String name) {
+            return enumConstants.containsKey(name);
+        }
+
+        @Override
+        public CType enumerator(String name) {
+            return enumeratorTypes.get(name);
+        }
+
+        @Override
+        public boolean isComplete(TagType record) {
+            return memberTypes.containsKey(record);
+        }
+
+        @Override
+        public CType member(TagType record, String name) {
+            Map<String, Member> names = memberTypes.get(record);
+            Member m = names == null ? null : names.get(name);
+            return m == null ? null : m.type();
+        }
+
+        @Override
+        public boolean startsTypeName(Token t) {
+            return isTypeStart(t);
+        }
+
+        @Override
+        public CType typeName(List<Token> tokens) {
+            return typeNameOf(tokens);
+        }
+
+        @Override
+        public Target target() {
+            return target;
+        }
+    };
 
     /** A K&amp;R definition {@code int f(a, b) int a; char *b; {…}} gets a prototyped id (clang 22). */
     private FunctionType knrDefinition(FunctionType fn) {
@@ -552,7 +701,7 @@ public final class HeaderParser {
                     } else if (w.startsWith("typeof") || w.startsWith("__typeof")) {
                         next();
                         expect("(");
-                        CType ty = typeName();
+                        CType ty = isTypeStart(peek()) || peek().is("nullptr") ? typeName() : TypeofExpression.of(balancedUntil(")"), typeofScope, peek().location());
                         expect(")");
                         explicit = setExplicit(explicit, w.contains("unqual") ? ty.unqualified() : ty, t);
                         any = true;
@@ -854,6 +1003,8 @@ public final class HeaderParser {
             if (accept(";")) {   // an anonymous struct/union member
                 if (first == null) first = s.base;
                 members.add(s.base);
+                // its members are the enclosing record's (C11): struct { union { int a; }; } x; has x.a
+                if (s.base.unqualified() instanceof TagType inner && memberTypes.containsKey(inner)) memberNames.putAll(memberTypes.get(inner));
                 continue;
             }
             do {
@@ -887,7 +1038,11 @@ public final class HeaderParser {
             if (accept("=")) value = constantUntilAny(",", "}");
             min = Math.min(min, value);
             max = Math.max(max, value);
-            enumConstants.put(name.text(), value++);
+            enumConstants.put(name.text(), value);
+            if (fixed != null) enumeratorTypes.put(name.text(), fixed);
+            else if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) enumeratorTypes.put(name.text(), BuiltinType.INT);
+            else enumeratorTypes.remove(name.text());
+            value++;
             if (!accept(",")) {
                 expect("}");
                 break;
@@ -1223,6 +1378,7 @@ public final class HeaderParser {
         List<FunctionType.Parameter> params = new ArrayList<>(16);
         boolean variadic = false;
         prototypeDepth++;
+        int outerParameters = parameterCount;
         try {
             do {
                 if (peek().is("...")) {
@@ -1244,13 +1400,31 @@ public final class HeaderParser {
                     if (!only) throw error(d.location(), "'void' must be the first and only parameter if specified");
                     continue;   // (V), V a typedef of void: no parameters, as (void)
                 }
-                params.add(new FunctionType.Parameter(FunctionType.adjust(type), hasAttribute(attrs, "noescape")));
+                CType adjusted = FunctionType.adjust(type);
+                params.add(new FunctionType.Parameter(adjusted, hasAttribute(attrs, "noescape")));
+                if (d.name() != null) pushParameter(d.name(), adjusted);
             } while (accept(","));
         } finally {
             prototypeDepth--;
+            parameterCount = outerParameters;
         }
         expect(")");
         return new FunctionReturning(params, variadic, true, open);
+    }
+
+    private void pushParameter(String name, CType type) {
+        if (parameterCount == parameterNames.length) {
+            parameterNames = java.util.Arrays.copyOf(parameterNames, 2 * parameterCount);
+            parameterTypes = java.util.Arrays.copyOf(parameterTypes, 2 * parameterCount);
+        }
+        parameterNames[parameterCount] = name;
+        parameterTypes[parameterCount++] = type;
+    }
+
+    /** The innermost parameter in scope named {@code name}, or null. */
+    private CType parameter(String name) {
+        for (int i = parameterCount - 1; i >= 0; i--) if (parameterNames[i].equals(name)) return parameterTypes[i];
+        return null;
     }
 
     /** clang's words for a storage class on a parameter (register alone is allowed). */

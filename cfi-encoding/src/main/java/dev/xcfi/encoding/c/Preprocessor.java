@@ -58,6 +58,7 @@ final class Preprocessor {
         final Deque<Conditional> conditionals = new ArrayDeque<>();
 
         Source(String name, String text, Path directory, int includeDir) {
+            if (!typeofMentioned && text.contains("typeof")) typeofMentioned = true;
             this.lexer = new Lexer(name, text, names, this::lexingError);
             this.directory = directory;
             this.includeDir = includeDir;
@@ -139,6 +140,13 @@ final class Preprocessor {
 
     boolean packPragmaSeen() {
         return packed;
+    }
+
+    /** Whether a file read so far mentions typeof (in any spelling): from then on the parser keeps declarations' types for it. */
+    private boolean typeofMentioned;
+
+    boolean typeofMentioned() {
+        return typeofMentioned;
     }
 
     /**

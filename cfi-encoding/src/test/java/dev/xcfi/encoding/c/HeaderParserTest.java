@@ -406,20 +406,99 @@ class HeaderParserTest {
                 void b5(_BitInt(8388609) x);
                 void b6(unsigned _BitInt(8388609) x);
                 """;
-        java.nio.file.Path h = java.nio.file.Files.writeString(dir.resolve("t.c"), text);
         for (Target target : List.of(X86, Target.I686_LINUX_GNU)) {
-            Process p = new ProcessBuilder("clang-22", "--target=" + target.triple(), "-fsyntax-only", "-ferror-limit=0", "-fno-caret-diagnostics", "-fno-color-diagnostics",
-                    "-Wno-everything", h.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
-            List<String> clang = new String(p.getInputStream().readAllBytes()).lines().filter(l -> l.contains(": error: "))
-                    .map(l -> l.replace(h.toString(), "t.c")).toList();
-            p.waitFor();
             ParsedHeader parsed = HeaderParser.parse(target, "t.c", text);
-            assertThat(parsed.errors()).extracting(SyntaxException::diagnostic).as(target.triple()).containsExactlyElementsOf(clang);
+            assertThat(parsed.errors()).extracting(SyntaxException::diagnostic).as(target.triple()).containsExactlyElementsOf(clangErrors(dir, target, text));
             assertThat(names(parsed)).as(target.triple()).contains("ok1", "ok4", "ok5", "r1", "s6", "v3", "v8", "a1", "a4", "b3")
                     .doesNotContain("d1", "d7", "big3", "r2", "s5", "v2", "v7", "a3", "n2", "f1", "b2");
             // 2^32 bytes: too large where size_t has 32 bits only
             assertThat(names(parsed).contains("big4")).as(target.triple()).isEqualTo(target == X86);
         }
+    }
+
+    /** clang-22's errors for {@code text} as a file t.c, in its order and words: {@code t.c:line:col: error: …}. */
+    private static List<String> clangErrors(Path dir, Target target, String text) throws IOException, InterruptedException {
+        Path h = Files.writeString(dir.resolve("t.c"), text);
+        Process p = new ProcessBuilder("clang-22", "--target=" + target.triple(), "-fsyntax-only", "-ferror-limit=0", "-fno-caret-diagnostics", "-fno-color-diagnostics",
+                "-Wno-everything", h.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
+        List<String> clang = new String(p.getInputStream().readAllBytes()).lines().filter(l -> l.contains(": error: "))
+                .map(l -> l.replace(h.toString(), "t.c")).toList();
+        p.waitFor();
+        return clang;
+    }
+
+    @Test
+    void typeofOfAnExpressionClangRefusesIsAnErrorWhereClangSaysIt(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        String text = """
+                long v; struct s { int m; } obj; int f(long); struct inc; struct inc *pi;
+                void e1(typeof(undeclared) x);
+                void e2(typeof(*v) x);
+                void e3(typeof(obj.nope) x);
+                void e4(typeof(v.x) x);
+                void e5(typeof(v()) x);
+                void e6(typeof(&1) *x);
+                void e7(typeof(v[1]) x);
+                void e8(typeof(({ 1; })) x);
+                void e9(typeof(1 +) x);
+                void e10(typeof(v->m) x);
+                void e11(typeof(pi->m) x);
+                void ok(typeof(obj.m) x, typeof(&f) g);
+                void e12(typeof() x);
+                void ok2(typeof(f) *h);
+                """;
+        for (Target target : List.of(X86, Target.I686_LINUX_GNU)) {
+            ParsedHeader parsed = HeaderParser.parse(target, "t.c", text);
+            assertThat(parsed.errors()).extracting(SyntaxException::diagnostic).as(target.triple()).containsExactlyElementsOf(clangErrors(dir, target, text));
+            // each broken declaration is one error, and the declarations after it are read
+            assertThat(names(parsed)).as(target.triple()).containsExactly("f", "ok", "ok2");
+        }
+    }
+
+    @Test
+    void typeofOfAnExpressionXcfiDoesNotTypeIsAnErrorAtItsPlaceNeverAGuess() {
+        ParsedHeader h = parse("""
+                int a[] = {[2] = 1};
+                void g(typeof(a) *p);
+                struct s { int m; };
+                void h(typeof(__builtin_offsetof(struct s, m)) x);
+                enum { BIG = 0x100000000 };
+                void k(typeof(BIG) x);
+                void l(typeof(L"w") *x);
+                void m(typeof((struct s){0}) *x);
+                void ok(typeof(1) x, typeof(a[0]) y);
+                """);
+        assertThat(h.errors()).extracting(SyntaxException::diagnostic).containsExactly(
+                "t.h:2:15: error: xcfi does not type 'a' inside typeof: its array length is its initializer's, which xcfi does not count",
+                "t.h:4:15: error: xcfi does not type '__builtin_offsetof' inside typeof",
+                "t.h:6:15: error: xcfi does not type the type of enumerator 'BIG' (its value does not fit in int) inside typeof",
+                "t.h:7:15: error: xcfi does not type a prefixed string literal inside typeof",
+                "t.h:8:15: error: xcfi does not type a compound literal inside typeof");
+        assertThat(names(h)).containsExactly("ok");
+        assertThat(ClangEncoder.of(X86).encode(h.functions().get(0).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFviiE");
+    }
+
+    @Test
+    void typeofSeesTheDeclarationsReadSinceTheFirstFileThatMentionsTypeof(@TempDir Path dir) throws IOException {
+        // A kernel's first header (compiler_types.h) mentions typeof; a file that declares with it
+        // sees everything from its own start on — here the main file and the header it includes.
+        Files.writeString(dir.resolve("funcs.h"), "int handler(void *data, long arg);\n");
+        Files.writeString(dir.resolve("main.h"), "#include \"funcs.h\"\nextern typeof(handler) tramp;\n");
+        ParsedHeader kept = HeaderParser.parse(X86, List.of(dir), List.of(HeaderParser.Input.of(dir.resolve("main.h"))));
+        assertThat(kept.errors()).isEmpty();
+        assertThat(names(kept)).containsExactly("handler", "tramp");
+        assertThat(ClangEncoder.of(X86).encode(kept.functions().get(1).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFiPvlE");
+        // Declarations read before any file mentioned typeof were not kept (a large header's
+        // types, kept to its end, cost its encoding a quarter more): an error that says so.
+        Files.writeString(dir.resolve("late.h"), "extern typeof(handler) tramp;\nextern typeof(handler2) tramp2;\nint handler2(long);\n");
+        Files.writeString(dir.resolve("main2.h"), "#include \"funcs.h\"\n#include \"late.h\"\n");
+        ParsedHeader unkept = HeaderParser.parse(X86, List.of(dir), List.of(HeaderParser.Input.of(dir.resolve("main2.h"))));
+        assertThat(unkept.errors()).extracting(SyntaxException::diagnostic).containsExactly(
+                dir.resolve("late.h") + ":1:15: error: use of undeclared identifier 'handler' (or declared before the first file that mentions typeof: "
+                        + "xcfi keeps declarations' types for typeof from there on)",
+                dir.resolve("late.h") + ":2:15: error: use of undeclared identifier 'handler2' (or declared before the first file that mentions typeof: "
+                        + "xcfi keeps declarations' types for typeof from there on)");
+        assertThat(names(unkept)).containsExactly("handler", "handler2");
     }
 
     @Test

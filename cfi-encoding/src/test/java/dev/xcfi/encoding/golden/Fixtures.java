@@ -59,7 +59,7 @@ public final class Fixtures {
     }
 
     /** The headers with golden rows: each target's generated corpus, and the hand-written files. */
-    public static final List<String> GOLDEN_HEADERS = List.of("corpus", "tricky", "macros", "layouts", "blocks");
+    public static final List<String> GOLDEN_HEADERS = List.of("corpus", "tricky", "macros", "layouts", "blocks", "typeof");
     /** Records in the generated {@code layouts.h}, and its seed. */
     public static final int LAYOUT_RECORDS = 150;
     public static final long LAYOUT_SEED = 0x1a70_0000L;
