@@ -14,9 +14,36 @@ public final class PrintableText {
         return escaped(s, false);
     }
 
-    /** {@code s} with every control character but the line break escaped (a report, whose lines are its own). */
+    /**
+     * {@code s} with every control character but the line break escaped (a report, whose lines are
+     * its own), and each line longer than {@link #LONGEST_LINE} shortened in its middle: a hostile
+     * module's 400 KB type id, printed with its decoding on a dozen lines, made a 5 MB report no one
+     * could read. JSON and SARIF keep every character.
+     */
     public static String lines(String s) {
-        return escaped(s, true);
+        return shortened(escaped(s, true));
+    }
+
+    static final int LONGEST_LINE = 1000;
+    private static final int KEPT_HEAD = 700, KEPT_TAIL = 100;
+
+    private static String shortened(String s) {
+        StringBuilder b = null;
+        int from = 0;
+        while (from < s.length()) {
+            int end = s.indexOf('\n', from);
+            if (end < 0) end = s.length();
+            if (end - from > LONGEST_LINE) {
+                if (b == null) b = new StringBuilder(s.length() / 2).append(s, 0, from);
+                b.append(s, from, from + KEPT_HEAD).append(" …[").append(String.format(java.util.Locale.ROOT, "%,d", end - from - KEPT_HEAD - KEPT_TAIL))
+                        .append(" characters left out]… ").append(s, end - KEPT_TAIL, end);
+            } else if (b != null) {
+                b.append(s, from, end);
+            }
+            if (b != null && end < s.length()) b.append('\n');
+            from = end + 1;
+        }
+        return b == null ? s : b.toString();
     }
 
     private static String escaped(String s, boolean keepLineBreaks) {
