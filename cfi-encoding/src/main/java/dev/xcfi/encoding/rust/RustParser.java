@@ -148,7 +148,8 @@ public final class RustParser {
         if (pos == start) next();
     }
 
-    private record Attributes(boolean reprC, boolean reprTransparent, String cfiEncoding) {}
+    /** {@code symbol}: the name {@code #[no_mangle]} ("") or {@code #[export_name = "…"]} gives the item's symbol, else null. */
+    private record Attributes(boolean reprC, boolean reprTransparent, String cfiEncoding, String symbol) {}
 
     private void item(Module module) {
         Attributes attrs = outerAttributes();
@@ -162,7 +163,7 @@ public final class RustParser {
             case "extern" -> {
                 if (peekAt(1).is("crate")) skipPast(";");
                 else if (peekAt(1).kind() == Token.Kind.STRING && peekAt(2).is("{") || peekAt(1).is("{")) externBlock(module);
-                else fnItem(module);
+                else fnItem(module, attrs);
             }
             case "unsafe" -> {
                 if (peekAt(1).is("extern") && (peekAt(3).is("{") || peekAt(2).is("{"))) {
@@ -174,15 +175,16 @@ public final class RustParser {
                 } else if (peekAt(1).is("impl")) {
                     skipItem();
                 } else {
-                    fnItem(module);
+                    fnItem(module, attrs);
                 }
             }
             case "fn", "const", "async" -> {
                 if (t.is("const") && !peekAt(1).is("fn") && !peekAt(1).is("unsafe") && !peekAt(1).is("extern")) skipItem();
-                else fnItem(module);
+                else fnItem(module, attrs);
             }
             case "trait", "auto" -> trait(module);
-            case "impl", "static", "macro_rules" -> skipItem();
+            case "impl" -> implBlock(module);
+            case "static", "macro_rules" -> skipItem();
             case "#" -> throw error(t, "expected an item after the attribute");
             case ";" -> next();
             default -> {
@@ -194,7 +196,7 @@ public final class RustParser {
 
     private Attributes outerAttributes() {
         boolean reprC = false, transparent = false;
-        String cfi = null;
+        String cfi = null, symbol = null;
         while (peek().is("#")) {
             Token hash = next();
             boolean inner = accept("!");
@@ -213,9 +215,13 @@ public final class RustParser {
                 if (lit == null || lit.kind() != Token.Kind.STRING) throw error(hash, "expected #[cfi_encoding = \"…\"]");
                 cfi = lit.text().substring(1, lit.text().length() - 1).trim();
                 if (cfi.isEmpty()) throw error(lit, "#[cfi_encoding] must not be empty");
+            } else if (name.equals("no_mangle") || name.equals("unsafe") && body.size() > 2 && body.get(2).is("no_mangle")) {
+                if (symbol == null) symbol = "";
+            } else if (name.equals("export_name") && body.size() >= 3 && body.get(1).is("=") && body.get(2).kind() == Token.Kind.STRING) {
+                symbol = body.get(2).text().substring(1, body.get(2).text().length() - 1);
             }
         }
-        return new Attributes(reprC, transparent, cfi);
+        return new Attributes(reprC, transparent, cfi, symbol);
     }
 
     private void visibility() {
@@ -417,7 +423,7 @@ public final class RustParser {
         }
     }
 
-    private void fnItem(Module module) {
+    private void fnItem(Module module, Attributes attrs) {
         accept("const");
         accept("async");
         boolean unsafe = accept("unsafe");
@@ -440,10 +446,71 @@ public final class RustParser {
         }
         // A generic fn has no id of its own: each instantiation has one.
         if (!generic) {
-            signatures.add(new PendingSignature(name.text(), RustDeclaration.Kind.FN, name, abi, unsafe, params.types,
+            signatures.add(new PendingSignature(rowName(name, attrs), RustDeclaration.Kind.FN, name, abi, unsafe, params.types,
                     params.variadic, ret, module, null));
         }
     }
+
+    /**
+     * A fn's row: its name, or in an impl block {@code Type::name} — unless its symbol is named
+     * ({@code #[no_mangle]}, {@code #[export_name]}), which is what C declares and calls it by.
+     */
+    private String rowName(Token name, Attributes attrs) {
+        if (implType == null || attrs.symbol() != null && attrs.symbol().isEmpty()) return name.text();
+        return attrs.symbol() != null ? attrs.symbol() : implName + "::" + name.text();
+    }
+
+    /**
+     * An inherent impl block ({@code impl Foo { fn get(&self) -> i32 }}): its functions are read
+     * as free ones, with {@code Self} the block's type — rustc encodes them so
+     * ({@code _ZTSFu3i32u3refI3FooEE}). A trait's impl, and a generic one (each instantiation has its
+     * own ids), are passed over.
+     */
+    private void implBlock(Module module) {
+        int start = pos;
+        expect("impl");
+        boolean generic = false;
+        if (peek().is("<")) {
+            for (AdtDef.GenericParam g : genericParams(module)) generic |= g.kind() != AdtDef.GenericParam.LIFETIME;
+        }
+        if (peek().is("!")) generic = true;   // impl !Send for T: a trait's
+        TypeSyntax type = generic ? null : type();
+        if (generic || peek().is("for") || !(type instanceof TypeSyntax.Path path) || !path.args().stream().allMatch(a -> a instanceof TypeSyntax.GenericSyntax.Lifetime)) {
+            pos = start;
+            skipItem();
+            return;
+        }
+        whereClause();
+        expect("{");
+        implType = type;
+        implName = path.segments().getLast();
+        try {
+            while (!accept("}")) {
+                if (peek().kind() == Token.Kind.END) throw error(peek(), "expected '}' to close the impl block");
+                int itemStart = pos;
+                try {
+                    Attributes attrs = outerAttributes();
+                    visibility();
+                    accept("default");
+                    int k = 0;
+                    while (peekAt(k).is("const") || peekAt(k).is("async") || peekAt(k).is("unsafe") || peekAt(k).is("extern")
+                            || peekAt(k).kind() == Token.Kind.STRING) k++;
+                    if (peekAt(k).is("fn")) fnItem(module, attrs);
+                    else skipItem();   // associated consts and macros
+                } catch (SyntaxException e) {
+                    errors.add(e);
+                    recover(itemStart);
+                }
+            }
+        } finally {
+            implType = null;
+            implName = null;
+        }
+    }
+
+    /** The type of the impl block being read ({@code Self}) and its name, or null outside one. */
+    private TypeSyntax implType;
+    private String implName;
 
     private record Params(List<TypeSyntax> types, boolean variadic) {}
 
@@ -464,18 +531,46 @@ public final class RustParser {
                 expect(")");
                 break;
             }
-            if (peek().is("self") || peek().is("&") && (peekAt(1).is("self") || peekAt(2).is("self"))) {
-                throw error(peek(), "methods (self parameters) are not supported outside impl blocks");
+            TypeSyntax receiver = receiver();
+            if (receiver != null) {
+                types.add(receiver);
+            } else {
+                balancedUntil(":");   // the pattern: x, mut x, _, (a, b)
+                expect(":");
+                types.add(type());
             }
-            balancedUntil(":");   // the pattern: x, mut x, _, (a, b)
-            expect(":");
-            types.add(type());
             if (!accept(",")) {
                 expect(")");
                 break;
             }
         }
         return new Params(types, variadic);
+    }
+
+    /**
+     * A method's {@code self} parameter as the type it is: {@code self} and {@code mut self} are
+     * {@code Self}, {@code &self}, {@code &'a mut self} references to it, {@code self: T} is T; null
+     * when the parameter is not a receiver.
+     */
+    private TypeSyntax receiver() {
+        Token at = peek();
+        int k = 0;
+        boolean reference = peekAt(k).is("&");
+        String lifetime = null;
+        boolean mutable = false;
+        if (reference) {
+            k++;
+            if (peekAt(k).kind() == Token.Kind.LIFETIME) lifetime = peekAt(k++).text();
+        }
+        if (peekAt(k).is("mut")) {
+            mutable = true;
+            k++;
+        }
+        if (!peekAt(k).is("self") || peekAt(k + 1).is("::")) return null;
+        if (implType == null) throw error(at, "`self` parameter is only allowed in associated functions");
+        pos += k + 1;
+        if (!reference && accept(":")) return type();
+        return reference ? new TypeSyntax.Ref(at, lifetime, mutable, implType) : implType;
     }
 
     private List<AdtDef.GenericParam> genericParams(Module module) {
@@ -726,6 +821,7 @@ public final class RustParser {
             if (!(peek().is("::") && peekAt(1).isIdentifier())) break;
             next();
         }
+        if (implType != null && segs.size() == 1 && segs.getFirst().equals("Self") && args.isEmpty()) return implType;
         return new TypeSyntax.Path(at, segs, args);
     }
 

@@ -85,6 +85,33 @@ class LiveRustcTest {
     }
 
     /**
+     * Functions of inherent impl blocks (cbindgen-style {@code impl Foo { #[no_mangle] pub extern
+     * "C" fn foo_get(&self) }}, Rust-ABI methods too): rustc encodes them as free functions whose
+     * {@code self} is the block's type, by reference or by value, {@code Self} anywhere.
+     */
+    @Test
+    void inherentImplFunctionsMatchInstalledRustc() throws Exception {
+        String source = """
+                #[repr(C)] pub struct Foo { x: i32 }
+                pub struct Bar { y: u8 }
+                impl Foo {
+                    #[no_mangle] pub extern "C" fn foo_get(&self) -> i32 { self.x }
+                    #[no_mangle] pub extern "C" fn foo_set(&mut self, v: i32) { self.x = v }
+                    #[no_mangle] pub extern "C" fn foo_new() -> *mut Foo { core::ptr::null_mut() }
+                    #[no_mangle] pub extern "C" fn foo_take(self: &Self, other: *const Self) -> Self { Foo { x: other as usize as i32 } }
+                    #[no_mangle] pub extern "C" fn foo_cb(_cb: extern "C" fn(&Foo) -> i32) {}
+                    #[no_mangle] pub fn foo_rust(&mut self, v: i32) -> Self { Foo { x: v } }
+                }
+                impl<'a> Bar {
+                    #[no_mangle] pub extern "C" fn bar_get(&'a self) -> u8 { self.y }
+                    #[no_mangle] pub fn bar_rust(&self, n: u32) -> u32 { n }
+                    #[export_name = "bar_named"] pub extern "C" fn named(mut self: Box<Self>) -> u8 { self.y = 1; self.y }
+                }
+                """;
+        matchesInstalledRustc("impls.rs", source, List.of("foo_get", "foo_set", "foo_new", "foo_take", "foo_cb", "foo_rust", "bar_get", "bar_rust", "bar_named"));
+    }
+
+    /**
      * Cells and atomics: {@code Cell<T>} and {@code UnsafeCell<T>} are transparent (rustc encodes
      * the T); core::sync::atomic's types are {@code repr(C)}, so rustc encodes each by its bare name
      * ({@code 9AtomicU32}; {@code AtomicPtr<T>} without its argument), never as C's {@code _Atomic}.

@@ -43,6 +43,38 @@ class RustParserTest {
     }
 
     @Test
+    void inherentImplFunctionsAreReadWithSelfAsTheirType() {
+        ParsedRust p = parse("""
+                #[repr(C)] pub struct Foo { x: i32 }
+                pub struct Gen<T>(T);
+                pub trait Get { fn get(&self) -> i32; }
+                impl<'a> Foo {
+                    #[no_mangle] pub extern "C" fn foo_get(&self) -> i32 { self.x }
+                    pub fn set(&mut self, v: i32) { self.x = v }
+                    #[export_name = "foo_make"] pub extern "C" fn make() -> Self { Foo { x: 0 } }
+                    pub fn boxed(self: &'a Self, other: *const Self, mut this: i32) {}
+                    pub fn generic<T>(&self, t: T) {}
+                    const N: usize = 3;
+                }
+                impl Get for Foo { fn get(&self) -> i32 { 1 } }
+                impl<T> Gen<T> { pub fn g(&self) {} }
+                pub fn free(&self) {}
+                pub fn after(x: u8) {}
+                """);
+        assertThat(p.errors()).extracting(SyntaxException::diagnostic)
+                .containsExactly("demo.rs:14:13: error: `self` parameter is only allowed in associated functions");
+        // a named symbol is the row's name (C calls it so); otherwise the type's and the fn's;
+        // a trait's impl and a generic impl or fn have no row
+        assertThat(p.declarations()).extracting(RustDeclaration::name).containsExactly("foo_get", "Foo::set", "foo_make", "Foo::boxed", "after");
+        Map<String, String> crates = new HashMap<>(RustStd.RUSTC_1_95_CRATES);
+        crates.put("demo", "s0_");
+        RustcEncoder rustc = RustcEncoder.of(Target.X86_64_LINUX_GNU, crates);
+        assertThat(p.declarations()).extracting(d -> rustc.encode(d.signature(), CfiMode.PLAIN).value()).containsExactly(
+                // (a repr(C) type is its bare name in extern "C" signatures only: LiveRustcTest checks both against rustc)
+                "_ZTSFu3i32u3refI3FooEE", "_ZTSFvU3mutu3refIu15NtCs0_4demo3FooEu3i32E", "_ZTSF3FoovE", "_ZTSFvu3refIu15NtCs0_4demo3FooEPKS_u3i32E", "_ZTSFvu2u8E");
+    }
+
+    @Test
     void limitsAndCyclesGiveErrorsNotCrashes() {
         assertThat(parse("pub fn ok(a: u8) {}\nextern \"C\" { fn f(a: i32);").errors()).extracting(SyntaxException::diagnostic)
                 .containsExactly("demo.rs:2:27: error: expected '}' to close the extern block");
