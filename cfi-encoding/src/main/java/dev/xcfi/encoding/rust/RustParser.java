@@ -452,12 +452,13 @@ public final class RustParser {
     }
 
     /**
-     * A fn's row: its name, or in an impl block {@code Type::name} — unless its symbol is named
-     * ({@code #[no_mangle]}, {@code #[export_name]}), which is what C declares and calls it by.
+     * A fn's row: the symbol {@code #[export_name]} gives it (what C declares and calls it by),
+     * else its name ({@code #[no_mangle]}'s symbol), in an impl block {@code Type::name} unless
+     * {@code #[no_mangle]}.
      */
     private String rowName(Token name, Attributes attrs) {
-        if (implType == null || attrs.symbol() != null && attrs.symbol().isEmpty()) return name.text();
-        return attrs.symbol() != null ? attrs.symbol() : implName + "::" + name.text();
+        if (attrs.symbol() != null && !attrs.symbol().isEmpty()) return attrs.symbol();
+        return implType == null || attrs.symbol() != null ? name.text() : implName + "::" + name.text();
     }
 
     /**

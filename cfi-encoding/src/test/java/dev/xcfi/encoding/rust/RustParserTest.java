@@ -59,13 +59,13 @@ class RustParserTest {
                 impl Get for Foo { fn get(&self) -> i32 { 1 } }
                 impl<T> Gen<T> { pub fn g(&self) {} }
                 pub fn free(&self) {}
-                pub fn after(x: u8) {}
+                #[export_name = "after_c"] pub extern "C" fn after(x: u8) {}
                 """);
         assertThat(p.errors()).extracting(SyntaxException::diagnostic)
                 .containsExactly("demo.rs:14:13: error: `self` parameter is only allowed in associated functions");
         // a named symbol is the row's name (C calls it so); otherwise the type's and the fn's;
         // a trait's impl and a generic impl or fn have no row
-        assertThat(p.declarations()).extracting(RustDeclaration::name).containsExactly("foo_get", "Foo::set", "foo_make", "Foo::boxed", "after");
+        assertThat(p.declarations()).extracting(RustDeclaration::name).containsExactly("foo_get", "Foo::set", "foo_make", "Foo::boxed", "after_c");
         Map<String, String> crates = new HashMap<>(RustStd.RUSTC_1_95_CRATES);
         crates.put("demo", "s0_");
         RustcEncoder rustc = RustcEncoder.of(Target.X86_64_LINUX_GNU, crates);
