@@ -1187,7 +1187,7 @@ public final class HeaderParser {
             at = d.at;
             attrs = joined(attrs, d.attributes, List.of());
         } else if (!abstractAllowed) {
-            throw error(peek().location(), "expected identifier or '(' but found '" + peek().text() + "'");
+            throw error(peek().location(), "expected identifier or '('");   // clang's words
         }
         if (name != null && prototypeDepth == 0) declaredName = name;
         List<UnaryOperator<CType>> suffixes = List.of();

@@ -86,16 +86,53 @@ final class Lexer {
             boolean startsLine = lineStartPending;
             lineStartPending = false;
             char c = chars[pos];
-            byte cls = c < 128 ? CLASS[c] : Character.isLetter(c) ? IDENT : Character.isDigit(c) ? DIGIT : OTHER;
+            byte cls = c < 128 ? CLASS[c] : OTHER;
             Token.Kind kind;
-            if (cls == IDENT) {
-                int h = c;
-                int i = pos + 1;
-                for (char d; i < end && ((d = chars[i]) < 128 ? CLASS[d] == IDENT || CLASS[d] == DIGIT : Character.isLetterOrDigit(d)); i++) {
-                    h = 31 * h + d;
+            if (c == '\\' && universalCharacterName(pos) > 0 && identifierCharacter(pos, true) == 0) {
+                // a name for a character that may not start one (clang: an error, then no identifier here)
+                int width = universalCharacterName(pos);
+                int cp = Integer.parseInt(src, pos + 2, pos + width, 16);
+                errors.accept(new SyntaxException(new SourceLocation(file, atLine, atColumn), cp < 0xA0
+                        ? "character '" + Character.toString(cp) + "' cannot be specified by a universal character name"
+                        : String.format(java.util.Locale.ROOT, "character <U+%04X> not allowed in an identifier", cp)));
+                pos += width;
+                return new Token(Token.Kind.PUNCTUATOR, src.substring(start, pos), file, atLine, atColumn, startsLine);
+            }
+            if (cls == IDENT || c >= 128 && identifierCharacter(pos, true) > 0 || c == '\\' && universalCharacterName(pos) > 0) {
+                int h = 0, i = pos;
+                boolean spelled = true;   // no universal character name: the name is the text as it stands
+                while (i < end) {
+                    char d = chars[i];
+                    if (d < 128) {
+                        byte k = CLASS[d];
+                        if (k == IDENT || k == DIGIT) {
+                            h = 31 * h + d;
+                            i++;
+                            continue;
+                        }
+                        if (d != '\\') break;
+                    }
+                    int width = identifierCharacter(i, i == pos);
+                    // (U+FFFD stands for bytes that are not UTF-8: clang's "not valid UTF-8" error, the declaration dropped)
+                    if (width == 0 && (d >= 128 && d != '\uFFFD' && !Character.isWhitespace(d) || d == '\\' && universalCharacterName(i) > 0 && i > pos)) {
+                        // as clang: an error, and the character taken into the name (one error, not a cascade)
+                        int cp = d == '\\' ? Integer.parseInt(src, i + 2, i + universalCharacterName(i), 16) : Character.codePointAt(chars, i, end);
+                        String why = d == '\\' && cp < 0xA0 ? "character '" + Character.toString(cp) + "' cannot be specified by a universal character name"
+                                : String.format(java.util.Locale.ROOT, "character <U+%04X> not allowed in an identifier", cp);
+                        errors.accept(new SyntaxException(new SourceLocation(file, line, i - lineStart + 1), why));
+                        width = d == '\\' ? universalCharacterName(i) : Character.charCount(cp);
+                    }
+                    if (width == 0) break;
+                    spelled &= d != '\\';
+                    for (int k = i; k < i + width; k++) h = 31 * h + chars[k];
+                    i += width;
                 }
                 pos = i;
                 kind = Token.Kind.IDENTIFIER;
+                if (!spelled) {
+                    char[] name = withoutEscapes(start, pos).toCharArray();
+                    return new Token(kind, names.intern(name, 0, name.length, hash(name)), file, atLine, atColumn, startsLine);
+                }
                 // An encoding prefix makes the identifier part of a string or character literal.
                 if (pos < end && (chars[pos] == '"' || chars[pos] == '\'') && isEncodingPrefix(start, pos)) {
                     kind = quoted(chars[pos], atLine, atColumn);
@@ -123,6 +160,78 @@ final class Lexer {
         String text = src.substring(start, pos);
         if (text.indexOf('\\') >= 0) text = text.replace("\\\n", "");
         return new Token(kind, text, file, atLine, atColumn, startsLine);
+    }
+
+    /**
+     * The characters beyond ASCII an identifier may hold in C11 and C17 (Annex D.1), as ranges:
+     * clang's rule in its default mode, gnu17 — accented letters, CJK, emoji (planes 1 to 14)…
+     */
+    private static final int[] C11_IDENTIFIER = {0xA8, 0xA8, 0xAA, 0xAA, 0xAD, 0xAD, 0xAF, 0xAF, 0xB2, 0xB5, 0xB7, 0xBA, 0xBC, 0xBE,
+            0xC0, 0xD6, 0xD8, 0xF6, 0xF8, 0xFF, 0x100, 0x167F, 0x1681, 0x180D, 0x180F, 0x1FFF, 0x200B, 0x200D, 0x202A, 0x202E,
+            0x203F, 0x2040, 0x2054, 0x2054, 0x2060, 0x206F, 0x2070, 0x218F, 0x2460, 0x24FF, 0x2776, 0x2793, 0x2C00, 0x2DFF,
+            0x2E80, 0x2FFF, 0x3004, 0x3007, 0x3021, 0x302F, 0x3031, 0x303F, 0x3040, 0xD7FF, 0xF900, 0xFD3D, 0xFD40, 0xFDCF,
+            0xFDF0, 0xFE44, 0xFE47, 0xFFFD};
+    /** Annex D.2: combining marks, which may not start one. */
+    private static final int[] C11_NOT_FIRST = {0x300, 0x36F, 0x1DC0, 0x1DFF, 0x20D0, 0x20FF, 0xFE20, 0xFE2F};
+
+    /**
+     * How many chars at {@code i} make one identifier character beyond ASCII — a letter C11
+     * allows (two for a surrogate pair), or a universal character name {@code \\u00e9} or
+     * {@code \\U0001F600} that names one — or 0.
+     */
+    private int identifierCharacter(int i, boolean first) {
+        char d = chars[i];
+        int cp, width;
+        if (d == '\\') {
+            width = universalCharacterName(i);
+            if (width == 0) return 0;
+            cp = Integer.parseInt(src, i + 2, i + width, 16);
+            if (cp < 0xA0 && cp != '$') return 0;
+        } else if (Character.isHighSurrogate(d) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
+            cp = Character.toCodePoint(d, chars[i + 1]);
+            width = 2;
+        } else {
+            cp = d;
+            width = 1;
+        }
+        boolean allowed = cp >= 0x10000 ? cp <= 0xEFFFD && (cp & 0xFFFF) <= 0xFFFD : cp != 0xFFFD && inRanges(cp, C11_IDENTIFIER);
+        return allowed && !(first && inRanges(cp, C11_NOT_FIRST)) ? width : 0;
+    }
+
+    private static final String HEX_DIGITS = "0123456789abcdefABCDEF";
+
+    /** The length of the universal character name at {@code i} ({@code \\u} and 4 hex digits, {@code \\U} and 8), or 0. */
+    private int universalCharacterName(int i) {
+        int width = i + 1 < end && chars[i + 1] == 'u' ? 6 : i + 1 < end && chars[i + 1] == 'U' ? 10 : 0;
+        if (width == 0 || i + width > end) return 0;
+        for (int k = i + 2; k < i + width; k++) if (HEX_DIGITS.indexOf(chars[k]) < 0) return 0;
+        return width == 10 && Long.parseLong(src, i + 2, i + 10, 16) > Character.MAX_CODE_POINT ? 0 : width;
+    }
+
+    private static boolean inRanges(int cp, int[] ranges) {
+        for (int r = 0; r < ranges.length; r += 2) if (cp >= ranges[r] && cp <= ranges[r + 1]) return true;
+        return false;
+    }
+
+    /** The identifier {@code chars[from..to)} with its universal character names replaced by the characters they name. */
+    private String withoutEscapes(int from, int to) {
+        StringBuilder b = new StringBuilder(to - from);
+        for (int i = from; i < to; ) {
+            if (chars[i] == '\\') {
+                int width = chars[i + 1] == 'u' ? 6 : 10;
+                b.appendCodePoint(Integer.parseInt(src, i + 2, i + width, 16));
+                i += width;
+            } else {
+                b.append(chars[i++]);
+            }
+        }
+        return b.toString();
+    }
+
+    private static int hash(char[] name) {
+        int h = 0;
+        for (char ch : name) h = 31 * h + ch;
+        return h;
     }
 
     /** A pp-number: digits, letters, underscores, dots, digit separators, and signs after an exponent letter. */

@@ -502,6 +502,19 @@ class HeaderParserTest {
     }
 
     @Test
+    void identifiersHoldWhatC11AllowsAndAnythingElseIsClangsError(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        // fixtures/c/tricky.h compares the ids of such names with clang's; here, the characters
+        String text = "int caf\u00e9(int);\nvoid \\u4e2d\\u6587(int \uD83D\uDE00);\nint bad\u00d7(int);\nint x\u0301y(int);\n"
+                + "int \\u0041(int);\nvoid ok(int);\n";
+        ParsedHeader parsed = HeaderParser.parse(X86, "t.c", text);
+        assertThat(parsed.errors()).extracting(SyntaxException::diagnostic).containsExactlyElementsOf(clangErrors(dir, X86, text))
+                .containsExactly("t.c:3:8: error: character <U+00D7> not allowed in an identifier",
+                        "t.c:5:5: error: character 'A' cannot be specified by a universal character name", "t.c:5:5: error: expected identifier or '('");
+        assertThat(names(parsed)).containsExactly("caf\u00e9", "\u4e2d\u6587", "bad\u00d7", "x\u0301y", "ok");
+    }
+
+    @Test
     void prototypesFromStrings() {
         FunctionType f = HeaderParser.parsePrototype(X86, "int cmp(const void *, const void *)");
         assertThat(CTypePrinter.print(f)).isEqualTo("int (const void *, const void *)");

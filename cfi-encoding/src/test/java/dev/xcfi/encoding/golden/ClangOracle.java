@@ -203,7 +203,7 @@ public final class ClangOracle {
                 Matcher m = FUNCTION.matcher(line);
                 if (m.find()) {
                     // Windows decorates some conventions: @"\01f@@56" (vectorcall), @"\01@f@8" (fastcall).
-                    String name = m.group(2).replace("\"", "").replace("\\01", "").replaceAll("@+\\d+$", "").replaceAll("^@", "");
+                    String name = unescaped(m.group(2).replace("\"", "")).replace("\u0001", "").replaceAll("@+\\d+$", "").replaceAll("^@", "");
                     Matcher a = ATTACHMENT.matcher(line);
                     List<String> types = new ArrayList<>();
                     while (a.find()) {
@@ -224,12 +224,31 @@ public final class ClangOracle {
             for (String ref : typeRefs.getOrDefault(name, List.of())) {
                 String body = metadata.get(ref);
                 String operand = body.substring(body.indexOf(',') + 1).trim();
-                if (operand.startsWith("!\"")) out.add(new Entry(operand.substring(2, operand.length() - 1), null));
+                if (operand.startsWith("!\"")) out.add(new Entry(unescaped(operand.substring(2, operand.length() - 1)), null));
                 else if (operand.startsWith("i64 ")) out.add(new Entry(null, Long.parseLong(operand.substring(4))));
                 else out.add(new Entry(null, null));   // !N pointing at distinct !{}
             }
             if (out.isEmpty()) throw new IllegalStateException("clang attached no !type to " + name);
             return out;
+        }
+
+        /** An IR string or name as written ({@code caf\\C3\\A9}: bytes beyond ASCII as {@code \\XX}), as UTF-8 text. */
+        static String unescaped(String ir) {
+            if (ir.indexOf('\\') < 0) return ir;
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < ir.length(); i++) {
+                char c = ir.charAt(i);
+                if (c == '\\' && i + 1 < ir.length() && ir.charAt(i + 1) == '\\') {
+                    bytes.write('\\');
+                    i++;
+                } else if (c == '\\' && i + 2 < ir.length()) {
+                    bytes.write(Integer.parseInt(ir, i + 1, i + 3, 16));
+                    i += 2;
+                } else {
+                    bytes.writeBytes(String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
         }
 
         int kcfi(String name) {
