@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 /**
  * Splits C source into preprocessing tokens, one at a time, with their locations. Comments and
  * line continuations disappear here; {@link Token#startsLine()} lets the preprocessor find
- * directives. Columns count characters from the start of the line, as clang's do for ASCII.
+ * directives. Columns count UTF-8 bytes from the start of the line, as clang's do.
  *
  * <p>Headers can be large (xcfi is asked for ids of 100,000 prototypes at a time), so this is a
  * streaming scanner: one character-class table lookup per ASCII character, a line counter moved
@@ -81,8 +81,8 @@ final class Lexer {
     private Token scan() {
         while (true) {
             lineStartPending |= skipSpace();
-            if (pos >= end) return new Token(Token.Kind.END, "", file, line, pos - lineStart + 1, true);
-            int start = pos, atLine = line, atColumn = pos - lineStart + 1;
+            if (pos >= end) return new Token(Token.Kind.END, "", file, line, column(pos), true);
+            int start = pos, atLine = line, atColumn = column(pos);
             boolean startsLine = lineStartPending;
             lineStartPending = false;
             char c = chars[pos];
@@ -112,6 +112,7 @@ final class Lexer {
                         }
                         if (d != '\\') break;
                     }
+                    if (d >= 0x80) wideLine = true;
                     int width = identifierCharacter(i, i == pos);
                     // (U+FFFD stands for bytes that are not UTF-8: clang's "not valid UTF-8" error, the declaration dropped)
                     if (width == 0 && (d >= 128 && d != '\uFFFD' && !Character.isWhitespace(d) || d == '\\' && universalCharacterName(i) > 0 && i > pos)) {
@@ -119,7 +120,7 @@ final class Lexer {
                         int cp = d == '\\' ? Integer.parseInt(src, i + 2, i + universalCharacterName(i), 16) : Character.codePointAt(chars, i, end);
                         String why = d == '\\' && cp < 0xA0 ? "character '" + Character.toString(cp) + "' cannot be specified by a universal character name"
                                 : String.format(java.util.Locale.ROOT, "character <U+%04X> not allowed in an identifier", cp);
-                        errors.accept(new SyntaxException(new SourceLocation(file, line, i - lineStart + 1), why));
+                        errors.accept(new SyntaxException(new SourceLocation(file, line, column(i)), why));
                         width = d == '\\' ? universalCharacterName(i) : Character.charCount(cp);
                     }
                     if (width == 0) break;
@@ -150,6 +151,7 @@ final class Lexer {
                 if (kind == null) continue;
                 return token(kind, start, atLine, atColumn, startsLine);
             }
+            if (c >= 0x80) wideLine = true;
             String p = punctuator(c);
             pos += p.length();
             return new Token(Token.Kind.PUNCTUATOR, p, file, atLine, atColumn, startsLine);
@@ -198,6 +200,12 @@ final class Lexer {
         return allowed && !(first && inRanges(cp, C11_NOT_FIRST)) ? width : 0;
     }
 
+    /** {@code cls}, noting that a char beyond ASCII was met on this line. */
+    private byte wide(byte cls) {
+        wideLine = true;
+        return cls;
+    }
+
     private static final String HEX_DIGITS = "0123456789abcdefABCDEF";
 
     /** The length of the universal character name at {@code i} ({@code \\u} and 4 hex digits, {@code \\U} and 8), or 0. */
@@ -238,6 +246,7 @@ final class Lexer {
     private int numberEnd(int i) {
         while (i < end) {
             char c = chars[i];
+            if (c >= 0x80) wideLine = true;
             if (Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '\'') {
                 i++;
             } else if ((c == '+' || c == '-') && "eEpP".indexOf(chars[i - 1]) >= 0) {
@@ -276,6 +285,7 @@ final class Lexer {
         while (pos < end && chars[pos] != q) {
             char c = chars[pos];
             if (c == '\n') break;
+            if (c >= 0x80) wideLine = true;
             if (c == '\\' && pos + 1 < end) {
                 pos++;
                 if (chars[pos] == '\n') newLine(pos + 1);
@@ -293,14 +303,45 @@ final class Lexer {
     private void newLine(int next) {
         line++;
         lineStart = next;
+        columnsTo = next;
+        wideBytes = 0;
+        wideLine = false;
     }
+
+    /**
+     * The column of {@code at} on the current line as clang counts it, in UTF-8 bytes: the chars
+     * before it plus the bytes beyond one that each non-ASCII one takes, counted once per line as
+     * the scanner moves on ({@code columnsTo}).
+     */
+    private int column(int at) {
+        if (!wideLine) return at - lineStart + 1;
+        if (at < columnsTo) {   // (behind the scanner: counted afresh)
+            columnsTo = lineStart;
+            wideBytes = 0;
+        }
+        for (int i = columnsTo; i < at; i++) {
+            char c = chars[i];
+            if (c >= 0x80) wideBytes += c < 0x800 || Character.isSurrogate(c) ? 1 : 2;   // (a surrogate pair: 4 bytes for 2 chars)
+        }
+        if (at > columnsTo) columnsTo = at;
+        return at - lineStart + wideBytes + 1;
+    }
+
+    private int columnsTo;
+    /**
+     * Whether the current line has a char beyond ASCII so far: set where the scanner passes one
+     * (names, literals, comments, stray characters), so that an ASCII line's columns cost nothing.
+     */
+    private boolean wideLine;
+    /** The UTF-8 bytes beyond one per char in {@code chars[lineStart..columnsTo)}. */
+    private int wideBytes;
 
     /** Skips blanks and comments; returns true if a newline was crossed. */
     private boolean skipSpace() {
         boolean newline = false;
         while (pos < end) {
             char c = chars[pos];
-            byte cls = c < 128 ? CLASS[c] : Character.isWhitespace(c) ? BLANK : OTHER;
+            byte cls = c < 128 ? CLASS[c] : wide(Character.isWhitespace(c) ? BLANK : OTHER);
             if (cls == BLANK) {
                 pos++;
             } else if (cls == NEWLINE) {
@@ -313,12 +354,15 @@ final class Lexer {
                 while (pos < end && chars[pos] != '\n') pos++;
             } else if (c == '/' && pos + 1 < end && chars[pos + 1] == '*') {
                 int close = src.indexOf("*/", pos + 2);
-                if (close < 0) errors.accept(new SyntaxException(new SourceLocation(file, line, pos - lineStart + 1), "unterminated /* comment"));
+                if (close < 0) errors.accept(new SyntaxException(new SourceLocation(file, line, column(pos)), "unterminated /* comment"));
                 int stop = close < 0 ? end : close;
                 for (int i = pos; i < stop; i++) {
-                    if (chars[i] == '\n') {
+                    char d = chars[i];
+                    if (d == '\n') {
                         newline = true;
                         newLine(i + 1);
+                    } else if (d >= 0x80) {
+                        wideLine = true;
                     }
                 }
                 pos = close < 0 ? end : close + 2;

@@ -506,11 +506,13 @@ class HeaderParserTest {
         dev.xcfi.encoding.golden.Compilers.requireClang();
         // fixtures/c/tricky.h compares the ids of such names with clang's; here, the characters
         String text = "int caf\u00e9(int);\nvoid \\u4e2d\\u6587(int \uD83D\uDE00);\nint bad\u00d7(int);\nint x\u0301y(int);\n"
-                + "int \\u0041(int);\nvoid ok(int);\n";
+                + "int \\u0041(int);\nvoid ok(int);\n/* caf\u00e9 \uD83D\uDE00 */ void \u00e9t\u00e9(int, void);\n";
         ParsedHeader parsed = HeaderParser.parse(X86, "t.c", text);
         assertThat(parsed.errors()).extracting(SyntaxException::diagnostic).containsExactlyElementsOf(clangErrors(dir, X86, text))
                 .containsExactly("t.c:3:8: error: character <U+00D7> not allowed in an identifier",
-                        "t.c:5:5: error: character 'A' cannot be specified by a universal character name", "t.c:5:5: error: expected identifier or '('");
+                        "t.c:5:5: error: character 'A' cannot be specified by a universal character name", "t.c:5:5: error: expected identifier or '('",
+                        // columns count UTF-8 bytes, as clang's do
+                        "t.c:7:38: error: 'void' must be the first and only parameter if specified");
         assertThat(names(parsed)).containsExactly("caf\u00e9", "\u4e2d\u6587", "bad\u00d7", "x\u0301y", "ok");
     }
 
