@@ -668,6 +668,8 @@ public final class HeaderParser {
                     }
                 }
                 case TYPE -> {
+                    // gnu17's bool is a name (C23's keyword): after a type it is the one declared (Linux: typedef _Bool bool;)
+                    if (w.equals("bool") && (any || explicit != null)) break words;
                     if (isBuiltinWord(w)) {
                         next();
                         any = true;
@@ -1734,9 +1736,10 @@ public final class HeaderParser {
 
     // --- token helpers -----------------------------------------------------------------------------------
 
+    /** A word no declarator may name: C's keywords (gnu17's, so not bool, which Linux declares: typedef _Bool bool;). */
     private static boolean isKeyword(Token t) {
         Word w = word(t.text());
-        return w != Word.NONE && w != Word.CALLING_CONVENTION;
+        return w != Word.NONE && w != Word.CALLING_CONVENTION && !t.is("bool");
     }
 
     private boolean isTypeStart(Token t) {

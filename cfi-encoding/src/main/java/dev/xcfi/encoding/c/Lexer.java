@@ -65,6 +65,19 @@ final class Lexer {
         this.errors = errors;
     }
 
+    /**
+     * A newline outside block comments was crossed since the last token. Only such a newline ends
+     * a directive: {@code #define X a /* … (newline) … *}{@code / b} defines X as {@code a b}, as
+     * clang reads it (Linux's seqlock.h has such comments in its macros), although the token after
+     * the comment starts a line ({@link Token#startsLine()}, for {@code #}).
+     */
+    private boolean breakPending = true, peekedBreaksLine;
+
+    /** Whether the next token is the first after a newline that ends a directive ({@link #breakPending}). */
+    boolean peekBreaksLine() {
+        return peek().kind() == Token.Kind.END || peekedBreaksLine;
+    }
+
     /** The next token, without consuming it. */
     Token peek() {
         if (peeked == null) peeked = scan();
@@ -85,6 +98,8 @@ final class Lexer {
             int start = pos, atLine = line, atColumn = column(pos);
             boolean startsLine = lineStartPending;
             lineStartPending = false;
+            peekedBreaksLine = breakPending;
+            breakPending = false;
             char c = chars[pos];
             byte cls = c < 128 ? CLASS[c] : OTHER;
             Token.Kind kind;
@@ -346,6 +361,7 @@ final class Lexer {
                 pos++;
             } else if (cls == NEWLINE) {
                 newline = true;
+                breakPending = true;
                 newLine(++pos);
             } else if (c == '\\' && pos + 1 < end && chars[pos + 1] == '\n') {
                 pos += 2;

@@ -10,7 +10,8 @@ import java.util.function.UnaryOperator;
 /**
  * One {@code #define}: an object-like macro's replacement list, or a function-like macro's
  * parameters and the replacement its arguments are substituted into, with {@code #} (stringizing),
- * {@code ##} (pasting), {@code __VA_ARGS__} and {@code __VA_OPT__} as C defines them. Headers use
+ * {@code ##} (pasting), {@code __VA_ARGS__} and {@code __VA_OPT__} as C defines them, and GNU's
+ * {@code , ## __VA_ARGS__}. Headers use
  * these for calling conventions, export attributes and K&amp;R-compatible prototypes
  * ({@code int f OF((int));} in zlib).
  *
@@ -95,6 +96,13 @@ record Macro(List<Token> body, List<String> parameters, boolean variadic) {
             boolean pasteBefore = i > 0 && body.get(i - 1).is("##");
             if (functionLike() && t.is("#")) {
                 out.add(stringized(arguments.get(parameters.indexOf(body.get(++i).text())), use));
+            } else if (t.is("##") && variadic && body.get(i - 1).is(",") && body.get(i + 1).text().equals(parameters.getLast())) {
+                // GNU's ", ## __VA_ARGS__" (Linux's asm macros, printk wrappers): no paste; with no
+                // variadic arguments the comma goes too
+                if (arguments.getLast().isEmpty()) {
+                    out.removeLast();
+                    i++;
+                }
             } else if (t.is("##")) {
                 // pasted below, once the right operand is out
                 out.add(t);

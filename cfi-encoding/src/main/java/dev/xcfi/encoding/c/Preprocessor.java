@@ -206,7 +206,7 @@ final class Preprocessor {
     private static List<Token> restOfLine(Source s, Token first) {
         List<Token> line = new ArrayList<>();
         line.add(first);
-        while (s.lexer.peek().kind() != Token.Kind.END && !s.lexer.peek().startsLine()) line.add(s.lexer.next());
+        while (!s.lexer.peekBreaksLine()) line.add(s.lexer.next());
         return line;
     }
 

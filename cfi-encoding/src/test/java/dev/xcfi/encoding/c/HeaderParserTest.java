@@ -189,6 +189,25 @@ class HeaderParserTest {
     }
 
     @Test
+    void gnuSpellingsTheLinuxHeadersUse() {
+        // each from Linux 6.1's headers, where clang-22 (gnu17) reads them without a word
+        ParsedHeader h = parse("""
+                #define DECL(ret, name, ...) ret name(int , ## __VA_ARGS__)
+                #define PTR int /* a comment that
+                   spans lines does not end the directive */ *
+                typedef _Bool bool;
+                DECL(void, none);
+                DECL(long, some, bool, char *);
+                void p(PTR, bool);
+                """);
+        assertThat(h.errors()).isEmpty();
+        assertThat(names(h)).containsExactly("none", "some", "p");
+        ClangEncoder encoder = ClangEncoder.of(X86);
+        assertThat(h.functions()).extracting(f -> encoder.encode(f.type(), CfiMode.PLAIN).value())
+                .containsExactly("_ZTSFviE", "_ZTSFlibPcE", "_ZTSFvPibE");
+    }
+
+    @Test
     void badMacroInvocationsAreReportedWhereTheyAre() {
         assertThat(parse("#define F(a, b) a\nvoid g(F(int));\nvoid ok(void);\n").errors()).extracting(SyntaxException::diagnostic)
                 .containsExactly("t.h:2:8: error: too few arguments provided to function-like macro invocation 'F'");
