@@ -222,16 +222,14 @@ final class Preprocessor {
         if (invocation == null) return;
         List<Token> out = new ArrayList<>();
         try {
-            expand(invocation, new HashSet<>(), out);
+            expand(invocation, startExpansion(), out);
             while (!out.isEmpty()) {
                 Token tail = out.get(out.size() - 1);
-                Macro next = tail.isIdentifier() && !tail.text().equals(name.text()) ? macros.get(tail.text()) : null;
+                Macro next = tail.isIdentifier() && !isPainted(tail) ? macros.get(tail.text()) : null;
                 if (next == null || !next.functionLike() || !s.lexer.peek().is("(")) break;
                 List<Token> more = invocation(out.remove(out.size() - 1), s);
                 if (more == null) return;
-                Set<String> hidden = new HashSet<>();
-                hidden.add(name.text());   // the macro this began with is not expanded again
-                expand(more, hidden, out);
+                expand(more, new HashSet<>(), out);
             }
         } catch (SyntaxException e) {
             errors.accept(e);
@@ -354,7 +352,7 @@ final class Preprocessor {
     private List<Token> computed(List<Token> rest) {
         if (rest.isEmpty() || rest.get(0).kind() == Token.Kind.STRING || rest.get(0).is("<")) return rest;
         List<Token> expanded = new ArrayList<>();
-        expand(rest, new HashSet<>(), expanded);
+        expand(rest, startExpansion(), expanded);
         return expanded;
     }
 
@@ -451,7 +449,7 @@ final class Preprocessor {
             }
         }
         List<Token> expandedCondition = new ArrayList<>();
-        expand(resolved, new HashSet<>(), expandedCondition);
+        expand(resolved, startExpansion(), expandedCondition);
         // a macro may expand to a feature check (glibc: #define __glibc_has_attribute(a) __has_attribute (a))
         List<Token> checked = new ArrayList<>(expandedCondition.size());
         for (int k = 0; k < expandedCondition.size(); k++) k = featureCheck(expandedCondition, k, s, checked);
@@ -488,28 +486,31 @@ final class Preprocessor {
     }
 
     /**
-     * Expands every macro in {@code tokens}, function-like ones where a {@code (} follows inside
-     * the list; the result is rescanned, and a macro is not re-expanded inside its own expansion.
+     * Expands every macro in {@code tokens}, function-like ones where a {@code (} follows, each
+     * replacement rescanned with the tokens after it ({@link Rescan}). A macro's name met while that
+     * macro is disabled is painted: it is never expanded again, there or later ({@code #define
+     * foo foo}, which Linux writes for every arch_ override).
      */
-    private void expand(List<Token> tokens, Set<String> expanding, List<Token> into) {
-        for (int k = 0; k < tokens.size(); k++) {
-            Token t = tokens.get(k);
-            Macro m = t.isIdentifier() && !expanding.contains(t.text()) ? macros.get(t.text()) : null;
-            if (m == null || m.functionLike() && (k + 1 == tokens.size() || !tokens.get(k + 1).is("("))) {
+    private void expand(List<Token> tokens, Set<String> disabled, List<Token> into) {
+        Rescan in = new Rescan(tokens, disabled);
+        for (Token t; (t = in.next()) != null; ) {
+            Macro m = t.isIdentifier() ? macros.get(t.text()) : null;
+            if (m != null && (disabled.contains(t.text()) || isPainted(t))) {
+                paint(t);
+                m = null;
+            }
+            if (m == null || m.functionLike() && !in.nextIs("(")) {
                 into.add(t);
                 continue;
             }
             List<Token> replacement;
             if (m.functionLike()) {
-                int close = Macro.closingParenthesis(tokens, k + 1);
-                if (close == tokens.size()) throw new SyntaxException(t.location(), "unterminated function-like macro invocation '" + t.text() + "'");
-                List<List<Token>> arguments = m.arguments(t, tokens.subList(k + 2, close));
+                List<List<Token>> arguments = m.arguments(t, in.arguments(t));
                 replacement = m.replacement(t, arguments, argument -> {
                     List<Token> out = new ArrayList<>();
-                    expand(argument, expanding, out);
+                    expand(argument, disabled, out);
                     return out;
                 });
-                k = close;
             } else {
                 replacement = m.replacement(t, List.of(), argument -> argument);
             }
@@ -517,10 +518,25 @@ final class Preprocessor {
             if (replacement.size() + into.size() > MAX_EXPANSION) {
                 throw new SyntaxException(t.location(), "macro expansion of '" + t.text() + "' exceeds " + MAX_EXPANSION + " tokens");
             }
-            expanding.add(t.text());
-            expand(replacement, expanding, into);
-            expanding.remove(t.text());
+            in.push(replacement, t.text());
         }
+    }
+
+    /** Tokens painted in the expansion being made: identity, for the same name may be painted in one place only. */
+    private final Set<Token> painted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    private void paint(Token t) {
+        painted.add(t);
+    }
+
+    private boolean isPainted(Token t) {
+        return !painted.isEmpty() && painted.contains(t);
+    }
+
+    /** Starts an expansion from text: no token of it was painted. */
+    private Set<String> startExpansion() {
+        if (!painted.isEmpty()) painted.clear();
+        return new HashSet<>();
     }
 
     private static Conditional innermost(Deque<Conditional> conditionals, Token directive) {

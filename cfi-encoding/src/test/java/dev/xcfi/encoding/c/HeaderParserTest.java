@@ -208,6 +208,32 @@ class HeaderParserTest {
     }
 
     @Test
+    void anExpansionIsRescannedWithTheTokensAfterIt() {
+        // Linux's jump_label.h: a pasted macro name inside one replacement, its arguments after it
+        ParsedHeader h = parse("""
+                #define ___PASTE(a, b) a##b
+                #define __PASTE(a, b) ___PASTE(a, b)
+                #define DECLARE_1(name) void name(int)
+                #define DECLARE_0(name) void name(long)
+                #define ENABLED(cfg) cfg
+                #define MAYBE(cfg, name) __PASTE(DECLARE_, ENABLED(cfg))(name)
+                MAYBE(1, on);
+                MAYBE(0, off);
+                #define self self
+                #define again(x) x again
+                void self(char);
+                again(int) (short);
+                """);
+        assertThat(h.errors()).isEmpty();
+        // a macro's name met inside its own replacement is never expanded, not even when an
+        // invocation follows later: again(int) (short) is int again (short), as clang -E writes it
+        assertThat(names(h)).containsExactly("on", "off", "self", "again");
+        ClangEncoder encoder = ClangEncoder.of(X86);
+        assertThat(h.functions()).extracting(f -> encoder.encode(f.type(), CfiMode.PLAIN).value())
+                .containsExactly("_ZTSFviE", "_ZTSFvlE", "_ZTSFvcE", "_ZTSFisE");
+    }
+
+    @Test
     void badMacroInvocationsAreReportedWhereTheyAre() {
         assertThat(parse("#define F(a, b) a\nvoid g(F(int));\nvoid ok(void);\n").errors()).extracting(SyntaxException::diagnostic)
                 .containsExactly("t.h:2:8: error: too few arguments provided to function-like macro invocation 'F'");
