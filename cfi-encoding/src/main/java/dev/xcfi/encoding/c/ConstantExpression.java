@@ -304,15 +304,26 @@ final class ConstantExpression {
         return false;
     }
 
-    /** After a '(': the cast its words up to the ')' name (then passed over), or null. */
+    /**
+     * After a '(': the cast its words up to the ')' name (then passed over), or null. The words may
+     * begin with a typeof of an expression (Linux's round_up: {@code (__typeof__(x))((y)-1)}).
+     */
     private IntegerCast cast() {
         if (types == null) return null;
         int close = pos;
+        if (close + 1 < tokens.size() && isTypeof(tokens.get(close)) && tokens.get(close + 1).is("(")) {
+            close = Macro.closingParenthesis(tokens, close + 1) + 1;
+        }
         while (close < tokens.size() && tokens.get(close).isIdentifier()) close++;
         if (close == pos || close >= tokens.size() || !tokens.get(close).is(")")) return null;
         IntegerCast c = types.cast(tokens.subList(pos, close));
         if (c != null) pos = close + 1;
         return c;
+    }
+
+    private static boolean isTypeof(Token t) {
+        String w = t.text();
+        return t.isIdentifier() && (w.startsWith("typeof") || w.startsWith("__typeof"));
     }
 
     /** {@code sizeof ( type-name )}; the size of an expression's type is not worked out here. */

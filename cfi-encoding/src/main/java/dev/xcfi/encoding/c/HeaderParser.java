@@ -963,6 +963,7 @@ public final class HeaderParser {
         TagType named = TagType.named(anonymous.kind(), typedefName);
         Map<String, Member> names = memberTypes.get(anonymous);
         if (names != null) memberTypes.put(named, names);
+        if (recordMembers.containsKey(anonymous)) recordMembers.put(named, recordMembers.get(anonymous));   // sizeof(T) lays it out
         typedefNamed.add(named);
         if (anonymous.transparentMember() != null) named = named.asTransparentUnion(anonymous.transparentMember());
         CType first = pendingFirstMembers.get(anonymous);
@@ -1692,10 +1693,14 @@ public final class HeaderParser {
      * so that a cast never declares anything ({@code (struct S)} would).
      */
     private ConstantExpression.IntegerCast integerCast(List<Token> words) {
-        for (Token w : words) if (!isIntegerTypeWord(w)) return null;
+        String first = words.get(0).text();
+        boolean typeof = (first.startsWith("typeof") || first.startsWith("__typeof")) && words.size() > 1 && words.get(1).is("(");
+        int typeofEnd = typeof ? Macro.closingParenthesis(words, 1) + 1 : 0;   // typeof(expression) declares nothing
+        for (Token w : words.subList(typeofEnd, words.size())) if (!isIntegerTypeWord(w)) return null;
         try {
             return typeNameOf(words).canonical().unqualified() instanceof BuiltinType b && b.kind().isInteger() ? ConstantExpression.IntegerCast.of(b.kind(), target) : null;
         } catch (SyntaxException e) {
+            if (typeof) throw e;   // a typeof that is surely a cast: its operand's error is the expression's
             return null;
         }
     }

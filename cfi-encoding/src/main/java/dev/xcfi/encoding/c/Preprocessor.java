@@ -255,6 +255,23 @@ final class Preprocessor {
                 errors.accept(new SyntaxException(name.location(), "unterminated function-like macro invocation '" + name.text() + "'"));
                 return null;
             }
+            if (a.startsLine() && a.is("#")) {
+                // C leaves directives among arguments undefined; clang obeys them (Linux's
+                // struct_group(…) members hold #ifdef lines) except the includes
+                List<Token> line = restOfLine(s, a);
+                try {
+                    Token d = line.size() > 1 ? line.get(1) : a;
+                    if (d.is("include") || d.is("include_next") || d.is("import")) {
+                        throw new SyntaxException(d.location(), "embedding a #" + d.text() + " directive within macro arguments is not supported");
+                    }
+                    directive(s, line);
+                } catch (SyntaxException e) {
+                    errors.accept(e);
+                }
+                s.conditionalsChanged();
+                continue;
+            }
+            if (!s.active()) continue;
             tokens.add(a);
             if (a.is("(")) depth++;
             else if (a.is(")") && --depth == 0) return tokens;

@@ -234,6 +234,32 @@ class HeaderParserTest {
     }
 
     @Test
+    void directivesAmongMacroArgumentsAreObeyedExceptIncludes() {
+        // Linux's skbuff.h: #ifdef lines among the members struct_group(…) is given
+        ParsedHeader h = parse("""
+                #define GROUP(...) struct { __VA_ARGS__ }
+                #define ON 1
+                typedef GROUP(
+                #ifdef ON
+                    long x;
+                #else
+                    char x;
+                #endif
+                #define LATER short
+                ) group; void f(char (*)[sizeof(group)], LATER);
+                #define ID(x) x
+                ID(
+                #include "other.h"
+                void g(void);)
+                void h(void);
+                """);
+        assertThat(h.errors()).extracting(SyntaxException::diagnostic)
+                .containsExactly("t.h:13:2: error: embedding a #include directive within macro arguments is not supported");
+        assertThat(names(h)).containsExactly("f", "g", "h");
+        assertThat(ClangEncoder.of(X86).encode(h.functions().get(0).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFvPA8_csE");
+    }
+
+    @Test
     void badMacroInvocationsAreReportedWhereTheyAre() {
         assertThat(parse("#define F(a, b) a\nvoid g(F(int));\nvoid ok(void);\n").errors()).extracting(SyntaxException::diagnostic)
                 .containsExactly("t.h:2:8: error: too few arguments provided to function-like macro invocation 'F'");
@@ -491,6 +517,7 @@ class HeaderParserTest {
                 void ok(typeof(obj.m) x, typeof(&f) g);
                 void e12(typeof() x);
                 void ok2(typeof(f) *h);
+                void e13(char (*)[(typeof(undeclared)) 1]);
                 """;
         for (Target target : List.of(X86, Target.I686_LINUX_GNU)) {
             ParsedHeader parsed = HeaderParser.parse(target, "t.c", text);
