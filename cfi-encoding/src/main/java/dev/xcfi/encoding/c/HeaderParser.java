@@ -1326,12 +1326,15 @@ public final class HeaderParser {
         Token open = peek();
         expect("[");
         List<Token> size = new ArrayList<>();
-        int depth = 0;
+        int depth = 0, braces = 0;
         Token close = null;
         while (close == null) {
             Token read = next();
-            // a bound never holds a ';' or closes more than it opened: report there, not at the end of the file
-            if (read.kind() == Token.Kind.END || read.is(";")) throw error(read.location(), "expected ']'");
+            // a bound holds a ';' only in a record it defines (sizeof(struct { long x; })) and never
+            // closes more than it opened: report there, not at the end of the file
+            if (read.is("{")) braces++;
+            else if (read.is("}")) braces--;
+            if (read.kind() == Token.Kind.END || read.is(";") && braces <= 0) throw error(read.location(), "expected ']'");
             // the lexer reads ']]' as one token (C23's attribute closer); in a bound it is two: [a[0]]
             Token bracket = new Token(Token.Kind.PUNCTUATOR, "]", read.location(), false);
             for (Token t : read.is("]]") ? List.of(bracket, bracket) : List.of(read)) {

@@ -364,6 +364,8 @@ class HeaderParserTest {
         assertThat(id("int kr(a, b) int a; char *b; { return a; }")).isEqualTo("_ZTSFiiPcE");
         assertThat(id("typedef struct { int x; } T;\nvoid f(T *);")).isEqualTo("_ZTSFvP1TE");
         // clang's typeof spellings in every mode; the _unqual ones drop the qualifiers (as clang-22 encodes them)
+        // a record defined in a bound, its ';'s and all (clang-22: _ZTSFvPA16_cE)
+        assertThat(id("void f(char (*)[sizeof(struct { long x; char c; })]);")).isEqualTo("_ZTSFvPA16_cE");
         assertThat(id("void f(__typeof_unqual__(const int) *x);")).isEqualTo("_ZTSFvPiE");
         assertThat(id("void f(__typeof_unqual(const int) *x);")).isEqualTo("_ZTSFvPiE");
         assertThat(id("void f(__typeof(const int) *x);")).isEqualTo("_ZTSFvPKiE");
