@@ -45,7 +45,7 @@ public final class CTypePrinter {
         if (t instanceof BlockPointerType b) return pointer("^", b.pointee(), "", inner);
         if (t instanceof ArrayType a) {
             String length = a.size() instanceof ArrayType.Size.Fixed(long n) ? Long.toString(n)
-                    : a.size() instanceof ArrayType.Size.Variable ? "*" : a.size() instanceof ArrayType.Size.Unknown(String e) ? e : "";
+                    : a.size() instanceof ArrayType.Size.Variable ? "*" : a.size() instanceof ArrayType.Size.Unknown(String e, String why) ? e : "";
             return declarator(a.element(), inner + "[" + length + "]");
         }
         if (t instanceof FunctionType f) return function(f, inner, true);

@@ -252,8 +252,8 @@ public final class ClangEncoder {
 
     /** {@code A <length> _ <element>}; {@code A_} for incomplete and variable-length arrays. */
     private void array(ArrayType a) {
-        if (a.size() instanceof ArrayType.Size.Unknown(String length)) {
-            throw new EncodingException("the id spells an array length, " + length + ", that xcfi cannot compute (it does not lay out records with bit-fields, packing or alignment attributes)");
+        if (a.size() instanceof ArrayType.Size.Unknown(String length, String why)) {
+            throw new EncodingException("the id spells an array length, " + length + ", that xcfi cannot compute (" + why + ")");
         }
         m.append('A');
         if (a.size() instanceof ArrayType.Size.Fixed(long length)) m.append(length);

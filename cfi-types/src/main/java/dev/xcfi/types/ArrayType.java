@@ -53,8 +53,10 @@ public record ArrayType(CType element, Size size) implements CType {
          * {@code [sizeof(struct S)]}: a constant length clang computes and xcfi does not (it does
          * not lay out records). Such an array may be declared, and a parameter of that type decays
          * to a pointer as any other; an id that would spell the length cannot be given.
+         *
+         * @param why what xcfi does not do that the length needs, for the error an id that spells it is
          */
-        record Unknown(String expression) implements Size {}
+        record Unknown(String expression, String why) implements Size {}
 
         Incomplete INCOMPLETE = new Incomplete();
 

@@ -7,6 +7,7 @@ import dev.xcfi.encoding.source.Token;
 import dev.xcfi.types.BuiltinType.Kind;
 import dev.xcfi.types.Target;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -46,6 +47,9 @@ final class ConstantExpression {
 
         /** GNU's {@code __alignof__(typeName)} (the preferred alignment) in bytes, or empty when xcfi cannot compute it. */
         java.util.OptionalLong preferredAlignOf(List<Token> typeName);
+
+        /** Whether a type name starts with {@code t} (else sizeof's operand is an expression). */
+        boolean startsTypeName(Token t);
     }
 
     /**
@@ -53,13 +57,25 @@ final class ConstantExpression {
      * is needed, an unknown length in an array bound (which a parameter's decay may never need).
      */
     static final class NotComputed extends RuntimeException {
+        private static final String LAYOUTS = "it does not lay out records with bit-fields, packing or alignment attributes, nor vectors, _BitInt or _Atomic types";
         private final SourceLocation at;
         private final String what;
+        private final String why;
 
         NotComputed(SourceLocation at, String what) {
+            this(at, what, LAYOUTS);
+        }
+
+        NotComputed(SourceLocation at, String what, String why) {
             super(what, null, false, false);
             this.at = at;
             this.what = what;
+            this.why = why;
+        }
+
+        /** What xcfi does not do that the value needs. */
+        String why() {
+            return why;
         }
 
         /** What could not be computed, as written: {@code sizeof(struct S)}. */
@@ -67,8 +83,13 @@ final class ConstantExpression {
             return what;
         }
 
+        /** The same shortfall met again through {@code name}, an enumerator whose value needed it. */
+        NotComputed through(Token name) {
+            return new NotComputed(name.location(), name.text(), "its value needs " + what + ", which xcfi cannot compute: " + why);
+        }
+
         SyntaxException error() {
-            return new SyntaxException(at, "xcfi cannot compute " + what + " (it does not lay out records with bit-fields, packing or alignment attributes, nor vectors, _BitInt or _Atomic types)");
+            return new SyntaxException(at, "xcfi cannot compute " + what + " (" + why + ")");
         }
     }
 
@@ -283,12 +304,59 @@ final class ConstantExpression {
             }
             case CHARACTER -> new Value(parseCharacter(t), false);
             case IDENTIFIER -> {
+                if (types != null && pos < tokens.size() && tokens.get(pos).is("(") && t.text().startsWith("__builtin_")) yield builtin(t);
                 // a call, subscript or member of a name is C but never constant (n[0], s.len, strlen(s))
                 if (types != null && pos < tokens.size() && isPostfix(tokens.get(pos))) throw new NotConstant();
                 yield new Value(identifiers.apply(t), false);
             }
             default -> throw new SyntaxException(t.location(), "unexpected '" + t.text() + "' in constant expression");
         };
+    }
+
+    /**
+     * A builtin's call, at its {@code (}: {@code __builtin_choose_expr(c, a, b)}, which Linux's
+     * GENMASK uses in enumerators, is a or b as c says; clang computes others that xcfi does not.
+     */
+    private Value builtin(Token name) {
+        int open = pos, close = Macro.closingParenthesis(tokens, open);
+        if (close == tokens.size()) throw new SyntaxException(name.location(), "expected ')' after '" + name.text() + "('");
+        pos = close + 1;
+        List<List<Token>> arguments = new ArrayList<>();
+        int from = open + 1, depth = 0;
+        for (int k = from; k < close; k++) {
+            Token t = tokens.get(k);
+            if (t.is("(") || t.is("[") || t.is("{")) depth++;
+            else if (t.is(")") || t.is("]") || t.is("}")) depth--;
+            else if (depth == 0 && t.is(",")) {
+                arguments.add(tokens.subList(from, k));
+                from = k + 1;
+            }
+        }
+        arguments.add(tokens.subList(from, close));
+        if (!name.is("__builtin_choose_expr")) throw new NotComputed(name.location(), written(tokens.subList(open - 1, pos), true), "it evaluates no builtin but __builtin_choose_expr");
+        if (arguments.size() != 3) throw new SyntaxException(name.location(), "__builtin_choose_expr takes 3 arguments");
+        return operand(arguments.get(operand(arguments.get(0), name).bits() != 0 ? 1 : 2), name);
+    }
+
+    /** One operand of a builtin, evaluated on its own. */
+    private Value operand(List<Token> operand, Token builtin) {
+        if (operand.isEmpty()) throw new SyntaxException(builtin.location(), "expected an expression in '" + builtin.text() + "'");
+        ConstantExpression e = new ConstantExpression(operand, identifiers, types);
+        Value v = e.conditional();
+        if (e.pos < operand.size()) throw new SyntaxException(operand.get(e.pos).location(), "unexpected '" + operand.get(e.pos).text() + "' in constant expression");
+        return v;
+    }
+
+    /** Tokens as a message quotes them: spaced, except around a call's parentheses and commas when {@code call}. */
+    private static String written(List<Token> tokens, boolean call) {
+        StringBuilder written = new StringBuilder();
+        Token previous = null;
+        for (Token t : tokens) {
+            boolean tight = written.isEmpty() || call && (t.is("(") || t.is(")") || t.is(",") || previous.is("("));
+            written.append(tight ? "" : " ").append(t.text());
+            previous = t;
+        }
+        return written.toString();
     }
 
     private static boolean isPostfix(Token t) {
@@ -341,12 +409,10 @@ final class ConstantExpression {
         if (pos >= tokens.size()) throw new SyntaxException(keyword.location(), "expected ')' after " + word + "'s type name");
         List<Token> typeName = tokens.subList(open, pos++);
         if (typeName.isEmpty()) throw new SyntaxException(keyword.location(), "expected a type name after " + word);
+        // clang sizes expressions too (Linux's __is_constexpr: sizeof(*(8 ? … : (int *)8)))
+        if (!types.startsTypeName(typeName.get(0))) throw new NotComputed(keyword.location(), word + "(" + written(typeName, false) + ")", "it types no expression given to " + word);
         java.util.OptionalLong value = fact.apply(typeName);
-        if (value.isEmpty()) {
-            StringBuilder written = new StringBuilder();
-            for (Token t : typeName) written.append(written.isEmpty() ? "" : " ").append(t.text());
-            throw new NotComputed(keyword.location(), word + "(" + written + ")");
-        }
+        if (value.isEmpty()) throw new NotComputed(keyword.location(), word + "(" + written(typeName, false) + ")");
         return value.getAsLong();
     }
 

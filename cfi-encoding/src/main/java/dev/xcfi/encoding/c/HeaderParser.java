@@ -115,6 +115,12 @@ public final class HeaderParser {
     private static final long MAX_ADDRESS_SPACE = 8388581;   // clang 22's
     private final Map<String, Long> enumConstants = new HashMap<>();
     /**
+     * Enumerators whose values clang computes and xcfi does not (Linux's GENMASK sizes a struct of
+     * bit-fields): an error only where an id or another needed value depends on one, as an array
+     * bound's unknown length is.
+     */
+    private final Map<String, ConstantExpression.NotComputed> uncomputedEnumerators = new HashMap<>();
+    /**
      * Each enumerator's type for typeof, as clang's default gnu17 gives it: the fixed type of
      * {@code enum E : T}, else int; absent beyond int (clang then picks long or unsigned long by
      * rules xcfi does not follow).
@@ -534,7 +540,7 @@ public final class HeaderParser {
 
         @Override
         public boolean isEnumerator(String name) {
-            return enumConstants.containsKey(name);
+            return enumConstants.containsKey(name) || uncomputedEnumerators.containsKey(name);
         }
 
         @Override
@@ -1013,7 +1019,7 @@ public final class HeaderParser {
             do {
                 Declarator d = peek().is(":") ? new Declarator(null, peek(), UnaryOperator.identity(), List.of()) : declarator(false);
                 if (accept(":")) {
-                    constantUntilAny(",", ";");
+                    bitFieldWidth();
                     unnaturalLayout = true;   // a bit-field: laid out by rules xcfi does not model
                 }
                 List<Attribute> attrs = joined(s.attributes, d.attributes, attributesAndAsm());
@@ -1034,24 +1040,40 @@ public final class HeaderParser {
      */
     private CType enumBody(TagType tag, CType fixed) {
         long value = 0, min = 0, max = 0;
+        ConstantExpression.NotComputed uncomputed = null, anyUncomputed = null;   // the value, and whether any was, beyond xcfi
         while (!accept("}")) {
             Token name = next();
             if (!name.isIdentifier()) throw error(name.location(), "expected identifier in enumerator list");
             attributesAndAsm();
-            if (accept("=")) value = constantUntilAny(",", "}");
-            min = Math.min(min, value);
-            max = Math.max(max, value);
-            enumConstants.put(name.text(), value);
-            if (fixed != null) enumeratorTypes.put(name.text(), fixed);
-            else if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) enumeratorTypes.put(name.text(), BuiltinType.INT);
-            else enumeratorTypes.remove(name.text());
-            value++;
+            if (accept("=")) {
+                try {
+                    value = enumeratorValue();
+                    uncomputed = null;
+                } catch (ConstantExpression.NotComputed e) {
+                    uncomputed = anyUncomputed = e;
+                }
+            }
+            if (uncomputed != null) {
+                uncomputedEnumerators.put(name.text(), uncomputed);
+                enumConstants.remove(name.text());
+                enumeratorTypes.remove(name.text());
+            } else {
+                min = Math.min(min, value);
+                max = Math.max(max, value);
+                enumConstants.put(name.text(), value);
+                uncomputedEnumerators.remove(name.text());
+                if (fixed != null) enumeratorTypes.put(name.text(), fixed);
+                else if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) enumeratorTypes.put(name.text(), BuiltinType.INT);
+                else enumeratorTypes.remove(name.text());
+                value++;
+            }
             if (!accept(",")) {
                 expect("}");
                 break;
             }
         }
         OptionalLong size = fixed != null ? layout.sizeOf(fixed)
+                : anyUncomputed != null ? OptionalLong.empty()   // its values choose it
                 : OptionalLong.of(min >= Integer.MIN_VALUE && max <= 0xffffffffL && (min >= 0 || max <= Integer.MAX_VALUE) ? 4 : 8);
         size.ifPresent(n -> enumSizes.put(tag, n));
         return null;
@@ -1655,13 +1677,13 @@ public final class HeaderParser {
      */
     private ArrayType.Size bound(List<Token> expr, SourceLocation at, String declared) {
         try {
-            OptionalLong n = ConstantExpression.evaluateIfConstant(expr, at, t -> enumConstants.get(t.text()), types);
+            OptionalLong n = ConstantExpression.evaluateIfConstant(expr, at, this::enumeratorOrNull, types);
             if (n.isPresent() && n.getAsLong() < 0) {   // clang's words
                 throw error(expr.get(0).location(), declared == null ? "array size is negative" : "'" + declared + "' declared as an array with a negative size");
             }
             return n.isPresent() ? new ArrayType.Size.Fixed(n.getAsLong()) : ArrayType.Size.variable();
         } catch (ConstantExpression.NotComputed e) {
-            return new ArrayType.Size.Unknown(e.what());
+            return new ArrayType.Size.Unknown(e.what(), e.why());
         }
     }
 
@@ -1687,6 +1709,11 @@ public final class HeaderParser {
         @Override
         public OptionalLong preferredAlignOf(List<Token> typeName) {
             return layout.preferredAlignOf(typeNameOf(typeName));
+        }
+
+        @Override
+        public boolean startsTypeName(Token t) {
+            return isTypeStart(t);
         }
     };
 
@@ -1737,9 +1764,43 @@ public final class HeaderParser {
     }
 
     private long enumConstant(Token t) {
-        Long v = enumConstants.get(t.text());
+        Long v = enumeratorOrNull(t);
         if (v == null) throw error(t.location(), "'" + t.text() + "' is not an integer constant");
         return v;
+    }
+
+    /** An enumerator's value, null for a name that is none; one xcfi could not compute is not computed here either. */
+    private Long enumeratorOrNull(Token t) {
+        Long v = enumConstants.get(t.text());
+        if (v == null && !uncomputedEnumerators.isEmpty()) {
+            ConstantExpression.NotComputed u = uncomputedEnumerators.get(t.text());
+            if (u != null) throw u.through(t);
+        }
+        return v;
+    }
+
+    /**
+     * A bit-field's width, checked as clang checks it where xcfi can compute it: the record's
+     * layout is not modelled, so a width xcfi cannot compute loses nothing (Linux's
+     * BUILD_BUG_ON_ZERO: {@code sizeof(struct { int:(-!!(e)); })}).
+     */
+    private void bitFieldWidth() {
+        SourceLocation at = peek().location();
+        List<Token> expr = balancedUntil(",", ";");
+        try {
+            if (ConstantExpression.evaluateIfConstant(expr, at, this::enumeratorOrNull, types).isEmpty()) throw error(at, "expected an integer constant expression");
+        } catch (ConstantExpression.NotComputed e) {
+            // as above
+        }
+    }
+
+    /** An enumerator's {@code = value}, up to its ',' or '}'; what xcfi cannot compute is thrown as such. */
+    private long enumeratorValue() {
+        SourceLocation at = peek().location();
+        List<Token> expr = balancedUntil(",", "}");
+        OptionalLong v = ConstantExpression.evaluateIfConstant(expr, at, this::enumeratorOrNull, types);
+        if (v.isEmpty()) throw error(at, "expected an integer constant expression");
+        return v.getAsLong();
     }
 
     // --- token helpers -----------------------------------------------------------------------------------

@@ -614,7 +614,7 @@ class HeaderParserTest {
         assertThat(names(h)).containsExactly("f", "g", "h", "k");
         ClangEncoder clang = ClangEncoder.of(X86);
         assertThatThrownBy(() -> clang.encode(h.functions().get(0).type(), CfiMode.PLAIN))
-                .hasMessage("the id spells an array length, sizeof(struct S), that xcfi cannot compute (it does not lay out records with bit-fields, packing or alignment attributes)");
+                .hasMessage("the id spells an array length, sizeof(struct S), that xcfi cannot compute (it does not lay out records with bit-fields, packing or alignment attributes, nor vectors, _BitInt or _Atomic types)");
         assertThat(clang.encode(h.functions().get(0).type(), CfiMode.GENERALIZED).value()).isEqualTo("_ZTSFvPvE.generalized");
         assertThat(clang.encode(h.functions().get(1).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFvPlE");
         assertThat(clang.encode(h.functions().get(2).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFviPA_cE");
@@ -627,6 +627,38 @@ class HeaderParserTest {
                 .extracting(SyntaxException::diagnostic)
                 .containsExactly("t.h:2:42: error: xcfi cannot compute sizeof(struct S) (it does not lay out records with bit-fields, packing "
                         + "or alignment attributes, nor vectors, _BitInt or _Atomic types)");
+    }
+
+    @Test
+    void anEnumeratorXcfiCannotComputeIsAnErrorOnlyWhereAnIdNeedsIt() {
+        // Linux's GENMASK, as bits.h and build_bug.h spell it
+        ParsedHeader h = parse("""
+                #define BUILD_BUG_ON_ZERO(e) ((int)(sizeof(struct { int:(-!!(e)); })))
+                #define __is_constexpr(x) (sizeof(int) == sizeof(*(8 ? ((void *)((long)(x) * 0l)) : (int *)8)))
+                #define CHECK(h, l) (BUILD_BUG_ON_ZERO(__builtin_choose_expr(__is_constexpr((l) > (h)), (l) > (h), 0)))
+                #define GENMASK(h, l) (CHECK(h, l) + ((~0UL - (1UL << (l)) + 1) & (~0UL >> (63 - (h)))))
+                enum { ONE = 1, MASK = GENMASK(18, 16), AFTER, THREE = 3, USES_MASK = MASK | 1 };
+                void known(char (*)[THREE], char (*)[__builtin_choose_expr(ONE, 2, 4)], char (*)[__builtin_choose_expr(0, 2, 4)]);
+                void unknown(char (*)[AFTER]);
+                void decays(char p[USES_MASK]);
+                void folded(char (*)[__builtin_constant_p(1)]);
+                void expression(char (*)[sizeof(ONE + 1)]);
+                """);
+        assertThat(h.errors()).isEmpty();
+        ClangEncoder clang = ClangEncoder.of(X86);
+        assertThat(clang.encode(h.functions().get(0).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFvPA3_cPA2_cPA4_cE");
+        assertThatThrownBy(() -> clang.encode(h.functions().get(1).type(), CfiMode.PLAIN))
+                .hasMessageStartingWith("the id spells an array length, AFTER, that xcfi cannot compute (its value needs sizeof(struct { int : ( - ! ! (");
+        assertThat(clang.encode(h.functions().get(2).type(), CfiMode.PLAIN).value()).isEqualTo("_ZTSFvPcE");
+        assertThatThrownBy(() -> clang.encode(h.functions().get(3).type(), CfiMode.PLAIN))
+                .hasMessage("the id spells an array length, __builtin_constant_p(1), that xcfi cannot compute (it evaluates no builtin but __builtin_choose_expr)");
+        assertThatThrownBy(() -> clang.encode(h.functions().get(4).type(), CfiMode.PLAIN))
+                .hasMessage("the id spells an array length, sizeof(ONE + 1), that xcfi cannot compute (it types no expression given to sizeof)");
+        // where the value itself is needed, the shortfall is the error
+        assertThat(parse("enum { M = __builtin_constant_p(1), N };\ntypedef int v __attribute__((vector_size(N * 4)));\n").errors())
+                .extracting(SyntaxException::diagnostic)
+                .containsExactly("t.h:2:42: error: xcfi cannot compute N (its value needs __builtin_constant_p(1), which xcfi cannot compute: "
+                        + "it evaluates no builtin but __builtin_choose_expr)");
     }
 
     private static final String RECORDS = """

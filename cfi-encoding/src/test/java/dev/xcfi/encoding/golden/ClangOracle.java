@@ -1,5 +1,7 @@
 package dev.xcfi.encoding.golden;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xcfi.encoding.CfiMode;
@@ -8,6 +10,7 @@ import dev.xcfi.encoding.KcfiHash;
 import dev.xcfi.types.Target;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,25 +114,45 @@ public final class ClangOracle {
         return "-flto -fvisibility=hidden -Xclang -fsanitize=cfi-icall -Xclang -fsanitize-trap=cfi-icall";
     }
 
-    /** The functions clang sees in the header (and the user headers it includes), in source order. */
+    /**
+     * The functions clang sees in the header (and the user headers it includes), in source order.
+     * The AST is read one top-level declaration at a time: a kernel header's dump passes 1 GB.
+     */
     public List<String> functionNames(Path header) throws IOException {
-        String json = run(List.of("-fsyntax-only", "-Xclang", "-ast-dump=json"), header, null);
-        JsonNode root = new ObjectMapper().readTree(json);
         List<String> names = new ArrayList<>();
-        String file = "";
-        for (JsonNode d : root.path("inner")) {
-            JsonNode loc = d.path("loc").has("expansionLoc") ? d.path("loc").path("expansionLoc") : d.path("loc");
-            if (loc.has("file")) file = loc.get("file").asText();
-            if (!d.path("kind").asText().equals("FunctionDecl") || d.path("isImplicit").asBoolean()) continue;
-            if (file.startsWith("/usr/") || file.startsWith("<")) continue;
-            String name = d.path("name").asText();
-            if (!names.contains(name)) names.add(name);
-            // a declaration renamed by an asm label (glibc: fscanf is __isoc99_fscanf) is that symbol in the IR
-            for (JsonNode attr : d.path("inner")) {
-                if (attr.path("kind").asText().equals("AsmLabelAttr")) symbols.put(name, d.path("mangledName").asText(name).replace("\u0001", ""));
+        ObjectMapper mapper = new ObjectMapper();
+        run(List.of("-fsyntax-only", "-Xclang", "-ast-dump=json"), header, in -> {
+            try (JsonParser json = mapper.getFactory().createParser(in).configure(JsonParser.Feature.AUTO_CLOSE_SOURCE, false)) {
+                if (json.nextToken() != JsonToken.START_OBJECT) throw new IOException("clang's AST dump is not a JSON object");
+                String file = "";
+                while (json.nextToken() == JsonToken.FIELD_NAME) {
+                    boolean inner = json.currentName().equals("inner");
+                    json.nextToken();
+                    if (!inner) {
+                        json.skipChildren();
+                        continue;
+                    }
+                    while (json.nextToken() == JsonToken.START_OBJECT) file = declared(mapper.readTree(json), file, names);
+                }
             }
-        }
+            return null;
+        });
         return names;
+    }
+
+    /** Adds a top-level declaration's name to {@code names} if it is a function of a user header; the file it is in (clang writes it when it changes). */
+    private String declared(JsonNode d, String file, List<String> names) {
+        JsonNode loc = d.path("loc").has("expansionLoc") ? d.path("loc").path("expansionLoc") : d.path("loc");
+        if (loc.has("file")) file = loc.get("file").asText();
+        if (!d.path("kind").asText().equals("FunctionDecl") || d.path("isImplicit").asBoolean()) return file;
+        if (file.startsWith("/usr/") || file.startsWith("<")) return file;
+        String name = d.path("name").asText();
+        if (!names.contains(name)) names.add(name);
+        // a declaration renamed by an asm label (glibc: fscanf is __isoc99_fscanf) is that symbol in the IR
+        for (JsonNode attr : d.path("inner")) {
+            if (attr.path("kind").asText().equals("AsmLabelAttr")) symbols.put(name, d.path("mangledName").asText(name).replace("\u0001", ""));
+        }
+        return file;
     }
 
     /** The IR symbols of the functions {@link #functionNames} met under another name. */
@@ -164,13 +187,25 @@ public final class ClangOracle {
     }
 
     private String run(List<String> flags, Path input, String what) throws IOException {
+        return run(flags, input, in -> new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private interface OutputReader<T> {
+        T read(InputStream clangOutput) throws IOException;
+    }
+
+    private <T> T run(List<String> flags, Path input, OutputReader<T> reader) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(CLANG, "--target=" + target.triple(), "-ffreestanding", "-nostdlibinc", "-w", "-isystem", Fixtures.root().resolve("fixtures/c/sysroot").toString()));
         for (Path i : includeDirs) cmd.add("-I" + i);
         cmd.addAll(flags);
         cmd.add(input.toString());
         Path err = Files.createTempFile(work, "clang", ".err");
         Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        T out;
+        try (InputStream in = p.getInputStream()) {
+            out = reader.read(in);
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
         try {
             if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IOException("clang failed (" + String.join(" ", cmd) + "):\n" + Files.readString(err));
