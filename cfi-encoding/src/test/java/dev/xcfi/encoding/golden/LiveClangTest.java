@@ -132,8 +132,50 @@ class LiveClangTest {
     private List<DynamicTest> glibcHeaders(Target target, List<Path> includes, List<String> names, int atLeast, String label) throws IOException {
         StringBuilder headers = new StringBuilder();
         for (String h : names) headers.append("#include <").append(h).append(".h>\n");
-        Path plain = work.resolve("glibc-" + target.shortName() + ".h");
-        Files.writeString(plain, headers);
+        return headersMatchClang(target, includes, "glibc-" + target.shortName() + ".h", headers.toString(), atLeast, label);
+    }
+
+    /**
+     * Linux's own headers as a kernel build reads them (Debian's linux-headers-amd64, which
+     * scripts/test installs on x86_64): fs.h, skbuff.h, mm.h, sched.h, sock.h, bpf.h, perf_event.h,
+     * kvm_host.h and the rest of include/linux they pull in — static calls, struct_group's
+     * directives among macro arguments, GENMASK enumerators, jump-label pastes, typeof.
+     */
+    @TestFactory
+    List<DynamicTest> linuxKernelHeadersMatchInstalledClang() throws IOException {
+        Path common = null, generated = null;
+        try (var folders = Files.list(Path.of("/usr/src"))) {
+            for (Path p : folders.sorted().toList()) {
+                String name = p.getFileName().toString();
+                Path amd64 = p.resolveSibling(name.replaceFirst("-common$", "-amd64"));
+                if (name.startsWith("linux-headers-") && name.endsWith("-common") && Files.isDirectory(amd64)) {
+                    common = p;
+                    generated = amd64;
+                }
+            }
+        }
+        assertThat(common).as("Linux's headers (apt-get install linux-headers-amd64, as scripts/test does)").isNotNull();
+        List<Path> includes = List.of(common.resolve("arch/x86/include"), generated.resolve("arch/x86/include/generated"),
+                common.resolve("include"), generated.resolve("include"), common.resolve("arch/x86/include/uapi"),
+                generated.resolve("arch/x86/include/generated/uapi"), common.resolve("include/uapi"), generated.resolve("include/generated/uapi"));
+        StringBuilder text = new StringBuilder("""
+                #define __KERNEL__ 1
+                #define KBUILD_MODNAME "xcfi"
+                #define CC_USING_FENTRY 1
+                #include <linux/kconfig.h>
+                #include <linux/compiler_types.h>
+                """);
+        for (String h : List.of("linux/fs", "linux/skbuff", "linux/mm", "linux/sched", "net/sock", "linux/bpf", "linux/perf_event",
+                "linux/kvm_host", "linux/static_call", "linux/nvme", "linux/pci", "linux/usb")) {
+            text.append("#include <").append(h).append(".h>\n");
+        }
+        return headersMatchClang(Target.of("x86_64-linux-gnu"), includes, "linux-" + common.getFileName() + ".h", text.toString(), 10_000, "linux ");
+    }
+
+    /** What xcfi reads in {@code text} (saved as {@code file}) has no error, and clang's ids in every mode, function by function. */
+    private List<DynamicTest> headersMatchClang(Target target, List<Path> includes, String file, String text, int atLeast, String label) throws IOException {
+        Path plain = work.resolve(file);
+        Files.writeString(plain, text);
         var parsed = dev.xcfi.encoding.c.HeaderParser.parse(target, includes, List.of(dev.xcfi.encoding.c.HeaderParser.Input.of(plain)));
         Map<CfiMode, List<GoldenRow>> clang = new ClangOracle(target, includes, work)
                 .rowsOfIncluded(plain, parsed.functions().stream().map(f -> f.name()).toList(), KcfiHash.XXHASH64);
