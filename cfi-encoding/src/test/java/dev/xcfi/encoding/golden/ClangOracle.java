@@ -62,17 +62,74 @@ public final class ClangOracle {
      * redeclared there with clang's own type ({@code __typeof__(f) f;}).
      */
     public Map<CfiMode, List<GoldenRow>> rowsOfIncluded(Path header, java.util.Collection<String> names, KcfiHash hash) throws IOException {
-        StringBuilder redeclared = new StringBuilder("#include \"" + header.toAbsolutePath() + "\"\n");
-        for (String n : new java.util.LinkedHashSet<>(names)) redeclared.append("__typeof__(").append(n).append(") ").append(n).append(";\n");
+        java.util.Set<String> declared = new java.util.LinkedHashSet<>(names);
         Path main = work.resolve("redeclared-" + target.shortName() + ".h");
-        Files.writeString(main, redeclared);
-        return rows(main, hash);
+        while (true) {
+            StringBuilder redeclared = new StringBuilder("#include \"" + header.toAbsolutePath() + "\"\n");
+            // (#undef: a header may declare a function and then define its name as a macro, as Python's
+            // abstract.h does PyObject_Length; xcfi's row is the declaration's)
+            for (String n : declared) redeclared.append("#undef ").append(n).append("\n__typeof__(").append(n).append(") ").append(n).append(";\n");
+            Files.writeString(main, redeclared);
+            try {
+                return rows(main, hash);
+            } catch (IOException e) {
+                // names clang does not see (a branch xcfi's preprocessor took and clang's did not) are
+                // left out once, and said: the header itself compiled when none is undeclared
+                java.util.Set<String> unseen = new java.util.LinkedHashSet<>();
+                Matcher m = UNDECLARED.matcher(e.getMessage());
+                while (m.find()) if (declared.contains(m.group(1))) unseen.add(m.group(1));
+                if (unseen.isEmpty() || !unseenByClang.isEmpty()) throw e;
+                unseenByClang.addAll(unseen);
+                declared.removeAll(unseen);
+            }
+        }
     }
+
+    private static final Pattern UNDECLARED = Pattern.compile("redeclared-[^:]*:\\d+:\\d+: error: use of undeclared identifier '([^']+)'");
+
+    /** The functions xcfi declared that clang did not see at all ({@link #rowsOfIncluded}). */
+    public final java.util.Set<String> unseenByClang = new java.util.LinkedHashSet<>();
 
     /** Golden rows for {@code header} in every mode, for the KCFI hash algorithm given. */
     public Map<CfiMode, List<GoldenRow>> rows(Path header, KcfiHash hash) throws IOException {
         List<String> names = functionNames(header);
-        Path tu = work.resolve("oracle-" + target.shortName() + ".c");
+        // Two names for one symbol (glibc under _FILE_OFFSET_BITS=64: stat is asm("stat64") beside
+        // stat64 itself) are one IR function, which carries the id of the declaration that created
+        // it: each such name is compiled in a unit of its own round, where it is the first.
+        Map<String, Map<String, Functions>> compiledFor = new HashMap<>();
+        List<String> left = names;
+        for (int round = 0; !left.isEmpty(); round++) {
+            List<String> now = new ArrayList<>(), later = new ArrayList<>();
+            java.util.Set<String> symbolsNow = new java.util.HashSet<>();
+            for (String n : left) (symbolsNow.add(symbol(n)) ? now : later).add(n);
+            Map<String, Functions> compiled = compileTaking(header, now, hash, round);
+            for (String n : now) compiledFor.put(n, compiled);
+            left = later;
+        }
+        Map<CfiMode, List<GoldenRow>> out = new LinkedHashMap<>();
+        for (CfiMode mode : CfiMode.all()) {
+            List<GoldenRow> rows = new ArrayList<>();
+            boolean norm = mode.normalizeIntegers();
+            for (String name : names) {
+                Map<String, Functions> compiled = compiledFor.get(name);
+                List<Entry> types = compiled.get("icall" + norm).types(symbol(name));
+                Entry id = types.get(mode.generalizePointers() ? 1 : 0);
+                String kcfi = KcfiHash.format(compiled.get("kcfi" + norm + mode.generalizePointers()).kcfi(symbol(name)));
+                String xdso = "-";
+                if (!mode.generalizePointers() && id.string != null) {
+                    List<Entry> x = compiled.get("xdso" + norm).types(symbol(name));
+                    xdso = CrossDsoId.format(x.get(x.size() - 1).number);
+                }
+                rows.add(new GoldenRow(name, id.string == null ? "<internal>" : id.string, kcfi, xdso));
+            }
+            out.put(mode, rows);
+        }
+        return out;
+    }
+
+    /** The IR of a unit that takes the address of each of {@code names}, in every mode clang has. */
+    private Map<String, Functions> compileTaking(Path header, List<String> names, KcfiHash hash, int round) throws IOException {
+        Path tu = work.resolve("oracle-" + target.shortName() + (round == 0 ? "" : "-" + round) + ".c");
         StringBuilder src = new StringBuilder("#include \"" + header.toAbsolutePath() + "\"\n");
         src.append("void *__xcfi_taken[] = {\n");
         for (String n : names) src.append("  (void *)&").append(n).append(",\n");
@@ -90,24 +147,7 @@ public final class ClangOracle {
                 compiled.put("kcfi" + norm + gen, compile(tu, "-fsanitize=kcfi " + hashFlag + (norm ? " -fsanitize-cfi-icall-experimental-normalize-integers" : "") + g));
             }
         }
-        Map<CfiMode, List<GoldenRow>> out = new LinkedHashMap<>();
-        for (CfiMode mode : CfiMode.all()) {
-            List<GoldenRow> rows = new ArrayList<>();
-            boolean norm = mode.normalizeIntegers();
-            for (String name : names) {
-                List<Entry> types = compiled.get("icall" + norm).types(symbol(name));
-                Entry id = types.get(mode.generalizePointers() ? 1 : 0);
-                String kcfi = KcfiHash.format(compiled.get("kcfi" + norm + mode.generalizePointers()).kcfi(symbol(name)));
-                String xdso = "-";
-                if (!mode.generalizePointers() && id.string != null) {
-                    List<Entry> x = compiled.get("xdso" + norm).types(symbol(name));
-                    xdso = CrossDsoId.format(x.get(x.size() - 1).number);
-                }
-                rows.add(new GoldenRow(name, id.string == null ? "<internal>" : id.string, kcfi, xdso));
-            }
-            out.put(mode, rows);
-        }
-        return out;
+        return compiled;
     }
 
     private String icall() {
@@ -121,7 +161,7 @@ public final class ClangOracle {
     public List<String> functionNames(Path header) throws IOException {
         List<String> names = new ArrayList<>();
         ObjectMapper mapper = new ObjectMapper();
-        run(List.of("-fsyntax-only", "-Xclang", "-ast-dump=json"), header, in -> {
+        run(List.of("-fsyntax-only", "-ferror-limit=0", "-Xclang", "-ast-dump=json"), header, in -> {
             try (JsonParser json = mapper.getFactory().createParser(in).configure(JsonParser.Feature.AUTO_CLOSE_SOURCE, false)) {
                 if (json.nextToken() != JsonToken.START_OBJECT) throw new IOException("clang's AST dump is not a JSON object");
                 String file = "";
