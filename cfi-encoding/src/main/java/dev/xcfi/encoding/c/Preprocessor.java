@@ -429,8 +429,9 @@ final class Preprocessor {
 
     /**
      * The feature checks clang answers in {@code #if}. {@code __has_attribute} is answered for the
-     * GNU attributes clang has ({@link Attribute#supported}); for the others xcfi answers as a
-     * compiler without those features.
+     * GNU attributes clang has ({@link Attribute#supported}), {@code __has_builtin} for clang's
+     * builtins on the target ({@link Builtins}); for the others xcfi answers as a compiler without
+     * those features.
      */
     private static final Set<String> FEATURE_CHECKS = Set.of("__has_attribute", "__has_c_attribute", "__has_cpp_attribute",
             "__has_declspec_attribute", "__has_builtin", "__has_feature", "__has_extension", "__has_warning", "__has_embed",
@@ -493,8 +494,9 @@ final class Preprocessor {
             close = header.end();
         } else {
             close = Macro.closingParenthesis(tokens, k + 1);
-            if (t.is("__has_attribute") && close == k + 3 && tokens.get(k + 2).isIdentifier()) {
-                value = Attribute.supported(tokens.get(k + 2).text(), target);
+            if (close == k + 3 && tokens.get(k + 2).isIdentifier()) {
+                if (t.is("__has_attribute")) value = Attribute.supported(tokens.get(k + 2).text(), target);
+                else if (t.is("__has_builtin")) value = Builtins.has(target, tokens.get(k + 2).text());
             }
         }
         if (close >= tokens.size() || !tokens.get(close).is(")")) throw new SyntaxException(t.location(), "missing ')' after '" + t.text() + "'");

@@ -302,12 +302,19 @@ class HeaderParserTest {
                 void includes(void);
                 #endif
                 #if defined(__has_attribute) && HAS_ATTRIBUTE(noreturn) && HAS_ATTRIBUTE(__cfi_salt__) && !HAS_ATTRIBUTE(bogus) \
-                    && !__has_builtin(__builtin_trap) && !__has_feature(modules)
+                    && __has_builtin(__builtin_trap) && __has_builtin(__builtin_add_overflow) && !__has_builtin(__builtin_bogus) \
+                    && !__has_feature(modules)
                 void features(void);
+                #endif
+                #if __has_builtin(__builtin_cpu_init)
+                void x86_only(void);
                 #endif
                 """, null)));
         assertThat(h.errors()).isEmpty();
-        assertThat(names(h)).containsExactly("includes", "features");
+        assertThat(names(h)).containsExactly("includes", "features", "x86_only");
+        // clang's builtins per target: __builtin_cpu_init is x86's and RISC-V's, not ARM's
+        assertThat(names(HeaderParser.parse(Target.of("aarch64-linux-gnu"), List.of(), List.of(new HeaderParser.Input("t.h",
+                "#if __has_builtin(__builtin_cpu_init)\nvoid x86_only(void);\n#endif\nvoid any(void);\n", null))))).containsExactly("any");
     }
 
     @Test

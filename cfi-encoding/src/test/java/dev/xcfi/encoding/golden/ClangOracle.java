@@ -220,6 +220,55 @@ public final class ClangOracle {
         return out.lines().sorted().collect(java.util.stream.Collectors.joining("\n", "", "\n"));
     }
 
+    /**
+     * Names that may be clang's builtins: every {@code __builtin_…}, {@code __sync_…},
+     * {@code __atomic_…} and {@code __c11_atomic_…} spelling in the installed libclang-cpp (its
+     * builtin tables are strings there), sorted.
+     */
+    static List<String> builtinCandidates() throws IOException {
+        Process p = new ProcessBuilder("llvm-config-22", "--libdir").redirectErrorStream(true).start();
+        Path libdir = Path.of(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+        Path library;
+        try (var files = Files.list(libdir)) {
+            library = files.filter(f -> f.getFileName().toString().startsWith("libclang-cpp.so")).sorted().findFirst()
+                    .orElseThrow(() -> new IOException("no libclang-cpp.so in " + libdir + " (apt-get install libclang-cpp22)"));
+        }
+        byte[] bytes = Files.readAllBytes(library);
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        Pattern builtin = Pattern.compile("__(builtin|sync|atomic|c11_atomic)_[A-Za-z0-9_]+");
+        int start = 0;
+        for (int i = 0; i <= bytes.length; i++) {
+            if (i == bytes.length || bytes[i] < 0x21 || bytes[i] > 0x7e) {
+                if (i - start > 8) {
+                    String run = new String(bytes, start, i - start, StandardCharsets.US_ASCII);
+                    if (builtin.matcher(run).matches()) names.add(run);
+                }
+                start = i + 1;
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    /** Which of {@code candidates} clang's {@code __has_builtin} answers 1 for on this target, sorted. */
+    static java.util.TreeSet<String> builtins(Target target, List<String> candidates, Path work) throws IOException {
+        StringBuilder probe = new StringBuilder();
+        for (String c : candidates) probe.append("#if __has_builtin(").append(c).append(")\nHAS ").append(c).append("\n#endif\n");
+        Path file = work.resolve("builtins-" + target.shortName() + ".h");
+        Files.writeString(file, probe);
+        Process p = new ProcessBuilder(CLANG, "--target=" + target.triple(), "-ffreestanding", "-nostdlibinc", "-E", "-P", file.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException("clang -E of the builtin probe failed for " + target);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        java.util.TreeSet<String> has = new java.util.TreeSet<>();
+        for (String line : out.lines().toList()) if (line.startsWith("HAS ")) has.add(line.substring(4).strip());
+        return has;
+    }
+
     private Functions compile(Path tu, String flags) throws IOException {
         List<String> f = new ArrayList<>(List.of("-S", "-emit-llvm", "-o", "-"));
         for (String s : flags.trim().split("\\s+")) if (!s.isEmpty()) f.add(s);

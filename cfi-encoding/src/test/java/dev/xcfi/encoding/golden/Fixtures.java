@@ -45,6 +45,11 @@ public final class Fixtures {
         return root().resolve("cfi-encoding/src/main/resources/dev/xcfi/encoding/c/predefined/" + target.shortName() + ".h");
     }
 
+    /** A list of clang's builtins ({@code all}, or a target's own): generated here, read by the preprocessor from its jar. */
+    public static Path builtins(String list) {
+        return root().resolve("cfi-encoding/src/main/resources/dev/xcfi/encoding/c/builtins/" + list + ".txt");
+    }
+
     public static Path corpusHeader(Target target) {
         return c().resolve("corpus/" + target.shortName() + ".h");
     }

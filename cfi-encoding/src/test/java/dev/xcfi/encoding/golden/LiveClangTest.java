@@ -226,6 +226,27 @@ class LiveClangTest {
     }
 
     /** The standard typedefs per target, as clang's freestanding headers define them. */
+    /** __has_builtin answers as the installed clang does for every builtin name in its library, on every target. */
+    @TestFactory
+    List<DynamicTest> builtinsAreTheInstalledClangs() throws IOException {
+        List<String> candidates = ClangOracle.builtinCandidates();
+        assertThat(candidates).as("builtin names found in libclang-cpp").hasSizeGreaterThan(1000);
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Target target : Target.known()) {
+            tests.add(DynamicTest.dynamicTest(target.shortName(), () -> {
+                Path probe = work.resolve("has-builtin-" + target.shortName() + ".h");
+                StringBuilder text = new StringBuilder();
+                for (String c : candidates) text.append("#if __has_builtin(").append(c).append(")\nvoid has_").append(c).append("(void);\n#endif\n");
+                Files.writeString(probe, text);
+                var parsed = dev.xcfi.encoding.c.HeaderParser.parse(target, List.of(), List.of(dev.xcfi.encoding.c.HeaderParser.Input.of(probe)));
+                assertThat(parsed.errors()).isEmpty();
+                assertThat(parsed.functions().stream().map(f -> f.name().substring(4)).toList())
+                        .containsExactlyElementsOf(ClangOracle.builtins(target, candidates, work));
+            }));
+        }
+        return tests;
+    }
+
     @TestFactory
     List<DynamicTest> predefinedMacrosAreTheInstalledClangs() {
         // The committed tables come from fixtures/c/regenerate; a newer clang that defines other

@@ -21,6 +21,7 @@ public final class RegenerateGolden {
         Path work = Files.createTempDirectory("xcfi-golden");
         int rows = 0;
         Files.writeString(Fixtures.header(Target.X86_64_LINUX_GNU, "layouts"), new CRecordGenerator(Fixtures.LAYOUT_SEED).header(Fixtures.LAYOUT_RECORDS));
+        writeBuiltins(work);
         for (Target target : Target.known()) {
             Path macros = Fixtures.predefinedMacros(target);
             Files.createDirectories(macros.getParent());
@@ -46,5 +47,27 @@ public final class RegenerateGolden {
             System.out.println(target.shortName() + ": done");
         }
         System.out.println(rows + " golden rows written");
+    }
+
+    /** clang's builtins: those every target has in one list, each target's own in another. */
+    private static void writeBuiltins(Path work) throws IOException {
+        List<String> candidates = ClangOracle.builtinCandidates();
+        Map<Target, java.util.TreeSet<String>> has = new java.util.LinkedHashMap<>();
+        for (Target target : Target.known()) has.put(target, ClangOracle.builtins(target, candidates, work));
+        java.util.TreeSet<String> every = new java.util.TreeSet<>(has.values().iterator().next());
+        for (var names : has.values()) every.retainAll(names);
+        Files.createDirectories(Fixtures.builtins("all").getParent());
+        Files.writeString(Fixtures.builtins("all"), lines(every));
+        for (var e : has.entrySet()) {
+            java.util.TreeSet<String> own = new java.util.TreeSet<>(e.getValue());
+            own.removeAll(every);
+            Files.writeString(Fixtures.builtins(e.getKey().shortName()), lines(own));
+        }
+    }
+
+    private static String lines(java.util.Collection<String> names) {
+        StringBuilder sb = new StringBuilder();
+        for (String n : names) sb.append(n).append('\n');
+        return sb.toString();
     }
 }
