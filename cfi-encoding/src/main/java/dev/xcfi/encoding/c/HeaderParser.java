@@ -81,8 +81,8 @@ public final class HeaderParser {
     private static Word word(String w) {
         return switch (w) {
             case "void", "char", "short", "int", "long", "float", "double", "signed", "unsigned", "__signed", "__signed__",
-                 "_Bool", "bool", "_Complex", "__complex__", "_BitInt", "__int128", "_Float16", "__bf16", "__fp16",
-                 "__float128", "__ibm128", "struct", "union", "enum", "typeof", "__typeof__", "__typeof", "typeof_unqual",
+                 "_Bool", "_Complex", "__complex__", "_BitInt", "__int128", "_Float16", "__bf16", "__fp16",
+                 "__float128", "__ibm128", "struct", "union", "enum", "typeof", "__typeof__", "__typeof",
                  "__typeof_unqual__", "__typeof_unqual", "__builtin_va_list", "__int128_t", "__uint128_t" -> Word.TYPE;
             case "const", "volatile", "restrict", "__restrict", "__restrict__", "__const", "__const__", "__volatile", "__volatile__",
                  "_Atomic", "_Nonnull", "_Nullable", "_Null_unspecified", "_Nullable_result" -> Word.QUALIFIER;
@@ -674,8 +674,6 @@ public final class HeaderParser {
                     }
                 }
                 case TYPE -> {
-                    // gnu17's bool is a name (C23's keyword): after a type it is the one declared (Linux: typedef _Bool bool;)
-                    if (w.equals("bool") && (any || explicit != null)) break words;
                     if (isBuiltinWord(w)) {
                         next();
                         any = true;
@@ -689,7 +687,7 @@ public final class HeaderParser {
                             case "_Complex", "__complex__" -> complex++;
                             default -> kind = setKind(kind, switch (w) {
                                 case "void" -> Kind.VOID;
-                                case "_Bool", "bool" -> Kind.BOOL;
+                                case "_Bool" -> Kind.BOOL;
                                 case "float" -> Kind.FLOAT;
                                 case "double" -> Kind.DOUBLE;
                                 case "__int128" -> Kind.INT128;
@@ -801,7 +799,6 @@ public final class HeaderParser {
         return switch (w) {
             case "signed", "__signed", "__signed__", "unsigned", "short", "long", "int", "char", "_Complex", "__complex__",
                  "void", "_Bool", "float", "double", "__int128", "_Float16", "__bf16", "__fp16", "__float128", "__ibm128" -> true;
-            case "bool" -> !typedefs.containsKey("bool");
             default -> false;
         };
     }
@@ -1737,7 +1734,7 @@ public final class HeaderParser {
 
     private boolean isIntegerTypeWord(Token w) {
         return switch (w.text()) {
-            case "int", "unsigned", "signed", "__signed", "__signed__", "long", "short", "char", "_Bool", "bool", "__int128",
+            case "int", "unsigned", "signed", "__signed", "__signed__", "long", "short", "char", "_Bool", "__int128",
                  "const", "volatile" -> true;
             default -> typedefs.containsKey(w.text());
         };
@@ -1805,10 +1802,10 @@ public final class HeaderParser {
 
     // --- token helpers -----------------------------------------------------------------------------------
 
-    /** A word no declarator may name: C's keywords (gnu17's, so not bool, which Linux declares: typedef _Bool bool;). */
+    /** A word no declarator may name: C's keywords (gnu17's: bool is a name there, as in Linux's typedef _Bool bool;). */
     private static boolean isKeyword(Token t) {
         Word w = word(t.text());
-        return w != Word.NONE && w != Word.CALLING_CONVENTION && !t.is("bool");
+        return w != Word.NONE && w != Word.CALLING_CONVENTION;
     }
 
     private boolean isTypeStart(Token t) {

@@ -205,6 +205,11 @@ class HeaderParserTest {
         ClangEncoder encoder = ClangEncoder.of(X86);
         assertThat(h.functions()).extracting(f -> encoder.encode(f.type(), CfiMode.PLAIN).value())
                 .containsExactly("_ZTSFviE", "_ZTSFlibPcE", "_ZTSFvPibE");
+        // in gnu17 (clang-22's default) bool and typeof_unqual are names, not C23's keywords: clang
+        // says "unknown type name 'bool'" and "type specifier missing" there
+        ParsedHeader c23 = parse("void f(bool b);\nvoid g(typeof_unqual(const int) x);\nvoid h(__typeof_unqual__(const int) x);\n");
+        assertThat(c23.errors()).extracting(e -> e.location().line() + ":" + e.location().column()).containsExactly("1:8", "2:8");
+        assertThat(names(c23)).containsExactly("h");
     }
 
     @Test
