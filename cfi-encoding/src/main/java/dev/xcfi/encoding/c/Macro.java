@@ -90,6 +90,7 @@ record Macro(List<Token> body, List<String> parameters, boolean variadic) {
     List<Token> replacement(Token use, List<List<Token>> arguments, UnaryOperator<List<Token>> expand) {
         List<Token> body = variadic ? withVaOpt(arguments.get(arguments.size() - 1).isEmpty()) : this.body;
         List<Token> out = new ArrayList<>();
+        List<List<Token>> expanded = null;
         for (int i = 0; i < body.size(); i++) {
             Token t = body.get(i);
             boolean pasteAfter = i + 1 < body.size() && body.get(i + 1).is("##");
@@ -116,7 +117,9 @@ record Macro(List<Token> body, List<String> parameters, boolean variadic) {
                     if (raw.isEmpty()) out.add(new Token(Token.Kind.PUNCTUATOR, "", use.location(), false));
                     else out.addAll(raw);
                 } else {
-                    out.addAll(expand.apply(arguments.get(p)));
+                    if (expanded == null) expanded = new ArrayList<>(java.util.Collections.nCopies(arguments.size(), null));
+                    if (expanded.get(p) == null) expanded.set(p, expand.apply(arguments.get(p)));   // once, however often it is used
+                    out.addAll(expanded.get(p));
                 }
             }
         }

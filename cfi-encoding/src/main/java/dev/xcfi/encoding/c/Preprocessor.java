@@ -31,6 +31,12 @@ final class Preprocessor {
     private static final int MAX_INCLUDE_DEPTH = 200;
     /** Tokens one macro invocation may expand to. */
     private static final int MAX_EXPANSION = 1 << 20;
+    /**
+     * Replacement tokens one expansion from the text may read, empty ones included: macros that
+     * double into nothing ({@code #define A1 A0 A0}, … {@code A39}) never grow the output, and
+     * would run for days.
+     */
+    private static final long MAX_EXPANSION_WORK = 1L << 24;
 
     /** One level of conditional inclusion. */
     private static final class Conditional {
@@ -537,6 +543,10 @@ final class Preprocessor {
             if (replacement.size() + into.size() > MAX_EXPANSION) {
                 throw new SyntaxException(t.location(), "macro expansion of '" + t.text() + "' exceeds " + MAX_EXPANSION + " tokens");
             }
+            expansionWork += replacement.size() + 1;
+            if (expansionWork > MAX_EXPANSION_WORK) {
+                throw new SyntaxException(t.location(), "macro expansion reads more than " + MAX_EXPANSION_WORK + " replacement tokens (macros that expand into others too many times)");
+            }
             in.push(replacement, t.text());
         }
     }
@@ -552,9 +562,13 @@ final class Preprocessor {
         return !painted.isEmpty() && painted.contains(t);
     }
 
-    /** Starts an expansion from text: no token of it was painted. */
+    /** Replacement tokens read since the expansion from the text began ({@link #MAX_EXPANSION_WORK}). */
+    private long expansionWork;
+
+    /** Starts an expansion from the text: no token of it was painted, no work done. */
     private Set<String> startExpansion() {
         if (!painted.isEmpty()) painted.clear();
+        expansionWork = 0;
         return new HashSet<>();
     }
 

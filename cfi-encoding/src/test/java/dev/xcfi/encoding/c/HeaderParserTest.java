@@ -285,6 +285,13 @@ class HeaderParserTest {
         ParsedHeader blowUp = parse(doubling);
         assertThat(blowUp.errors()).extracting(SyntaxException::getMessage).anyMatch(m -> m.contains("exceeds 1048576 tokens"));
         assertThat(names(blowUp)).contains("ok");
+        // macros that double into nothing never grow the output: bounded by the work, not the size
+        StringBuilder empty = new StringBuilder("#define A0\n");
+        for (int i = 1; i < 40; i++) empty.append("#define A").append(i).append(" A").append(i - 1).append(" A").append(i - 1).append('\n');
+        ParsedHeader nothing = parse(empty + "void f(int A39);\nvoid ok(void);\n");
+        assertThat(nothing.errors()).extracting(SyntaxException::diagnostic)
+                .containsExactly("t.h:41:12: error: macro expansion reads more than 16777216 replacement tokens (macros that expand into others too many times)");
+        assertThat(names(nothing)).containsExactly("ok");
         // the declarations around a bad invocation are still read
         ParsedHeader h = parse("#define F(a, b) a\nvoid g(F(int));\nvoid ok(void);\n");
         assertThat(names(h)).contains("ok");
