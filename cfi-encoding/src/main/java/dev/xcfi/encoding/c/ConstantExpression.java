@@ -379,7 +379,8 @@ final class ConstantExpression {
     private IntegerCast cast() {
         if (types == null) return null;
         int close = pos;
-        if (close + 1 < tokens.size() && isTypeof(tokens.get(close)) && tokens.get(close + 1).is("(")) {
+        if (close + 1 < tokens.size() && tokens.get(close).isIdentifier() && HeaderParser.isTypeofKeyword(tokens.get(close).text())
+                && tokens.get(close + 1).is("(")) {
             close = Macro.closingParenthesis(tokens, close + 1) + 1;
         }
         while (close < tokens.size() && tokens.get(close).isIdentifier()) close++;
@@ -387,11 +388,6 @@ final class ConstantExpression {
         IntegerCast c = types.cast(tokens.subList(pos, close));
         if (c != null) pos = close + 1;
         return c;
-    }
-
-    private static boolean isTypeof(Token t) {
-        String w = t.text();
-        return t.isIdentifier() && (w.startsWith("typeof") || w.startsWith("__typeof"));
     }
 
     /** {@code sizeof ( type-name )}; the size of an expression's type is not worked out here. */

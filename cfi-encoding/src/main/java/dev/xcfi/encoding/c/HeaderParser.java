@@ -96,6 +96,14 @@ public final class HeaderParser {
         };
     }
 
+    /** typeof's spellings in gnu17 (C23's typeof_unqual is a name there). */
+    static boolean isTypeofKeyword(String w) {
+        return switch (w) {
+            case "typeof", "__typeof__", "__typeof", "__typeof_unqual__", "__typeof_unqual" -> true;
+            default -> false;
+        };
+    }
+
     /** Whether the parser gives this spelling a meaning of its own (including calling-convention keywords). */
     static boolean isKeywordSpelling(String w) {
         return word(w) != Word.NONE || switch (w) {
@@ -704,7 +712,7 @@ public final class HeaderParser {
                         TagType tag = tagSpecifier(w, s);
                         explicit = setExplicit(explicit, tag, t);
                         any = true;
-                    } else if (w.startsWith("typeof") || w.startsWith("__typeof")) {
+                    } else if (isTypeofKeyword(w)) {
                         next();
                         expect("(");
                         CType ty = isTypeStart(peek()) || peek().is("nullptr") ? typeName() : TypeofExpression.of(balancedUntil(")"), typeofScope, peek().location());
@@ -1044,7 +1052,7 @@ public final class HeaderParser {
             attributesAndAsm();
             if (accept("=")) {
                 try {
-                    value = enumeratorValue();
+                    value = constantOrUncomputed(",", "}");
                     uncomputed = null;
                 } catch (ConstantExpression.NotComputed e) {
                     uncomputed = anyUncomputed = e;
@@ -1720,8 +1728,7 @@ public final class HeaderParser {
      * so that a cast never declares anything ({@code (struct S)} would).
      */
     private ConstantExpression.IntegerCast integerCast(List<Token> words) {
-        String first = words.get(0).text();
-        boolean typeof = (first.startsWith("typeof") || first.startsWith("__typeof")) && words.size() > 1 && words.get(1).is("(");
+        boolean typeof = isTypeofKeyword(words.get(0).text()) && words.size() > 1 && words.get(1).is("(");
         int typeofEnd = typeof ? Macro.closingParenthesis(words, 1) + 1 : 0;   // typeof(expression) declares nothing
         for (Token w : words.subList(typeofEnd, words.size())) if (!isIntegerTypeWord(w)) return null;
         try {
@@ -1782,20 +1789,20 @@ public final class HeaderParser {
      * BUILD_BUG_ON_ZERO: {@code sizeof(struct { int:(-!!(e)); })}).
      */
     private void bitFieldWidth() {
-        SourceLocation at = peek().location();
-        List<Token> expr = balancedUntil(",", ";");
         try {
-            if (ConstantExpression.evaluateIfConstant(expr, at, this::enumeratorOrNull, types).isEmpty()) throw error(at, "expected an integer constant expression");
+            constantOrUncomputed(",", ";");
         } catch (ConstantExpression.NotComputed e) {
             // as above
         }
     }
 
-    /** An enumerator's {@code = value}, up to its ',' or '}'; what xcfi cannot compute is thrown as such. */
-    private long enumeratorValue() {
+    /**
+     * A constant up to the first of {@code stops} (an enumerator's value, a bit-field's width);
+     * one xcfi cannot compute is thrown as such, for the caller to decide what it costs.
+     */
+    private long constantOrUncomputed(String... stops) {
         SourceLocation at = peek().location();
-        List<Token> expr = balancedUntil(",", "}");
-        OptionalLong v = ConstantExpression.evaluateIfConstant(expr, at, this::enumeratorOrNull, types);
+        OptionalLong v = ConstantExpression.evaluateIfConstant(balancedUntil(stops), at, this::enumeratorOrNull, types);
         if (v.isEmpty()) throw error(at, "expected an integer constant expression");
         return v.getAsLong();
     }

@@ -106,10 +106,7 @@ final class Lexer {
             if (c == '\\' && universalCharacterName(pos) > 0 && identifierCharacter(pos, true) == 0) {
                 // a name for a character that may not start one (clang: an error, then no identifier here)
                 int width = universalCharacterName(pos);
-                int cp = Integer.parseInt(src, pos + 2, pos + width, 16);
-                errors.accept(new SyntaxException(new SourceLocation(file, atLine, atColumn), cp < 0xA0
-                        ? "character '" + Character.toString(cp) + "' cannot be specified by a universal character name"
-                        : String.format(java.util.Locale.ROOT, "character <U+%04X> not allowed in an identifier", cp)));
+                errors.accept(notInIdentifier(Integer.parseInt(src, pos + 2, pos + width, 16), true, atLine, atColumn));
                 pos += width;
                 return new Token(Token.Kind.PUNCTUATOR, src.substring(start, pos), file, atLine, atColumn, startsLine);
             }
@@ -133,9 +130,7 @@ final class Lexer {
                     if (width == 0 && (d >= 128 && d != '\uFFFD' && !Character.isWhitespace(d) || d == '\\' && universalCharacterName(i) > 0 && i > pos)) {
                         // as clang: an error, and the character taken into the name (one error, not a cascade)
                         int cp = d == '\\' ? Integer.parseInt(src, i + 2, i + universalCharacterName(i), 16) : Character.codePointAt(chars, i, end);
-                        String why = d == '\\' && cp < 0xA0 ? "character '" + Character.toString(cp) + "' cannot be specified by a universal character name"
-                                : String.format(java.util.Locale.ROOT, "character <U+%04X> not allowed in an identifier", cp);
-                        errors.accept(new SyntaxException(new SourceLocation(file, line, column(i)), why));
+                        errors.accept(notInIdentifier(cp, d == '\\', line, column(i)));
                         width = d == '\\' ? universalCharacterName(i) : Character.charCount(cp);
                     }
                     if (width == 0) break;
@@ -213,6 +208,13 @@ final class Lexer {
         }
         boolean allowed = cp >= 0x10000 ? cp <= 0xEFFFD && (cp & 0xFFFF) <= 0xFFFD : cp != 0xFFFD && inRanges(cp, C11_IDENTIFIER);
         return allowed && !(first && inRanges(cp, C11_NOT_FIRST)) ? width : 0;
+    }
+
+    /** clang's error for a character C11 does not allow in a name, written as itself or as a universal character name. */
+    private SyntaxException notInIdentifier(int cp, boolean escaped, int atLine, int atColumn) {
+        return new SyntaxException(new SourceLocation(file, atLine, atColumn), escaped && cp < 0xA0
+                ? "character '" + Character.toString(cp) + "' cannot be specified by a universal character name"
+                : String.format(java.util.Locale.ROOT, "character <U+%04X> not allowed in an identifier", cp));
     }
 
     /** {@code cls}, noting that a char beyond ASCII was met on this line. */

@@ -189,13 +189,7 @@ final class Preprocessor {
                 if (!s.conditionals.isEmpty()) errors.accept(new SyntaxException(t.location(), "unterminated conditional directive (missing #endif)"));
                 sources.pop();
             } else if (t.startsLine() && t.is("#")) {
-                List<Token> line = restOfLine(s, t);
-                try {
-                    directive(s, line);
-                } catch (SyntaxException e) {
-                    errors.accept(e);
-                }
-                s.conditionalsChanged();
+                directiveLine(s, t, false);
             } else if (s.active()) {
                 Macro m = t.isIdentifier() ? macros.get(t.text()) : null;
                 if (m == null) return emit(t);
@@ -207,6 +201,25 @@ final class Preprocessor {
     private Token emit(Token t) {
         last = t;
         return t;
+    }
+
+    /**
+     * The directive whose {@code #} is {@code hash}, to the end of its line; its error is reported and
+     * the rest of the file read. C leaves directives among a macro's arguments undefined; clang
+     * obeys them (Linux's struct_group(…) members hold #ifdef lines), except the includes.
+     */
+    private void directiveLine(Source s, Token hash, boolean amongArguments) {
+        List<Token> line = restOfLine(s, hash);
+        try {
+            Token d = line.size() > 1 ? line.get(1) : hash;
+            if (amongArguments && (d.is("include") || d.is("include_next") || d.is("import"))) {
+                throw new SyntaxException(d.location(), "embedding a #" + d.text() + " directive within macro arguments is not supported");
+            }
+            directive(s, line);
+        } catch (SyntaxException e) {
+            errors.accept(e);
+        }
+        s.conditionalsChanged();
     }
 
     private static List<Token> restOfLine(Source s, Token first) {
@@ -262,19 +275,7 @@ final class Preprocessor {
                 return null;
             }
             if (a.startsLine() && a.is("#")) {
-                // C leaves directives among arguments undefined; clang obeys them (Linux's
-                // struct_group(…) members hold #ifdef lines) except the includes
-                List<Token> line = restOfLine(s, a);
-                try {
-                    Token d = line.size() > 1 ? line.get(1) : a;
-                    if (d.is("include") || d.is("include_next") || d.is("import")) {
-                        throw new SyntaxException(d.location(), "embedding a #" + d.text() + " directive within macro arguments is not supported");
-                    }
-                    directive(s, line);
-                } catch (SyntaxException e) {
-                    errors.accept(e);
-                }
-                s.conditionalsChanged();
+                directiveLine(s, a, true);
                 continue;
             }
             if (!s.active()) continue;

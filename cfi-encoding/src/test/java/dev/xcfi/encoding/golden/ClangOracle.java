@@ -250,20 +250,12 @@ public final class ClangOracle {
     }
 
     /** Which of {@code candidates} clang's {@code __has_builtin} answers 1 for on this target, sorted. */
-    static java.util.TreeSet<String> builtins(Target target, List<String> candidates, Path work) throws IOException {
+    java.util.TreeSet<String> builtins(List<String> candidates) throws IOException {
         StringBuilder probe = new StringBuilder();
         for (String c : candidates) probe.append("#if __has_builtin(").append(c).append(")\nHAS ").append(c).append("\n#endif\n");
         Path file = work.resolve("builtins-" + target.shortName() + ".h");
         Files.writeString(file, probe);
-        Process p = new ProcessBuilder(CLANG, "--target=" + target.triple(), "-ffreestanding", "-nostdlibinc", "-E", "-P", file.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException("clang -E of the builtin probe failed for " + target);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
+        String out = run(List.of("-E", "-P"), file, "the builtin probe");
         java.util.TreeSet<String> has = new java.util.TreeSet<>();
         for (String line : out.lines().toList()) if (line.startsWith("HAS ")) has.add(line.substring(4).strip());
         return has;

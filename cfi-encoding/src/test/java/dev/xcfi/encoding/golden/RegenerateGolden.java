@@ -53,7 +53,7 @@ public final class RegenerateGolden {
     private static void writeBuiltins(Path work) throws IOException {
         List<String> candidates = ClangOracle.builtinCandidates();
         Map<Target, java.util.TreeSet<String>> has = new java.util.LinkedHashMap<>();
-        for (Target target : Target.known()) has.put(target, ClangOracle.builtins(target, candidates, work));
+        for (Target target : Target.known()) has.put(target, new ClangOracle(target, List.of(), work).builtins(candidates));
         java.util.TreeSet<String> every = new java.util.TreeSet<>(has.values().iterator().next());
         for (var names : has.values()) every.retainAll(names);
         Files.createDirectories(Fixtures.builtins("all").getParent());
