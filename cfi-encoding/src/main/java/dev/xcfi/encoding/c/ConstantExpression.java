@@ -266,7 +266,7 @@ final class ConstantExpression {
                 return new Value(~v.bits(), v.unsigned());
             }
             if (types != null && pos < tokens.size() && tokens.get(pos).is("sizeof")) return new Value(sizeOf(), true);   // size_t
-            if (types != null && pos < tokens.size() && (tokens.get(pos).is("_Alignof") || tokens.get(pos).is("alignof"))) {
+            if (types != null && pos < tokens.size() && tokens.get(pos).is("_Alignof")) {
                 return new Value(typeFact(types::alignOf), true);
             }
             if (types != null && pos < tokens.size() && (tokens.get(pos).is("__alignof__") || tokens.get(pos).is("__alignof"))) {

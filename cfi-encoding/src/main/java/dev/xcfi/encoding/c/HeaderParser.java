@@ -77,7 +77,12 @@ public final class HeaderParser {
     /** What a word is to the declaration-specifier grammar. */
     private enum Word { TYPE, QUALIFIER, STORAGE, CALLING_CONVENTION, ATTRIBUTE, TYPEDEF, OTHER_SPECIFIER, NONE }
 
-    /** One switch instead of set lookups: the parser asks this of nearly every token. */
+    /**
+     * One switch instead of set lookups: the parser asks this of nearly every token. C23's new
+     * keywords (alignas, alignof, bool, constexpr, nullptr, static_assert, thread_local,
+     * typeof_unqual) are names in gnu17, clang's default: headers reach them through the macros of
+     * stdalign.h, assert.h and threads.h.
+     */
     private static Word word(String w) {
         return switch (w) {
             case "void", "char", "short", "int", "long", "float", "double", "signed", "unsigned", "__signed", "__signed__",
@@ -86,8 +91,8 @@ public final class HeaderParser {
                  "__typeof_unqual__", "__typeof_unqual", "__builtin_va_list", "__int128_t", "__uint128_t" -> Word.TYPE;
             case "const", "volatile", "restrict", "__restrict", "__restrict__", "__const", "__const__", "__volatile", "__volatile__",
                  "_Atomic", "_Nonnull", "_Nullable", "_Null_unspecified", "_Nullable_result" -> Word.QUALIFIER;
-            case "extern", "static", "inline", "__inline", "__inline__", "register", "auto", "_Thread_local", "thread_local",
-                 "__thread", "__extension__", "constexpr" -> Word.STORAGE;
+            case "extern", "static", "inline", "__inline", "__inline__", "register", "auto", "_Thread_local", "__thread",
+                 "__extension__" -> Word.STORAGE;
             case "__stdcall", "_stdcall", "__fastcall", "_fastcall", "__cdecl", "_cdecl", "__vectorcall", "__regcall" -> Word.CALLING_CONVENTION;
             case "__attribute__", "__attribute" -> Word.ATTRIBUTE;
             case "typedef" -> Word.TYPEDEF;
@@ -107,7 +112,7 @@ public final class HeaderParser {
     /** Whether the parser gives this spelling a meaning of its own (including calling-convention keywords). */
     static boolean isKeywordSpelling(String w) {
         return word(w) != Word.NONE || switch (w) {
-            case "alignas", "__declspec", "asm", "__asm__", "__asm", "nullptr", "_Static_assert", "static_assert" -> true;
+            case "__declspec", "asm", "__asm__", "__asm", "_Static_assert" -> true;
             default -> false;
         };
     }
@@ -619,7 +624,20 @@ public final class HeaderParser {
     /** clang's BITINT_MAXWIDTH. */
     private static final long MAX_BITINT_WIDTH = 8_388_608;
 
+    /**
+     * Where declaration specifiers stand, for what a name that is not a type means there (and what
+     * else may stand where they do): a declaration's, a parameter's, a record member's, or a type name's ({@code _Atomic(…)},
+     * {@code typeof(…)}, a cast), which has no declarator to take the name.
+     */
+    private enum SpecifierContext { DECLARATION, PARAMETER, MEMBER, TYPE_NAME }
+
+    private static final String IMPLICIT_INT = "type specifier missing, defaults to 'int'; ISO C99 and later do not support implicit int [-Wimplicit-int]";
+
     private Specifiers specifiers() {
+        return specifiers(SpecifierContext.DECLARATION);
+    }
+
+    private Specifiers specifiers(SpecifierContext context) {
         Specifiers s = new Specifiers();
         Token start = peek();
         Token restrictAt = null, atomicAt = null;
@@ -715,7 +733,7 @@ public final class HeaderParser {
                     } else if (isTypeofKeyword(w)) {
                         next();
                         expect("(");
-                        CType ty = isTypeStart(peek()) || peek().is("nullptr") ? typeName() : TypeofExpression.of(balancedUntil(")"), typeofScope, peek().location());
+                        CType ty = isTypeStart(peek()) ? typeName() : TypeofExpression.of(balancedUntil(")"), typeofScope, peek().location());
                         expect(")");
                         explicit = setExplicit(explicit, w.contains("unqual") ? ty.unqualified() : ty, t);
                         any = true;
@@ -739,7 +757,7 @@ public final class HeaderParser {
                     }
                 }
                 case NONE -> {
-                    if (w.equals("alignas") || w.equals("__declspec")) {
+                    if (w.equals("__declspec")) {
                         next();
                         skipParens();
                         s.aligned = true;
@@ -763,8 +781,12 @@ public final class HeaderParser {
             if (bitIntWidth > MAX_BITINT_WIDTH) throw error(start.location(), which + " _BitInt of bit sizes greater than " + MAX_BITINT_WIDTH + " not supported");
             explicit = new BitIntType(isSigned, (int) bitIntWidth);
         }
+        if (explicit == null && kind == null && signed + unsigned + shorts + longs + ints + chars == 0) {
+            if (complex == 0) throw noTypeSpecifier(start, context);
+            kind = Kind.DOUBLE;   // plain _Complex: clang assumes _Complex double (a warning)
+        }
         CType base = explicit != null ? checkNoBuiltinWords(explicit, kind, signed, unsigned == 0 || explicit instanceof BitIntType ? 0 : unsigned, shorts, longs, ints, chars, start)
-                : builtin(kind, signed, unsigned, shorts, longs, ints, chars, start, s.isTypedef || !s.attributes.isEmpty() || !quals.isEmpty() || atomic || noReturn);
+                : builtin(kind, signed, unsigned, shorts, longs, ints, chars, start);
         if (complex > 0) base = new ComplexType(base);
         if (atomic) {
             atomicError(base, atomicAt, false);
@@ -840,7 +862,7 @@ public final class HeaderParser {
     }
 
     /** Resolves a combination of builtin type words to one builtin, as C allows them. */
-    private CType builtin(Kind kind, int signed, int unsigned, int shorts, int longs, int ints, int chars, Token at, boolean implicitIntOk) {
+    private CType builtin(Kind kind, int signed, int unsigned, int shorts, int longs, int ints, int chars, Token at) {
         if (signed > 0 && unsigned > 0) throw error(at.location(), "cannot combine 'signed' and 'unsigned'");
         boolean sign = signed > 0 || unsigned > 0;
         if (kind != null) {
@@ -863,9 +885,40 @@ public final class HeaderParser {
         if (longs > 2) throw error(at.location(), "'long long long' is invalid");
         if (longs == 2) return BuiltinType.of(unsigned > 0 ? Kind.UNSIGNED_LONG_LONG : Kind.LONG_LONG);
         if (longs == 1) return BuiltinType.of(unsigned > 0 ? Kind.UNSIGNED_LONG : Kind.LONG);
-        if (ints > 0 || sign) return BuiltinType.of(unsigned > 0 ? Kind.UNSIGNED_INT : Kind.INT);
-        if (implicitIntOk) throw error(at.location(), "type specifier missing (C99 forbids implicit int)");
-        throw error(at.location(), "expected a type, found '" + at.text() + "'");
+        return BuiltinType.of(unsigned > 0 ? Kind.UNSIGNED_INT : Kind.INT);
+    }
+
+    /**
+     * Specifiers with no type in them, as clang-22 reads them: a name followed by what cannot follow
+     * a declarator's name ({@code size_t n}, {@code FILE *f}) is a type it does not know; otherwise the
+     * name is the declarator's and the type an implicit int, an error by default since C99 (pointed
+     * at the declarator's name: {@code const *p}). A type name has no declarator, and a record
+     * member needs a specifier or qualifier before its name.
+     */
+    private SyntaxException noTypeSpecifier(Token start, SpecifierContext context) {
+        Token t = peek();
+        if (t.isIdentifier() && !isKeywordSpelling(t.text())) {
+            if (context == SpecifierContext.TYPE_NAME || !mayFollowDeclaratorName(peekAt(1))) return error(t.location(), "unknown type name '" + t.text() + "'");
+            if (context == SpecifierContext.MEMBER && t == start) return error(t.location(), "type name requires a specifier or qualifier");
+            return error(t.location(), IMPLICIT_INT);
+        }
+        if (t == start && !t.is("*") && !t.is("(")) {
+            return error(t.location(), context == SpecifierContext.PARAMETER ? "expected parameter declarator" : "expected a type, found '" + t.text() + "'");
+        }
+        Token name = t;
+        for (int k = 0; ; k++) {
+            Token d = peekAt(k);
+            if (d.is("*") || d.is("(") || is(d, Word.QUALIFIER)) continue;
+            if (d.isIdentifier() && !isKeywordSpelling(d.text())) name = d;
+            break;
+        }
+        return error(name.location(), IMPLICIT_INT);
+    }
+
+    /** clang's test of whether a name ends a type or starts a declarator (Parser::isValidAfterIdentifierInDeclarator). */
+    private static boolean mayFollowDeclaratorName(Token t) {
+        return t.is("[") || t.is("(") || t.is(")") || t.is(";") || t.is(",") || t.is("=") || t.is(":") || t.is("{")
+                || t.is("asm") || t.is("__asm__") || t.is("__asm");
     }
 
     // --- struct, union, enum ----------------------------------------------------------------------------
@@ -1013,7 +1066,7 @@ public final class HeaderParser {
         while (!accept("}")) {
             if (peek().kind() == Token.Kind.END) throw error(peek().location(), "expected '}'");
             if (accept(";") || skippedStaticAssert()) continue;
-            Specifiers s = specifiers();
+            Specifiers s = specifiers(SpecifierContext.MEMBER);
             if (accept(";")) {   // an anonymous struct/union member
                 if (first == null) first = s.base;
                 members.add(s.base);
@@ -1395,6 +1448,7 @@ public final class HeaderParser {
             return new FunctionReturning(List.of(), false, true, open);
         }
         if (peek().isIdentifier() && !isTypeStart(peek()) && (peekAt(1).is(",") || peekAt(1).is(")"))) {
+            SourceLocation first = peek().location();
             List<String> names = new ArrayList<>();
             do {
                 Token n = next();
@@ -1404,7 +1458,7 @@ public final class HeaderParser {
             expect(")");
             if (mayBeIdentifierList) {
                 identifierList = names;
-                identifierListAt = open.location();
+                identifierListAt = first;
             }
             return new FunctionReturning(List.of(), false, false, open);
         }
@@ -1421,7 +1475,7 @@ public final class HeaderParser {
                     variadic = true;
                     break;
                 }
-                Specifiers s = specifiers();
+                Specifiers s = specifiers(SpecifierContext.PARAMETER);
                 if (s.storage != null) throw error(s.storage.location(), parameterStorageError(s.storage.text()));
                 Declarator d = declarator(true);
                 List<Attribute> attrs = joined(s.attributes, d.attributes, attributesAndAsm());
@@ -1464,18 +1518,14 @@ public final class HeaderParser {
     private static String parameterStorageError(String word) {
         return switch (word) {
             case "inline", "__inline", "__inline__" -> "'inline' can only appear on functions";
-            case "_Thread_local", "thread_local", "__thread" -> "'" + word + "' is only allowed on variable declarations";
+            case "_Thread_local", "__thread" -> "'" + word + "' is only allowed on variable declarations";
             default -> "invalid storage class specifier in function declarator";
         };
     }
 
     /** A type name, as in {@code typeof(…)} or {@code _Atomic(…)}. */
     private CType typeName() {
-        if (peek().is("nullptr")) {
-            next();
-            return BuiltinType.of(Kind.NULLPTR);
-        }
-        Specifiers s = specifiers();
+        Specifiers s = specifiers(SpecifierContext.TYPE_NAME);
         Declarator d = declarator(true);
         List<Attribute> attrs = joined(s.attributes, d.attributes, List.of());
         return applyFunctionAttributes(d.build.apply(applyTypeAttributes(s.base, attrs)), attrs);
@@ -1845,7 +1895,7 @@ public final class HeaderParser {
 
     /** Skips a {@code _Static_assert(…);} (it declares nothing) and says whether there was one. */
     private boolean skippedStaticAssert() {
-        if (!peek().is("_Static_assert") && !peek().is("static_assert")) return false;
+        if (!peek().is("_Static_assert")) return false;
         balancedUntil(";");
         expect(";");
         return true;

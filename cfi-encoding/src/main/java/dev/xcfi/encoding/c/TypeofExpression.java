@@ -217,7 +217,7 @@ final class TypeofExpression {
                 pos++;
                 return rvalue(value(nested(this::unary).type));
             }
-            case "sizeof", "_Alignof", "alignof", "__alignof__", "__alignof" -> {
+            case "sizeof", "_Alignof", "__alignof__", "__alignof" -> {
                 pos++;
                 if (peekIs("(") && pos + 1 < tokens.size() && scope.startsTypeName(tokens.get(pos + 1))) pos = closing(pos) + 1;
                 else nested(this::unary);

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,7 +43,7 @@ class HeaderParserTest {
         assertThat(h.errors()).extracting(SyntaxException::diagnostic).containsExactly(
                 "t.h:2:14: error: expected ')' before 'y'",
                 "t.h:3:18: error: expected ';' before '}'",
-                "t.h:5:6: error: a parameter list without types is only allowed in a function definition");
+                "t.h:5:7: error: a parameter list without types is only allowed in a function definition");
     }
 
     @Test
@@ -508,6 +509,79 @@ class HeaderParserTest {
         }
     }
 
+    /**
+     * Names that are no types, as clang-22 reads them in gnu17: an unknown type name where what
+     * follows cannot follow a declarator's name, else an implicit int (an error by default) pointed
+     * at the declarator's name, a K&R identifier list at its first name, a member's or a type
+     * name's own words; and C23's keywords are names. xcfi stops a declaration at its first error,
+     * so each line's first error (clang may go on to more) is compared, with clang's default warnings.
+     */
+    @Test
+    void namesThatAreNoTypesAreErrorsInClangsWordsAtClangsPlaces(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        String text = """
+                typedef int T;
+                int constexpr, alignof, thread_local, nullptr, static_assert;
+                void k1(int alignas, int constexpr, int thread_local, int nullptr, int static_assert, int alignof);
+                void k2(thread_local);
+                void u1(unknown_t x);
+                unknown_t u2(void);
+                void u3(int, unknown_t *p);
+                void u4(nullptr_t x);
+                void u5(const unknown_t x);
+                void u6(int, const foo7 *p);
+                void u7(int, foo8 const x);
+                void u8(int, register fooB x);
+                void u9(int, fooZ __attribute__((unused)));
+                typedef fooF G;
+                unknown_t *u10;
+                const foo6 *u11;
+                _Atomic(fooX) *u12;
+                void i1(int, bool);
+                void i2(int, T, later);
+                void i3(int, const later);
+                void i4(int, foo (int));
+                void i5(int, foo[3]);
+                void i6(int, register fooA);
+                void i7(struct s *p, unknown_t);
+                void i8(int, const *p);
+                void i9(int, const);
+                void i10(int, *p);
+                foo;
+                extern foo2;
+                static later(void);
+                const foo5;
+                const *p;
+                static *q(void);
+                typedef fooG;
+                void w1(unknown_t);
+                void w2(a, b);
+                void w3(T a, b);
+                void w4(int (*p)(unknown_t q));
+                void e1(int, 3);
+                struct m1 { memberless_t m; };
+                struct m2 { fooD; };
+                struct m3 { const fooE; };
+                struct m4 { fooD[3]; };
+                struct m5 { fooE : 3; };
+                void ok(T nullptr_t, _Complex c);
+                """;
+        Path h = Files.writeString(dir.resolve("t.c"), text);
+        Process p = new ProcessBuilder("clang-22", "--target=" + X86.triple(), "-fsyntax-only", "-ferror-limit=0", "-fno-caret-diagnostics",
+                "-fno-color-diagnostics", h.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
+        Map<Integer, String> clang = new java.util.TreeMap<>();
+        for (String l : new String(p.getInputStream().readAllBytes()).lines().filter(l -> l.contains(": error: ")).map(l -> l.replace(h.toString(), "t.c")).toList()) {
+            clang.putIfAbsent(Integer.parseInt(l.split(":")[1]), l);
+        }
+        p.waitFor();
+        ParsedHeader parsed = HeaderParser.parse(X86, "t.c", text);
+        Map<Integer, String> xcfi = new java.util.TreeMap<>();
+        for (SyntaxException e : parsed.errors()) assertThat(xcfi.put(e.location().line(), e.diagnostic())).as("one error per line").isNull();
+        assertThat(xcfi).isEqualTo(clang);
+        assertThat(clang).hasSize(41);
+        assertThat(names(parsed)).contains("k1", "ok").doesNotContain("u1", "i1", "w1", "e1");
+    }
+
     /** clang-22's errors for {@code text} as a file t.c, in its order and words: {@code t.c:line:col: error: …}. */
     private static List<String> clangErrors(Path dir, Target target, String text) throws IOException, InterruptedException {
         Path h = Files.writeString(dir.resolve("t.c"), text);
@@ -692,7 +766,7 @@ class HeaderParserTest {
             void u(char (*)[sizeof(union U)]);
             void f(char (*)[sizeof(struct F)]);
             void p(char (*)[sizeof(struct P)]);
-            void a(char (*)[alignof(struct A)]);
+            void a(char (*)[_Alignof(struct A)]);
             """;
 
     /** The id of the i-th function of {@link #RECORDS} on {@code target}, or "error" where xcfi cannot spell it. */
