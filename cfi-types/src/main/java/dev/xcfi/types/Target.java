@@ -111,6 +111,19 @@ public record Target(String triple, Arch arch, Os os, DataModel dataModel, boole
         return KNOWN;
     }
 
+    /**
+     * This target under clang's {@code -fshort-wchar} (Linux's EFI code, UEFI firmware): wchar_t is
+     * {@code unsigned short}, as on Windows, where the option changes nothing. The predefined
+     * {@code __WCHAR_*} macros follow (the header parser derives them from this typedef).
+     */
+    public Target withShortWchar() {
+        if (standardTypedefs.get("wchar_t") == UNSIGNED_SHORT) return this;
+        Map<String, Kind> typedefs = new LinkedHashMap<>(standardTypedefs);
+        typedefs.put("wchar_t", UNSIGNED_SHORT);
+        return new Target(triple, arch, os, dataModel, charSigned, longDouble, float128, ibm128, float16, bfloat16, int128, halfArguments,
+                vaList, maxAlignIsLongDouble, typedefs);
+    }
+
     /** A short, conventional spelling: {@code x86_64-linux-gnu}, {@code aarch64-apple-darwin}. */
     public String shortName() {
         return switch (this.os) {

@@ -245,10 +245,29 @@ final class StandardHeaders {
         String name = "predefined/" + target.shortName() + ".h";
         try (java.io.InputStream in = StandardHeaders.class.getResourceAsStream(name)) {
             if (in == null) throw new IllegalStateException("no predefined macros for " + target.shortName() + " (" + name + ")");
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return withWchar(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), target);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The predefined macros with {@code wchar_t} as {@code target} has it: a target made
+     * {@link Target#withShortWchar} gets the macros clang's {@code -fshort-wchar} gives (read off
+     * {@code clang-22 -fshort-wchar -dM -E}); any other keeps its own.
+     */
+    private static String withWchar(String predefined, Target target) {
+        if (target.standardTypedefs().get("wchar_t") != Kind.UNSIGNED_SHORT || predefined.contains("\n#define __WCHAR_TYPE__ unsigned short\n")) return predefined;
+        Map<String, String> shortWchar = Map.of("__SIZEOF_WCHAR_T__", "2", "__WCHAR_MAX__", "65535", "__WCHAR_TYPE__", "unsigned short",
+                "__WCHAR_WIDTH__", "16", "__clang_wide_literal_encoding__", "\"UTF-16\"", "__ARM_SIZEOF_WCHAR_T", "2");
+        StringBuilder sb = new StringBuilder(predefined.length() + 32);
+        for (String line : predefined.split("\n")) {
+            String[] parts = line.split(" ", 3);
+            if (parts.length == 3 && parts[0].equals("#define") && parts[1].equals("__WCHAR_UNSIGNED__")) continue;
+            String value = parts.length == 3 && parts[0].equals("#define") ? shortWchar.get(parts[1]) : null;
+            sb.append(value == null ? line : "#define " + parts[1] + " " + value).append('\n');
+        }
+        return sb.append("#define __WCHAR_UNSIGNED__ 1\n").toString();
     }
 
     private static void typedefs(StringBuilder sb, Map<String, Kind> t, String... names) {

@@ -582,6 +582,20 @@ class HeaderParserTest {
         assertThat(names(parsed)).contains("k1", "ok").doesNotContain("u1", "i1", "w1", "e1");
     }
 
+    /** A target made {@link Target#withShortWchar} predefines what clang-22 -fshort-wchar does, macro for macro. */
+    @Test
+    void shortWcharPredefinesClangsMacros() throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        for (Target target : Target.known()) {
+            Target shortWchar = target.withShortWchar();
+            assertThat(StandardHeaders.predefined(shortWchar).lines().sorted().toList()).as(target.shortName())
+                    .isEqualTo(dev.xcfi.encoding.golden.ClangOracle.predefinedMacros(shortWchar).lines().sorted().toList());
+        }
+        assertThat(X86.withShortWchar()).isNotEqualTo(X86);
+        Target windows = Target.of("x86_64-windows-gnu");
+        assertThat(windows.withShortWchar()).isSameAs(windows);
+    }
+
     /** clang-22's errors for {@code text} as a file t.c, in its order and words: {@code t.c:line:col: error: …}. */
     private static List<String> clangErrors(Path dir, Target target, String text) throws IOException, InterruptedException {
         Path h = Files.writeString(dir.resolve("t.c"), text);

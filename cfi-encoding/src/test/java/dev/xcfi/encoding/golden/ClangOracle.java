@@ -207,9 +207,11 @@ public final class ClangOracle {
      * (as a user compiles) and without system folders, so that no host file (glibc's
      * {@code stdc-predef.h}) adds to them.
      */
-    static String predefinedMacros(Target target) throws IOException {
-        Process p = new ProcessBuilder(CLANG, "--target=" + target.triple(), "-nostdlibinc", "-dM", "-E", "-x", "c", "/dev/null")
-                .redirectErrorStream(true).start();
+    public static String predefinedMacros(Target target) throws IOException {
+        List<String> cmd = new ArrayList<>(targetFlags(target));
+        cmd.addAll(0, List.of(CLANG));
+        cmd.addAll(List.of("-nostdlibinc", "-dM", "-E", "-x", "c", "/dev/null"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException("clang -dM failed for " + target + ":\n" + out);
@@ -267,6 +269,12 @@ public final class ClangOracle {
         return Functions.parse(run(f, tu, flags));
     }
 
+    /** clang's options for {@code target}: its triple, and {@code -fshort-wchar} for a target {@link Target#withShortWchar} made. */
+    public static List<String> targetFlags(Target target) {
+        boolean shortWchar = target.standardTypedefs().get("wchar_t") != Target.of(target.triple()).standardTypedefs().get("wchar_t");
+        return shortWchar ? List.of("--target=" + target.triple(), "-fshort-wchar") : List.of("--target=" + target.triple());
+    }
+
     private String run(List<String> flags, Path input, String what) throws IOException {
         return run(flags, input, in -> new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
@@ -276,7 +284,9 @@ public final class ClangOracle {
     }
 
     private <T> T run(List<String> flags, Path input, OutputReader<T> reader) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(CLANG, "--target=" + target.triple(), "-ffreestanding", "-nostdlibinc", "-w", "-isystem", Fixtures.root().resolve("fixtures/c/sysroot").toString()));
+        List<String> cmd = new ArrayList<>(List.of(CLANG));
+        cmd.addAll(targetFlags(target));
+        cmd.addAll(List.of("-ffreestanding", "-nostdlibinc", "-w", "-isystem", Fixtures.root().resolve("fixtures/c/sysroot").toString()));
         for (Path i : includeDirs) cmd.add("-I" + i);
         cmd.addAll(flags);
         cmd.add(input.toString());

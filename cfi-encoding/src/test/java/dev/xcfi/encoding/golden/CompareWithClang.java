@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * Compares xcfi with the installed clang-22 on headers, each alone: every function it declares
  * (system headers' included), in all four modes — how the real-header numbers in docs/encoding.md
- * were measured. Run by {@code fixtures/c/compare-with-clang [--target T] [-I DIR]... HEADER...};
+ * were measured. Run by {@code fixtures/c/compare-with-clang [--target T] [-fshort-wchar] [-I DIR]... HEADER...};
  * prints each differing row, a line per header and, for several, a summary; exit status 1 when any
  * row differs.
  */
@@ -28,13 +28,16 @@ public final class CompareWithClang {
         Target target = Target.host();
         List<Path> includes = new ArrayList<>();
         List<Path> headers = new ArrayList<>();
+        boolean shortWchar = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--target")) target = Target.of(args[++i]);
+            else if (args[i].equals("-fshort-wchar")) shortWchar = true;
             else if (args[i].equals("-I")) includes.add(Path.of(args[++i]));
             else if (args[i].startsWith("-I")) includes.add(Path.of(args[i].substring(2)));
             else headers.add(Path.of(args[i]));
         }
-        if (headers.isEmpty()) throw new IllegalArgumentException("usage: CompareWithClang [--target T] [-I DIR]... HEADER...");
+        if (headers.isEmpty()) throw new IllegalArgumentException("usage: CompareWithClang [--target T] [-fshort-wchar] [-I DIR]... HEADER...");
+        if (shortWchar) target = target.withShortWchar();
         Path work = Files.createTempDirectory("xcfi-compare");
         int compared = 0, withFunctions = 0, rows = 0, differing = 0, rejected = 0, withErrors = 0, onlyXcfi = 0;
         for (Path header : headers) {

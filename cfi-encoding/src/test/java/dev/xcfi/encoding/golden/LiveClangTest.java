@@ -169,7 +169,8 @@ class LiveClangTest {
                 "linux/kvm_host", "linux/static_call", "linux/nvme", "linux/pci", "linux/usb")) {
             text.append("#include <").append(h).append(".h>\n");
         }
-        return headersMatchClang(Target.of("x86_64-linux-gnu"), includes, "linux-" + common.getFileName() + ".h", text.toString(), 10_000, "linux ");
+        // Kbuild compiles everything with -fshort-wchar
+        return headersMatchClang(Target.of("x86_64-linux-gnu").withShortWchar(), includes, "linux-" + common.getFileName() + ".h", text.toString(), 10_000, "linux ");
     }
 
     /** What xcfi reads in {@code text} (saved as {@code file}) has no error, and clang's ids in every mode, function by function. */
@@ -242,6 +243,41 @@ class LiveClangTest {
                 assertThat(parsed.errors()).isEmpty();
                 assertThat(parsed.functions().stream().map(f -> f.name().substring(4)).toList())
                         .containsExactlyElementsOf(new ClangOracle(target, List.of(), work).builtins(candidates));
+            }));
+        }
+        return tests;
+    }
+
+    /**
+     * clang's {@code -fshort-wchar} (Kbuild's for Linux's EFI code; UEFI firmware) on every target:
+     * wchar_t and the macros that describe it, in every mode.
+     */
+    @TestFactory
+    List<DynamicTest> shortWcharIsClangs() throws IOException {
+        Path header = work.resolve("short-wchar.h");
+        Files.writeString(header, """
+                #include <stddef.h>
+                void w1(wchar_t c, const wchar_t *s, wchar_t (*table)[4]);
+                void w2(__WCHAR_TYPE__ *p, char (*)[sizeof(wchar_t)], char (*)[__SIZEOF_WCHAR_T__], char (*)[_Alignof(wchar_t)]);
+                void w3(char (*)[__WCHAR_MAX__ == 65535 ? 1 : 2], char (*)[__WCHAR_WIDTH__]);
+                #ifdef __WCHAR_UNSIGNED__
+                void w4(unsigned u);
+                #else
+                void w4(signed s);
+                #endif
+                #if defined __ARM_SIZEOF_WCHAR_T && __ARM_SIZEOF_WCHAR_T != 2
+                void w5(long l);
+                #else
+                void w5(short s);
+                #endif
+                """);
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Target target : Target.known()) {
+            tests.add(DynamicTest.dynamicTest(target.shortName(), () -> {
+                Target shortWchar = target.withShortWchar();
+                assertThat(ClangOracle.targetFlags(shortWchar)).as("a Windows target's wchar_t is short already")
+                        .hasSize(target.os() == Target.Os.WINDOWS ? 1 : 2);
+                assertSameAsClang(shortWchar, header, List.of(CfiMode.all()), 5);
             }));
         }
         return tests;

@@ -186,8 +186,9 @@ final class CommandModel {
             int eq = arg.indexOf('=');
             option = named(eq < 0 ? arg : arg.substring(0, eq));
             if (eq >= 0) inline = arg.substring(eq + 1);
-        } else {
-            // a short option takes its value attached, as compilers' -I/-D/-U do: -Iinclude, -DNAME=1 (or -I=include)
+        } else if ((option = named(arg)) == null) {
+            // (a compiler's long single-dash flag, -fshort-wchar, is named whole) a short option takes its
+            // value attached, as compilers' -I/-D/-U do: -Iinclude, -DNAME=1 (or -I=include)
             option = named(arg.substring(0, 2));
             if (arg.length() > 2) inline = arg.charAt(2) == '=' ? arg.substring(3) : arg.substring(2);
         }

@@ -47,6 +47,17 @@ class CliTest {
                 "g\t_ZTSFiPKczE\t0xce2ca9d7\t0xbc19fbeb1a9d66ef".replace("0xce2ca9d7\t0xbc19fbeb1a9d66ef", hashes("_ZTSFiPKczE")));
     }
 
+    /** -fshort-wchar as clang's (LiveClangTest compares it on every target): wchar_t is unsigned short, and which finds it so. */
+    @Test
+    void shortWcharFromTheCommandLine() throws IOException {
+        String h = header("#include <stddef.h>\nvoid f(wchar_t, char (*)[__SIZEOF_WCHAR_T__]);\n").toString();
+        assertThat(run("encode", "--target", "x86_64-linux-gnu", h).out().lines().map(l -> l.split("\t")[1])).containsExactly("_ZTSFviPA4_cE");
+        Result r = run("encode", "--target", "x86_64-linux-gnu", "-fshort-wchar", h);
+        assertThat(r.out().lines().map(l -> l.split("\t")[1])).containsExactly("_ZTSFvtPA2_cE");
+        assertThat(run("which", "--target", "x86_64-linux-gnu", "-fshort-wchar", r.out().split("\t")[2], h).out()).contains("\tfunction\tf\t_ZTSFvtPA2_cE\t");
+        assertThat(run("encode", "-fshort-wcharx", h).err()).contains("Unknown option: '-fshort-wcharx'");
+    }
+
     /** -D and -U as clang's: a header configured by macros encodes as the configuration it is given. */
     @Test
     void macrosFromTheCommandLine() throws IOException {
