@@ -521,11 +521,11 @@ public final class RustParser {
         boolean variadic = false;
         while (!accept(")")) {
             outerAttributes();
-            if (peek().is("...") || (peek().isIdentifier() && peekAt(1).is(":") && peekAt(2).is("..."))) {
-                if (!peek().is("...")) {
-                    next();
-                    next();
-                }
+            // C's variadic tail: `...` in a foreign function, `args: ...` or `mut args: ...` in a
+            // definition (c_variadic), encoded alike (rustc 1.95: _ZTSFu3i32S_zE)
+            int named = peek().is("mut") ? 1 : 0;
+            if (peek().is("...") || (peekAt(named).isIdentifier() && peekAt(named + 1).is(":") && peekAt(named + 2).is("..."))) {
+                if (!peek().is("...")) for (int k = 0; k < named + 2; k++) next();
                 next();
                 variadic = true;
                 accept(",");

@@ -147,4 +147,19 @@ class LiveRustcTest {
                 """;
         matchesInstalledRustc("nonzero.rs", source, List.of("n1", "n2", "n3", "n4", "n5"));
     }
+
+    /**
+     * C-variadic definitions (c_variadic, unstable: a Rust printf that C calls): the tail
+     * {@code args: ...} is C's {@code ...}, as in a foreign declaration.
+     */
+    @Test
+    void cVariadicDefinitionsMatchInstalledRustc() throws Exception {
+        String source = """
+                #![feature(c_variadic)]
+                #[no_mangle] pub unsafe extern "C" fn v1(n: i32, mut args: ...) -> i32 { let _ = &mut args; n }
+                #[no_mangle] pub unsafe extern "C" fn v2(fmt: *const core::ffi::c_char, _rest: ...) {}
+                #[no_mangle] pub unsafe extern "C" fn v3(cb: unsafe extern "C" fn(i64, ...) -> i64, args: ...) {}
+                """;
+        matchesInstalledRustc("variadic.rs", source, List.of("v1", "v2", "v3"));
+    }
 }
