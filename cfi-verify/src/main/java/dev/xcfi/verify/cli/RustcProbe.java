@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * the user crate's value with {@code --crate NAME=…} instead.
  */
 final class RustcProbe {
-    private static final Pattern CRATE = Pattern.compile("C(s[0-9A-Za-z]*_)(\\d+)([A-Za-z_][A-Za-z0-9_]*)");
+    private static final Pattern TYPE_ID = Pattern.compile("!\"(_ZTS[^\"]*)\"");
+    private static final Pattern CRATE = Pattern.compile("C(s[0-9A-Za-z]*_)(\\d+)(?=[A-Za-z_])");
 
     private RustcProbe() {}
 
@@ -38,10 +39,17 @@ final class RustcProbe {
             String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException("the rustc probe failed:\n" + log);
             Map<String, String> out = new TreeMap<>();
-            Matcher m = CRATE.matcher(Files.readString(ll));
-            while (m.find()) {
-                int len = Integer.parseInt(m.group(2));
-                if (m.group(3).length() >= len) out.put(m.group(3).substring(0, len), m.group(1));
+            // only from type ids: v0 symbol names write a crate's disambiguator one less
+            // (CsioYMcLIlAvd_1p in a symbol is CsioYMcLIlAve_1p in an id)
+            Matcher id = TYPE_ID.matcher(Files.readString(ll));
+            while (id.find()) {
+                String text = id.group(1);
+                Matcher m = CRATE.matcher(text);
+                while (m.find()) {
+                    int len = Integer.parseInt(m.group(2));
+                    // the name is read by its length, not matched: the next crate may follow at once
+                    if (m.end() + len <= text.length()) out.put(text.substring(m.end(), m.end() + len), m.group(1));
+                }
             }
             return out;
         } catch (InterruptedException e) {

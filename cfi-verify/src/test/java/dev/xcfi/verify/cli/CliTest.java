@@ -581,6 +581,32 @@ class CliTest {
         assertThat(run("encode", "--lang", "c", "--target", "x86_64-linux-gnu", h.toString()).out()).contains("hello_from_c\t_ZTSFvlE");
     }
 
+    /**
+     * The user crate's disambiguator, learned from the installed rustc, is the one rustc writes in
+     * type ids (its v0 symbols write one less): a type of the crate's own encodes as rustc's.
+     */
+    @Test
+    void theCrateLearnedFromRustcIsTheOneItsIdsName(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireRustc();
+        Path rs = dir.resolve("own.rs");
+        java.nio.file.Files.writeString(rs, "pub struct Opaque(u8);\n#[repr(u8)] pub enum Mode { A, B }\n"
+                + "#[no_mangle] pub extern \"C\" fn own_take(o: &Opaque, m: Mode) {}\n");
+        Result r = run("encode", "--target", "x86_64-linux-gnu", rs.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        Path ll = dir.resolve("own.ll");
+        ProcessBuilder pb = new ProcessBuilder("rustc", "--edition", "2021", "--crate-type", "lib", "-Zsanitizer=cfi", "-Clinker-plugin-lto",
+                "-Cunsafe-allow-abi-mismatch=sanitizer", "--emit=llvm-ir", "-o", ll.toString(), rs.toString()).redirectErrorStream(true);
+        pb.environment().put("RUSTC_BOOTSTRAP", "1");
+        Process p = pb.start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(log).isZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("@own_take\\(.*?!type !(\\d+)").matcher(java.nio.file.Files.readString(ll));
+        assertThat(m.find()).isTrue();
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("(?m)^!" + m.group(1) + " = !\\{i64 0, !\"([^\"]+)\"\\}").matcher(java.nio.file.Files.readString(ll));
+        assertThat(id.find()).isTrue();
+        assertThat(r.out().lines().map(l -> l.split("\t")[1])).containsExactly(id.group(1));
+    }
+
     /** A salted declaration's hash is found, and the row says the salt is in it (the id alone hashes otherwise). */
     @Test
     void whichSaysWhenASaltIsInTheHash(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
