@@ -22,6 +22,8 @@ import static dev.xcfi.types.BuiltinType.Kind.*;
  * @param longDouble          mangling of {@code long double}
  * @param float128            mangling of {@code __float128}, or null where clang rejects it
  * @param bfloat16            mangling of {@code __bf16}, or null where clang rejects it
+ * @param int128              whether the {@code __int128} keyword and {@code __int128_t} exist (the type
+ *                            itself exists on every target: GCC's {@code mode(TI)} makes it)
  * @param halfArguments       whether {@code __fp16} may be passed and returned by value (ARM)
  * @param standardTypedefs    the integer typedefs of {@code <stddef.h> <stdint.h> <uchar.h> <wchar.h>}
  */
@@ -270,18 +272,18 @@ public record Target(String triple, Arch arch, Os os, DataModel dataModel, boole
 
     /**
      * Why clang-22 rejects {@code kind} on this target, in clang's words, or empty if it accepts it.
-     * ({@code __fp16} by value is checked separately: see {@link #halfArguments()}.)
+     * ({@code __fp16} by value is checked separately: see {@link #halfArguments()}. __int128 is a
+     * type on every target — {@code mode(TI)} makes it — and only its keyword needs {@link #int128()}.)
      */
     public Optional<String> rejects(Kind kind) {
         boolean ok = switch (kind) {
-            case INT128, UNSIGNED_INT128 -> int128;
             case FLOAT16 -> float16;
             case BFLOAT16 -> bfloat16 != null;
             case FLOAT128 -> float128 != null;
             case IBM128 -> ibm128;
             default -> true;
         };
-        String name = kind == UNSIGNED_INT128 ? "__int128" : kind.spelling();
+        String name = kind.spelling();
         return ok ? Optional.empty() : Optional.of(name + " is not supported on this target (" + shortName() + ")");
     }
 

@@ -17,11 +17,12 @@ record Attribute(String name, List<Token> arguments, SourceLocation location) {
      */
     private static final Set<String> COMMON = Set.of("access", "alias", "aligned", "alloc_align", "alloc_size", "always_inline",
             "artificial", "cleanup", "cold", "const", "constructor", "counted_by", "deprecated", "destructor", "error", "fallthrough",
-            "flatten", "format", "format_arg", "gnu_inline", "hot", "leaf", "malloc", "may_alias", "mode", "no_instrument_function",
+            "flatten", "format", "format_arg", "gnu_inline", "hot", "leaf", "malloc", "may_alias", "no_instrument_function",
             "noinline", "nonnull", "nonstring", "nothrow", "packed", "pure", "returns_nonnull", "returns_twice", "section", "sentinel",
             "unavailable", "unused", "used", "visibility", "warn_unused_result", "warning", "weak", "weakref");
     /** Attributes that change ids, and that xcfi applies. */
-    private static final Set<String> ENCODED = Set.of("cfi_salt", "transparent_union", "vector_size", "address_space", "noreturn", "noescape");
+    private static final Set<String> ENCODED = Set.of("cfi_salt", "transparent_union", "vector_size", "ext_vector_type", "mode", "address_space",
+            "noreturn", "noescape");
 
     /** {@code __has_attribute(name)} as clang 22 answers it for {@code target} (a calling convention only where the target has it). */
     static boolean supported(String name, Target target) {

@@ -13,6 +13,7 @@ import dev.xcfi.types.BuiltinType.Kind;
 import dev.xcfi.types.CType;
 import dev.xcfi.types.CallingConvention;
 import dev.xcfi.types.ComplexType;
+import dev.xcfi.types.DataModel;
 import dev.xcfi.types.FunctionType;
 import dev.xcfi.types.PointerType;
 import dev.xcfi.types.QualifiedType;
@@ -88,7 +89,7 @@ public final class HeaderParser {
             case "void", "char", "short", "int", "long", "float", "double", "signed", "unsigned", "__signed", "__signed__",
                  "_Bool", "_Complex", "__complex__", "_BitInt", "__int128", "_Float16", "__bf16", "__fp16",
                  "__float128", "__ibm128", "struct", "union", "enum", "typeof", "__typeof__", "__typeof",
-                 "__typeof_unqual__", "__typeof_unqual", "__builtin_va_list", "__int128_t", "__uint128_t" -> Word.TYPE;
+                 "__typeof_unqual__", "__typeof_unqual", "__builtin_va_list" -> Word.TYPE;
             case "const", "volatile", "restrict", "__restrict", "__restrict__", "__const", "__const__", "__volatile", "__volatile__",
                  "_Atomic", "_Nonnull", "_Nullable", "_Null_unspecified", "_Nullable_result" -> Word.QUALIFIER;
             case "extern", "static", "inline", "__inline", "__inline__", "register", "auto", "_Thread_local", "__thread",
@@ -199,8 +200,10 @@ public final class HeaderParser {
         this.layout = new TypeLayout(target, recordMembers::get,
                 tag -> enumSizes.containsKey(tag) ? OptionalLong.of(enumSizes.get(tag)) : OptionalLong.empty());
         typedefs.put("__builtin_va_list", new TypedefType("__builtin_va_list", target.builtinVaList()));
-        typedefs.put("__int128_t", BuiltinType.of(Kind.INT128));
-        typedefs.put("__uint128_t", BuiltinType.of(Kind.UNSIGNED_INT128));
+        if (target.int128()) {   // (the type exists everywhere: mode(TI) makes it; the names only where the keyword does)
+            typedefs.put("__int128_t", BuiltinType.of(Kind.INT128));
+            typedefs.put("__uint128_t", BuiltinType.of(Kind.UNSIGNED_INT128));
+        }
     }
 
     /** Parses {@code inputs} as one translation unit, in order. */
@@ -401,8 +404,12 @@ public final class HeaderParser {
         // Braces opened inside parentheses are a GNU statement expression's ({ …; }), not a body's:
         // their ';' and '}' end nothing. A ';' outside braces ends the declaration even with a '('
         // left open, so one unbalanced declaration cannot swallow the rest of the file.
+        // A function's body ends the declaration at its '}'; a record's, an enum's or an
+        // initializer's does not: what follows it (typedef struct {…} T __attribute__((…));) is
+        // still the broken declaration's, up to its ';'.
         int bodies = 0, statements = 0, parentheses = 0;
-        boolean unexpanded = false;
+        boolean unexpanded = false, functionBody = false;
+        Token previous = null;
         while (peek().kind() != Token.Kind.END) {
             Token t = next();
             unexpanded |= t.kind() == Token.Kind.UNEXPANDED;
@@ -410,14 +417,16 @@ public final class HeaderParser {
             else if (t.is(")")) parentheses = Math.max(0, parentheses - 1);
             else if (t.is("{")) {
                 if (parentheses > 0 || statements > 0) statements++;
-                else bodies++;
+                else if (bodies++ == 0) functionBody = previous != null && previous.is(")");
             } else if (t.is("}")) {
                 if (statements > 0) statements--;
-                else if (--bodies <= 0) {
+                else if (--bodies <= 0 && functionBody) {
                     accept(";");
                     return unexpanded;
                 }
+                bodies = Math.max(0, bodies);
             } else if (t.is(";") && bodies <= 0 && statements == 0) return unexpanded;
+            previous = t;
         }
         return unexpanded;
     }
@@ -716,7 +725,10 @@ public final class HeaderParser {
                                 case "_Bool" -> Kind.BOOL;
                                 case "float" -> Kind.FLOAT;
                                 case "double" -> Kind.DOUBLE;
-                                case "__int128" -> Kind.INT128;
+                                case "__int128" -> {
+                                    if (!target.int128()) throw error(t.location(), "__int128 is not supported on this target");
+                                    yield Kind.INT128;
+                                }
                                 case "_Float16" -> Kind.FLOAT16;
                                 case "__bf16" -> Kind.BFLOAT16;
                                 case "__fp16" -> Kind.HALF;
@@ -748,7 +760,7 @@ public final class HeaderParser {
                         explicit = setExplicit(explicit, new BitIntType(false, 1), t);
                         any = true;
                     } else if (typedefs.containsKey(w) && explicit == null && kind == null && !any) {
-                        // the predefined typedefs (__builtin_va_list, __int128_t, …) and a typedef named bool
+                        // the predefined typedef __builtin_va_list, and a typedef named bool
                         next();
                         explicit = typedefs.get(w);
                         any = true;
@@ -1210,7 +1222,7 @@ public final class HeaderParser {
         while (true) {
             boolean block = peek().is("^");
             if (block) {
-                if (target.os() != Target.Os.DARWIN) throw error(peek().location(), "block pointer types need clang's -fblocks, which is on by default only for Darwin targets");
+                if (target.os() != Target.Os.DARWIN) throw error(peek().location(), "blocks support disabled - compile with -fblocks or pick a deployment target that supports them");   // clang's words (-fblocks is on by default only for Darwin)
                 if (pointers.size() >= Long.SIZE) throw error(peek().location(), "more than " + Long.SIZE + " pointer levels before a block pointer");
                 blocks |= 1L << pointers.size();
             }
@@ -1624,14 +1636,26 @@ public final class HeaderParser {
                 case "address_space" -> t = QualifiedType.of(t, addressSpace(a, t.canonical().qualifiers()));
                 case "vector_size" -> {
                     long bytes = constant(a);
-                    if (bytes < 0) throw error(a.location(), "vector must have non-negative size");   // clang's words, as below
+                    if (bytes < 0) throw error(argumentLocation(a), "vector must have non-negative size");   // clang's words, as below
                     if (bytes == 0) throw error(a.location(), "zero vector size");
                     OptionalLong elem = vectorElementSize(t.unqualified());
-                    if (elem.isEmpty() || elem.getAsLong() == 0) throw error(a.location(), "invalid vector element type");
+                    if (elem.isEmpty() || elem.getAsLong() == 0) throw error(a.location(), "invalid vector element type " + quoted(t.unqualified()));
                     if (bytes % elem.getAsLong() != 0) throw error(a.location(), "vector size not an integral multiple of component size");
                     if (bytes / elem.getAsLong() > Integer.MAX_VALUE) throw error(a.location(), "vector size too large");
                     t = QualifiedType.of(new VectorType(t.unqualified(), (int) (bytes / elem.getAsLong())), t.qualifiers());
                 }
+                case "ext_vector_type" -> {
+                    // clang's OpenCL-style vectors: N elements (not bytes), mangled as GNU vectors
+                    long count = constant(a);
+                    if (count < 0) throw error(argumentLocation(a), "vector must have non-negative size");
+                    if (count == 0) throw error(a.location(), "zero vector size");
+                    if (!(t.canonical().unqualified() instanceof BuiltinType b && (b.kind().isInteger() || b.kind().isFloating()))) {
+                        throw error(a.location(), "invalid vector element type " + quoted(t.unqualified()));
+                    }
+                    if (count > Integer.MAX_VALUE) throw error(a.location(), "vector size too large");
+                    t = QualifiedType.of(new VectorType(t.unqualified(), (int) count), t.qualifiers());
+                }
+                case "mode" -> t = QualifiedType.of(machineMode(a, t.unqualified()), t.qualifiers());
                 default -> { }
             }
         }
@@ -1692,6 +1716,71 @@ public final class HeaderParser {
     private final TypeLayout layout;
 
     /** The size of a vector's element: a scalar, pointer or enum (or an array of them, as clang takes it); a record or complex number is none. */
+    /**
+     * GCC's {@code mode(M)}: the integer or floating type of machine mode M with the base type's
+     * signedness, as clang picks it (the first of char, short, int, long, long long, __int128 that
+     * has the mode's width: DI is long on LP64 targets, long long elsewhere); {@code V<n><M>} a
+     * vector of n of them. x87's XF, the 128-bit float modes and half precision depend on the
+     * target's long double and float128 in ways xcfi does not model: an error that says so.
+     */
+    private CType machineMode(Attribute a, CType base) {
+        String mode = a.arguments().isEmpty() ? "" : Attribute.plainName(a.arguments().getFirst().text());
+        int count = 1;
+        java.util.regex.Matcher vector = VECTOR_MODE.matcher(mode);
+        if (vector.matches()) {
+            count = Integer.parseInt(vector.group(1));
+            mode = vector.group(2);
+        }
+        int bits = switch (mode) {
+            case "QI", "byte" -> 8;
+            case "HI" -> 16;
+            case "SI", "SF" -> 32;
+            case "DI", "DF" -> 64;
+            case "TI" -> 128;
+            case "word", "pointer" -> target.dataModel().pointerBits();
+            case "XF", "TF", "KF", "IF", "HF", "BF", "unwind_word" -> throw error(a.location(), "xcfi does not model machine mode '" + mode + "'");
+            default -> throw error(a.location(), "unknown machine mode '" + mode + "'");
+        };
+        boolean floating = mode.endsWith("F");
+        CType c = base.canonical().unqualified();
+        if (!(c instanceof BuiltinType b && (b.kind().isInteger() || b.kind().isFloating()))) {
+            throw error(a.location(), "mode attribute only supported for integer and floating-point types");
+        }
+        if (b.kind().isFloating() != floating) throw error(a.location(), "type of machine mode does not match type of base type");
+        CType element = floating ? BuiltinType.of(bits == 32 ? Kind.FLOAT : Kind.DOUBLE) : BuiltinType.of(integerOfWidth(bits, isSigned(b.kind())));
+        return count == 1 ? element : new VectorType(element, count);
+    }
+
+    private static final java.util.regex.Pattern VECTOR_MODE = java.util.regex.Pattern.compile("V([1-9][0-9]*)([QHSDT][IF])");
+
+    /** clang's TargetInfo::getIntTypeByWidth: the first standard integer type of {@code bits} bits. */
+    private Kind integerOfWidth(int bits, boolean signed) {
+        DataModel m = target.dataModel();
+        if (bits == 8) return signed ? Kind.SIGNED_CHAR : Kind.UNSIGNED_CHAR;
+        if (bits == 16) return signed ? Kind.SHORT : Kind.UNSIGNED_SHORT;
+        if (bits == m.intBits()) return signed ? Kind.INT : Kind.UNSIGNED_INT;
+        if (bits == m.longBits()) return signed ? Kind.LONG : Kind.UNSIGNED_LONG;
+        if (bits == 64) return signed ? Kind.LONG_LONG : Kind.UNSIGNED_LONG_LONG;
+        return signed ? Kind.INT128 : Kind.UNSIGNED_INT128;
+    }
+
+    private boolean isSigned(Kind k) {
+        return switch (k) {
+            case CHAR -> target.charSigned();
+            case SIGNED_CHAR, SHORT, INT, LONG, LONG_LONG, INT128 -> true;
+            default -> false;
+        };
+    }
+
+    /** Where an attribute's first argument is (clang points at a bad size there), else the attribute. */
+    private static SourceLocation argumentLocation(Attribute a) {
+        return a.arguments().isEmpty() ? a.location() : a.arguments().getFirst().location();
+    }
+
+    private static String quoted(CType t) {
+        return "'" + dev.xcfi.encoding.CTypePrinter.print(t) + "'";
+    }
+
     private OptionalLong vectorElementSize(CType t) {
         CType c = t.canonical().unqualified();
         if (c instanceof ArrayType a) return vectorElementSize(a.element()).isPresent() ? layout.sizeOf(c) : OptionalLong.empty();

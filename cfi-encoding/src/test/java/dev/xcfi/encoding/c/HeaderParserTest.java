@@ -90,7 +90,7 @@ class HeaderParserTest {
                 + "void a(__attribute__((address_space(-1))) int *);\nvoid b(int * __attribute__((address_space(1))) __attribute__((address_space(2))));\n"
                 + "typedef __attribute__((address_space(3))) int as3;\nvoid c(__attribute__((address_space(4))) as3 *);\nvoid e(int);\n");
         assertThat(limits.errors()).extracting(SyntaxException::diagnostic).containsExactly(
-                "t.h:1:30: error: vector must have non-negative size", "t.h:2:30: error: zero vector size",
+                "t.h:1:42: error: vector must have non-negative size", "t.h:2:30: error: zero vector size",
                 "t.h:3:23: error: address space is negative", "t.h:4:63: error: multiple address spaces specified for type",
                 "t.h:6:23: error: multiple address spaces specified for type");
         assertThat(names(limits)).containsExactly("e");
@@ -580,6 +580,55 @@ class HeaderParserTest {
         assertThat(xcfi).isEqualTo(clang);
         assertThat(clang).hasSize(41);
         assertThat(names(parsed)).contains("k1", "ok").doesNotContain("u1", "i1", "w1", "e1");
+    }
+
+    /**
+     * Machine modes and vector attributes clang refuses are its errors at its places (the first of
+     * each line; LiveClangTest compares the ids of those it accepts on every target); a broken
+     * typedef of a record is skipped to its ';' (the name after the '}' was read as a new
+     * declaration); the __int128 keyword and __int128_t exist where the target has them, the type
+     * everywhere (mode(TI)). The x87 and 128-bit float modes are not modelled: an error that says so.
+     */
+    @Test
+    void machineModesAndVectorsClangRefusesAreItsErrors(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        String text = """
+                struct s { int x; };
+                typedef int a1 __attribute__((mode(XX)));
+                typedef struct s a2 __attribute__((mode(DI)));
+                typedef int a3 __attribute__((mode(SF)));
+                typedef float a4 __attribute__((mode(DI)));
+                typedef int e1 __attribute__((ext_vector_type(0)));
+                typedef int e2 __attribute__((ext_vector_type(-1)));
+                typedef struct s e3 __attribute__((ext_vector_type(2)));
+                typedef struct s v1 __attribute__((vector_size(8)));
+                typedef int v2 __attribute__((vector_size(-4)));
+                typedef struct t { int y; } after __attribute__((mode(DI)));
+                void ok1(int);
+                void i1(__int128 x);
+                void i2(int, unsigned __int128 x);
+                void i3(int, __int128_t y);
+                typedef int ti __attribute__((mode(TI)));
+                void ok2(ti x, unsigned __attribute__((mode(TI))) y);
+                """;
+        for (Target target : List.of(X86, Target.I686_LINUX_GNU)) {
+            Path h = Files.writeString(dir.resolve("t.c"), text);
+            Process p = new ProcessBuilder("clang-22", "--target=" + target.triple(), "-fsyntax-only", "-ferror-limit=0", "-fno-caret-diagnostics",
+                    "-fno-color-diagnostics", h.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
+            Map<Integer, String> clang = new java.util.TreeMap<>();
+            for (String l : new String(p.getInputStream().readAllBytes()).lines().filter(l -> l.contains(": error: ")).map(l -> l.replace(h.toString(), "t.c")).toList()) {
+                clang.putIfAbsent(Integer.parseInt(l.split(":")[1]), l);
+            }
+            p.waitFor();
+            ParsedHeader parsed = HeaderParser.parse(target, "t.c", text);
+            Map<Integer, String> xcfi = new java.util.TreeMap<>();
+            for (SyntaxException e : parsed.errors()) assertThat(xcfi.put(e.location().line(), e.diagnostic())).as("one error per line").isNull();
+            assertThat(xcfi).as(target.triple()).isEqualTo(clang);
+            assertThat(clang).as(target.triple()).hasSize(target == X86 ? 10 : 13);
+            assertThat(names(parsed)).as(target.triple()).contains("ok1", "ok2");
+        }
+        assertThat(parse("typedef float x __attribute__((mode(XF)));\n").errors()).extracting(SyntaxException::diagnostic)
+                .containsExactly("t.h:1:32: error: xcfi does not model machine mode 'XF'");
     }
 
     /** A target made {@link Target#withShortWchar} predefines what clang-22 -fshort-wchar does, macro for macro. */

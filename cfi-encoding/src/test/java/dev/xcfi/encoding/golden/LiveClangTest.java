@@ -211,12 +211,16 @@ class LiveClangTest {
                         CType t = pointer ? PointerType.to(BuiltinType.of(kind)) : BuiltinType.of(kind);
                         String spelled = kind.spelling() + (pointer ? " *" : "");
                         String clang = clangId(target, "void f(" + spelled + ");");
+                        // the declaration as written, through the parser (which refuses keywords a target lacks) and the encoder
                         String ours;
+                        var parsed = dev.xcfi.encoding.c.HeaderParser.parse(target, "t.h", "void f(" + spelled + ");\n");
                         try {
-                            ours = encoder.encode(FunctionType.of(BuiltinType.VOID, t), CfiMode.PLAIN).value();
+                            ours = parsed.errors().isEmpty() ? encoder.encode(parsed.functions().getFirst().type(), CfiMode.PLAIN).value() : "rejected";
                         } catch (EncodingException e) {
                             ours = "rejected";
                         }
+                        assertThat(parsed.errors().isEmpty() ? parsed.functions().getFirst().type() : FunctionType.of(BuiltinType.VOID, t))
+                                .isEqualTo(FunctionType.of(BuiltinType.VOID, t));
                         if (!clang.equals(ours)) mismatches.add(spelled + ": clang " + clang + ", xcfi " + ours);
                     }
                 }
@@ -244,6 +248,53 @@ class LiveClangTest {
                 assertThat(parsed.functions().stream().map(f -> f.name().substring(4)).toList())
                         .containsExactlyElementsOf(new ClangOracle(target, List.of(), work).builtins(candidates));
             }));
+        }
+        return tests;
+    }
+
+    /**
+     * GCC's machine modes ({@code mode(DI)}, glibc's and the kernel's {@code __attribute__((mode(…)))}
+     * typedefs) and clang's {@code ext_vector_type} on every target, in every mode: DI is long on
+     * LP64 targets and long long elsewhere, word and pointer follow the pointer's width, TI is
+     * __int128 even where the keyword is not, a plain char base keeps the target's signedness.
+     */
+    @TestFactory
+    List<DynamicTest> machineModesAndExtVectorsAreClangs() throws IOException {
+        Path header = work.resolve("modes.h");
+        Files.writeString(header, """
+                typedef int qi __attribute__((mode(QI)));
+                typedef unsigned uqi __attribute__((__mode__(__QI__)));
+                typedef int hi __attribute__((mode(HI)));
+                typedef long si __attribute__((mode(SI)));
+                typedef int di __attribute__((mode(DI)));
+                typedef unsigned long long udi __attribute__((mode(DI)));
+                typedef int ti __attribute__((mode(TI)));
+                typedef unsigned ti_u __attribute__((mode(TI)));
+                typedef char ch __attribute__((mode(HI)));
+                typedef _Bool bq __attribute__((mode(QI)));
+                typedef int by __attribute__((mode(byte)));
+                typedef unsigned wo __attribute__((mode(word)));
+                typedef int po __attribute__((mode(pointer)));
+                typedef float sf __attribute__((mode(SF)));
+                typedef double df __attribute__((mode(DF)));
+                typedef float df2 __attribute__((mode(DF)));
+                typedef int v4si __attribute__((mode(V4SI)));
+                typedef char v8qi __attribute__((mode(V8QI)));
+                typedef float v2df __attribute__((mode(V2DF)));
+                typedef int e2 __attribute__((ext_vector_type(2)));
+                typedef float e3 __attribute__((ext_vector_type(3)));
+                typedef unsigned char e16 __attribute__((ext_vector_type(16)));
+                typedef _Bool eb __attribute__((ext_vector_type(8)));
+                typedef double e4 __attribute__((ext_vector_type(4)));
+                void m1(qi a, uqi b, hi c, si d, di e, udi f);
+                void m2(ti a, ti_u b, ch c, bq d, by e, wo f, po g);
+                void m3(sf a, df b, df2 c, const di *p, di (*fp)(wo));
+                void m4(v4si a, v8qi b, v2df c, v4si *p);
+                void m5(e2 a, e3 b, e16 c, eb d, e4 e, const e3 *p);
+                """);
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Target target : Target.known()) {
+            tests.add(DynamicTest.dynamicTest(target.shortName(), () -> assertSameAsClang(target, header, List.of(CfiMode.all()), 5)));
         }
         return tests;
     }
