@@ -566,18 +566,9 @@ class HeaderParserTest {
                 struct m5 { fooE : 3; };
                 void ok(T nullptr_t, _Complex c);
                 """;
-        Path h = Files.writeString(dir.resolve("t.c"), text);
-        Process p = new ProcessBuilder("clang-22", "--target=" + X86.triple(), "-fsyntax-only", "-ferror-limit=0", "-fno-caret-diagnostics",
-                "-fno-color-diagnostics", h.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
-        Map<Integer, String> clang = new java.util.TreeMap<>();
-        for (String l : new String(p.getInputStream().readAllBytes()).lines().filter(l -> l.contains(": error: ")).map(l -> l.replace(h.toString(), "t.c")).toList()) {
-            clang.putIfAbsent(Integer.parseInt(l.split(":")[1]), l);
-        }
-        p.waitFor();
+        Map<Integer, String> clang = clangFirstErrors(dir, X86, text);
         ParsedHeader parsed = HeaderParser.parse(X86, "t.c", text);
-        Map<Integer, String> xcfi = new java.util.TreeMap<>();
-        for (SyntaxException e : parsed.errors()) assertThat(xcfi.put(e.location().line(), e.diagnostic())).as("one error per line").isNull();
-        assertThat(xcfi).isEqualTo(clang);
+        assertThat(errorsByLine(parsed)).isEqualTo(clang);
         assertThat(clang).hasSize(41);
         assertThat(names(parsed)).contains("k1", "ok").doesNotContain("u1", "i1", "w1", "e1");
     }
@@ -612,18 +603,9 @@ class HeaderParserTest {
                 void ok2(ti x, unsigned __attribute__((mode(TI))) y);
                 """;
         for (Target target : List.of(X86, Target.I686_LINUX_GNU)) {
-            Path h = Files.writeString(dir.resolve("t.c"), text);
-            Process p = new ProcessBuilder("clang-22", "--target=" + target.triple(), "-fsyntax-only", "-ferror-limit=0", "-fno-caret-diagnostics",
-                    "-fno-color-diagnostics", h.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
-            Map<Integer, String> clang = new java.util.TreeMap<>();
-            for (String l : new String(p.getInputStream().readAllBytes()).lines().filter(l -> l.contains(": error: ")).map(l -> l.replace(h.toString(), "t.c")).toList()) {
-                clang.putIfAbsent(Integer.parseInt(l.split(":")[1]), l);
-            }
-            p.waitFor();
+            Map<Integer, String> clang = clangFirstErrors(dir, target, text);
             ParsedHeader parsed = HeaderParser.parse(target, "t.c", text);
-            Map<Integer, String> xcfi = new java.util.TreeMap<>();
-            for (SyntaxException e : parsed.errors()) assertThat(xcfi.put(e.location().line(), e.diagnostic())).as("one error per line").isNull();
-            assertThat(xcfi).as(target.triple()).isEqualTo(clang);
+            assertThat(errorsByLine(parsed)).as(target.triple()).isEqualTo(clang);
             assertThat(clang).as(target.triple()).hasSize(target == X86 ? 10 : 13);
             assertThat(names(parsed)).as(target.triple()).contains("ok1", "ok2");
         }
@@ -643,6 +625,29 @@ class HeaderParserTest {
         assertThat(X86.withShortWchar()).isNotEqualTo(X86);
         Target windows = Target.of("x86_64-windows-gnu");
         assertThat(windows.withShortWchar()).isSameAs(windows);
+    }
+
+    /**
+     * The first of clang-22's errors on each line of {@code text} as a file t.c, with clang's default
+     * warnings (implicit int is an error by default): xcfi stops a declaration at its first error.
+     */
+    private static Map<Integer, String> clangFirstErrors(Path dir, Target target, String text) throws IOException, InterruptedException {
+        Path h = Files.writeString(dir.resolve("t.c"), text);
+        Process p = new ProcessBuilder("clang-22", "--target=" + target.triple(), "-fsyntax-only", "-ferror-limit=0", "-fno-caret-diagnostics",
+                "-fno-color-diagnostics", h.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
+        Map<Integer, String> first = new java.util.TreeMap<>();
+        for (String l : new String(p.getInputStream().readAllBytes()).lines().filter(l -> l.contains(": error: ")).map(l -> l.replace(h.toString(), "t.c")).toList()) {
+            first.putIfAbsent(Integer.parseInt(l.split(":")[1]), l);
+        }
+        p.waitFor();
+        return first;
+    }
+
+    /** xcfi's errors by line, at most one per line. */
+    private static Map<Integer, String> errorsByLine(ParsedHeader parsed) {
+        Map<Integer, String> byLine = new java.util.TreeMap<>();
+        for (SyntaxException e : parsed.errors()) assertThat(byLine.put(e.location().line(), e.diagnostic())).as("one error per line").isNull();
+        return byLine;
     }
 
     /** clang-22's errors for {@code text} as a file t.c, in its order and words: {@code t.c:line:col: error: …}. */
