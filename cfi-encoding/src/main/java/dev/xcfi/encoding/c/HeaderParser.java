@@ -917,7 +917,7 @@ public final class HeaderParser {
         if (t == start && !t.is("*") && !t.is("(")) {
             return error(t.location(), context == SpecifierContext.PARAMETER ? "expected parameter declarator" : "expected a type, found '" + t.text() + "'");
         }
-        Token name = t;
+        Token name = t;   // the declarator's name, past its pointers, parentheses and qualifiers (else where it starts)
         for (int k = 0; ; k++) {
             Token d = peekAt(k);
             if (d.is("*") || d.is("(") || is(d, Word.QUALIFIER)) continue;
