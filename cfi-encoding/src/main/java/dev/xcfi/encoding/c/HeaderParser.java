@@ -649,7 +649,7 @@ public final class HeaderParser {
     private Specifiers specifiers(SpecifierContext context) {
         Specifiers s = new Specifiers();
         Token start = peek();
-        Token restrictAt = null, atomicAt = null;
+        Token restrictAt = null, atomicAt = null, nullabilityAt = null;
         long bitIntWidth = 0;
         int signed = 0, unsigned = 0, shorts = 0, longs = 0, ints = 0, chars = 0, complex = 0;
         Kind kind = null;
@@ -705,6 +705,7 @@ public final class HeaderParser {
                     } else {
                         Qualifiers q = qualifier(w);
                         if (q == Qualifiers.RESTRICT && restrictAt == null) restrictAt = t;
+                        nullabilityAt = nullability(nullabilityAt, t);
                         quals = quals.with(q);
                     }
                 }
@@ -805,6 +806,11 @@ public final class HeaderParser {
             base = new AtomicType(base);
         }
         if (restrictAt != null) restrictError(base, restrictAt);
+        if (nullabilityAt != null && !(base.canonical().unqualified() instanceof PointerType || base.canonical().unqualified() instanceof BlockPointerType)) {
+            // clang moves one written before a pointer declarator to the pointer, but refuses it by default
+            throw error(nullabilityAt.location(), "nullability specifier '" + nullabilityAt.text() + "' cannot be applied to non-pointer type "
+                    + quoted(base.unqualified()) + (peek().is("*") ? "; did you mean to apply the specifier to the pointer? [-Wnullability-declspec]" : ""));
+        }
         s.base = QualifiedType.of(base, quals);
         if (noReturn) s.attributes = plus(s.attributes, new Attribute("noreturn", List.of(), start.location()));
         return s;
@@ -843,6 +849,18 @@ public final class HeaderParser {
                  "void", "_Bool", "float", "double", "__int128", "_Float16", "__bf16", "__fp16", "__float128", "__ibm128" -> true;
             default -> false;
         };
+    }
+
+    /**
+     * clang's nullability specifiers (_Nonnull, _Nullable, …: sugar no id spells) met at one place:
+     * the first, or clang's error when {@code t} contradicts it.
+     */
+    private static Token nullability(Token first, Token t) {
+        if (!t.is("_Nonnull") && !t.is("_Nullable") && !t.is("_Null_unspecified") && !t.is("_Nullable_result")) return first;
+        if (first != null && !first.text().equals(t.text())) {
+            throw error(t.location(), "nullability specifier '" + t.text() + "' conflicts with existing specifier '" + first.text() + "'");
+        }
+        return first == null ? t : first;
     }
 
     private static Qualifiers qualifier(String w) {
@@ -1231,10 +1249,12 @@ public final class HeaderParser {
                 enterDeclaratorLevel();
                 if (block) caret = peek();   // clang reports a block pointer's errors at the token after the caret
                 Qualifiers q = Qualifiers.NONE;
+                Token nullabilityAt = null;
                 while (true) {
                     Token t = peek();
                     if (is(t, Word.QUALIFIER) && !t.is("_Atomic")) {
                         next();
+                        nullabilityAt = nullability(nullabilityAt, t);
                         q = q.with(qualifier(t.text()));
                     } else if (isAttributeStart(t)) {
                         for (Attribute a : attributeList()) {

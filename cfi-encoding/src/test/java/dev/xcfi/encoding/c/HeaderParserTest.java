@@ -613,6 +613,31 @@ class HeaderParserTest {
                 .containsExactly("t.h:1:32: error: xcfi does not model machine mode 'XF'");
     }
 
+    /**
+     * Nullability specifiers (Apple's and Android's headers) are sugar no id spells, but clang refuses
+     * them on a non-pointer and when two contradict: its errors at its places, on Darwin (blocks) and Linux.
+     */
+    @Test
+    void nullabilityClangRefusesIsItsError(@TempDir Path dir) throws Exception {
+        dev.xcfi.encoding.golden.Compilers.requireClang();
+        String text = """
+                void n1(_Nullable int x);
+                void n2(_Nonnull const char *s);
+                void n3(int _Nullable x);
+                typedef char *str;
+                void n4(_Nullable str s, char *_Nonnull t, char *_Nullable _Nullable u);
+                void n5(int *_Nullable p, int (^_Nonnull b)(void));
+                void n6(int *_Nullable _Nonnull p);
+                void n7(int _Nullable *p);
+                void n8(int *_Null_unspecified *_Nullable_result p);
+                """;
+        for (Target target : List.of(Target.of("aarch64-apple-darwin"), X86)) {
+            ParsedHeader parsed = HeaderParser.parse(target, "t.c", text);
+            assertThat(errorsByLine(parsed)).as(target.triple()).isEqualTo(clangFirstErrors(dir, target, text));
+            assertThat(names(parsed)).as(target.triple()).contains("n4", "n8").doesNotContain("n1", "n2", "n3", "n6", "n7");
+        }
+    }
+
     /** A target made {@link Target#withShortWchar} predefines what clang-22 -fshort-wchar does, macro for macro. */
     @Test
     void shortWcharPredefinesClangsMacros() throws Exception {
