@@ -159,7 +159,8 @@ public final class ClangOracle {
      * The AST is read one top-level declaration at a time: a kernel header's dump passes 1 GB.
      */
     public List<String> functionNames(Path header) throws IOException {
-        List<String> names = new ArrayList<>();
+        // in source order, each once (a kernel header declares tens of thousands: a set, not a list scan)
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
         ObjectMapper mapper = new ObjectMapper();
         run(List.of("-fsyntax-only", "-ferror-limit=0", "-Xclang", "-ast-dump=json"), header, in -> {
             try (JsonParser json = mapper.getFactory().createParser(in).configure(JsonParser.Feature.AUTO_CLOSE_SOURCE, false)) {
@@ -177,17 +178,17 @@ public final class ClangOracle {
             }
             return null;
         });
-        return names;
+        return List.copyOf(names);
     }
 
     /** Adds a top-level declaration's name to {@code names} if it is a function of a user header; the file it is in (clang writes it when it changes). */
-    private String declared(JsonNode d, String file, List<String> names) {
+    private String declared(JsonNode d, String file, java.util.Set<String> names) {
         JsonNode loc = d.path("loc").has("expansionLoc") ? d.path("loc").path("expansionLoc") : d.path("loc");
         if (loc.has("file")) file = loc.get("file").asText();
         if (!d.path("kind").asText().equals("FunctionDecl") || d.path("isImplicit").asBoolean()) return file;
         if (file.startsWith("/usr/") || file.startsWith("<")) return file;
         String name = d.path("name").asText();
-        if (!names.contains(name)) names.add(name);
+        names.add(name);
         // a declaration renamed by an asm label (glibc: fscanf is __isoc99_fscanf) is that symbol in the IR
         for (JsonNode attr : d.path("inner")) {
             if (attr.path("kind").asText().equals("AsmLabelAttr")) symbols.put(name, d.path("mangledName").asText(name).replace("\u0001", ""));
