@@ -283,8 +283,7 @@ public record Target(String triple, Arch arch, Os os, DataModel dataModel, boole
             case IBM128 -> ibm128;
             default -> true;
         };
-        String name = kind.spelling();
-        return ok ? Optional.empty() : Optional.of(name + " is not supported on this target (" + shortName() + ")");
+        return ok ? Optional.empty() : Optional.of(kind.spelling() + " is not supported on this target (" + shortName() + ")");
     }
 
     /** The type {@code __builtin_va_list} stands for. */

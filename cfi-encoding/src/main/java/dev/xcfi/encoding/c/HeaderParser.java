@@ -705,7 +705,7 @@ public final class HeaderParser {
                     } else {
                         Qualifiers q = qualifier(w);
                         if (q == Qualifiers.RESTRICT && restrictAt == null) restrictAt = t;
-                        nullabilityAt = nullability(nullabilityAt, t);
+                        if (q == Qualifiers.NONE) nullabilityAt = nullability(nullabilityAt, t);
                         quals = quals.with(q);
                     }
                 }
@@ -806,7 +806,8 @@ public final class HeaderParser {
             base = new AtomicType(base);
         }
         if (restrictAt != null) restrictError(base, restrictAt);
-        if (nullabilityAt != null && !(base.canonical().unqualified() instanceof PointerType || base.canonical().unqualified() instanceof BlockPointerType)) {
+        CType pointer = nullabilityAt == null ? null : base.canonical().unqualified();
+        if (nullabilityAt != null && !(pointer instanceof PointerType || pointer instanceof BlockPointerType)) {
             // clang moves one written before a pointer declarator to the pointer, but refuses it by default
             throw error(nullabilityAt.location(), "nullability specifier '" + nullabilityAt.text() + "' cannot be applied to non-pointer type "
                     + quoted(base.unqualified()) + (peek().is("*") ? "; did you mean to apply the specifier to the pointer? [-Wnullability-declspec]" : ""));
@@ -852,11 +853,11 @@ public final class HeaderParser {
     }
 
     /**
-     * clang's nullability specifiers (_Nonnull, _Nullable, …: sugar no id spells) met at one place:
-     * the first, or clang's error when {@code t} contradicts it.
+     * clang's nullability specifiers (_Nonnull, _Nullable, …: sugar no id spells, the qualifiers
+     * {@link #qualifier} adds nothing for) met at one place: the first, or clang's error when
+     * {@code t} contradicts it.
      */
     private static Token nullability(Token first, Token t) {
-        if (!t.is("_Nonnull") && !t.is("_Nullable") && !t.is("_Null_unspecified") && !t.is("_Nullable_result")) return first;
         if (first != null && !first.text().equals(t.text())) {
             throw error(t.location(), "nullability specifier '" + t.text() + "' conflicts with existing specifier '" + first.text() + "'");
         }
@@ -1254,8 +1255,9 @@ public final class HeaderParser {
                     Token t = peek();
                     if (is(t, Word.QUALIFIER) && !t.is("_Atomic")) {
                         next();
-                        nullabilityAt = nullability(nullabilityAt, t);
-                        q = q.with(qualifier(t.text()));
+                        Qualifiers added = qualifier(t.text());
+                        if (added == Qualifiers.NONE) nullabilityAt = nullability(nullabilityAt, t);
+                        q = q.with(added);
                     } else if (isAttributeStart(t)) {
                         for (Attribute a : attributeList()) {
                             if (a.name().equals("address_space")) q = q.with(addressSpace(a, q));
@@ -1669,9 +1671,7 @@ public final class HeaderParser {
                     long count = constant(a);
                     if (count < 0) throw error(argumentLocation(a), "vector must have non-negative size");
                     if (count == 0) throw error(a.location(), "zero vector size");
-                    if (!(t.canonical().unqualified() instanceof BuiltinType b && (b.kind().isInteger() || b.kind().isFloating()))) {
-                        throw error(a.location(), "invalid vector element type " + quoted(t.unqualified()));
-                    }
+                    if (arithmetic(t) == null) throw error(a.location(), "invalid vector element type " + quoted(t.unqualified()));
                     if (count > Integer.MAX_VALUE) throw error(a.location(), "vector size too large");
                     t = QualifiedType.of(new VectorType(t.unqualified(), (int) count), t.qualifiers());
                 }
@@ -1735,7 +1735,6 @@ public final class HeaderParser {
     /** Sizes and alignments, with the records and enums defined so far. */
     private final TypeLayout layout;
 
-    /** The size of a vector's element: a scalar, pointer or enum (or an array of them, as clang takes it); a record or complex number is none. */
     /**
      * GCC's {@code mode(M)}: the integer or floating type of machine mode M with the base type's
      * signedness, as clang picks it (the first of char, short, int, long, long long, __int128 that
@@ -1762,12 +1761,10 @@ public final class HeaderParser {
             default -> throw error(a.location(), "unknown machine mode '" + mode + "'");
         };
         boolean floating = mode.endsWith("F");
-        CType c = base.canonical().unqualified();
-        if (!(c instanceof BuiltinType b && (b.kind().isInteger() || b.kind().isFloating()))) {
-            throw error(a.location(), "mode attribute only supported for integer and floating-point types");
-        }
+        BuiltinType b = arithmetic(base);
+        if (b == null) throw error(a.location(), "mode attribute only supported for integer and floating-point types");
         if (b.kind().isFloating() != floating) throw error(a.location(), "type of machine mode does not match type of base type");
-        CType element = floating ? BuiltinType.of(bits == 32 ? Kind.FLOAT : Kind.DOUBLE) : BuiltinType.of(integerOfWidth(bits, isSigned(b.kind())));
+        CType element = floating ? BuiltinType.of(bits == 32 ? Kind.FLOAT : Kind.DOUBLE) : BuiltinType.of(integerOfWidth(bits, target.isSigned(b.kind())));
         return count == 1 ? element : new VectorType(element, count);
     }
 
@@ -1784,12 +1781,9 @@ public final class HeaderParser {
         return signed ? Kind.INT128 : Kind.UNSIGNED_INT128;
     }
 
-    private boolean isSigned(Kind k) {
-        return switch (k) {
-            case CHAR -> target.charSigned();
-            case SIGNED_CHAR, SHORT, INT, LONG, LONG_LONG, INT128 -> true;
-            default -> false;
-        };
+    /** {@code t} as an integer or floating builtin type, or null if it is none. */
+    private static BuiltinType arithmetic(CType t) {
+        return t.canonical().unqualified() instanceof BuiltinType b && (b.kind().isInteger() || b.kind().isFloating()) ? b : null;
     }
 
     /** Where an attribute's first argument is (clang points at a bad size there), else the attribute. */
@@ -1801,6 +1795,7 @@ public final class HeaderParser {
         return "'" + dev.xcfi.encoding.CTypePrinter.print(t) + "'";
     }
 
+    /** The size of a vector's element: a scalar, pointer or enum (or an array of them, as clang takes it); a record or complex number is none. */
     private OptionalLong vectorElementSize(CType t) {
         CType c = t.canonical().unqualified();
         if (c instanceof ArrayType a) return vectorElementSize(a.element()).isPresent() ? layout.sizeOf(c) : OptionalLong.empty();

@@ -657,14 +657,8 @@ class HeaderParserTest {
      * warnings (implicit int is an error by default): xcfi stops a declaration at its first error.
      */
     private static Map<Integer, String> clangFirstErrors(Path dir, Target target, String text) throws IOException, InterruptedException {
-        Path h = Files.writeString(dir.resolve("t.c"), text);
-        Process p = new ProcessBuilder("clang-22", "--target=" + target.triple(), "-fsyntax-only", "-ferror-limit=0", "-fno-caret-diagnostics",
-                "-fno-color-diagnostics", h.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
         Map<Integer, String> first = new java.util.TreeMap<>();
-        for (String l : new String(p.getInputStream().readAllBytes()).lines().filter(l -> l.contains(": error: ")).map(l -> l.replace(h.toString(), "t.c")).toList()) {
-            first.putIfAbsent(Integer.parseInt(l.split(":")[1]), l);
-        }
-        p.waitFor();
+        for (String l : clangErrors(dir, target, text, false)) first.putIfAbsent(Integer.parseInt(l.split(":")[1]), l);
         return first;
     }
 
@@ -675,11 +669,19 @@ class HeaderParserTest {
         return byLine;
     }
 
-    /** clang-22's errors for {@code text} as a file t.c, in its order and words: {@code t.c:line:col: error: …}. */
+    /** clang-22's errors for {@code text} as a file t.c, in its order and words: {@code t.c:line:col: error: …}, warnings off. */
     private static List<String> clangErrors(Path dir, Target target, String text) throws IOException, InterruptedException {
+        return clangErrors(dir, target, text, true);
+    }
+
+    /** {@link #clangErrors}, with clang's default warnings unless {@code noWarnings} (some are errors by default). */
+    private static List<String> clangErrors(Path dir, Target target, String text, boolean noWarnings) throws IOException, InterruptedException {
         Path h = Files.writeString(dir.resolve("t.c"), text);
-        Process p = new ProcessBuilder("clang-22", "--target=" + target.triple(), "-fsyntax-only", "-ferror-limit=0", "-fno-caret-diagnostics", "-fno-color-diagnostics",
-                "-Wno-everything", h.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
+        List<String> cmd = new java.util.ArrayList<>(List.of("clang-22", "--target=" + target.triple(), "-fsyntax-only", "-ferror-limit=0",
+                "-fno-caret-diagnostics", "-fno-color-diagnostics"));
+        if (noWarnings) cmd.add("-Wno-everything");
+        cmd.add(h.toString());
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
         List<String> clang = new String(p.getInputStream().readAllBytes()).lines().filter(l -> l.contains(": error: "))
                 .map(l -> l.replace(h.toString(), "t.c")).toList();
         p.waitFor();

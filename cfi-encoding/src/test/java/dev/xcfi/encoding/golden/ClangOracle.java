@@ -209,8 +209,8 @@ public final class ClangOracle {
      * {@code stdc-predef.h}) adds to them.
      */
     public static String predefinedMacros(Target target) throws IOException {
-        List<String> cmd = new ArrayList<>(targetFlags(target));
-        cmd.addAll(0, List.of(CLANG));
+        List<String> cmd = new ArrayList<>(List.of(CLANG));
+        cmd.addAll(targetFlags(target));
         cmd.addAll(List.of("-nostdlibinc", "-dM", "-E", "-x", "c", "/dev/null"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
